@@ -1,0 +1,34 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { TableNames } from './table-model.js';
+
+/** What handlers need from the outside world, made once per process and passed in (tests and the local host too). */
+export interface Deps {
+  db: DynamoDBDocumentClient;
+  tables: TableNames;
+  now: () => Date;
+}
+
+export const documentClient = (client: DynamoDBClient): DynamoDBDocumentClient =>
+  DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false },
+  });
+
+function requiredEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`environment variable ${name} is not set`);
+  return value;
+}
+
+/** The deployed functions' dependencies, from the environment the stack sets. */
+export function depsFromEnv(): Deps {
+  return {
+    db: documentClient(new DynamoDBClient({})),
+    tables: {
+      cases: requiredEnv('CASES_TABLE'),
+      grids: requiredEnv('GRIDS_TABLE'),
+      idempotency: requiredEnv('IDEMPOTENCY_TABLE'),
+    },
+    now: () => new Date(),
+  };
+}

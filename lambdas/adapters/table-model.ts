@@ -1,0 +1,96 @@
+/**
+ * The one table model: every table, key, index and key format, read by the CDK stack, the local host and the
+ * repositories alike. Every key begins with the town, so several towns can share one deployment.
+ */
+
+export type KeyAttr = { name: string; type: 'S' };
+
+export interface IndexModel {
+  readonly name: string;
+  readonly partitionKey: string;
+  readonly sortKey: string;
+}
+
+export interface TableModel {
+  readonly logicalName: string;
+  readonly partitionKey: string;
+  readonly sortKey?: string;
+  readonly indexes: readonly IndexModel[];
+  readonly ttlAttribute?: string;
+}
+
+/** Generic index names (GSI1..n): what each serves is named in the access patterns below. */
+const gsi = (n: number): IndexModel => ({ name: `GSI${n}`, partitionKey: `gsi${n}pk`, sortKey: `gsi${n}sk` });
+
+/**
+ * Cases: the case item (`CASE`), its timeline events (`EV#000001`...) and, in their own partitions, counters.
+ * GSI1 all cases of a town, GSI2 by status, GSI3 by grid path, GSI4 by assignee, GSI5 by petitioner blind index,
+ * GSI6 the alert steps due (sweeps).
+ */
+export const CASES_TABLE: TableModel = {
+  logicalName: 'Cases',
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  indexes: [gsi(1), gsi(2), gsi(3), gsi(4), gsi(5), gsi(6)],
+  ttlAttribute: 'expiresAt',
+};
+
+export const GRIDS_TABLE: TableModel = {
+  logicalName: 'Grids',
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  // GSI1: a user's grid assignments
+  indexes: [gsi(1)],
+};
+
+/** Powertools idempotency records: key `id`, expiry in `expiration` (epoch seconds, TTL). */
+export const IDEMPOTENCY_TABLE: TableModel = {
+  logicalName: 'Idempotency',
+  partitionKey: 'id',
+  indexes: [],
+  ttlAttribute: 'expiration',
+};
+
+export const ALL_TABLES = [CASES_TABLE, GRIDS_TABLE, IDEMPOTENCY_TABLE] as const;
+
+export interface TableNames {
+  cases: string;
+  grids: string;
+  idempotency: string;
+}
+
+/** Key formats: the access patterns of the service, each in one place. */
+export const keys = {
+  caseItem: (town: string, caseId: string) => ({ pk: `T#${town}#C#${caseId}`, sk: 'CASE' }),
+  timelineEvent: (town: string, caseId: string, seq: number) => ({
+    pk: `T#${town}#C#${caseId}`,
+    sk: `EV#${String(seq).padStart(6, '0')}`,
+  }),
+  timelinePrefix: 'EV#',
+  /** Case numbers: one counter item per town, prefix and Beijing day; gaps are allowed. */
+  numberCounter: (town: string, prefix: string, day: string) => ({
+    pk: `T#${town}#NUM#${prefix}#${day}`,
+    sk: 'COUNTER',
+  }),
+  /** Index sort key of every case listing: newest first when read backwards. */
+  caseSortKey: (createdAt: string, caseId: string) => `${createdAt}#${caseId}`,
+  /** GSI1: all of a town's cases. */
+  allCases: (town: string) => `T#${town}#CASES`,
+  /** GSI2: a town's cases by status. */
+  byStatus: (town: string, status: string) => `T#${town}#S#${status}`,
+  /** GSI3: a town's cases by grid path (`/root/child/`); `begins_with` on a path includes descendant grids. */
+  byGridPath: (town: string) => `T#${town}#GRIDPATH`,
+  gridPathSortKey: (gridPath: string, createdAt: string, caseId: string) => `${gridPath}${createdAt}#${caseId}`,
+  /** GSI4: cases by assignee. */
+  byAssignee: (town: string, userId: string) => `T#${town}#A#${userId}`,
+  /** GSI5: earlier cases of the same petitioner (keyed blind index of ID number or phone) in one category. */
+  byPetitioner: (town: string, category: string, blindIndex: string) => `T#${town}#P#${category}#${blindIndex}`,
+  grid: (town: string, gridId: string) => ({ pk: `T#${town}#GRIDS`, sk: `GRID#${gridId}` }),
+  gridsPk: (town: string) => `T#${town}#GRIDS`,
+} as const;
+
+export const tableNamesFor = (prefix: string): TableNames => ({
+  cases: `${prefix}-Cases`,
+  grids: `${prefix}-Grids`,
+  idempotency: `${prefix}-Idempotency`,
+});

@@ -1,0 +1,173 @@
+/**
+ * The official Chinese working-day calendar (holidays and swapped working weekend days, 调休) as data.
+ * Each year's schedule is published by the State Council, usually in November; a year without data falls back to
+ * weekends-only, and callers must log that loudly (see `missingYears`).
+ */
+import calendar2026 from '../../data/calendars/2026.json' with { type: 'json' };
+
+/** One year's schedule. Dates are Beijing calendar dates, `YYYY-MM-DD`. */
+export interface YearCalendar {
+  year: number;
+  holidays: string[];
+  swappedWorkdays: string[];
+}
+
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const MS_PER_DAY = 86_400_000;
+
+/** Days since 1970-01-01 for a `YYYY-MM-DD` date, or undefined if it is not a real date. */
+function dayNumberOrUndefined(date: string): number | undefined {
+  const m = DATE_RE.exec(date);
+  if (!m) return undefined;
+  const y = Number(m[1]);
+  const mo = Number(m[2]);
+  const d = Number(m[3]);
+  // setUTCFullYear, unlike Date.UTC, does not map years 0–99 to 1900–1999.
+  const t = new Date(0);
+  t.setUTCFullYear(y, mo - 1, d);
+  if (t.getUTCFullYear() !== y || t.getUTCMonth() !== mo - 1 || t.getUTCDate() !== d) return undefined;
+  return Math.round(t.getTime() / MS_PER_DAY);
+}
+
+function dayNumber(date: string): number {
+  const n = dayNumberOrUndefined(date);
+  if (n === undefined) throw new Error(`not a calendar date (YYYY-MM-DD): ${JSON.stringify(date)}`);
+  return n;
+}
+
+function formatDay(day: number): string {
+  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+}
+
+/** 0 = Sunday … 6 = Saturday. */
+function weekday(day: number): number {
+  return new Date(day * MS_PER_DAY).getUTCDay();
+}
+
+function isWeekend(day: number): boolean {
+  const w = weekday(day);
+  return w === 0 || w === 6;
+}
+
+function yearOf(date: string): number {
+  return Number(date.slice(0, 4));
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function dateList(v: unknown, what: string, year: number): string[] {
+  if (!Array.isArray(v)) throw new Error(`calendar ${year}: ${what} must be an array of dates`);
+  return v.map((d, i) => {
+    if (typeof d !== 'string' || dayNumberOrUndefined(d) === undefined) {
+      throw new Error(`calendar ${year}: ${what}[${i}] is not a YYYY-MM-DD date: ${JSON.stringify(d)}`);
+    }
+    // A schedule may reach into the neighbouring year (a New Year break starting 30 December); anything further
+    // away is a typo.
+    if (Math.abs(yearOf(d) - year) > 1)
+      throw new Error(`calendar ${year}: ${what}[${i}] ${d} is not near ${year}`);
+    return d;
+  });
+}
+
+/**
+ * Parses the published-schedule shape of `data/calendars/<year>.json`:
+ * `{ year, holidays: [{ name, days: [...] }], swappedWorkdays: [...] }` (other fields are ignored).
+ */
+export function calendarFromOfficialJson(json: unknown): YearCalendar {
+  if (!isRecord(json)) throw new Error('calendar: expected an object');
+  const year = json.year;
+  if (typeof year !== 'number' || !Number.isInteger(year) || year < 1900 || year > 9999) {
+    throw new Error(`calendar: year must be an integer year, got ${JSON.stringify(year)}`);
+  }
+  if (!Array.isArray(json.holidays)) throw new Error(`calendar ${year}: holidays must be an array`);
+  const holidays: string[] = [];
+  json.holidays.forEach((h: unknown, i) => {
+    if (!isRecord(h) || typeof h.name !== 'string') {
+      throw new Error(`calendar ${year}: holidays[${i}] must be { name: string, days: string[] }`);
+    }
+    holidays.push(...dateList(h.days, `holidays[${i}].days`, year));
+  });
+  const swappedWorkdays = dateList(json.swappedWorkdays, 'swappedWorkdays', year);
+  const holidaySet = new Set(holidays);
+  for (const d of swappedWorkdays) {
+    if (holidaySet.has(d)) throw new Error(`calendar ${year}: ${d} is both a holiday and a swapped workday`);
+    if (!isWeekend(dayNumber(d)))
+      throw new Error(`calendar ${year}: swapped workday ${d} is not a weekend day`);
+  }
+  return { year, holidays: [...holidaySet].sort(), swappedWorkdays: [...new Set(swappedWorkdays)].sort() };
+}
+
+function frozen(c: YearCalendar): YearCalendar {
+  Object.freeze(c.holidays);
+  Object.freeze(c.swappedWorkdays);
+  return Object.freeze(c);
+}
+
+/** Calendars shipped with the code, by year. Add next year's file here when it is published. */
+export const shippedCalendars: ReadonlyMap<number, YearCalendar> = new Map(
+  [calendar2026].map((j) => {
+    const c = frozen(calendarFromOfficialJson(j));
+    return [c.year, c] as const;
+  }),
+);
+
+export class WorkingCalendar {
+  private readonly years = new Set<number>();
+  private readonly holidays = new Set<string>();
+  private readonly swapped = new Set<string>();
+
+  /** A later calendar for the same year replaces an earlier one (shipped data first, then overrides). */
+  constructor(calendars: Iterable<YearCalendar>) {
+    const byYear = new Map<number, YearCalendar>();
+    for (const c of calendars) byYear.set(c.year, c);
+    for (const c of byYear.values()) {
+      this.years.add(c.year);
+      for (const d of c.holidays) this.holidays.add(formatDay(dayNumber(d)));
+      for (const d of c.swappedWorkdays) this.swapped.add(formatDay(dayNumber(d)));
+    }
+  }
+
+  hasYear(year: number): boolean {
+    return this.years.has(year);
+  }
+
+  /** Years touched by the inclusive range (in either order) that have no calendar: only weekends count there. */
+  missingYears(fromDate: string, toDate: string): number[] {
+    dayNumber(fromDate);
+    dayNumber(toDate);
+    const a = yearOf(fromDate);
+    const b = yearOf(toDate);
+    const out: number[] = [];
+    for (let y = Math.min(a, b); y <= Math.max(a, b); y++) if (!this.years.has(y)) out.push(y);
+    return out;
+  }
+
+  isWorkingDay(date: string): boolean {
+    return this.isWorkingDayNumber(dayNumber(date), date);
+  }
+
+  private isWorkingDayNumber(day: number, date = formatDay(day)): boolean {
+    if (this.swapped.has(date)) return true;
+    return !isWeekend(day) && !this.holidays.has(date);
+  }
+
+  /** The n-th working day after `date` (which itself is not counted); n = 0 gives `date` back. */
+  addWorkingDays(date: string, n: number): string {
+    if (!Number.isSafeInteger(n) || n < 0)
+      throw new Error(`working days must be a non-negative integer, got ${n}`);
+    let day = dayNumber(date);
+    for (let left = n; left > 0; ) {
+      day += 1;
+      if (this.isWorkingDayNumber(day)) left -= 1;
+    }
+    return formatDay(day);
+  }
+
+  nextWorkingDayOnOrAfter(date: string): string {
+    let day = dayNumber(date);
+    while (!this.isWorkingDayNumber(day)) day += 1;
+    return formatDay(day);
+  }
+}

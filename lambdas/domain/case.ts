@@ -1,0 +1,184 @@
+import { z } from 'zod';
+import {
+  CHANNEL_CODES,
+  KIND_CODES,
+  SERVICE_LINE_CODES,
+  STATUS_CODES,
+  TRACK_CODES,
+  TYPE_CODES,
+} from './catalog.js';
+import type { WorkingCalendar } from './calendar.js';
+import { beijingDate, calendarDaysDeadline, earliest, workingDaysDeadline } from './deadlines.js';
+import type { DeadlinePolicy } from './policy.js';
+import { type Principal, primaryRole } from './roles.js';
+
+/** A collective petition (集体访) is one brought by five or more people (Art 20). */
+export const COLLECTIVE_HEADCOUNT = 5;
+
+export const petitionerSchema = z.strictObject({
+  name: z.string().trim().min(1).max(50),
+  idNumber: z.string().optional(),
+  phone: z.string().optional(),
+  address: z.string().max(200).optional(),
+});
+export type Petitioner = z.infer<typeof petitionerSchema>;
+
+export const locationSchema = z.strictObject({
+  address: z.string().max(200).optional(),
+  lat: z.number().min(-90).max(90).optional(),
+  lng: z.number().min(-180).max(180).optional(),
+});
+
+export const referralSchema = z.strictObject({
+  from: z.string().trim().min(1).max(100),
+  reference: z.string().trim().min(1).max(100),
+  dueBy: z.iso.datetime({ offset: true }).optional(),
+});
+
+export const respondentSchema = z.strictObject({
+  name: z.string().trim().min(1).max(100),
+  kind: z.enum(['person', 'organization']),
+  userId: z.string().min(1).max(128).optional(),
+});
+
+export const deadlinesSchema = z.object({
+  acknowledgeBy: z.string(),
+  objectBy: z.string().optional(),
+  replyBy: z.string().optional(),
+  extendedTo: z.string().optional(),
+  reviewRequestBy: z.string().optional(),
+  reviewAnswerBy: z.string().optional(),
+});
+
+/** A case as the service keeps it. Stored items are parsed with this schema, never cast. */
+export const caseRecordSchema = z.object({
+  id: z.string(),
+  town: z.string(),
+  number: z.string(),
+  version: z.number().int().nonnegative(),
+  kind: z.enum(KIND_CODES),
+  channel: z.enum(CHANNEL_CODES),
+  type: z.enum(TYPE_CODES),
+  category: z.string(),
+  serviceLine: z.enum(SERVICE_LINE_CODES).optional(),
+  title: z.string(),
+  description: z.string(),
+  receivedAt: z.string(),
+  lateEntryReason: z.string().optional(),
+  referral: referralSchema.optional(),
+  gridId: z.string().optional(),
+  location: locationSchema.optional(),
+  petitioners: z.array(petitionerSchema),
+  headcount: z.number().int(),
+  collective: z.boolean(),
+  respondent: respondentSchema.optional(),
+  status: z.enum(STATUS_CODES),
+  track: z.enum(TRACK_CODES).optional(),
+  firstTime: z.boolean(),
+  repeatOf: z.string().optional(),
+  level: z.enum(['village', 'town', 'county']).optional(),
+  assignee: z.string().optional(),
+  owner: z.string().optional(),
+  acknowledgedAt: z.string().optional(),
+  deadlines: deadlinesSchema,
+  registeredBy: z.object({ id: z.string(), role: z.string() }),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type CaseRecord = z.infer<typeof caseRecordSchema>;
+
+/** What a caller may set when registering; everything else is the service's. */
+export interface RegistrationInput {
+  kind: CaseRecord['kind'];
+  channel: CaseRecord['channel'];
+  type?: CaseRecord['type'];
+  category: string;
+  serviceLine?: CaseRecord['serviceLine'];
+  title: string;
+  description: string;
+  receivedAt?: string;
+  lateEntryReason?: string;
+  referral?: CaseRecord['referral'];
+  gridId?: string;
+  location?: CaseRecord['location'];
+  petitioners: Petitioner[];
+  headcount?: number;
+  respondent?: CaseRecord['respondent'];
+}
+
+export const numberPrefix = (kind: CaseRecord['kind']): string => (kind === 'petition' ? 'XF' : 'JF');
+
+/** `XF-20261128-0001`: prefix, Beijing date of registration, the day's sequence. */
+export const formatCaseNumber = (kind: CaseRecord['kind'], day: string, sequence: number): string =>
+  `${numberPrefix(kind)}-${day.replaceAll('-', '')}-${String(sequence).padStart(4, '0')}`;
+
+export interface RegistrationContext {
+  id: string;
+  number: string;
+  now: Date;
+  principal: Principal;
+  policy: DeadlinePolicy;
+  calendar: WorkingCalendar;
+  firstTime: boolean;
+  repeatOf?: string;
+  level: 'village' | 'town';
+}
+
+/** The deadlines a case has from the moment it is registered. */
+export function registrationDeadlines(
+  receivedAt: Date,
+  referralDueBy: string | undefined,
+  policy: DeadlinePolicy,
+  calendar: WorkingCalendar,
+): CaseRecord['deadlines'] {
+  const acknowledge = calendarDaysDeadline(receivedAt, policy.acknowledgeDays, {
+    calendar,
+    holidayRule: policy.holidayRule,
+  });
+  const upperLevelDue = referralDueBy ? new Date(referralDueBy) : undefined;
+  return {
+    // a referred matter is never answered later than the level above asked
+    acknowledgeBy: (earliest(acknowledge, upperLevelDue) ?? acknowledge).toISOString(),
+    ...(referralDueBy
+      ? { objectBy: workingDaysDeadline(receivedAt, policy.returnWorkingDays, calendar).toISOString() }
+      : {}),
+  };
+}
+
+export function registerCase(input: RegistrationInput, ctx: RegistrationContext): CaseRecord {
+  const now = ctx.now.toISOString();
+  const receivedAt = input.receivedAt ? new Date(input.receivedAt) : ctx.now;
+  const headcount = input.headcount ?? input.petitioners.length;
+  return {
+    id: ctx.id,
+    town: ctx.principal.town,
+    number: ctx.number,
+    version: 1,
+    kind: input.kind,
+    channel: input.channel,
+    type: input.type ?? 'claim',
+    category: input.category,
+    ...(input.serviceLine ? { serviceLine: input.serviceLine } : {}),
+    title: input.title,
+    description: input.description,
+    receivedAt: receivedAt.toISOString(),
+    ...(input.lateEntryReason ? { lateEntryReason: input.lateEntryReason } : {}),
+    ...(input.referral ? { referral: input.referral } : {}),
+    ...(input.gridId ? { gridId: input.gridId } : {}),
+    ...(input.location ? { location: input.location } : {}),
+    petitioners: input.petitioners,
+    headcount,
+    collective: headcount >= COLLECTIVE_HEADCOUNT,
+    ...(input.respondent ? { respondent: input.respondent } : {}),
+    status: 'registered',
+    firstTime: ctx.firstTime,
+    ...(ctx.repeatOf ? { repeatOf: ctx.repeatOf } : {}),
+    level: ctx.level,
+    deadlines: registrationDeadlines(receivedAt, input.referral?.dueBy, ctx.policy, ctx.calendar),
+    registeredBy: { id: ctx.principal.userId, role: primaryRole(ctx.principal) },
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+export const registrationDay = (now: Date): string => beijingDate(now);

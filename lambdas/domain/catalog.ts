@@ -1,0 +1,115 @@
+/** The catalogue: every code a client may send or show, with its zh-CN and English label. */
+export interface CatalogEntry {
+  code: string;
+  zh: string;
+  en: string;
+}
+
+const entries = <const T extends readonly (readonly [string, string, string])[]>(rows: T) =>
+  rows.map(([code, zh, en]) => ({ code, zh, en })) as { [K in keyof T]: { code: T[K][0]; zh: string; en: string } };
+
+export const CATEGORIES = entries([
+  ['neighbor', '相邻权', 'Neighbour rights'],
+  ['marriage_family', '婚姻家庭', 'Marriage and family'],
+  ['village_affairs', '村务管理', 'Village affairs'],
+  ['rural_construction', '农村建设', 'Rural construction'],
+  ['land_use', '土地经营', 'Land contracting and use'],
+  ['environment', '环境污染', 'Environmental pollution'],
+  ['land_requisition', '征地拆迁', 'Land requisition and demolition'],
+  ['labor_wages', '劳动工资', 'Labour and wages'],
+  ['social_security', '社会保障', 'Social security'],
+  ['other', '其他', 'Other'],
+]);
+
+export const KINDS = entries([
+  ['petition', '信访', 'Petition'],
+  ['dispute', '矛盾纠纷', 'Dispute'],
+]);
+
+export const CHANNELS = entries([
+  ['visit', '来访', 'Visit'],
+  ['letter', '来信', 'Letter'],
+  ['phone', '来电', 'Phone'],
+  ['online', '网上信访', 'Online'],
+  ['patrol', '网格巡查', 'Grid patrol'],
+  ['referral', '上级交办/转送', 'Referred from above'],
+]);
+
+export const TYPES = entries([
+  ['suggestion', '意见建议', 'Suggestion'],
+  ['accusation', '检举控告', 'Accusation'],
+  ['claim', '申诉求决', 'Claim or appeal'],
+]);
+
+export const TRACKS = entries([
+  ['immediate', '马上办', 'Do it now'],
+  ['coordinated', '协调办', 'Coordinate across departments'],
+  ['supervised', '盯着办', 'Close follow-up'],
+]);
+
+export const STATUSES = entries([
+  ['registered', '已登记', 'Registered'],
+  ['accepted', '已受理', 'Accepted'],
+  ['declined', '不予受理', 'Declined'],
+  ['transferred', '已转送', 'Transferred'],
+  ['returned', '已退回', 'Returned'],
+  ['replied', '已答复', 'Replied'],
+  ['under_review', '复查复核中', 'Under review'],
+  ['reviewed', '已复查复核', 'Reviewed'],
+  ['closed', '已办结', 'Closed'],
+  ['withdrawn', '已撤回', 'Withdrawn'],
+]);
+
+export const OUTCOMES = entries([
+  ['resolved', '已化解', 'Resolved'],
+  ['partially_resolved', '部分化解', 'Partially resolved'],
+  ['not_resolved', '未化解', 'Not resolved'],
+  ['referred', '已引导至法定途径', 'Referred to another channel'],
+]);
+
+export const SERVICE_LINES = entries([
+  ['mediation', '人民调解', 'Mediation'],
+  ['legal_aid', '法律援助', 'Legal aid'],
+  ['labor_arbitration', '劳动仲裁', 'Labour arbitration'],
+  ['litigation', '诉讼服务', 'Litigation service'],
+  ['petition', '信访事项办理', 'Petition handling'],
+]);
+
+export const RATINGS = entries([
+  ['satisfied', '满意', 'Satisfied'],
+  ['basically_satisfied', '基本满意', 'Basically satisfied'],
+  ['dissatisfied', '不满意', 'Dissatisfied'],
+]);
+
+const codes = <T extends readonly { code: string }[]>(list: T) =>
+  list.map((e) => e.code) as unknown as readonly [T[number]['code'], ...T[number]['code'][]];
+
+export const KIND_CODES = codes(KINDS);
+export const CHANNEL_CODES = codes(CHANNELS);
+export const TYPE_CODES = codes(TYPES);
+export const TRACK_CODES = codes(TRACKS);
+export const STATUS_CODES = codes(STATUSES);
+export const OUTCOME_CODES = codes(OUTCOMES);
+export const SERVICE_LINE_CODES = codes(SERVICE_LINES);
+export const RATING_CODES = codes(RATINGS);
+export const DEFAULT_CATEGORY_CODES = codes(CATEGORIES);
+
+export type Kind = (typeof KIND_CODES)[number];
+export type Channel = (typeof CHANNEL_CODES)[number];
+export type CaseType = (typeof TYPE_CODES)[number];
+export type Track = (typeof TRACK_CODES)[number];
+export type Status = (typeof STATUS_CODES)[number];
+
+export const OPEN_STATUSES: readonly Status[] = ['registered', 'accepted', 'replied', 'under_review', 'reviewed'];
+
+export const catalog = () => ({
+  categories: CATEGORIES,
+  kinds: KINDS,
+  channels: CHANNELS,
+  types: TYPES,
+  tracks: TRACKS,
+  statuses: STATUSES,
+  outcomes: OUTCOMES,
+  serviceLines: SERVICE_LINES,
+  ratings: RATINGS,
+});

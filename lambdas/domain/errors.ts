@@ -1,0 +1,44 @@
+/**
+ * Errors the domain core raises. Each names a rule of the domain; the HTTP layer maps them to problem types in one
+ * place (`http/problem.ts`).
+ */
+export abstract class DomainError extends Error {
+  /** Stable machine-readable code, used as the problem type slug. */
+  abstract readonly code: string;
+}
+
+/** The case is not in a status from which this command may run. */
+export class WrongStatusError extends DomainError {
+  readonly code = 'wrong-status';
+  constructor(
+    readonly status: string,
+    readonly command: string,
+  ) {
+    super(`${command} is not allowed from ${status}`);
+  }
+}
+
+/** A rule of the law or of the town's policy forbids the act (for example a second extension). */
+export class RuleViolationError extends DomainError {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The object does not exist, or the caller may not know that it exists. */
+export class NotFoundError extends DomainError {
+  readonly code = 'not-found';
+}
+
+/** The caller sees the object but their role may not do this. */
+export class ForbiddenError extends DomainError {
+  readonly code = 'forbidden';
+}
+
+/** Someone changed the object since the caller read it. */
+export class StaleVersionError extends DomainError {
+  readonly code = 'stale-version';
+}

@@ -1,0 +1,165 @@
+import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middleware';
+import middy from '@middy/core';
+import type {
+  APIGatewayProxyEventV2WithJWTAuthorizer,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from 'aws-lambda';
+import type { z } from 'zod';
+import type { Deps } from '../adapters/deps.js';
+import { logger } from '../adapters/observability.js';
+import type { Principal } from '../domain/roles.js';
+import { principalOf } from './auth.js';
+import { translateIdempotencyError } from './idempotency-errors.js';
+import { HttpProblem, type Language, languageOf, problemResponse } from './problem.js';
+import { parseWith } from './validation.js';
+
+export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
+export type ApiResult = APIGatewayProxyStructuredResultV2;
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+/**
+ * What a route handler receives: the authenticated request. The body is read only when the handler asks, after its
+ * 404 and 403 checks, so the contract's order of checks holds (401 → 404 → 403 → 413/415 → 428 → 400).
+ */
+export interface ApiRequest {
+  event: ApiEvent;
+  principal: Principal;
+  params: Record<string, string>;
+  query: Record<string, string>;
+  language: Language;
+  header(name: string): string | undefined;
+  /** The JSON body checked against a schema: 413, 415 or 400 otherwise. */
+  body<S extends z.ZodType>(schema: S): z.output<S>;
+}
+
+export interface ApiResponse {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface RouteDefinition {
+  /** `false` for routes anyone may call (no principal). */
+  authorized?: boolean;
+  handle(request: ApiRequest): Promise<ApiResponse>;
+}
+
+const header = (event: ApiEvent, name: string): string | undefined => {
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(event.headers ?? {})) if (key.toLowerCase() === wanted) return value;
+  return undefined;
+};
+
+/** 413 → 415 → 400, in the contract's order. */
+function readJsonBody(event: ApiEvent): unknown {
+  const raw = event.body ?? '';
+  const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+  if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES)
+    throw new HttpProblem('payload-too-large', {
+      zh: `请求体不得超过 ${MAX_BODY_BYTES} 字节`,
+      en: `The body may not exceed ${MAX_BODY_BYTES} bytes`,
+    });
+  const contentType = header(event, 'content-type')?.split(';')[0]?.trim().toLowerCase();
+  if (contentType !== 'application/json' && !contentType?.endsWith('+json'))
+    throw new HttpProblem('unsupported-media-type', {
+      zh: 'Content-Type 须为 application/json',
+      en: 'Content-Type must be application/json',
+    });
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new HttpProblem(
+      'validation',
+      { zh: '请求体不是合法的 JSON', en: 'The body is not valid JSON' },
+      { errors: [{ path: '', message: 'invalid JSON' }] },
+    );
+  }
+}
+
+const definedOnly = (record: Record<string, string | undefined> | undefined): Record<string, string> =>
+  Object.fromEntries(Object.entries(record ?? {}).filter((entry): entry is [string, string] => entry[1] !== undefined));
+
+function toResult(response: ApiResponse): ApiResult {
+  return {
+    statusCode: response.status,
+    headers: {
+      ...(response.body === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' }),
+      ...response.headers,
+    },
+    ...(response.body === undefined ? {} : { body: JSON.stringify(response.body) }),
+  };
+}
+
+export interface ApiOptions {
+  /** Names the function in idempotency keys. */
+  family: string;
+  routes: Record<string, RouteDefinition>;
+  deps: Pick<Deps, 'db' | 'tables'>;
+}
+
+/**
+ * The middy chain every API function shares: problem+json for every error (outermost), then Powertools idempotency
+ * for POSTs that carry an `Idempotency-Key` (scoped by town, caller and route), then the route.
+ */
+export function createApiHandler(options: ApiOptions) {
+  const core = async (event: ApiEvent): Promise<ApiResult> => {
+    const definition = options.routes[event.routeKey];
+    if (!definition) throw new HttpProblem('not-found', {});
+    const principal = definition.authorized === false ? undefined : principalOf(event);
+    const language = languageOf(header(event, 'accept-language'));
+    const response = await definition.handle({
+      event,
+      principal: principal as Principal,
+      params: definedOnly(event.pathParameters),
+      query: definedOnly(event.queryStringParameters),
+      language,
+      header: (name) => header(event, name),
+      body: (schema) => parseWith(schema, readJsonBody(event), language),
+    });
+    return toResult(response);
+  };
+
+  const persistenceStore = new DynamoDBPersistenceLayer({
+    tableName: options.deps.tables.idempotency,
+    awsSdkV3Client: options.deps.db,
+  });
+  const idempotencyConfig = new IdempotencyConfig({
+    // only POSTs with a key; null skips idempotency for everything else
+    eventKeyJmesPath:
+      "requestContext.http.method == 'POST' && headers.\"idempotency-key\" && " +
+      '[requestContext.authorizer.jwt.claims."custom:town", requestContext.authorizer.jwt.claims.sub, routeKey, ' +
+      'headers."idempotency-key"]',
+    payloadValidationJmesPath: 'body',
+    expiresAfterSeconds: 24 * 60 * 60,
+    throwOnNoIdempotencyKey: false,
+  });
+
+  return middy<ApiEvent, ApiResult, Error, Context>()
+    .use({
+      onError: async (request) => {
+        const error = translateIdempotencyError(request.error);
+        const status = error instanceof HttpProblem ? error.status : 500;
+        if (status >= 500 && !(error instanceof HttpProblem))
+          logger.error('unhandled error', { route: request.event.routeKey, error: request.error as Error });
+        request.response = problemResponse(error, {
+          language: languageOf(header(request.event, 'accept-language')),
+          instance: request.event.rawPath,
+        });
+      },
+    })
+    .use(makeHandlerIdempotent({ persistenceStore, config: idempotencyConfig, keyPrefix: options.family }))
+    .handler(core);
+}
+
+/** The deployed entry point: dependencies are made on the first invocation, once per execution environment. */
+export function lazyHandler(create: () => (event: ApiEvent, context: Context) => Promise<ApiResult>) {
+  let made: ((event: ApiEvent, context: Context) => Promise<ApiResult>) | undefined;
+  return (event: ApiEvent, context: Context): Promise<ApiResult> => {
+    made ??= create();
+    return made(event, context);
+  };
+}

@@ -1,0 +1,142 @@
+import { z } from 'zod';
+import { DEFAULT_CATEGORY_CODES } from '../domain/catalog.js';
+import { DEFAULT_POLICY } from '../domain/policy.js';
+import { PROBLEM_KINDS, problemTypeUri } from './problem.js';
+import { ROUTES, routeKey } from './routes.js';
+import { caseViewSchema, listCasesQuery, registerCaseBody } from './schemas.js';
+
+/**
+ * The OpenAPI 3.1 document, generated from the same zod schemas the handlers parse with and from the route table,
+ * so it cannot describe a route or a field the service does not have.
+ */
+
+interface Operation {
+  summary: string;
+  roles: string;
+  body?: z.ZodType;
+  query?: z.ZodObject;
+  response?: { status: number; schema: z.ZodType; description: string };
+}
+
+const catalogEntry = z.object({ code: z.string(), zh: z.string(), en: z.string() });
+const catalogSchema = z.record(z.string(), z.array(catalogEntry)).meta({ id: 'Catalog' });
+const listOf = (item: z.ZodType) => z.object({ items: z.array(item), nextCursor: z.string().optional() });
+
+const OPERATIONS: Record<string, Operation> = {
+  'GET /v1/health': {
+    summary: 'Liveness',
+    roles: 'anyone',
+    response: { status: 200, schema: z.object({ status: z.literal('ok') }), description: 'The service is up' },
+  },
+  'GET /v1/openapi.json': { summary: 'This document', roles: 'anyone' },
+  'GET /v1/catalog': {
+    summary: 'Codes and labels of categories, channels, kinds, types, tracks, statuses, outcomes, service lines, ratings',
+    roles: 'any signed-in user',
+    response: { status: 200, schema: catalogSchema, description: 'The catalogue' },
+  },
+  'POST /v1/cases': {
+    summary: 'Register a case',
+    roles: 'clerk, grid_worker, leader, supervisor',
+    body: registerCaseBody({ now: new Date(0), policy: DEFAULT_POLICY, categories: DEFAULT_CATEGORY_CODES }),
+    response: { status: 201, schema: caseViewSchema, description: 'The registered case; `Location` and `ETag` set' },
+  },
+  'GET /v1/cases': {
+    summary: 'List cases visible to the caller, newest first',
+    roles: 'staff',
+    query: listCasesQuery,
+    response: { status: 200, schema: listOf(caseViewSchema), description: 'One page' },
+  },
+  'GET /v1/cases/{id}': {
+    summary: 'One case',
+    roles: 'staff who may see it',
+    response: { status: 200, schema: caseViewSchema, description: 'The case; `ETag` carries its version' },
+  },
+};
+
+const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') => {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any', reused: 'inline' }) as Record<
+    string,
+    unknown
+  >;
+  return rest;
+};
+
+const problemSchema = {
+  type: 'object',
+  required: ['type', 'title', 'status', 'detail'],
+  properties: {
+    type: { type: 'string', enum: [...Object.keys(PROBLEM_KINDS).map(problemTypeUri)] },
+    title: { type: 'string' },
+    status: { type: 'integer' },
+    detail: { type: 'string' },
+    instance: { type: 'string' },
+    errors: {
+      type: 'array',
+      items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } },
+    },
+  },
+};
+
+export function openApiDocument() {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of ROUTES) {
+    const key = routeKey(route);
+    const op = OPERATIONS[key];
+    if (!op) throw new Error(`no OpenAPI description for ${key}`);
+    const parameters = [
+      ...[...route.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
+        name: m[1],
+        in: 'path',
+        required: true,
+        schema: { type: 'string' },
+      })),
+      ...Object.entries(op.query?.shape ?? {}).map(([name, schema]) => ({
+        name,
+        in: 'query',
+        required: false,
+        schema: jsonSchema(schema as z.ZodType, 'input'),
+      })),
+    ];
+    paths[route.path] ??= {};
+    paths[route.path]![route.method.toLowerCase()] = {
+      operationId: key.replace(/[^A-Za-z0-9]+/g, '_'),
+      summary: op.summary,
+      description: `Who: ${op.roles}.`,
+      tags: [route.family],
+      ...(route.authorized ? {} : { security: [] }),
+      ...(parameters.length ? { parameters } : {}),
+      ...(op.body
+        ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(op.body, 'input') } } } }
+        : {}),
+      responses: {
+        ...(op.response
+          ? {
+              [op.response.status]: {
+                description: op.response.description,
+                content: { 'application/json': { schema: jsonSchema(op.response.schema, 'output') } },
+              },
+            }
+          : { 200: { description: 'OK' } }),
+        default: {
+          description: 'A problem (RFC 9457)',
+          content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+        },
+      },
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Fengqiao',
+      version: '1',
+      description: 'Petition and dispute work of a town: intake, lifecycle, deadlines, grids and reports.',
+    },
+    servers: [{ url: '/' }],
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      schemas: { Problem: problemSchema },
+    },
+    security: [{ bearer: [] }],
+    paths,
+  };
+}

@@ -1,0 +1,63 @@
+/**
+ * The route table: every HTTP route, the function family that serves it and whether the gateway's JWT authorizer
+ * guards it. The CDK stack creates its routes from this table and the local host matches requests against it, so the
+ * two hosts cannot drift apart.
+ */
+
+export const FUNCTION_FAMILIES = {
+  public: 'Health, OpenAPI document and catalogue',
+  cases: 'Case intake, reads and lists',
+} as const;
+
+export type FunctionFamily = keyof typeof FUNCTION_FAMILIES;
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface RouteSpec {
+  readonly method: HttpMethod;
+  /** API Gateway path syntax: `/v1/cases/{id}`. */
+  readonly path: string;
+  readonly family: FunctionFamily;
+  /** `false` for the routes anyone may call: the gateway puts no authorizer on them. */
+  readonly authorized: boolean;
+}
+
+export const ROUTES: readonly RouteSpec[] = [
+  { method: 'GET', path: '/v1/health', family: 'public', authorized: false },
+  { method: 'GET', path: '/v1/openapi.json', family: 'public', authorized: false },
+  { method: 'GET', path: '/v1/catalog', family: 'public', authorized: true },
+  { method: 'POST', path: '/v1/cases', family: 'cases', authorized: true },
+  { method: 'GET', path: '/v1/cases', family: 'cases', authorized: true },
+  { method: 'GET', path: '/v1/cases/{id}', family: 'cases', authorized: true },
+];
+
+export const routeKey = (route: Pick<RouteSpec, 'method' | 'path'>): string => `${route.method} ${route.path}`;
+
+export interface RouteMatch {
+  route: RouteSpec;
+  pathParameters: Record<string, string>;
+}
+
+/** Matches a request path the way API Gateway does: literal segments win over `{param}` segments. */
+export function matchRoute(method: string, path: string): RouteMatch | undefined {
+  const segments = path.split('/').filter(Boolean);
+  let best: { match: RouteMatch; literals: number } | undefined;
+  for (const route of ROUTES) {
+    if (route.method !== method) continue;
+    const pattern = route.path.split('/').filter(Boolean);
+    if (pattern.length !== segments.length) continue;
+    const pathParameters: Record<string, string> = {};
+    let literals = 0;
+    const matches = pattern.every((part, i) => {
+      const actual = segments[i] ?? '';
+      if (part.startsWith('{') && part.endsWith('}')) {
+        pathParameters[part.slice(1, -1)] = decodeURIComponent(actual);
+        return actual.length > 0;
+      }
+      literals += 1;
+      return part === actual;
+    });
+    if (matches && (!best || literals > best.literals)) best = { match: { route, pathParameters }, literals };
+  }
+  return best?.match;
+}

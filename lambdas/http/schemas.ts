@@ -1,0 +1,114 @@
+import { z } from 'zod';
+import {
+  caseRecordSchema,
+  locationSchema,
+  petitionerSchema,
+  referralSchema,
+  respondentSchema,
+} from '../domain/case.js';
+import { CHANNEL_CODES, KIND_CODES, SERVICE_LINE_CODES, STATUS_CODES, TRACK_CODES, TYPE_CODES } from '../domain/catalog.js';
+import { beijingDate } from '../domain/deadlines.js';
+import { checkIdNumber } from '../domain/id-number.js';
+import type { DeadlinePolicy } from '../domain/policy.js';
+
+/** Inputs may be up to this far in the future, for clock skew between a client and the service. */
+export const CLOCK_SKEW_MS = 60_000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+const ID_NUMBER_MESSAGES = {
+  length: 'must be 18 characters',
+  format: 'must be 17 digits followed by a digit or X',
+  birth_date: 'contains an impossible birth date',
+  checksum: 'fails the GB 11643 checksum',
+} as const;
+
+/** Mainland mobile numbers, or landlines with an optional area code. */
+const PHONE = /^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/;
+
+const datetimeWithOffset = z.iso.datetime({ offset: true, local: false });
+
+export interface IntakeRules {
+  now: Date;
+  policy: DeadlinePolicy;
+  categories: readonly string[];
+}
+
+/** The body of `POST /v1/cases`, checked against the clock, the policy and the town's catalogue. */
+export function registerCaseBody(rules: IntakeRules) {
+  const today = beijingDate(rules.now);
+  const petitioner = petitionerSchema.extend({
+    idNumber: z
+      .string()
+      .optional()
+      .superRefine((value, ctx) => {
+        if (value === undefined) return;
+        const check = checkIdNumber(value, today);
+        if (!check.ok) ctx.addIssue({ code: 'custom', message: `ID number ${ID_NUMBER_MESSAGES[check.reason]}` });
+      })
+      .transform((value) => (value === undefined ? undefined : value.trim().toUpperCase())),
+    phone: z
+      .string()
+      .trim()
+      .regex(PHONE, { message: 'must be a mainland mobile number or a landline with area code' })
+      .optional(),
+  });
+  return z
+    .strictObject({
+      kind: z.enum(KIND_CODES),
+      channel: z.enum(CHANNEL_CODES),
+      type: z.enum(TYPE_CODES).optional(),
+      category: z.string().refine((c) => rules.categories.includes(c), { message: 'is not a catalogue category' }),
+      serviceLine: z.enum(SERVICE_LINE_CODES).optional(),
+      title: z.string().trim().min(1).max(200),
+      description: z.string().trim().min(1).max(4000),
+      receivedAt: datetimeWithOffset
+        .refine((at) => new Date(at).getTime() <= rules.now.getTime() + CLOCK_SKEW_MS, {
+          message: 'may not be in the future',
+        })
+        .optional(),
+      lateEntryReason: z.string().trim().min(1).max(500).optional(),
+      referral: referralSchema.optional(),
+      gridId: z.string().min(1).max(64).optional(),
+      location: locationSchema.optional(),
+      petitioners: z.array(petitioner).min(1).max(50),
+      headcount: z.number().int().min(1).max(100_000).optional(),
+      respondent: respondentSchema.optional(),
+    })
+    .superRefine((body, ctx) => {
+      if (body.headcount !== undefined && body.headcount < body.petitioners.length)
+        ctx.addIssue({ code: 'custom', path: ['headcount'], message: 'must be at least the number of petitioners' });
+      const receivedAt = body.receivedAt ? new Date(body.receivedAt).getTime() : undefined;
+      if (
+        receivedAt !== undefined &&
+        rules.now.getTime() - receivedAt > rules.policy.lateEntryDays * DAY_MS &&
+        !body.lateEntryReason
+      )
+        ctx.addIssue({
+          code: 'custom',
+          path: ['lateEntryReason'],
+          message: `is required when receivedAt is more than ${rules.policy.lateEntryDays} days back`,
+        });
+      if (body.channel === 'referral' && !body.referral)
+        ctx.addIssue({ code: 'custom', path: ['referral'], message: 'is required for the referral channel' });
+    });
+}
+
+export type RegisterCaseBody = z.output<ReturnType<typeof registerCaseBody>>;
+
+/** The case as clients see it: the stored record with ID numbers and phones masked. */
+export const caseViewSchema = caseRecordSchema.omit({ town: true }).meta({ id: 'Case' });
+
+const cursor = z.string().min(1).max(2048);
+export const limitParam = z.coerce.number().int().min(1).max(100).default(20);
+
+export const listCasesQuery = z.strictObject({
+  status: z.enum(STATUS_CODES).optional(),
+  gridId: z.string().min(1).max(64).optional(),
+  assignee: z.string().min(1).max(128).optional(),
+  track: z.enum(TRACK_CODES).optional(),
+  firstTime: z.enum(['true', 'false']).optional(),
+  dueBefore: datetimeWithOffset.optional(),
+  limit: limitParam,
+  cursor: cursor.optional(),
+});
+export type ListCasesQuery = z.output<typeof listCasesQuery>;

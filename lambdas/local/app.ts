@@ -1,0 +1,16 @@
+import type { Context } from 'aws-lambda';
+import type { Deps } from '../adapters/deps.js';
+import { createCasesHandler } from '../handlers/cases.js';
+import { createPublicHandler } from '../handlers/public.js';
+import type { ApiEvent, ApiResult } from '../http/api.js';
+import type { FunctionFamily } from '../http/routes.js';
+
+export type FamilyHandler = (event: ApiEvent, context: Context) => Promise<ApiResult>;
+
+/** The very handlers the stack deploys, one per function family, built over the given dependencies. */
+export function createFamilyHandlers(deps: Deps): Record<FunctionFamily, FamilyHandler> {
+  return {
+    public: createPublicHandler(deps),
+    cases: createCasesHandler(deps),
+  };
+}

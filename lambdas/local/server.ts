@@ -1,0 +1,126 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Context } from 'aws-lambda';
+import type { ApiEvent, ApiResult } from '../http/api.js';
+import { type FunctionFamily, matchRoute, routeKey } from '../http/routes.js';
+import type { FamilyHandler } from './app.js';
+import { claimsAsGatewayShapes, type LocalKeys, verifyToken } from './identity.js';
+
+/**
+ * The local host: a `node:http` adapter that does what API Gateway's HTTP API does before a function runs (route
+ * matching, the JWT authorizer, its own 401/404/413 bodies) and hands the functions version 2.0 events.
+ */
+
+/** API Gateway's own payload limit; the functions enforce the contract's smaller one. */
+const GATEWAY_MAX_BODY = 10 * 1024 * 1024;
+
+const gatewayReply = (res: ServerResponse, status: number, message: string) => {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ message }));
+};
+
+async function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > GATEWAY_MAX_BODY) return 'too-large';
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function lambdaContext(family: string, requestId: string): Context {
+  const deadline = Date.now() + 10_000;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: `fengqiao-local-${family}`,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:local:lambda:local:000000000000:function:fengqiao-local-${family}`,
+    memoryLimitInMB: '512',
+    awsRequestId: requestId,
+    logGroupName: `/local/${family}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+const TEXT_TYPES = /^(application\/(json|problem\+json|x-www-form-urlencoded|xml)|text\/)/;
+
+export interface LocalServerOptions {
+  handlers: Record<FunctionFamily, FamilyHandler>;
+  keys: LocalKeys;
+}
+
+export function createLocalServer(options: LocalServerOptions): Server {
+  return createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const method = (req.method ?? 'GET').toUpperCase();
+      const match = matchRoute(method, url.pathname);
+      if (!match) return gatewayReply(res, 404, 'Not Found');
+      const body = await readBody(req);
+      if (body === 'too-large') return gatewayReply(res, 413, 'Request Entity Too Large');
+
+      const headers: Record<string, string> = {};
+      for (const [key, value] of Object.entries(req.headers))
+        if (value !== undefined) headers[key.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
+
+      let claims: Record<string, string> | undefined;
+      if (match.route.authorized) {
+        const bearer = /^Bearer\s+(.+)$/i.exec(headers.authorization ?? '')?.[1];
+        const payload = bearer ? await verifyToken(options.keys, bearer.trim()) : undefined;
+        if (!payload) return gatewayReply(res, 401, 'Unauthorized');
+        claims = claimsAsGatewayShapes(payload);
+      }
+
+      const requestId = randomUUID();
+      const contentType = headers['content-type'] ?? '';
+      const isText = body.length === 0 || TEXT_TYPES.test(contentType);
+      const query: Record<string, string> = {};
+      for (const [key, value] of url.searchParams) query[key] = key in query ? `${query[key]},${value}` : value;
+      const key = routeKey(match.route);
+      const event = {
+        version: '2.0',
+        routeKey: key,
+        rawPath: url.pathname,
+        rawQueryString: url.search.slice(1),
+        headers,
+        ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
+        ...(Object.keys(match.pathParameters).length ? { pathParameters: match.pathParameters } : {}),
+        requestContext: {
+          accountId: 'local',
+          apiId: 'local',
+          domainName: headers.host ?? 'localhost',
+          domainPrefix: 'localhost',
+          http: {
+            method,
+            path: url.pathname,
+            protocol: 'HTTP/1.1',
+            sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+            userAgent: headers['user-agent'] ?? '',
+          },
+          requestId,
+          routeKey: key,
+          stage: '$default',
+          time: new Date().toUTCString(),
+          timeEpoch: Date.now(),
+          ...(claims ? { authorizer: { jwt: { claims, scopes: null } } } : {}),
+        },
+        ...(body.length ? { body: isText ? body.toString('utf8') : body.toString('base64') } : {}),
+        isBase64Encoded: body.length > 0 && !isText,
+      } as unknown as ApiEvent;
+
+      const result: ApiResult = await options.handlers[match.route.family](event, lambdaContext(match.route.family, requestId));
+      res.writeHead(result.statusCode ?? 200, { 'apigw-requestid': requestId, ...(result.headers as Record<string, string>) });
+      res.end(result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : (result.body ?? ''));
+    } catch {
+      // what API Gateway answers when the integration itself fails
+      if (!res.headersSent) gatewayReply(res, 500, 'Internal Server Error');
+      else res.end();
+    }
+  });
+}
