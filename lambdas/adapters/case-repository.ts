@@ -24,14 +24,22 @@ const INDEX_OF = {
 } as const;
 
 /** The index attributes a case item carries, derived from the record so they can never disagree with it. */
-export function caseIndexAttributes(record: CaseRecord, gridPath: string | undefined): Record<string, string> {
+export function caseIndexAttributes(
+  record: CaseRecord,
+  gridPath: string | undefined,
+): Record<string, string> {
   const sort = keys.caseSortKey(record.createdAt, record.id);
   return {
     gsi1pk: keys.allCases(record.town),
     gsi1sk: sort,
     gsi2pk: keys.byStatus(record.town, record.status),
     gsi2sk: sort,
-    ...(gridPath ? { gsi3pk: keys.byGridPath(record.town), gsi3sk: keys.gridPathSortKey(gridPath, record.createdAt, record.id) } : {}),
+    ...(gridPath
+      ? {
+          gsi3pk: keys.byGridPath(record.town),
+          gsi3sk: keys.gridPathSortKey(gridPath, record.createdAt, record.id),
+        }
+      : {}),
     ...(record.assignee ? { gsi4pk: keys.byAssignee(record.town, record.assignee), gsi4sk: sort } : {}),
   };
 }
@@ -44,7 +52,11 @@ const invalidCursor = () =>
   );
 
 /** Cursors are the last key, encoded; a forged one is refused unless it points into the very partition queried. */
-export function decodeCursor(cursor: string, index: { partitionKey: string; sortKey: string }, partition: string) {
+export function decodeCursor(
+  cursor: string,
+  index: { partitionKey: string; sortKey: string },
+  partition: string,
+) {
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -100,11 +112,17 @@ export class CaseRepository {
           {
             Put: {
               TableName: this.table,
-              Item: { ...keys.caseItem(record.town, record.id), ...caseIndexAttributes(record, gridPath), ...record },
+              Item: {
+                ...keys.caseItem(record.town, record.id),
+                ...caseIndexAttributes(record, gridPath),
+                ...record,
+              },
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
-          ...alsoPut.map((Item) => ({ Put: { TableName: this.table, Item, ConditionExpression: 'attribute_not_exists(pk)' } })),
+          ...alsoPut.map((Item) => ({
+            Put: { TableName: this.table, Item, ConditionExpression: 'attribute_not_exists(pk)' },
+          })),
         ],
       }),
     );
@@ -135,8 +153,16 @@ export class CaseRepository {
         TableName: this.table,
         IndexName: index.name,
         KeyConditionExpression: prefix ? '#pk = :pk AND begins_with(#sk, :prefix)' : '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': index.partitionKey, ...(prefix ? { '#sk': index.sortKey } : {}), ...filter?.names },
-        ExpressionAttributeValues: { ':pk': partition, ...(prefix ? { ':prefix': prefix } : {}), ...filter?.values },
+        ExpressionAttributeNames: {
+          '#pk': index.partitionKey,
+          ...(prefix ? { '#sk': index.sortKey } : {}),
+          ...filter?.names,
+        },
+        ExpressionAttributeValues: {
+          ':pk': partition,
+          ...(prefix ? { ':prefix': prefix } : {}),
+          ...filter?.values,
+        },
         ...(filter ? { FilterExpression: filter.expression } : {}),
         ScanIndexForward: false,
         Limit: limit,

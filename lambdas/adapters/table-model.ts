@@ -80,11 +80,13 @@ export const keys = {
   byStatus: (town: string, status: string) => `T#${town}#S#${status}`,
   /** GSI3: a town's cases by grid path (`/root/child/`); `begins_with` on a path includes descendant grids. */
   byGridPath: (town: string) => `T#${town}#GRIDPATH`,
-  gridPathSortKey: (gridPath: string, createdAt: string, caseId: string) => `${gridPath}${createdAt}#${caseId}`,
+  gridPathSortKey: (gridPath: string, createdAt: string, caseId: string) =>
+    `${gridPath}${createdAt}#${caseId}`,
   /** GSI4: cases by assignee. */
   byAssignee: (town: string, userId: string) => `T#${town}#A#${userId}`,
   /** GSI5: earlier cases of the same petitioner (keyed blind index of ID number or phone) in one category. */
-  byPetitioner: (town: string, category: string, blindIndex: string) => `T#${town}#P#${category}#${blindIndex}`,
+  byPetitioner: (town: string, category: string, blindIndex: string) =>
+    `T#${town}#P#${category}#${blindIndex}`,
   grid: (town: string, gridId: string) => ({ pk: `T#${town}#GRIDS`, sk: `GRID#${gridId}` }),
   gridsPk: (town: string) => `T#${town}#GRIDS`,
 } as const;

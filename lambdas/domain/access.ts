@@ -15,7 +15,8 @@ export type CaseScope = { kind: 'town' } | { kind: 'assigned'; userId: string } 
 export function caseScope(principal: Principal): CaseScope {
   if (principal.kind === 'petitioner') return { kind: 'none' };
   if (hasAnyRole(principal, TOWN_READERS)) return { kind: 'town' };
-  if (hasAnyRole(principal, ['handler', 'grid_worker'])) return { kind: 'assigned', userId: principal.userId };
+  if (hasAnyRole(principal, ['handler', 'grid_worker']))
+    return { kind: 'assigned', userId: principal.userId };
   return { kind: 'none' };
 }
 
@@ -23,8 +24,7 @@ export function canSeeCase(principal: Principal, record: CaseRecord): boolean {
   if (principal.town !== record.town) return false;
   const scope = caseScope(principal);
   if (scope.kind === 'town') return true;
-  if (scope.kind === 'assigned')
-    return record.assignee === scope.userId || record.owner === scope.userId;
+  if (scope.kind === 'assigned') return record.assignee === scope.userId || record.owner === scope.userId;
   return false;
 }
 
@@ -43,7 +43,11 @@ export type CaseListPlan =
   | { index: 'empty' };
 
 /** `gridPath` is the path of the `gridId` filter's grid (`/root/child/`), which includes its descendants. */
-export function caseListPlan(principal: Principal, filters: CaseListFilters, gridPath?: string): CaseListPlan {
+export function caseListPlan(
+  principal: Principal,
+  filters: CaseListFilters,
+  gridPath?: string,
+): CaseListPlan {
   const scope = caseScope(principal);
   if (scope.kind === 'none') return { index: 'empty' };
   const assignee = filters.assignee === 'me' ? principal.userId : filters.assignee;
@@ -53,8 +57,10 @@ export function caseListPlan(principal: Principal, filters: CaseListFilters, gri
     if (gridPath !== undefined) return { index: 'empty' };
     return { index: 'assignee', key: scope.userId, filters: { status, track, firstTime, dueBefore } };
   }
-  if (gridPath !== undefined) return { index: 'grid', key: gridPath, filters: { status, assignee, track, firstTime, dueBefore } };
-  if (assignee !== undefined) return { index: 'assignee', key: assignee, filters: { status, track, firstTime, dueBefore } };
+  if (gridPath !== undefined)
+    return { index: 'grid', key: gridPath, filters: { status, assignee, track, firstTime, dueBefore } };
+  if (assignee !== undefined)
+    return { index: 'assignee', key: assignee, filters: { status, track, firstTime, dueBefore } };
   if (status !== undefined) return { index: 'status', key: status, filters: { track, firstTime, dueBefore } };
   return { index: 'all', key: principal.town, filters: { track, firstTime, dueBefore } };
 }

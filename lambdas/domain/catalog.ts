@@ -6,7 +6,9 @@ export interface CatalogEntry {
 }
 
 const entries = <const T extends readonly (readonly [string, string, string])[]>(rows: T) =>
-  rows.map(([code, zh, en]) => ({ code, zh, en })) as { [K in keyof T]: { code: T[K][0]; zh: string; en: string } };
+  rows.map(([code, zh, en]) => ({ code, zh, en })) as {
+    [K in keyof T]: { code: T[K][0]; zh: string; en: string };
+  };
 
 export const CATEGORIES = entries([
   ['neighbor', '相邻权', 'Neighbour rights'],
@@ -100,7 +102,13 @@ export type CaseType = (typeof TYPE_CODES)[number];
 export type Track = (typeof TRACK_CODES)[number];
 export type Status = (typeof STATUS_CODES)[number];
 
-export const OPEN_STATUSES: readonly Status[] = ['registered', 'accepted', 'replied', 'under_review', 'reviewed'];
+export const OPEN_STATUSES: readonly Status[] = [
+  'registered',
+  'accepted',
+  'replied',
+  'under_review',
+  'reviewed',
+];
 
 export const catalog = () => ({
   categories: CATEGORIES,

@@ -47,7 +47,8 @@ export function createCasesHandler(deps: Deps) {
           const now = deps.now();
           const body = request.body(registerCaseBody({ now, policy, categories: DEFAULT_CATEGORY_CODES }));
           const grid = body.gridId ? await grids.get(request.principal.town, body.gridId) : undefined;
-          if (body.gridId && !grid) throw validationProblem([{ path: 'gridId', message: 'is not a grid of this town' }]);
+          if (body.gridId && !grid)
+            throw validationProblem([{ path: 'gridId', message: 'is not a grid of this town' }]);
           const day = beijingDate(now);
           const sequence = await cases.nextSequence(request.principal.town, numberPrefix(body.kind), day);
           const record = registerCase(body, {
@@ -74,9 +75,18 @@ export function createCasesHandler(deps: Deps) {
           requireRole(request.principal, STAFF_ROLES);
           const grid = query.gridId ? await grids.get(request.principal.town, query.gridId) : undefined;
           // an unknown grid has no cases; say so with an empty list rather than an error
-          const plan = query.gridId && !grid ? ({ index: 'empty' } as const) : caseListPlan(request.principal, query, grid?.path);
+          const plan =
+            query.gridId && !grid
+              ? ({ index: 'empty' } as const)
+              : caseListPlan(request.principal, query, grid?.path);
           const page = await cases.list(request.principal.town, plan, query.limit, query.cursor);
-          return { status: 200, body: { items: page.items.map(caseView), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) } };
+          return {
+            status: 200,
+            body: {
+              items: page.items.map(caseView),
+              ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+            },
+          };
         },
       },
       'GET /v1/cases/{id}': {

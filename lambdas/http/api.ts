@@ -50,7 +50,8 @@ export interface RouteDefinition {
 
 const header = (event: ApiEvent, name: string): string | undefined => {
   const wanted = name.toLowerCase();
-  for (const [key, value] of Object.entries(event.headers ?? {})) if (key.toLowerCase() === wanted) return value;
+  for (const [key, value] of Object.entries(event.headers ?? {}))
+    if (key.toLowerCase() === wanted) return value;
   return undefined;
 };
 
@@ -81,7 +82,9 @@ function readJsonBody(event: ApiEvent): unknown {
 }
 
 const definedOnly = (record: Record<string, string | undefined> | undefined): Record<string, string> =>
-  Object.fromEntries(Object.entries(record ?? {}).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  Object.fromEntries(
+    Object.entries(record ?? {}).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
 
 function toResult(response: ApiResponse): ApiResult {
   return {
@@ -128,9 +131,9 @@ export function createApiHandler(options: ApiOptions) {
     awsSdkV3Client: options.deps.db,
   });
   const idempotencyConfig = new IdempotencyConfig({
-    // only POSTs with a key; null skips idempotency for everything else
+    // only POSTs with a key; anything that selects null skips idempotency (`false` would not)
     eventKeyJmesPath:
-      "requestContext.http.method == 'POST' && headers.\"idempotency-key\" && " +
+      '(requestContext.http.method == \'POST\' || `null`) && headers."idempotency-key" && ' +
       '[requestContext.authorizer.jwt.claims."custom:town", requestContext.authorizer.jwt.claims.sub, routeKey, ' +
       'headers."idempotency-key"]',
     payloadValidationJmesPath: 'body',

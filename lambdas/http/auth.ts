@@ -23,7 +23,10 @@ export function parseGroupsClaim(raw: unknown): string[] {
 }
 
 const unauthorized = (): HttpProblem =>
-  new HttpProblem('unauthorized', { zh: '令牌缺少有效的身份信息', en: 'The token does not identify a caller' });
+  new HttpProblem('unauthorized', {
+    zh: '令牌缺少有效的身份信息',
+    en: 'The token does not identify a caller',
+  });
 
 export function principalFromClaims(claims: Record<string, unknown> | undefined): Principal {
   const sub = claims?.sub;

@@ -15,7 +15,10 @@ export function translateIdempotencyError(error: unknown): unknown {
   if (error instanceof IdempotencyAlreadyInProgressError)
     return new HttpProblem(
       'in-progress',
-      { zh: '使用相同 Idempotency-Key 的请求仍在处理，请稍后重试', en: 'A request with this key is still running' },
+      {
+        zh: '使用相同 Idempotency-Key 的请求仍在处理，请稍后重试',
+        en: 'A request with this key is still running',
+      },
       { headers: { 'retry-after': '1' } },
     );
   if (error instanceof IdempotencyPersistenceLayerError)

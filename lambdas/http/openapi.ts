@@ -26,11 +26,16 @@ const OPERATIONS: Record<string, Operation> = {
   'GET /v1/health': {
     summary: 'Liveness',
     roles: 'anyone',
-    response: { status: 200, schema: z.object({ status: z.literal('ok') }), description: 'The service is up' },
+    response: {
+      status: 200,
+      schema: z.object({ status: z.literal('ok') }),
+      description: 'The service is up',
+    },
   },
   'GET /v1/openapi.json': { summary: 'This document', roles: 'anyone' },
   'GET /v1/catalog': {
-    summary: 'Codes and labels of categories, channels, kinds, types, tracks, statuses, outcomes, service lines, ratings',
+    summary:
+      'Codes and labels of categories, channels, kinds, types, tracks, statuses, outcomes, service lines, ratings',
     roles: 'any signed-in user',
     response: { status: 200, schema: catalogSchema, description: 'The catalogue' },
   },
@@ -38,7 +43,11 @@ const OPERATIONS: Record<string, Operation> = {
     summary: 'Register a case',
     roles: 'clerk, grid_worker, leader, supervisor',
     body: registerCaseBody({ now: new Date(0), policy: DEFAULT_POLICY, categories: DEFAULT_CATEGORY_CODES }),
-    response: { status: 201, schema: caseViewSchema, description: 'The registered case; `Location` and `ETag` set' },
+    response: {
+      status: 201,
+      schema: caseViewSchema,
+      description: 'The registered case; `Location` and `ETag` set',
+    },
   },
   'GET /v1/cases': {
     summary: 'List cases visible to the caller, newest first',
@@ -54,10 +63,11 @@ const OPERATIONS: Record<string, Operation> = {
 };
 
 const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') => {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any', reused: 'inline' }) as Record<
-    string,
-    unknown
-  >;
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
+    io,
+    unrepresentable: 'any',
+    reused: 'inline',
+  }) as Record<string, unknown>;
   return rest;
 };
 
@@ -106,7 +116,12 @@ export function openApiDocument() {
       ...(route.authorized ? {} : { security: [] }),
       ...(parameters.length ? { parameters } : {}),
       ...(op.body
-        ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(op.body, 'input') } } } }
+        ? {
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: jsonSchema(op.body, 'input') } },
+            },
+          }
         : {}),
       responses: {
         ...(op.response

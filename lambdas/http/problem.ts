@@ -30,7 +30,10 @@ export const PROBLEM_KINDS = {
   'precondition-required': { status: 428, title: { zh: '缺少 If-Match 版本', en: 'Precondition required' } },
   validation: { status: 400, title: { zh: '输入有误', en: 'Invalid input' } },
   'stale-version': { status: 412, title: { zh: '版本已过期，请刷新后重试', en: 'Stale version' } },
-  'wrong-status': { status: 409, title: { zh: '当前状态不允许此操作', en: 'Not allowed in the current status' } },
+  'wrong-status': {
+    status: 409,
+    title: { zh: '当前状态不允许此操作', en: 'Not allowed in the current status' },
+  },
   conflict: { status: 409, title: { zh: '与现有数据冲突', en: 'Conflict' } },
   'idempotency-mismatch': {
     status: 409,
@@ -56,7 +59,12 @@ export class HttpProblem extends Error {
   constructor(
     readonly type: ProblemType | string,
     readonly detail: Partial<Text> = {},
-    readonly options: { errors?: FieldError[]; headers?: Record<string, string>; status?: number; title?: Text } = {},
+    readonly options: {
+      errors?: FieldError[];
+      headers?: Record<string, string>;
+      status?: number;
+      title?: Text;
+    } = {},
   ) {
     super(detail.en ?? type);
     const kind = PROBLEM_KINDS[type as ProblemType] as ProblemKind | undefined;

@@ -31,7 +31,8 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/v1/cases/{id}', family: 'cases', authorized: true },
 ];
 
-export const routeKey = (route: Pick<RouteSpec, 'method' | 'path'>): string => `${route.method} ${route.path}`;
+export const routeKey = (route: Pick<RouteSpec, 'method' | 'path'>): string =>
+  `${route.method} ${route.path}`;
 
 export interface RouteMatch {
   route: RouteSpec;

@@ -6,7 +6,14 @@ import {
   referralSchema,
   respondentSchema,
 } from '../domain/case.js';
-import { CHANNEL_CODES, KIND_CODES, SERVICE_LINE_CODES, STATUS_CODES, TRACK_CODES, TYPE_CODES } from '../domain/catalog.js';
+import {
+  CHANNEL_CODES,
+  KIND_CODES,
+  SERVICE_LINE_CODES,
+  STATUS_CODES,
+  TRACK_CODES,
+  TYPE_CODES,
+} from '../domain/catalog.js';
 import { beijingDate } from '../domain/deadlines.js';
 import { checkIdNumber } from '../domain/id-number.js';
 import type { DeadlinePolicy } from '../domain/policy.js';
@@ -43,7 +50,8 @@ export function registerCaseBody(rules: IntakeRules) {
       .superRefine((value, ctx) => {
         if (value === undefined) return;
         const check = checkIdNumber(value, today);
-        if (!check.ok) ctx.addIssue({ code: 'custom', message: `ID number ${ID_NUMBER_MESSAGES[check.reason]}` });
+        if (!check.ok)
+          ctx.addIssue({ code: 'custom', message: `ID number ${ID_NUMBER_MESSAGES[check.reason]}` });
       })
       .transform((value) => (value === undefined ? undefined : value.trim().toUpperCase())),
     phone: z
@@ -57,7 +65,9 @@ export function registerCaseBody(rules: IntakeRules) {
       kind: z.enum(KIND_CODES),
       channel: z.enum(CHANNEL_CODES),
       type: z.enum(TYPE_CODES).optional(),
-      category: z.string().refine((c) => rules.categories.includes(c), { message: 'is not a catalogue category' }),
+      category: z
+        .string()
+        .refine((c) => rules.categories.includes(c), { message: 'is not a catalogue category' }),
       serviceLine: z.enum(SERVICE_LINE_CODES).optional(),
       title: z.string().trim().min(1).max(200),
       description: z.string().trim().min(1).max(4000),
@@ -76,7 +86,11 @@ export function registerCaseBody(rules: IntakeRules) {
     })
     .superRefine((body, ctx) => {
       if (body.headcount !== undefined && body.headcount < body.petitioners.length)
-        ctx.addIssue({ code: 'custom', path: ['headcount'], message: 'must be at least the number of petitioners' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['headcount'],
+          message: 'must be at least the number of petitioners',
+        });
       const receivedAt = body.receivedAt ? new Date(body.receivedAt).getTime() : undefined;
       if (
         receivedAt !== undefined &&

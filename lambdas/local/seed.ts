@@ -37,7 +37,9 @@ export async function seedDemoCases(baseUrl: string, keys: LocalKeys, town: stri
       title: '工地拖欠工资',
       description: '在镇东工地务工三个月，工资未结清。',
       gridId: 'g-dongcun-1',
-      petitioners: [{ name: '张三', idNumber: makeValidIdNumber('330681', '19800101', '123'), phone: '13912345678' }],
+      petitioners: [
+        { name: '张三', idNumber: makeValidIdNumber('330681', '19800101', '123'), phone: '13912345678' },
+      ],
     },
     {
       kind: 'dispute',
@@ -55,6 +57,7 @@ export async function seedDemoCases(baseUrl: string, keys: LocalKeys, town: stri
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify(body),
     });
-    if (response.status !== 201) throw new Error(`demo case not registered: ${response.status} ${await response.text()}`);
+    if (response.status !== 201)
+      throw new Error(`demo case not registered: ${response.status} ${await response.text()}`);
   }
 }

@@ -81,7 +81,8 @@ export function createLocalServer(options: LocalServerOptions): Server {
       const contentType = headers['content-type'] ?? '';
       const isText = body.length === 0 || TEXT_TYPES.test(contentType);
       const query: Record<string, string> = {};
-      for (const [key, value] of url.searchParams) query[key] = key in query ? `${query[key]},${value}` : value;
+      for (const [key, value] of url.searchParams)
+        query[key] = key in query ? `${query[key]},${value}` : value;
       const key = routeKey(match.route);
       const event = {
         version: '2.0',
@@ -114,8 +115,14 @@ export function createLocalServer(options: LocalServerOptions): Server {
         isBase64Encoded: body.length > 0 && !isText,
       } as unknown as ApiEvent;
 
-      const result: ApiResult = await options.handlers[match.route.family](event, lambdaContext(match.route.family, requestId));
-      res.writeHead(result.statusCode ?? 200, { 'apigw-requestid': requestId, ...(result.headers as Record<string, string>) });
+      const result: ApiResult = await options.handlers[match.route.family](
+        event,
+        lambdaContext(match.route.family, requestId),
+      );
+      res.writeHead(result.statusCode ?? 200, {
+        'apigw-requestid': requestId,
+        ...(result.headers as Record<string, string>),
+      });
       res.end(result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : (result.body ?? ''));
     } catch {
       // what API Gateway answers when the integration itself fails

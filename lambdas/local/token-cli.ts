@@ -16,11 +16,18 @@ const { values } = parseArgs({
 const roles = (values.role ?? []).flatMap((r) => r.split(','));
 const unknown = roles.filter((r) => !(ROLES as readonly string[]).includes(r));
 if (roles.length === 0 || !values.sub || unknown.length) {
-  console.error(`usage: npm run token -- --role <${ROLES.join('|')}> [--role ...] --sub <user id> [--town <town>]`);
+  console.error(
+    `usage: npm run token -- --role <${ROLES.join('|')}> [--role ...] --sub <user id> [--town <town>]`,
+  );
   process.exit(2);
 }
 
 const keys = await loadOrCreateKeys(DATA_DIR);
 console.log(
-  await issueToken(keys, { roles, sub: values.sub, town: values.town, expiresInSeconds: Number(values['expires-in']) }),
+  await issueToken(keys, {
+    roles,
+    sub: values.sub,
+    town: values.town,
+    expiresInSeconds: Number(values['expires-in']),
+  }),
 );

@@ -1,0 +1,50 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { ALL_TABLES, type TableModel } from '../../lambdas/adapters/table-model.js';
+
+export type TableName = (typeof ALL_TABLES)[number]['logicalName'];
+
+/** The environment variable a function reads a table's name from: `Cases` → `CASES_TABLE` (see deps.ts). */
+export const tableEnvName = (model: TableModel): string => `${model.logicalName.toUpperCase()}_TABLE`;
+
+const key = (name: string) => ({ name, type: AttributeType.STRING });
+
+/** The tables of the table model, encrypted with one customer-managed key, kept when the stack goes. */
+export class Data extends Construct {
+  readonly key: Key;
+  readonly tables: ReadonlyMap<TableModel, Table>;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.key = new Key(this, 'TableKey', {
+      description: 'Encrypts the Fengqiao tables',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const tables = new Map<TableModel, Table>();
+    for (const model of ALL_TABLES) {
+      const table = new Table(this, model.logicalName, {
+        partitionKey: key(model.partitionKey),
+        ...(model.sortKey ? { sortKey: key(model.sortKey) } : {}),
+        ...(model.ttlAttribute ? { timeToLiveAttribute: model.ttlAttribute } : {}),
+        billingMode: BillingMode.PAY_PER_REQUEST,
+        encryption: TableEncryption.CUSTOMER_MANAGED,
+        encryptionKey: this.key,
+        pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+        deletionProtection: true,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+      for (const index of model.indexes)
+        table.addGlobalSecondaryIndex({
+          indexName: index.name,
+          partitionKey: key(index.partitionKey),
+          sortKey: key(index.sortKey),
+          projectionType: ProjectionType.ALL,
+        });
+      tables.set(model, table);
+    }
+    this.tables = tables;
+  }
+}
