@@ -1,14 +1,19 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
   type GetCommandOutput,
   QueryCommand,
   TransactWriteCommand,
+  type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { z } from 'zod';
 import type { CaseListFilters, CaseListPlan } from '../domain/access.js';
 import { type CaseRecord, caseRecordSchema } from '../domain/case.js';
+import type { TimelineEvent } from '../domain/timeline.js';
 import { HttpProblem } from '../http/problem.js';
+import { timelineEventSchema } from '../http/schemas.js';
 import { CASES_TABLE, keys } from './table-model.js';
 
 export interface CasePage {
@@ -24,10 +29,8 @@ const INDEX_OF = {
 } as const;
 
 /** The index attributes a case item carries, derived from the record so they can never disagree with it. */
-export function caseIndexAttributes(
-  record: CaseRecord,
-  gridPath: string | undefined,
-): Record<string, string> {
+export function caseIndexAttributes(record: CaseRecord): Record<string, string> {
+  const gridPath = record.gridPath;
   const sort = keys.caseSortKey(record.createdAt, record.id);
   return {
     gsi1pk: keys.allCases(record.town),
@@ -79,6 +82,14 @@ export function decodeCursor(
 export const encodeCursor = (key: Record<string, unknown>): string =>
   Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
 
+const storedEventSchema = timelineEventSchema as unknown as z.ZodType<TimelineEvent>;
+
+/** A condition that failed or a concurrent transaction on the same item: both mean "someone moved it first". */
+const isConflict = (error: TransactionCanceledException): boolean =>
+  (error.CancellationReasons ?? []).some(
+    (reason) => reason.Code === 'ConditionalCheckFailed' || reason.Code === 'TransactionConflict',
+  );
+
 export function parseCaseItem(item: Record<string, unknown>): CaseRecord {
   return caseRecordSchema.parse(item);
 }
@@ -104,28 +115,165 @@ export class CaseRepository {
     return Number(result.Attributes?.n);
   }
 
-  /** Writes a new case and whatever must appear with it, in one transaction; the case must not exist yet. */
-  async create(record: CaseRecord, gridPath: string | undefined, alsoPut: Record<string, unknown>[] = []) {
+  /**
+   * Writes a new case, its first timeline event and its petitioners' blind-index items in one transaction; the case
+   * must not exist yet.
+   */
+  async create(record: CaseRecord, event: TimelineEvent, blindIndexes: readonly string[]): Promise<void> {
     await this.db.send(
       new TransactWriteCommand({
         TransactItems: [
           {
             Put: {
               TableName: this.table,
-              Item: {
-                ...keys.caseItem(record.town, record.id),
-                ...caseIndexAttributes(record, gridPath),
-                ...record,
-              },
+              Item: this.caseItem(record),
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
-          ...alsoPut.map((Item) => ({
-            Put: { TableName: this.table, Item, ConditionExpression: 'attribute_not_exists(pk)' },
+          {
+            Put: {
+              TableName: this.table,
+              Item: this.eventItem(record, event),
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          ...blindIndexes.map((blind, n) => ({
+            Put: {
+              TableName: this.table,
+              Item: {
+                ...keys.petitionerIndexItem(record.town, record.id, n),
+                gsi5pk: keys.byPetitioner(record.town, record.category, blind),
+                gsi5sk: keys.caseSortKey(record.createdAt, record.id),
+                caseId: record.id,
+              },
+            },
           })),
         ],
       }),
     );
+  }
+
+  /**
+   * Replaces a case with its next state and appends the event, in one transaction conditioned on the version and
+   * the timeline head the caller read. `undefined` when someone else moved the case first (a stale version, or
+   * DynamoDB's TransactionConflict), so the caller can re-read. Returns the stored record, its head moved to the event.
+   */
+  async applyChange(
+    previous: CaseRecord,
+    change: CaseRecord,
+    event: TimelineEvent,
+  ): Promise<CaseRecord | undefined> {
+    const next = { ...change, timelineHead: { seq: event.seq, hash: event.hash } };
+    const written = await this.transactOrConflict([
+      {
+        Put: {
+          TableName: this.table,
+          Item: this.caseItem(next),
+          ConditionExpression: '#version = :version AND #head.#seq = :seq',
+          ExpressionAttributeNames: { '#version': 'version', '#head': 'timelineHead', '#seq': 'seq' },
+          ExpressionAttributeValues: { ':version': previous.version, ':seq': previous.timelineHead.seq },
+        },
+      },
+      {
+        Put: {
+          TableName: this.table,
+          Item: this.eventItem(next, event),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+    ]);
+    return written ? next : undefined;
+  }
+
+  /** Appends an event that changes nothing else (a note): moves the head, keeps the version. */
+  async appendEvent(record: CaseRecord, event: TimelineEvent): Promise<boolean> {
+    return this.transactOrConflict([
+      {
+        Update: {
+          TableName: this.table,
+          Key: keys.caseItem(record.town, record.id),
+          UpdateExpression: 'SET #head = :head',
+          ConditionExpression: '#head.#seq = :seq',
+          ExpressionAttributeNames: { '#head': 'timelineHead', '#seq': 'seq' },
+          ExpressionAttributeValues: {
+            ':head': { seq: event.seq, hash: event.hash },
+            ':seq': record.timelineHead.seq,
+          },
+        },
+      },
+      {
+        Put: {
+          TableName: this.table,
+          Item: this.eventItem(record, event),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+    ]);
+  }
+
+  private async transactOrConflict(
+    items: NonNullable<TransactWriteCommandInput['TransactItems']>,
+  ): Promise<boolean> {
+    try {
+      await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+      return true;
+    } catch (error) {
+      if (error instanceof TransactionCanceledException && isConflict(error)) return false;
+      throw error;
+    }
+  }
+
+  private caseItem(record: CaseRecord) {
+    return { ...keys.caseItem(record.town, record.id), ...caseIndexAttributes(record), ...record };
+  }
+
+  private eventItem(record: CaseRecord, event: TimelineEvent) {
+    return { ...keys.timelineEvent(record.town, record.id, event.seq), ...event };
+  }
+
+  /** The newest earlier case of any of these petitioners in this category: one Query per identifier (at most five). */
+  async findEarlierCase(
+    town: string,
+    category: string,
+    blindIndexes: readonly string[],
+  ): Promise<string | undefined> {
+    let newest: { sort: string; caseId: string } | undefined;
+    for (const blind of blindIndexes) {
+      const result = await this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: CASES_TABLE.indexes[4]!.name,
+          KeyConditionExpression: 'gsi5pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.byPetitioner(town, category, blind) },
+          ScanIndexForward: false,
+          Limit: 1,
+        }),
+      );
+      const item = result.Items?.[0];
+      if (item && (!newest || String(item.gsi5sk) > newest.sort))
+        newest = { sort: String(item.gsi5sk), caseId: String(item.caseId) };
+    }
+    return newest?.caseId;
+  }
+
+  /** The whole timeline of a case, oldest first. */
+  async timeline(town: string, id: string): Promise<TimelineEvent[]> {
+    const events: TimelineEvent[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const result = await this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': keys.caseItem(town, id).pk, ':prefix': keys.timelinePrefix },
+          ConsistentRead: true,
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      for (const item of result.Items ?? []) events.push(storedEventSchema.parse(item));
+      startKey = result.LastEvaluatedKey;
+    } while (startKey);
+    return events;
   }
 
   async get(town: string, id: string): Promise<CaseRecord | undefined> {

@@ -1,5 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { MacFunction } from '../domain/timeline.js';
+import { kmsClient, kmsMac } from './mac.js';
 import type { TableNames } from './table-model.js';
 
 /** What handlers need from the outside world, made once per process and passed in (tests and the local host too). */
@@ -7,6 +9,10 @@ export interface Deps {
   db: DynamoDBDocumentClient;
   tables: TableNames;
   now: () => Date;
+  /** Keyed hash for the timeline chain and the blind index. */
+  mac: MacFunction;
+  /** How long a function keeps a town's settings before reading them again (default one minute). */
+  settingsCacheMs?: number;
 }
 
 export const documentClient = (client: DynamoDBClient): DynamoDBDocumentClient =>
@@ -30,5 +36,6 @@ export function depsFromEnv(): Deps {
       idempotency: requiredEnv('IDEMPOTENCY_TABLE'),
     },
     now: () => new Date(),
+    mac: kmsMac(kmsClient(), requiredEnv('MAC_KEY_ID')),
   };
 }

@@ -89,6 +89,16 @@ export const keys = {
     `T#${town}#P#${category}#${blindIndex}`,
   grid: (town: string, gridId: string) => ({ pk: `T#${town}#GRIDS`, sk: `GRID#${gridId}` }),
   gridsPk: (town: string) => `T#${town}#GRIDS`,
+  /** A town's settings (Grids table): deadline policy and stored calendars. */
+  settingsPk: (town: string) => `T#${town}#SETTINGS`,
+  policy: (town: string) => ({ pk: `T#${town}#SETTINGS`, sk: 'POLICY' }),
+  calendar: (town: string, year: number) => ({ pk: `T#${town}#SETTINGS`, sk: `CALENDAR#${year}` }),
+  calendarPrefix: 'CALENDAR#',
+  /** Blind-index items of a case's petitioners (at most five representatives), one per identifier. */
+  petitionerIndexItem: (town: string, caseId: string, n: number) => ({
+    pk: `T#${town}#C#${caseId}`,
+    sk: `PI#${n}`,
+  }),
 } as const;
 
 export const tableNamesFor = (prefix: string): TableNames => ({

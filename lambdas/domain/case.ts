@@ -2,6 +2,8 @@ import { z } from 'zod';
 import {
   CHANNEL_CODES,
   KIND_CODES,
+  OUTCOME_CODES,
+  RATING_CODES,
   SERVICE_LINE_CODES,
   STATUS_CODES,
   TRACK_CODES,
@@ -67,6 +69,8 @@ export const caseRecordSchema = z.object({
   lateEntryReason: z.string().optional(),
   referral: referralSchema.optional(),
   gridId: z.string().optional(),
+  /** The grid's place in the tree (`/root/child/`), kept so lists by grid include descendants. */
+  gridPath: z.string().optional(),
   location: locationSchema.optional(),
   petitioners: z.array(petitionerSchema),
   headcount: z.number().int(),
@@ -82,6 +86,49 @@ export const caseRecordSchema = z.object({
   acknowledgedAt: z.string().optional(),
   deadlines: deadlinesSchema,
   registeredBy: z.object({ id: z.string(), role: z.string() }),
+  /** The citizen account the case belongs to, when it was filed online or claimed. */
+  petitionerUserId: z.string().optional(),
+  /** Why it was declined, transferred or returned. */
+  decision: z
+    .object({ reason: z.string(), route: z.string().optional(), toUnit: z.string().optional() })
+    .optional(),
+  team: z.array(z.string()).optional(),
+  /** The four lists (四张清单): tasks, responsibilities, measures here; the resolution list comes with the reply. */
+  plan: z
+    .object({
+      tasks: z.array(z.string()),
+      responsibilities: z.array(z.string()),
+      measures: z.array(z.string()),
+    })
+    .optional(),
+  reply: z
+    .object({
+      outcome: z.enum(OUTCOME_CODES),
+      opinion: z.string(),
+      resolution: z.array(z.string()).optional(),
+      repliedAt: z.string(),
+      deliveredAt: z.string(),
+      level: z.enum(['village', 'town', 'county']).optional(),
+    })
+    .optional(),
+  rating: z
+    .object({ rating: z.enum(RATING_CODES), comment: z.string().optional(), at: z.string() })
+    .optional(),
+  reviews: z
+    .array(
+      z.object({
+        requestedAt: z.string(),
+        reason: z.string(),
+        outcome: z.enum(OUTCOME_CODES).optional(),
+        opinion: z.string().optional(),
+        answeredAt: z.string().optional(),
+      }),
+    )
+    .optional(),
+  closedAt: z.string().optional(),
+  withdrawal: z.object({ reason: z.string(), at: z.string() }).optional(),
+  /** The last timeline event: its sequence number and keyed hash (the head of the chain). */
+  timelineHead: z.object({ seq: z.number().int(), hash: z.string() }),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -122,6 +169,9 @@ export interface RegistrationContext {
   firstTime: boolean;
   repeatOf?: string;
   level: 'village' | 'town';
+  gridPath?: string;
+  /** Registration is event 1 of the timeline. */
+  timelineHead: CaseRecord['timelineHead'];
 }
 
 /** The deadlines a case has from the moment it is registered. */
@@ -165,6 +215,7 @@ export function registerCase(input: RegistrationInput, ctx: RegistrationContext)
     ...(input.lateEntryReason ? { lateEntryReason: input.lateEntryReason } : {}),
     ...(input.referral ? { referral: input.referral } : {}),
     ...(input.gridId ? { gridId: input.gridId } : {}),
+    ...(ctx.gridPath ? { gridPath: ctx.gridPath } : {}),
     ...(input.location ? { location: input.location } : {}),
     petitioners: input.petitioners,
     headcount,
@@ -174,6 +225,7 @@ export function registerCase(input: RegistrationInput, ctx: RegistrationContext)
     firstTime: ctx.firstTime,
     ...(ctx.repeatOf ? { repeatOf: ctx.repeatOf } : {}),
     level: ctx.level,
+    timelineHead: ctx.timelineHead,
     deadlines: registrationDeadlines(receivedAt, input.referral?.dueBy, ctx.policy, ctx.calendar),
     registeredBy: { id: ctx.principal.userId, role: primaryRole(ctx.principal) },
     createdAt: now,
@@ -182,3 +234,19 @@ export function registerCase(input: RegistrationInput, ctx: RegistrationContext)
 }
 
 export const registrationDay = (now: Date): string => beijingDate(now);
+
+/** Art 20: at most five representatives speak for a collective petition; only they are indexed. */
+export const MAX_INDEXED_PETITIONERS = 5;
+
+/**
+ * The identifiers that find a petitioner's earlier cases: the normalised ID number, else the phone digits, of at most
+ * the five representatives. A petitioner with neither cannot be matched, so the case counts as first-time (the safe side).
+ */
+export function petitionerIdentifiers(petitioners: readonly Petitioner[]): string[] {
+  const identifiers = petitioners.slice(0, MAX_INDEXED_PETITIONERS).flatMap((p) => {
+    if (p.idNumber) return [`id:${p.idNumber.trim().toUpperCase()}`];
+    if (p.phone) return [`phone:${p.phone.replace(/\D/g, '')}`];
+    return [];
+  });
+  return [...new Set(identifiers)];
+}

@@ -34,6 +34,8 @@ export interface ApiRequest {
   header(name: string): string | undefined;
   /** The JSON body checked against a schema: 413, 415 or 400 otherwise. */
   body<S extends z.ZodType>(schema: S): z.output<S>;
+  /** The JSON body, read but not yet checked (413, 415 or 400 for JSON that does not parse). */
+  json(): unknown;
 }
 
 export interface ApiResponse {
@@ -122,6 +124,7 @@ export function createApiHandler(options: ApiOptions) {
       language,
       header: (name) => header(event, name),
       body: (schema) => parseWith(schema, readJsonBody(event), language),
+      json: () => readJsonBody(event),
     });
     return toResult(response);
   };

@@ -3,7 +3,17 @@ import { DEFAULT_CATEGORY_CODES } from '../domain/catalog.js';
 import { DEFAULT_POLICY } from '../domain/policy.js';
 import { PROBLEM_KINDS, problemTypeUri } from './problem.js';
 import { ROUTES, routeKey } from './routes.js';
-import { caseViewSchema, listCasesQuery, registerCaseBody } from './schemas.js';
+import { COMMAND_NAMES, COMMANDS } from '../domain/lifecycle.js';
+import { calendarSchema, policySchema } from './admin-schemas.js';
+import { commandBodySchemas, noteBody } from './command-schemas.js';
+import { caseViewSchema, listCasesQuery, registerCaseBody, timelineEventSchema } from './schemas.js';
+
+const commandSchemas = commandBodySchemas(DEFAULT_POLICY, new Date(0));
+const timelineSchema = z.object({
+  valid: z.boolean().optional(),
+  brokenAt: z.number().int().optional(),
+  items: z.array(timelineEventSchema),
+});
 
 /**
  * The OpenAPI 3.1 document, generated from the same zod schemas the handlers parse with and from the route table,
@@ -59,6 +69,54 @@ const OPERATIONS: Record<string, Operation> = {
     summary: 'One case',
     roles: 'staff who may see it',
     response: { status: 200, schema: caseViewSchema, description: 'The case; `ETag` carries its version' },
+  },
+  'GET /v1/cases/{id}/timeline': {
+    summary: 'The append-only timeline; `?verify=true` recomputes the keyed hash chain',
+    roles: 'staff who may see the case',
+    query: z.object({ verify: z.enum(['true', 'false']).optional() }),
+    response: {
+      status: 200,
+      schema: timelineSchema,
+      description: '`{items}`, with `valid` and `brokenAt` when verifying',
+    },
+  },
+  'POST /v1/cases/{id}/notes': {
+    summary: 'Append a progress note (the version does not change)',
+    roles: 'staff who may see the case',
+    body: noteBody,
+    response: { status: 201, schema: timelineEventSchema, description: 'The appended event' },
+  },
+  'POST /v1/cases/{id}/{command}': {
+    summary: `A state change: ${COMMAND_NAMES.join(', ')}. Needs \`If-Match\`.`,
+    roles: COMMAND_NAMES.map((name) => `${name}: ${COMMANDS[name].actors.join('/')}`).join('; '),
+    body: z.union(COMMAND_NAMES.map((name) => commandSchemas[name].meta({ title: name }))),
+    response: { status: 200, schema: caseViewSchema, description: 'The case after the command; `ETag` set' },
+  },
+  'GET /v1/admin/policy': {
+    summary: 'The town’s deadline policy',
+    roles: 'admin',
+    response: { status: 200, schema: policySchema, description: 'The policy in force' },
+  },
+  'PUT /v1/admin/policy': {
+    summary: 'Replace the town’s deadline policy',
+    roles: 'admin',
+    body: policySchema,
+    response: { status: 200, schema: policySchema, description: 'The policy now in force' },
+  },
+  'GET /v1/admin/calendar/{year}': {
+    summary: 'The working-day calendar of a year (shipped or stored)',
+    roles: 'admin',
+    response: {
+      status: 200,
+      schema: calendarSchema,
+      description: 'The calendar; `fallback: true` when none exists',
+    },
+  },
+  'PUT /v1/admin/calendar/{year}': {
+    summary: 'Store the year’s official holiday schedule, with its swapped working days',
+    roles: 'admin',
+    body: calendarSchema,
+    response: { status: 200, schema: calendarSchema, description: 'The stored calendar' },
   },
 };
 

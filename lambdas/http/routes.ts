@@ -6,7 +6,8 @@
 
 export const FUNCTION_FAMILIES = {
   public: 'Health, OpenAPI document and catalogue',
-  cases: 'Case intake, reads and lists',
+  cases: 'Case intake, reads, lists, commands, notes and timeline',
+  admin: 'Town settings: deadline policy and working-day calendars',
 } as const;
 
 export type FunctionFamily = keyof typeof FUNCTION_FAMILIES;
@@ -29,6 +30,13 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'POST', path: '/v1/cases', family: 'cases', authorized: true },
   { method: 'GET', path: '/v1/cases', family: 'cases', authorized: true },
   { method: 'GET', path: '/v1/cases/{id}', family: 'cases', authorized: true },
+  { method: 'GET', path: '/v1/cases/{id}/timeline', family: 'cases', authorized: true },
+  { method: 'POST', path: '/v1/cases/{id}/notes', family: 'cases', authorized: true },
+  { method: 'POST', path: '/v1/cases/{id}/{command}', family: 'cases', authorized: true },
+  { method: 'GET', path: '/v1/admin/policy', family: 'admin', authorized: true },
+  { method: 'PUT', path: '/v1/admin/policy', family: 'admin', authorized: true },
+  { method: 'GET', path: '/v1/admin/calendar/{year}', family: 'admin', authorized: true },
+  { method: 'PUT', path: '/v1/admin/calendar/{year}', family: 'admin', authorized: true },
 ];
 
 export const routeKey = (route: Pick<RouteSpec, 'method' | 'path'>): string =>

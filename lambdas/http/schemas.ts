@@ -110,7 +110,9 @@ export function registerCaseBody(rules: IntakeRules) {
 export type RegisterCaseBody = z.output<ReturnType<typeof registerCaseBody>>;
 
 /** The case as clients see it: the stored record with ID numbers and phones masked. */
-export const caseViewSchema = caseRecordSchema.omit({ town: true }).meta({ id: 'Case' });
+export const caseViewSchema = caseRecordSchema
+  .omit({ town: true, gridPath: true, timelineHead: true })
+  .meta({ id: 'Case' });
 
 const cursor = z.string().min(1).max(2048);
 export const limitParam = z.coerce.number().int().min(1).max(100).default(20);
@@ -126,3 +128,17 @@ export const listCasesQuery = z.strictObject({
   cursor: cursor.optional(),
 });
 export type ListCasesQuery = z.output<typeof listCasesQuery>;
+
+export const timelineEventSchema = z
+  .object({
+    seq: z.number().int(),
+    at: z.string(),
+    actor: z.object({ id: z.string(), role: z.string() }),
+    action: z.string(),
+    fromStatus: z.string().optional(),
+    toStatus: z.string().optional(),
+    note: z.string().optional(),
+    prevHash: z.string(),
+    hash: z.string(),
+  })
+  .meta({ id: 'TimelineEvent' });

@@ -1,5 +1,6 @@
 import type { Context } from 'aws-lambda';
 import type { Deps } from '../adapters/deps.js';
+import { createAdminHandler } from '../handlers/admin.js';
 import { createCasesHandler } from '../handlers/cases.js';
 import { createPublicHandler } from '../handlers/public.js';
 import type { ApiEvent, ApiResult } from '../http/api.js';
@@ -12,5 +13,6 @@ export function createFamilyHandlers(deps: Deps): Record<FunctionFamily, FamilyH
   return {
     public: createPublicHandler(deps),
     cases: createCasesHandler(deps),
+    admin: createAdminHandler(deps),
   };
 }

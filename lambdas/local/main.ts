@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { documentClient } from '../adapters/deps.js';
+import { loadOrCreateLocalSecret, localMac } from '../adapters/mac.js';
 import { logger } from '../adapters/observability.js';
 import { tableNamesFor } from '../adapters/table-model.js';
 import { createFamilyHandlers } from './app.js';
@@ -21,7 +22,12 @@ async function main(): Promise<void> {
   const dynamo = await startDynamoLocal(inMemory ? {} : { dataDir: resolve(DATA_DIR, 'dynamodb') });
   const tables = tableNamesFor(TABLE_PREFIX);
   await ensureTables(dynamo.client, tables);
-  const deps = { db: documentClient(dynamo.client), tables, now: () => new Date() };
+  const deps = {
+    db: documentClient(dynamo.client),
+    tables,
+    now: () => new Date(),
+    mac: localMac(loadOrCreateLocalSecret(DATA_DIR)),
+  };
 
   const server = createLocalServer({ handlers: createFamilyHandlers(deps), keys });
   await new Promise<void>((done) => server.listen(port, '127.0.0.1', done));

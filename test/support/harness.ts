@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Context } from 'aws-lambda';
 import { inject } from 'vitest';
 import { type Deps, documentClient } from '../../lambdas/adapters/deps.js';
+import { localMac } from '../../lambdas/adapters/mac.js';
 import { tableNamesFor } from '../../lambdas/adapters/table-model.js';
 import { makeValidIdNumber } from '../../lambdas/domain/id-number.js';
 import type { ApiEvent, ApiResult } from '../../lambdas/http/api.js';
@@ -38,7 +39,13 @@ export async function createHarness(options: { now?: Date } = {}) {
   const tables = tableNamesFor(`t-${randomBytes(5).toString('hex')}`);
   await ensureTables(client, tables);
   let now = options.now ?? new Date();
-  const deps: Deps = { db: documentClient(client), tables, now: () => now };
+  const deps: Deps = {
+    db: documentClient(client),
+    tables,
+    now: () => now,
+    mac: localMac(randomBytes(32)),
+    settingsCacheMs: 0,
+  };
   const keys = await loadOrCreateKeys(undefined);
   const handlers = createFamilyHandlers(deps);
   const server = createLocalServer({ handlers, keys });

@@ -1,0 +1,92 @@
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { shippedCalendars, WorkingCalendar, type YearCalendar } from '../domain/calendar.js';
+import { beijingDate } from '../domain/deadlines.js';
+import { DEFAULT_POLICY, type DeadlinePolicy } from '../domain/policy.js';
+import { logger } from './observability.js';
+import { keys } from './table-model.js';
+
+/** A town's settings, kept in the Grids table beside its grid tree: deadline policy and working-day calendars. */
+export class SettingsRepository {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async policy(town: string): Promise<DeadlinePolicy> {
+    const result = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.policy(town) }));
+    return { ...DEFAULT_POLICY, ...(result.Item?.policy as Partial<DeadlinePolicy> | undefined) };
+  }
+
+  async putPolicy(town: string, policy: DeadlinePolicy, updatedBy: string, at: string): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...keys.policy(town), policy, updatedBy, updatedAt: at },
+      }),
+    );
+  }
+
+  /** The shipped calendars, overridden by any year the town's admin has stored. */
+  async calendars(town: string): Promise<YearCalendar[]> {
+    const result = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': keys.settingsPk(town), ':prefix': keys.calendarPrefix },
+      }),
+    );
+    const stored = new Map<number, YearCalendar>(
+      (result.Items ?? []).map((item) => [item.calendar.year as number, item.calendar as YearCalendar]),
+    );
+    return [...new Map([...shippedCalendars, ...stored]).values()];
+  }
+
+  async putCalendar(town: string, calendar: YearCalendar, updatedBy: string, at: string): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...keys.calendar(town, calendar.year), calendar, updatedBy, updatedAt: at },
+      }),
+    );
+  }
+}
+
+export interface TownSettings {
+  policy: DeadlinePolicy;
+  calendar: WorkingCalendar;
+}
+
+/**
+ * A town's settings as the handlers use them, cached for a minute per execution environment so that a command costs
+ * one read and one transaction. A year with no calendar falls back to weekends only, and says so loudly.
+ */
+export class TownSettingsCache {
+  private readonly cache = new Map<string, { at: number; settings: TownSettings }>();
+
+  constructor(
+    private readonly repository: SettingsRepository,
+    private readonly now: () => Date,
+    private readonly ttlMs = 60_000,
+  ) {}
+
+  async get(town: string): Promise<TownSettings> {
+    const hit = this.cache.get(town);
+    if (hit && Date.now() - hit.at < this.ttlMs) return hit.settings;
+    const [policy, calendars] = await Promise.all([
+      this.repository.policy(town),
+      this.repository.calendars(town),
+    ]);
+    const calendar = new WorkingCalendar(calendars);
+    const today = beijingDate(this.now());
+    const missing = calendar.missingYears(today, `${Number(today.slice(0, 4)) + 1}-12-31`);
+    if (missing.length)
+      logger.warn('no working-day calendar: counting weekends only', { town, missingYears: missing });
+    const settings = { policy, calendar };
+    this.cache.set(town, { at: Date.now(), settings });
+    return settings;
+  }
+
+  forget(town: string): void {
+    this.cache.delete(town);
+  }
+}

@@ -1,0 +1,285 @@
+import type { CaseRecord } from './case.js';
+import type { WorkingCalendar } from './calendar.js';
+import { OPEN_STATUSES, type Status } from './catalog.js';
+import { calendarDaysDeadline, earliest, isLate } from './deadlines.js';
+import { ForbiddenError, RuleViolationError, WrongStatusError } from './errors.js';
+import type { DeadlinePolicy } from './policy.js';
+import { hasAnyRole, type Principal, type Role } from './roles.js';
+
+/**
+ * The case state machine of the 2022 信访工作条例: every command, the statuses it may run from, where it leads, and
+ * who may give it. Handlers, tests and the OpenAPI document all read this one table.
+ */
+
+/** Who may give a command: a role, or a relation to the case. */
+export type Actor = Role | 'assignee' | 'owner' | 'petitioner_on_case';
+
+export interface CommandRule {
+  from: readonly Status[];
+  /** `undefined`: the status stays as it is. */
+  to?: Status;
+  actors: readonly Actor[];
+}
+
+export const COMMANDS = {
+  accept: { from: ['registered'], to: 'accepted', actors: ['clerk', 'supervisor'] },
+  decline: { from: ['registered'], to: 'declined', actors: ['clerk', 'supervisor'] },
+  transfer: { from: ['registered'], to: 'transferred', actors: ['clerk', 'supervisor'] },
+  return: { from: ['registered'], to: 'returned', actors: ['clerk', 'supervisor'] },
+  triage: { from: ['registered', 'accepted'], actors: ['clerk', 'supervisor'] },
+  assign: { from: ['accepted'], actors: ['clerk', 'supervisor', 'owner'] },
+  own: { from: ['accepted'], actors: ['leader', 'supervisor'] },
+  escalate: { from: ['accepted'], actors: ['assignee', 'owner', 'supervisor'] },
+  extend: { from: ['accepted'], actors: ['leader'] },
+  classify: { from: OPEN_STATUSES, actors: ['clerk', 'supervisor'] },
+  reply: { from: ['accepted'], to: 'replied', actors: ['assignee', 'owner'] },
+  rate: { from: ['replied', 'reviewed'], actors: ['petitioner_on_case', 'clerk'] },
+  'request-review': {
+    from: ['replied', 'reviewed'],
+    to: 'under_review',
+    actors: ['petitioner_on_case', 'clerk'],
+  },
+  'record-review': { from: ['under_review'], to: 'reviewed', actors: ['supervisor'] },
+  close: { from: ['replied', 'reviewed'], to: 'closed', actors: ['clerk', 'supervisor'] },
+  withdraw: { from: OPEN_STATUSES, to: 'withdrawn', actors: ['petitioner_on_case', 'clerk'] },
+} as const satisfies Record<string, CommandRule>;
+
+export type CommandName = keyof typeof COMMANDS;
+export const COMMAND_NAMES = Object.keys(COMMANDS) as CommandName[];
+export const isCommandName = (name: string): name is CommandName => Object.hasOwn(COMMANDS, name);
+
+/** A review (复查) and then a re-review (复核); after that the same facts are not taken up again (Art 36). */
+export const MAX_REVIEWS = 2;
+
+export type Outcome = 'resolved' | 'partially_resolved' | 'not_resolved' | 'referred';
+export type Rating = 'satisfied' | 'basically_satisfied' | 'dissatisfied';
+
+export type CommandInput =
+  | { command: 'accept'; track: NonNullable<CaseRecord['track']>; assigneeId?: string; note?: string }
+  | {
+      command: 'decline';
+      reason: string;
+      route?: 'litigation' | 'arbitration' | 'administrative_review' | 'other';
+    }
+  | { command: 'transfer'; toUnit: string; note?: string }
+  | { command: 'return'; reason: string }
+  | { command: 'triage'; track: NonNullable<CaseRecord['track']> }
+  | { command: 'assign'; assigneeId: string; note?: string }
+  | {
+      command: 'own';
+      leaderId: string;
+      team: string[];
+      plan: { tasks: string[]; responsibilities: string[]; measures: string[] };
+    }
+  | { command: 'escalate'; level: 'town' | 'county'; reason: string }
+  | { command: 'extend'; days: number; reason: string }
+  | { command: 'classify'; repeatOf: string | null; reason: string }
+  | { command: 'reply'; outcome: Outcome; opinion: string; resolution?: string[]; deliveredAt?: string }
+  | { command: 'rate'; rating: Rating; comment?: string }
+  | { command: 'request-review'; reason: string }
+  | { command: 'record-review'; outcome: Outcome; opinion: string }
+  | { command: 'close'; note?: string }
+  | { command: 'withdraw'; reason: string };
+
+export interface CommandContext {
+  principal: Principal;
+  now: Date;
+  policy: DeadlinePolicy;
+  calendar: WorkingCalendar;
+}
+
+/** What a command wrote, for the timeline. */
+export interface CommandEffect {
+  record: CaseRecord;
+  action: CommandName;
+  fromStatus: Status;
+  toStatus: Status;
+  note?: string;
+}
+
+/** Whether the caller may give this command on this case (their roles, or their relation to it). */
+export function mayGive(principal: Principal, command: CommandName, record: CaseRecord): boolean {
+  const actors: readonly Actor[] = COMMANDS[command].actors;
+  if (actors.includes('petitioner_on_case') && principal.kind === 'petitioner')
+    if (record.petitionerUserId === principal.userId) return true;
+  if (principal.kind === 'petitioner') return false;
+  if (actors.includes('assignee') && record.assignee === principal.userId) return true;
+  if (actors.includes('owner') && record.owner === principal.userId) return true;
+  return hasAnyRole(
+    principal,
+    actors.filter((a): a is Role => a !== 'assignee' && a !== 'owner' && a !== 'petitioner_on_case'),
+  );
+}
+
+const rule = (code: string, message: string) => new RuleViolationError(code, message);
+
+const deadlineOf = (iso: string | undefined) => (iso ? new Date(iso) : undefined);
+
+/** The reply deadline in force: the extended one when there is one. */
+export const replyDeadline = (record: CaseRecord): Date | undefined =>
+  deadlineOf(record.deadlines.extendedTo ?? record.deadlines.replyBy);
+
+/** Applies a command to a case: the next record, or an error naming the rule it breaks. Pure. */
+export function applyCommand(record: CaseRecord, input: CommandInput, ctx: CommandContext): CommandEffect {
+  const spec: CommandRule = COMMANDS[input.command];
+  if (!mayGive(ctx.principal, input.command, record))
+    throw new ForbiddenError(`${input.command} is not yours to give`);
+  if (!spec.from.includes(record.status)) throw new WrongStatusError(record.status, input.command);
+
+  const now = ctx.now.toISOString();
+  const period = (from: Date, days: number) =>
+    calendarDaysDeadline(from, days, { calendar: ctx.calendar, holidayRule: ctx.policy.holidayRule });
+  const next: CaseRecord = structuredClone(record);
+  let note: string | undefined;
+
+  switch (input.command) {
+    case 'accept': {
+      const replyBy = period(ctx.now, ctx.policy.replyDays);
+      const upperLevelDue = deadlineOf(record.referral?.dueBy);
+      next.acknowledgedAt = now;
+      next.track = input.track;
+      if (input.assigneeId) next.assignee = input.assigneeId;
+      next.deadlines.replyBy = (earliest(replyBy, upperLevelDue) ?? replyBy).toISOString();
+      note = input.note;
+      break;
+    }
+    case 'decline':
+      next.acknowledgedAt = now;
+      next.decision = { reason: input.reason, ...(input.route ? { route: input.route } : {}) };
+      note = input.reason;
+      break;
+    case 'transfer':
+      next.acknowledgedAt = now;
+      next.decision = { reason: input.note ?? '', toUnit: input.toUnit };
+      note = input.note;
+      break;
+    case 'return': {
+      const objectBy = deadlineOf(record.deadlines.objectBy);
+      if (!record.referral || !objectBy)
+        throw rule('not-referred', 'only a matter referred from above can be returned');
+      if (isLate(ctx.now, objectBy))
+        throw rule('window-closed', 'the 5 working days to return the matter have passed');
+      next.acknowledgedAt = now;
+      next.decision = { reason: input.reason };
+      note = input.reason;
+      break;
+    }
+    case 'triage':
+      next.track = input.track;
+      break;
+    case 'assign':
+      next.assignee = input.assigneeId;
+      note = input.note;
+      break;
+    case 'own':
+      next.owner = input.leaderId;
+      next.team = [...new Set(input.team)];
+      next.plan = input.plan;
+      break;
+    case 'escalate': {
+      const order = { village: 0, town: 1, county: 2 } as const;
+      if (record.level && order[input.level] <= order[record.level])
+        throw rule('not-higher-level', `the case is already at ${record.level} level`);
+      next.level = input.level;
+      note = input.reason;
+      break;
+    }
+    case 'extend': {
+      const replyBy = replyDeadline(record);
+      if (record.deadlines.extendedTo) throw rule('already-extended', 'a case may be extended only once');
+      if (record.firstTime && ctx.policy.firstTimeNoExtension)
+        throw rule(
+          'first-time-no-extension',
+          'first-time petitions are never extended under this town’s policy',
+        );
+      if (input.days > ctx.policy.maxExtensionDays)
+        throw rule('extension-too-long', `an extension is at most ${ctx.policy.maxExtensionDays} days`);
+      if (!replyBy || isLate(ctx.now, replyBy))
+        throw rule('window-closed', 'the reply deadline has already passed');
+      // the extension adds days to the last day of the period, not to today
+      next.deadlines.extendedTo = period(new Date(replyBy.getTime() - 1), input.days).toISOString();
+      note = input.reason;
+      break;
+    }
+    case 'classify':
+      if (input.repeatOf === record.id) throw rule('self-reference', 'a case cannot repeat itself');
+      next.firstTime = input.repeatOf === null;
+      if (input.repeatOf === null) delete next.repeatOf;
+      else next.repeatOf = input.repeatOf;
+      note = input.reason;
+      break;
+    case 'reply': {
+      const deliveredAt = input.deliveredAt ? new Date(input.deliveredAt) : ctx.now;
+      next.reply = {
+        outcome: input.outcome,
+        opinion: input.opinion,
+        ...(input.resolution ? { resolution: input.resolution } : {}),
+        repliedAt: now,
+        deliveredAt: deliveredAt.toISOString(),
+        ...(record.level ? { level: record.level } : {}),
+      };
+      next.deadlines.reviewRequestBy = period(deliveredAt, ctx.policy.reviewRequestDays).toISOString();
+      break;
+    }
+    case 'rate':
+      if (record.rating) throw rule('already-rated', 'the result has already been rated');
+      next.rating = { rating: input.rating, ...(input.comment ? { comment: input.comment } : {}), at: now };
+      break;
+    case 'request-review': {
+      const reviews = record.reviews ?? [];
+      if (reviews.length >= MAX_REVIEWS) throw rule('no-further-review', 'the re-review was the last review');
+      const window = deadlineOf(record.deadlines.reviewRequestBy);
+      if (!window || isLate(ctx.now, window))
+        throw rule('window-closed', 'the 30 days to ask for review have passed');
+      next.reviews = [...reviews, { requestedAt: now, reason: input.reason }];
+      next.deadlines.reviewAnswerBy = period(ctx.now, ctx.policy.reviewAnswerDays).toISOString();
+      note = input.reason;
+      break;
+    }
+    case 'record-review': {
+      const reviews = [...(record.reviews ?? [])];
+      const last = reviews.at(-1);
+      if (!last) throw new WrongStatusError(record.status, input.command);
+      reviews[reviews.length - 1] = {
+        ...last,
+        outcome: input.outcome,
+        opinion: input.opinion,
+        answeredAt: now,
+      };
+      next.reviews = reviews;
+      delete next.deadlines.reviewAnswerBy;
+      if (reviews.length < MAX_REVIEWS)
+        next.deadlines.reviewRequestBy = period(ctx.now, ctx.policy.reviewRequestDays).toISOString();
+      else delete next.deadlines.reviewRequestBy;
+      break;
+    }
+    case 'close': {
+      const window = deadlineOf(record.deadlines.reviewRequestBy);
+      const noFurtherReview =
+        (record.reviews?.length ?? 0) >= MAX_REVIEWS ||
+        record.rating?.rating === 'satisfied' ||
+        !window ||
+        isLate(ctx.now, window);
+      if (!noFurtherReview) throw rule('review-window-open', 'the petitioner may still ask for review');
+      next.closedAt = now;
+      note = input.note;
+      break;
+    }
+    case 'withdraw':
+      next.withdrawal = { reason: input.reason, at: now };
+      note = input.reason;
+      break;
+  }
+
+  const toStatus = spec.to ?? record.status;
+  next.status = toStatus;
+  next.version = record.version + 1;
+  next.updatedAt = now;
+  return {
+    record: next,
+    action: input.command,
+    fromStatus: record.status,
+    toStatus,
+    ...(note ? { note } : {}),
+  };
+}

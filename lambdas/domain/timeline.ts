@@ -1,0 +1,76 @@
+import type { Role } from './roles.js';
+
+/**
+ * The case timeline: append-only events chained by a keyed hash (HMAC), so that nobody who can write the table but
+ * does not hold the key can edit, drop or insert an event without `verify` finding the break.
+ */
+
+export interface TimelineEvent {
+  seq: number;
+  at: string;
+  actor: { id: string; role: Role | 'system' };
+  action: string;
+  fromStatus?: string;
+  toStatus?: string;
+  note?: string;
+  prevHash: string;
+  hash: string;
+}
+
+export type TimelineFields = Omit<TimelineEvent, 'seq' | 'prevHash' | 'hash'>;
+
+/** Keyed MAC of a string, hex: HMAC-SHA256 with a local key, or KMS GenerateMac in the cloud. */
+export type MacFunction = (data: string) => Promise<string>;
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** The exact bytes that are signed: every field but the hash, in a fixed order. */
+export function canonicalEvent(event: Omit<TimelineEvent, 'hash'>): string {
+  return JSON.stringify([
+    event.seq,
+    event.at,
+    event.actor.id,
+    event.actor.role,
+    event.action,
+    event.fromStatus ?? null,
+    event.toStatus ?? null,
+    event.note ?? null,
+    event.prevHash,
+  ]);
+}
+
+export async function chainEvent(
+  head: { seq: number; hash: string } | undefined,
+  fields: TimelineFields,
+  mac: MacFunction,
+): Promise<TimelineEvent> {
+  const unsigned = { ...fields, seq: (head?.seq ?? 0) + 1, prevHash: head?.hash ?? GENESIS_HASH };
+  return { ...unsigned, hash: await mac(`timeline\n${canonicalEvent(unsigned)}`) };
+}
+
+export interface ChainVerdict {
+  valid: boolean;
+  /** The sequence number of the first event that does not check out. */
+  brokenAt?: number;
+}
+
+/** Recomputes the chain from the first event, against the head kept on the case. */
+export async function verifyChain(
+  events: readonly TimelineEvent[],
+  head: { seq: number; hash: string },
+  mac: MacFunction,
+): Promise<ChainVerdict> {
+  let prevHash = GENESIS_HASH;
+  for (const [i, event] of events.entries()) {
+    const expectedSeq = i + 1;
+    const { hash, ...unsigned } = event;
+    const recomputed = await mac(`timeline\n${canonicalEvent(unsigned)}`);
+    if (event.seq !== expectedSeq || event.prevHash !== prevHash || recomputed !== hash)
+      return { valid: false, brokenAt: expectedSeq };
+    prevHash = hash;
+  }
+  // a dropped tail shows as a head the events never reach
+  if (events.length !== head.seq || prevHash !== head.hash)
+    return { valid: false, brokenAt: events.length + 1 };
+  return { valid: true };
+}

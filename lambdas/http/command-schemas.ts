@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { OUTCOME_CODES, RATING_CODES, TRACK_CODES } from '../domain/catalog.js';
+import type { CommandName } from '../domain/lifecycle.js';
+import type { DeadlinePolicy } from '../domain/policy.js';
+import { CLOCK_SKEW_MS } from './schemas.js';
+
+/** The body of each command, checked strictly; limits that come from the town's policy follow it. */
+
+const reason = z.string().trim().min(1).max(2000);
+const optionalNote = z.string().trim().min(1).max(2000).optional();
+const userId = z.string().trim().min(1).max(128);
+const listItems = z.array(z.string().trim().min(1).max(500)).max(50);
+
+export function commandBodySchemas(policy: DeadlinePolicy, now: Date) {
+  return {
+    accept: z.strictObject({ track: z.enum(TRACK_CODES), assigneeId: userId.optional(), note: optionalNote }),
+    decline: z.strictObject({
+      reason,
+      route: z.enum(['litigation', 'arbitration', 'administrative_review', 'other']).optional(),
+    }),
+    transfer: z.strictObject({ toUnit: z.string().trim().min(1).max(200), note: optionalNote }),
+    return: z.strictObject({ reason }),
+    triage: z.strictObject({ track: z.enum(TRACK_CODES) }),
+    assign: z.strictObject({ assigneeId: userId, note: optionalNote }),
+    own: z.strictObject({
+      leaderId: userId,
+      team: z.array(userId).max(20),
+      plan: z.strictObject({ tasks: listItems, responsibilities: listItems, measures: listItems }),
+    }),
+    escalate: z.strictObject({ level: z.enum(['town', 'county']), reason }),
+    extend: z.strictObject({ days: z.number().int().min(1).max(policy.maxExtensionDays), reason }),
+    classify: z.strictObject({ repeatOf: z.string().min(1).max(64).nullable(), reason }),
+    reply: z.strictObject({
+      outcome: z.enum(OUTCOME_CODES),
+      opinion: z.string().trim().min(1).max(8000),
+      resolution: listItems.optional(),
+      deliveredAt: z.iso
+        .datetime({ offset: true })
+        .refine((at) => new Date(at).getTime() <= now.getTime() + CLOCK_SKEW_MS, {
+          message: 'may not be in the future',
+        })
+        .optional(),
+    }),
+    rate: z.strictObject({ rating: z.enum(RATING_CODES), comment: z.string().trim().max(2000).optional() }),
+    'request-review': z.strictObject({ reason }),
+    'record-review': z.strictObject({
+      outcome: z.enum(OUTCOME_CODES),
+      opinion: z.string().trim().min(1).max(8000),
+    }),
+    close: z.strictObject({ note: optionalNote }),
+    withdraw: z.strictObject({ reason }),
+  } satisfies Record<CommandName, z.ZodType>;
+}
+
+export const noteBody = z.strictObject({ text: z.string().trim().min(1).max(4000) });
+
+/** `If-Match: "3"` (or `W/"3"`, or `3`) → 3; anything else matches no version. */
+export function parseIfMatch(header: string): number | undefined {
+  const match = /^(?:W\/)?"?(\d{1,9})"?$/.exec(header.trim());
+  return match ? Number(match[1]) : undefined;
+}
