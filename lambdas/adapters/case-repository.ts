@@ -1,15 +1,23 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   type GetCommandOutput,
   QueryCommand,
+  type QueryCommandOutput,
   TransactWriteCommand,
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { z } from 'zod';
-import type { CaseListFilters, CaseListPlan } from '../domain/access.js';
+import {
+  type CaseListPlan,
+  caseRelations,
+  isInGrids,
+  type ListSource,
+  matchesFilters,
+} from '../domain/access.js';
 import { type CaseRecord, caseRecordSchema } from '../domain/case.js';
 import type { TimelineEvent } from '../domain/timeline.js';
 import { HttpProblem } from '../http/problem.js';
@@ -43,7 +51,6 @@ export function caseIndexAttributes(record: CaseRecord): Record<string, string> 
           gsi3sk: keys.gridPathSortKey(gridPath, record.createdAt, record.id),
         }
       : {}),
-    ...(record.assignee ? { gsi4pk: keys.byAssignee(record.town, record.assignee), gsi4sk: sort } : {}),
   };
 }
 
@@ -54,33 +61,70 @@ const invalidCursor = () =>
     { errors: [{ path: 'cursor', message: 'is not a cursor this list issued' }] },
   );
 
-/** Cursors are the last key, encoded; a forged one is refused unless it points into the very partition queried. */
-export function decodeCursor(
-  cursor: string,
-  index: { partitionKey: string; sortKey: string },
-  partition: string,
-) {
+interface ListPosition {
+  /** Which source of the plan the next page starts in. */
+  source: number;
+  /** Where in that source; absent at its start. */
+  key?: Record<string, string>;
+}
+
+/**
+ * Cursors are the position in the plan, encoded. A forged one is refused unless its key points into the very
+ * partition that source reads, so a cursor can never reach another town's items.
+ */
+export function decodeCursor(cursor: string, sources: readonly SourceQuery[]): ListPosition {
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
     throw invalidCursor();
   }
-  const expected = ['pk', 'sk', index.partitionKey, index.sortKey].sort();
+  const position = parsed as ListPosition;
+  const source = typeof parsed === 'object' && parsed !== null ? sources[position.source] : undefined;
+  if (!source || !Number.isInteger(position.source)) throw invalidCursor();
+  if (position.key === undefined) return { source: position.source };
+  const key = position.key as unknown;
+  const expected = ['pk', 'sk', source.index.partitionKey, source.index.sortKey].sort();
   if (
-    typeof parsed !== 'object' ||
-    parsed === null ||
-    Array.isArray(parsed) ||
-    Object.keys(parsed).sort().join() !== expected.join() ||
-    Object.values(parsed).some((v) => typeof v !== 'string' || v.length > 1024) ||
-    (parsed as Record<string, string>)[index.partitionKey] !== partition
+    typeof key !== 'object' ||
+    key === null ||
+    Array.isArray(key) ||
+    Object.keys(key).sort().join() !== expected.join() ||
+    Object.values(key).some((v) => typeof v !== 'string' || v.length > 1024) ||
+    (key as Record<string, string>)[source.index.partitionKey] !== source.partition
   )
     throw invalidCursor();
-  return parsed as Record<string, string>;
+  return { source: position.source, key: key as Record<string, string> };
 }
 
-export const encodeCursor = (key: Record<string, unknown>): string =>
-  Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
+const encodeCursor = (position: ListPosition): string =>
+  Buffer.from(JSON.stringify(position), 'utf8').toString('base64url');
+
+/** A plan's source as a Query: index, partition and optional sort-key prefix. */
+interface SourceQuery {
+  index: { name: string; partitionKey: string; sortKey: string };
+  partition: string;
+  prefix?: string;
+  source: ListSource;
+}
+
+function sourceQuery(town: string, source: ListSource): SourceQuery {
+  switch (source.index) {
+    case 'all':
+      return { index: CASES_TABLE.indexes[0]!, partition: keys.allCases(town), source };
+    case 'status':
+      return { index: CASES_TABLE.indexes[1]!, partition: keys.byStatus(town, source.status), source };
+    case 'grid':
+      return {
+        index: CASES_TABLE.indexes[2]!,
+        partition: keys.byGridPath(town),
+        prefix: source.path,
+        source,
+      };
+    case 'related':
+      return { index: CASES_TABLE.indexes[3]!, partition: keys.related(town, source.userId), source };
+  }
+}
 
 const storedEventSchema = timelineEventSchema as unknown as z.ZodType<TimelineEvent>;
 
@@ -121,36 +165,40 @@ export class CaseRepository {
    */
   async create(record: CaseRecord, event: TimelineEvent, blindIndexes: readonly string[]): Promise<void> {
     await this.db.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: this.table,
-              Item: this.caseItem(record),
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-          {
-            Put: {
-              TableName: this.table,
-              Item: this.eventItem(record, event),
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-          ...blindIndexes.map((blind, n) => ({
-            Put: {
-              TableName: this.table,
-              Item: {
-                ...keys.petitionerIndexItem(record.town, record.id, n),
-                gsi5pk: keys.byPetitioner(record.town, record.category, blind),
-                gsi5sk: keys.caseSortKey(record.createdAt, record.id),
-                caseId: record.id,
-              },
-            },
-          })),
-        ],
-      }),
+      new TransactWriteCommand({ TransactItems: this.creationItems(record, event, blindIndexes) }),
     );
+  }
+
+  /** The writes that create a case, for a transaction of the caller's (a patrol writes several cases at once). */
+  creationItems(record: CaseRecord, event: TimelineEvent, blindIndexes: readonly string[]) {
+    return [
+      {
+        Put: {
+          TableName: this.table,
+          Item: this.caseItem(record),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      {
+        Put: {
+          TableName: this.table,
+          Item: this.eventItem(record, event),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      ...this.relationChanges(undefined, record),
+      ...blindIndexes.map((blind, n) => ({
+        Put: {
+          TableName: this.table,
+          Item: {
+            ...keys.petitionerIndexItem(record.town, record.id, n),
+            gsi5pk: keys.byPetitioner(record.town, record.category, blind),
+            gsi5sk: keys.caseSortKey(record.createdAt, record.id),
+            caseId: record.id,
+          },
+        },
+      })),
+    ];
   }
 
   /**
@@ -165,6 +213,7 @@ export class CaseRepository {
   ): Promise<CaseRecord | undefined> {
     const next = { ...change, timelineHead: { seq: event.seq, hash: event.hash } };
     const written = await this.transactOrConflict([
+      ...this.relationChanges(previous, next),
       {
         Put: {
           TableName: this.table,
@@ -221,6 +270,31 @@ export class CaseRepository {
       if (error instanceof TransactionCanceledException && isConflict(error)) return false;
       throw error;
     }
+  }
+
+  /** Puts and deletes that keep the relations index equal to the case's assignee, owner and team. */
+  private relationChanges(previous: CaseRecord | undefined, next: CaseRecord) {
+    const before = previous ? caseRelations(previous) : new Map<string, string[]>();
+    const after = caseRelations(next);
+    const puts = [...after]
+      .filter(([userId, relations]) => before.get(userId)?.join() !== relations.join())
+      .map(([userId, relations]) => ({
+        Put: {
+          TableName: this.table,
+          Item: {
+            ...keys.relationItem(next.town, next.id, userId),
+            gsi4pk: keys.related(next.town, userId),
+            gsi4sk: keys.caseSortKey(next.createdAt, next.id),
+            relations,
+          },
+        },
+      }));
+    const deletes = [...before.keys()]
+      .filter((userId) => !after.has(userId))
+      .map((userId) => ({
+        Delete: { TableName: this.table, Key: keys.relationItem(next.town, next.id, userId) },
+      }));
+    return [...puts, ...deletes];
   }
 
   private caseItem(record: CaseRecord) {
@@ -283,70 +357,72 @@ export class CaseRepository {
     return result.Item ? parseCaseItem(result.Item) : undefined;
   }
 
-  /** One page of a list, newest first, from the one index partition the plan names: a Query, never a Scan. */
+  /**
+   * One page of a list, newest first within each source, reading only the index partitions the plan names (Query,
+   * never Scan). Sources are read one after another; the cursor says where the next page starts.
+   */
   async list(town: string, plan: CaseListPlan, limit: number, cursor?: string): Promise<CasePage> {
-    if (plan.index === 'empty') return { items: [] };
-    const index = INDEX_OF[plan.index];
-    const partition = {
-      all: () => keys.allCases(town),
-      status: () => keys.byStatus(town, plan.key),
-      assignee: () => keys.byAssignee(town, plan.key),
-      grid: () => keys.byGridPath(town),
-    }[plan.index]();
-    const startKey = cursor ? decodeCursor(cursor, index, partition) : undefined;
-    const filter = filterExpression(plan.filters);
-    const prefix = plan.index === 'grid' ? plan.key : undefined;
-    const result = await this.db.send(
-      new QueryCommand({
-        TableName: this.table,
-        IndexName: index.name,
-        KeyConditionExpression: prefix ? '#pk = :pk AND begins_with(#sk, :prefix)' : '#pk = :pk',
-        ExpressionAttributeNames: {
-          '#pk': index.partitionKey,
-          ...(prefix ? { '#sk': index.sortKey } : {}),
-          ...filter?.names,
-        },
-        ExpressionAttributeValues: {
-          ':pk': partition,
-          ...(prefix ? { ':prefix': prefix } : {}),
-          ...filter?.values,
-        },
-        ...(filter ? { FilterExpression: filter.expression } : {}),
-        ScanIndexForward: false,
-        Limit: limit,
-        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-      }),
-    );
-    return {
-      items: (result.Items ?? []).map(parseCaseItem),
-      ...(result.LastEvaluatedKey ? { nextCursor: encodeCursor(result.LastEvaluatedKey) } : {}),
-    };
+    const sources = plan.sources.map((source) => sourceQuery(town, source));
+    let position: ListPosition | undefined = cursor ? decodeCursor(cursor, sources) : { source: 0 };
+    const items: CaseRecord[] = [];
+    while (position && items.length < limit) {
+      const current: SourceQuery | undefined = sources[position.source];
+      if (!current) break;
+      const result: QueryCommandOutput = await this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: current.index.name,
+          KeyConditionExpression: current.prefix ? '#pk = :pk AND begins_with(#sk, :prefix)' : '#pk = :pk',
+          ExpressionAttributeNames: {
+            '#pk': current.index.partitionKey,
+            ...(current.prefix ? { '#sk': current.index.sortKey } : {}),
+          },
+          ExpressionAttributeValues: {
+            ':pk': current.partition,
+            ...(current.prefix ? { ':prefix': current.prefix } : {}),
+          },
+          ScanIndexForward: false,
+          Limit: limit - items.length,
+          ...(position.key ? { ExclusiveStartKey: position.key } : {}),
+        }),
+      );
+      const records =
+        current.source.index === 'related'
+          ? await this.relatedCases(current.source, result.Items ?? [])
+          : (result.Items ?? []).map(parseCaseItem);
+      items.push(...records.filter((record) => matchesFilters(record, plan.filters)));
+      position = result.LastEvaluatedKey
+        ? { source: position.source, key: result.LastEvaluatedKey as Record<string, string> }
+        : position.source + 1 < sources.length
+          ? { source: position.source + 1 }
+          : undefined;
+    }
+    return { items, ...(position ? { nextCursor: encodeCursor(position) } : {}) };
   }
-}
 
-/** The filters an index does not answer, as one FilterExpression (pages may then come back short). */
-function filterExpression(filters: CaseListFilters) {
-  const parts: string[] = [];
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const equals = (attr: string, value: unknown) => {
-    names[`#${attr}`] = attr;
-    values[`:${attr}`] = value;
-    parts.push(`#${attr} = :${attr}`);
-  };
-  if (filters.status !== undefined) equals('status', filters.status);
-  if (filters.assignee !== undefined) equals('assignee', filters.assignee);
-  if (filters.track !== undefined) equals('track', filters.track);
-  if (filters.firstTime !== undefined) equals('firstTime', filters.firstTime === 'true');
-  if (filters.dueBefore !== undefined) {
-    names['#deadlines'] = 'deadlines';
-    names['#acknowledgeBy'] = 'acknowledgeBy';
-    names['#replyBy'] = 'replyBy';
-    values[':dueBefore'] = new Date(filters.dueBefore).toISOString();
-    parts.push(
-      '((attribute_exists(#deadlines.#replyBy) AND #deadlines.#replyBy < :dueBefore) OR ' +
-        '(attribute_not_exists(#deadlines.#replyBy) AND #deadlines.#acknowledgeBy < :dueBefore))',
+  /** The cases behind relation items, in their order, without those the caller already listed by grid. */
+  private async relatedCases(
+    source: Extract<ListSource, { index: 'related' }>,
+    relationItems: Record<string, unknown>[],
+  ) {
+    const wanted = relationItems.filter(
+      (item) => !source.relation || (item.relations as string[] | undefined)?.includes(source.relation),
     );
+    if (wanted.length === 0) return [];
+    const byPk = new Map<string, CaseRecord>();
+    let pending: Record<string, unknown>[] = wanted.map((item) => ({ pk: item.pk, sk: keys.caseSk }));
+    for (let attempt = 0; pending.length > 0 && attempt < 5; attempt++) {
+      const result = await this.db.send(
+        new BatchGetCommand({ RequestItems: { [this.table]: { Keys: pending } } }),
+      );
+      for (const item of result.Responses?.[this.table] ?? [])
+        byPk.set(item.pk as string, parseCaseItem(item));
+      pending = result.UnprocessedKeys?.[this.table]?.Keys ?? [];
+    }
+    return wanted
+      .map((item) => byPk.get(item.pk as string))
+      .filter(
+        (record): record is CaseRecord => record !== undefined && !isInGrids(record, source.skipGridPaths),
+      );
   }
-  return parts.length ? { expression: parts.join(' AND '), names, values } : undefined;
 }

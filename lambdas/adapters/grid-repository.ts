@@ -1,8 +1,23 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { type GridRecord, gridRecordSchema } from '../domain/grid.js';
-import { keys } from './table-model.js';
+import {
+  type PatrolRecord,
+  patrolRecordSchema,
+  type StaffRecord,
+  staffRecordSchema,
+} from '../domain/patrol.js';
+import { GRIDS_TABLE, keys } from './table-model.js';
 
+/** The town's grid tree, grid-worker assignments, staff directory and patrol log, all in the Grids table. */
 export class GridRepository {
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -29,5 +44,158 @@ export class GridRepository {
       if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
     }
+  }
+
+  /** The town's whole tree: one Query. */
+  async tree(town: string): Promise<GridRecord[]> {
+    const items = await this.queryAll({
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.gridsPk(town), ':prefix': keys.gridPrefix },
+    });
+    return items.map((item) => gridRecordSchema.parse(item));
+  }
+
+  /**
+   * Writes grids that changed together (an edit, or a move with the paths of a whole subtree), each conditioned on
+   * the `updatedAt` it was read with. False when someone changed one of them first.
+   */
+  async update(changes: { before: GridRecord; after: GridRecord }[]): Promise<boolean> {
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: changes.map(({ before, after }) => ({
+            Put: {
+              TableName: this.table,
+              Item: { ...keys.grid(after.town, after.id), ...after },
+              ConditionExpression: 'updatedAt = :read',
+              ExpressionAttributeValues: { ':read': before.updatedAt },
+            },
+          })),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof TransactionCanceledException) return false;
+      throw error;
+    }
+  }
+
+  async assignWorker(town: string, gridId: string, userId: string, at: string): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          ...keys.gridWorker(town, gridId, userId),
+          gsi1pk: keys.userGrids(town, userId),
+          gsi1sk: `GRID#${gridId}`,
+          gridId,
+          userId,
+          assignedAt: at,
+        },
+      }),
+    );
+  }
+
+  /** Removes an assignment; false when there was none. */
+  async removeWorker(town: string, gridId: string, userId: string): Promise<boolean> {
+    const result = await this.db.send(
+      new DeleteCommand({
+        TableName: this.table,
+        Key: keys.gridWorker(town, gridId, userId),
+        ReturnValues: 'ALL_OLD',
+      }),
+    );
+    return result.Attributes !== undefined;
+  }
+
+  async workersOf(town: string, gridId: string): Promise<string[]> {
+    const items = await this.queryAll({
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.gridsPk(town), ':prefix': keys.gridWorkerPrefix(gridId) },
+    });
+    return items.map((item) => String(item.userId));
+  }
+
+  /** The ids of the grids a user is assigned to as a grid worker: one Query on the index. */
+  async gridsOfWorker(town: string, userId: string): Promise<string[]> {
+    const items = await this.queryAll({
+      TableName: this.table,
+      IndexName: GRIDS_TABLE.indexes[0]!.name,
+      KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.userGrids(town, userId), ':prefix': 'GRID#' },
+    });
+    return items.map((item) => String(item.gridId));
+  }
+
+  async putStaff(staff: StaffRecord): Promise<void> {
+    await this.db.send(
+      new PutCommand({ TableName: this.table, Item: { ...keys.staff(staff.town, staff.userId), ...staff } }),
+    );
+  }
+
+  async staff(town: string): Promise<StaffRecord[]> {
+    const items = await this.queryAll({
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.staffPk(town) },
+    });
+    return items.map((item) => staffRecordSchema.parse(item));
+  }
+
+  /** The patrol item, to be written in the same transaction as the cases its findings became. */
+  patrolPut(patrol: PatrolRecord) {
+    return {
+      Put: {
+        TableName: this.table,
+        Item: {
+          ...keys.patrol(patrol.town, patrol.date, patrol.gridId, patrol.id),
+          gsi1pk: keys.gridPatrols(patrol.town, patrol.gridId),
+          gsi1sk: `${patrol.date}#${patrol.id}`,
+          ...patrol,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    };
+  }
+
+  /** A grid's patrols between two dates, inclusive: one Query on the index. */
+  async patrolsOf(town: string, gridId: string, from: string, to: string): Promise<PatrolRecord[]> {
+    const items = await this.queryAll({
+      TableName: this.table,
+      IndexName: GRIDS_TABLE.indexes[0]!.name,
+      KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: {
+        ':pk': keys.gridPatrols(town, gridId),
+        ':from': `${from}#`,
+        ':to': `${to}#~`,
+      },
+    });
+    return items.map((item) => patrolRecordSchema.parse(item));
+  }
+
+  /** The grids patrolled on a Beijing date: one Query (the daily collection reads it). */
+  async gridsPatrolledOn(town: string, date: string): Promise<string[]> {
+    const items = await this.queryAll({
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.patrolDay(town, date) },
+      ProjectionExpression: 'gridId',
+    });
+    return [...new Set(items.map((item) => String(item.gridId)))];
+  }
+
+  private async queryAll(input: QueryCommandInput): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const result = await this.db.send(
+        new QueryCommand({ ...input, ...(startKey ? { ExclusiveStartKey: startKey } : {}) }),
+      );
+      items.push(...(result.Items ?? []));
+      startKey = result.LastEvaluatedKey;
+    } while (startKey);
+    return items;
   }
 }

@@ -24,7 +24,8 @@ const gsi = (n: number): IndexModel => ({ name: `GSI${n}`, partitionKey: `gsi${n
 
 /**
  * Cases: the case item (`CASE`), its timeline events (`EV#000001`...) and, in their own partitions, counters.
- * GSI1 all cases of a town, GSI2 by status, GSI3 by grid path, GSI4 by assignee, GSI5 by petitioner blind index,
+ * GSI1 all cases of a town, GSI2 by status, GSI3 by grid path, GSI4 relation items (assignee, owner, team),
+ * GSI5 blind-index items of petitioners,
  * GSI6 the alert steps due (sweeps).
  */
 export const CASES_TABLE: TableModel = {
@@ -39,7 +40,7 @@ export const GRIDS_TABLE: TableModel = {
   logicalName: 'Grids',
   partitionKey: 'pk',
   sortKey: 'sk',
-  // GSI1: a user's grid assignments
+  // GSI1: a user's grid assignments, and a grid's patrols by date
   indexes: [gsi(1)],
 };
 
@@ -82,13 +83,35 @@ export const keys = {
   byGridPath: (town: string) => `T#${town}#GRIDPATH`,
   gridPathSortKey: (gridPath: string, createdAt: string, caseId: string) =>
     `${gridPath}${createdAt}#${caseId}`,
-  /** GSI4: cases by assignee. */
-  byAssignee: (town: string, userId: string) => `T#${town}#A#${userId}`,
+  caseSk: 'CASE',
+  /** GSI4: relation items (assignee, owner, team member) of a user, one per case they are related to. */
+  related: (town: string, userId: string) => `T#${town}#R#${userId}`,
+  relationItem: (town: string, caseId: string, userId: string) => ({
+    pk: `T#${town}#C#${caseId}`,
+    sk: `REL#${userId}`,
+  }),
   /** GSI5: earlier cases of the same petitioner (keyed blind index of ID number or phone) in one category. */
   byPetitioner: (town: string, category: string, blindIndex: string) =>
     `T#${town}#P#${category}#${blindIndex}`,
   grid: (town: string, gridId: string) => ({ pk: `T#${town}#GRIDS`, sk: `GRID#${gridId}` }),
   gridsPk: (town: string) => `T#${town}#GRIDS`,
+  gridPrefix: 'GRID#',
+  /** A grid-worker assignment, beside the tree; GSI1 finds a user's grids. */
+  gridWorker: (town: string, gridId: string, userId: string) => ({
+    pk: `T#${town}#GRIDS`,
+    sk: `WORKER#${gridId}#${userId}`,
+  }),
+  gridWorkerPrefix: (gridId: string) => `WORKER#${gridId}#`,
+  userGrids: (town: string, userId: string) => `T#${town}#U#${userId}`,
+  staffPk: (town: string) => `T#${town}#STAFF`,
+  staff: (town: string, userId: string) => ({ pk: `T#${town}#STAFF`, sk: `STAFF#${userId}` }),
+  /** Patrols by Beijing day (which grids were patrolled is one Query); GSI1 has them by grid and date. */
+  patrolDay: (town: string, date: string) => `T#${town}#PATROLS#${date}`,
+  patrol: (town: string, date: string, gridId: string, patrolId: string) => ({
+    pk: `T#${town}#PATROLS#${date}`,
+    sk: `${gridId}#${patrolId}`,
+  }),
+  gridPatrols: (town: string, gridId: string) => `T#${town}#PATROL#${gridId}`,
   /** A town's settings (Grids table): deadline policy and stored calendars. */
   settingsPk: (town: string) => `T#${town}#SETTINGS`,
   policy: (town: string) => ({ pk: `T#${town}#SETTINGS`, sk: 'POLICY' }),

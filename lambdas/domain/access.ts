@@ -3,29 +3,69 @@ import type { Status, Track } from './catalog.js';
 import { hasAnyRole, type Principal } from './roles.js';
 
 /**
- * The access policy, in one place: who sees which cases. Invisible cases are reported as not found, and lists are
- * read through the index that matches the caller's scope, never read whole and then dropped.
+ * The access policy, in one place: who sees which cases. Leaders, supervisors, admins and the window's clerks read
+ * the whole town; a grid worker reads the cases of the grids assigned to them and their descendants; a handler reads
+ * the cases they are assignee, owner or team member of; a petitioner reads their own. Invisible is not found, and
+ * lists read only the index partitions of the caller's scope, never the town's cases then dropped.
  */
 
 const TOWN_READERS = ['clerk', 'leader', 'supervisor', 'admin'] as const;
 
-/** What the caller may read: the whole town, or the cases assigned to them. */
-export type CaseScope = { kind: 'town' } | { kind: 'assigned'; userId: string } | { kind: 'none' };
+/** What a caller's scope is made of: the whole town, or grid subtrees plus the cases they are related to. */
+export type CaseScope =
+  | { kind: 'town' }
+  | { kind: 'limited'; userId: string; gridPaths: readonly string[] }
+  | { kind: 'own'; userId: string }
+  | { kind: 'none' };
 
-export function caseScope(principal: Principal): CaseScope {
-  if (principal.kind === 'petitioner') return { kind: 'none' };
+/** Grid paths with any path already covered by an ancestor in the set left out, so no case is listed twice. */
+export function outermostPaths(paths: readonly string[]): string[] {
+  const unique = [...new Set(paths)].sort();
+  return unique.filter((path) => !unique.some((other) => other !== path && path.startsWith(other)));
+}
+
+/** `gridPaths`: the paths of the grids assigned to the caller as a grid worker. */
+export function caseScope(principal: Principal, gridPaths: readonly string[] = []): CaseScope {
+  if (principal.kind === 'petitioner') return { kind: 'own', userId: principal.userId };
   if (hasAnyRole(principal, TOWN_READERS)) return { kind: 'town' };
+  const paths = hasAnyRole(principal, ['grid_worker']) ? outermostPaths(gridPaths) : [];
   if (hasAnyRole(principal, ['handler', 'grid_worker']))
-    return { kind: 'assigned', userId: principal.userId };
+    return { kind: 'limited', userId: principal.userId, gridPaths: paths };
   return { kind: 'none' };
 }
 
-export function canSeeCase(principal: Principal, record: CaseRecord): boolean {
+/** The people a case is related to, and how: each gets an entry in the relations index. */
+export function caseRelations(record: CaseRecord): Map<string, string[]> {
+  const relations = new Map<string, string[]>();
+  const add = (userId: string | undefined, relation: string) => {
+    if (userId) relations.set(userId, [...(relations.get(userId) ?? []), relation]);
+  };
+  add(record.assignee, 'assignee');
+  add(record.owner, 'owner');
+  for (const member of record.team ?? []) add(member, 'team');
+  return relations;
+}
+
+export const isInGrids = (record: CaseRecord, gridPaths: readonly string[]): boolean =>
+  record.gridPath !== undefined && gridPaths.some((path) => record.gridPath!.startsWith(path));
+
+export function canSeeCase(
+  principal: Principal,
+  record: CaseRecord,
+  gridPaths: readonly string[] = [],
+): boolean {
   if (principal.town !== record.town) return false;
-  const scope = caseScope(principal);
-  if (scope.kind === 'town') return true;
-  if (scope.kind === 'assigned') return record.assignee === scope.userId || record.owner === scope.userId;
-  return false;
+  const scope = caseScope(principal, gridPaths);
+  switch (scope.kind) {
+    case 'town':
+      return true;
+    case 'limited':
+      return isInGrids(record, scope.gridPaths) || caseRelations(record).has(scope.userId);
+    case 'own':
+      return record.petitionerUserId === scope.userId;
+    case 'none':
+      return false;
+  }
 }
 
 export interface CaseListFilters {
@@ -37,30 +77,87 @@ export interface CaseListFilters {
   dueBefore?: string;
 }
 
-/** Which index a list reads, and which filters remain to apply to what it returns. */
-export type CaseListPlan =
-  | { index: 'all' | 'status' | 'assignee' | 'grid'; key: string; filters: Omit<CaseListFilters, 'gridId'> }
-  | { index: 'empty' };
+/** Filters an index does not answer, applied to what it returns. */
+export type ResidualFilters = Omit<CaseListFilters, 'gridId'> & { gridPath?: string };
 
-/** `gridPath` is the path of the `gridId` filter's grid (`/root/child/`), which includes its descendants. */
+/** One index partition to read. `related` reads the relations index and skips cases already listed by grid. */
+export type ListSource =
+  | { index: 'all' }
+  | { index: 'status'; status: Status }
+  | { index: 'grid'; path: string }
+  | { index: 'related'; userId: string; relation?: 'assignee'; skipGridPaths: readonly string[] };
+
+export interface CaseListPlan {
+  sources: ListSource[];
+  filters: ResidualFilters;
+}
+
+/**
+ * Plans a list: the sources of the caller's scope, narrowed by the filters. `gridPath` is the path of the `gridId`
+ * filter's grid, which includes its descendants.
+ */
 export function caseListPlan(
   principal: Principal,
   filters: CaseListFilters,
+  scopeGridPaths: readonly string[],
   gridPath?: string,
 ): CaseListPlan {
-  const scope = caseScope(principal);
-  if (scope.kind === 'none') return { index: 'empty' };
+  const scope = caseScope(principal, scopeGridPaths);
   const assignee = filters.assignee === 'me' ? principal.userId : filters.assignee;
   const { status, track, firstTime, dueBefore } = filters;
-  if (scope.kind === 'assigned') {
-    if (assignee !== undefined && assignee !== scope.userId) return { index: 'empty' };
-    if (gridPath !== undefined) return { index: 'empty' };
-    return { index: 'assignee', key: scope.userId, filters: { status, track, firstTime, dueBefore } };
+  const residual = { track, firstTime, dueBefore };
+  if (scope.kind === 'none' || scope.kind === 'own') return { sources: [], filters: residual };
+
+  if (scope.kind === 'town') {
+    if (gridPath !== undefined)
+      return { sources: [{ index: 'grid', path: gridPath }], filters: { ...residual, status, assignee } };
+    if (assignee !== undefined)
+      return {
+        sources: [{ index: 'related', userId: assignee, relation: 'assignee', skipGridPaths: [] }],
+        filters: { ...residual, status },
+      };
+    if (status !== undefined) return { sources: [{ index: 'status', status }], filters: residual };
+    return { sources: [{ index: 'all' }], filters: residual };
   }
-  if (gridPath !== undefined)
-    return { index: 'grid', key: gridPath, filters: { status, assignee, track, firstTime, dueBefore } };
-  if (assignee !== undefined)
-    return { index: 'assignee', key: assignee, filters: { status, track, firstTime, dueBefore } };
-  if (status !== undefined) return { index: 'status', key: status, filters: { track, firstTime, dueBefore } };
-  return { index: 'all', key: principal.town, filters: { track, firstTime, dueBefore } };
+
+  // limited: the caller's grids (narrowed to the requested subtree), then what they are related to elsewhere
+  const grids =
+    gridPath === undefined
+      ? scope.gridPaths
+      : scope.gridPaths.some((p) => gridPath.startsWith(p))
+        ? [gridPath]
+        : scope.gridPaths.filter((p) => p.startsWith(gridPath));
+  const related: ListSource = {
+    index: 'related',
+    userId: scope.userId,
+    ...(assignee !== undefined ? { relation: 'assignee' as const } : {}),
+    skipGridPaths: grids,
+  };
+  if (assignee !== undefined && assignee !== scope.userId) return { sources: [], filters: residual };
+  return {
+    sources: [
+      ...(assignee === undefined ? grids.map((path) => ({ index: 'grid' as const, path })) : []),
+      related,
+    ],
+    filters: {
+      ...residual,
+      status,
+      ...(assignee !== undefined ? { assignee } : {}),
+      ...(gridPath ? { gridPath } : {}),
+    },
+  };
+}
+
+/** Whether a case passes the residual filters (the same test the index queries express). */
+export function matchesFilters(record: CaseRecord, filters: ResidualFilters): boolean {
+  if (filters.status !== undefined && record.status !== filters.status) return false;
+  if (filters.assignee !== undefined && record.assignee !== filters.assignee) return false;
+  if (filters.track !== undefined && record.track !== filters.track) return false;
+  if (filters.firstTime !== undefined && record.firstTime !== (filters.firstTime === 'true')) return false;
+  if (filters.gridPath !== undefined && !record.gridPath?.startsWith(filters.gridPath)) return false;
+  if (filters.dueBefore !== undefined) {
+    const due = record.deadlines.extendedTo ?? record.deadlines.replyBy ?? record.deadlines.acknowledgeBy;
+    if (!(due < new Date(filters.dueBefore).toISOString())) return false;
+  }
+  return true;
 }

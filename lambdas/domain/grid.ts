@@ -24,3 +24,23 @@ export const childPath = (parentPath: string | undefined, id: string): string =>
 /** The level at which a case is taken up: village for a village grid or unit, town for anything else. */
 export const intakeLevel = (grid: GridRecord | undefined): 'village' | 'town' =>
   grid && grid.level !== 'comprehensive' ? 'village' : 'town';
+
+/** The parent level each level needs: a unit sits in a village grid, a village grid in a comprehensive grid. */
+export const PARENT_LEVEL: Record<GridLevel, GridLevel | undefined> = {
+  comprehensive: undefined,
+  village: 'comprehensive',
+  unit: 'village',
+};
+
+/** Why a grid may not have this parent, or undefined when it may. */
+export function parentProblem(
+  grid: { id?: string; level: GridLevel; path?: string },
+  parent: GridRecord | undefined,
+): string | undefined {
+  const wanted = PARENT_LEVEL[grid.level];
+  if (wanted === undefined) return parent ? 'a comprehensive grid has no parent' : undefined;
+  if (!parent) return `a ${grid.level} grid needs a ${wanted} parent`;
+  if (parent.level !== wanted) return `a ${grid.level} grid's parent must be a ${wanted} grid`;
+  if (grid.path && parent.path.startsWith(grid.path)) return 'a grid cannot move under itself';
+  return undefined;
+}

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { CaseRepository } from '../adapters/case-repository.js';
 import { type Deps, depsFromEnv } from '../adapters/deps.js';
 import { GridRepository } from '../adapters/grid-repository.js';
@@ -14,9 +13,9 @@ import {
 import { DEFAULT_CATEGORY_CODES } from '../domain/catalog.js';
 import { beijingDate } from '../domain/deadlines.js';
 import { ForbiddenError, NotFoundError, StaleVersionError } from '../domain/errors.js';
-import { intakeLevel } from '../domain/grid.js';
+import { type GridRecord, intakeLevel } from '../domain/grid.js';
 import { applyCommand, type CommandInput, isCommandName, mayGive } from '../domain/lifecycle.js';
-import { type Principal, primaryRole, STAFF_ROLES } from '../domain/roles.js';
+import { hasAnyRole, type Principal, primaryRole, STAFF_ROLES } from '../domain/roles.js';
 import { chainEvent, type TimelineFields, verifyChain } from '../domain/timeline.js';
 import { type ApiRequest, createApiHandler, lazyHandler } from '../http/api.js';
 import { requireRole } from '../http/auth.js';
@@ -25,13 +24,11 @@ import { HttpProblem, validationProblem } from '../http/problem.js';
 import { listCasesQuery, registerCaseBody } from '../http/schemas.js';
 import { parseWith, z } from '../http/validation.js';
 import { caseView } from '../http/views.js';
+import { prepareRegistration } from '../usecases/register-case.js';
 
 const REGISTRARS = ['clerk', 'grid_worker', 'leader', 'supervisor'] as const;
 /** Concurrent notes or sweeps can move the timeline head without changing the version: retry those a few times. */
 const HEAD_RETRIES = 3;
-
-/** Opaque, unguessable case ids: 128 random bits. */
-const newCaseId = (): string => randomBytes(16).toString('base64url');
 
 const etag = (record: CaseRecord) => ({ etag: `"${record.version}"` });
 
@@ -45,11 +42,33 @@ export function createCasesHandler(deps: Deps) {
     deps.now,
     deps.settingsCacheMs,
   );
-  const blindIndex = (identifier: string) => deps.mac(`petitioner\n${identifier}`);
+
+  /** The paths of the grids a grid worker is assigned to (their scope); nobody else needs the read. */
+  const scopeGridPaths = async (principal: Principal): Promise<string[]> => {
+    if (!hasAnyRole(principal, ['grid_worker'])) return [];
+    const [assigned, tree] = await Promise.all([
+      grids.gridsOfWorker(principal.town, principal.userId),
+      grids.tree(principal.town),
+    ]);
+    const pathOf = new Map(tree.map((grid) => [grid.id, grid.path]));
+    return assigned.flatMap((id) => pathOf.get(id) ?? []);
+  };
+
+  /** A grid worker registers only in their own grids (or below); the town's other registrars anywhere. */
+  const requireRegistrableGrid = async (principal: Principal, grid: GridRecord | undefined) => {
+    if (hasAnyRole(principal, ['clerk', 'leader', 'supervisor'])) return;
+    if (!grid)
+      throw validationProblem([{ path: 'gridId', message: 'is required when a grid worker registers' }]);
+    const paths = await scopeGridPaths(principal);
+    if (!paths.some((path) => grid.path.startsWith(path)))
+      throw new ForbiddenError('grid workers register cases only in their own grids');
+  };
 
   const loadVisible = async (request: ApiRequest): Promise<CaseRecord> => {
     const record = await cases.get(request.principal.town, request.params.id ?? '');
-    if (!record || !canSeeCase(request.principal, record)) throw new NotFoundError();
+    if (!record) throw new NotFoundError();
+    if (!canSeeCase(request.principal, record, await scopeGridPaths(request.principal)))
+      throw new NotFoundError();
     return record;
   };
 
@@ -76,33 +95,14 @@ export function createCasesHandler(deps: Deps) {
           const grid = body.gridId ? await grids.get(request.principal.town, body.gridId) : undefined;
           if (body.gridId && !grid)
             throw validationProblem([{ path: 'gridId', message: 'is not a grid of this town' }]);
+          await requireRegistrableGrid(request.principal, grid);
 
-          const blindIndexes = await Promise.all(petitionerIdentifiers(body.petitioners).map(blindIndex));
-          const repeatOf = await cases.findEarlierCase(request.principal.town, body.category, blindIndexes);
-          const day = beijingDate(now);
-          const sequence = await cases.nextSequence(request.principal.town, numberPrefix(body.kind), day);
-          const event = await chainEvent(
-            undefined,
-            {
-              at: now.toISOString(),
-              actor: actorOf(request.principal),
-              action: 'register',
-              toStatus: 'registered',
-            },
-            deps.mac,
-          );
-          const record = registerCase(body, {
-            id: newCaseId(),
-            number: formatCaseNumber(body.kind, day, sequence),
-            now,
+          const { record, event, blindIndexes } = await prepareRegistration({ cases, mac: deps.mac }, body, {
             principal: request.principal,
+            now,
             policy,
             calendar,
-            firstTime: repeatOf === undefined,
-            ...(repeatOf ? { repeatOf } : {}),
-            level: intakeLevel(grid),
-            ...(grid ? { gridPath: grid.path } : {}),
-            timelineHead: { seq: event.seq, hash: event.hash },
+            ...(grid ? { grid } : {}),
           });
           await cases.create(record, event, blindIndexes);
           return {
@@ -120,8 +120,8 @@ export function createCasesHandler(deps: Deps) {
           // an unknown grid has no cases: an empty list, not an error
           const plan =
             query.gridId && !grid
-              ? ({ index: 'empty' } as const)
-              : caseListPlan(request.principal, query, grid?.path);
+              ? { sources: [], filters: {} }
+              : caseListPlan(request.principal, query, await scopeGridPaths(request.principal), grid?.path);
           const page = await cases.list(request.principal.town, plan, query.limit, query.cursor);
           return {
             status: 200,

@@ -40,8 +40,8 @@ export interface IntakeRules {
   categories: readonly string[];
 }
 
-/** The body of `POST /v1/cases`, checked against the clock, the policy and the town's catalogue. */
-export function registerCaseBody(rules: IntakeRules) {
+/** The fields of a case a caller may set, checked against the clock and the town's catalogue. */
+function caseFields(rules: IntakeRules) {
   const today = beijingDate(rules.now);
   const petitioner = petitionerSchema.extend({
     idNumber: z
@@ -60,52 +60,64 @@ export function registerCaseBody(rules: IntakeRules) {
       .regex(PHONE, { message: 'must be a mainland mobile number or a landline with area code' })
       .optional(),
   });
-  return z
-    .strictObject({
-      kind: z.enum(KIND_CODES),
-      channel: z.enum(CHANNEL_CODES),
-      type: z.enum(TYPE_CODES).optional(),
-      category: z
-        .string()
-        .refine((c) => rules.categories.includes(c), { message: 'is not a catalogue category' }),
-      serviceLine: z.enum(SERVICE_LINE_CODES).optional(),
-      title: z.string().trim().min(1).max(200),
-      description: z.string().trim().min(1).max(4000),
-      receivedAt: datetimeWithOffset
-        .refine((at) => new Date(at).getTime() <= rules.now.getTime() + CLOCK_SKEW_MS, {
-          message: 'may not be in the future',
-        })
-        .optional(),
-      lateEntryReason: z.string().trim().min(1).max(500).optional(),
-      referral: referralSchema.optional(),
-      gridId: z.string().min(1).max(64).optional(),
-      location: locationSchema.optional(),
-      petitioners: z.array(petitioner).min(1).max(50),
-      headcount: z.number().int().min(1).max(100_000).optional(),
-      respondent: respondentSchema.optional(),
-    })
-    .superRefine((body, ctx) => {
-      if (body.headcount !== undefined && body.headcount < body.petitioners.length)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['headcount'],
-          message: 'must be at least the number of petitioners',
-        });
-      const receivedAt = body.receivedAt ? new Date(body.receivedAt).getTime() : undefined;
-      if (
-        receivedAt !== undefined &&
-        rules.now.getTime() - receivedAt > rules.policy.lateEntryDays * DAY_MS &&
-        !body.lateEntryReason
-      )
-        ctx.addIssue({
-          code: 'custom',
-          path: ['lateEntryReason'],
-          message: `is required when receivedAt is more than ${rules.policy.lateEntryDays} days back`,
-        });
-      if (body.channel === 'referral' && !body.referral)
-        ctx.addIssue({ code: 'custom', path: ['referral'], message: 'is required for the referral channel' });
-    });
+  return z.strictObject({
+    kind: z.enum(KIND_CODES),
+    channel: z.enum(CHANNEL_CODES),
+    type: z.enum(TYPE_CODES).optional(),
+    category: z
+      .string()
+      .refine((c) => rules.categories.includes(c), { message: 'is not a catalogue category' }),
+    serviceLine: z.enum(SERVICE_LINE_CODES).optional(),
+    title: z.string().trim().min(1).max(200),
+    description: z.string().trim().min(1).max(4000),
+    receivedAt: datetimeWithOffset
+      .refine((at) => new Date(at).getTime() <= rules.now.getTime() + CLOCK_SKEW_MS, {
+        message: 'may not be in the future',
+      })
+      .optional(),
+    lateEntryReason: z.string().trim().min(1).max(500).optional(),
+    referral: referralSchema.optional(),
+    gridId: z.string().min(1).max(64).optional(),
+    location: locationSchema.optional(),
+    petitioners: z.array(petitioner).min(1).max(50),
+    headcount: z.number().int().min(1).max(100_000).optional(),
+    respondent: respondentSchema.optional(),
+  });
 }
+
+type CaseFields = z.output<ReturnType<typeof caseFields>>;
+
+/** The rules across fields: headcount, late entry, referral. */
+const crossFieldRules =
+  (rules: IntakeRules) =>
+  (body: Partial<CaseFields> & Pick<CaseFields, 'petitioners'>, ctx: z.RefinementCtx) => {
+    if (body.headcount !== undefined && body.headcount < body.petitioners.length)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['headcount'],
+        message: 'must be at least the number of petitioners',
+      });
+    const receivedAt = body.receivedAt ? new Date(body.receivedAt).getTime() : undefined;
+    if (
+      receivedAt !== undefined &&
+      rules.now.getTime() - receivedAt > rules.policy.lateEntryDays * DAY_MS &&
+      !body.lateEntryReason
+    )
+      ctx.addIssue({
+        code: 'custom',
+        path: ['lateEntryReason'],
+        message: `is required when receivedAt is more than ${rules.policy.lateEntryDays} days back`,
+      });
+    if (body.channel === 'referral' && !body.referral)
+      ctx.addIssue({ code: 'custom', path: ['referral'], message: 'is required for the referral channel' });
+  };
+
+/** The body of `POST /v1/cases`, checked against the clock, the policy and the town's catalogue. */
+export const registerCaseBody = (rules: IntakeRules) => caseFields(rules).superRefine(crossFieldRules(rules));
+
+/** A patrol finding: a case body without channel and grid, which the patrol supplies. */
+export const patrolFindingBody = (rules: IntakeRules) =>
+  caseFields(rules).omit({ channel: true, gridId: true }).superRefine(crossFieldRules(rules));
 
 export type RegisterCaseBody = z.output<ReturnType<typeof registerCaseBody>>;
 

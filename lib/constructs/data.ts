@@ -1,19 +1,21 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
-import { Key } from 'aws-cdk-lib/aws-kms';
+import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { ALL_TABLES, type TableModel } from '../../lambdas/adapters/table-model.js';
-
-export type TableName = (typeof ALL_TABLES)[number]['logicalName'];
 
 /** The environment variable a function reads a table's name from: `Cases` → `CASES_TABLE` (see deps.ts). */
 export const tableEnvName = (model: TableModel): string => `${model.logicalName.toUpperCase()}_TABLE`;
 
 const key = (name: string) => ({ name, type: AttributeType.STRING });
 
-/** The tables of the table model, encrypted with one customer-managed key, kept when the stack goes. */
+/**
+ * The tables of the table model, encrypted with one customer-managed key, and the HMAC key of the timeline chain and
+ * the petitioners' blind index; all kept when the stack goes.
+ */
 export class Data extends Construct {
   readonly key: Key;
+  readonly macKey: Key;
   readonly tables: ReadonlyMap<TableModel, Table>;
 
   constructor(scope: Construct, id: string) {
@@ -21,6 +23,13 @@ export class Data extends Construct {
     this.key = new Key(this, 'TableKey', {
       description: 'Encrypts the Fengqiao tables',
       enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // never rotated (KMS cannot rotate HMAC keys): stored hashes and blind indexes must stay verifiable
+    this.macKey = new Key(this, 'MacKey', {
+      description: 'Keys the Fengqiao timeline hash chain and blind index',
+      keySpec: KeySpec.HMAC_256,
+      keyUsage: KeyUsage.GENERATE_VERIFY_MAC,
       removalPolicy: RemovalPolicy.RETAIN,
     });
     const tables = new Map<TableModel, Table>();

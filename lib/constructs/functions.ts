@@ -1,0 +1,152 @@
+import { fileURLToPath } from 'node:url';
+import { Aws, Duration, Stack, Validations } from 'aws-cdk-lib';
+import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { TableModel } from '../../lambdas/adapters/table-model.js';
+import { FUNCTION_FAMILIES, type FunctionFamily } from '../../lambdas/http/routes.js';
+import { type Data, tableEnvName } from './data.js';
+
+const repoPath = (relative: string): string => fileURLToPath(new URL(`../../${relative}`, import.meta.url));
+
+/** `grid-workers` → `GridWorkers`: construct ids from family names. */
+export const pascal = (name: string): string =>
+  name.replace(/(^|[-_])([a-z0-9])/g, (_match, _sep: string, char: string) => char.toUpperCase());
+
+/** Item-level access only: no Scan, no table management. */
+const TABLE_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:Query',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:BatchWriteItem',
+];
+
+export interface HandlerFunctionProps {
+  /** The file under `lambdas/handlers/` (without `.ts`) that exports `handler`. */
+  readonly handler: string;
+  readonly description: string;
+  readonly environment?: Record<string, string>;
+}
+
+/**
+ * A bundled Node.js function with its own role (no managed policies) and log group. The role can write to the log
+ * group and nothing else until the caller grants more.
+ */
+export class HandlerFunction extends Construct {
+  readonly fn: NodejsFunction;
+  readonly role: Role;
+
+  constructor(scope: Construct, id: string, props: HandlerFunctionProps) {
+    super(scope, id);
+    const logGroup = new LogGroup(this, 'Logs', { retention: RetentionDays.SIX_MONTHS });
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: props.description,
+    });
+    this.role.addToPolicy(
+      new PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [logGroup.logGroupArn],
+      }),
+    );
+    this.fn = new NodejsFunction(this, 'Function', {
+      entry: repoPath(`lambdas/handlers/${props.handler}.ts`),
+      handler: 'handler',
+      projectRoot: repoPath(''),
+      depsLockFilePath: repoPath('package-lock.json'),
+      description: props.description,
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: 512,
+      timeout: Duration.seconds(10),
+      role: this.role,
+      logGroup,
+      environment: {
+        POWERTOOLS_SERVICE_NAME: 'fengqiao',
+        NODE_OPTIONS: '--enable-source-maps',
+        ...props.environment,
+      },
+      bundling: {
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        format: OutputFormat.ESM,
+        target: 'node20',
+        externalModules: ['@aws-sdk/*'],
+        // some dependencies still call require(); an ESM bundle has none of its own
+        banner: "import { createRequire } from 'module';const require = createRequire(import.meta.url);",
+        forceDockerBundling: false,
+      },
+    });
+    Validations.of(this.fn).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'nodejs22.x is chosen on purpose: the code is built for and tested on Node 20/22 (esbuild target node20, ' +
+        'local host and tests on Node 20); nodejs22.x is a supported Lambda runtime',
+    });
+  }
+
+  /** Item-level reads and writes on the tables and their indexes, and use of their keys through DynamoDB only. */
+  grantItemAccess(tables: ReadonlyMap<TableModel, Table>): void {
+    this.role.addToPolicy(
+      new PolicyStatement({
+        actions: TABLE_ACTIONS,
+        // each index by name from the table model: no `index/*` wildcard
+        resources: [...tables].flatMap(([model, table]) => [
+          table.tableArn,
+          ...model.indexes.map((index) => `${table.tableArn}/index/${index.name}`),
+        ]),
+      }),
+    );
+    const keys = new Set(
+      [...tables.values()].flatMap((table) => (table.encryptionKey ? [table.encryptionKey] : [])),
+    );
+    if (keys.size === 0) return;
+    this.role.addToPolicy(
+      new PolicyStatement({
+        actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*'],
+        resources: [...keys].map((key) => key.keyArn),
+        conditions: {
+          StringEquals: { 'kms:ViaService': `dynamodb.${Stack.of(this).region}.${Aws.URL_SUFFIX}` },
+        },
+      }),
+    );
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+      reason:
+        "DynamoDB asks KMS for data keys of the table key on the caller's behalf; the wildcard spans only the " +
+        'GenerateDataKey variants, on the table key alone, and only through DynamoDB (kms:ViaService)',
+    });
+  }
+}
+
+/** One function per family of the route table, with what `depsFromEnv` (lambdas/adapters/deps.ts) reads. */
+export class Functions extends Construct {
+  readonly byFamily: ReadonlyMap<FunctionFamily, HandlerFunction>;
+
+  constructor(scope: Construct, id: string, props: { data: Data }) {
+    super(scope, id);
+    const { data } = props;
+    const environment = {
+      ...Object.fromEntries([...data.tables].map(([model, table]) => [tableEnvName(model), table.tableName])),
+      MAC_KEY_ID: data.macKey.keyArn,
+    };
+    const byFamily = new Map<FunctionFamily, HandlerFunction>();
+    for (const [family, description] of Object.entries(FUNCTION_FAMILIES) as [FunctionFamily, string][]) {
+      const fn = new HandlerFunction(this, pascal(family), { handler: family, description, environment });
+      fn.grantItemAccess(data.tables);
+      fn.role.addToPolicy(
+        new PolicyStatement({ actions: ['kms:GenerateMac'], resources: [data.macKey.keyArn] }),
+      );
+      byFamily.set(family, fn);
+    }
+    this.byFamily = byFamily;
+  }
+}

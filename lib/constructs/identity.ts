@@ -1,0 +1,103 @@
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import {
+  AccountRecovery,
+  CfnUserPoolGroup,
+  ClientAttributes,
+  FeaturePlan,
+  LambdaVersion,
+  Mfa,
+  StringAttribute,
+  UserPool,
+  type UserPoolClient,
+  UserPoolOperation,
+} from 'aws-cdk-lib/aws-cognito';
+import { Construct } from 'constructs';
+import { ROLES } from '../../lambdas/domain/roles.js';
+import type { FengqiaoConfig } from '../config.js';
+import { HandlerFunction } from './functions.js';
+
+/**
+ * Who signs the tokens the API accepts: an external OIDC issuer when the context names one (the China regions have no
+ * Cognito user pools), otherwise a Cognito user pool made here.
+ */
+export class Identity extends Construct {
+  readonly issuer: string;
+  readonly audience: readonly string[];
+  readonly userPool?: UserPool;
+  readonly client?: UserPoolClient;
+
+  constructor(scope: Construct, id: string, props: { external?: FengqiaoConfig['identity'] }) {
+    super(scope, id);
+    if (props.external) {
+      this.issuer = props.external.issuer;
+      this.audience = props.external.audience;
+      return;
+    }
+
+    const userPool = new UserPool(this, 'UserPool', {
+      // staff and petitioners are created by an admin for now
+      selfSignUpEnabled: false,
+      signInAliases: { username: true },
+      signInCaseSensitive: false,
+      autoVerify: { email: true },
+      accountRecovery: AccountRecovery.EMAIL_ONLY,
+      customAttributes: { town: new StringAttribute({ minLen: 1, maxLen: 64, mutable: true }) },
+      passwordPolicy: {
+        minLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
+      mfa: Mfa.OPTIONAL,
+      mfaSecondFactor: { otp: true, sms: false },
+      // Essentials is the least plan whose pre-token trigger (V2_0) can write access-token claims
+      featurePlan: FeaturePlan.ESSENTIALS,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(userPool).acknowledge({
+      id: 'AwsSolutions-COG2',
+      reason:
+        'MFA is optional (TOTP, no SMS): petitioners are citizens who sign in rarely and often have no authenticator ' +
+        'app, and a pool cannot require MFA for some groups only; staff are expected to enrol',
+    });
+    Validations.of(userPool).acknowledge({
+      id: 'AwsSolutions-COG8',
+      reason:
+        'Essentials, not Plus: Plus adds threat protection at several times the price per user; the pool has ' +
+        'admin-only sign-up, a 12-character password policy and optional TOTP MFA, and Essentials already allows ' +
+        'the V2_0 pre-token trigger',
+    });
+
+    const preToken = new HandlerFunction(this, 'PreToken', {
+      handler: 'pre-token',
+      description: 'Copies custom:town into access tokens',
+    });
+    userPool.addTrigger(UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG, preToken.fn, LambdaVersion.V2_0);
+
+    for (const role of ROLES)
+      new CfnUserPoolGroup(this, `Group-${role}`, { userPoolId: userPool.userPoolId, groupName: role });
+
+    const standard = { fullname: true, email: true, phoneNumber: true };
+    this.client = userPool.addClient('PublicClient', {
+      generateSecret: false,
+      authFlows: { userSrp: true },
+      disableOAuth: true,
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.days(30),
+      readAttributes: new ClientAttributes()
+        .withStandardAttributes({ ...standard, emailVerified: true, phoneNumberVerified: true })
+        .withCustomAttributes('town'),
+      // the town is the tenant: only an admin may set it, never the user through this client
+      writeAttributes: new ClientAttributes().withStandardAttributes(standard),
+    });
+    this.userPool = userPool;
+    this.issuer = `https://cognito-idp.${Stack.of(this).region}.${Stack.of(this).urlSuffix}/${userPool.userPoolId}`;
+    this.audience = [this.client.userPoolClientId];
+  }
+}

@@ -1,0 +1,415 @@
+import { readFileSync } from 'node:fs';
+import { App, AssetStaging, type CfnElement, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ALL_TABLES } from '../../lambdas/adapters/table-model.js';
+import { ROLES } from '../../lambdas/domain/roles.js';
+import { FUNCTION_FAMILIES, type FunctionFamily, ROUTES, routeKey } from '../../lambdas/http/routes.js';
+import { readConfig, stackName } from '../../lib/config.js';
+import { tableEnvName } from '../../lib/constructs/data.js';
+import { FengqiaoStack } from '../../lib/stack.js';
+
+const HOOK_TIMEOUT = 120_000;
+const ISSUER = 'https://idp.example.gov.cn/realms/town';
+const AUDIENCE = 'fengqiao';
+
+/** The context `cdk synth` would see: cdk.json's defaults and feature flags. */
+const cdkJsonContext = (
+  JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
+    context: Record<string, unknown>;
+  }
+).context;
+
+interface Synthesis {
+  stack?: FengqiaoStack;
+  template?: Template;
+  error?: unknown;
+}
+
+/** The app as lib/app.ts builds it (cdk-nag included); synthesis errors are kept for the test that asserts them. */
+function synthesize(
+  context: Record<string, unknown>,
+  options: { bundle: boolean; extra?: (stack: FengqiaoStack) => void },
+): Synthesis {
+  const app = new App({
+    context: {
+      ...cdkJsonContext,
+      ...context,
+      // skipping esbuild where the test does not look at bundles keeps the file fast
+      ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }),
+    },
+  });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  const config = readConfig(app.node);
+  const stack = new FengqiaoStack(app, stackName(config), { config });
+  options.extra?.(stack);
+  try {
+    const assembly = app.synth();
+    return { stack, template: Template.fromJSON(assembly.getStackByName(stack.stackName).template) };
+  } catch (error) {
+    return { stack, error };
+  }
+}
+
+function ready(synthesis: Synthesis): { stack: FengqiaoStack; template: Template } {
+  if (!synthesis.stack || !synthesis.template) throw synthesis.error;
+  return { stack: synthesis.stack, template: synthesis.template };
+}
+
+/** The variables the deployed functions insist on: every `requiredEnv('…')` of lambdas/adapters/deps.ts. */
+const requiredEnvironment = [
+  ...readFileSync(new URL('../../lambdas/adapters/deps.ts', import.meta.url), 'utf8').matchAll(
+    /requiredEnv\('([A-Z0-9_]+)'\)/g,
+  ),
+].map((match) => match[1] ?? '');
+
+const logicalId = (stack: FengqiaoStack, construct: IConstruct): string =>
+  stack.getLogicalId(construct.node.defaultChild as CfnElement);
+
+type Json = Record<string, unknown>;
+interface Statement {
+  Action?: string | string[];
+  Resource?: unknown;
+  Condition?: Json;
+}
+
+/** Every statement of every identity policy in the template, inline or attached. */
+function iamStatements(template: Template): Statement[] {
+  const documents: { Statement: Statement[] }[] = [];
+  for (const policy of Object.values(template.findResources('AWS::IAM::Policy')))
+    documents.push(policy.Properties.PolicyDocument);
+  for (const policy of Object.values(template.findResources('AWS::IAM::ManagedPolicy')))
+    documents.push(policy.Properties.PolicyDocument);
+  for (const role of Object.values(template.findResources('AWS::IAM::Role')))
+    for (const inline of (role.Properties.Policies ?? []) as { PolicyDocument: { Statement: Statement[] } }[])
+      documents.push(inline.PolicyDocument);
+  return documents.flatMap((document) => document.Statement);
+}
+
+const actionsOf = (statement: Statement): string[] =>
+  statement.Action === undefined ? [] : ([] as string[]).concat(statement.Action);
+
+let cognito: Synthesis;
+let oidc: Synthesis;
+let violation: Synthesis;
+
+beforeAll(() => {
+  cognito = synthesize({}, { bundle: true });
+}, HOOK_TIMEOUT);
+
+beforeAll(() => {
+  oidc = synthesize(
+    { identityIssuer: ISSUER, identityAudience: AUDIENCE, corsOrigins: 'https://town.example.gov.cn' },
+    { bundle: false },
+  );
+}, HOOK_TIMEOUT);
+
+beforeAll(() => {
+  violation = synthesize(
+    {},
+    {
+      bundle: false,
+      // an unencrypted queue without a dead-letter queue breaks AwsSolutions-SQS2, SQS3 and SQS4
+      extra: (stack) => new Queue(stack, 'UncheckedQueue'),
+    },
+  );
+}, HOOK_TIMEOUT);
+
+const MODES = ['Cognito', 'external OIDC'] as const;
+const synthesisOf = (mode: (typeof MODES)[number]): Synthesis => (mode === 'Cognito' ? cognito : oidc);
+
+describe('cdk-nag (AwsSolutions)', () => {
+  it('has no unacknowledged errors in either identity mode', () => {
+    expect(cognito.error).toBeUndefined();
+    expect(oidc.error).toBeUndefined();
+  });
+
+  it('is live: an unacknowledged violation makes synthesis throw', () => {
+    expect(violation.template).toBeUndefined();
+    expect(String(violation.error)).toMatch(/AwsSolutions-SQS/);
+  });
+});
+
+describe('tables', () => {
+  it('are the table model: keys, indexes and TTL', () => {
+    const { stack, template } = ready(cognito);
+    template.resourceCountIs('AWS::DynamoDB::Table', ALL_TABLES.length);
+    for (const model of ALL_TABLES) {
+      const table = stack.data.tables.get(model);
+      if (!table) throw new Error(`no table for ${model.logicalName}`);
+      const properties = template.toJSON().Resources[logicalId(stack, table)].Properties as Json;
+      expect(properties.KeySchema).toEqual([
+        { AttributeName: model.partitionKey, KeyType: 'HASH' },
+        ...(model.sortKey ? [{ AttributeName: model.sortKey, KeyType: 'RANGE' }] : []),
+      ]);
+      expect(properties.GlobalSecondaryIndexes ?? []).toEqual(
+        model.indexes.map((index) => ({
+          IndexName: index.name,
+          KeySchema: [
+            { AttributeName: index.partitionKey, KeyType: 'HASH' },
+            { AttributeName: index.sortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        })),
+      );
+      expect(properties.TimeToLiveSpecification).toEqual(
+        model.ttlAttribute ? { AttributeName: model.ttlAttribute, Enabled: true } : undefined,
+      );
+    }
+  });
+
+  it('are on demand, recoverable, protected, retained and encrypted with a rotated customer key', () => {
+    const { template } = ready(cognito);
+    const keys = template.findResources('AWS::KMS::Key', { Properties: { EnableKeyRotation: true } });
+    expect(Object.keys(keys)).toHaveLength(1);
+    const [keyId] = Object.keys(keys);
+    const tables = template.findResources('AWS::DynamoDB::Table');
+    for (const table of Object.values(tables)) {
+      expect(table.DeletionPolicy).toBe('Retain');
+      expect(table.Properties).toMatchObject({
+        BillingMode: 'PAY_PER_REQUEST',
+        DeletionProtectionEnabled: true,
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: {
+          SSEEnabled: true,
+          SSEType: 'KMS',
+          KMSMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] },
+        },
+      });
+    }
+    expect(keys[keyId ?? '']?.DeletionPolicy).toBe('Retain');
+  });
+});
+
+describe('routes', () => {
+  it.each(MODES)('are the route table, the authorizer on exactly the authorized ones (%s)', (mode) => {
+    const { stack, template } = ready(synthesisOf(mode));
+    const routes = template.findResources('AWS::ApiGatewayV2::Route');
+    const authorizers = Object.keys(template.findResources('AWS::ApiGatewayV2::Authorizer'));
+    expect(authorizers).toHaveLength(1);
+    const byKey = new Map(Object.values(routes).map((route) => [route.Properties.RouteKey as string, route]));
+    expect([...byKey.keys()].sort()).toEqual(ROUTES.map(routeKey).sort());
+
+    const integrations = template.findResources('AWS::ApiGatewayV2::Integration');
+    for (const spec of ROUTES) {
+      const route = byKey.get(routeKey(spec))?.Properties as Json;
+      if (spec.authorized)
+        expect(route).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: authorizers[0] } });
+      else {
+        expect(route.AuthorizationType).toBe('NONE');
+        expect(route.AuthorizerId).toBeUndefined();
+      }
+      // the route reaches the function of its family
+      const target = route.Target as { 'Fn::Join': [string, [string, { Ref: string }]] };
+      const integrationId = target['Fn::Join'][1][1].Ref;
+      const fn = stack.functions.byFamily.get(spec.family);
+      if (!fn) throw new Error(`no function for ${spec.family}`);
+      expect(integrations[integrationId]?.Properties.IntegrationUri).toEqual({
+        'Fn::GetAtt': [logicalId(stack, fn.fn), 'Arn'],
+      });
+    }
+  });
+
+  it('take the issuer and audience from context in external OIDC mode', () => {
+    const { template } = ready(oidc);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: { Issuer: ISSUER, Audience: [AUDIENCE] },
+    });
+  });
+
+  it('allow the context CORS origins, and none by default', () => {
+    ready(oidc).template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      CorsConfiguration: Match.objectLike({
+        AllowOrigins: ['https://town.example.gov.cn'],
+        AllowHeaders: Match.arrayWith(['authorization', 'idempotency-key', 'if-match']),
+      }),
+    });
+    ready(cognito).template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      CorsConfiguration: Match.absent(),
+    });
+  });
+
+  it('are throttled and logged as JSON on the default stage', () => {
+    const { template } = ready(cognito);
+    const stages = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'));
+    expect(stages).toHaveLength(1);
+    const stage = stages[0]?.Properties as Json;
+    expect(stage).toMatchObject({
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+    });
+    const format = JSON.parse((stage.AccessLogSettings as { Format: string }).Format) as Json;
+    expect(format.requestId).toBe('$context.requestId');
+    const logGroupId = (stage.AccessLogSettings as { DestinationArn: { 'Fn::GetAtt': [string] } })
+      .DestinationArn['Fn::GetAtt'][0];
+    expect(template.toJSON().Resources[logGroupId].Properties.RetentionInDays).toBeGreaterThan(0);
+  });
+});
+
+describe('functions', () => {
+  it.each(MODES)('are one per family plus triggers, all nodejs22.x on arm64 (%s)', (mode) => {
+    const { stack, template } = ready(synthesisOf(mode));
+    const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+    const triggers = mode === 'Cognito' ? 1 : 0;
+    expect(functions).toHaveLength(Object.keys(FUNCTION_FAMILIES).length + triggers);
+    for (const fn of functions)
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        MemorySize: 512,
+        Timeout: 10,
+        Handler: 'index.handler',
+      });
+    for (const family of Object.keys(FUNCTION_FAMILIES) as FunctionFamily[]) {
+      const fn = stack.functions.byFamily.get(family);
+      if (!fn) throw new Error(`no function for ${family}`);
+      const variables = template.toJSON().Resources[logicalId(stack, fn.fn)].Properties.Environment.Variables;
+      expect(variables).toMatchObject({
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: 'fengqiao',
+      });
+      expect(requiredEnvironment).toContain('CASES_TABLE');
+      expect(Object.keys(variables)).toEqual(expect.arrayContaining(requiredEnvironment));
+      for (const [model, table] of stack.data.tables)
+        expect(variables[tableEnvName(model)]).toEqual({ Ref: logicalId(stack, table) });
+      expect(variables.MAC_KEY_ID).toEqual({ 'Fn::GetAtt': [logicalId(stack, stack.data.macKey), 'Arn'] });
+    }
+  });
+
+  it('are bundled as ESM with the createRequire banner', () => {
+    const { stack } = ready(cognito);
+    for (const handler of stack.functions.byFamily.values()) {
+      const staging = handler.fn.node.findChild('Code').node.findChild('Stage');
+      if (!(staging instanceof AssetStaging)) throw new Error('no staged asset');
+      const code = readFileSync(`${staging.absoluteStagedPath}/index.mjs`, 'utf8');
+      expect(code.startsWith("import { createRequire } from 'module';")).toBe(true);
+    }
+  });
+});
+
+describe('permissions', () => {
+  it.each(MODES)('never allow Scan or a dynamodb wildcard (%s)', (mode) => {
+    const { template } = ready(synthesisOf(mode));
+    const actions = iamStatements(template).flatMap(actionsOf);
+    expect(actions).toContain('dynamodb:Query');
+    expect(actions).not.toContain('dynamodb:Scan');
+    expect(actions).not.toContain('dynamodb:*');
+    expect(actions).not.toContain('*');
+  });
+
+  it('may make MACs with the HMAC key and nothing else with it', () => {
+    const { stack, template } = ready(cognito);
+    const macKeyArn = { 'Fn::GetAtt': [logicalId(stack, stack.data.macKey), 'Arn'] };
+    template.hasResource('AWS::KMS::Key', {
+      Properties: { KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' },
+      DeletionPolicy: 'Retain',
+    });
+    const onMacKey = iamStatements(template).filter(
+      (statement) => JSON.stringify(statement.Resource) === JSON.stringify(macKeyArn),
+    );
+    expect(onMacKey).toHaveLength(Object.keys(FUNCTION_FAMILIES).length);
+    for (const statement of onMacKey) expect(actionsOf(statement)).toEqual(['kms:GenerateMac']);
+  });
+
+  it('use the table key only through DynamoDB', () => {
+    const { template } = ready(cognito);
+    const kms = iamStatements(template).filter((statement) => actionsOf(statement).includes('kms:Decrypt'));
+    expect(kms.length).toBe(Object.keys(FUNCTION_FAMILIES).length);
+    for (const statement of kms)
+      expect(statement.Condition).toHaveProperty(['StringEquals', 'kms:ViaService']);
+  });
+
+  it.each(MODES)('build every ARN from the partition, never a literal aws one (%s)', (mode) => {
+    expect(JSON.stringify(ready(synthesisOf(mode)).template.toJSON())).not.toContain('arn:aws:');
+  });
+});
+
+describe('identity', () => {
+  it('makes no user pool when an external issuer is given', () => {
+    const { template } = ready(oidc);
+    template.resourceCountIs('AWS::Cognito::UserPool', 0);
+    template.resourceCountIs('AWS::Cognito::UserPoolClient', 0);
+    template.resourceCountIs('AWS::Cognito::UserPoolGroup', 0);
+  });
+
+  it('makes a user pool with one group per role, admin sign-up and the Essentials plan', () => {
+    const { template } = ready(cognito);
+    const groups = Object.values(template.findResources('AWS::Cognito::UserPoolGroup')).map(
+      (group) => group.Properties.GroupName as string,
+    );
+    expect(groups.sort()).toEqual([...ROLES].sort());
+    expect(groups).toHaveLength(7);
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+      UserPoolTier: 'ESSENTIALS',
+      Schema: Match.arrayWith([Match.objectLike({ Name: 'town', Mutable: true })]),
+    });
+  });
+
+  it('has a public client that reads custom:town but cannot write it', () => {
+    const { template } = ready(cognito);
+    const clients = Object.values(template.findResources('AWS::Cognito::UserPoolClient'));
+    expect(clients).toHaveLength(1);
+    const client = clients[0]?.Properties as Json;
+    expect(client.GenerateSecret).toBe(false);
+    expect(client.ExplicitAuthFlows).toEqual(['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']);
+    expect(client.ReadAttributes).toContain('custom:town');
+    expect(client.WriteAttributes).toEqual(expect.any(Array));
+    expect(client.WriteAttributes).not.toContain('custom:town');
+  });
+
+  it('puts the town into access tokens with a V2_0 pre-token trigger', () => {
+    const { stack, template } = ready(cognito);
+    const preToken = stack.identity.node.findChild('PreToken').node.findChild('Function');
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      LambdaConfig: {
+        PreTokenGenerationConfig: {
+          LambdaVersion: 'V2_0',
+          LambdaArn: { 'Fn::GetAtt': [logicalId(stack, preToken), 'Arn'] },
+        },
+      },
+    });
+  });
+
+  it('points the authorizer at the user pool and its client', () => {
+    const { stack, template } = ready(cognito);
+    const { userPool, client } = stack.identity;
+    if (!userPool || !client) throw new Error('no user pool');
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      JwtConfiguration: {
+        Audience: [{ Ref: logicalId(stack, client) }],
+        Issuer: {
+          'Fn::Join': ['', Match.arrayWith(['https://cognito-idp.', { Ref: logicalId(stack, userPool) }])],
+        },
+      },
+    });
+    template.hasOutput('UserPoolId', { Value: { Ref: logicalId(stack, userPool) } });
+    template.hasOutput('UserPoolClientId', { Value: { Ref: logicalId(stack, client) } });
+  });
+});
+
+describe('configuration', () => {
+  const configOf = (context: Record<string, unknown>) => readConfig(new App({ context }).node);
+
+  it('defaults to the dev stage and a Cognito user pool', () => {
+    expect(configOf({})).toEqual({ stage: 'dev', corsOrigins: [] });
+  });
+
+  it('refuses half an external identity or a plain-http issuer', () => {
+    expect(() => configOf({ identityIssuer: ISSUER })).toThrow(/identityAudience/);
+    expect(() => configOf({ identityAudience: AUDIENCE })).toThrow(/identityIssuer/);
+    expect(() => configOf({ identityIssuer: 'http://idp.example', identityAudience: AUDIENCE })).toThrow(
+      /https/,
+    );
+  });
+
+  it('refuses a stage that cannot name a stack', () => {
+    expect(() => configOf({ stage: 'Prod stage' })).toThrow(/stage/);
+  });
+});
