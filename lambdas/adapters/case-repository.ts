@@ -330,6 +330,22 @@ export class CaseRepository {
     return newest?.caseId;
   }
 
+  /** Whether any case was registered in this grid or below it. */
+  async anyInGridPath(town: string, gridPath: string): Promise<boolean> {
+    const index = CASES_TABLE.indexes[2]!;
+    const result = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: index.name,
+        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+        ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
+        ExpressionAttributeValues: { ':pk': keys.byGridPath(town), ':prefix': gridPath },
+        Limit: 1,
+      }),
+    );
+    return (result.Items?.length ?? 0) > 0;
+  }
+
   /** The whole timeline of a case, oldest first. */
   async timeline(town: string, id: string): Promise<TimelineEvent[]> {
     const events: TimelineEvent[] = [];

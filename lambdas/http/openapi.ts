@@ -6,7 +6,17 @@ import { ROUTES, routeKey } from './routes.js';
 import { COMMAND_NAMES, COMMANDS } from '../domain/lifecycle.js';
 import { calendarSchema, policySchema } from './admin-schemas.js';
 import { commandBodySchemas, noteBody } from './command-schemas.js';
-import { caseViewSchema, listCasesQuery, registerCaseBody, timelineEventSchema } from './schemas.js';
+import { createGridBody, MAX_FINDINGS, patchGridBody, patrolRange, staffBody } from './grid-schemas.js';
+import { gridRecordSchema } from '../domain/grid.js';
+import {
+  caseViewSchema,
+  listCasesQuery,
+  patrolFindingBody,
+  registerCaseBody,
+  timelineEventSchema,
+} from './schemas.js';
+
+const gridSchema = gridRecordSchema.omit({ town: true, path: true }).meta({ id: 'Grid' });
 
 const commandSchemas = commandBodySchemas(DEFAULT_POLICY, new Date(0));
 const timelineSchema = z.object({
@@ -91,6 +101,79 @@ const OPERATIONS: Record<string, Operation> = {
     roles: COMMAND_NAMES.map((name) => `${name}: ${COMMANDS[name].actors.join('/')}`).join('; '),
     body: z.union(COMMAND_NAMES.map((name) => commandSchemas[name].meta({ title: name }))),
     response: { status: 200, schema: caseViewSchema, description: 'The case after the command; `ETag` set' },
+  },
+  'POST /v1/grids': {
+    summary:
+      'Create a grid: comprehensive, village (under a comprehensive grid) or unit (under a village grid)',
+    roles: 'admin',
+    body: createGridBody,
+    response: { status: 201, schema: gridSchema, description: 'The grid; `Location` set' },
+  },
+  'GET /v1/grids': {
+    summary: 'The town’s grid tree (flat list with parentId)',
+    roles: 'staff',
+    response: { status: 200, schema: listOf(gridSchema), description: 'Every grid of the town' },
+  },
+  'GET /v1/grids/{id}': {
+    summary: 'One grid with its workers',
+    roles: 'staff',
+    response: {
+      status: 200,
+      schema: gridSchema.extend({ workers: z.array(z.string()) }),
+      description: 'The grid',
+    },
+  },
+  'PATCH /v1/grids/{id}': {
+    summary: 'Edit a grid; moving one (new parentId) whose subtree has cases is 409 grid-has-cases',
+    roles: 'admin',
+    body: patchGridBody,
+    response: { status: 200, schema: gridSchema, description: 'The grid' },
+  },
+  'PUT /v1/grids/{id}/workers/{userId}': { summary: 'Assign a grid worker', roles: 'admin' },
+  'DELETE /v1/grids/{id}/workers/{userId}': { summary: 'Remove a grid worker', roles: 'admin' },
+  'POST /v1/grids/{id}/patrols': {
+    summary: `Log a patrol; each finding (at most ${MAX_FINDINGS}) becomes a case with channel patrol in this grid`,
+    roles: 'the grid’s workers (assigned to it or to a grid above it)',
+    body: z.strictObject({
+      date: z.iso.date(),
+      households: z.number().int().min(0).optional(),
+      notes: z.string().optional(),
+      findings: z
+        .array(
+          patrolFindingBody({ now: new Date(0), policy: DEFAULT_POLICY, categories: DEFAULT_CATEGORY_CODES }),
+        )
+        .optional(),
+    }),
+    response: {
+      status: 201,
+      schema: z.object({ patrol: z.record(z.string(), z.unknown()), cases: z.array(caseViewSchema) }),
+      description: 'The patrol and its cases',
+    },
+  },
+  'GET /v1/grids/{id}/patrols': {
+    summary: 'A grid’s patrols between two Beijing dates, inclusive',
+    roles: 'staff',
+    query: patrolRange,
+    response: { status: 200, schema: listOf(z.record(z.string(), z.unknown())), description: 'The patrols' },
+  },
+  'GET /v1/staff': {
+    summary: 'The staff directory',
+    roles: 'staff',
+    response: {
+      status: 200,
+      schema: listOf(staffBody.extend({ userId: z.string(), updatedAt: z.string() })),
+      description: 'Staff',
+    },
+  },
+  'PUT /v1/staff/{userId}': {
+    summary: 'Create or replace a staff entry',
+    roles: 'admin',
+    body: staffBody,
+    response: {
+      status: 200,
+      schema: staffBody.extend({ userId: z.string(), updatedAt: z.string() }),
+      description: 'The entry',
+    },
   },
   'GET /v1/admin/policy': {
     summary: 'The town’s deadline policy',

@@ -7,6 +7,7 @@
 export const FUNCTION_FAMILIES = {
   public: 'Health, OpenAPI document and catalogue',
   cases: 'Case intake, reads, lists, commands, notes and timeline',
+  grids: 'Grid tree, grid workers, staff directory and patrols',
   admin: 'Town settings: deadline policy and working-day calendars',
 } as const;
 
@@ -33,6 +34,16 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/v1/cases/{id}/timeline', family: 'cases', authorized: true },
   { method: 'POST', path: '/v1/cases/{id}/notes', family: 'cases', authorized: true },
   { method: 'POST', path: '/v1/cases/{id}/{command}', family: 'cases', authorized: true },
+  { method: 'POST', path: '/v1/grids', family: 'grids', authorized: true },
+  { method: 'GET', path: '/v1/grids', family: 'grids', authorized: true },
+  { method: 'GET', path: '/v1/grids/{id}', family: 'grids', authorized: true },
+  { method: 'PATCH', path: '/v1/grids/{id}', family: 'grids', authorized: true },
+  { method: 'PUT', path: '/v1/grids/{id}/workers/{userId}', family: 'grids', authorized: true },
+  { method: 'DELETE', path: '/v1/grids/{id}/workers/{userId}', family: 'grids', authorized: true },
+  { method: 'POST', path: '/v1/grids/{id}/patrols', family: 'grids', authorized: true },
+  { method: 'GET', path: '/v1/grids/{id}/patrols', family: 'grids', authorized: true },
+  { method: 'GET', path: '/v1/staff', family: 'grids', authorized: true },
+  { method: 'PUT', path: '/v1/staff/{userId}', family: 'grids', authorized: true },
   { method: 'GET', path: '/v1/admin/policy', family: 'admin', authorized: true },
   { method: 'PUT', path: '/v1/admin/policy', family: 'admin', authorized: true },
   { method: 'GET', path: '/v1/admin/calendar/{year}', family: 'admin', authorized: true },

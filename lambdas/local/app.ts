@@ -2,6 +2,7 @@ import type { Context } from 'aws-lambda';
 import type { Deps } from '../adapters/deps.js';
 import { createAdminHandler } from '../handlers/admin.js';
 import { createCasesHandler } from '../handlers/cases.js';
+import { createGridsHandler } from '../handlers/grids.js';
 import { createPublicHandler } from '../handlers/public.js';
 import type { ApiEvent, ApiResult } from '../http/api.js';
 import type { FunctionFamily } from '../http/routes.js';
@@ -13,6 +14,7 @@ export function createFamilyHandlers(deps: Deps): Record<FunctionFamily, FamilyH
   return {
     public: createPublicHandler(deps),
     cases: createCasesHandler(deps),
+    grids: createGridsHandler(deps),
     admin: createAdminHandler(deps),
   };
 }

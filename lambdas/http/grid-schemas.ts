@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { GRID_LEVELS } from '../domain/grid.js';
+import { ROLES } from '../domain/roles.js';
+
+/** A patrol's findings and the patrol itself are one transaction: at most this many findings keep it under 100 writes. */
+export const MAX_FINDINGS = 10;
+
+export const userId = z.string().trim().min(1).max(128);
+const gridFields = {
+  name: z.string().trim().min(1).max(100),
+  village: z.string().trim().min(1).max(100).optional(),
+  leaderId: userId.optional(),
+  mediators: z.array(userId).max(50).optional(),
+};
+export const createGridBody = z.strictObject({
+  ...gridFields,
+  level: z.enum(GRID_LEVELS),
+  parentId: z.string().min(1).max(64).optional(),
+});
+export const patchGridBody = z.strictObject({
+  name: gridFields.name.optional(),
+  village: gridFields.village,
+  leaderId: gridFields.leaderId,
+  mediators: gridFields.mediators,
+  parentId: z.string().min(1).max(64).optional(),
+});
+export const staffBody = z.strictObject({
+  name: z.string().trim().min(1).max(100),
+  roles: z.array(z.enum(ROLES)).min(1).max(ROLES.length),
+  contact: z
+    .strictObject({
+      channel: z.enum(['sms', 'email', 'inbox']),
+      address: z.string().trim().min(1).max(200).optional(),
+    })
+    .optional(),
+});
+export const isoDate = z.iso.date();
+export const patrolRange = z.strictObject({ from: isoDate, to: isoDate });
