@@ -29,7 +29,7 @@ export interface CasePage {
   nextCursor?: string;
 }
 
-const INDEX_OF = {
+const _INDEX_OF = {
   all: CASES_TABLE.indexes[0]!,
   status: CASES_TABLE.indexes[1]!,
   grid: CASES_TABLE.indexes[2]!,

@@ -3,17 +3,10 @@ import { type Deps, depsFromEnv } from '../adapters/deps.js';
 import { GridRepository } from '../adapters/grid-repository.js';
 import { SettingsRepository, TownSettingsCache } from '../adapters/settings-repository.js';
 import { canSeeCase, caseListPlan } from '../domain/access.js';
-import {
-  type CaseRecord,
-  formatCaseNumber,
-  numberPrefix,
-  petitionerIdentifiers,
-  registerCase,
-} from '../domain/case.js';
+import type { CaseRecord } from '../domain/case.js';
 import { DEFAULT_CATEGORY_CODES } from '../domain/catalog.js';
-import { beijingDate } from '../domain/deadlines.js';
 import { ForbiddenError, NotFoundError, StaleVersionError } from '../domain/errors.js';
-import { type GridRecord, intakeLevel } from '../domain/grid.js';
+import type { GridRecord } from '../domain/grid.js';
 import { applyCommand, type CommandInput, isCommandName, mayGive } from '../domain/lifecycle.js';
 import { hasAnyRole, type Principal, primaryRole, STAFF_ROLES } from '../domain/roles.js';
 import { chainEvent, type TimelineFields, verifyChain } from '../domain/timeline.js';
