@@ -11,6 +11,7 @@ import {
 } from './catalog.js';
 import type { WorkingCalendar } from './calendar.js';
 import { beijingDate, calendarDaysDeadline, earliest, workingDaysDeadline } from './deadlines.js';
+import { nextAlert } from './ladder.js';
 import type { DeadlinePolicy } from './policy.js';
 import { type Principal, primaryRole } from './roles.js';
 
@@ -127,6 +128,17 @@ export const caseRecordSchema = z.object({
     .optional(),
   closedAt: z.string().optional(),
   withdrawal: z.object({ reason: z.string(), at: z.string() }).optional(),
+  /** The next unfired step of the escalation ladder; absent when nothing is watched. */
+  alert: z
+    .object({
+      kind: z.enum(['acknowledge', 'reply', 'review']),
+      due: z.string(),
+      step: z.number().int(),
+      at: z.string(),
+    })
+    .optional(),
+  /** Deadlines that passed unmet, each flagged for supervision (督办). */
+  overdue: z.array(z.object({ kind: z.string(), due: z.string(), at: z.string() })).optional(),
   /** The last timeline event: its sequence number and keyed hash (the head of the chain). */
   timelineHead: z.object({ seq: z.number().int(), hash: z.string() }),
   createdAt: z.string(),
@@ -199,7 +211,7 @@ export function registerCase(input: RegistrationInput, ctx: RegistrationContext)
   const now = ctx.now.toISOString();
   const receivedAt = input.receivedAt ? new Date(input.receivedAt) : ctx.now;
   const headcount = input.headcount ?? input.petitioners.length;
-  return {
+  const record: CaseRecord = {
     id: ctx.id,
     town: ctx.principal.town,
     number: ctx.number,
@@ -231,6 +243,8 @@ export function registerCase(input: RegistrationInput, ctx: RegistrationContext)
     createdAt: now,
     updatedAt: now,
   };
+  const alert = nextAlert(record, ctx.policy.escalation);
+  return alert ? { ...record, alert } : record;
 }
 
 export const registrationDay = (now: Date): string => beijingDate(now);

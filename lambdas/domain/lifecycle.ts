@@ -3,6 +3,7 @@ import type { WorkingCalendar } from './calendar.js';
 import { OPEN_STATUSES, type Status } from './catalog.js';
 import { calendarDaysDeadline, earliest, isLate } from './deadlines.js';
 import { ForbiddenError, RuleViolationError, WrongStatusError } from './errors.js';
+import { nextAlert } from './ladder.js';
 import type { DeadlinePolicy } from './policy.js';
 import { hasAnyRole, type Principal, type Role } from './roles.js';
 
@@ -275,6 +276,9 @@ export function applyCommand(record: CaseRecord, input: CommandInput, ctx: Comma
   next.status = toStatus;
   next.version = record.version + 1;
   next.updatedAt = now;
+  const alert = nextAlert(next, ctx.policy.escalation, record.alert);
+  if (alert) next.alert = alert;
+  else delete next.alert;
   return {
     record: next,
     action: input.command,

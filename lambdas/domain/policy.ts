@@ -1,3 +1,5 @@
+import { DEFAULT_ESCALATION, type EscalationPolicy } from './ladder.js';
+
 /**
  * A town's deadline policy as data. The defaults are the 2022 信访工作条例 and the town's own stricter rule that
  * first-time petitions are never extended; provinces vary the numbers by configuration alone.
@@ -20,6 +22,8 @@ export interface DeadlinePolicy {
   holidayRule: 'keep' | 'next_working_day';
   /** Registering a matter received more than this many days ago needs a reason. */
   lateEntryDays: number;
+  /** Who is warned when, as each deadline nears. */
+  escalation: EscalationPolicy;
 }
 
 export const DEFAULT_POLICY: DeadlinePolicy = {
@@ -32,4 +36,5 @@ export const DEFAULT_POLICY: DeadlinePolicy = {
   returnWorkingDays: 5,
   holidayRule: 'keep',
   lateEntryDays: 3,
+  escalation: DEFAULT_ESCALATION,
 };

@@ -1,5 +1,56 @@
 import { z } from 'zod';
 
+const day = z.iso.date();
+
+const ladderStep = z.strictObject({
+  id: z.string().trim().min(1).max(40),
+  when: z.union([
+    z.strictObject({ fractionElapsed: z.number().gt(0).lt(1) }),
+    z.strictObject({ daysBefore: z.number().int().min(0).max(60) }),
+  ]),
+  notify: z
+    .array(z.enum(['assignee', 'owner', 'registrar', 'leader', 'supervisor']))
+    .min(1)
+    .max(5),
+  severity: z.enum(['notice', 'warning', 'urgent', 'overdue']),
+});
+
+/** The escalation ladder: its last step is the deadline itself (overdue, 督办), and only that one. */
+export const escalationSchema = z
+  .strictObject({
+    steps: z.array(ladderStep).min(1).max(8),
+    earlierDays: z.strictObject({
+      firstTime: z.number().int().min(0).max(10),
+      collective: z.number().int().min(0).max(10),
+      keyPeriod: z.number().int().min(0).max(10),
+    }),
+    keyPeriods: z
+      .array(
+        z
+          .strictObject({ name: z.string().trim().min(1).max(100), from: day, to: day })
+          .refine((p) => p.from <= p.to, { message: 'from must not be after to', path: ['to'] }),
+      )
+      .max(50),
+  })
+  .superRefine((ladder, ctx) => {
+    const last = ladder.steps.at(-1);
+    const overdueSteps = ladder.steps.filter((s) => s.severity === 'overdue').length;
+    if (
+      !last ||
+      last.severity !== 'overdue' ||
+      !('daysBefore' in last.when) ||
+      last.when.daysBefore !== 0 ||
+      overdueSteps !== 1
+    )
+      ctx.addIssue({
+        code: 'custom',
+        path: ['steps'],
+        message: 'the last step, and only it, is the overdue step at the deadline (daysBefore 0)',
+      });
+    if (new Set(ladder.steps.map((s) => s.id)).size !== ladder.steps.length)
+      ctx.addIssue({ code: 'custom', path: ['steps'], message: 'step ids must be unique' });
+  });
+
 /** The deadline policy an admin may set; the bounds keep a typo from making every case overdue or never due. */
 export const policySchema = z
   .strictObject({
@@ -12,10 +63,9 @@ export const policySchema = z
     returnWorkingDays: z.number().int().min(1).max(30),
     holidayRule: z.enum(['keep', 'next_working_day']),
     lateEntryDays: z.number().int().min(0).max(30),
+    escalation: escalationSchema,
   })
   .meta({ id: 'DeadlinePolicy' });
-
-const day = z.iso.date();
 
 export const calendarSchema = z
   .strictObject({

@@ -1,6 +1,5 @@
-import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency';
+import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middleware';
 import middy from '@middy/core';
 import type {
   APIGatewayProxyEventV2WithJWTAuthorizer,
@@ -111,7 +110,7 @@ export interface ApiOptions {
  * for POSTs that carry an `Idempotency-Key` (scoped by town, caller and route), then the route.
  */
 export function createApiHandler(options: ApiOptions) {
-  const core = async (event: ApiEvent): Promise<ApiResult> => {
+  const core = async (event: ApiEvent, _context: Context): Promise<ApiResult> => {
     const definition = options.routes[event.routeKey];
     if (!definition) throw new HttpProblem('not-found', {});
     const principal = definition.authorized === false ? undefined : principalOf(event);
@@ -144,6 +143,14 @@ export function createApiHandler(options: ApiOptions) {
     throwOnNoIdempotencyKey: false,
   });
 
+  // The wrapper, not the middy middleware: the middleware's onError deletes the first request's record when a
+  // duplicate is refused (in progress or another body), which would let the duplicate run again.
+  const idempotentCore = makeIdempotent(core, {
+    persistenceStore,
+    config: idempotencyConfig,
+    keyPrefix: options.family,
+  });
+
   return middy<ApiEvent, ApiResult, Error, Context>()
     .use({
       onError: async (request) => {
@@ -157,8 +164,10 @@ export function createApiHandler(options: ApiOptions) {
         });
       },
     })
-    .use(makeHandlerIdempotent({ persistenceStore, config: idempotencyConfig, keyPrefix: options.family }))
-    .handler(core);
+    .handler(async (event, context) => {
+      idempotencyConfig.registerLambdaContext(context);
+      return idempotentCore(event, context);
+    });
 }
 
 /** The deployed entry point: dependencies are made on the first invocation, once per execution environment. */

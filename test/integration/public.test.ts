@@ -1,0 +1,132 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROUTES } from '../../lambdas/http/routes.js';
+import { createHarness, type Harness } from '../support/harness.js';
+
+/** The routes anyone may call, the catalogue, and what the gateway answers for a path it does not know. */
+
+/** The category codes of the contract, with their Chinese labels. */
+const CONTRACT_CATEGORIES: Record<string, string> = {
+  neighbor: '相邻权',
+  marriage_family: '婚姻家庭',
+  village_affairs: '村务管理',
+  rural_construction: '农村建设',
+  land_use: '土地经营',
+  environment: '环境污染',
+  land_requisition: '征地拆迁',
+  labor_wages: '劳动工资',
+  social_security: '社会保障',
+  other: '其他',
+};
+
+let h: Harness;
+beforeAll(async () => {
+  h = await createHarness();
+});
+afterAll(() => h.close());
+
+describe('GET /v1/health', () => {
+  it('is 200 {status: ok} without a token', async () => {
+    const response = await h.request('GET', '/v1/health');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(response.body).toEqual({ status: 'ok' });
+  });
+
+  it('ignores a bad token, since no authorizer guards it', async () => {
+    const response = await h.request('GET', '/v1/health', { token: 'garbage' });
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ status: 'ok' });
+  });
+});
+
+describe('GET /v1/openapi.json', () => {
+  it('is an OpenAPI 3.1.0 document without a token', async () => {
+    const response = await h.request('GET', '/v1/openapi.json');
+    expect(response.status).toBe(200);
+    expect(response.body.openapi).toBe('3.1.0');
+    expect(typeof response.body.info.title).toBe('string');
+  });
+
+  it('describes every route of the route table, and no other', async () => {
+    const { body } = await h.request('GET', '/v1/openapi.json');
+    for (const route of ROUTES) {
+      const operation = body.paths[route.path]?.[route.method.toLowerCase()];
+      expect(operation, `${route.method} ${route.path}`).toBeDefined();
+      expect(operation.responses).toBeDefined();
+      // routes without an authorizer say so; the others inherit the bearer requirement
+      if (route.authorized) expect((operation.security ?? body.security).length).toBeGreaterThan(0);
+      else expect(operation.security).toEqual([]);
+    }
+    const documented = Object.entries(body.paths as Record<string, Record<string, unknown>>).flatMap(
+      ([path, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(documented.sort()).toEqual(ROUTES.map((r) => `${r.method} ${r.path}`).sort());
+  });
+
+  it('describes the registration body with its required fields and no extra ones', async () => {
+    const { body } = await h.request('GET', '/v1/openapi.json');
+    const schema = body.paths['/v1/cases'].post.requestBody.content['application/json'].schema;
+    expect(schema.required).toEqual(
+      expect.arrayContaining(['kind', 'channel', 'category', 'title', 'description', 'petitioners']),
+    );
+    expect(schema.additionalProperties).toBe(false);
+    expect(Object.keys(schema.properties)).not.toContain('status');
+  });
+});
+
+describe('GET /v1/catalog', () => {
+  it('needs a token: 401 with the gateway body', async () => {
+    const response = await h.request('GET', '/v1/catalog');
+    expect(response.status).toBe(401);
+    expect(response.body).toEqual({ message: 'Unauthorized' });
+  });
+
+  it("has the contract's ten categories, each with zh and en", async () => {
+    const token = await h.token('petitioner', 'citizen-1');
+    const response = await h.request('GET', '/v1/catalog', { token });
+    expect(response.status).toBe(200);
+    const categories = response.body.categories as { code: string; zh: string; en: string }[];
+    expect(categories.map((c) => c.code).sort()).toEqual(Object.keys(CONTRACT_CATEGORIES).sort());
+    for (const category of categories) {
+      expect(category.zh).toBe(CONTRACT_CATEGORIES[category.code]);
+      expect(category.en).toMatch(/^[A-Za-z][A-Za-z ,'-]*$/);
+    }
+  });
+
+  it('has the other lists of the contract, each entry {code, zh, en}', async () => {
+    const token = await h.token('clerk', 'clerk-1');
+    const { body } = await h.request('GET', '/v1/catalog', { token });
+    for (const list of [
+      'channels',
+      'kinds',
+      'types',
+      'tracks',
+      'statuses',
+      'outcomes',
+      'serviceLines',
+      'ratings',
+    ]) {
+      expect(Array.isArray(body[list]), list).toBe(true);
+      expect(body[list].length, list).toBeGreaterThan(0);
+      for (const entry of body[list]) {
+        expect(Object.keys(entry).sort()).toEqual(['code', 'en', 'zh']);
+        expect(entry.zh).not.toBe('');
+        expect(entry.en).not.toBe('');
+      }
+    }
+    expect(body.statuses.map((s: { code: string }) => s.code)).toContain('registered');
+  });
+});
+
+describe('unknown routes', () => {
+  it.each([
+    ['GET', '/v1/nothing-here'],
+    ['GET', '/'],
+    ['DELETE', '/v1/health'],
+    ['GET', '/v1/cases/a/b/c'],
+  ])('%s %s is 404 with the gateway body', async (method, path) => {
+    const response = await h.request(method, path);
+    expect(response.status).toBe(404);
+    expect(response.body).toEqual({ message: 'Not Found' });
+  });
+});
