@@ -22,7 +22,7 @@ import { type CaseRecord, caseRecordSchema } from '../domain/case.js';
 import type { TimelineEvent } from '../domain/timeline.js';
 import { HttpProblem } from '../http/problem.js';
 import { timelineEventSchema } from '../http/schemas.js';
-import { CASES_TABLE, keys } from './table-model.js';
+import { ALERT_SHARDS, CASES_TABLE, keys, shardOf } from './table-model.js';
 
 export interface CasePage {
   items: CaseRecord[];
@@ -45,11 +45,20 @@ export function caseIndexAttributes(record: CaseRecord): Record<string, string> 
     gsi1sk: sort,
     gsi2pk: keys.byStatus(record.town, record.status),
     gsi2sk: sort,
+    ...(record.alert
+      ? {
+          gsi6pk: keys.alertShard(shardOf(record.id, ALERT_SHARDS)),
+          gsi6sk: keys.alertSortKey(record.alert.at, record.town, record.id),
+        }
+      : {}),
     ...(gridPath
       ? {
           gsi3pk: keys.byGridPath(record.town),
           gsi3sk: keys.gridPathSortKey(gridPath, record.createdAt, record.id),
         }
+      : {}),
+    ...(record.closedAt && record.personal?.state !== 'erased'
+      ? { gsi7pk: keys.closedCases(record.town), gsi7sk: keys.caseSortKey(record.closedAt, record.id) }
       : {}),
   };
 }
@@ -129,7 +138,7 @@ function sourceQuery(town: string, source: ListSource): SourceQuery {
 const storedEventSchema = timelineEventSchema as unknown as z.ZodType<TimelineEvent>;
 
 /** A condition that failed or a concurrent transaction on the same item: both mean "someone moved it first". */
-const isConflict = (error: TransactionCanceledException): boolean =>
+export const isConflict = (error: TransactionCanceledException): boolean =>
   (error.CancellationReasons ?? []).some(
     (reason) => reason.Code === 'ConditionalCheckFailed' || reason.Code === 'TransactionConflict',
   );
@@ -163,9 +172,17 @@ export class CaseRepository {
    * Writes a new case, its first timeline event and its petitioners' blind-index items in one transaction; the case
    * must not exist yet.
    */
-  async create(record: CaseRecord, event: TimelineEvent, blindIndexes: readonly string[]): Promise<void> {
+  async create(
+    record: CaseRecord,
+    event: TimelineEvent,
+    blindIndexes: readonly string[],
+    alsoPut: Record<string, unknown>[] = [],
+  ): Promise<void> {
+    const items = [...this.creationItems(record, event, blindIndexes), ...alsoPut];
     await this.db.send(
-      new TransactWriteCommand({ TransactItems: this.creationItems(record, event, blindIndexes) }),
+      new TransactWriteCommand({
+        TransactItems: items as NonNullable<TransactWriteCommandInput['TransactItems']>,
+      }),
     );
   }
 
@@ -210,17 +227,34 @@ export class CaseRepository {
     previous: CaseRecord,
     change: CaseRecord,
     event: TimelineEvent,
+    alsoWrite: Record<string, unknown>[] = [],
   ): Promise<CaseRecord | undefined> {
     const next = { ...change, timelineHead: { seq: event.seq, hash: event.hash } };
     const written = await this.transactOrConflict([
+      ...(alsoWrite as NonNullable<TransactWriteCommandInput['TransactItems']>),
       ...this.relationChanges(previous, next),
       {
         Put: {
           TableName: this.table,
           Item: this.caseItem(next),
-          ConditionExpression: '#version = :version AND #head.#seq = :seq',
-          ExpressionAttributeNames: { '#version': 'version', '#head': 'timelineHead', '#seq': 'seq' },
-          ExpressionAttributeValues: { ':version': previous.version, ':seq': previous.timelineHead.seq },
+          // the version and head the caller read, and the alert step: a sweep that fired meanwhile forces a re-read
+          ConditionExpression: `#version = :version AND #head.#seq = :seq AND ${
+            previous.alert
+              ? '#alert.#at = :alertAt AND #alert.#step = :alertStep'
+              : 'attribute_not_exists(#alert)'
+          }`,
+          ExpressionAttributeNames: {
+            '#version': 'version',
+            '#head': 'timelineHead',
+            '#seq': 'seq',
+            '#alert': 'alert',
+            ...(previous.alert ? { '#at': 'at', '#step': 'step' } : {}),
+          },
+          ExpressionAttributeValues: {
+            ':version': previous.version,
+            ':seq': previous.timelineHead.seq,
+            ...(previous.alert ? { ':alertAt': previous.alert.at, ':alertStep': previous.alert.step } : {}),
+          },
         },
       },
       {
@@ -328,6 +362,75 @@ export class CaseRepository {
         newest = { sort: String(item.gsi5sk), caseId: String(item.caseId) };
     }
     return newest?.caseId;
+  }
+
+  /** The cases whose next ladder step is due by `now`, in one shard of the alert index; nothing else is read. */
+  async dueAlerts(shard: number, now: Date): Promise<CaseRecord[]> {
+    const index = CASES_TABLE.indexes[5]!;
+    const records: CaseRecord[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const result: QueryCommandOutput = await this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: index.name,
+          KeyConditionExpression: '#pk = :pk AND #sk <= :bound',
+          ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
+          // sort keys begin with the step's instant; '#~' sorts after every town and id at that instant
+          ExpressionAttributeValues: { ':pk': keys.alertShard(shard), ':bound': `${now.toISOString()}#~` },
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      records.push(...(result.Items ?? []).map(parseCaseItem));
+      startKey = result.LastEvaluatedKey;
+    } while (startKey);
+    return records;
+  }
+
+  /**
+   * Moves a case's alert past the step that fired, and writes what the step sends, in one transaction conditioned on
+   * the alert the sweep read: of two sweeps (or a sweep and a command) only one moves it, so a step sends once.
+   * Sweep flags do not change the version.
+   */
+  async advanceAlert(
+    record: CaseRecord,
+    next: CaseRecord['alert'],
+    overdue: { kind: string; due: string; at: string } | undefined,
+    alsoPut: Record<string, unknown>[],
+  ): Promise<boolean> {
+    const read = record.alert;
+    if (!read) return false;
+    const sets = [
+      ...(next ? ['#alert = :next', 'gsi6sk = :sk'] : []),
+      ...(overdue ? ['#overdue = list_append(if_not_exists(#overdue, :none), :overdue)'] : []),
+    ];
+    const update = [
+      ...(sets.length ? [`SET ${sets.join(', ')}`] : []),
+      ...(next ? [] : ['REMOVE #alert, gsi6pk, gsi6sk']),
+    ].join(' ');
+    return this.transactOrConflict([
+      {
+        Update: {
+          TableName: this.table,
+          Key: keys.caseItem(record.town, record.id),
+          UpdateExpression: update,
+          ConditionExpression: '#alert.#at = :at AND #alert.#step = :step',
+          ExpressionAttributeNames: {
+            '#alert': 'alert',
+            '#at': 'at',
+            '#step': 'step',
+            ...(overdue ? { '#overdue': 'overdue' } : {}),
+          },
+          ExpressionAttributeValues: {
+            ':at': read.at,
+            ':step': read.step,
+            ...(next ? { ':next': next, ':sk': keys.alertSortKey(next.at, record.town, record.id) } : {}),
+            ...(overdue ? { ':overdue': [overdue], ':none': [] } : {}),
+          },
+        },
+      },
+      ...alsoPut,
+    ] as NonNullable<TransactWriteCommandInput['TransactItems']>);
   }
 
   /** Whether any case was registered in this grid or below it. */

@@ -17,6 +17,9 @@ import {
 } from '../domain/patrol.js';
 import { GRIDS_TABLE, keys } from './table-model.js';
 
+/** Few enough that a patrol's findings, their notices and the patrol stay inside one transaction. */
+const MAX_DUTY_LEADERS = 3;
+
 /** The town's grid tree, grid-worker assignments, staff directory and patrol log, all in the Grids table. */
 export class GridRepository {
   constructor(
@@ -127,6 +130,15 @@ export class GridRepository {
       ExpressionAttributeValues: { ':pk': keys.userGrids(town, userId), ':prefix': 'GRID#' },
     });
     return items.map((item) => String(item.gridId));
+  }
+
+  /** The leaders to tell first: the grid's leader in charge (包片领导), else (at most three of) the town's leaders. */
+  async dutyLeaders(town: string, grid: GridRecord | undefined): Promise<string[]> {
+    if (grid?.leaderId) return [grid.leaderId];
+    return (await this.staff(town))
+      .filter((s) => s.roles.includes('leader'))
+      .slice(0, MAX_DUTY_LEADERS)
+      .map((s) => s.userId);
   }
 
   async putStaff(staff: StaffRecord): Promise<void> {

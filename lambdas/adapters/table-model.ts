@@ -26,13 +26,14 @@ const gsi = (n: number): IndexModel => ({ name: `GSI${n}`, partitionKey: `gsi${n
  * Cases: the case item (`CASE`), its timeline events (`EV#000001`...) and, in their own partitions, counters.
  * GSI1 all cases of a town, GSI2 by status, GSI3 by grid path, GSI4 relation items (assignee, owner, team),
  * GSI5 blind-index items of petitioners,
- * GSI6 the alert steps due (sweeps).
+ * GSI6 the alert steps due (sweeps),
+ * GSI7 closed cases that still hold personal data, by closing time (retention).
  */
 export const CASES_TABLE: TableModel = {
   logicalName: 'Cases',
   partitionKey: 'pk',
   sortKey: 'sk',
-  indexes: [gsi(1), gsi(2), gsi(3), gsi(4), gsi(5), gsi(6)],
+  indexes: [gsi(1), gsi(2), gsi(3), gsi(4), gsi(5), gsi(6), gsi(7)],
   ttlAttribute: 'expiresAt',
 };
 
@@ -60,6 +61,19 @@ export interface TableNames {
   idempotency: string;
 }
 
+/** Alert steps and outbox messages are spread over this many partitions, so no sweep reads a hot one. */
+export const ALERT_SHARDS = 16;
+export const OUTBOX_SHARDS = 4;
+/** Counter items per town, day and grid: writes spread over this many, reads sum them. */
+export const COUNTER_SHARDS = 4;
+
+/** A stable shard for an id (FNV-1a), so an item always lands in the same partition. */
+export function shardOf(id: string, shards: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) hash = Math.imul(hash ^ id.charCodeAt(i), 0x01000193) >>> 0;
+  return hash % shards;
+}
+
 /** Key formats: the access patterns of the service, each in one place. */
 export const keys = {
   caseItem: (town: string, caseId: string) => ({ pk: `T#${town}#C#${caseId}`, sk: 'CASE' }),
@@ -84,6 +98,25 @@ export const keys = {
   gridPathSortKey: (gridPath: string, createdAt: string, caseId: string) =>
     `${gridPath}${createdAt}#${caseId}`,
   caseSk: 'CASE',
+  /** GSI6: the next unfired ladder step of every open case, by shard, sorted by when it is due (sparse). */
+  alertShard: (shard: number) => `ALERT#${shard}`,
+  alertSortKey: (at: string, town: string, caseId: string) => `${at}#${town}#${caseId}`,
+  /** Notifications: a user's inbox, newest last. */
+  inbox: (town: string, userId: string) => `T#${town}#INBOX#${userId}`,
+  inboxItem: (town: string, userId: string, notificationId: string) => ({
+    pk: `T#${town}#INBOX#${userId}`,
+    sk: `N#${notificationId}`,
+  }),
+  /** Counters of a town's Beijing day: one partition, an item per grid and shard. */
+  counterDay: (town: string, day: string) => `T#${town}#CNT#${day}`,
+  counterItem: (town: string, day: string, gridId: string, shard: number) => ({
+    pk: `T#${town}#CNT#${day}`,
+    sk: `${gridId}#${shard}`,
+  }),
+  /** Messages waiting to be published to the topics (the outbox), by shard. */
+  outbox: (shard: number) => `OUTBOX#${shard}`,
+  /** What the local host "published" (no SNS runs locally), for tests and for a look. */
+  localPublished: 'LOCAL#PUBLISHED',
   /** GSI4: relation items (assignee, owner, team member) of a user, one per case they are related to. */
   related: (town: string, userId: string) => `T#${town}#R#${userId}`,
   relationItem: (town: string, caseId: string, userId: string) => ({
@@ -122,6 +155,14 @@ export const keys = {
     pk: `T#${town}#C#${caseId}`,
     sk: `PI#${n}`,
   }),
+  /** The reveal log of personal data, a town's partition per Beijing month (`2026-11`), in time order. */
+  revealMonth: (town: string, month: string) => `T#${town}#REVEALS#${month}`,
+  reveal: (town: string, month: string, at: string, caseId: string, nonce: string) => ({
+    pk: `T#${town}#REVEALS#${month}`,
+    sk: `${at}#${caseId}#${nonce}`,
+  }),
+  /** GSI7: closed cases that still hold personal data; the sort key is `closedAt#id`. */
+  closedCases: (town: string) => `T#${town}#CLOSED`,
 } as const;
 
 export const tableNamesFor = (prefix: string): TableNames => ({

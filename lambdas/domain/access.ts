@@ -49,12 +49,16 @@ export function caseRelations(record: CaseRecord): Map<string, string[]> {
 export const isInGrids = (record: CaseRecord, gridPaths: readonly string[]): boolean =>
   record.gridPath !== undefined && gridPaths.some((path) => record.gridPath!.startsWith(path));
 
+/** Art 30, 46: an accusation never reaches the staff member it accuses, whatever their roles. */
+export const isHiddenFrom = (record: CaseRecord, userId: string): boolean =>
+  record.type === 'accusation' && record.respondent?.userId === userId;
+
 export function canSeeCase(
   principal: Principal,
   record: CaseRecord,
   gridPaths: readonly string[] = [],
 ): boolean {
-  if (principal.town !== record.town) return false;
+  if (principal.town !== record.town || isHiddenFrom(record, principal.userId)) return false;
   const scope = caseScope(principal, gridPaths);
   switch (scope.kind) {
     case 'town':
@@ -77,8 +81,8 @@ export interface CaseListFilters {
   dueBefore?: string;
 }
 
-/** Filters an index does not answer, applied to what it returns. */
-export type ResidualFilters = Omit<CaseListFilters, 'gridId'> & { gridPath?: string };
+/** Filters an index does not answer, applied to what it returns; `hiddenFrom` is the caller (see isHiddenFrom). */
+export type ResidualFilters = Omit<CaseListFilters, 'gridId'> & { gridPath?: string; hiddenFrom?: string };
 
 /** One index partition to read. `related` reads the relations index and skips cases already listed by grid. */
 export type ListSource =
@@ -105,7 +109,7 @@ export function caseListPlan(
   const scope = caseScope(principal, scopeGridPaths);
   const assignee = filters.assignee === 'me' ? principal.userId : filters.assignee;
   const { status, track, firstTime, dueBefore } = filters;
-  const residual = { track, firstTime, dueBefore };
+  const residual = { track, firstTime, dueBefore, hiddenFrom: principal.userId };
   if (scope.kind === 'none' || scope.kind === 'own') return { sources: [], filters: residual };
 
   if (scope.kind === 'town') {
@@ -150,6 +154,7 @@ export function caseListPlan(
 
 /** Whether a case passes the residual filters (the same test the index queries express). */
 export function matchesFilters(record: CaseRecord, filters: ResidualFilters): boolean {
+  if (filters.hiddenFrom !== undefined && isHiddenFrom(record, filters.hiddenFrom)) return false;
   if (filters.status !== undefined && record.status !== filters.status) return false;
   if (filters.assignee !== undefined && record.assignee !== filters.assignee) return false;
   if (filters.track !== undefined && record.track !== filters.track) return false;
@@ -160,4 +165,20 @@ export function matchesFilters(record: CaseRecord, filters: ResidualFilters): bo
     if (!(due < new Date(filters.dueBefore).toISOString())) return false;
   }
   return true;
+}
+
+/** Who sees an accuser's identity and the accusation itself (Art 30): the window, the petition office, leaders. */
+const ACCUSATION_READERS = ['clerk', 'supervisor', 'leader'] as const;
+
+export const canSeeAccuserIdentity = (principal: Principal): boolean =>
+  hasAnyRole(principal, ACCUSATION_READERS);
+
+/**
+ * Who may reveal a visible case's personal data: clerks, supervisors and the case's assignee; on an accusation only
+ * those of them who may see the accuser at all.
+ */
+export function mayReveal(principal: Principal, record: CaseRecord): boolean {
+  if (principal.kind !== 'staff') return false;
+  const allowed = hasAnyRole(principal, ['clerk', 'supervisor']) || record.assignee === principal.userId;
+  return allowed && (record.type !== 'accusation' || canSeeAccuserIdentity(principal));
 }

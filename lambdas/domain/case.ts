@@ -12,6 +12,13 @@ import {
 import type { WorkingCalendar } from './calendar.js';
 import { beijingDate, calendarDaysDeadline, earliest, workingDaysDeadline } from './deadlines.js';
 import { nextAlert } from './ladder.js';
+import {
+  type PersonalData,
+  personalDataSchema,
+  protectedDescription,
+  protectedPetitionerSchema,
+  protectedPetitioners,
+} from './personal.js';
 import type { DeadlinePolicy } from './policy.js';
 import { type Principal, primaryRole } from './roles.js';
 
@@ -73,7 +80,9 @@ export const caseRecordSchema = z.object({
   /** The grid's place in the tree (`/root/child/`), kept so lists by grid include descendants. */
   gridPath: z.string().optional(),
   location: locationSchema.optional(),
-  petitioners: z.array(petitionerSchema),
+  /** Masked forms only; the clear values are sealed in `personal` (see personal.ts). */
+  petitioners: z.array(protectedPetitionerSchema),
+  personal: personalDataSchema.optional(),
   headcount: z.number().int(),
   collective: z.boolean(),
   respondent: respondentSchema.optional(),
@@ -184,6 +193,8 @@ export interface RegistrationContext {
   gridPath?: string;
   /** Registration is event 1 of the timeline. */
   timelineHead: CaseRecord['timelineHead'];
+  /** The sealed clear values of `personalFields(input)`; absent when there are none. */
+  personal?: PersonalData;
 }
 
 /** The deadlines a case has from the moment it is registered. */
@@ -222,14 +233,15 @@ export function registerCase(input: RegistrationInput, ctx: RegistrationContext)
     category: input.category,
     ...(input.serviceLine ? { serviceLine: input.serviceLine } : {}),
     title: input.title,
-    description: input.description,
+    description: protectedDescription(input),
     receivedAt: receivedAt.toISOString(),
     ...(input.lateEntryReason ? { lateEntryReason: input.lateEntryReason } : {}),
     ...(input.referral ? { referral: input.referral } : {}),
     ...(input.gridId ? { gridId: input.gridId } : {}),
     ...(ctx.gridPath ? { gridPath: ctx.gridPath } : {}),
     ...(input.location ? { location: input.location } : {}),
-    petitioners: input.petitioners,
+    petitioners: protectedPetitioners(input),
+    ...(ctx.personal ? { personal: ctx.personal } : {}),
     headcount,
     collective: headcount >= COLLECTIVE_HEADCOUNT,
     ...(input.respondent ? { respondent: input.respondent } : {}),

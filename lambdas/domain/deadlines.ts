@@ -81,3 +81,13 @@ export function earliest(...d: (Date | undefined)[]): Date | undefined {
   for (const x of d) if (x !== undefined && (min === undefined || x.getTime() < min.getTime())) min = x;
   return min;
 }
+
+/** Every calendar date from `from` to `to`, inclusive. */
+export function eachDay(from: string, to: string): string[] {
+  const days: string[] = [];
+  for (let day = beijingDay(from); isoDate(day) <= to; day = day.plus({ days: 1 })) days.push(isoDate(day));
+  return days;
+}
+
+/** A calendar date plus (or minus) whole days. */
+export const addDays = (date: string, days: number): string => isoDate(beijingDay(date).plus({ days }));

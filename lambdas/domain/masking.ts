@@ -14,3 +14,15 @@ export function maskIdNumber(id: string): string {
 export function maskPhone(phone: string): string {
   return phone.length >= 8 ? keepEnds(phone, 3, 4) : '*'.repeat(phone.length);
 }
+
+/** Keeps the first character, usually the surname: `张三` → `张*`. */
+export function maskName(name: string): string {
+  const chars = Array.from(name);
+  return chars.length > 1 ? `${chars[0]}${'*'.repeat(chars.length - 1)}` : '*';
+}
+
+/** Keeps the first three characters (province or village) and hides the rest and its length. */
+export function maskAddress(address: string): string {
+  const chars = Array.from(address);
+  return chars.length >= 6 ? `${chars.slice(0, 3).join('')}****` : '****';
+}

@@ -22,6 +22,8 @@ export interface DeadlinePolicy {
   holidayRule: 'keep' | 'next_working_day';
   /** Registering a matter received more than this many days ago needs a reason. */
   lateEntryDays: number;
+  /** PIPL Art 19: petitioners' personal data is erased this many days after the case is closed. */
+  retentionDaysAfterClosure: number;
   /** Who is warned when, as each deadline nears. */
   escalation: EscalationPolicy;
 }
@@ -36,5 +38,6 @@ export const DEFAULT_POLICY: DeadlinePolicy = {
   returnWorkingDays: 5,
   holidayRule: 'keep',
   lateEntryDays: 3,
+  retentionDaysAfterClosure: 3650,
   escalation: DEFAULT_ESCALATION,
 };

@@ -17,7 +17,10 @@ import { HttpProblem, validationProblem } from '../http/problem.js';
 import { listCasesQuery, registerCaseBody } from '../http/schemas.js';
 import { parseWith, z } from '../http/validation.js';
 import { caseView } from '../http/views.js';
-import { prepareRegistration } from '../usecases/register-case.js';
+import { noticePuts, prepareRegistration } from '../usecases/register-case.js';
+import { CounterRepository } from '../adapters/counter-repository.js';
+import { commandCounts, registrationCounts } from '../domain/counters.js';
+import { NotificationRepository } from '../adapters/notification-repository.js';
 
 const REGISTRARS = ['clerk', 'grid_worker', 'leader', 'supervisor'] as const;
 /** Concurrent notes or sweeps can move the timeline head without changing the version: retry those a few times. */
@@ -57,6 +60,15 @@ export function createCasesHandler(deps: Deps) {
       throw new ForbiddenError('grid workers register cases only in their own grids');
   };
 
+  const notifications = new NotificationRepository(deps.db, deps.tables.cases);
+  const counters = new CounterRepository(deps.db, deps.tables.cases);
+  const registrationDeps = {
+    cases,
+    mac: deps.mac,
+    dataKeys: deps.dataKeys,
+    dutyLeaders: grids.dutyLeaders.bind(grids),
+  };
+
   const loadVisible = async (request: ApiRequest): Promise<CaseRecord> => {
     const record = await cases.get(request.principal.town, request.params.id ?? '');
     if (!record) throw new NotFoundError();
@@ -90,17 +102,20 @@ export function createCasesHandler(deps: Deps) {
             throw validationProblem([{ path: 'gridId', message: 'is not a grid of this town' }]);
           await requireRegistrableGrid(request.principal, grid);
 
-          const { record, event, blindIndexes } = await prepareRegistration({ cases, mac: deps.mac }, body, {
+          const { record, event, blindIndexes, notices } = await prepareRegistration(registrationDeps, body, {
             principal: request.principal,
             now,
             policy,
             calendar,
             ...(grid ? { grid } : {}),
           });
-          await cases.create(record, event, blindIndexes);
+          await cases.create(record, event, blindIndexes, [
+            ...noticePuts(notifications, notices),
+            ...counters.updates(record.town, record.id, registrationCounts(record)),
+          ]);
           return {
             status: 201,
-            body: caseView(record),
+            body: caseView(record, request.principal),
             headers: { location: `/v1/cases/${record.id}`, ...etag(record) },
           };
         },
@@ -119,7 +134,7 @@ export function createCasesHandler(deps: Deps) {
           return {
             status: 200,
             body: {
-              items: page.items.map(caseView),
+              items: page.items.map((item) => caseView(item, request.principal)),
               ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
             },
           };
@@ -128,7 +143,7 @@ export function createCasesHandler(deps: Deps) {
       'GET /v1/cases/{id}': {
         async handle(request) {
           const record = await loadVisible(request);
-          return { status: 200, body: caseView(record), headers: etag(record) };
+          return { status: 200, body: caseView(record, request.principal), headers: etag(record) };
         },
       },
       'GET /v1/cases/{id}/timeline': {
@@ -203,8 +218,14 @@ export function createCasesHandler(deps: Deps) {
               },
               deps.mac,
             );
-            const stored = await cases.applyChange(record, effect.record, event);
-            if (stored) return { status: 200, body: caseView(stored), headers: etag(stored) };
+            const stored = await cases.applyChange(
+              record,
+              effect.record,
+              event,
+              counters.updates(record.town, record.id, commandCounts(record, effect, now)),
+            );
+            if (stored)
+              return { status: 200, body: caseView(stored, request.principal), headers: etag(stored) };
             const current = await cases.get(record.town, record.id);
             if (!current || current.version !== record.version) throw new StaleVersionError();
             record = current;

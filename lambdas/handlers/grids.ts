@@ -25,7 +25,10 @@ import {
 import { patrolFindingBody } from '../http/schemas.js';
 import { parseWith, z } from '../http/validation.js';
 import { caseView } from '../http/views.js';
-import { prepareRegistration } from '../usecases/register-case.js';
+import { noticePuts, prepareRegistration } from '../usecases/register-case.js';
+import { CounterRepository } from '../adapters/counter-repository.js';
+import { patrolCounts, registrationCounts } from '../domain/counters.js';
+import { NotificationRepository } from '../adapters/notification-repository.js';
 
 const gridView = ({ town: _town, path: _path, ...grid }: GridRecord) => grid;
 const newGridId = () => `g_${randomBytes(9).toString('base64url')}`;
@@ -38,6 +41,9 @@ export function createGridsHandler(deps: Deps) {
     deps.now,
     deps.settingsCacheMs,
   );
+
+  const notifications = new NotificationRepository(deps.db, deps.tables.cases);
+  const counters = new CounterRepository(deps.db, deps.tables.cases);
 
   const loadGrid = async (town: string, id: string | undefined) => {
     const grid = id ? await grids.get(town, id) : undefined;
@@ -201,7 +207,7 @@ export function createGridsHandler(deps: Deps) {
           for (const finding of body.findings ?? [])
             prepared.push(
               await prepareRegistration(
-                { cases, mac: deps.mac },
+                { cases, mac: deps.mac, dataKeys: deps.dataKeys, dutyLeaders: grids.dutyLeaders.bind(grids) },
                 { ...finding, channel: 'patrol', gridId: grid.id },
                 { principal: request.principal, now, policy, calendar, grid },
               ),
@@ -221,14 +227,21 @@ export function createGridsHandler(deps: Deps) {
             new TransactWriteCommand({
               TransactItems: [
                 grids.patrolPut(patrol),
-                ...prepared.flatMap((p) => cases.creationItems(p.record, p.event, p.blindIndexes)),
+                ...prepared.flatMap((p) => [
+                  ...cases.creationItems(p.record, p.event, p.blindIndexes),
+                  ...noticePuts(notifications, p.notices),
+                ]),
+                ...counters.updates(town, patrol.id, [
+                  ...patrolCounts(grid.id, patrol.date),
+                  ...prepared.flatMap((p) => registrationCounts(p.record)),
+                ]),
               ],
             }),
           );
           const { town: _town, ...patrolView } = patrol;
           return {
             status: 201,
-            body: { patrol: patrolView, cases: prepared.map((p) => caseView(p.record)) },
+            body: { patrol: patrolView, cases: prepared.map((p) => caseView(p.record, request.principal)) },
             headers: { location: `/v1/grids/${grid.id}/patrols?from=${body.date}&to=${body.date}` },
           };
         },

@@ -63,6 +63,8 @@ export const policySchema = z
     returnWorkingDays: z.number().int().min(1).max(30),
     holidayRule: z.enum(['keep', 'next_working_day']),
     lateEntryDays: z.number().int().min(0).max(30),
+    // optional in a body, so clients written before it keep working; omitted, it is the default
+    retentionDaysAfterClosure: z.number().int().min(1).max(36_500).default(3650),
     escalation: escalationSchema,
   })
   .meta({ id: 'DeadlinePolicy' });

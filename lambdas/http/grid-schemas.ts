@@ -3,7 +3,7 @@ import { GRID_LEVELS } from '../domain/grid.js';
 import { ROLES } from '../domain/roles.js';
 
 /** A patrol's findings and the patrol itself are one transaction: at most this many findings keep it under 100 writes. */
-export const MAX_FINDINGS = 10;
+export const MAX_FINDINGS = 5;
 
 export const userId = z.string().trim().min(1).max(128);
 const gridFields = {

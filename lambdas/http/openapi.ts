@@ -7,15 +7,37 @@ import { COMMAND_NAMES, COMMANDS } from '../domain/lifecycle.js';
 import { calendarSchema, policySchema } from './admin-schemas.js';
 import { commandBodySchemas, noteBody } from './command-schemas.js';
 import { createGridBody, MAX_FINDINGS, patchGridBody, patrolRange, staffBody } from './grid-schemas.js';
+import {
+  auditRangeQuery,
+  eraseBody,
+  MAX_AUDIT_DAYS,
+  revealBody,
+  revealEntrySchema,
+  revealResponseSchema,
+} from './privacy-schemas.js';
 import { gridRecordSchema } from '../domain/grid.js';
 import {
   caseViewSchema,
+  limitParam,
   listCasesQuery,
   patrolFindingBody,
   registerCaseBody,
   timelineEventSchema,
 } from './schemas.js';
 
+const notificationSchema = z
+  .object({
+    id: z.string(),
+    recipient: z.string(),
+    kind: z.string(),
+    severity: z.string(),
+    caseId: z.string().optional(),
+    caseNumber: z.string().optional(),
+    text: z.object({ zh: z.string(), en: z.string() }),
+    at: z.string(),
+    read: z.boolean(),
+  })
+  .meta({ id: 'Notification' });
 const gridSchema = gridRecordSchema.omit({ town: true, path: true }).meta({ id: 'Grid' });
 
 const commandSchemas = commandBodySchemas(DEFAULT_POLICY, new Date(0));
@@ -102,6 +124,33 @@ const OPERATIONS: Record<string, Operation> = {
     body: z.union(COMMAND_NAMES.map((name) => commandSchemas[name].meta({ title: name }))),
     response: { status: 200, schema: caseViewSchema, description: 'The case after the command; `ETag` set' },
   },
+  'POST /v1/cases/{id}/reveal': {
+    summary:
+      'The clear personal data of a case (all fields unless `fields` says which), logged with its purpose; ' +
+      'no `Idempotency-Key`',
+    roles:
+      'clerk, supervisor, the assignee; on an accusation only those of them who are clerk, supervisor or leader',
+    body: revealBody,
+    response: {
+      status: 200,
+      schema: revealResponseSchema,
+      description: 'The clear values; `Cache-Control: no-store`',
+    },
+  },
+  'POST /v1/cases/{id}/erase': {
+    summary:
+      'Erase the personal data of a case no longer being handled (fields read `[erased]`); needs `If-Match`; ' +
+      'the version stays, the timeline records it',
+    roles: 'admin',
+    body: eraseBody,
+    response: { status: 200, schema: caseViewSchema, description: 'The case after erasure; `ETag` set' },
+  },
+  'GET /v1/audit/reveals': {
+    summary: `The reveal log between two Beijing dates (both included, at most ${MAX_AUDIT_DAYS} days), oldest first`,
+    roles: 'supervisor',
+    query: auditRangeQuery,
+    response: { status: 200, schema: listOf(revealEntrySchema), description: 'One page' },
+  },
   'POST /v1/grids': {
     summary:
       'Create a grid: comprehensive, village (under a comprehensive grid) or unit (under a village grid)',
@@ -175,6 +224,18 @@ const OPERATIONS: Record<string, Operation> = {
       description: 'The entry',
     },
   },
+  'GET /v1/me/notifications': {
+    summary:
+      'The caller’s inbox: deadline warnings, supervision notices, assignments, milestones; newest first',
+    roles: 'any signed-in user',
+    query: z.object({
+      unread: z.enum(['true', 'false']).optional(),
+      limit: limitParam,
+      cursor: z.string().optional(),
+    }),
+    response: { status: 200, schema: listOf(notificationSchema), description: 'One page' },
+  },
+  'POST /v1/me/notifications/{id}/read': { summary: 'Mark a notification read', roles: 'its recipient' },
   'GET /v1/admin/policy': {
     summary: 'The town’s deadline policy',
     roles: 'admin',

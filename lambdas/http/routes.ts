@@ -8,6 +8,8 @@ export const FUNCTION_FAMILIES = {
   public: 'Health, OpenAPI document and catalogue',
   cases: 'Case intake, reads, lists, commands, notes and timeline',
   grids: 'Grid tree, grid workers, staff directory and patrols',
+  privacy: 'Personal data: reveals with a reason, the reveal log, erasure',
+  me: 'The caller’s own inbox (and, for citizens, their cases)',
   admin: 'Town settings: deadline policy and working-day calendars',
 } as const;
 
@@ -34,6 +36,9 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/v1/cases/{id}/timeline', family: 'cases', authorized: true },
   { method: 'POST', path: '/v1/cases/{id}/notes', family: 'cases', authorized: true },
   { method: 'POST', path: '/v1/cases/{id}/{command}', family: 'cases', authorized: true },
+  { method: 'POST', path: '/v1/cases/{id}/reveal', family: 'privacy', authorized: true },
+  { method: 'POST', path: '/v1/cases/{id}/erase', family: 'privacy', authorized: true },
+  { method: 'GET', path: '/v1/audit/reveals', family: 'privacy', authorized: true },
   { method: 'POST', path: '/v1/grids', family: 'grids', authorized: true },
   { method: 'GET', path: '/v1/grids', family: 'grids', authorized: true },
   { method: 'GET', path: '/v1/grids/{id}', family: 'grids', authorized: true },
@@ -44,6 +49,8 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/v1/grids/{id}/patrols', family: 'grids', authorized: true },
   { method: 'GET', path: '/v1/staff', family: 'grids', authorized: true },
   { method: 'PUT', path: '/v1/staff/{userId}', family: 'grids', authorized: true },
+  { method: 'GET', path: '/v1/me/notifications', family: 'me', authorized: true },
+  { method: 'POST', path: '/v1/me/notifications/{id}/read', family: 'me', authorized: true },
   { method: 'GET', path: '/v1/admin/policy', family: 'admin', authorized: true },
   { method: 'PUT', path: '/v1/admin/policy', family: 'admin', authorized: true },
   { method: 'GET', path: '/v1/admin/calendar/{year}', family: 'admin', authorized: true },

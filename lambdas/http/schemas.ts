@@ -121,9 +121,22 @@ export const patrolFindingBody = (rules: IntakeRules) =>
 
 export type RegisterCaseBody = z.output<ReturnType<typeof registerCaseBody>>;
 
-/** The case as clients see it: the stored record with ID numbers and phones masked. */
+/**
+ * The case as clients see it: personal data masked (`330106********1234`, `139****5678`), `[erased]` once erased, and
+ * `***` on an accusation for those who may not see the accuser.
+ */
 export const caseViewSchema = caseRecordSchema
-  .omit({ town: true, gridPath: true, timelineHead: true })
+  .omit({ town: true, gridPath: true, timelineHead: true, personal: true })
+  .extend({
+    petitioners: z.array(
+      z.object({
+        name: z.string(),
+        idNumber: z.string().optional(),
+        phone: z.string().optional(),
+        address: z.string().optional(),
+      }),
+    ),
+  })
   .meta({ id: 'Case' });
 
 const cursor = z.string().min(1).max(2048);

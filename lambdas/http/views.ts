@@ -1,15 +1,32 @@
+import { canSeeAccuserIdentity } from '../domain/access.js';
 import type { CaseRecord } from '../domain/case.js';
-import { maskIdNumber, maskPhone } from '../domain/masking.js';
+import { type ProtectedPetitioner, REDACTED } from '../domain/personal.js';
+import type { Principal } from '../domain/roles.js';
 
-/** A case as staff see it by default: ID numbers and phones masked, the town left implicit. */
-export function caseView(record: CaseRecord) {
-  const { town: _town, gridPath: _gridPath, timelineHead: _head, ...rest } = record;
+const maskedPetitioner = (p: ProtectedPetitioner) => ({
+  name: p.name,
+  ...(p.idNumberMasked ? { idNumber: p.idNumberMasked } : {}),
+  ...(p.phoneMasked ? { phone: p.phoneMasked } : {}),
+  ...(p.addressMasked ? { address: p.addressMasked } : {}),
+});
+
+const redactedPetitioner = (p: ProtectedPetitioner) => ({
+  name: REDACTED,
+  ...(p.idNumberMasked ? { idNumber: REDACTED } : {}),
+  ...(p.phoneMasked ? { phone: REDACTED } : {}),
+  ...(p.addressMasked ? { address: REDACTED } : {}),
+});
+
+/**
+ * A case as staff see it by default: personal data masked (the clear values only through a logged reveal), the town
+ * and the sealed envelope left out. On an accusation, only those who may see the accuser see even the masked forms.
+ */
+export function caseView(record: CaseRecord, viewer: Principal) {
+  const { town: _town, gridPath: _gridPath, timelineHead: _head, personal: _personal, ...rest } = record;
+  const restricted = record.type === 'accusation' && !canSeeAccuserIdentity(viewer);
   return {
     ...rest,
-    petitioners: record.petitioners.map((p) => ({
-      ...p,
-      ...(p.idNumber ? { idNumber: maskIdNumber(p.idNumber) } : {}),
-      ...(p.phone ? { phone: maskPhone(p.phone) } : {}),
-    })),
+    ...(restricted ? { description: REDACTED } : {}),
+    petitioners: record.petitioners.map(restricted ? redactedPetitioner : maskedPetitioner),
   };
 }

@@ -3,6 +3,8 @@ import type { Deps } from '../adapters/deps.js';
 import { createAdminHandler } from '../handlers/admin.js';
 import { createCasesHandler } from '../handlers/cases.js';
 import { createGridsHandler } from '../handlers/grids.js';
+import { createMeHandler } from '../handlers/me.js';
+import { createPrivacyHandler } from '../handlers/privacy.js';
 import { createPublicHandler } from '../handlers/public.js';
 import type { ApiEvent, ApiResult } from '../http/api.js';
 import type { FunctionFamily } from '../http/routes.js';
@@ -15,6 +17,8 @@ export function createFamilyHandlers(deps: Deps): Record<FunctionFamily, FamilyH
     public: createPublicHandler(deps),
     cases: createCasesHandler(deps),
     grids: createGridsHandler(deps),
+    me: createMeHandler(deps),
+    privacy: createPrivacyHandler(deps),
     admin: createAdminHandler(deps),
   };
 }

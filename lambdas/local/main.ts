@@ -1,7 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { documentClient } from '../adapters/deps.js';
+import { loadOrCreateLocalKeyRing, localKeyWrapper } from '../adapters/data-keys.js';
 import { loadOrCreateLocalSecret, localMac } from '../adapters/mac.js';
+import { TablePublisher } from '../adapters/publisher.js';
 import { logger } from '../adapters/observability.js';
 import { tableNamesFor } from '../adapters/table-model.js';
 import { createFamilyHandlers } from './app.js';
@@ -9,6 +11,7 @@ import { clearRuntime, ensureTables, startDynamoLocal, writeRuntime } from './dy
 import { DEFAULT_TOWN, loadOrCreateKeys } from './identity.js';
 import { seedDemoCases, seedDemoGrids } from './seed.js';
 import { DATA_DIR, TABLE_PREFIX } from './paths.js';
+import { startLocalSchedules } from './schedules.js';
 import { createLocalServer } from './server.js';
 
 /** `npm start`: DynamoDB Local, the tables, the demo town and the API on one machine. */
@@ -22,11 +25,14 @@ async function main(): Promise<void> {
   const dynamo = await startDynamoLocal(inMemory ? {} : { dataDir: resolve(DATA_DIR, 'dynamodb') });
   const tables = tableNamesFor(TABLE_PREFIX);
   await ensureTables(dynamo.client, tables);
+  const db = documentClient(dynamo.client);
   const deps = {
-    db: documentClient(dynamo.client),
+    db,
     tables,
     now: () => new Date(),
     mac: localMac(loadOrCreateLocalSecret(DATA_DIR)),
+    dataKeys: localKeyWrapper(loadOrCreateLocalKeyRing(DATA_DIR)),
+    publisher: new TablePublisher(db, tables.cases),
   };
 
   const server = createLocalServer({ handlers: createFamilyHandlers(deps), keys });
@@ -41,10 +47,13 @@ async function main(): Promise<void> {
     pid: process.pid,
   });
 
+  const schedules = startLocalSchedules(deps);
+
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
+    for (const job of schedules) job.stop();
     server.close();
     server.closeAllConnections();
     await dynamo.stop();

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { CaseRepository } from '../adapters/case-repository.js';
+import type { KeyWrapper } from '../adapters/data-keys.js';
+import { PersonalVault } from '../adapters/personal-vault.js';
 import {
   type CaseRecord,
   formatCaseNumber,
@@ -11,9 +13,19 @@ import {
 import type { WorkingCalendar } from '../domain/calendar.js';
 import { beijingDate } from '../domain/deadlines.js';
 import { type GridRecord, intakeLevel } from '../domain/grid.js';
+import { personalFields } from '../domain/personal.js';
 import type { DeadlinePolicy } from '../domain/policy.js';
 import { type Principal, primaryRole } from '../domain/roles.js';
+import type { NotificationRepository } from '../adapters/notification-repository.js';
+import { collectiveNotice, type Notification, toOutbox } from '../domain/notification.js';
 import { chainEvent, type MacFunction, type TimelineEvent } from '../domain/timeline.js';
+
+/** The inbox and outbox writes of notices, to join the registration's transaction. */
+export const noticePuts = (notifications: NotificationRepository, notices: readonly Notification[]) =>
+  notices.flatMap((notice) => [
+    notifications.inboxPut(notice),
+    notifications.outboxPut(toOutbox(notice, 'leader')),
+  ]);
 
 /** Opaque, unguessable case ids: 128 random bits. */
 const newCaseId = (): string => randomBytes(16).toString('base64url');
@@ -22,14 +34,21 @@ export interface PreparedCase {
   record: CaseRecord;
   event: TimelineEvent;
   blindIndexes: string[];
+  /** Who must hear of it at once: the duty leaders, for a collective petition (集体访). */
+  notices: Notification[];
 }
 
 /**
  * Everything a new case needs before its transaction: the repeat lookup by blind index, a number, the first
- * timeline event and the record. The caller writes it, alone or together with what it came with (a patrol).
+ * timeline event, the personal data sealed under a new data key, and the record. The caller writes it, alone or together with what it came with (a patrol).
  */
 export async function prepareRegistration(
-  deps: { cases: CaseRepository; mac: MacFunction },
+  deps: {
+    cases: CaseRepository;
+    mac: MacFunction;
+    dataKeys: KeyWrapper;
+    dutyLeaders: (town: string, grid: GridRecord | undefined) => Promise<string[]>;
+  },
   input: RegistrationInput,
   ctx: {
     principal: Principal;
@@ -56,8 +75,11 @@ export async function prepareRegistration(
     },
     deps.mac,
   );
+  const id = newCaseId();
+  const personal = await new PersonalVault(deps.dataKeys).seal(principal.town, id, personalFields(input));
   const record = registerCase(input, {
-    id: newCaseId(),
+    id,
+    ...(personal ? { personal } : {}),
     number: formatCaseNumber(input.kind, day, sequence),
     now,
     principal,
@@ -69,5 +91,10 @@ export async function prepareRegistration(
     ...(grid ? { gridPath: grid.path } : {}),
     timelineHead: { seq: event.seq, hash: event.hash },
   });
-  return { record, event, blindIndexes };
+  const notices = record.collective
+    ? (await deps.dutyLeaders(principal.town, grid)).map((leader) =>
+        collectiveNotice(record, leader, record.createdAt),
+      )
+    : [];
+  return { record, event, blindIndexes, notices };
 }

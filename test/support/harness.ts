@@ -2,8 +2,10 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Context } from 'aws-lambda';
 import { inject } from 'vitest';
+import { type KeyWrapper, localKeyWrapper, newLocalKeyRing } from '../../lambdas/adapters/data-keys.js';
 import { type Deps, documentClient } from '../../lambdas/adapters/deps.js';
 import { localMac } from '../../lambdas/adapters/mac.js';
+import { TablePublisher } from '../../lambdas/adapters/publisher.js';
 import { tableNamesFor } from '../../lambdas/adapters/table-model.js';
 import { makeValidIdNumber } from '../../lambdas/domain/id-number.js';
 import type { ApiEvent, ApiResult } from '../../lambdas/http/api.js';
@@ -33,17 +35,21 @@ export interface RequestOptions {
   headers?: Record<string, string>;
 }
 
-export async function createHarness(options: { now?: Date } = {}) {
+/** `dataKeys`: the data-key wrapper, when a test watches its calls; a random in-memory master key otherwise. */
+export async function createHarness(options: { now?: Date; dataKeys?: KeyWrapper } = {}) {
   const endpoint = inject('dynamoEndpoint');
   const client = localClient(endpoint);
   const tables = tableNamesFor(`t-${randomBytes(5).toString('hex')}`);
   await ensureTables(client, tables);
   let now = options.now ?? new Date();
+  const db = documentClient(client);
   const deps: Deps = {
-    db: documentClient(client),
+    db,
     tables,
     now: () => now,
     mac: localMac(randomBytes(32)),
+    dataKeys: options.dataKeys ?? localKeyWrapper(newLocalKeyRing()),
+    publisher: new TablePublisher(db, tables.cases),
     settingsCacheMs: 0,
   };
   const keys = await loadOrCreateKeys(undefined);

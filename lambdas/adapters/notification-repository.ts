@@ -1,0 +1,120 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  QueryCommand,
+  type QueryCommandOutput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { Notification, OutboxMessage } from '../domain/notification.js';
+import { keys, OUTBOX_SHARDS, shardOf } from './table-model.js';
+
+/** Inboxes and the outbox, in the Cases table; their writes join the transactions that cause them. */
+export class NotificationRepository {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  inboxPut(notification: Notification) {
+    return {
+      Put: {
+        TableName: this.table,
+        Item: {
+          ...keys.inboxItem(notification.town, notification.recipient, notification.id),
+          ...notification,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    };
+  }
+
+  outboxPut(message: OutboxMessage) {
+    return {
+      Put: {
+        TableName: this.table,
+        Item: {
+          pk: keys.outbox(shardOf(message.id, OUTBOX_SHARDS)),
+          sk: `${message.at}#${message.id}`,
+          ...message,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    };
+  }
+
+  /** A user's inbox, newest first, one page. */
+  async inbox(
+    town: string,
+    userId: string,
+    limit: number,
+    startKey?: Record<string, unknown>,
+    unreadOnly = false,
+  ) {
+    const result: QueryCommandOutput = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: {
+          ':pk': keys.inbox(town, userId),
+          ...(unreadOnly ? { ':false': false } : {}),
+        },
+        ...(unreadOnly
+          ? { FilterExpression: '#read = :false', ExpressionAttributeNames: { '#read': 'read' } }
+          : {}),
+        ScanIndexForward: false,
+        Limit: limit,
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      }),
+    );
+    return {
+      items: (result.Items ?? []).map(({ pk: _pk, sk: _sk, ...n }) => n as Notification),
+      lastKey: result.LastEvaluatedKey,
+    };
+  }
+
+  /** Marks a notification read; false when the caller has no such notification. */
+  async markRead(town: string, userId: string, id: string, at: string): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.inboxItem(town, userId, id),
+          UpdateExpression: 'SET #read = :true, readAt = if_not_exists(readAt, :at)',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#read': 'read' },
+          ExpressionAttributeValues: { ':true': true, ':at': at },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  /** Every message waiting in the outbox: one Query per shard. */
+  async pending(): Promise<(OutboxMessage & { pk: string; sk: string })[]> {
+    const all: (OutboxMessage & { pk: string; sk: string })[] = [];
+    for (let shard = 0; shard < OUTBOX_SHARDS; shard++) {
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const result: QueryCommandOutput = await this.db.send(
+          new QueryCommand({
+            TableName: this.table,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': keys.outbox(shard) },
+            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+          }),
+        );
+        all.push(...((result.Items ?? []) as (OutboxMessage & { pk: string; sk: string })[]));
+        startKey = result.LastEvaluatedKey;
+      } while (startKey);
+    }
+    return all;
+  }
+
+  async delivered(message: { pk: string; sk: string }): Promise<void> {
+    await this.db.send(new DeleteCommand({ TableName: this.table, Key: { pk: message.pk, sk: message.sk } }));
+  }
+}

@@ -1,0 +1,229 @@
+import { randomBytes } from 'node:crypto';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandOutput,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { type CaseRecord, MAX_INDEXED_PETITIONERS } from '../domain/case.js';
+import { beijingDate } from '../domain/deadlines.js';
+import type { PersonalData, ProtectedPetitioner } from '../domain/personal.js';
+import type { TimelineEvent } from '../domain/timeline.js';
+import { HttpProblem } from '../http/problem.js';
+import { type RevealEntry, revealEntrySchema } from '../http/privacy-schemas.js';
+import { isConflict } from './case-repository.js';
+import { CASES_TABLE, keys } from './table-model.js';
+
+/** What erasure writes over a case's personal data. */
+export interface ErasedData {
+  petitioners: ProtectedPetitioner[];
+  description?: string;
+  personal: Extract<PersonalData, { state: 'erased' }>;
+}
+
+export interface RevealPage {
+  items: RevealEntry[];
+  nextCursor?: string;
+}
+
+/** Where the next page starts: which month of the range, and where in it. */
+interface RevealPosition {
+  month: number;
+  key?: { pk: string; sk: string };
+}
+
+const invalidCursor = () =>
+  new HttpProblem(
+    'validation',
+    { zh: 'cursor 无效', en: 'The cursor is not valid' },
+    { errors: [{ path: 'cursor', message: 'is not a cursor this list issued' }] },
+  );
+
+/** The Beijing months (`2026-11`) from one date's to another's, both included. */
+function monthsBetween(from: string, to: string): string[] {
+  const months: string[] = [];
+  for (
+    const m = new Date(`${from.slice(0, 7)}-01T00:00:00Z`);
+    m.toISOString().slice(0, 7) <= to.slice(0, 7);
+    m.setUTCMonth(m.getUTCMonth() + 1)
+  )
+    months.push(m.toISOString().slice(0, 7));
+  return months;
+}
+
+/** Beijing midnight at the start of a date, as the UTC instant the log's sort keys begin with. */
+const startOfBeijingDay = (date: string): string => new Date(`${date}T00:00:00+08:00`).toISOString();
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * The Cases table's privacy records: the reveal log (a town's partition per month, in time order), erasure of a
+ * case's personal data with its timeline event, and the closed cases whose retention has run out.
+ */
+export class PrivacyRepository {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async appendReveal(town: string, entry: RevealEntry): Promise<void> {
+    const month = beijingDate(entry.at).slice(0, 7);
+    await this.db.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          ...keys.reveal(town, month, entry.at, entry.caseId, randomBytes(6).toString('hex')),
+          ...entry,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  }
+
+  /** One page of the reveal log between two Beijing dates (both included), oldest first. */
+  async reveals(town: string, from: string, to: string, limit: number, cursor?: string): Promise<RevealPage> {
+    const months = monthsBetween(from, to);
+    const start = startOfBeijingDay(from);
+    const end = new Date(Date.parse(startOfBeijingDay(to)) + DAY_MS).toISOString();
+    let position: RevealPosition | undefined = cursor
+      ? decodeRevealCursor(cursor, town, months)
+      : { month: 0 };
+    const items: RevealEntry[] = [];
+    while (position && items.length < limit) {
+      const month = months[position.month];
+      if (!month) break;
+      const result: QueryCommandOutput = await this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          // sort keys are `<at>#…`: one beginning with `end` sorts after it, so the day after `to` is left out
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :start AND :end',
+          ExpressionAttributeValues: { ':pk': keys.revealMonth(town, month), ':start': start, ':end': end },
+          Limit: limit - items.length,
+          ...(position.key ? { ExclusiveStartKey: position.key } : {}),
+        }),
+      );
+      items.push(...(result.Items ?? []).map((item) => revealEntrySchema.parse(item)));
+      position = result.LastEvaluatedKey
+        ? { month: position.month, key: result.LastEvaluatedKey as { pk: string; sk: string } }
+        : position.month + 1 < months.length
+          ? { month: position.month + 1 }
+          : undefined;
+    }
+    return {
+      items,
+      ...(position ? { nextCursor: Buffer.from(JSON.stringify(position)).toString('base64url') } : {}),
+    };
+  }
+
+  /**
+   * Writes the erased forms over a case's personal data and appends the erase event, in one transaction conditioned on
+   * the version and timeline head the caller read and on the data not being erased yet; the case's blind-index items
+   * go too. Like a note, it moves the head and keeps the version. `undefined` when someone moved the case first.
+   */
+  async erase(record: CaseRecord, erased: ErasedData, event: TimelineEvent): Promise<CaseRecord | undefined> {
+    const head = { seq: event.seq, hash: event.hash };
+    const description = erased.description !== undefined;
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.table,
+                Key: keys.caseItem(record.town, record.id),
+                UpdateExpression: `SET #petitioners = :petitioners, #personal = :personal, #head = :head${
+                  description ? ', #description = :description' : ''
+                } REMOVE gsi7pk, gsi7sk`,
+                ConditionExpression:
+                  '#version = :version AND #head.#seq = :seq AND ' +
+                  '(attribute_not_exists(#personal) OR #personal.#state = :sealed)',
+                ExpressionAttributeNames: {
+                  '#petitioners': 'petitioners',
+                  '#personal': 'personal',
+                  '#head': 'timelineHead',
+                  '#version': 'version',
+                  '#seq': 'seq',
+                  '#state': 'state',
+                  ...(description ? { '#description': 'description' } : {}),
+                },
+                ExpressionAttributeValues: {
+                  ':petitioners': erased.petitioners,
+                  ':personal': erased.personal,
+                  ':head': head,
+                  ':version': record.version,
+                  ':seq': record.timelineHead.seq,
+                  ':sealed': 'sealed',
+                  ...(description ? { ':description': erased.description } : {}),
+                },
+              },
+            },
+            {
+              Put: {
+                TableName: this.table,
+                Item: { ...keys.timelineEvent(record.town, record.id, event.seq), ...event },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            ...Array.from({ length: MAX_INDEXED_PETITIONERS }, (_, n) => ({
+              Delete: { TableName: this.table, Key: keys.petitionerIndexItem(record.town, record.id, n) },
+            })),
+          ],
+        }),
+      );
+    } catch (error) {
+      if (error instanceof TransactionCanceledException && isConflict(error)) return undefined;
+      throw error;
+    }
+    return { ...record, ...erased, timelineHead: head };
+  }
+
+  /** The ids of a town's closed cases that still hold personal data and were closed before `cutoff`. */
+  async closedBefore(town: string, cutoff: Date): Promise<string[]> {
+    const index = CASES_TABLE.indexes[6]!;
+    const ids: string[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const result: QueryCommandOutput = await this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: index.name,
+          // sort keys are `closedAt#id`: one closed exactly at the cutoff sorts after it
+          KeyConditionExpression: '#pk = :pk AND #sk < :cutoff',
+          ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey, '#id': 'id' },
+          ExpressionAttributeValues: { ':pk': keys.closedCases(town), ':cutoff': cutoff.toISOString() },
+          ProjectionExpression: '#id',
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      ids.push(...(result.Items ?? []).map((item) => String(item.id)));
+      startKey = result.LastEvaluatedKey;
+    } while (startKey);
+    return ids;
+  }
+}
+
+/** A cursor is refused unless it points into the very month partition of this town it names. */
+function decodeRevealCursor(cursor: string, town: string, months: readonly string[]): RevealPosition {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw invalidCursor();
+  }
+  const position = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Partial<RevealPosition>;
+  const month = Number.isInteger(position.month) ? months[position.month as number] : undefined;
+  if (!month) throw invalidCursor();
+  if (position.key === undefined) return { month: position.month as number };
+  const key = position.key as unknown as Record<string, unknown>;
+  if (
+    typeof key !== 'object' ||
+    key === null ||
+    Object.keys(key).sort().join() !== 'pk,sk' ||
+    key.pk !== keys.revealMonth(town, month) ||
+    typeof key.sk !== 'string' ||
+    key.sk.length > 1024
+  )
+    throw invalidCursor();
+  return { month: position.month as number, key: { pk: key.pk, sk: key.sk } };
+}

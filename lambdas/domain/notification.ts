@@ -1,0 +1,119 @@
+import { createHash } from 'node:crypto';
+import type { CaseRecord } from './case.js';
+import type { LadderStep, WatchedKind } from './ladder.js';
+
+/**
+ * What the service tells people. Messages carry the case number, the deadline and what to do, never a name, an ID
+ * number, a phone, an address or an accuser's identity.
+ */
+
+export type Topic = 'deadlines' | 'supervision' | 'bulletins' | 'milestones';
+
+export interface Notification {
+  id: string;
+  town: string;
+  recipient: string;
+  kind: 'deadline' | 'supervision' | 'collective' | 'assignment' | 'bulletin' | 'milestone' | 'calendar';
+  severity: 'notice' | 'warning' | 'urgent' | 'overdue';
+  caseId?: string;
+  caseNumber?: string;
+  text: { zh: string; en: string };
+  at: string;
+  read: boolean;
+}
+
+/** A message waiting for its topic, with the attributes subscription filters match on. */
+export interface OutboxMessage {
+  id: string;
+  topic: Topic;
+  subject: string;
+  body: Record<string, unknown>;
+  attributes: { town: string; recipient: string; role: string; severity: string };
+  at: string;
+}
+
+const DEADLINE_NAMES: Record<WatchedKind, { zh: string; en: string }> = {
+  acknowledge: { zh: '告知受理', en: 'acknowledgement' },
+  reply: { zh: '答复', en: 'reply' },
+  review: { zh: '复查复核答复', en: 'review answer' },
+};
+
+/** Notification ids start with the time, so an inbox sorts by it, and end with a digest of what makes them unique. */
+export const notificationId = (at: string, ...parts: string[]): string =>
+  `${at.replace(/[-:.]/g, '')}-${createHash('sha256').update(parts.join('|')).digest('base64url').slice(0, 16)}`;
+
+const beijing = (iso: string) =>
+  new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
+
+export function deadlineNotice(
+  record: CaseRecord,
+  step: LadderStep,
+  kind: WatchedKind,
+  due: string,
+  recipient: string,
+  at: string,
+): Notification {
+  const name = DEADLINE_NAMES[kind];
+  const overdue = step.severity === 'overdue';
+  return {
+    id: notificationId(at, record.id, kind, due, step.id, recipient),
+    town: record.town,
+    recipient,
+    kind: overdue ? 'supervision' : 'deadline',
+    severity: step.severity,
+    caseId: record.id,
+    caseNumber: record.number,
+    text: overdue
+      ? {
+          zh: `案件 ${record.number} 已超过${name.zh}期限（${beijing(due)}），列入督办。`,
+          en: `Case ${record.number} missed its ${name.en} deadline (${due}) and is under supervision.`,
+        }
+      : {
+          zh: `案件 ${record.number} 的${name.zh}期限为 ${beijing(due)}，请及时办理。`,
+          en: `Case ${record.number}: the ${name.en} deadline is ${due}.`,
+        },
+    at,
+    read: false,
+  };
+}
+
+export function collectiveNotice(record: CaseRecord, recipient: string, at: string): Notification {
+  return {
+    id: notificationId(at, record.id, 'collective', recipient),
+    town: record.town,
+    recipient,
+    kind: 'collective',
+    severity: 'urgent',
+    caseId: record.id,
+    caseNumber: record.number,
+    text: {
+      zh: `集体访：案件 ${record.number}（${record.headcount} 人）已登记，请值班领导接访。`,
+      en: `Collective petition ${record.number} (${record.headcount} people) registered: the duty leader is asked to receive it.`,
+    },
+    at,
+    read: false,
+  };
+}
+
+/** The outbox message that carries a notification to its topic. */
+export function toOutbox(notification: Notification, role: string): OutboxMessage {
+  return {
+    id: notification.id,
+    topic: notification.kind === 'supervision' ? 'supervision' : 'deadlines',
+    subject: notification.text.zh,
+    body: {
+      kind: notification.kind,
+      caseId: notification.caseId,
+      caseNumber: notification.caseNumber,
+      text: notification.text,
+      at: notification.at,
+    },
+    attributes: {
+      town: notification.town,
+      recipient: notification.recipient,
+      role,
+      severity: notification.severity,
+    },
+    at: notification.at,
+  };
+}

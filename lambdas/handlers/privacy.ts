@@ -1,0 +1,120 @@
+import { CaseRepository } from '../adapters/case-repository.js';
+import { DataKeyCache } from '../adapters/data-keys.js';
+import { type Deps, depsFromEnv } from '../adapters/deps.js';
+import { GridRepository } from '../adapters/grid-repository.js';
+import { logger } from '../adapters/observability.js';
+import { PersonalVault } from '../adapters/personal-vault.js';
+import { PrivacyRepository } from '../adapters/privacy-repository.js';
+import { mayReveal } from '../domain/access.js';
+import { ForbiddenError, StaleVersionError } from '../domain/errors.js';
+import { PERSONAL_FIELDS } from '../domain/personal.js';
+import { primaryRole } from '../domain/roles.js';
+import { type ApiRequest, createApiHandler, lazyHandler } from '../http/api.js';
+import { requireRole } from '../http/auth.js';
+import { parseIfMatch } from '../http/command-schemas.js';
+import { auditRangeQuery, eraseBody, revealBody } from '../http/privacy-schemas.js';
+import { HttpProblem, registerRuleTitles } from '../http/problem.js';
+import { parseWith } from '../http/validation.js';
+import { caseView } from '../http/views.js';
+import { erasePersonalData } from '../usecases/erase-personal-data.js';
+import { revealPersonalData } from '../usecases/reveal-personal-data.js';
+import { loadVisibleCase } from '../usecases/visible-case.js';
+
+registerRuleTitles({
+  'already-erased': { zh: '个人信息已删除', en: 'Personal data already erased' },
+  'case-open': { zh: '案件尚在办理，个人信息不能删除', en: 'The case is still being handled' },
+});
+
+/** Petitioners' personal data: reveals with a reason, the reveal log, and erasure. */
+export function createPrivacyHandler(deps: Deps) {
+  const cases = new CaseRepository(deps.db, deps.tables.cases);
+  const grids = new GridRepository(deps.db, deps.tables.grids);
+  const privacy = new PrivacyRepository(deps.db, deps.tables.cases);
+  const vault = new PersonalVault(new DataKeyCache(deps.dataKeys));
+
+  const load = (request: ApiRequest) =>
+    loadVisibleCase({ cases, grids }, request.principal, request.params.id ?? '');
+  const actorOf = (request: ApiRequest) => ({
+    id: request.principal.userId,
+    role: primaryRole(request.principal),
+  });
+
+  return createApiHandler({
+    family: 'privacy',
+    deps,
+    routes: {
+      'POST /v1/cases/{id}/reveal': {
+        async handle(request) {
+          const record = await load(request);
+          if (!mayReveal(request.principal, record))
+            throw new ForbiddenError(
+              'personal data is revealed to clerks, supervisors and the assignee; an accuser only to those who may see them',
+            );
+          // the idempotency layer would keep the response, clear values and all; every reveal is logged on its own
+          if (request.header('idempotency-key') !== undefined)
+            throw new HttpProblem(
+              'validation',
+              {
+                zh: '查看个人信息不接受 Idempotency-Key，每次查看单独记录',
+                en: 'A reveal takes no Idempotency-Key: every reveal is logged on its own',
+              },
+              { errors: [{ path: 'Idempotency-Key', message: 'is not accepted on a reveal' }] },
+            );
+          const body = request.body(revealBody);
+          const revealed = await revealPersonalData({ vault, privacy }, record, {
+            actor: actorOf(request),
+            fields: body.fields ?? PERSONAL_FIELDS,
+            purpose: body.purpose,
+            now: deps.now(),
+          });
+          logger.info('personal data revealed', { caseId: record.id, fields: revealed.fields });
+          return { status: 200, body: revealed, headers: { 'cache-control': 'no-store' } };
+        },
+      },
+      'GET /v1/audit/reveals': {
+        async handle(request) {
+          requireRole(request.principal, ['supervisor']);
+          const query = parseWith(auditRangeQuery, request.query, request.language);
+          const page = await privacy.reveals(
+            request.principal.town,
+            query.from,
+            query.to,
+            query.limit,
+            query.cursor,
+          );
+          return { status: 200, body: page };
+        },
+      },
+      'POST /v1/cases/{id}/erase': {
+        async handle(request) {
+          const record = await load(request);
+          requireRole(request.principal, ['admin']);
+          const raw = request.json();
+          const ifMatch = request.header('if-match');
+          if (ifMatch === undefined)
+            throw new HttpProblem('precondition-required', {
+              zh: '命令须带 If-Match 头（案件版本）',
+              en: 'Commands need an If-Match header with the case version',
+            });
+          const body = parseWith(eraseBody, raw, request.language);
+          if (parseIfMatch(ifMatch) !== record.version) throw new StaleVersionError();
+          const erased = await erasePersonalData({ cases, privacy, mac: deps.mac }, record, {
+            actor: actorOf(request),
+            reason: body.reason,
+            now: deps.now(),
+            expectedVersion: record.version,
+          });
+          if (!erased) throw new HttpProblem('unavailable', {}, { headers: { 'retry-after': '1' } });
+          logger.info('personal data erased', { caseId: record.id });
+          return {
+            status: 200,
+            body: caseView(erased, request.principal),
+            headers: { etag: `"${erased.version}"` },
+          };
+        },
+      },
+    },
+  });
+}
+
+export const handler = lazyHandler(() => createPrivacyHandler(depsFromEnv()));

@@ -1,0 +1,23 @@
+import { type Deps, depsFromEnv } from '../adapters/deps.js';
+import { logger } from '../adapters/observability.js';
+import { runSweep, type SweepResult } from '../usecases/sweep.js';
+import { sweepDeps } from '../usecases/sweep-deps.js';
+
+/** The scheduled deadline sweep (EventBridge Scheduler, every 15 minutes, Asia/Shanghai). */
+export function createSweepHandler(deps: Deps) {
+  const sweep = sweepDeps(deps);
+  return async (): Promise<SweepResult> => {
+    const result = await runSweep(sweep, deps.now());
+    logger.info('deadline sweep', { ...result });
+    // a failed publish stays in the outbox; failing the run makes the scheduler's retry and alarm see it
+    if (result.publishFailed > 0)
+      throw new Error(`${result.publishFailed} message(s) could not be published`);
+    return result;
+  };
+}
+
+let made: ReturnType<typeof createSweepHandler> | undefined;
+export const handler = () => {
+  made ??= createSweepHandler(depsFromEnv());
+  return made();
+};

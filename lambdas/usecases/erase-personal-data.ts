@@ -1,0 +1,80 @@
+import { CaseRepository } from '../adapters/case-repository.js';
+import type { Deps } from '../adapters/deps.js';
+import { logger } from '../adapters/observability.js';
+import { PrivacyRepository } from '../adapters/privacy-repository.js';
+import { SettingsRepository } from '../adapters/settings-repository.js';
+import type { CaseRecord } from '../domain/case.js';
+import { NotFoundError, StaleVersionError } from '../domain/errors.js';
+import { assertErasable, erasedForms } from '../domain/personal.js';
+import { chainEvent, type MacFunction, type TimelineEvent } from '../domain/timeline.js';
+
+/** A concurrent note or sweep can move the timeline head meanwhile: erasure re-reads and tries again this often. */
+const HEAD_RETRIES = 3;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export interface ErasureDeps {
+  cases: CaseRepository;
+  privacy: PrivacyRepository;
+  mac: MacFunction;
+}
+
+/**
+ * Erases a case's personal data: every field reads `[erased]`, the wrapped data key and the ciphertexts are gone, and
+ * the timeline records who did it and why. The version stays: the case's handling did not change. With
+ * `expectedVersion` (an If-Match), a case changed meanwhile is a stale version. `undefined` when the timeline kept
+ * moving under it.
+ */
+export async function erasePersonalData(
+  deps: ErasureDeps,
+  record: CaseRecord,
+  ctx: { actor: TimelineEvent['actor']; reason: string; now: Date; expectedVersion?: number },
+): Promise<CaseRecord | undefined> {
+  let current = record;
+  for (let attempt = 0; attempt < HEAD_RETRIES; attempt++) {
+    if (ctx.expectedVersion !== undefined && current.version !== ctx.expectedVersion)
+      throw new StaleVersionError();
+    assertErasable(current);
+    const at = ctx.now.toISOString();
+    const event = await chainEvent(
+      current.timelineHead,
+      { at, actor: ctx.actor, action: 'erase', note: ctx.reason },
+      deps.mac,
+    );
+    const erased = await deps.privacy.erase(
+      current,
+      { ...erasedForms(current), personal: { state: 'erased', at } },
+      event,
+    );
+    if (erased) return erased;
+    const reread = await deps.cases.get(current.town, current.id);
+    if (!reread) throw new NotFoundError();
+    current = reread;
+  }
+  return undefined;
+}
+
+/**
+ * Retention (PIPL Art 19): erases the personal data of the town's cases closed longer ago than the policy keeps it.
+ * Reads only the sparse index of closed cases that still hold personal data.
+ */
+export async function eraseExpired(deps: Deps, town: string, now: Date): Promise<{ erased: number }> {
+  const cases = new CaseRepository(deps.db, deps.tables.cases);
+  const privacy = new PrivacyRepository(deps.db, deps.tables.cases);
+  const policy = await new SettingsRepository(deps.db, deps.tables.grids).policy(town);
+  const cutoff = new Date(now.getTime() - policy.retentionDaysAfterClosure * DAY_MS);
+  let erased = 0;
+  for (const id of await privacy.closedBefore(town, cutoff)) {
+    const record = await cases.get(town, id);
+    // erased by hand since the index was read
+    if (!record || record.personal?.state === 'erased') continue;
+    const done = await erasePersonalData({ cases, privacy, mac: deps.mac }, record, {
+      actor: { id: 'system', role: 'system' },
+      reason: `retention: ${policy.retentionDaysAfterClosure} days after closure`,
+      now,
+    });
+    if (done) erased += 1;
+    else
+      logger.warn('retention erasure lost the race for a case; the next run takes it', { town, caseId: id });
+  }
+  return { erased };
+}

@@ -1,0 +1,154 @@
+import type { CaseRepository } from '../adapters/case-repository.js';
+import type { CounterRepository } from '../adapters/counter-repository.js';
+import type { GridRepository } from '../adapters/grid-repository.js';
+import type { NotificationRepository } from '../adapters/notification-repository.js';
+import { logger } from '../adapters/observability.js';
+import type { Publisher } from '../adapters/publisher.js';
+import type { TownSettingsCache } from '../adapters/settings-repository.js';
+import { ALERT_SHARDS } from '../adapters/table-model.js';
+import type { CaseRecord } from '../domain/case.js';
+import { missedCounts } from '../domain/counters.js';
+import { fireDue, isOverdueStep, type LadderStep, nextAlert, type Recipient } from '../domain/ladder.js';
+import { deadlineNotice, toOutbox } from '../domain/notification.js';
+import type { StaffRecord } from '../domain/patrol.js';
+
+/**
+ * The deadline sweep: reads the alert steps that are due (and nothing else), sends each to the right people once,
+ * moves each case's alert on, flags what is overdue for supervision, then publishes the outbox.
+ */
+
+export interface SweepDeps {
+  cases: CaseRepository;
+  grids: GridRepository;
+  notifications: NotificationRepository;
+  settings: TownSettingsCache;
+  publisher: Publisher;
+  counters: CounterRepository;
+}
+
+export interface SweepResult {
+  itemsRead: number;
+  due: number;
+  warned: number;
+  escalated: number;
+  overdue: number;
+  published: number;
+  publishFailed: number;
+}
+
+/** At most this many people hear of one step, so a step's writes stay well inside one transaction. */
+const MAX_RECIPIENTS = 40;
+
+/** Who a recipient role names for this case, with the relation each is told as. */
+async function resolveRecipients(
+  record: CaseRecord,
+  step: LadderStep,
+  staffOf: (town: string) => Promise<StaffRecord[]>,
+  leaderOfGrid: (record: CaseRecord) => Promise<string | undefined>,
+): Promise<Map<string, Recipient>> {
+  const recipients = new Map<string, Recipient>();
+  const add = (userId: string | undefined, as: Recipient) => {
+    if (userId && !recipients.has(userId) && recipients.size < MAX_RECIPIENTS) recipients.set(userId, as);
+  };
+  for (const role of step.notify) {
+    // before anyone is assigned, the clerk who registered the case answers for it
+    if (role === 'assignee') add(record.assignee ?? record.registeredBy.id, role);
+    if (role === 'owner') add(record.owner, role);
+    if (role === 'registrar') add(record.registeredBy.id, role);
+    if (role === 'leader') {
+      // the grid's leader in charge (包片领导) first; without one, the town's leaders
+      const gridLeader = await leaderOfGrid(record);
+      if (gridLeader) add(gridLeader, role);
+      else for (const s of await staffOf(record.town)) if (s.roles.includes('leader')) add(s.userId, role);
+    }
+    if (role === 'supervisor')
+      for (const s of await staffOf(record.town)) if (s.roles.includes('supervisor')) add(s.userId, role);
+  }
+  return recipients;
+}
+
+export async function runSweep(deps: SweepDeps, now: Date): Promise<SweepResult> {
+  const result: SweepResult = {
+    itemsRead: 0,
+    due: 0,
+    warned: 0,
+    escalated: 0,
+    overdue: 0,
+    published: 0,
+    publishFailed: 0,
+  };
+  const staff = new Map<string, Promise<StaffRecord[]>>();
+  const staffOf = (town: string) => {
+    if (!staff.has(town)) staff.set(town, deps.grids.staff(town));
+    return staff.get(town)!;
+  };
+  const leaderOfGrid = async (record: CaseRecord) =>
+    record.gridId ? (await deps.grids.get(record.town, record.gridId))?.leaderId : undefined;
+
+  for (let shard = 0; shard < ALERT_SHARDS; shard++) {
+    const records = await deps.cases.dueAlerts(shard, now);
+    result.itemsRead += records.length;
+    for (const record of records) {
+      if (!record.alert) continue;
+      result.due += 1;
+      const { policy } = await deps.settings.get(record.town);
+      const fired = fireDue(record, policy.escalation, record.alert, now);
+      if (!fired) {
+        // the policy changed under the alert: set it where the policy now puts it, sending nothing
+        await deps.cases.advanceAlert(
+          record,
+          nextAlert(record, policy.escalation, record.alert),
+          undefined,
+          [],
+        );
+        continue;
+      }
+      const at = now.toISOString();
+      const recipients = await resolveRecipients(record, fired.step, staffOf, leaderOfGrid);
+      const puts: Record<string, unknown>[] = [...recipients].flatMap(([userId, as]) => {
+        const notice = deadlineNotice(record, fired.step, record.alert!.kind, record.alert!.due, userId, at);
+        return [deps.notifications.inboxPut(notice), deps.notifications.outboxPut(toOutbox(notice, as))];
+      });
+      const overdue = isOverdueStep(fired.step)
+        ? { kind: record.alert.kind, due: record.alert.due, at }
+        : undefined;
+      if (overdue)
+        puts.push(
+          ...deps.counters.updates(record.town, record.id, missedCounts(record, overdue.kind, overdue.due)),
+        );
+      if (recipients.size === 0)
+        logger.warn('a ladder step has nobody to tell', { caseId: record.id, step: fired.step.id });
+      if (!(await deps.cases.advanceAlert(record, fired.next, overdue, puts))) continue;
+      if (fired.step.severity === 'overdue') result.overdue += 1;
+      else if (fired.step.severity === 'urgent') result.escalated += 1;
+      else result.warned += 1;
+    }
+  }
+
+  const published = await publishOutbox(deps);
+  result.published = published.published;
+  result.publishFailed = published.failed;
+  return result;
+}
+
+/** Publishes what waits in the outbox; a failure stays there for the next run, never dropped. */
+export async function publishOutbox(
+  deps: Pick<SweepDeps, 'notifications' | 'publisher'>,
+): Promise<{ published: number; failed: number }> {
+  let published = 0;
+  let failed = 0;
+  for (const message of await deps.notifications.pending()) {
+    try {
+      await deps.publisher.publish(message);
+      await deps.notifications.delivered(message);
+      published += 1;
+    } catch (error) {
+      failed += 1;
+      logger.warn('publishing failed; it stays in the outbox', {
+        messageId: message.id,
+        error: error as Error,
+      });
+    }
+  }
+  return { published, failed };
+}

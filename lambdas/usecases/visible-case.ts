@@ -1,0 +1,29 @@
+import type { CaseRepository } from '../adapters/case-repository.js';
+import type { GridRepository } from '../adapters/grid-repository.js';
+import { canSeeCase } from '../domain/access.js';
+import type { CaseRecord } from '../domain/case.js';
+import { NotFoundError } from '../domain/errors.js';
+import { hasAnyRole, type Principal } from '../domain/roles.js';
+
+/** The paths of the grids a grid worker is assigned to (their scope); nobody else needs the read. */
+export async function scopeGridPaths(grids: GridRepository, principal: Principal): Promise<string[]> {
+  if (!hasAnyRole(principal, ['grid_worker'])) return [];
+  const [assigned, tree] = await Promise.all([
+    grids.gridsOfWorker(principal.town, principal.userId),
+    grids.tree(principal.town),
+  ]);
+  const pathOf = new Map(tree.map((grid) => [grid.id, grid.path]));
+  return assigned.flatMap((id) => pathOf.get(id) ?? []);
+}
+
+/** The case, if the caller may see it; 404 alike when it does not exist and when it is not theirs to see. */
+export async function loadVisibleCase(
+  repositories: { cases: CaseRepository; grids: GridRepository },
+  principal: Principal,
+  id: string,
+): Promise<CaseRecord> {
+  const record = await repositories.cases.get(principal.town, id);
+  if (!record || !canSeeCase(principal, record, await scopeGridPaths(repositories.grids, principal)))
+    throw new NotFoundError();
+  return record;
+}
