@@ -19,6 +19,7 @@ import {
   matchesFilters,
 } from '../domain/access.js';
 import { type CaseRecord, caseRecordSchema } from '../domain/case.js';
+import { watchedDeadline } from '../domain/ladder.js';
 import type { TimelineEvent } from '../domain/timeline.js';
 import { HttpProblem } from '../http/problem.js';
 import { timelineEventSchema } from '../http/schemas.js';
@@ -39,6 +40,7 @@ const _INDEX_OF = {
 /** The index attributes a case item carries, derived from the record so they can never disagree with it. */
 export function caseIndexAttributes(record: CaseRecord): Record<string, string> {
   const gridPath = record.gridPath;
+  const watched = watchedDeadline(record);
   const sort = keys.caseSortKey(record.createdAt, record.id);
   return {
     gsi1pk: keys.allCases(record.town),
@@ -55,6 +57,12 @@ export function caseIndexAttributes(record: CaseRecord): Record<string, string> 
       ? {
           gsi3pk: keys.byGridPath(record.town),
           gsi3sk: keys.gridPathSortKey(gridPath, record.createdAt, record.id),
+        }
+      : {}),
+    ...(watched
+      ? {
+          gsi8pk: keys.openByDue(record.town),
+          gsi8sk: keys.caseSortKey(watched.due.toISOString(), record.id),
         }
       : {}),
     ...(record.closedAt && record.personal?.state !== 'erased'
@@ -431,6 +439,37 @@ export class CaseRepository {
       },
       ...alsoPut,
     ] as NonNullable<TransactWriteCommandInput['TransactItems']>);
+  }
+
+  /**
+   * Open cases whose next staff deadline falls before `before`, soonest first: at most `limit` of them, and how many
+   * there are (a count over the same index range, which reads only those cases).
+   */
+  async dueBefore(
+    town: string,
+    before: Date,
+    limit: number,
+  ): Promise<{ items: CaseRecord[]; total: number; itemsRead: number }> {
+    const index = CASES_TABLE.indexes[7]!;
+    const range = {
+      TableName: this.table,
+      IndexName: index.name,
+      KeyConditionExpression: '#pk = :pk AND #sk < :before',
+      ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
+      ExpressionAttributeValues: { ':pk': keys.openByDue(town), ':before': before.toISOString() },
+    };
+    const page = await this.db.send(new QueryCommand({ ...range, Limit: limit }));
+    let total = 0;
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const counted: QueryCommandOutput = await this.db.send(
+        new QueryCommand({ ...range, Select: 'COUNT', ...(startKey ? { ExclusiveStartKey: startKey } : {}) }),
+      );
+      total += counted.Count ?? 0;
+      startKey = counted.LastEvaluatedKey;
+    } while (startKey);
+    const items = (page.Items ?? []).map(parseCaseItem);
+    return { items, total, itemsRead: items.length + total };
   }
 
   /** Whether any case was registered in this grid or below it. */

@@ -27,13 +27,14 @@ const gsi = (n: number): IndexModel => ({ name: `GSI${n}`, partitionKey: `gsi${n
  * GSI1 all cases of a town, GSI2 by status, GSI3 by grid path, GSI4 relation items (assignee, owner, team),
  * GSI5 blind-index items of petitioners,
  * GSI6 the alert steps due (sweeps),
- * GSI7 closed cases that still hold personal data, by closing time (retention).
+ * GSI7 closed cases that still hold personal data, by closing time (retention),
+ * GSI8 open cases by the deadline staff must meet next (overdue and at-risk lists).
  */
 export const CASES_TABLE: TableModel = {
   logicalName: 'Cases',
   partitionKey: 'pk',
   sortKey: 'sk',
-  indexes: [gsi(1), gsi(2), gsi(3), gsi(4), gsi(5), gsi(6), gsi(7)],
+  indexes: [gsi(1), gsi(2), gsi(3), gsi(4), gsi(5), gsi(6), gsi(7), gsi(8)],
   ttlAttribute: 'expiresAt',
 };
 
@@ -161,6 +162,8 @@ export const keys = {
     pk: `T#${town}#REVEALS#${month}`,
     sk: `${at}#${caseId}#${nonce}`,
   }),
+  /** GSI8: a town's open cases by their next staff deadline (sparse: only cases with one). */
+  openByDue: (town: string) => `T#${town}#DUE`,
   /** GSI7: closed cases that still hold personal data; the sort key is `closedAt#id`. */
   closedCases: (town: string) => `T#${town}#CLOSED`,
 } as const;
