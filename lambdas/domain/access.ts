@@ -131,18 +131,10 @@ export function caseListPlan(
       : scope.gridPaths.some((p) => gridPath.startsWith(p))
         ? [gridPath]
         : scope.gridPaths.filter((p) => p.startsWith(gridPath));
-  const related: ListSource = {
-    index: 'related',
-    userId: scope.userId,
-    ...(assignee !== undefined ? { relation: 'assignee' as const } : {}),
-    skipGridPaths: grids,
-  };
-  if (assignee !== undefined && assignee !== scope.userId) return { sources: [], filters: residual };
+  // an assignee filter narrows what the scope shows; it never widens or empties it
+  const related: ListSource = { index: 'related', userId: scope.userId, skipGridPaths: grids };
   return {
-    sources: [
-      ...(assignee === undefined ? grids.map((path) => ({ index: 'grid' as const, path })) : []),
-      related,
-    ],
+    sources: [...grids.map((path) => ({ index: 'grid' as const, path })), related],
     filters: {
       ...residual,
       status,

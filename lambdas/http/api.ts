@@ -136,7 +136,7 @@ export function createApiHandler(options: ApiOptions) {
     // only POSTs with a key; anything that selects null skips idempotency (`false` would not)
     eventKeyJmesPath:
       '(requestContext.http.method == \'POST\' || `null`) && headers."idempotency-key" && ' +
-      '[requestContext.authorizer.jwt.claims."custom:town", requestContext.authorizer.jwt.claims.sub, routeKey, ' +
+      '[requestContext.authorizer.jwt.claims."custom:town", requestContext.authorizer.jwt.claims.sub, rawPath, ' +
       'headers."idempotency-key"]',
     payloadValidationJmesPath: 'body',
     expiresAfterSeconds: 24 * 60 * 60,

@@ -1,0 +1,731 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROUTES, routeKey } from '../../lambdas/http/routes.js';
+import { caseBody, createHarness, type Harness } from '../support/harness.js';
+
+/**
+ * The access matrix: every route of ROUTES against every role (and another town's leader), each cell's outcome
+ * written out from the contract (api-contract.md: Endpoints, Commands; domain.md: roles), not read off the code.
+ *
+ * The town: comprehensive grid C; village grids A and B under it; A1 a unit under A. worker-a is the grid worker of A.
+ * Case A1 sits in unit A1 (registered, nobody related). Case B sits in grid B, accepted with assignee handler-b, owned
+ * (包案) by leader-1 with team-1 on the team.
+ *
+ * Outcome classes: `ok` (2xx; for commands 2xx or a 409 rule, which both come after every access check), 403 (sees
+ * it, role may not) and 404 (not found or invisible).
+ */
+
+const NOW = new Date('2026-11-28T02:00:00Z');
+const TODAY = '2026-11-28';
+const TOWN = 'town-m';
+const OTHER_TOWN = 'town-x';
+
+const ACTORS = [
+  'clerk',
+  'grid_worker',
+  'handler',
+  'leader',
+  'supervisor',
+  'admin',
+  'petitioner',
+  'other_town_leader',
+] as const;
+type Actor = (typeof ACTORS)[number];
+type Outcome = 'ok' | 403 | 404;
+
+/** Who each column is. */
+const PEOPLE: Record<Actor, { role: string; sub: string; town: string }> = {
+  clerk: { role: 'clerk', sub: 'clerk-1', town: TOWN },
+  grid_worker: { role: 'grid_worker', sub: 'worker-a', town: TOWN },
+  handler: { role: 'handler', sub: 'handler-b', town: TOWN },
+  leader: { role: 'leader', sub: 'leader-1', town: TOWN },
+  supervisor: { role: 'supervisor', sub: 'supervisor-1', town: TOWN },
+  admin: { role: 'admin', sub: 'admin-1', town: TOWN },
+  petitioner: { role: 'petitioner', sub: 'citizen-1', town: TOWN },
+  other_town_leader: { role: 'leader', sub: 'leader-x', town: OTHER_TOWN },
+};
+
+/**
+ * One row of the table, in column order: clerk, grid_worker, handler, leader, supervisor, admin, petitioner, another
+ * town's leader. `ok` allowed, `403`, `404`.
+ */
+function cells(spec: string): Record<Actor, Outcome> {
+  const parts = spec.trim().split(/\s+/);
+  if (parts.length !== ACTORS.length) throw new Error(`a row needs ${ACTORS.length} cells: ${spec}`);
+  return Object.fromEntries(
+    ACTORS.map((actor, i) => [actor, parts[i] === 'ok' ? 'ok' : (Number(parts[i]) as 403 | 404)]),
+  ) as Record<Actor, Outcome>;
+}
+
+interface World {
+  grids: { c: string; a: string; b: string; a1: string };
+  caseA1: { id: string; version: number };
+  caseB: { id: string; version: number };
+  tokens: Record<Actor, string>;
+  admin: string;
+  clerk: string;
+  leader: string;
+  policy: unknown;
+}
+
+interface Call {
+  method: string;
+  path: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+interface Probe {
+  /** The ROUTES entry this row exercises. */
+  route: string;
+  /** What the row is about (the route, or the route with its target). */
+  label: string;
+  /** Commands: a 409 counts as allowed (rules are checked after access). */
+  command?: boolean;
+  expect: Record<Actor, Outcome>;
+  /** The request for one cell; may prepare its own target first (a fresh case, an assignment to remove). */
+  call(actor: Actor, allowed: boolean): Promise<Call>;
+}
+
+let h: Harness;
+const world = {} as World;
+let seq = 0;
+
+const OWN_BODY = {
+  leaderId: 'leader-1',
+  team: ['team-1'],
+  plan: { tasks: ['查明欠薪数额'], responsibilities: ['劳动保障所'], measures: ['约谈用工方'] },
+};
+
+/** A case like case B: in grid B, accepted with handler-b as assignee, owned by leader-1 with team-1. */
+async function caseLikeB(): Promise<{ id: string; version: number }> {
+  seq += 1;
+  const created = await h.request('POST', '/v1/cases', {
+    token: world.clerk,
+    body: caseBody({ gridId: world.grids.b, title: `欠薪${seq}` }),
+  });
+  expect(created.status, created.text).toBe(201);
+  const id: string = created.body.id;
+  const accepted = await h.request('POST', `/v1/cases/${id}/accept`, {
+    token: world.clerk,
+    body: { track: 'coordinated', assigneeId: 'handler-b' },
+    headers: { 'if-match': '"1"' },
+  });
+  expect(accepted.status, accepted.text).toBe(200);
+  const owned = await h.request('POST', `/v1/cases/${id}/own`, {
+    token: world.leader,
+    body: OWN_BODY,
+    headers: { 'if-match': '"2"' },
+  });
+  expect(owned.status, owned.text).toBe(200);
+  return { id, version: owned.body.version };
+}
+
+const COMMAND_BODIES: Record<string, unknown> = {
+  accept: { track: 'immediate' },
+  decline: { reason: '不属于信访受理范围' },
+  transfer: { toUnit: '县人力资源和社会保障局' },
+  return: { reason: '非本镇职权事项' },
+  triage: { track: 'supervised' },
+  assign: { assigneeId: 'handler-b', note: '继续承办' },
+  own: OWN_BODY,
+  escalate: { level: 'county', reason: '涉及县级部门' },
+  extend: { days: 10, reason: '需调取工资台账' },
+  classify: { repeatOf: null, reason: '核实为初信初访' },
+  reply: { outcome: 'resolved', opinion: '已督促用工方支付工资' },
+  rate: { rating: 'satisfied' },
+  'request-review': { reason: '对答复不满意' },
+  'record-review': { outcome: 'resolved', opinion: '维持原答复' },
+  close: {},
+  withdraw: { reason: '已私下和解' },
+};
+
+/**
+ * Who may give each command on a case like B (accepted; assignee handler-b; owner leader-1), from the contract's
+ * command table: roles, or the relation to the case. grid_worker-a cannot see a case in grid B (404); neither can a
+ * petitioner who is not on it, nor another town.
+ */
+const COMMAND_TABLE: Record<string, string> = {
+  //                 clerk worker handler leader sup  admin petit other
+  accept: '          ok    404    403     403    ok   403   404   404',
+  decline: '         ok    404    403     403    ok   403   404   404',
+  transfer: '        ok    404    403     403    ok   403   404   404',
+  return: '          ok    404    403     403    ok   403   404   404',
+  triage: '          ok    404    403     403    ok   403   404   404',
+  assign: '          ok    404    403     ok     ok   403   404   404', // leader-1 is the owner
+  own: '             403   404    403     ok     ok   403   404   404',
+  escalate: '        403   404    ok      ok     ok   403   404   404', // assignee, owner, supervisor
+  extend: '          403   404    403     ok     403  403   404   404',
+  classify: '        ok    404    403     403    ok   403   404   404',
+  reply: '           403   404    ok      ok     403  403   404   404', // assignee, owner
+  rate: '            ok    404    403     403    403  403   404   404', // petitioner on the case, clerk
+  'request-review': 'ok    404    403     403    403  403   404   404',
+  'record-review': ' 403   404    403     403    ok   403   404   404',
+  close: '           ok    404    403     403    ok   403   404   404',
+  withdraw: '        ok    404    403     403    403  403   404   404',
+};
+
+const path = (template: string, values: Record<string, string>) =>
+  template.replace(/\{(\w+)\}/g, (_m, name: string) => values[name] ?? `{${name}}`);
+
+function probes(): Probe[] {
+  const get = (p: string) => async (): Promise<Call> => ({ method: 'GET', path: p });
+  const rows: Probe[] = [
+    // -- public and anyone signed in
+    {
+      route: 'GET /v1/health',
+      label: 'GET /v1/health',
+      expect: cells('ok ok ok ok ok ok ok ok'),
+      call: get('/v1/health'),
+    },
+    {
+      route: 'GET /v1/openapi.json',
+      label: 'GET /v1/openapi.json',
+      expect: cells('ok ok ok ok ok ok ok ok'),
+      call: get('/v1/openapi.json'),
+    },
+    {
+      route: 'GET /v1/catalog',
+      label: 'GET /v1/catalog',
+      expect: cells('ok ok ok ok ok ok ok ok'),
+      call: get('/v1/catalog'),
+    },
+    {
+      route: 'GET /v1/me/notifications',
+      label: 'GET /v1/me/notifications',
+      expect: cells('ok ok ok ok ok ok ok ok'),
+      call: get('/v1/me/notifications'),
+    },
+    {
+      // a notification that is not in the caller's inbox does not exist for them
+      route: 'POST /v1/me/notifications/{id}/read',
+      label: "POST /v1/me/notifications/{id}/read (someone else's)",
+      expect: cells('404 404 404 404 404 404 404 404'),
+      call: async () => ({
+        method: 'POST',
+        path: '/v1/me/notifications/20261128T020000Z-notmineatall0001/read',
+      }),
+    },
+    // -- cases
+    {
+      // registrars: clerk, grid_worker (in their grid), leader, supervisor; another town's leader registers in theirs
+      route: 'POST /v1/cases',
+      label: 'POST /v1/cases (in unit A1)',
+      expect: cells('ok ok 403 ok ok 403 403 ok'),
+      call: async (actor) => ({
+        method: 'POST',
+        path: '/v1/cases',
+        body: actor === 'other_town_leader' ? caseBody() : caseBody({ gridId: world.grids.a1 }),
+      }),
+    },
+    {
+      route: 'GET /v1/cases',
+      label: 'GET /v1/cases',
+      expect: cells('ok ok ok ok ok ok 403 ok'),
+      call: get('/v1/cases'),
+    },
+    {
+      route: 'GET /v1/cases/{id}',
+      label: 'GET /v1/cases/{A1 case}',
+      // worker of parent grid A sees it; handler-b is not related to it
+      expect: cells('ok ok 404 ok ok ok 404 404'),
+      call: async () => ({ method: 'GET', path: `/v1/cases/${world.caseA1.id}` }),
+    },
+    {
+      route: 'GET /v1/cases/{id}',
+      label: 'GET /v1/cases/{B case}',
+      // worker of A does not see grid B; handler-b is its assignee
+      expect: cells('ok 404 ok ok ok ok 404 404'),
+      call: async () => ({ method: 'GET', path: `/v1/cases/${world.caseB.id}` }),
+    },
+    {
+      route: 'GET /v1/cases/{id}/timeline',
+      label: 'GET /v1/cases/{A1 case}/timeline',
+      expect: cells('ok ok 404 ok ok ok 404 404'),
+      call: async () => ({ method: 'GET', path: `/v1/cases/${world.caseA1.id}/timeline` }),
+    },
+    {
+      route: 'GET /v1/cases/{id}/timeline',
+      label: 'GET /v1/cases/{B case}/timeline',
+      expect: cells('ok 404 ok ok ok ok 404 404'),
+      call: async () => ({ method: 'GET', path: `/v1/cases/${world.caseB.id}/timeline` }),
+    },
+    {
+      route: 'POST /v1/cases/{id}/notes',
+      label: 'POST /v1/cases/{A1 case}/notes',
+      expect: cells('ok ok 404 ok ok ok 404 404'),
+      call: async (actor) => ({
+        method: 'POST',
+        path: `/v1/cases/${world.caseA1.id}/notes`,
+        body: { text: `${actor} 的进展` },
+      }),
+    },
+    {
+      route: 'POST /v1/cases/{id}/notes',
+      label: 'POST /v1/cases/{B case}/notes',
+      expect: cells('ok 404 ok ok ok ok 404 404'),
+      call: async (actor) => ({
+        method: 'POST',
+        path: `/v1/cases/${world.caseB.id}/notes`,
+        body: { text: `${actor} 的进展` },
+      }),
+    },
+    ...Object.entries(COMMAND_TABLE).map(
+      ([command, spec]): Probe => ({
+        route: 'POST /v1/cases/{id}/{command}',
+        label: `POST /v1/cases/{B case}/${command}`,
+        command: true,
+        expect: cells(spec),
+        call: async (_actor, allowed) => {
+          // an allowed command changes the case: give it a case of its own; a refusal must leave case B alone
+          const target = allowed ? await caseLikeB() : world.caseB;
+          return {
+            method: 'POST',
+            path: `/v1/cases/${target.id}/${command}`,
+            body: COMMAND_BODIES[command],
+            headers: { 'if-match': `"${target.version}"` },
+          };
+        },
+      }),
+    ),
+    {
+      route: 'POST /v1/cases/{id}/{command}',
+      label: 'POST /v1/cases/{B case}/(unknown command)',
+      expect: cells('404 404 404 404 404 404 404 404'),
+      call: async () => ({
+        method: 'POST',
+        path: `/v1/cases/${world.caseB.id}/approve`,
+        body: {},
+        headers: { 'if-match': `"${world.caseB.version}"` },
+      }),
+    },
+    // -- personal data: reveals (clerk, supervisor, the assignee), the reveal log (supervisor), erasure (admin)
+    {
+      route: 'POST /v1/cases/{id}/reveal',
+      label: 'POST /v1/cases/{B case}/reveal',
+      expect: cells('ok 404 ok 403 ok 403 404 404'),
+      call: async () => ({
+        method: 'POST',
+        path: `/v1/cases/${world.caseB.id}/reveal`,
+        body: { purpose: '电话回访需要核实身份' },
+      }),
+    },
+    {
+      route: 'POST /v1/cases/{id}/reveal',
+      label: 'POST /v1/cases/{A1 case}/reveal',
+      // the worker of A sees the case but is not its assignee; handler-b does not see it
+      expect: cells('ok 403 404 403 ok 403 404 404'),
+      call: async () => ({
+        method: 'POST',
+        path: `/v1/cases/${world.caseA1.id}/reveal`,
+        body: { purpose: '电话回访需要核实身份' },
+      }),
+    },
+    {
+      route: 'GET /v1/audit/reveals',
+      label: 'GET /v1/audit/reveals',
+      expect: cells('403 403 403 403 ok 403 403 403'),
+      call: get(`/v1/audit/reveals?from=2026-11-01&to=${TODAY}`),
+    },
+    {
+      // not in the contract's table: erasure is the admin's (PIPL Art 47); an open case is a 409 rule
+      route: 'POST /v1/cases/{id}/erase',
+      label: 'POST /v1/cases/{B case}/erase',
+      command: true,
+      expect: cells('403 404 403 403 403 ok 404 404'),
+      call: async (_actor, allowed) => {
+        const target = allowed ? await caseLikeB() : world.caseB;
+        return {
+          method: 'POST',
+          path: `/v1/cases/${target.id}/erase`,
+          body: { reason: '保存期限届满，依法删除' },
+          headers: { 'if-match': `"${target.version}"` },
+        };
+      },
+    },
+    // -- grids: admin writes, staff read
+    {
+      route: 'POST /v1/grids',
+      label: 'POST /v1/grids',
+      expect: cells('403 403 403 403 403 ok 403 403'),
+      call: async (actor) => ({
+        method: 'POST',
+        path: '/v1/grids',
+        body: { name: `${actor} 新建综合网格`, level: 'comprehensive' },
+      }),
+    },
+    {
+      route: 'GET /v1/grids',
+      label: 'GET /v1/grids',
+      expect: cells('ok ok ok ok ok ok 403 ok'),
+      call: get('/v1/grids'),
+    },
+    {
+      route: 'GET /v1/grids/{id}',
+      label: 'GET /v1/grids/{A}',
+      expect: cells('ok ok ok ok ok ok 403 404'),
+      call: async () => ({ method: 'GET', path: `/v1/grids/${world.grids.a}` }),
+    },
+    {
+      route: 'PATCH /v1/grids/{id}',
+      label: 'PATCH /v1/grids/{A}',
+      expect: cells('403 403 403 403 403 ok 403 404'),
+      call: async () => ({ method: 'PATCH', path: `/v1/grids/${world.grids.a}`, body: { name: '东村网格' } }),
+    },
+    {
+      route: 'PUT /v1/grids/{id}/workers/{userId}',
+      label: 'PUT /v1/grids/{A}/workers/{userId}',
+      expect: cells('403 403 403 403 403 ok 403 404'),
+      call: async () => ({ method: 'PUT', path: `/v1/grids/${world.grids.a}/workers/probe-worker` }),
+    },
+    {
+      route: 'DELETE /v1/grids/{id}/workers/{userId}',
+      label: 'DELETE /v1/grids/{A}/workers/{userId}',
+      expect: cells('403 403 403 403 403 ok 403 404'),
+      call: async (_actor, allowed) => {
+        if (!allowed) return { method: 'DELETE', path: `/v1/grids/${world.grids.a}/workers/probe-keep` };
+        const put = await h.request('PUT', `/v1/grids/${world.grids.a}/workers/probe-delete`, {
+          token: world.admin,
+        });
+        expect(put.status).toBe(200);
+        return { method: 'DELETE', path: `/v1/grids/${world.grids.a}/workers/probe-delete` };
+      },
+    },
+    {
+      // the grid's workers write; nobody else, whatever their rank
+      route: 'POST /v1/grids/{id}/patrols',
+      label: 'POST /v1/grids/{A}/patrols',
+      expect: cells('403 ok 403 403 403 403 403 404'),
+      call: async () => ({
+        method: 'POST',
+        path: `/v1/grids/${world.grids.a}/patrols`,
+        body: { date: TODAY, households: 12 },
+      }),
+    },
+    {
+      route: 'GET /v1/grids/{id}/patrols',
+      label: 'GET /v1/grids/{A}/patrols',
+      expect: cells('ok ok ok ok ok ok 403 404'),
+      call: get(`/v1/grids/{A}/patrols?from=2026-11-01&to=${TODAY}`),
+    },
+    // -- staff directory: staff read, admin writes
+    {
+      route: 'GET /v1/staff',
+      label: 'GET /v1/staff',
+      expect: cells('ok ok ok ok ok ok 403 ok'),
+      call: get('/v1/staff'),
+    },
+    {
+      route: 'PUT /v1/staff/{userId}',
+      label: 'PUT /v1/staff/{userId}',
+      expect: cells('403 403 403 403 403 ok 403 403'),
+      call: async () => ({
+        method: 'PUT',
+        path: '/v1/staff/handler-b',
+        body: { name: '李调解', roles: ['handler'], contact: { channel: 'inbox' } },
+      }),
+    },
+    // -- town settings: admin only
+    {
+      route: 'GET /v1/admin/policy',
+      label: 'GET /v1/admin/policy',
+      expect: cells('403 403 403 403 403 ok 403 403'),
+      call: get('/v1/admin/policy'),
+    },
+    {
+      route: 'PUT /v1/admin/policy',
+      label: 'PUT /v1/admin/policy',
+      expect: cells('403 403 403 403 403 ok 403 403'),
+      call: async () => ({ method: 'PUT', path: '/v1/admin/policy', body: world.policy }),
+    },
+    {
+      route: 'GET /v1/admin/calendar/{year}',
+      label: 'GET /v1/admin/calendar/{year}',
+      expect: cells('403 403 403 403 403 ok 403 403'),
+      call: get('/v1/admin/calendar/2026'),
+    },
+    {
+      route: 'PUT /v1/admin/calendar/{year}',
+      label: 'PUT /v1/admin/calendar/{year}',
+      expect: cells('403 403 403 403 403 ok 403 403'),
+      call: async () => ({
+        method: 'PUT',
+        path: '/v1/admin/calendar/2030',
+        body: { year: 2030, holidays: ['2030-01-01'], swappedWorkdays: [] },
+      }),
+    },
+  ];
+  // paths written with {A} are filled in when the row runs
+  return rows.map((row) => ({
+    ...row,
+    call: async (actor, allowed) => {
+      const c = await row.call(actor, allowed);
+      return { ...c, path: path(c.path, { A: world.grids.a }) };
+    },
+  }));
+}
+
+const PROBES = probes();
+
+/** The outcome class of a status: 2xx is allowed, and so is a 409 on a command (its rules come after access). */
+function classifyNumber(probe: Probe, status: number): Outcome | number {
+  if (status >= 200 && status < 300) return 'ok';
+  if (probe.command && status === 409) return 'ok';
+  return status;
+}
+const observed = new Map<string, Partial<Record<Actor, number>>>();
+
+beforeAll(async () => {
+  h = await createHarness({ now: NOW });
+  const tokens = {} as Record<Actor, string>;
+  for (const actor of ACTORS) {
+    const { role, sub, town } = PEOPLE[actor];
+    tokens[actor] = await h.token(role, sub, town);
+  }
+  world.tokens = tokens;
+  world.admin = tokens.admin;
+  world.clerk = tokens.clerk;
+  world.leader = tokens.leader;
+
+  const grid = async (body: Record<string, unknown>) => {
+    const response = await h.request('POST', '/v1/grids', { token: tokens.admin, body });
+    expect(response.status, response.text).toBe(201);
+    return response.body.id as string;
+  };
+  const c = await grid({ name: '第一综合网格', level: 'comprehensive' });
+  const a = await grid({ name: '东村网格', level: 'village', parentId: c });
+  const b = await grid({ name: '西村网格', level: 'village', parentId: c });
+  const a1 = await grid({ name: '东村一组', level: 'unit', parentId: a });
+  world.grids = { c, a, b, a1 };
+  for (const userId of ['worker-a', 'probe-keep'])
+    expect((await h.request('PUT', `/v1/grids/${a}/workers/${userId}`, { token: tokens.admin })).status).toBe(
+      200,
+    );
+
+  const inA1 = await h.request('POST', '/v1/cases', {
+    token: tokens.clerk,
+    body: caseBody({ gridId: a1, title: '东村一组欠薪' }),
+  });
+  expect(inA1.status, inA1.text).toBe(201);
+  world.caseA1 = { id: inA1.body.id, version: inA1.body.version };
+  world.caseB = await caseLikeB();
+
+  const policy = await h.request('GET', '/v1/admin/policy', { token: tokens.admin });
+  expect(policy.status).toBe(200);
+  world.policy = policy.body;
+});
+
+afterAll(async () => {
+  const width = Math.max(...PROBES.map((p) => p.label.length));
+  const header = `${'route'.padEnd(width)} | ${ACTORS.map((a) => a.slice(0, 11).padEnd(11)).join(' ')}`;
+  const lines = PROBES.map((probe) => {
+    const seen = observed.get(probe.label) ?? {};
+    const row = ACTORS.map((actor) => {
+      const want = probe.expect[actor];
+      const got = seen[actor];
+      if (got === undefined) return `${want}?`.padEnd(11);
+      const text = want === 'ok' ? `ok ${got}` : String(want);
+      const mismatch = classifyNumber(probe, got) !== want ? ` !${got}` : '';
+      return `${text}${mismatch}`.padEnd(11);
+    });
+    return `${probe.label.padEnd(width)} | ${row.join(' ')}`;
+  });
+  const cellCount = PROBES.length * ACTORS.length;
+  console.log(
+    [
+      'Access matrix: the expected outcome of each cell ("ok nnn" with the status seen; "!nnn" marks a cell that answered otherwise)',
+      header,
+      ...lines,
+      `matrix size: ${ROUTES.length} routes × ${ACTORS.length} roles = ${ROUTES.length * ACTORS.length} route-role pairs; ` +
+        `${PROBES.length} probe rows × ${ACTORS.length} = ${cellCount} cells`,
+    ].join('\n'),
+  );
+  await h?.close();
+});
+
+describe('the table', () => {
+  it('has a row for every route in ROUTES, and no row for a route that is not there', () => {
+    const keys = new Set(ROUTES.map(routeKey));
+    const covered = new Set(PROBES.map((p) => p.route));
+    expect([...keys].filter((k) => !covered.has(k))).toEqual([]);
+    expect([...covered].filter((k) => !keys.has(k))).toEqual([]);
+  });
+});
+
+describe('access matrix: route × role', () => {
+  it.each(PROBES.map((probe) => [probe.label, probe] as const))('%s', async (_label, probe) => {
+    const seen: Partial<Record<Actor, number>> = {};
+    observed.set(probe.label, seen);
+    for (const actor of ACTORS) {
+      const want = probe.expect[actor];
+      const c = await probe.call(actor, want === 'ok');
+      const response = await h.request(c.method, c.path, {
+        token: world.tokens[actor],
+        ...(c.body !== undefined ? { body: c.body } : {}),
+        ...(c.headers ? { headers: c.headers } : {}),
+      });
+      seen[actor] = response.status;
+      expect
+        .soft(
+          classifyNumber(probe, response.status),
+          `${probe.label} as ${actor}: ${response.text.slice(0, 300)}`,
+        )
+        .toBe(want);
+      if (want === 403)
+        expect.soft(response.body?.type, `${probe.label} as ${actor}`).toBe('/problems/forbidden');
+      if (want === 404 && response.status === 404)
+        expect.soft(response.body?.type, `${probe.label} as ${actor}`).toBe('/problems/not-found');
+    }
+  });
+});
+
+describe('no token: the gateway answers 401 on every authorized route', () => {
+  const authorized = ROUTES.filter((r) => r.authorized);
+  it.each(authorized.map((r) => [routeKey(r), r] as const))('%s', async (_key, route) => {
+    const p = path(route.path, { id: 'x1', command: 'accept', userId: 'u1', year: '2026' });
+    const response = await h.request(route.method, p, {
+      ...(route.method === 'GET' || route.method === 'DELETE' ? {} : { body: {} }),
+    });
+    expect(response.status).toBe(401);
+    expect(response.body).toEqual({ message: 'Unauthorized' });
+  });
+
+  it('leaves the public routes open', async () => {
+    for (const route of ROUTES.filter((r) => !r.authorized))
+      expect((await h.request(route.method, route.path)).status, routeKey(route)).toBe(200);
+  });
+});
+
+describe('scope, beyond the table', () => {
+  it('shows case B to a member of its team (own), and nothing else of the town', async () => {
+    const team = await h.token('handler', 'team-1', TOWN);
+    expect((await h.request('GET', `/v1/cases/${world.caseB.id}`, { token: team })).status).toBe(200);
+    expect((await h.request('GET', `/v1/cases/${world.caseB.id}/timeline`, { token: team })).status).toBe(
+      200,
+    );
+    const note = await h.request('POST', `/v1/cases/${world.caseB.id}/notes`, {
+      token: team,
+      body: { text: '团队成员走访' },
+    });
+    expect(note.status).toBe(201);
+    expect((await h.request('GET', `/v1/cases/${world.caseA1.id}`, { token: team })).status).toBe(404);
+    const listed = await h.request('GET', '/v1/cases?limit=100', { token: team });
+    const ids = listed.body.items.map((c: { id: string }) => c.id);
+    expect(ids).toContain(world.caseB.id);
+    expect(ids).not.toContain(world.caseA1.id);
+    // a team member is neither assignee nor owner: the reply is not theirs
+    const reply = await h.request('POST', `/v1/cases/${world.caseB.id}/reply`, {
+      token: team,
+      body: { outcome: 'resolved', opinion: '团队答复' },
+      headers: { 'if-match': `"${world.caseB.version}"` },
+    });
+    expect(reply.status).toBe(403);
+  });
+
+  it("lists a worker's grid subtree and a handler's relations, and nothing else", async () => {
+    const workerList = await h.request('GET', '/v1/cases?limit=100', { token: world.tokens.grid_worker });
+    const workerIds = workerList.body.items.map((c: { id: string }) => c.id);
+    expect(workerIds).toContain(world.caseA1.id);
+    expect(workerIds).not.toContain(world.caseB.id);
+    const outside = await h.request('GET', `/v1/cases?gridId=${world.grids.b}`, {
+      token: world.tokens.grid_worker,
+    });
+    expect(outside.status).toBe(200);
+    expect(outside.body.items).toEqual([]);
+
+    const handlerList = await h.request('GET', '/v1/cases?limit=100', { token: world.tokens.handler });
+    const handlerIds = handlerList.body.items.map((c: { id: string }) => c.id);
+    expect(handlerIds).toContain(world.caseB.id);
+    expect(handlerIds).not.toContain(world.caseA1.id);
+    for (const c of handlerList.body.items)
+      expect(c.assignee === 'handler-b' || c.team?.includes('handler-b')).toBe(true);
+  });
+
+  it("shows another town's staff, whatever the role, none of this town's objects (404)", async () => {
+    for (const role of ['clerk', 'grid_worker', 'handler', 'supervisor', 'admin']) {
+      // the same user ids as this town's people: ids are per town, and grant nothing across towns
+      const sub = role === 'grid_worker' ? 'worker-a' : role === 'handler' ? 'handler-b' : `${role}-x`;
+      const token = await h.token(role, sub, OTHER_TOWN);
+      for (const p of [
+        `/v1/cases/${world.caseA1.id}`,
+        `/v1/cases/${world.caseB.id}/timeline`,
+        `/v1/grids/${world.grids.a}`,
+        `/v1/grids/${world.grids.a}/patrols?from=2026-11-01&to=${TODAY}`,
+      ])
+        expect((await h.request('GET', p, { token })).status, `${role} ${p}`).toBe(404);
+      const list = await h.request('GET', '/v1/cases?limit=100', { token });
+      expect(list.status).toBe(200);
+      const ids = list.body.items.map((c: { id: string }) => c.id);
+      expect(ids).not.toContain(world.caseA1.id);
+      expect(ids).not.toContain(world.caseB.id);
+    }
+  });
+
+  it('refuses a petitioner the staff lists (403) and hides the cases (404)', async () => {
+    const token = world.tokens.petitioner;
+    for (const p of [
+      '/v1/cases',
+      '/v1/grids',
+      '/v1/staff',
+      `/v1/grids/${world.grids.a}/patrols?from=2026-11-01&to=${TODAY}`,
+    ])
+      expect((await h.request('GET', p, { token })).status, p).toBe(403);
+    for (const id of [world.caseA1.id, world.caseB.id]) {
+      expect((await h.request('GET', `/v1/cases/${id}`, { token })).status).toBe(404);
+      expect(
+        (
+          await h.request('POST', `/v1/cases/${id}/withdraw`, {
+            token,
+            body: { reason: '撤回' },
+            headers: { 'if-match': '"1"' },
+          })
+        ).status,
+      ).toBe(404);
+    }
+  });
+});
+
+describe('lists agree with reads', () => {
+  it("lists for a worker's assignee=me a case in their own grid that is assigned to them", async () => {
+    const created = await h.request('POST', '/v1/cases', {
+      token: world.clerk,
+      body: caseBody({ gridId: world.grids.a1, title: '网格员承办' }),
+    });
+    expect(created.status).toBe(201);
+    const accepted = await h.request('POST', `/v1/cases/${created.body.id}/accept`, {
+      token: world.clerk,
+      body: { track: 'immediate', assigneeId: 'worker-a' },
+      headers: { 'if-match': '"1"' },
+    });
+    expect(accepted.status).toBe(200);
+    const worker = world.tokens.grid_worker;
+    expect((await h.request('GET', `/v1/cases/${created.body.id}`, { token: worker })).status).toBe(200);
+    const all = await h.request('GET', '/v1/cases?limit=100', { token: worker });
+    expect(all.body.items.map((c: { id: string }) => c.id)).toContain(created.body.id);
+    const mine = await h.request('GET', '/v1/cases?assignee=me&limit=100', { token: worker });
+    expect(mine.status).toBe(200);
+    expect(mine.body.items.map((c: { id: string }) => c.id)).toContain(created.body.id);
+  });
+
+  it("lists for a worker's assignee=<id> the cases of their grid assigned to that person", async () => {
+    const created = await h.request('POST', '/v1/cases', {
+      token: world.clerk,
+      body: caseBody({ gridId: world.grids.a1, title: '调解员承办' }),
+    });
+    const accepted = await h.request('POST', `/v1/cases/${created.body.id}/accept`, {
+      token: world.clerk,
+      body: { track: 'immediate', assigneeId: 'mediator-9' },
+      headers: { 'if-match': '"1"' },
+    });
+    expect(accepted.status).toBe(200);
+    const worker = world.tokens.grid_worker;
+    expect((await h.request('GET', `/v1/cases/${created.body.id}`, { token: worker })).status).toBe(200);
+    const theirs = await h.request('GET', '/v1/cases?assignee=mediator-9&limit=100', { token: worker });
+    expect(theirs.status).toBe(200);
+    expect(theirs.body.items.map((c: { id: string }) => c.id)).toEqual([created.body.id]);
+    // a clerk's list with the same filter agrees
+    const clerkList = await h.request('GET', '/v1/cases?assignee=mediator-9&limit=100', {
+      token: world.clerk,
+    });
+    expect(clerkList.body.items.map((c: { id: string }) => c.id)).toEqual([created.body.id]);
+  });
+});
