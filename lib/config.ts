@@ -8,6 +8,8 @@ export interface FengqiaoConfig {
   readonly corsOrigins: readonly string[];
   /** An external OIDC issuer; without one the stack creates a Cognito user pool. */
   readonly identity?: { readonly issuer: string; readonly audience: readonly string[] };
+  /** How often the deadline sweep runs, in minutes (a divisor of 60, so runs are evenly spaced); default 15. */
+  readonly sweepIntervalMinutes: number;
 }
 
 const STAGE = /^[a-z][a-z0-9-]{0,15}$/;
@@ -19,6 +21,21 @@ const text = (node: Node, key: string): string | undefined => {
   const trimmed = value.trim();
   return trimmed === '' ? undefined : trimmed;
 };
+
+/** Intervals that divide the hour, so that a step of n in the minute field runs every n minutes with no short gap. */
+export const SWEEP_INTERVALS = [1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30] as const;
+
+/** `cdk.json` holds a number, `-c sweepIntervalMinutes=5` a string: both are read. */
+function sweepInterval(node: Node): number {
+  const value: unknown = node.tryGetContext('sweepIntervalMinutes');
+  if (value === undefined || value === null || value === '') return 15;
+  const minutes = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
+  if (typeof minutes !== 'number' || !(SWEEP_INTERVALS as readonly number[]).includes(minutes))
+    throw new Error(
+      `context sweepIntervalMinutes must be one of ${SWEEP_INTERVALS.join(', ')}, got ${JSON.stringify(value)}`,
+    );
+  return minutes;
+}
 
 const list = (value: string | undefined): string[] =>
   (value ?? '')
@@ -35,16 +52,18 @@ export function readConfig(node: Node): FengqiaoConfig {
     if (origin !== '*' && !/^https?:\/\/[^/]+$/.test(origin))
       throw new Error(`context corsOrigins: "${origin}" is not an origin (scheme://host[:port])`);
 
+  const sweepIntervalMinutes = sweepInterval(node);
+
   const issuer = text(node, 'identityIssuer');
   const audience = list(text(node, 'identityAudience'));
   if (!issuer) {
     if (audience.length > 0) throw new Error('context identityAudience needs identityIssuer');
-    return { stage, corsOrigins };
+    return { stage, corsOrigins, sweepIntervalMinutes };
   }
   // API Gateway fetches the issuer's discovery document over HTTPS
   if (!issuer.startsWith('https://')) throw new Error('context identityIssuer must be an https URL');
   if (audience.length === 0) throw new Error('context identityIssuer needs identityAudience');
-  return { stage, corsOrigins, identity: { issuer, audience } };
+  return { stage, corsOrigins, sweepIntervalMinutes, identity: { issuer, audience } };
 }
 
 export const stackName = (config: FengqiaoConfig): string => `Fengqiao-${config.stage}`;

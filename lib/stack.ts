@@ -3,8 +3,10 @@ import type { Construct } from 'constructs';
 import type { FengqiaoConfig } from './config.js';
 import { Api } from './constructs/api.js';
 import { Data } from './constructs/data.js';
-import { Functions } from './constructs/functions.js';
+import { Functions, pascal } from './constructs/functions.js';
 import { Identity } from './constructs/identity.js';
+import { Notifications } from './constructs/notifications.js';
+import { Schedules } from './constructs/schedules.js';
 
 export interface FengqiaoStackProps extends StackProps {
   readonly config: FengqiaoConfig;
@@ -13,13 +15,16 @@ export interface FengqiaoStackProps extends StackProps {
 /** The whole backend of one deployment. Environment-agnostic: the same template serves aws and aws-cn. */
 export class FengqiaoStack extends Stack {
   readonly data: Data;
+  readonly notifications: Notifications;
   readonly functions: Functions;
+  readonly schedules: Schedules;
   readonly identity: Identity;
   readonly api: Api;
 
   constructor(scope: Construct, id: string, props: FengqiaoStackProps) {
     super(scope, id, {
-      description: 'Fengqiao: petition and dispute work of a town (HTTP API, Lambda, DynamoDB)',
+      description:
+        'Fengqiao: petition and dispute work of a town (HTTP API, Lambda, DynamoDB, SNS, EventBridge Scheduler)',
       ...props,
     });
     const { config } = props;
@@ -27,7 +32,14 @@ export class FengqiaoStack extends Stack {
     Tags.of(this).add('stage', config.stage);
 
     const data = new Data(this, 'Data');
-    const functions = new Functions(this, 'Functions', { data });
+    const notifications = new Notifications(this, 'Notifications');
+    const functions = new Functions(this, 'Functions', { data, notifications });
+    const schedules = new Schedules(this, 'Schedules', {
+      data,
+      notifications,
+      sweepIntervalMinutes: config.sweepIntervalMinutes,
+    });
+    // the daily, weekly and monthly reports: schedules.addReportSchedules(<reports function>) once it exists
     const identity = new Identity(this, 'Identity', { external: config.identity });
     const api = new Api(this, 'Api', {
       functions: functions.byFamily,
@@ -36,7 +48,9 @@ export class FengqiaoStack extends Stack {
       corsOrigins: config.corsOrigins,
     });
     this.data = data;
+    this.notifications = notifications;
     this.functions = functions;
+    this.schedules = schedules;
     this.identity = identity;
     this.api = api;
 
@@ -48,5 +62,10 @@ export class FengqiaoStack extends Stack {
     }
     for (const [model, table] of data.tables)
       new CfnOutput(this, `${model.logicalName}TableName`, { value: table.tableName });
+    // what an SMS sender or an operator subscribes to
+    for (const [topic, sns] of notifications.topics)
+      new CfnOutput(this, `${pascal(topic)}TopicArn`, { value: sns.topicArn });
+    new CfnOutput(this, 'OpsTopicArn', { value: notifications.ops.topicArn });
+    new CfnOutput(this, 'DeadLetterQueueUrl', { value: schedules.deadLetters.queueUrl });
   }
 }

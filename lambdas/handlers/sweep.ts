@@ -9,7 +9,7 @@ export function createSweepHandler(deps: Deps) {
   return async (): Promise<SweepResult> => {
     const result = await runSweep(sweep, deps.now());
     logger.info('deadline sweep', { ...result });
-    // a failed publish stays in the outbox; failing the run makes the scheduler's retry and alarm see it
+    // a failed publish stays in the outbox for the next run; failing this one lets Lambda retry and the alarm see it
     if (result.publishFailed > 0)
       throw new Error(`${result.publishFailed} message(s) could not be published`);
     return result;

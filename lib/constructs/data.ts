@@ -10,12 +10,14 @@ export const tableEnvName = (model: TableModel): string => `${model.logicalName.
 const key = (name: string) => ({ name, type: AttributeType.STRING });
 
 /**
- * The tables of the table model, encrypted with one customer-managed key, and the HMAC key of the timeline chain and
- * the petitioners' blind index; all kept when the stack goes.
+ * The tables of the table model, encrypted with one customer-managed key, the HMAC key of the timeline chain and the
+ * petitioners' blind index, and the key that wraps each case's data key for its personal data; all kept when the
+ * stack goes.
  */
 export class Data extends Construct {
   readonly key: Key;
   readonly macKey: Key;
+  readonly dataKey: Key;
   readonly tables: ReadonlyMap<TableModel, Table>;
 
   constructor(scope: Construct, id: string) {
@@ -30,6 +32,12 @@ export class Data extends Construct {
       description: 'Keys the Fengqiao timeline hash chain and blind index',
       keySpec: KeySpec.HMAC_256,
       keyUsage: KeyUsage.GENERATE_VERIFY_MAC,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // rotated: KMS keeps the older key material, so data keys wrapped before a rotation still unwrap
+    this.dataKey = new Key(this, 'DataKey', {
+      description: "Wraps the per-case data keys of petitioners' personal data",
+      enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
     const tables = new Map<TableModel, Table>();

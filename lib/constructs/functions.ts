@@ -5,10 +5,12 @@ import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Key } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import type { TableModel } from '../../lambdas/adapters/table-model.js';
 import { FUNCTION_FAMILIES, type FunctionFamily } from '../../lambdas/http/routes.js';
 import { type Data, tableEnvName } from './data.js';
+import type { Notifications } from './notifications.js';
 
 const repoPath = (relative: string): string => fileURLToPath(new URL(`../../${relative}`, import.meta.url));
 
@@ -33,7 +35,25 @@ export interface HandlerFunctionProps {
   readonly handler: string;
   readonly description: string;
   readonly environment?: Record<string, string>;
+  /** Default 10 seconds (API handlers). */
+  readonly timeout?: Duration;
+  /** Default none (the account's unreserved pool). */
+  readonly reservedConcurrentExecutions?: number;
+  /** Lambda's own retries of an asynchronous invocation (a schedule's); default Lambda's (2 retries, 6 hours). */
+  readonly asyncInvoke?: { readonly retryAttempts: number; readonly maxEventAge: Duration };
 }
+
+/**
+ * IAM role descriptions allow only Latin-1 (CloudFormation rejects the stack otherwise): typographic quotes and dashes
+ * become ASCII, anything else outside the set is dropped. The function keeps the description as written.
+ */
+export const iamDescription = (text: string): string =>
+  text
+    .replace(/[\u2018\u2019]/g, "'")
+    .replace(/[\u201c\u201d]/g, '"')
+    .replace(/[\u2013\u2014]/g, '-')
+    .replace(/[^\t\n\r\u0020-\u007e\u00a1-\u00ff]/g, '')
+    .slice(0, 1000);
 
 /**
  * A bundled Node.js function with its own role (no managed policies) and log group. The role can write to the log
@@ -48,7 +68,7 @@ export class HandlerFunction extends Construct {
     const logGroup = new LogGroup(this, 'Logs', { retention: RetentionDays.SIX_MONTHS });
     this.role = new Role(this, 'Role', {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
-      description: props.description,
+      description: iamDescription(props.description),
     });
     this.role.addToPolicy(
       new PolicyStatement({
@@ -65,7 +85,11 @@ export class HandlerFunction extends Construct {
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
       memorySize: 512,
-      timeout: Duration.seconds(10),
+      timeout: props.timeout ?? Duration.seconds(10),
+      ...(props.reservedConcurrentExecutions === undefined
+        ? {}
+        : { reservedConcurrentExecutions: props.reservedConcurrentExecutions }),
+      ...(props.asyncInvoke ?? {}),
       role: this.role,
       logGroup,
       environment: {
@@ -95,19 +119,39 @@ export class HandlerFunction extends Construct {
 
   /** Item-level reads and writes on the tables and their indexes, and use of their keys through DynamoDB only. */
   grantItemAccess(tables: ReadonlyMap<TableModel, Table>): void {
-    this.role.addToPolicy(
-      new PolicyStatement({
+    this.grantTableActions(
+      [...tables].map(([model, table]) => ({
+        model,
+        table,
         actions: TABLE_ACTIONS,
-        // each index by name from the table model: no `index/*` wildcard
-        resources: [...tables].flatMap(([model, table]) => [
-          table.tableArn,
-          ...model.indexes.map((index) => `${table.tableArn}/index/${index.name}`),
-        ]),
-      }),
+        indexActions: TABLE_ACTIONS,
+      })),
     );
-    const keys = new Set(
-      [...tables.values()].flatMap((table) => (table.encryptionKey ? [table.encryptionKey] : [])),
-    );
+  }
+
+  /**
+   * Exactly the named actions on each table and, where `indexActions` is given, on each of its indexes by name (no
+   * `index/*` wildcard); and use of the tables' keys through DynamoDB only.
+   */
+  grantTableActions(
+    grants: readonly {
+      model: TableModel;
+      table: Table;
+      actions: readonly string[];
+      indexActions?: readonly string[];
+    }[],
+  ): void {
+    for (const { model, table, actions, indexActions } of grants) {
+      this.role.addToPolicy(new PolicyStatement({ actions: [...actions], resources: [table.tableArn] }));
+      if (indexActions?.length && model.indexes.length > 0)
+        this.role.addToPolicy(
+          new PolicyStatement({
+            actions: [...indexActions],
+            resources: model.indexes.map((index) => `${table.tableArn}/index/${index.name}`),
+          }),
+        );
+    }
+    const keys = new Set(grants.flatMap(({ table }) => (table.encryptionKey ? [table.encryptionKey] : [])));
     if (keys.size === 0) return;
     this.role.addToPolicy(
       new PolicyStatement({
@@ -125,19 +169,40 @@ export class HandlerFunction extends Construct {
         'GenerateDataKey variants, on the table key alone, and only through DynamoDB (kms:ViaService)',
     });
   }
+
+  /** Keyed hashes (timeline chain, blind index) with the HMAC key, and nothing else with it. */
+  grantMac(macKey: Key): void {
+    this.role.addToPolicy(new PolicyStatement({ actions: ['kms:GenerateMac'], resources: [macKey.keyArn] }));
+  }
 }
+
+/**
+ * What `depsFromEnv` (lambdas/adapters/deps.ts) and `snsPublisherFromEnv` (lambdas/adapters/publisher.ts) read: every
+ * table name, the HMAC key, the data key and the topics. A name is not a permission: each function is granted only
+ * what it uses (the sweep is told the idempotency table and the data key, and may touch neither).
+ */
+export const depsEnvironment = (data: Data, notifications: Notifications): Record<string, string> => ({
+  ...Object.fromEntries([...data.tables].map(([model, table]) => [tableEnvName(model), table.tableName])),
+  MAC_KEY_ID: data.macKey.keyArn,
+  DATA_KEY_ID: data.dataKey.keyArn,
+  ...notifications.environment,
+});
+
+/** Who may make data keys (the families that register cases) and who may unwrap them (only reveals). */
+const DATA_KEY_ACTIONS: Partial<Record<FunctionFamily, string[]>> = {
+  cases: ['kms:GenerateDataKey'],
+  grids: ['kms:GenerateDataKey'],
+  privacy: ['kms:Decrypt'],
+};
 
 /** One function per family of the route table, with what `depsFromEnv` (lambdas/adapters/deps.ts) reads. */
 export class Functions extends Construct {
   readonly byFamily: ReadonlyMap<FunctionFamily, HandlerFunction>;
 
-  constructor(scope: Construct, id: string, props: { data: Data }) {
+  constructor(scope: Construct, id: string, props: { data: Data; notifications: Notifications }) {
     super(scope, id);
-    const { data } = props;
-    const environment = {
-      ...Object.fromEntries([...data.tables].map(([model, table]) => [tableEnvName(model), table.tableName])),
-      MAC_KEY_ID: data.macKey.keyArn,
-    };
+    const { data, notifications } = props;
+    const environment = depsEnvironment(data, notifications);
     const byFamily = new Map<FunctionFamily, HandlerFunction>();
     for (const [family, description] of Object.entries(FUNCTION_FAMILIES) as [FunctionFamily, string][]) {
       const fn = new HandlerFunction(this, pascal(family), { handler: family, description, environment });
@@ -145,6 +210,12 @@ export class Functions extends Construct {
       fn.role.addToPolicy(
         new PolicyStatement({ actions: ['kms:GenerateMac'], resources: [data.macKey.keyArn] }),
       );
+      const dataKeyActions = DATA_KEY_ACTIONS[family];
+      if (dataKeyActions)
+        fn.role.addToPolicy(
+          new PolicyStatement({ actions: dataKeyActions, resources: [data.dataKey.keyArn] }),
+        );
+      notifications.grantPublish(fn);
       byFamily.set(family, fn);
     }
     this.byFamily = byFamily;

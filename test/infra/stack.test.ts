@@ -162,10 +162,10 @@ describe('tables', () => {
   });
 
   it('are on demand, recoverable, protected, retained and encrypted with a rotated customer key', () => {
-    const { template } = ready(cognito);
+    const { stack, template } = ready(cognito);
     const keys = template.findResources('AWS::KMS::Key', { Properties: { EnableKeyRotation: true } });
-    expect(Object.keys(keys)).toHaveLength(1);
-    const [keyId] = Object.keys(keys);
+    const keyId = logicalId(stack, stack.data.key);
+    expect(Object.keys(keys)).toContain(keyId);
     const tables = template.findResources('AWS::DynamoDB::Table');
     for (const table of Object.values(tables)) {
       expect(table.DeletionPolicy).toBe('Retain');
@@ -180,7 +180,7 @@ describe('tables', () => {
         },
       });
     }
-    expect(keys[keyId ?? '']?.DeletionPolicy).toBe('Retain');
+    expect(keys[keyId]?.DeletionPolicy).toBe('Retain');
   });
 });
 
@@ -257,13 +257,15 @@ describe('functions', () => {
     const { stack, template } = ready(synthesisOf(mode));
     const functions = Object.values(template.findResources('AWS::Lambda::Function'));
     const triggers = mode === 'Cognito' ? 1 : 0;
-    expect(functions).toHaveLength(Object.keys(FUNCTION_FAMILIES).length + triggers);
-    for (const fn of functions)
+    // plus the scheduled deadline sweep (its own settings are checked in schedules.test.ts)
+    expect(functions).toHaveLength(Object.keys(FUNCTION_FAMILIES).length + triggers + 1);
+    const sweepId = logicalId(stack, stack.schedules.sweep.fn);
+    for (const [id, fn] of Object.entries(template.findResources('AWS::Lambda::Function')))
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
         Architectures: ['arm64'],
         MemorySize: 512,
-        Timeout: 10,
+        Timeout: id === sweepId ? 300 : 10,
         Handler: 'index.handler',
       });
     for (const family of Object.keys(FUNCTION_FAMILIES) as FunctionFamily[]) {
@@ -284,7 +286,7 @@ describe('functions', () => {
 
   it('are bundled as ESM with the createRequire banner', () => {
     const { stack } = ready(cognito);
-    for (const handler of stack.functions.byFamily.values()) {
+    for (const handler of [...stack.functions.byFamily.values(), stack.schedules.sweep]) {
       const staging = handler.fn.node.findChild('Code').node.findChild('Stage');
       if (!(staging instanceof AssetStaging)) throw new Error('no staged asset');
       const code = readFileSync(`${staging.absoluteStagedPath}/index.mjs`, 'utf8');
@@ -313,16 +315,42 @@ describe('permissions', () => {
     const onMacKey = iamStatements(template).filter(
       (statement) => JSON.stringify(statement.Resource) === JSON.stringify(macKeyArn),
     );
-    expect(onMacKey).toHaveLength(Object.keys(FUNCTION_FAMILIES).length);
+    // the API functions and the sweep (depsFromEnv builds the MAC function in each)
+    expect(onMacKey).toHaveLength(Object.keys(FUNCTION_FAMILIES).length + 1);
     for (const statement of onMacKey) expect(actionsOf(statement)).toEqual(['kms:GenerateMac']);
   });
 
   it('use the table key only through DynamoDB', () => {
-    const { template } = ready(cognito);
-    const kms = iamStatements(template).filter((statement) => actionsOf(statement).includes('kms:Decrypt'));
-    expect(kms.length).toBe(Object.keys(FUNCTION_FAMILIES).length);
+    const { stack, template } = ready(cognito);
+    const tableKeyArn = JSON.stringify({ 'Fn::GetAtt': [logicalId(stack, stack.data.key), 'Arn'] });
+    const kms = iamStatements(template).filter(
+      (statement) => JSON.stringify(statement.Resource) === tableKeyArn,
+    );
+    // the API functions and the sweep
+    expect(kms.length).toBe(Object.keys(FUNCTION_FAMILIES).length + 1);
     for (const statement of kms)
       expect(statement.Condition).toHaveProperty(['StringEquals', 'kms:ViaService']);
+  });
+
+  it('make data keys where cases are registered and unwrap them only where they are revealed', () => {
+    const { stack, template } = ready(cognito);
+    const dataKeyArn = { 'Fn::GetAtt': [logicalId(stack, stack.data.dataKey), 'Arn'] };
+    template.hasResource('AWS::KMS::Key', {
+      Properties: { EnableKeyRotation: true, KeySpec: Match.absent() },
+      DeletionPolicy: 'Retain',
+    });
+    const byRole = new Map<string, string[]>();
+    for (const policy of Object.values(template.findResources('AWS::IAM::Policy')))
+      for (const statement of policy.Properties.PolicyDocument.Statement as Statement[])
+        if (JSON.stringify(statement.Resource) === JSON.stringify(dataKeyArn))
+          for (const role of policy.Properties.Roles as { Ref: string }[])
+            byRole.set(role.Ref, [...(byRole.get(role.Ref) ?? []), ...actionsOf(statement)]);
+    const roleOf = (family: FunctionFamily) => logicalId(stack, stack.functions.byFamily.get(family)!.role);
+    expect(Object.fromEntries(byRole)).toEqual({
+      [roleOf('cases')]: ['kms:GenerateDataKey'],
+      [roleOf('grids')]: ['kms:GenerateDataKey'],
+      [roleOf('privacy')]: ['kms:Decrypt'],
+    });
   });
 
   it.each(MODES)('build every ARN from the partition, never a literal aws one (%s)', (mode) => {
@@ -398,7 +426,7 @@ describe('configuration', () => {
   const configOf = (context: Record<string, unknown>) => readConfig(new App({ context }).node);
 
   it('defaults to the dev stage and a Cognito user pool', () => {
-    expect(configOf({})).toEqual({ stage: 'dev', corsOrigins: [] });
+    expect(configOf({})).toEqual({ stage: 'dev', corsOrigins: [], sweepIntervalMinutes: 15 });
   });
 
   it('refuses half an external identity or a plain-http issuer', () => {

@@ -1,0 +1,270 @@
+import { Aws, CfnElement, Duration, Stack, TimeZone, Validations } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { CronOptions } from 'aws-cdk-lib/aws-events';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Schedule, ScheduleExpression, TimeWindow } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { CASES_TABLE, GRIDS_TABLE } from '../../lambdas/adapters/table-model.js';
+import { SCHEDULES } from '../../lambdas/domain/schedules.js';
+import type { Data } from './data.js';
+import { depsEnvironment, HandlerFunction } from './functions.js';
+import type { Notifications } from './notifications.js';
+
+/** Unix day-of-week numbers (0 and 7 are Sunday) as EventBridge's names, which cannot be misread (there 1 is Sunday). */
+const WEEKDAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN'] as const;
+const NAME = /^(SUN|MON|TUE|WED|THU|FRI|SAT)$/;
+const PLAIN_FIELD = /^[0-9*,/-]+$/;
+
+function weekdayPart(part: string, cron: string): string {
+  const upper = part.toUpperCase();
+  const range = /^([0-7])-([0-7])$/.exec(upper);
+  if (range) {
+    const from = Number(range[1]);
+    const to = Number(range[2]);
+    if (from > to) throw new Error(`cron "${cron}": a day-of-week range must not wrap (${part})`);
+    if (to < 7) return `${WEEKDAYS[from]}-${WEEKDAYS[to]}`;
+    // EventBridge ranges end on Saturday: Unix `5-7` is Friday to Sunday
+    if (from === 0) return 'SUN-SAT';
+    if (from >= 6) return from === 6 ? 'SAT,SUN' : 'SUN';
+    return `${WEEKDAYS[from]}-SAT,SUN`;
+  }
+  if (/^[0-7]$/.test(upper)) return WEEKDAYS[Number(upper)] ?? 'SUN';
+  const names = upper.split('-');
+  if (names.length <= 2 && names.every((name) => NAME.test(name))) return upper;
+  throw new Error(
+    `cron "${cron}": day-of-week "${part}" is not supported (steps, L and # have no Unix twin)`,
+  );
+}
+
+/**
+ * A Unix cron (`minute hour day-of-month month day-of-week`, as in SCHEDULES and croner) as the fields of
+ * EventBridge's six-field cron: the year is every year, one of the day fields becomes `?` (EventBridge allows a value
+ * in only one of them), and week days are renamed (Unix counts from Sunday = 0, EventBridge from Sunday = 1).
+ * A Unix cron restricting both day fields means "either" there, which EventBridge cannot say: it is refused.
+ */
+export function toEventBridgeCron(cron: string): CronOptions {
+  const fields = cron.trim().split(/\s+/);
+  if (fields.length !== 5) throw new Error(`cron "${cron}" must have five fields`);
+  const [minute, hour, day, month, weekDay] = fields as [string, string, string, string, string];
+  for (const [name, value] of [
+    ['minute', minute],
+    ['hour', hour],
+    ['day-of-month', day],
+  ] as const)
+    if (!PLAIN_FIELD.test(value)) throw new Error(`cron "${cron}": ${name} "${value}" is not supported`);
+  if (!/^[0-9*,/A-Za-z-]+$/.test(month)) throw new Error(`cron "${cron}": month "${month}" is not supported`);
+
+  const anyDay = day === '*';
+  const anyWeekDay = weekDay === '*';
+  if (!anyDay && !anyWeekDay)
+    throw new Error(
+      `cron "${cron}" restricts both day-of-month and day-of-week; EventBridge allows only one`,
+    );
+  const common = { minute, hour, month: month.toUpperCase(), year: '*' };
+  if (anyWeekDay) return { ...common, day };
+  return {
+    ...common,
+    weekDay: weekDay
+      .split(',')
+      .map((part) => weekdayPart(part, cron))
+      .join(','),
+  };
+}
+
+/** The sweep's cron for a run every `minutes` minutes (a divisor of 60, see config.ts). */
+export const sweepCron = (minutes: number): string => `*/${minutes} * * * *`;
+
+/** The report schedules of SCHEDULES, for a reports function that does not exist yet (see `addReportSchedules`). */
+export const REPORT_SCHEDULES = (['daily', 'weekly', 'monthly'] as const).map((name) => ({
+  name,
+  cron: SCHEDULES[name].cron,
+  description: SCHEDULES[name].description,
+}));
+
+/** Every schedule retries twice within ten minutes, which stays inside the default sweep interval. */
+const RETRY = { retryAttempts: 2, maxEventAge: Duration.minutes(10) };
+
+export interface SchedulesProps {
+  readonly data: Data;
+  readonly notifications: Notifications;
+  readonly sweepIntervalMinutes: number;
+}
+
+/**
+ * EventBridge Scheduler in Beijing time (Asia/Shanghai, no daylight saving): the deadline sweep every few minutes, with
+ * a retry policy, an encrypted dead-letter queue, and alarms to the operations topic when invocations fail.
+ *
+ * Scheduler invokes Lambda asynchronously: its retries and dead-letter queue cover failures to invoke the function
+ * (throttling, permissions, a missing function); the function's own failures are retried by Lambda (`asyncInvoke`)
+ * and seen by the Errors alarm.
+ */
+export class Schedules extends Construct {
+  readonly sweep: HandlerFunction;
+  readonly sweepSchedule: Schedule;
+  /** The role Scheduler assumes to invoke targets and to write to the dead-letter queue. */
+  readonly role: Role;
+  readonly deadLetterKey: Key;
+  readonly deadLetters: Queue;
+  readonly deadLetterAlarm: Alarm;
+  readonly sweepErrorsAlarm: Alarm;
+  private readonly alarmAction: SnsAction;
+
+  constructor(scope: Construct, id: string, props: SchedulesProps) {
+    super(scope, id);
+    const { data, notifications, sweepIntervalMinutes } = props;
+    const stack = Stack.of(this);
+
+    this.deadLetterKey = new Key(this, 'DeadLetterKey', {
+      description: 'Encrypts the dead-letter queue of the Fengqiao schedules',
+      enableKeyRotation: true,
+    });
+    this.deadLetters = new Queue(this, 'DeadLetters', {
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: this.deadLetterKey,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.deadLetters).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'this queue is itself the dead-letter queue of the EventBridge Scheduler schedules (a schedule names it in ' +
+        'DeadLetterConfig, which the rule does not look at); a dead-letter queue of a dead-letter queue would only ' +
+        'move the problem: the queue keeps events 14 days and an alarm fires on the first one',
+    });
+
+    this.role = new Role(this, 'SchedulerRole', {
+      description: 'Lets EventBridge Scheduler invoke the Fengqiao scheduled functions',
+      // only schedules of this account's default group may use the role (confused deputy)
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: {
+          StringEquals: {
+            'aws:SourceAccount': Aws.ACCOUNT_ID,
+            'aws:SourceArn': stack.formatArn({
+              service: 'scheduler',
+              resource: 'schedule-group',
+              resourceName: 'default',
+            }),
+          },
+        },
+      }),
+    });
+    // sqs:SendMessage comes with the target; an encrypted queue also needs its key, through SQS only
+    this.role.addToPolicy(
+      new PolicyStatement({
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: [this.deadLetterKey.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `sqs.${stack.region}.${Aws.URL_SUFFIX}` } },
+      }),
+    );
+
+    this.sweep = new HandlerFunction(this, 'Sweep', {
+      handler: 'sweep',
+      description: 'Deadline sweep: warnings, escalation, overdue; publishes the outbox',
+      // IDEMPOTENCY_TABLE is read by depsFromEnv but not used by the sweep: the name only, no permission on it
+      environment: depsEnvironment(data, notifications),
+      timeout: Duration.minutes(5),
+      // two sweeps never overlap in one account (the code is safe if they do: every write is conditional)
+      reservedConcurrentExecutions: 1,
+      // Lambda's retries of a failed run; a run that could not start before the next one is due is dropped
+      asyncInvoke: { retryAttempts: 2, maxEventAge: Duration.minutes(sweepIntervalMinutes) },
+    });
+    const cases = data.tables.get(CASES_TABLE);
+    const grids = data.tables.get(GRIDS_TABLE);
+    if (!cases || !grids) throw new Error('the sweep needs the Cases and Grids tables');
+    this.sweep.grantTableActions([
+      {
+        // due alerts (GSI6) and the outbox: Query; advancing an alert with its inbox and outbox items: one
+        // transaction of Update, Put and ConditionCheck; a published message leaves the outbox: Delete
+        model: CASES_TABLE,
+        table: cases,
+        actions: [
+          'dynamodb:Query',
+          'dynamodb:UpdateItem',
+          'dynamodb:PutItem',
+          'dynamodb:DeleteItem',
+          'dynamodb:ConditionCheckItem',
+        ],
+        indexActions: ['dynamodb:Query'],
+      },
+      // grid leaders, staff and the town's settings
+      { model: GRIDS_TABLE, table: grids, actions: ['dynamodb:GetItem', 'dynamodb:Query'] },
+    ]);
+    // depsFromEnv builds the MAC function (the sweep makes none today; it is one call away)
+    this.sweep.grantMac(data.macKey);
+    notifications.grantPublish(this.sweep);
+
+    this.sweepSchedule = this.schedule(
+      'SweepSchedule',
+      sweepCron(sweepIntervalMinutes),
+      SCHEDULES.sweep.description,
+      this.sweep.fn,
+    );
+
+    this.alarmAction = new SnsAction(notifications.ops);
+    this.deadLetterAlarm = this.alarm(
+      new Alarm(this, 'DeadLettersAlarm', {
+        alarmDescription:
+          'A schedule could not invoke its target after its retries: see the dead-letter queue',
+        metric: this.deadLetters.metricApproximateNumberOfMessagesVisible({
+          period: Duration.minutes(5),
+          statistic: 'Maximum',
+        }),
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    );
+    this.sweepErrorsAlarm = this.alarm(
+      new Alarm(this, 'SweepErrorsAlarm', {
+        alarmDescription:
+          'The deadline sweep failed (an unpublished outbox message fails the run): see its log group',
+        metric: this.sweep.fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    );
+  }
+
+  /**
+   * The daily, weekly and monthly report schedules of SCHEDULES, for the reports function once it exists (call it from
+   * the stack with that function; it gets the same retry policy, dead-letter queue and time zone as the sweep).
+   */
+  addReportSchedules(reports: IFunction): Schedule[] {
+    return REPORT_SCHEDULES.map(({ name, cron, description }) =>
+      this.schedule(`${name[0]?.toUpperCase()}${name.slice(1)}ReportSchedule`, cron, description, reports),
+    );
+  }
+
+  /** A schedule in Beijing time, on the minute (no flexible window), retried, failing into the dead-letter queue. */
+  private schedule(id: string, unixCron: string, description: string, target: IFunction): Schedule {
+    const schedule = new Schedule(this, id, {
+      description,
+      schedule: ScheduleExpression.cron({ ...toEventBridgeCron(unixCron), timeZone: TimeZone.ASIA_SHANGHAI }),
+      timeWindow: TimeWindow.off(),
+      target: new LambdaInvoke(target, { role: this.role, deadLetterQueue: this.deadLetters, ...RETRY }),
+    });
+    const fn = target.node.defaultChild;
+    if (fn instanceof CfnElement)
+      Validations.of(this.role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(fn)}.Arn>:*]`,
+        reason:
+          'lambda:InvokeFunction on this one scheduled function and its qualified ARNs (versions, aliases), which ' +
+          "is what Function.grantInvoke writes; the role exists only to invoke the schedules' functions",
+      });
+    return schedule;
+  }
+
+  private alarm(alarm: Alarm): Alarm {
+    alarm.addAlarmAction(this.alarmAction);
+    alarm.addOkAction(this.alarmAction);
+    return alarm;
+  }
+}

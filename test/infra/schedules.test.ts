@@ -1,0 +1,429 @@
+import { readFileSync } from 'node:fs';
+import { App, type CfnElement, TimeZone, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { CfnSchedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CASES_TABLE, GRIDS_TABLE, IDEMPOTENCY_TABLE } from '../../lambdas/adapters/table-model.js';
+import { SCHEDULES } from '../../lambdas/domain/schedules.js';
+import { readConfig, stackName } from '../../lib/config.js';
+import { TOPICS, topicEnvName } from '../../lib/constructs/notifications.js';
+import { REPORT_SCHEDULES, sweepCron, toEventBridgeCron } from '../../lib/constructs/schedules.js';
+import { FengqiaoStack } from '../../lib/stack.js';
+
+/** What the stack's schedule would say for a Unix cron: the conversion and CDK's rendering together. */
+const expressionOf = (cron: string): string =>
+  ScheduleExpression.cron({ ...toEventBridgeCron(cron), timeZone: TimeZone.ASIA_SHANGHAI }).expressionString;
+
+describe('cron conversion (Unix five fields → EventBridge six fields)', () => {
+  it('turns the shared schedules into EventBridge crons, one day field `?`, every year', () => {
+    expect(expressionOf(SCHEDULES.sweep.cron)).toBe('cron(*/15 * * * ? *)');
+    expect(expressionOf(SCHEDULES.daily.cron)).toBe('cron(0 18 * * ? *)');
+    // Unix 1 is Monday; EventBridge's 1 is Sunday, so week days go by name
+    expect(expressionOf(SCHEDULES.weekly.cron)).toBe('cron(0 9 ? * MON *)');
+    expect(expressionOf(SCHEDULES.monthly.cron)).toBe('cron(0 9 1 * ? *)');
+  });
+
+  it('renames week days, Sunday as 0 or 7, and ranges ending on Sunday', () => {
+    expect(expressionOf('0 8 * * 0')).toBe('cron(0 8 ? * SUN *)');
+    expect(expressionOf('0 8 * * 7')).toBe('cron(0 8 ? * SUN *)');
+    expect(expressionOf('30 8 * * 1-5')).toBe('cron(30 8 ? * MON-FRI *)');
+    expect(expressionOf('0 8 * * 5-7')).toBe('cron(0 8 ? * FRI-SAT,SUN *)');
+    expect(expressionOf('0 8 * * 6-7')).toBe('cron(0 8 ? * SAT,SUN *)');
+    expect(expressionOf('0 8 * * 0-7')).toBe('cron(0 8 ? * SUN-SAT *)');
+    expect(expressionOf('0 8 * * 1,3,5')).toBe('cron(0 8 ? * MON,WED,FRI *)');
+    expect(expressionOf('0 8 * * mon-fri')).toBe('cron(0 8 ? * MON-FRI *)');
+  });
+
+  it('keeps steps, lists and ranges where both dialects agree', () => {
+    expect(expressionOf('*/5 * * * *')).toBe('cron(*/5 * * * ? *)');
+    expect(expressionOf('0,30 8-18 1-15 1,7 *')).toBe('cron(0,30 8-18 1-15 1,7 ? *)');
+    expect(expressionOf('0 */2 * * *')).toBe('cron(0 */2 * * ? *)');
+  });
+
+  it('refuses what EventBridge cannot say the same way', () => {
+    // Unix runs when either day field matches; EventBridge allows a value in only one of them
+    expect(() => toEventBridgeCron('0 9 1 * 1')).toThrow(/both day-of-month and day-of-week/);
+    expect(() => toEventBridgeCron('0 9 * *')).toThrow(/five fields/);
+    expect(() => toEventBridgeCron('0 9 * * * *')).toThrow(/five fields/);
+    expect(() => toEventBridgeCron('0 9 * * */2')).toThrow(/day-of-week/);
+    expect(() => toEventBridgeCron('0 9 * * 5-1')).toThrow(/wrap/);
+    expect(() => toEventBridgeCron('0 9 L * *')).toThrow(/day-of-month/);
+    expect(() => toEventBridgeCron('@daily 9 * * *')).toThrow(/minute/);
+  });
+
+  it('makes the sweep cron from the interval, the default being the local host’s', () => {
+    expect(sweepCron(15)).toBe(SCHEDULES.sweep.cron);
+    expect(expressionOf(sweepCron(5))).toBe('cron(*/5 * * * ? *)');
+  });
+
+  it('has the report schedules ready for the reports function, in EventBridge form', () => {
+    expect(REPORT_SCHEDULES.map(({ name, cron }) => [name, expressionOf(cron)])).toEqual([
+      ['daily', 'cron(0 18 * * ? *)'],
+      ['weekly', 'cron(0 9 ? * MON *)'],
+      ['monthly', 'cron(0 9 1 * ? *)'],
+    ]);
+  });
+
+  it('uses the time zone of the shared schedules', () => {
+    expect(TimeZone.ASIA_SHANGHAI.timezoneName).toBe(SCHEDULES.timeZone);
+  });
+});
+
+describe('sweep interval context', () => {
+  const configOf = (context: Record<string, unknown>) => readConfig(new App({ context }).node);
+
+  it('defaults to 15 minutes and reads a number (cdk.json) or a string (-c)', () => {
+    expect(configOf({}).sweepIntervalMinutes).toBe(15);
+    expect(configOf({ sweepIntervalMinutes: 10 }).sweepIntervalMinutes).toBe(10);
+    expect(configOf({ sweepIntervalMinutes: '5' }).sweepIntervalMinutes).toBe(5);
+  });
+
+  it('refuses an interval that does not divide the hour', () => {
+    for (const bad of [7, 0, 60, '45', 'often', -15, 2.5])
+      expect(() => configOf({ sweepIntervalMinutes: bad })).toThrow(/sweepIntervalMinutes/);
+  });
+
+  it('reaches the schedule (construct tree only, no synthesis)', () => {
+    const app = new App({ context: { sweepIntervalMinutes: '5', 'aws:cdk:bundling-stacks': [] } });
+    const config = readConfig(app.node);
+    const stack = new FengqiaoStack(app, stackName(config), { config });
+    const schedule = stack.schedules.sweepSchedule.node.defaultChild as CfnSchedule;
+    expect(schedule).toBeInstanceOf(CfnSchedule);
+    expect(schedule.scheduleExpression).toBe('cron(*/5 * * * ? *)');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// One synthesis of the app as lib/app.ts builds it (cdk.json's context, cdk-nag on), without bundling: the bundles,
+// the sweep's included, are checked by stack.test.ts.
+
+const cdkJsonContext = (
+  JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
+    context: Record<string, unknown>;
+  }
+).context;
+
+const sourceOf = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
+/** Every `requiredEnv('…')` of depsFromEnv, which the sweep calls too. */
+const requiredEnvironment = [
+  ...sourceOf('lambdas/adapters/deps.ts').matchAll(/requiredEnv\('([A-Z0-9_]+)'\)/g),
+].map((match) => match[1] ?? '');
+/** Every topic variable the SNS publisher reads. */
+const topicEnvironment = [
+  ...sourceOf('lambdas/adapters/publisher.ts').matchAll(/env\.(TOPIC_[A-Z0-9_]+)/g),
+].map((match) => match[1] ?? '');
+
+type Json = Record<string, unknown>;
+interface Statement {
+  Sid?: string;
+  Effect?: string;
+  Action?: string | string[];
+  Resource?: unknown;
+  Principal?: unknown;
+  Condition?: Json;
+}
+
+let stack: FengqiaoStack;
+let template: Template;
+let synthError: unknown;
+
+beforeAll(() => {
+  const app = new App({ context: { ...cdkJsonContext, 'aws:cdk:bundling-stacks': [] } });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  const config = readConfig(app.node);
+  stack = new FengqiaoStack(app, stackName(config), { config });
+  try {
+    template = Template.fromJSON(app.synth().getStackByName(stack.stackName).template);
+  } catch (error) {
+    synthError = error;
+  }
+});
+
+const id = (construct: IConstruct): string => stack.getLogicalId(construct.node.defaultChild as CfnElement);
+const arnOf = (construct: IConstruct) => ({ 'Fn::GetAtt': [id(construct), 'Arn'] });
+const refOf = (construct: IConstruct) => ({ Ref: id(construct) });
+const resource = (construct: IConstruct): Json => {
+  const found = template.toJSON().Resources[id(construct)] as Json | undefined;
+  if (!found) throw new Error(`no resource for ${construct.node.path}`);
+  return found;
+};
+const propertiesOf = (construct: IConstruct): Json => resource(construct).Properties as Json;
+const actionsOf = (statement: Statement): string[] =>
+  statement.Action === undefined ? [] : ([] as string[]).concat(statement.Action);
+const resourcesOf = (statement: Statement): unknown[] =>
+  statement.Resource === undefined ? [] : ([] as unknown[]).concat(statement.Resource);
+
+/** The statements of the default policy of one role. */
+function roleStatements(roleId: string): Statement[] {
+  return Object.values(template.findResources('AWS::IAM::Policy'))
+    .filter((policy) => (policy.Properties.Roles as { Ref: string }[]).some((role) => role.Ref === roleId))
+    .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
+}
+
+function allIdentityStatements(): Statement[] {
+  return Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+    (policy) => policy.Properties.PolicyDocument.Statement as Statement[],
+  );
+}
+
+describe('synthesis', () => {
+  it('passes cdk-nag (AwsSolutions) with the new constructs', () => {
+    expect(synthError).toBeUndefined();
+  });
+
+  it('builds every ARN from the partition', () => {
+    expect(JSON.stringify(template.toJSON())).not.toContain('arn:aws:');
+  });
+});
+
+describe('the sweep schedule', () => {
+  it('is the only schedule (no reports function yet), every 15 minutes in Beijing time, on the minute', () => {
+    const schedules = template.findResources('AWS::Scheduler::Schedule');
+    expect(Object.keys(schedules)).toEqual([id(stack.schedules.sweepSchedule)]);
+    expect(propertiesOf(stack.schedules.sweepSchedule)).toMatchObject({
+      ScheduleExpression: 'cron(*/15 * * * ? *)',
+      ScheduleExpressionTimezone: 'Asia/Shanghai',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      State: 'ENABLED',
+    });
+    // the same moments as the local host's in-process scheduler
+    expect(propertiesOf(stack.schedules.sweepSchedule).ScheduleExpression).toBe(
+      expressionOf(SCHEDULES.sweep.cron),
+    );
+  });
+
+  it('invokes the sweep with an explicit retry policy and the dead-letter queue', () => {
+    const { sweep, role, deadLetters } = stack.schedules;
+    expect(propertiesOf(stack.schedules.sweepSchedule).Target).toEqual({
+      Arn: arnOf(sweep.fn),
+      RoleArn: arnOf(role),
+      RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 600 },
+      DeadLetterConfig: { Arn: arnOf(deadLetters) },
+    });
+  });
+
+  it('assumes a role only this account’s default schedule group may use, for the function and the queue', () => {
+    const { sweep, role, deadLetters, deadLetterKey } = stack.schedules;
+    const trust = (propertiesOf(role).AssumeRolePolicyDocument as { Statement: Statement[] }).Statement;
+    expect(trust).toHaveLength(1);
+    expect(trust[0]?.Principal).toEqual({ Service: 'scheduler.amazonaws.com' });
+    expect(trust[0]?.Condition).toHaveProperty(['StringEquals', 'aws:SourceAccount'], {
+      Ref: 'AWS::AccountId',
+    });
+    expect(JSON.stringify(trust[0]?.Condition)).toContain(':schedule-group/default');
+    const statements = roleStatements(id(role));
+    expect(statements.map((statement) => [actionsOf(statement), resourcesOf(statement)])).toEqual(
+      expect.arrayContaining([
+        [['lambda:InvokeFunction'], [arnOf(sweep.fn), { 'Fn::Join': ['', [arnOf(sweep.fn), ':*']] }]],
+        [['sqs:SendMessage'], [arnOf(deadLetters)]],
+        [['kms:Decrypt', 'kms:GenerateDataKey'], [arnOf(deadLetterKey)]],
+      ]),
+    );
+    expect(statements).toHaveLength(3);
+    const kms = statements.find((statement) => actionsOf(statement).includes('kms:Decrypt'));
+    expect(kms?.Condition).toHaveProperty(['StringEquals', 'kms:ViaService']);
+  });
+});
+
+describe('the dead-letter queue', () => {
+  it('is encrypted with a rotated customer key, closed to plain HTTP, and keeps events 14 days', () => {
+    const { deadLetters, deadLetterKey } = stack.schedules;
+    expect(propertiesOf(deadLetters)).toMatchObject({
+      KmsMasterKeyId: arnOf(deadLetterKey),
+      MessageRetentionPeriod: 14 * 24 * 3600,
+    });
+    expect(propertiesOf(deadLetterKey).EnableKeyRotation).toBe(true);
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [refOf(deadLetters)],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+});
+
+describe('alarms', () => {
+  it('watch the dead-letter queue and the sweep’s errors, and tell the operations topic', () => {
+    const { deadLetterAlarm, sweepErrorsAlarm, deadLetters, sweep } = stack.schedules;
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 2);
+    const ops = [refOf(stack.notifications.ops)];
+    const common = {
+      ComparisonOperator: 'GreaterThanThreshold',
+      Threshold: 0,
+      EvaluationPeriods: 1,
+      TreatMissingData: 'notBreaching',
+      AlarmActions: ops,
+      OKActions: ops,
+    };
+    expect(propertiesOf(deadLetterAlarm)).toMatchObject({
+      ...common,
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Statistic: 'Maximum',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [id(deadLetters), 'QueueName'] } }],
+    });
+    expect(propertiesOf(sweepErrorsAlarm)).toMatchObject({
+      ...common,
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Statistic: 'Sum',
+      Dimensions: [{ Name: 'FunctionName', Value: refOf(sweep.fn) }],
+    });
+  });
+
+  it('reach an encrypted topic: CloudWatch may publish to it and use its key, for this account’s alarms only', () => {
+    const { ops, key } = stack.notifications;
+    const fromAlarms = (statement: Statement) =>
+      JSON.stringify(statement.Principal) === JSON.stringify({ Service: 'cloudwatch.amazonaws.com' });
+    const topicPolicy = Object.values(template.findResources('AWS::SNS::TopicPolicy')).find(
+      (policy) => JSON.stringify(policy.Properties.Topics) === JSON.stringify([refOf(ops)]),
+    );
+    const publish = ((topicPolicy?.Properties.PolicyDocument.Statement ?? []) as Statement[]).find(
+      fromAlarms,
+    );
+    const keyUse = (propertiesOf(key).KeyPolicy as { Statement: Statement[] }).Statement.find(fromAlarms);
+    for (const statement of [publish, keyUse]) {
+      expect(statement?.Condition).toHaveProperty(['StringEquals', 'aws:SourceAccount']);
+      // alarm ARNs are `arn:<partition>:cloudwatch:<region>:<account>:alarm:<name>`
+      expect(JSON.stringify(statement?.Condition)).toContain(':alarm:*');
+    }
+    expect(actionsOf(publish ?? {})).toEqual(['sns:Publish']);
+    expect(actionsOf(keyUse ?? {})).toEqual(['kms:Decrypt', 'kms:GenerateDataKey*']);
+  });
+});
+
+describe('topics', () => {
+  it('are the domain topics and the operations topic, each encrypted with the rotated notification key', () => {
+    const { key, topics, ops } = stack.notifications;
+    expect([...topics.keys()]).toEqual([...TOPICS]);
+    template.resourceCountIs('AWS::SNS::Topic', TOPICS.length + 1);
+    expect(propertiesOf(key).EnableKeyRotation).toBe(true);
+    for (const topic of [...topics.values(), ops])
+      expect(propertiesOf(topic).KmsMasterKeyId).toEqual(arnOf(key));
+  });
+
+  it('refuse publishing over plain HTTP', () => {
+    for (const topic of [...stack.notifications.topics.values(), stack.notifications.ops])
+      template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+        Topics: [refOf(topic)],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Deny',
+              Action: 'sns:Publish',
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
+          ]),
+        },
+      });
+  });
+
+  it('let every publishing function use the key, through SNS only, in the key policy', () => {
+    const { key } = stack.notifications;
+    const statement = (propertiesOf(key).KeyPolicy as { Statement: Statement[] }).Statement.find(
+      (s) => s.Sid === 'PublishersThroughSns',
+    );
+    const publishers = [...stack.functions.byFamily.values(), stack.schedules.sweep].map((fn) =>
+      arnOf(fn.role),
+    );
+    const principals = (statement?.Principal as { AWS?: unknown[] } | undefined)?.AWS;
+    expect(principals).toEqual(expect.arrayContaining(publishers));
+    expect(principals).toHaveLength(publishers.length);
+    expect(actionsOf(statement ?? {})).toEqual(['kms:Decrypt', 'kms:GenerateDataKey*']);
+    expect(statement?.Condition).toEqual({
+      StringEquals: {
+        'kms:ViaService': {
+          'Fn::Join': ['', ['sns.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }]],
+        },
+      },
+    });
+  });
+
+  it('are named to every API function and the sweep in the variables the publisher reads', () => {
+    expect(topicEnvironment.sort()).toEqual(TOPICS.map(topicEnvName).sort());
+    for (const fn of [...stack.functions.byFamily.values(), stack.schedules.sweep]) {
+      const variables = (propertiesOf(fn.fn).Environment as { Variables: Json }).Variables;
+      for (const [topic, sns] of stack.notifications.topics)
+        expect(variables[topicEnvName(topic)]).toEqual(refOf(sns));
+    }
+  });
+
+  it('may be published to by name only: no sns:* and no sns:Publish on `*` or on the operations topic', () => {
+    const domainTopics = [...stack.notifications.topics.values()].map(refOf);
+    const statements = allIdentityStatements();
+    const actions = statements.flatMap(actionsOf);
+    expect(actions.filter((action) => action.startsWith('sns:') && action !== 'sns:Publish')).toEqual([]);
+    expect(actions).not.toContain('*');
+    const publishing = statements.filter((statement) => actionsOf(statement).includes('sns:Publish'));
+    expect(publishing).toHaveLength(stack.functions.byFamily.size + 1);
+    for (const statement of publishing) {
+      expect(actionsOf(statement)).toEqual(['sns:Publish']);
+      expect(resourcesOf(statement)).toEqual(expect.arrayContaining(domainTopics));
+      expect(resourcesOf(statement)).toHaveLength(domainTopics.length);
+    }
+  });
+});
+
+describe('the sweep function', () => {
+  it('runs up to five minutes, one at a time, with what depsFromEnv and the publisher read', () => {
+    const { sweep } = stack.schedules;
+    const properties = propertiesOf(sweep.fn);
+    expect(properties).toMatchObject({
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      Timeout: 300,
+      ReservedConcurrentExecutions: 1,
+    });
+    const variables = (properties.Environment as { Variables: Json }).Variables;
+    expect(requiredEnvironment).toContain('CASES_TABLE');
+    expect(Object.keys(variables)).toEqual(
+      expect.arrayContaining([...requiredEnvironment, ...topicEnvironment]),
+    );
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: refOf(sweep.fn),
+      MaximumRetryAttempts: 2,
+      MaximumEventAgeInSeconds: 15 * 60,
+    });
+  });
+
+  it('may do exactly what the sweep does, and never Scan', () => {
+    const { sweep } = stack.schedules;
+    const tables = stack.data.tables;
+    const cases = tables.get(CASES_TABLE);
+    const grids = tables.get(GRIDS_TABLE);
+    const idempotency = tables.get(IDEMPOTENCY_TABLE);
+    if (!cases || !grids || !idempotency) throw new Error('tables missing');
+    const granted = new Map<string, string[]>();
+    for (const statement of roleStatements(id(sweep.role)))
+      for (const target of resourcesOf(statement))
+        granted.set(JSON.stringify(target), [
+          ...(granted.get(JSON.stringify(target)) ?? []),
+          ...actionsOf(statement),
+        ]);
+    const on = (target: unknown) => granted.get(JSON.stringify(target))?.sort();
+
+    expect(on(arnOf(cases))).toEqual([
+      'dynamodb:ConditionCheckItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+    ]);
+    for (const index of CASES_TABLE.indexes)
+      expect(on({ 'Fn::Join': ['', [arnOf(cases), `/index/${index.name}`]] })).toEqual(['dynamodb:Query']);
+    expect(on(arnOf(grids))).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
+    expect(on(arnOf(idempotency))).toBeUndefined();
+    expect(on(arnOf(stack.data.dataKey))).toBeUndefined();
+    expect(on(arnOf(stack.data.macKey))).toEqual(['kms:GenerateMac']);
+    expect(on(arnOf(stack.data.key))).toEqual(['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*']);
+    for (const topic of stack.notifications.topics.values())
+      expect(on(refOf(topic))).toEqual(['sns:Publish']);
+    expect([...granted.values()].flat()).not.toContain('dynamodb:Scan');
+    expect(allIdentityStatements().flatMap(actionsOf)).not.toContain('dynamodb:Scan');
+  });
+});
