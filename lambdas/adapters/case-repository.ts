@@ -28,6 +28,8 @@ import { ALERT_SHARDS, CASES_TABLE, keys, shardOf } from './table-model.js';
 export interface CasePage {
   items: CaseRecord[];
   nextCursor?: string;
+  /** Items DynamoDB returned for the page (index items and the cases behind relation items). */
+  itemsRead: number;
 }
 
 const _INDEX_OF = {
@@ -442,34 +444,62 @@ export class CaseRepository {
   }
 
   /**
-   * Open cases whose next staff deadline falls before `before`, soonest first: at most `limit` of them, and how many
-   * there are (a count over the same index range, which reads only those cases).
+   * Open cases whose next staff deadline falls before `before` (and not before `from`, if given), soonest first: at
+   * most `limit` of them, and how many there are (a count over the same index range, which reads only those cases).
+   * `firstTimePetitions` keeps first-time petitions only. `itemsRead` counts what DynamoDB read, filtered or not.
    */
   async dueBefore(
     town: string,
     before: Date,
     limit: number,
+    options: { from?: Date; firstTimePetitions?: boolean } = {},
   ): Promise<{ items: CaseRecord[]; total: number; itemsRead: number }> {
+    const { from, firstTimePetitions } = options;
+    if (from && from.getTime() >= before.getTime()) return { items: [], total: 0, itemsRead: 0 };
     const index = CASES_TABLE.indexes[7]!;
     const range = {
       TableName: this.table,
       IndexName: index.name,
-      KeyConditionExpression: '#pk = :pk AND #sk < :before',
-      ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
-      ExpressionAttributeValues: { ':pk': keys.openByDue(town), ':before': before.toISOString() },
+      // sort keys are `due#id`: BETWEEN leaves a due instant equal to `before` out, as `<` does
+      KeyConditionExpression: from
+        ? '#pk = :pk AND #sk BETWEEN :from AND :before'
+        : '#pk = :pk AND #sk < :before',
+      ...(firstTimePetitions ? { FilterExpression: '#firstTime = :true AND #kind = :petition' } : {}),
+      ExpressionAttributeNames: {
+        '#pk': index.partitionKey,
+        '#sk': index.sortKey,
+        ...(firstTimePetitions ? { '#firstTime': 'firstTime', '#kind': 'kind' } : {}),
+      },
+      ExpressionAttributeValues: {
+        ':pk': keys.openByDue(town),
+        ':before': before.toISOString(),
+        ...(from ? { ':from': from.toISOString() } : {}),
+        ...(firstTimePetitions ? { ':true': true, ':petition': 'petition' } : {}),
+      },
     };
-    const page = await this.db.send(new QueryCommand({ ...range, Limit: limit }));
-    let total = 0;
+    let itemsRead = 0;
+    const items: CaseRecord[] = [];
     let startKey: Record<string, unknown> | undefined;
+    // a filter applies after Limit: read on until `limit` cases pass it
+    do {
+      const page: QueryCommandOutput = await this.db.send(
+        new QueryCommand({ ...range, Limit: limit, ...(startKey ? { ExclusiveStartKey: startKey } : {}) }),
+      );
+      items.push(...(page.Items ?? []).map(parseCaseItem));
+      itemsRead += page.ScannedCount ?? 0;
+      startKey = page.LastEvaluatedKey;
+    } while (startKey && items.length < limit);
+    let total = 0;
+    startKey = undefined;
     do {
       const counted: QueryCommandOutput = await this.db.send(
         new QueryCommand({ ...range, Select: 'COUNT', ...(startKey ? { ExclusiveStartKey: startKey } : {}) }),
       );
       total += counted.Count ?? 0;
+      itemsRead += counted.ScannedCount ?? 0;
       startKey = counted.LastEvaluatedKey;
     } while (startKey);
-    const items = (page.Items ?? []).map(parseCaseItem);
-    return { items, total, itemsRead: items.length + total };
+    return { items: items.slice(0, limit), total, itemsRead };
   }
 
   /** Whether any case was registered in this grid or below it. */
@@ -523,6 +553,7 @@ export class CaseRepository {
     const sources = plan.sources.map((source) => sourceQuery(town, source));
     let position: ListPosition | undefined = cursor ? decodeCursor(cursor, sources) : { source: 0 };
     const items: CaseRecord[] = [];
+    let itemsRead = 0;
     while (position && items.length < limit) {
       const current: SourceQuery | undefined = sources[position.source];
       if (!current) break;
@@ -544,10 +575,13 @@ export class CaseRepository {
           ...(position.key ? { ExclusiveStartKey: position.key } : {}),
         }),
       );
-      const records =
+      itemsRead += result.Items?.length ?? 0;
+      const related =
         current.source.index === 'related'
           ? await this.relatedCases(current.source, result.Items ?? [])
-          : (result.Items ?? []).map(parseCaseItem);
+          : undefined;
+      itemsRead += related?.read ?? 0;
+      const records = related?.records ?? (result.Items ?? []).map(parseCaseItem);
       items.push(...records.filter((record) => matchesFilters(record, plan.filters)));
       position = result.LastEvaluatedKey
         ? { source: position.source, key: result.LastEvaluatedKey as Record<string, string> }
@@ -555,10 +589,13 @@ export class CaseRepository {
           ? { source: position.source + 1 }
           : undefined;
     }
-    return { items, ...(position ? { nextCursor: encodeCursor(position) } : {}) };
+    return { items, ...(position ? { nextCursor: encodeCursor(position) } : {}), itemsRead };
   }
 
-  /** The cases behind relation items, in their order, without those the caller already listed by grid. */
+  /**
+   * The cases behind relation items, in their order, without those the caller already listed by grid; `read` is how
+   * many cases the batch reads returned.
+   */
   private async relatedCases(
     source: Extract<ListSource, { index: 'related' }>,
     relationItems: Record<string, unknown>[],
@@ -566,7 +603,7 @@ export class CaseRepository {
     const wanted = relationItems.filter(
       (item) => !source.relation || (item.relations as string[] | undefined)?.includes(source.relation),
     );
-    if (wanted.length === 0) return [];
+    if (wanted.length === 0) return { records: [], read: 0 };
     const byPk = new Map<string, CaseRecord>();
     let pending: Record<string, unknown>[] = wanted.map((item) => ({ pk: item.pk, sk: keys.caseSk }));
     for (let attempt = 0; pending.length > 0 && attempt < 5; attempt++) {
@@ -577,10 +614,11 @@ export class CaseRepository {
         byPk.set(item.pk as string, parseCaseItem(item));
       pending = result.UnprocessedKeys?.[this.table]?.Keys ?? [];
     }
-    return wanted
+    const records = wanted
       .map((item) => byPk.get(item.pk as string))
       .filter(
         (record): record is CaseRecord => record !== undefined && !isInGrids(record, source.skipGridPaths),
       );
+    return { records, read: byPk.size };
   }
 }

@@ -166,6 +166,11 @@ export const keys = {
   openByDue: (town: string) => `T#${town}#DUE`,
   /** GSI7: closed cases that still hold personal data; the sort key is `closedAt#id`. */
   closedCases: (town: string) => `T#${town}#CLOSED`,
+  /** Stored bulletins: a town's partition, one item per kind and period (`weekly#2026-W48`). */
+  report: (town: string, kind: string, period: string) => ({
+    pk: `T#${town}#REPORTS`,
+    sk: `${kind}#${period}`,
+  }),
 } as const;
 
 export const tableNamesFor = (prefix: string): TableNames => ({

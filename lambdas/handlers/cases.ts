@@ -2,7 +2,7 @@ import { CaseRepository } from '../adapters/case-repository.js';
 import { type Deps, depsFromEnv } from '../adapters/deps.js';
 import { GridRepository } from '../adapters/grid-repository.js';
 import { SettingsRepository, TownSettingsCache } from '../adapters/settings-repository.js';
-import { canSeeCase, caseListPlan } from '../domain/access.js';
+import { caseListPlan } from '../domain/access.js';
 import type { CaseRecord } from '../domain/case.js';
 import { DEFAULT_CATEGORY_CODES } from '../domain/catalog.js';
 import { ForbiddenError, NotFoundError, StaleVersionError } from '../domain/errors.js';
@@ -18,6 +18,7 @@ import { listCasesQuery, registerCaseBody } from '../http/schemas.js';
 import { parseWith, z } from '../http/validation.js';
 import { caseView } from '../http/views.js';
 import { noticePuts, prepareRegistration } from '../usecases/register-case.js';
+import { loadVisibleCase, workerGridPaths } from '../usecases/visible-case.js';
 import { CounterRepository } from '../adapters/counter-repository.js';
 import { commandCounts, registrationCounts } from '../domain/counters.js';
 import { NotificationRepository } from '../adapters/notification-repository.js';
@@ -39,16 +40,7 @@ export function createCasesHandler(deps: Deps) {
     deps.settingsCacheMs,
   );
 
-  /** The paths of the grids a grid worker is assigned to (their scope); nobody else needs the read. */
-  const scopeGridPaths = async (principal: Principal): Promise<string[]> => {
-    if (!hasAnyRole(principal, ['grid_worker'])) return [];
-    const [assigned, tree] = await Promise.all([
-      grids.gridsOfWorker(principal.town, principal.userId),
-      grids.tree(principal.town),
-    ]);
-    const pathOf = new Map(tree.map((grid) => [grid.id, grid.path]));
-    return assigned.flatMap((id) => pathOf.get(id) ?? []);
-  };
+  const scopeGridPaths = (principal: Principal) => workerGridPaths(grids, principal);
 
   /** A grid worker registers only in their own grids (or below); the town's other registrars anywhere. */
   const requireRegistrableGrid = async (principal: Principal, grid: GridRecord | undefined) => {
@@ -69,13 +61,8 @@ export function createCasesHandler(deps: Deps) {
     dutyLeaders: grids.dutyLeaders.bind(grids),
   };
 
-  const loadVisible = async (request: ApiRequest): Promise<CaseRecord> => {
-    const record = await cases.get(request.principal.town, request.params.id ?? '');
-    if (!record) throw new NotFoundError();
-    if (!canSeeCase(request.principal, record, await scopeGridPaths(request.principal)))
-      throw new NotFoundError();
-    return record;
-  };
+  const loadVisible = (request: ApiRequest): Promise<CaseRecord> =>
+    loadVisibleCase({ cases, grids }, request.principal, request.params.id ?? '');
 
   /** Appends an event that changes nothing else, retrying if another event took the head first. */
   const appendNote = async (request: ApiRequest, fields: TimelineFields) => {

@@ -29,6 +29,8 @@ const unauthorized = (): HttpProblem =>
   });
 
 export function principalFromClaims(claims: Record<string, unknown> | undefined): Principal {
+  // API Gateway accepts an ID token whose `aud` is the client: only access tokens may call the API
+  if (claims?.token_use !== undefined && claims.token_use !== 'access') throw unauthorized();
   const sub = claims?.sub;
   const town = claims?.['custom:town'];
   if (typeof sub !== 'string' || sub === '' || typeof town !== 'string' || town === '') throw unauthorized();

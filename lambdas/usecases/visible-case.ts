@@ -6,7 +6,7 @@ import { NotFoundError } from '../domain/errors.js';
 import { hasAnyRole, type Principal } from '../domain/roles.js';
 
 /** The paths of the grids a grid worker is assigned to (their scope); nobody else needs the read. */
-export async function scopeGridPaths(grids: GridRepository, principal: Principal): Promise<string[]> {
+export async function workerGridPaths(grids: GridRepository, principal: Principal): Promise<string[]> {
   if (!hasAnyRole(principal, ['grid_worker'])) return [];
   const [assigned, tree] = await Promise.all([
     grids.gridsOfWorker(principal.town, principal.userId),
@@ -23,7 +23,7 @@ export async function loadVisibleCase(
   id: string,
 ): Promise<CaseRecord> {
   const record = await repositories.cases.get(principal.town, id);
-  if (!record || !canSeeCase(principal, record, await scopeGridPaths(repositories.grids, principal)))
+  if (!record || !canSeeCase(principal, record, await workerGridPaths(repositories.grids, principal)))
     throw new NotFoundError();
   return record;
 }

@@ -24,7 +24,13 @@ export interface ContractCommand {
 }
 
 /** "any open status" in the contract. */
-export const CONTRACT_OPEN: readonly Status[] = ['registered', 'accepted', 'replied', 'under_review', 'reviewed'];
+export const CONTRACT_OPEN: readonly Status[] = [
+  'registered',
+  'accepted',
+  'replied',
+  'under_review',
+  'reviewed',
+];
 
 export const ALL_STATUSES: readonly Status[] = [
   'registered',
@@ -52,7 +58,11 @@ export const CONTRACT_COMMANDS: Record<string, ContractCommand> = {
   classify: { from: CONTRACT_OPEN, actors: ['clerk', 'supervisor'] },
   reply: { from: ['accepted'], to: 'replied', actors: ['assignee', 'owner'] },
   rate: { from: ['replied', 'reviewed'], actors: ['petitioner_on_case', 'clerk'] },
-  'request-review': { from: ['replied', 'reviewed'], to: 'under_review', actors: ['petitioner_on_case', 'clerk'] },
+  'request-review': {
+    from: ['replied', 'reviewed'],
+    to: 'under_review',
+    actors: ['petitioner_on_case', 'clerk'],
+  },
   'record-review': { from: ['under_review'], to: 'reviewed', actors: ['supervisor'] },
   close: { from: ['replied', 'reviewed'], to: 'closed', actors: ['clerk', 'supervisor'] },
   withdraw: { from: CONTRACT_OPEN, to: 'withdrawn', actors: ['petitioner_on_case', 'clerk'] },
