@@ -89,7 +89,7 @@ export type ListSource =
   | { index: 'all' }
   | { index: 'status'; status: Status }
   | { index: 'grid'; path: string }
-  | { index: 'related'; userId: string; relation?: 'assignee'; skipGridPaths: readonly string[] };
+  | { index: 'related'; userId: string; relation?: 'assignee' | 'owner'; skipGridPaths: readonly string[] };
 
 export interface CaseListPlan {
   sources: ListSource[];

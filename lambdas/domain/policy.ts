@@ -24,6 +24,8 @@ export interface DeadlinePolicy {
   lateEntryDays: number;
   /** PIPL Art 19: petitioners' personal data is erased this many days after the case is closed. */
   retentionDaysAfterClosure: number;
+  /** Rankings by grid hide a rate whose denominator is below this (its counts are still shown). */
+  rankingMinimum: number;
   /** Who is warned when, as each deadline nears. */
   escalation: EscalationPolicy;
 }
@@ -39,5 +41,6 @@ export const DEFAULT_POLICY: DeadlinePolicy = {
   holidayRule: 'keep',
   lateEntryDays: 3,
   retentionDaysAfterClosure: 3650,
+  rankingMinimum: 5,
   escalation: DEFAULT_ESCALATION,
 };

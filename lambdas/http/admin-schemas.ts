@@ -36,8 +36,7 @@ export const escalationSchema = z
     const last = ladder.steps.at(-1);
     const overdueSteps = ladder.steps.filter((s) => s.severity === 'overdue').length;
     if (
-      !last ||
-      last.severity !== 'overdue' ||
+      last?.severity !== 'overdue' ||
       !('daysBefore' in last.when) ||
       last.when.daysBefore !== 0 ||
       overdueSteps !== 1
@@ -65,6 +64,7 @@ export const policySchema = z
     lateEntryDays: z.number().int().min(0).max(30),
     // optional in a body, so clients written before it keep working; omitted, it is the default
     retentionDaysAfterClosure: z.number().int().min(1).max(36_500).default(3650),
+    rankingMinimum: z.number().int().min(1).max(1000).default(5),
     escalation: escalationSchema,
   })
   .meta({ id: 'DeadlinePolicy' });
