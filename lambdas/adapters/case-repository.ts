@@ -197,6 +197,52 @@ export class CaseRepository {
   }
 
   /** The writes that create a case, for a transaction of the caller's (a patrol writes several cases at once). */
+  /** Writes items of several kinds in one transaction (a registration, a patrol with its findings). */
+  async transact(items: readonly Record<string, unknown>[]): Promise<void> {
+    await this.db.send(
+      new TransactWriteCommand({
+        TransactItems: items as NonNullable<TransactWriteCommandInput['TransactItems']>,
+      }),
+    );
+  }
+
+  /** The item that finds a case by the keyed hash of its query code (tracking without login, claiming). */
+  queryCodePut(hash: string, record: CaseRecord) {
+    return {
+      Put: {
+        TableName: this.table,
+        Item: { ...keys.queryCode(hash), town: record.town, caseId: record.id },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    };
+  }
+
+  async findByQueryCode(hash: string): Promise<CaseRecord | undefined> {
+    const lookup = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.queryCode(hash) }));
+    if (!lookup.Item) return undefined;
+    return this.get(String(lookup.Item.town), String(lookup.Item.caseId));
+  }
+
+  /**
+   * Attaches a case to a citizen's account (and to their relations index), unless someone's account has it already.
+   * Not a state change: the version stays.
+   */
+  async claim(record: CaseRecord, userId: string): Promise<boolean> {
+    const claimed = { ...record, petitionerUserId: userId };
+    return this.transactOrConflict([
+      {
+        Update: {
+          TableName: this.table,
+          Key: keys.caseItem(record.town, record.id),
+          UpdateExpression: 'SET petitionerUserId = :user',
+          ConditionExpression: 'attribute_not_exists(petitionerUserId)',
+          ExpressionAttributeValues: { ':user': userId },
+        },
+      },
+      ...(this.relationChanges(record, claimed) as NonNullable<TransactWriteCommandInput['TransactItems']>),
+    ]);
+  }
+
   creationItems(record: CaseRecord, event: TimelineEvent, blindIndexes: readonly string[]) {
     return [
       {
@@ -600,9 +646,13 @@ export class CaseRepository {
     source: Extract<ListSource, { index: 'related' }>,
     relationItems: Record<string, unknown>[],
   ) {
-    const wanted = relationItems.filter(
-      (item) => !source.relation || (item.relations as string[] | undefined)?.includes(source.relation),
-    );
+    // without a named relation, staff relations only: being a petitioner on a case is not a staff relation
+    const wanted = relationItems.filter((item) => {
+      const relations = (item.relations as string[] | undefined) ?? [];
+      return source.relation
+        ? relations.includes(source.relation)
+        : relations.some((r) => r !== 'petitioner');
+    });
     if (wanted.length === 0) return { records: [], read: 0 };
     const byPk = new Map<string, CaseRecord>();
     let pending: Record<string, unknown>[] = wanted.map((item) => ({ pk: item.pk, sk: keys.caseSk }));

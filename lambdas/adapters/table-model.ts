@@ -108,6 +108,10 @@ export const keys = {
     pk: `T#${town}#INBOX#${userId}`,
     sk: `N#${notificationId}`,
   }),
+  /** A query code's lookup item, keyed by its keyed hash: tracking needs no town. */
+  queryCode: (hash: string) => ({ pk: `QC#${hash}`, sk: 'QC' }),
+  /** Misses of one client (by source address) in one minute, to slow down guessing. */
+  misses: (client: string, minute: string) => ({ pk: `MISS#${client}`, sk: minute }),
   /** Counters of a town's Beijing day: one partition, an item per grid and shard. */
   counterDay: (town: string, day: string) => `T#${town}#CNT#${day}`,
   counterItem: (town: string, day: string, gridId: string, shard: number) => ({

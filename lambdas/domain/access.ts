@@ -40,11 +40,16 @@ export function caseRelations(record: CaseRecord): Map<string, string[]> {
   const add = (userId: string | undefined, relation: string) => {
     if (userId) relations.set(userId, [...(relations.get(userId) ?? []), relation]);
   };
+  add(record.petitionerUserId, 'petitioner');
   add(record.assignee, 'assignee');
   add(record.owner, 'owner');
   for (const member of record.team ?? []) add(member, 'team');
   return relations;
 }
+
+/** Related as assignee, owner or team member; a citizen's own relation grants no staff access. */
+const isStaffRelation = (record: CaseRecord, userId: string): boolean =>
+  (caseRelations(record).get(userId) ?? []).some((relation) => relation !== 'petitioner');
 
 export const isInGrids = (record: CaseRecord, gridPaths: readonly string[]): boolean =>
   record.gridPath !== undefined && gridPaths.some((path) => record.gridPath!.startsWith(path));
@@ -64,7 +69,7 @@ export function canSeeCase(
     case 'town':
       return true;
     case 'limited':
-      return isInGrids(record, scope.gridPaths) || caseRelations(record).has(scope.userId);
+      return isInGrids(record, scope.gridPaths) || isStaffRelation(record, scope.userId);
     case 'own':
       return record.petitionerUserId === scope.userId;
     case 'none':
@@ -89,7 +94,12 @@ export type ListSource =
   | { index: 'all' }
   | { index: 'status'; status: Status }
   | { index: 'grid'; path: string }
-  | { index: 'related'; userId: string; relation?: 'assignee' | 'owner'; skipGridPaths: readonly string[] };
+  | {
+      index: 'related';
+      userId: string;
+      relation?: 'assignee' | 'owner' | 'petitioner';
+      skipGridPaths: readonly string[];
+    };
 
 export interface CaseListPlan {
   sources: ListSource[];

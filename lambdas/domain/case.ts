@@ -252,6 +252,8 @@ export function registerCase(input: RegistrationInput, ctx: RegistrationContext)
     timelineHead: ctx.timelineHead,
     deadlines: registrationDeadlines(receivedAt, input.referral?.dueBy, ctx.policy, ctx.calendar),
     registeredBy: { id: ctx.principal.userId, role: primaryRole(ctx.principal) },
+    // a citizen filing online is the petitioner of the case they file
+    ...(ctx.principal.kind === 'petitioner' ? { petitionerUserId: ctx.principal.userId } : {}),
     createdAt: now,
     updatedAt: now,
   };

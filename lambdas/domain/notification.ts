@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { CaseRecord } from './case.js';
+import { MILESTONES, type Milestone } from './citizen.js';
 import type { LadderStep, WatchedKind } from './ladder.js';
 
 /**
@@ -115,5 +116,32 @@ export function toOutbox(notification: Notification, role: string): OutboxMessag
       severity: notification.severity,
     },
     at: notification.at,
+  };
+}
+
+/**
+ * A milestone for the petitioner (by SMS through the milestones topic): the case number and what happened. The sender
+ * adds the query code and finds the phone itself; neither travels in the message.
+ */
+export function milestoneMessage(record: CaseRecord, milestone: Milestone, at: string): OutboxMessage {
+  const names = MILESTONES[milestone];
+  return {
+    id: notificationId(at, record.id, 'milestone', milestone),
+    topic: 'milestones',
+    subject: `信访事项 ${record.number} ${names.zh}`,
+    body: {
+      caseId: record.id,
+      caseNumber: record.number,
+      milestone,
+      text: { zh: names.zh, en: names.en },
+      at,
+    },
+    attributes: {
+      town: record.town,
+      recipient: record.petitionerUserId ?? record.id,
+      role: 'petitioner',
+      severity: 'notice',
+    },
+    at,
   };
 }

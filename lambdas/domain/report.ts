@@ -25,7 +25,7 @@ export const indicatorSchema = z.object({
   rate: z.number().nullable(),
 });
 export const indicatorsSchema = z.record(z.enum(INDICATOR_NAMES), indicatorSchema);
-export const totalsSchema = z.record(z.string(), z.number());
+export const totalsSchema = z.partialRecord(z.string(), z.number());
 /** Each rate minus the previous period's (a difference of fractions); null where either rate is null. */
 export const changeSchema = z.record(z.enum(INDICATOR_NAMES), z.number().nullable());
 
@@ -117,6 +117,25 @@ export type DailyReport = z.infer<typeof dailyReportSchema>;
 export type WeeklyReport = z.infer<typeof weeklyReportSchema>;
 export type MonthlyReport = z.infer<typeof monthlyReportSchema>;
 export type Report = z.infer<typeof reportSchema>;
+
+/** Indicators over any range of days, for the town or a grid subtree; `byGrid` ranks, so small samples are hidden. */
+export const metricsSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  gridId: z.string().optional(),
+  totals: totalsSchema,
+  indicators: indicatorsSchema,
+  byGrid: z.array(
+    z.object({
+      gridId: z.string(),
+      name: z.string(),
+      level: z.enum(GRID_LEVELS),
+      indicators: indicatorsSchema,
+    }),
+  ),
+  itemsRead: count,
+});
+export type Metrics = z.infer<typeof metricsSchema>;
 
 /** Each grid's counters, summed over days and shards. */
 export function totalsByGrid(rows: readonly { gridId: string; counts: Totals }[]): Map<string, Totals> {

@@ -17,7 +17,9 @@ import { HttpProblem, validationProblem } from '../http/problem.js';
 import { listCasesQuery, registerCaseBody } from '../http/schemas.js';
 import { parseWith, z } from '../http/validation.js';
 import { caseView } from '../http/views.js';
-import { noticePuts, prepareRegistration } from '../usecases/register-case.js';
+import { prepareRegistration, registrationWrites } from '../usecases/register-case.js';
+import { citizenView, isMilestone } from '../domain/citizen.js';
+import { milestoneMessage } from '../domain/notification.js';
 import { loadVisibleCase, workerGridPaths } from '../usecases/visible-case.js';
 import { CounterRepository } from '../adapters/counter-repository.js';
 import { commandCounts, registrationCounts } from '../domain/counters.js';
@@ -89,20 +91,22 @@ export function createCasesHandler(deps: Deps) {
             throw validationProblem([{ path: 'gridId', message: 'is not a grid of this town' }]);
           await requireRegistrableGrid(request.principal, grid);
 
-          const { record, event, blindIndexes, notices } = await prepareRegistration(registrationDeps, body, {
+          const prepared = await prepareRegistration(registrationDeps, body, {
             principal: request.principal,
             now,
             policy,
             calendar,
             ...(grid ? { grid } : {}),
           });
-          await cases.create(record, event, blindIndexes, [
-            ...noticePuts(notifications, notices),
+          const { record } = prepared;
+          await cases.transact([
+            ...registrationWrites({ cases, notifications }, prepared),
             ...counters.updates(record.town, record.id, registrationCounts(record)),
           ]);
           return {
             status: 201,
-            body: caseView(record, request.principal),
+            // the query code is shown this once, for the clerk to hand over; it is kept only sealed
+            body: { ...caseView(record, request.principal), queryCode: prepared.queryCode },
             headers: { location: `/v1/cases/${record.id}`, ...etag(record) },
           };
         },
@@ -130,12 +134,15 @@ export function createCasesHandler(deps: Deps) {
       'GET /v1/cases/{id}': {
         async handle(request) {
           const record = await loadVisible(request);
+          // citizens read their cases at /v1/me/cases, without staff fields
+          requireRole(request.principal, STAFF_ROLES);
           return { status: 200, body: caseView(record, request.principal), headers: etag(record) };
         },
       },
       'GET /v1/cases/{id}/timeline': {
         async handle(request) {
           const record = await loadVisible(request);
+          requireRole(request.principal, STAFF_ROLES);
           const query = parseWith(
             z.strictObject({ verify: z.enum(['true', 'false']).optional() }),
             request.query,
@@ -205,14 +212,21 @@ export function createCasesHandler(deps: Deps) {
               },
               deps.mac,
             );
-            const stored = await cases.applyChange(
-              record,
-              effect.record,
-              event,
-              counters.updates(record.town, record.id, commandCounts(record, effect, now)),
-            );
+            const stored = await cases.applyChange(record, effect.record, event, [
+              ...counters.updates(record.town, record.id, commandCounts(record, effect, now)),
+              ...(isMilestone(effect.action)
+                ? [notifications.outboxPut(milestoneMessage(effect.record, effect.action, now.toISOString()))]
+                : []),
+            ]);
             if (stored)
-              return { status: 200, body: caseView(stored, request.principal), headers: etag(stored) };
+              return {
+                status: 200,
+                body:
+                  request.principal.kind === 'petitioner'
+                    ? citizenView(stored)
+                    : caseView(stored, request.principal),
+                headers: etag(stored),
+              };
             const current = await cases.get(record.town, record.id);
             if (!current || current.version !== record.version) throw new StaleVersionError();
             record = current;

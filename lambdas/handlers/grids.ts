@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { CaseRepository } from '../adapters/case-repository.js';
 import { type Deps, depsFromEnv } from '../adapters/deps.js';
 import { GridRepository } from '../adapters/grid-repository.js';
@@ -25,7 +24,7 @@ import {
 import { patrolFindingBody } from '../http/schemas.js';
 import { parseWith, z } from '../http/validation.js';
 import { caseView } from '../http/views.js';
-import { noticePuts, prepareRegistration } from '../usecases/register-case.js';
+import { prepareRegistration, registrationWrites } from '../usecases/register-case.js';
 import { CounterRepository } from '../adapters/counter-repository.js';
 import { patrolCounts, registrationCounts } from '../domain/counters.js';
 import { NotificationRepository } from '../adapters/notification-repository.js';
@@ -223,21 +222,14 @@ export function createGridsHandler(deps: Deps) {
             caseIds: prepared.map((p) => p.record.id),
             createdAt: now.toISOString(),
           };
-          await deps.db.send(
-            new TransactWriteCommand({
-              TransactItems: [
-                grids.patrolPut(patrol),
-                ...prepared.flatMap((p) => [
-                  ...cases.creationItems(p.record, p.event, p.blindIndexes),
-                  ...noticePuts(notifications, p.notices),
-                ]),
-                ...counters.updates(town, patrol.id, [
-                  ...patrolCounts(grid.id, patrol.date),
-                  ...prepared.flatMap((p) => registrationCounts(p.record)),
-                ]),
-              ],
-            }),
-          );
+          await cases.transact([
+            grids.patrolPut(patrol),
+            ...prepared.flatMap((p) => registrationWrites({ cases, notifications }, p)),
+            ...counters.updates(town, patrol.id, [
+              ...patrolCounts(grid.id, patrol.date),
+              ...prepared.flatMap((p) => registrationCounts(p.record)),
+            ]),
+          ]);
           const { town: _town, ...patrolView } = patrol;
           return {
             status: 201,

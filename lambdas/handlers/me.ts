@@ -1,9 +1,22 @@
 import { type Deps, depsFromEnv } from '../adapters/deps.js';
 import { NotificationRepository } from '../adapters/notification-repository.js';
 import { keys } from '../adapters/table-model.js';
-import { NotFoundError } from '../domain/errors.js';
+import { NotFoundError, RuleViolationError } from '../domain/errors.js';
+import { CaseRepository } from '../adapters/case-repository.js';
+import { CounterRepository } from '../adapters/counter-repository.js';
+import { GridRepository } from '../adapters/grid-repository.js';
+import { MissLimiter } from '../adapters/miss-limiter.js';
+import { SettingsRepository, TownSettingsCache } from '../adapters/settings-repository.js';
+import { DEFAULT_CATEGORY_CODES } from '../domain/catalog.js';
+import { citizenView } from '../domain/citizen.js';
+import { registrationCounts } from '../domain/counters.js';
+import type { Principal } from '../domain/roles.js';
+import { requireRole } from '../http/auth.js';
+import { onlinePetitionBody } from '../http/schemas.js';
+import { lookUpQueryCode } from '../usecases/query-code.js';
+import { prepareRegistration, registrationWrites } from '../usecases/register-case.js';
 import { createApiHandler, lazyHandler } from '../http/api.js';
-import { HttpProblem } from '../http/problem.js';
+import { HttpProblem, throttledProblem } from '../http/problem.js';
 import { limitParam } from '../http/schemas.js';
 import { parseWith, z } from '../http/validation.js';
 
@@ -20,8 +33,36 @@ const badCursor = () =>
     { errors: [{ path: 'cursor', message: 'is not a cursor this list issued' }] },
   );
 
+const citizenCasesQuery = z.strictObject({
+  limit: limitParam,
+  cursor: z.string().min(1).max(2048).optional(),
+});
+const claimBody = z.strictObject({ queryCode: z.string().trim().min(1).max(40) });
+
 export function createMeHandler(deps: Deps) {
   const notifications = new NotificationRepository(deps.db, deps.tables.cases);
+  const cases = new CaseRepository(deps.db, deps.tables.cases);
+  const grids = new GridRepository(deps.db, deps.tables.grids);
+  const counters = new CounterRepository(deps.db, deps.tables.cases);
+  const limiter = new MissLimiter(deps.db, deps.tables.cases);
+  const settings = new TownSettingsCache(
+    new SettingsRepository(deps.db, deps.tables.grids),
+    deps.now,
+    deps.settingsCacheMs,
+  );
+  const registrationDeps = {
+    cases,
+    mac: deps.mac,
+    dataKeys: deps.dataKeys,
+    dutyLeaders: grids.dutyLeaders.bind(grids),
+  };
+
+  /** The caller's own case, or not found (someone else's looks exactly like a missing one). */
+  const ownCase = async (principal: Principal, id: string) => {
+    const record = await cases.get(principal.town, id);
+    if (!record || record.petitionerUserId !== principal.userId) throw new NotFoundError();
+    return record;
+  };
 
   return createApiHandler({
     family: 'me',
@@ -44,6 +85,85 @@ export function createMeHandler(deps: Deps) {
           const last = page.lastKey ? String(page.lastKey.sk).slice(2) : undefined;
           const items = page.items.map(({ town: _town, ...n }) => n);
           return { status: 200, body: { items, ...(last ? { nextCursor: last } : {}) } };
+        },
+      },
+      'POST /v1/public/petitions': {
+        async handle(request) {
+          requireRole(request.principal, ['petitioner']);
+          const now = deps.now();
+          const { policy, calendar } = await settings.get(request.principal.town);
+          const body = request.body(onlinePetitionBody({ now, policy, categories: DEFAULT_CATEGORY_CODES }));
+          const prepared = await prepareRegistration(
+            registrationDeps,
+            { ...body, channel: 'online' },
+            { principal: request.principal, now, policy, calendar },
+          );
+          const { record } = prepared;
+          await cases.transact([
+            ...registrationWrites({ cases, notifications }, prepared),
+            ...counters.updates(record.town, record.id, registrationCounts(record)),
+          ]);
+          return {
+            status: 201,
+            body: { ...citizenView(record), queryCode: prepared.queryCode },
+            headers: { location: `/v1/me/cases/${record.id}`, etag: `"${record.version}"` },
+          };
+        },
+      },
+      'GET /v1/me/cases': {
+        async handle(request) {
+          requireRole(request.principal, ['petitioner']);
+          const query = parseWith(citizenCasesQuery, request.query, request.language);
+          const plan = {
+            sources: [
+              {
+                index: 'related' as const,
+                userId: request.principal.userId,
+                relation: 'petitioner' as const,
+                skipGridPaths: [],
+              },
+            ],
+            filters: {},
+          };
+          const page = await cases.list(request.principal.town, plan, query.limit, query.cursor);
+          return {
+            status: 200,
+            body: {
+              items: page.items.map((record) => citizenView(record)),
+              ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+            },
+          };
+        },
+      },
+      'GET /v1/me/cases/{id}': {
+        async handle(request) {
+          const record = await ownCase(request.principal, request.params.id ?? '');
+          const events = await cases.timeline(record.town, record.id);
+          return { status: 200, body: citizenView(record, events), headers: { etag: `"${record.version}"` } };
+        },
+      },
+      'POST /v1/me/cases/claim': {
+        async handle(request) {
+          requireRole(request.principal, ['petitioner']);
+          const { queryCode } = request.body(claimBody);
+          const lookup = await lookUpQueryCode(
+            { cases, limiter, mac: deps.mac },
+            queryCode,
+            request.event.requestContext.http.sourceIp,
+            deps.now(),
+          );
+          if ('retryAfter' in lookup) throw throttledProblem(lookup.retryAfter);
+          // a code of another town's case is as unknown as a wrong one
+          if ('missing' in lookup || lookup.found.town !== request.principal.town) throw new NotFoundError();
+          const record = lookup.found;
+          if (record.petitionerUserId === request.principal.userId)
+            return { status: 200, body: citizenView(record) };
+          if (record.petitionerUserId !== undefined || !(await cases.claim(record, request.principal.userId)))
+            throw new RuleViolationError('already-claimed', 'this case belongs to another account');
+          return {
+            status: 200,
+            body: citizenView({ ...record, petitionerUserId: request.principal.userId }),
+          };
         },
       },
       'POST /v1/me/notifications/{id}/read': {

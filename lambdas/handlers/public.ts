@@ -1,10 +1,19 @@
+import { CaseRepository } from '../adapters/case-repository.js';
 import { type Deps, depsFromEnv } from '../adapters/deps.js';
+import { MissLimiter } from '../adapters/miss-limiter.js';
 import { catalog } from '../domain/catalog.js';
+import { trackingView } from '../domain/citizen.js';
+import { NotFoundError } from '../domain/errors.js';
 import { createApiHandler, lazyHandler } from '../http/api.js';
 import { openApiDocument } from '../http/openapi.js';
+import { throttledProblem } from '../http/problem.js';
+import { lookUpQueryCode } from '../usecases/query-code.js';
 
-export function createPublicHandler(deps: Pick<Deps, 'db' | 'tables'>) {
+export function createPublicHandler(deps: Deps) {
   const document = openApiDocument();
+  const cases = new CaseRepository(deps.db, deps.tables.cases);
+  const limiter = new MissLimiter(deps.db, deps.tables.cases);
+
   return createApiHandler({
     family: 'public',
     deps,
@@ -12,6 +21,26 @@ export function createPublicHandler(deps: Pick<Deps, 'db' | 'tables'>) {
       'GET /v1/health': { authorized: false, handle: async () => ({ status: 200, body: { status: 'ok' } }) },
       'GET /v1/openapi.json': { authorized: false, handle: async () => ({ status: 200, body: document }) },
       'GET /v1/catalog': { handle: async () => ({ status: 200, body: catalog() }) },
+      'GET /v1/public/track/{queryCode}': {
+        authorized: false,
+        async handle(request) {
+          const lookup = await lookUpQueryCode(
+            { cases, limiter, mac: deps.mac },
+            request.params.queryCode ?? '',
+            request.event.requestContext.http.sourceIp,
+            deps.now(),
+          );
+          if ('retryAfter' in lookup) throw throttledProblem(lookup.retryAfter);
+          if ('missing' in lookup) throw new NotFoundError();
+          const record = lookup.found;
+          const events = await cases.timeline(record.town, record.id);
+          return {
+            status: 200,
+            body: trackingView(record, events),
+            headers: { 'cache-control': 'no-store' },
+          };
+        },
+      },
     },
   });
 }

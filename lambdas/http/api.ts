@@ -87,14 +87,18 @@ const definedOnly = (record: Record<string, string | undefined> | undefined): Re
     Object.entries(record ?? {}).filter((entry): entry is [string, string] => entry[1] !== undefined),
   );
 
+/** A string body that comes with its own content-type (a rendered page) is sent as it is; anything else as JSON. */
 function toResult(response: ApiResponse): ApiResult {
+  const raw = typeof response.body === 'string' && response.headers?.['content-type'] !== undefined;
   return {
     statusCode: response.status,
     headers: {
-      ...(response.body === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' }),
+      ...(response.body === undefined || raw ? {} : { 'content-type': 'application/json; charset=utf-8' }),
       ...response.headers,
     },
-    ...(response.body === undefined ? {} : { body: JSON.stringify(response.body) }),
+    ...(response.body === undefined
+      ? {}
+      : { body: raw ? (response.body as string) : JSON.stringify(response.body) }),
   };
 }
 

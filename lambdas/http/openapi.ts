@@ -15,11 +15,18 @@ import {
   revealEntrySchema,
   revealResponseSchema,
 } from './privacy-schemas.js';
+import {
+  MAX_METRICS_DAYS,
+  metricsQuery,
+  metricsResponseSchema,
+  REPORT_RESPONSE_SCHEMAS,
+} from './report-schemas.js';
 import { gridRecordSchema } from '../domain/grid.js';
 import {
   caseViewSchema,
   limitParam,
   listCasesQuery,
+  onlinePetitionBody,
   patrolFindingBody,
   registerCaseBody,
   timelineEventSchema,
@@ -38,6 +45,31 @@ const notificationSchema = z
     read: z.boolean(),
   })
   .meta({ id: 'Notification' });
+const milestoneSchema = z.object({ milestone: z.string(), at: z.string(), zh: z.string(), en: z.string() });
+const trackingSchema = z
+  .object({ number: z.string(), status: z.string(), milestones: z.array(milestoneSchema) })
+  .meta({ id: 'Tracking' });
+const citizenCaseSchema = z
+  .object({
+    id: z.string(),
+    number: z.string(),
+    version: z.number().int(),
+    kind: z.string(),
+    channel: z.string(),
+    type: z.string(),
+    category: z.string(),
+    title: z.string(),
+    status: z.string(),
+    receivedAt: z.string(),
+    deadlines: z.record(z.string(), z.string()),
+    reply: z.record(z.string(), z.unknown()).optional(),
+    reviews: z.array(z.record(z.string(), z.unknown())).optional(),
+    rating: z.record(z.string(), z.unknown()).optional(),
+    milestones: z.array(milestoneSchema).optional(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'CitizenCase' });
 const gridSchema = gridRecordSchema.omit({ town: true, path: true }).meta({ id: 'Grid' });
 
 const commandSchemas = commandBodySchemas(DEFAULT_POLICY, new Date(0));
@@ -224,6 +256,44 @@ const OPERATIONS: Record<string, Operation> = {
       description: 'The entry',
     },
   },
+  'GET /v1/public/track/{queryCode}': {
+    summary:
+      'Follow a case by its query code, without signing in: number, status, dated milestones, nothing personal',
+    roles: 'anyone (repeated misses from one client are refused for a minute: 429)',
+    response: { status: 200, schema: trackingSchema, description: 'The case as the public may see it' },
+  },
+  'POST /v1/public/petitions': {
+    summary:
+      'File a petition online; the caller is its petitioner. The answer carries the query code (查询码)',
+    roles: 'petitioner',
+    body: onlinePetitionBody({
+      now: new Date(0),
+      policy: DEFAULT_POLICY,
+      categories: DEFAULT_CATEGORY_CODES,
+    }),
+    response: {
+      status: 201,
+      schema: citizenCaseSchema.extend({ queryCode: z.string() }),
+      description: 'The case',
+    },
+  },
+  'GET /v1/me/cases': {
+    summary: 'The caller’s own cases',
+    roles: 'petitioner',
+    query: z.object({ limit: limitParam, cursor: z.string().optional() }),
+    response: { status: 200, schema: listOf(citizenCaseSchema), description: 'One page' },
+  },
+  'GET /v1/me/cases/{id}': {
+    summary: 'One of the caller’s cases, with its milestones, reply and the deadlines that concern them',
+    roles: 'its petitioner',
+    response: { status: 200, schema: citizenCaseSchema, description: 'The case' },
+  },
+  'POST /v1/me/cases/claim': {
+    summary: 'Attach a case registered at the window to the caller’s account, by its query code',
+    roles: 'petitioner',
+    body: z.strictObject({ queryCode: z.string() }),
+    response: { status: 200, schema: citizenCaseSchema, description: 'The case, now the caller’s' },
+  },
   'GET /v1/me/notifications': {
     summary:
       'The caller’s inbox: deadline warnings, supervision notices, assignments, milestones; newest first',
@@ -261,6 +331,35 @@ const OPERATIONS: Record<string, Operation> = {
     roles: 'admin',
     body: calendarSchema,
     response: { status: 200, schema: calendarSchema, description: 'The stored calendar' },
+  },
+  'GET /v1/metrics': {
+    summary:
+      `Indicators between two Beijing dates (both included, at most ${MAX_METRICS_DAYS} days), for the town or a ` +
+      'grid and the grids below it; `byGrid` hides rates over fewer cases than the policy’s `rankingMinimum`',
+    roles: 'leader, supervisor, admin',
+    query: metricsQuery,
+    response: { status: 200, schema: metricsResponseSchema, description: 'Counts, rates and samples' },
+  },
+  'GET /v1/reports/daily/{date}': {
+    summary:
+      'Daily collection (日收集): new cases by grid and channel, patrol coverage, first-time petitions due within ' +
+      'three days. The stored report, or one made now; `Accept: text/html` gives the printable zh-CN page',
+    roles: 'leader, supervisor, admin',
+    response: { status: 200, schema: REPORT_RESPONSE_SCHEMAS.daily, description: 'The report' },
+  },
+  'GET /v1/reports/weekly/{week}': {
+    summary:
+      'Weekly bulletin (周通报) of an ISO week: indicators for the town and each village grid against the week ' +
+      'before, overdue and at-risk cases, leader-owned cases; `Accept: text/html` gives the printable page',
+    roles: 'leader, supervisor, admin',
+    response: { status: 200, schema: REPORT_RESPONSE_SCHEMAS.weekly, description: 'The report' },
+  },
+  'GET /v1/reports/monthly/{month}': {
+    summary:
+      'Monthly supervision (月督办): indicators, repeat petitions, overdue and backlog cases with who answers for ' +
+      'each; `Accept: text/html` gives the printable page',
+    roles: 'leader, supervisor, admin',
+    response: { status: 200, schema: REPORT_RESPONSE_SCHEMAS.monthly, description: 'The report' },
   },
 };
 

@@ -72,6 +72,14 @@ export class HttpProblem extends Error {
   }
 }
 
+/** Told to wait: `Retry-After` seconds. */
+export const throttledProblem = (retryAfter: number): HttpProblem =>
+  new HttpProblem(
+    'throttled',
+    { zh: `尝试过于频繁，请 ${retryAfter} 秒后再试`, en: `Too many attempts; try again in ${retryAfter} s` },
+    { headers: { 'retry-after': String(retryAfter) } },
+  );
+
 export const validationProblem = (errors: FieldError[]): HttpProblem =>
   new HttpProblem(
     'validation',

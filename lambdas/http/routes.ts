@@ -11,6 +11,7 @@ export const FUNCTION_FAMILIES = {
   privacy: 'Personal data: reveals with a reason, the reveal log, erasure',
   me: 'The caller’s own inbox (and, for citizens, their cases)',
   admin: 'Town settings: deadline policy and working-day calendars',
+  reports: 'Daily, weekly and monthly bulletins and the indicators behind them',
 } as const;
 
 export type FunctionFamily = keyof typeof FUNCTION_FAMILIES;
@@ -49,12 +50,21 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/v1/grids/{id}/patrols', family: 'grids', authorized: true },
   { method: 'GET', path: '/v1/staff', family: 'grids', authorized: true },
   { method: 'PUT', path: '/v1/staff/{userId}', family: 'grids', authorized: true },
+  { method: 'GET', path: '/v1/public/track/{queryCode}', family: 'public', authorized: false },
+  { method: 'POST', path: '/v1/public/petitions', family: 'me', authorized: true },
+  { method: 'GET', path: '/v1/me/cases', family: 'me', authorized: true },
+  { method: 'GET', path: '/v1/me/cases/{id}', family: 'me', authorized: true },
+  { method: 'POST', path: '/v1/me/cases/claim', family: 'me', authorized: true },
   { method: 'GET', path: '/v1/me/notifications', family: 'me', authorized: true },
   { method: 'POST', path: '/v1/me/notifications/{id}/read', family: 'me', authorized: true },
   { method: 'GET', path: '/v1/admin/policy', family: 'admin', authorized: true },
   { method: 'PUT', path: '/v1/admin/policy', family: 'admin', authorized: true },
   { method: 'GET', path: '/v1/admin/calendar/{year}', family: 'admin', authorized: true },
   { method: 'PUT', path: '/v1/admin/calendar/{year}', family: 'admin', authorized: true },
+  { method: 'GET', path: '/v1/metrics', family: 'reports', authorized: true },
+  { method: 'GET', path: '/v1/reports/daily/{date}', family: 'reports', authorized: true },
+  { method: 'GET', path: '/v1/reports/weekly/{week}', family: 'reports', authorized: true },
+  { method: 'GET', path: '/v1/reports/monthly/{month}', family: 'reports', authorized: true },
 ];
 
 export const routeKey = (route: Pick<RouteSpec, 'method' | 'path'>): string =>

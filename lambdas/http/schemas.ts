@@ -115,6 +115,12 @@ const crossFieldRules =
 /** The body of `POST /v1/cases`, checked against the clock, the policy and the town's catalogue. */
 export const registerCaseBody = (rules: IntakeRules) => caseFields(rules).superRefine(crossFieldRules(rules));
 
+/** An online petition: the case body without what the town fills in (channel, grid, time of receipt, referral). */
+export const onlinePetitionBody = (rules: IntakeRules) =>
+  caseFields(rules)
+    .omit({ channel: true, gridId: true, receivedAt: true, lateEntryReason: true, referral: true })
+    .superRefine(crossFieldRules(rules));
+
 /** A patrol finding: a case body without channel and grid, which the patrol supplies. */
 export const patrolFindingBody = (rules: IntakeRules) =>
   caseFields(rules).omit({ channel: true, gridId: true }).superRefine(crossFieldRules(rules));

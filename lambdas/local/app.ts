@@ -6,6 +6,7 @@ import { createGridsHandler } from '../handlers/grids.js';
 import { createMeHandler } from '../handlers/me.js';
 import { createPrivacyHandler } from '../handlers/privacy.js';
 import { createPublicHandler } from '../handlers/public.js';
+import { createReportsHandler } from '../handlers/reports.js';
 import type { ApiEvent, ApiResult } from '../http/api.js';
 import type { FunctionFamily } from '../http/routes.js';
 
@@ -20,5 +21,6 @@ export function createFamilyHandlers(deps: Deps): Record<FunctionFamily, FamilyH
     me: createMeHandler(deps),
     privacy: createPrivacyHandler(deps),
     admin: createAdminHandler(deps),
+    reports: createReportsHandler(deps),
   };
 }

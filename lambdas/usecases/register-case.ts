@@ -17,7 +17,8 @@ import { personalFields } from '../domain/personal.js';
 import type { DeadlinePolicy } from '../domain/policy.js';
 import { type Principal, primaryRole } from '../domain/roles.js';
 import type { NotificationRepository } from '../adapters/notification-repository.js';
-import { collectiveNotice, type Notification, toOutbox } from '../domain/notification.js';
+import { newQueryCode, normaliseQueryCode, QUERY_CODE_FIELD, queryCodeMacInput } from '../domain/citizen.js';
+import { collectiveNotice, milestoneMessage, type Notification, toOutbox } from '../domain/notification.js';
 import { chainEvent, type MacFunction, type TimelineEvent } from '../domain/timeline.js';
 
 /** The inbox and outbox writes of notices, to join the registration's transaction. */
@@ -26,6 +27,20 @@ export const noticePuts = (notifications: NotificationRepository, notices: reado
     notifications.inboxPut(notice),
     notifications.outboxPut(toOutbox(notice, 'leader')),
   ]);
+
+/**
+ * Every write that registers a prepared case, for one transaction: the case, its first event, relations and blind
+ * indexes, its query-code lookup, the duty leaders' notices and the petitioner's first milestone.
+ */
+export const registrationWrites = (
+  repos: { cases: CaseRepository; notifications: NotificationRepository },
+  prepared: PreparedCase,
+) => [
+  ...repos.cases.creationItems(prepared.record, prepared.event, prepared.blindIndexes),
+  repos.cases.queryCodePut(prepared.queryCodeHash, prepared.record),
+  ...noticePuts(repos.notifications, prepared.notices),
+  repos.notifications.outboxPut(milestoneMessage(prepared.record, 'register', prepared.record.createdAt)),
+];
 
 /** Opaque, unguessable case ids: 128 random bits. */
 const newCaseId = (): string => randomBytes(16).toString('base64url');
@@ -36,6 +51,9 @@ export interface PreparedCase {
   blindIndexes: string[];
   /** Who must hear of it at once: the duty leaders, for a collective petition (集体访). */
   notices: Notification[];
+  /** Shown once, to whoever registered the case, to hand to the petitioner. */
+  queryCode: string;
+  queryCodeHash: string;
 }
 
 /**
@@ -76,7 +94,13 @@ export async function prepareRegistration(
     deps.mac,
   );
   const id = newCaseId();
-  const personal = await new PersonalVault(deps.dataKeys).seal(principal.town, id, personalFields(input));
+  // the query code is kept sealed (for sending again) and found by its keyed hash
+  const queryCode = newQueryCode();
+  const queryCodeHash = await deps.mac(queryCodeMacInput(normaliseQueryCode(queryCode)!));
+  const personal = await new PersonalVault(deps.dataKeys).seal(principal.town, id, {
+    ...personalFields(input),
+    [QUERY_CODE_FIELD]: queryCode,
+  });
   const record = registerCase(input, {
     id,
     ...(personal ? { personal } : {}),
@@ -96,5 +120,5 @@ export async function prepareRegistration(
         collectiveNotice(record, leader, record.createdAt),
       )
     : [];
-  return { record, event, blindIndexes, notices };
+  return { record, event, blindIndexes, notices, queryCode, queryCodeHash };
 }

@@ -192,6 +192,8 @@ export const depsEnvironment = (data: Data, notifications: Notifications): Recor
 const DATA_KEY_ACTIONS: Partial<Record<FunctionFamily, string[]>> = {
   cases: ['kms:GenerateDataKey'],
   grids: ['kms:GenerateDataKey'],
+  // online petitions are registered by the citizens' family
+  me: ['kms:GenerateDataKey'],
   privacy: ['kms:Decrypt'],
 };
 

@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import type { ReportKind } from '../domain/periods.js';
+import {
+  dailyReportSchema,
+  metricsSchema,
+  monthlyReportSchema,
+  weeklyReportSchema,
+} from '../domain/report.js';
+
+/** The longest range the metrics are summed over at once: a year, leap day included. */
+export const MAX_METRICS_DAYS = 366;
+const DAY_MS = 24 * 60 * 60 * 1000;
+const isoDate = z.iso.date();
+
+/** `from` and `to`: Beijing dates, both included; `gridId` includes the grids below it. */
+export const metricsQuery = z
+  .strictObject({ from: isoDate, to: isoDate, gridId: z.string().min(1).max(128).optional() })
+  .superRefine((query, ctx) => {
+    const days = (Date.parse(query.to) - Date.parse(query.from)) / DAY_MS + 1;
+    if (days < 1) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
+    else if (days > MAX_METRICS_DAYS)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['to'],
+        message: `the range may span at most ${MAX_METRICS_DAYS} days`,
+      });
+  });
+
+/** Each report route's path parameter and the form it takes. */
+export const PERIOD_PARAMS: Record<ReportKind, { name: string; form: string }> = {
+  daily: { name: 'date', form: 'a calendar date (YYYY-MM-DD)' },
+  weekly: { name: 'week', form: 'an ISO week (YYYY-Www)' },
+  monthly: { name: 'month', form: 'a calendar month (YYYY-MM)' },
+};
+
+export const metricsResponseSchema = metricsSchema.meta({ id: 'Metrics' });
+export const REPORT_RESPONSE_SCHEMAS = {
+  daily: dailyReportSchema.meta({ id: 'DailyReport' }),
+  weekly: weeklyReportSchema.meta({ id: 'WeeklyReport' }),
+  monthly: monthlyReportSchema.meta({ id: 'MonthlyReport' }),
+} as const;

@@ -1,0 +1,28 @@
+import type { CaseRepository } from '../adapters/case-repository.js';
+import type { MissLimiter } from '../adapters/miss-limiter.js';
+import type { CaseRecord } from '../domain/case.js';
+import { normaliseQueryCode, queryCodeMacInput } from '../domain/citizen.js';
+import type { MacFunction } from '../domain/timeline.js';
+
+export type QueryCodeLookup = { found: CaseRecord } | { missing: true } | { retryAfter: number };
+
+/**
+ * Finds a case by its query code. A malformed code and an unknown one are the same miss; a client that misses too
+ * often is told to wait, before anything is looked up.
+ */
+export async function lookUpQueryCode(
+  deps: { cases: CaseRepository; limiter: MissLimiter; mac: MacFunction },
+  raw: string,
+  client: string,
+  now: Date,
+): Promise<QueryCodeLookup> {
+  const retryAfter = await deps.limiter.retryAfter(client, now);
+  if (retryAfter > 0) return { retryAfter };
+  const normalised = normaliseQueryCode(raw);
+  const found = normalised
+    ? await deps.cases.findByQueryCode(await deps.mac(queryCodeMacInput(normalised)))
+    : undefined;
+  if (found) return { found };
+  await deps.limiter.miss(client, now);
+  return { missing: true };
+}

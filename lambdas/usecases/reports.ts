@@ -1,0 +1,397 @@
+import { CaseRepository } from '../adapters/case-repository.js';
+import { CounterRepository } from '../adapters/counter-repository.js';
+import type { Deps } from '../adapters/deps.js';
+import { GridRepository } from '../adapters/grid-repository.js';
+import { NotificationRepository } from '../adapters/notification-repository.js';
+import { logger } from '../adapters/observability.js';
+import type { Publisher } from '../adapters/publisher.js';
+import { ReportRepository } from '../adapters/report-repository.js';
+import { SettingsRepository } from '../adapters/settings-repository.js';
+import type { CaseRecord } from '../domain/case.js';
+import { eachDay } from '../domain/deadlines.js';
+import { hideSmallSamples, indicators, sumTotals } from '../domain/indicators.js';
+import { type Notification, toOutbox } from '../domain/notification.js';
+import {
+  type Period,
+  parsePeriod,
+  periodEnd,
+  periodStart,
+  previousPeriod,
+  type ReportKind,
+  runPeriod,
+} from '../domain/periods.js';
+import {
+  bulletinMessage,
+  type CaseList,
+  caseLine,
+  type DailyReport,
+  type Metrics,
+  type MonthlyReport,
+  newCases,
+  patrolCoverage,
+  type Report,
+  rateChange,
+  responsibleOf,
+  subtreeTotals,
+  supervisionNotice,
+  totalsByGrid,
+  type WeeklyReport,
+} from '../domain/report.js';
+import { publishOutbox } from './sweep.js';
+
+/**
+ * The bulletins of 日收集、周通报、月督办 and the indicators behind them. Numbers come from the counters (a Query per
+ * day, whatever the number of cases); lists come from the index of open cases by deadline and from the relations
+ * index, capped. Every report says how many items DynamoDB returned to make it.
+ */
+
+export interface ReportDeps {
+  cases: CaseRepository;
+  counters: CounterRepository;
+  grids: GridRepository;
+  reports: ReportRepository;
+  notifications: NotificationRepository;
+  settings: SettingsRepository;
+  publisher: Publisher;
+}
+
+export const reportDeps = (deps: Deps): ReportDeps => ({
+  cases: new CaseRepository(deps.db, deps.tables.cases),
+  counters: new CounterRepository(deps.db, deps.tables.cases),
+  grids: new GridRepository(deps.db, deps.tables.grids),
+  reports: new ReportRepository(deps.db, deps.tables.cases),
+  notifications: new NotificationRepository(deps.db, deps.tables.cases),
+  settings: new SettingsRepository(deps.db, deps.tables.grids),
+  publisher: deps.publisher,
+});
+
+/** At most this many cases in each list of a report. */
+export const LIST_LIMIT = 20;
+const OWNED_PER_LEADER = 10;
+const MAX_LEADERS = 20;
+const AT_RISK_DAYS = 3;
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** A long range of counters is read as chunks of days in parallel. */
+const CHUNK_DAYS = 31;
+/** The most late cases one monthly run sends notices for; a town with more has a problem no notice fixes. */
+const SUPERVISION_MAX = 1000;
+/** A notice is an inbox and an outbox item: 50 stay within DynamoDB's 100 actions per transaction. */
+const NOTICES_PER_TRANSACTION = 50;
+
+const atRiskUntil = (now: Date) => new Date(now.getTime() + AT_RISK_DAYS * DAY_MS);
+
+async function readCounters(deps: ReportDeps, town: string, from: string, to: string) {
+  const days = eachDay(from, to);
+  const chunks: string[][] = [];
+  for (let i = 0; i < days.length; i += CHUNK_DAYS) chunks.push(days.slice(i, i + CHUNK_DAYS));
+  const reads = await Promise.all(chunks.map((c) => deps.counters.read(town, c[0]!, c.at(-1)!)));
+  return {
+    rows: reads.flatMap((r) => r.rows),
+    itemsRead: reads.reduce((sum, r) => sum + r.itemsRead, 0),
+  };
+}
+
+const caseList = (found: { items: CaseRecord[]; total: number }, asOf: Date): CaseList => ({
+  total: found.total,
+  items: found.items.map((record) => caseLine(record, asOf)),
+});
+
+const periodFields = (period: Period) => ({ period: period.id, from: period.from, to: period.to });
+
+export async function dailyReport(
+  deps: ReportDeps,
+  town: string,
+  period: Period,
+  now: Date,
+): Promise<DailyReport> {
+  const [counters, tree, atRisk] = await Promise.all([
+    readCounters(deps, town, period.from, period.to),
+    deps.grids.tree(town),
+    deps.cases.dueBefore(town, atRiskUntil(now), LIST_LIMIT, { firstTimePetitions: true }),
+  ]);
+  const totals = sumTotals(counters.rows.map((row) => row.counts));
+  const byGrid = totalsByGrid(counters.rows);
+  return {
+    kind: 'daily',
+    ...periodFields(period),
+    generatedAt: now.toISOString(),
+    itemsRead: counters.itemsRead + tree.length + atRisk.itemsRead,
+    totals,
+    indicators: indicators(totals),
+    newCases: newCases(totals, byGrid, tree),
+    patrolCoverage: patrolCoverage(byGrid, tree),
+    firstTimeAtRisk: caseList(atRisk, now),
+  };
+}
+
+/** The newest cases each leader owns (包案), through the relations index; at most MAX_LEADERS leaders. */
+async function leaderOwned(deps: ReportDeps, town: string, now: Date) {
+  const staff = await deps.grids.staff(town);
+  const leaders = staff.filter((s) => s.roles.includes('leader')).slice(0, MAX_LEADERS);
+  const pages = await Promise.all(
+    leaders.map(async ({ userId }) => ({
+      leaderId: userId,
+      page: await deps.cases.list(
+        town,
+        { sources: [{ index: 'related', userId, relation: 'owner', skipGridPaths: [] }], filters: {} },
+        OWNED_PER_LEADER,
+      ),
+    })),
+  );
+  return {
+    owned: pages
+      .filter(({ page }) => page.items.length > 0)
+      .map(({ leaderId, page }) => ({
+        leaderId,
+        items: page.items.map((record) => caseLine(record, now)),
+        more: page.nextCursor !== undefined,
+      })),
+    itemsRead: staff.length + pages.reduce((sum, { page }) => sum + page.itemsRead, 0),
+  };
+}
+
+export async function weeklyReport(
+  deps: ReportDeps,
+  town: string,
+  period: Period,
+  now: Date,
+): Promise<WeeklyReport> {
+  const previous = previousPeriod(period);
+  const [counters, tree, policy, overdue, atRisk, owned] = await Promise.all([
+    readCounters(deps, town, previous.from, period.to),
+    deps.grids.tree(town),
+    deps.settings.policy(town),
+    deps.cases.dueBefore(town, now, LIST_LIMIT),
+    deps.cases.dueBefore(town, atRiskUntil(now), LIST_LIMIT, { from: now }),
+    leaderOwned(deps, town, now),
+  ]);
+  const thisWeek = counters.rows.filter((row) => row.day >= period.from);
+  const lastWeek = counters.rows.filter((row) => row.day < period.from);
+  const totals = sumTotals(thisWeek.map((row) => row.counts));
+  const current = indicators(totals);
+  const before = indicators(sumTotals(lastWeek.map((row) => row.counts)));
+  const [gridsNow, gridsBefore] = [totalsByGrid(thisWeek), totalsByGrid(lastWeek)];
+  const ranked = (byGrid: typeof gridsNow, grid: (typeof tree)[number]) =>
+    hideSmallSamples(indicators(subtreeTotals(byGrid, tree, grid)), policy.rankingMinimum);
+  return {
+    kind: 'weekly',
+    ...periodFields(period),
+    generatedAt: now.toISOString(),
+    itemsRead: counters.itemsRead + tree.length + overdue.itemsRead + atRisk.itemsRead + owned.itemsRead,
+    totals,
+    indicators: current,
+    previous: { ...periodFields(previous), indicators: before },
+    change: rateChange(current, before),
+    byVillage: tree
+      .filter((grid) => grid.level === 'village')
+      .sort((a, b) => a.name.localeCompare(b.name, 'zh-CN'))
+      .map((village) => {
+        const latest = ranked(gridsNow, village);
+        const prior = ranked(gridsBefore, village);
+        return {
+          gridId: village.id,
+          name: village.name,
+          indicators: latest,
+          previous: prior,
+          change: rateChange(latest, prior),
+        };
+      }),
+    overdue: caseList(overdue, now),
+    atRisk: caseList(atRisk, now),
+    leaderOwned: owned.owned,
+  };
+}
+
+/** Lists are as of the month's end, or now for the current month: overdue during the month, backlog from before. */
+export async function monthlyReport(
+  deps: ReportDeps,
+  town: string,
+  period: Period,
+  now: Date,
+): Promise<MonthlyReport> {
+  const start = periodStart(period);
+  const asOf = new Date(Math.min(now.getTime(), periodEnd(period).getTime()));
+  const [counters, overdue, backlog] = await Promise.all([
+    readCounters(deps, town, period.from, period.to),
+    deps.cases.dueBefore(town, asOf, LIST_LIMIT, { from: start }),
+    deps.cases.dueBefore(town, start, LIST_LIMIT),
+  ]);
+  const totals = sumTotals(counters.rows.map((row) => row.counts));
+  return {
+    kind: 'monthly',
+    ...periodFields(period),
+    generatedAt: now.toISOString(),
+    itemsRead: counters.itemsRead + overdue.itemsRead + backlog.itemsRead,
+    totals,
+    indicators: indicators(totals),
+    repeatPetitions: totals.repeat ?? 0,
+    overdue: caseList(overdue, now),
+    backlog: caseList(backlog, now),
+  };
+}
+
+export function generateReport(deps: ReportDeps, town: string, period: Period, now: Date): Promise<Report> {
+  switch (period.kind) {
+    case 'daily':
+      return dailyReport(deps, town, period, now);
+    case 'weekly':
+      return weeklyReport(deps, town, period, now);
+    case 'monthly':
+      return monthlyReport(deps, town, period, now);
+  }
+}
+
+/** The stored report of the period, or one made now when the scheduled run has not stored it. */
+export async function reportFor(deps: ReportDeps, town: string, period: Period, now: Date): Promise<Report> {
+  return (
+    (await deps.reports.get(town, period.kind, period.id)) ?? (await generateReport(deps, town, period, now))
+  );
+}
+
+/** Indicators over `from`..`to` for the town or a grid's subtree; undefined when `gridId` is no grid of the town. */
+export async function metrics(
+  deps: ReportDeps,
+  town: string,
+  range: { from: string; to: string; gridId?: string },
+): Promise<Metrics | undefined> {
+  const [tree, policy] = await Promise.all([deps.grids.tree(town), deps.settings.policy(town)]);
+  const root = range.gridId ? tree.find((grid) => grid.id === range.gridId) : undefined;
+  if (range.gridId && !root) return undefined;
+  const counters = await readCounters(deps, town, range.from, range.to);
+  const byGrid = totalsByGrid(counters.rows);
+  // by path, so each subtree reads together
+  const scope = tree
+    .filter((grid) => !root || grid.path.startsWith(root.path))
+    .sort((a, b) => a.path.localeCompare(b.path));
+  const totals = root ? subtreeTotals(byGrid, tree, root) : sumTotals(counters.rows.map((row) => row.counts));
+  return {
+    from: range.from,
+    to: range.to,
+    ...(root ? { gridId: root.id } : {}),
+    totals,
+    indicators: indicators(totals),
+    byGrid: scope.map((grid) => ({
+      gridId: grid.id,
+      name: grid.name,
+      level: grid.level,
+      indicators: hideSmallSamples(indicators(subtreeTotals(byGrid, tree, grid)), policy.rankingMinimum),
+    })),
+    itemsRead: counters.itemsRead + tree.length,
+  };
+}
+
+/**
+ * Sends one transaction of notices, an inbox and an outbox item each. Notices already in their inbox (a run repeated)
+ * are left out and the rest tried again: each refusal names at least one, so this ends.
+ */
+async function sendNew(deps: ReportDeps, notices: Notification[]): Promise<number> {
+  let pending = notices;
+  while (pending.length > 0) {
+    const items = pending.flatMap((notice) => [
+      deps.notifications.inboxPut(notice),
+      deps.notifications.outboxPut(toOutbox(notice, 'responsible')),
+    ]);
+    const existing = new Set((await deps.reports.writeNew(items)).map((i) => Math.floor(i / 2)));
+    if (existing.size === 0) return pending.length;
+    pending = pending.filter((_, i) => !existing.has(i));
+  }
+  return 0;
+}
+
+/** 月督办: every open case late at the month's end, to the person who answers for it; one transaction per person. */
+async function sendSupervision(deps: ReportDeps, town: string, month: Period, now: Date): Promise<number> {
+  const asOf = new Date(Math.min(now.getTime(), periodEnd(month).getTime()));
+  const late = await deps.cases.dueBefore(town, asOf, SUPERVISION_MAX);
+  if (late.total > late.items.length)
+    logger.warn('more late cases than one supervision run notices', { town, total: late.total });
+  const at = now.toISOString();
+  const byPerson = new Map<string, Notification[]>();
+  for (const record of late.items) {
+    const recipient = responsibleOf(record);
+    const notice = recipient ? supervisionNotice(record, recipient, month, at) : undefined;
+    if (recipient && notice) byPerson.set(recipient, [...(byPerson.get(recipient) ?? []), notice]);
+  }
+  let sent = 0;
+  for (const notices of byPerson.values())
+    for (let i = 0; i < notices.length; i += NOTICES_PER_TRANSACTION)
+      sent += await sendNew(deps, notices.slice(i, i + NOTICES_PER_TRANSACTION));
+  return sent;
+}
+
+export interface ScheduledRun {
+  town: string;
+  kind: ReportKind;
+  period: string;
+  /** False when the period was already stored (and published) by an earlier run. */
+  stored: boolean;
+  notices: number;
+  itemsRead: number;
+}
+
+/**
+ * A scheduled run for one town: makes the period's report, stores it and queues its bulletin in one transaction
+ * (once per period), and for the monthly run sends the supervision notices.
+ */
+export async function runScheduledReport(
+  deps: ReportDeps,
+  town: string,
+  kind: ReportKind,
+  now: Date,
+): Promise<ScheduledRun> {
+  const period = runPeriod(kind, now);
+  const report = await generateReport(deps, town, period, now);
+  const at = now.toISOString();
+  const existing = await deps.reports.writeNew([
+    deps.reports.put(town, { ...report, storedAt: at }),
+    deps.notifications.outboxPut(bulletinMessage(town, report, at)),
+  ]);
+  const notices = kind === 'monthly' ? await sendSupervision(deps, town, period, now) : 0;
+  return {
+    town,
+    kind,
+    period: period.id,
+    stored: existing.length === 0,
+    notices,
+    itemsRead: report.itemsRead,
+  };
+}
+
+/** Every town's run, then the outbox published. A town that fails does not stop the others; the run reports it. */
+export async function runScheduledReports(
+  deps: ReportDeps,
+  towns: readonly string[],
+  kind: ReportKind,
+  now: Date,
+) {
+  const runs: ScheduledRun[] = [];
+  const failed: string[] = [];
+  for (const town of towns) {
+    try {
+      runs.push(await runScheduledReport(deps, town, kind, now));
+    } catch (error) {
+      failed.push(town);
+      logger.error('scheduled report failed', { town, kind, error: error as Error });
+    }
+  }
+  const outbox = await publishOutbox(deps);
+  return { runs, failed, published: outbox.published, publishFailed: outbox.failed };
+}
+
+/** `TOWNS=town-a,town-b`: the towns a deployment serves. */
+export const townsFrom = (value: string | undefined): string[] =>
+  (value ?? '')
+    .split(',')
+    .map((town) => town.trim())
+    .filter(Boolean);
+
+/** For the benchmark: the items DynamoDB returns to make one weekly bulletin (nothing is stored or sent). */
+export async function weeklyBulletinItemsRead(
+  deps: ReportDeps,
+  town: string,
+  week: string,
+  now: Date,
+): Promise<number> {
+  const period = parsePeriod('weekly', week);
+  if (!period) throw new Error(`not an ISO week: ${week}`);
+  return (await weeklyReport(deps, town, period, now)).itemsRead;
+}
