@@ -200,10 +200,11 @@ export interface RegistrationContext {
 /** The deadlines a case has from the moment it is registered. */
 export function registrationDeadlines(
   receivedAt: Date,
-  referralDueBy: string | undefined,
+  referral: CaseRecord['referral'],
   policy: DeadlinePolicy,
   calendar: WorkingCalendar,
 ): CaseRecord['deadlines'] {
+  const referralDueBy = referral?.dueBy;
   const acknowledge = calendarDaysDeadline(receivedAt, policy.acknowledgeDays, {
     calendar,
     holidayRule: policy.holidayRule,
@@ -212,7 +213,8 @@ export function registrationDeadlines(
   return {
     // a referred matter is never answered later than the level above asked
     acknowledgeBy: (earliest(acknowledge, upperLevelDue) ?? acknowledge).toISOString(),
-    ...(referralDueBy
+    // Art 23: every matter referred from above may be returned within the working days, with or without a due date
+    ...(referral
       ? { objectBy: workingDaysDeadline(receivedAt, policy.returnWorkingDays, calendar).toISOString() }
       : {}),
   };
@@ -250,7 +252,7 @@ export function registerCase(input: RegistrationInput, ctx: RegistrationContext)
     ...(ctx.repeatOf ? { repeatOf: ctx.repeatOf } : {}),
     level: ctx.level,
     timelineHead: ctx.timelineHead,
-    deadlines: registrationDeadlines(receivedAt, input.referral?.dueBy, ctx.policy, ctx.calendar),
+    deadlines: registrationDeadlines(receivedAt, input.referral, ctx.policy, ctx.calendar),
     registeredBy: { id: ctx.principal.userId, role: primaryRole(ctx.principal) },
     // a citizen filing online is the petitioner of the case they file
     ...(ctx.principal.kind === 'petitioner' ? { petitionerUserId: ctx.principal.userId } : {}),

@@ -71,6 +71,6 @@ export async function verifyChain(
   }
   // a dropped tail shows as a head the events never reach
   if (events.length !== head.seq || prevHash !== head.hash)
-    return { valid: false, brokenAt: events.length + 1 };
+    return { valid: false, brokenAt: Math.min(events.length, head.seq) + 1 };
   return { valid: true };
 }

@@ -50,6 +50,8 @@ export interface TokenRequest {
   town?: string;
   expiresInSeconds?: number;
   extraClaims?: Record<string, unknown>;
+  /** The app client the token is for (default: the local one). */
+  audience?: string;
 }
 
 /** A token shaped like a Cognito access token with the town added by the pre-token-generation trigger. */
@@ -58,27 +60,32 @@ export async function issueToken(keys: LocalKeys, request: TokenRequest): Promis
     'cognito:groups': request.roles,
     'custom:town': request.town ?? DEFAULT_TOWN,
     token_use: 'access',
-    client_id: LOCAL_AUDIENCE,
+    client_id: request.audience ?? LOCAL_AUDIENCE,
     ...request.extraClaims,
   })
     .setProtectedHeader({ alg: 'RS256', typ: 'JWT' })
     .setSubject(request.sub)
     .setIssuer(LOCAL_ISSUER)
-    .setAudience(LOCAL_AUDIENCE)
+    .setAudience(request.audience ?? LOCAL_AUDIENCE)
     .setIssuedAt()
     .setExpirationTime(`${request.expiresInSeconds ?? 8 * 3600}s`)
     .sign(keys.privateKey);
 }
 
-/** Verifies a bearer token as the gateway does (RS256 only, issuer, audience, expiry); undefined if it fails. */
+/**
+ * Verifies a bearer token as the gateway's JWT authorizer does: RS256 signature, issuer, expiry and not-before, and
+ * the audience in `aud` or, for access tokens that have none, in `client_id`. Undefined if any check fails.
+ */
 export async function verifyToken(keys: LocalKeys, token: string): Promise<JWTPayload | undefined> {
   try {
     const { payload } = await jwtVerify(token, keys.publicKey, {
       algorithms: ['RS256'],
       issuer: LOCAL_ISSUER,
-      audience: LOCAL_AUDIENCE,
     });
-    return payload;
+    const audiences = [payload.aud ?? []].flat();
+    const audienceOk =
+      audiences.length > 0 ? audiences.includes(LOCAL_AUDIENCE) : payload.client_id === LOCAL_AUDIENCE;
+    return audienceOk && typeof payload.exp === 'number' ? payload : undefined;
   } catch {
     return undefined;
   }

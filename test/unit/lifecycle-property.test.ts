@@ -1,0 +1,541 @@
+import { randomBytes } from 'node:crypto';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { localMac } from '../../lambdas/adapters/mac.js';
+import { shippedCalendars, WorkingCalendar } from '../../lambdas/domain/calendar.js';
+import { type CaseRecord, registerCase } from '../../lambdas/domain/case.js';
+import {
+  OUTCOME_CODES,
+  RATING_CODES,
+  type Status,
+  TRACK_CODES,
+  type Track,
+} from '../../lambdas/domain/catalog.js';
+import { ForbiddenError, RuleViolationError, WrongStatusError } from '../../lambdas/domain/errors.js';
+import {
+  applyCommand,
+  type CommandInput,
+  type CommandName,
+  type Outcome,
+  type Rating,
+} from '../../lambdas/domain/lifecycle.js';
+import { DEFAULT_POLICY } from '../../lambdas/domain/policy.js';
+import { type Principal, primaryRole, type StaffRole } from '../../lambdas/domain/roles.js';
+import { chainEvent, type TimelineEvent, verifyChain } from '../../lambdas/domain/timeline.js';
+import {
+  CONTRACT_COMMANDS,
+  DAY_MS,
+  beijingDayIndex,
+  endOfBeijingDayIndex,
+  periodEnd,
+} from '../support/lifecycle-model.js';
+
+/**
+ * Random command sequences against a reference model. The model is the contract's command table
+ * (`test/support/lifecycle-model.ts`) plus the rules of the brief, with its own plain Beijing-day arithmetic; the
+ * default policy (`keep`), so calendar-day deadlines need no holiday calendar. The working-day `objectBy` is taken from
+ * the registered record: registration is not what this test is about.
+ */
+
+const RUNS = 200;
+const MAX_STEPS = 15;
+const SELF = 'case-under-test';
+const calendar = new WorkingCalendar(shippedCalendars.values());
+const mac = localMac(randomBytes(32));
+
+const staff = (userId: string, ...roles: StaffRole[]): Principal => ({
+  kind: 'staff',
+  userId,
+  town: 'town-a',
+  roles,
+});
+const citizen = (userId: string): Principal => ({ kind: 'petitioner', userId, town: 'town-a' });
+
+const PRINCIPALS: readonly Principal[] = [
+  staff('clerk-1', 'clerk'),
+  staff('sup-1', 'supervisor'),
+  staff('leader-1', 'leader'),
+  staff('leader-2', 'leader'),
+  staff('handler-1', 'handler'),
+  staff('handler-2', 'handler'),
+  staff('gw-1', 'grid_worker'),
+  staff('admin-1', 'admin'),
+  staff('multi-1', 'clerk', 'leader'),
+  citizen('citizen-1'),
+  citizen('citizen-2'),
+];
+
+const COMMAND_LIST = Object.keys(CONTRACT_COMMANDS) as CommandName[];
+/**
+ * Commands that end a case early, which guided steps mostly avoid (`return` is mostly refused and only referrals may
+ * use it; `close` comes only at the end of the review path anyway).
+ */
+const ENDING: readonly CommandName[] = ['decline', 'transfer', 'withdraw'];
+const LEVEL_ORDER = { village: 0, town: 1, county: 2 } as const;
+const MAX_REVIEWS = 2;
+
+interface Model {
+  status: Status;
+  version: number;
+  events: number;
+  firstTime: boolean;
+  level: 'village' | 'town' | 'county';
+  track?: Track;
+  assignee?: string;
+  owner?: string;
+  petitionerUserId?: string;
+  referred: boolean;
+  referralDueBy?: number;
+  objectBy?: number;
+  replyBy?: number;
+  extendedTo?: number;
+  reviewRequestBy?: number;
+  reviewAnswerBy?: number;
+  reviews: number;
+  rating?: Rating;
+}
+
+type Verdict = { ok: true; model: Model } | { ok: false; error: string };
+
+function modelMayGive(p: Principal, command: CommandName, m: Model): boolean {
+  const actors = CONTRACT_COMMANDS[command]!.actors;
+  if (p.kind === 'petitioner')
+    return (
+      actors.includes('petitioner_on_case') &&
+      m.petitionerUserId !== undefined &&
+      m.petitionerUserId === p.userId
+    );
+  if (actors.includes('assignee') && m.assignee === p.userId) return true;
+  if (actors.includes('owner') && m.owner === p.userId) return true;
+  return p.roles.some((r) => actors.includes(r));
+}
+
+const late = (now: number, deadline: number | undefined) => deadline === undefined || now >= deadline;
+
+/** The model's own step: refusal (who, status, then the command's rules) or the next state. */
+function modelStep(m: Model, input: CommandInput, p: Principal, now: number): Verdict {
+  const spec = CONTRACT_COMMANDS[input.command]!;
+  if (!modelMayGive(p, input.command, m)) return { ok: false, error: 'forbidden' };
+  if (!spec.from.includes(m.status)) return { ok: false, error: 'wrong-status' };
+  const refuse = (error: string): Verdict => ({ ok: false, error });
+  const n: Model = { ...m };
+  switch (input.command) {
+    case 'accept': {
+      const sixty = periodEnd(now, DEFAULT_POLICY.replyDays);
+      n.replyBy = m.referralDueBy !== undefined ? Math.min(sixty, m.referralDueBy) : sixty;
+      n.track = input.track;
+      if (input.assigneeId) n.assignee = input.assigneeId;
+      break;
+    }
+    case 'return':
+      if (!m.referred || m.objectBy === undefined) return refuse('not-referred');
+      if (late(now, m.objectBy)) return refuse('window-closed');
+      break;
+    case 'triage':
+      n.track = input.track;
+      break;
+    case 'assign':
+      n.assignee = input.assigneeId;
+      break;
+    case 'own':
+      n.owner = input.leaderId;
+      break;
+    case 'escalate':
+      if (LEVEL_ORDER[input.level] <= LEVEL_ORDER[m.level]) return refuse('not-higher-level');
+      n.level = input.level;
+      break;
+    case 'extend': {
+      if (m.extendedTo !== undefined) return refuse('already-extended');
+      if (m.firstTime) return refuse('first-time-no-extension');
+      if (input.days > DEFAULT_POLICY.maxExtensionDays) return refuse('extension-too-long');
+      if (late(now, m.replyBy)) return refuse('window-closed');
+      // the last day of the period, plus the days
+      n.extendedTo = endOfBeijingDayIndex(beijingDayIndex(m.replyBy! - 1) + input.days);
+      break;
+    }
+    case 'classify':
+      if (input.repeatOf === SELF) return refuse('self-reference');
+      n.firstTime = input.repeatOf === null;
+      break;
+    case 'reply': {
+      const delivered = input.deliveredAt ? Date.parse(input.deliveredAt) : now;
+      n.reviewRequestBy = periodEnd(delivered, DEFAULT_POLICY.reviewRequestDays);
+      break;
+    }
+    case 'rate':
+      if (m.rating) return refuse('already-rated');
+      n.rating = input.rating;
+      break;
+    case 'request-review':
+      if (m.reviews >= MAX_REVIEWS) return refuse('no-further-review');
+      if (late(now, m.reviewRequestBy)) return refuse('window-closed');
+      n.reviews = m.reviews + 1;
+      n.reviewAnswerBy = periodEnd(now, DEFAULT_POLICY.reviewAnswerDays);
+      break;
+    case 'record-review':
+      n.reviewAnswerBy = undefined;
+      n.reviewRequestBy =
+        m.reviews < MAX_REVIEWS ? periodEnd(now, DEFAULT_POLICY.reviewRequestDays) : undefined;
+      break;
+    case 'close':
+      if (!(m.reviews >= MAX_REVIEWS || m.rating === 'satisfied' || late(now, m.reviewRequestBy)))
+        return refuse('review-window-open');
+      break;
+    case 'decline':
+    case 'transfer':
+    case 'withdraw':
+      break;
+  }
+  n.status = spec.to ?? m.status;
+  n.version = m.version + 1;
+  n.events = m.events + 1;
+  return { ok: true, model: n };
+}
+
+const instant = (iso: string | undefined) => (iso === undefined ? undefined : Date.parse(iso));
+
+/** The record seen through the model's eyes. */
+function observe(r: CaseRecord) {
+  return {
+    status: r.status,
+    version: r.version,
+    firstTime: r.firstTime,
+    level: r.level,
+    track: r.track,
+    assignee: r.assignee,
+    owner: r.owner,
+    hasReplyBy: r.deadlines.replyBy !== undefined,
+    hasExtendedTo: r.deadlines.extendedTo !== undefined,
+    hasReviewRequestBy: r.deadlines.reviewRequestBy !== undefined,
+    replyBy: instant(r.deadlines.replyBy),
+    extendedTo: instant(r.deadlines.extendedTo),
+    reviewRequestBy: instant(r.deadlines.reviewRequestBy),
+    reviewAnswerBy: instant(r.deadlines.reviewAnswerBy),
+    reviews: r.reviews?.length ?? 0,
+    rating: r.rating?.rating,
+  };
+}
+
+function expected(m: Model) {
+  return {
+    status: m.status,
+    version: m.version,
+    firstTime: m.firstTime,
+    level: m.level,
+    track: m.track,
+    assignee: m.assignee,
+    owner: m.owner,
+    hasReplyBy: m.replyBy !== undefined,
+    hasExtendedTo: m.extendedTo !== undefined,
+    hasReviewRequestBy: m.reviewRequestBy !== undefined,
+    replyBy: m.replyBy,
+    extendedTo: m.extendedTo,
+    reviewRequestBy: m.reviewRequestBy,
+    reviewAnswerBy: m.reviewAnswerBy,
+    reviews: m.reviews,
+    rating: m.rating,
+  };
+}
+
+function errorCode(error: unknown): string {
+  if (error instanceof ForbiddenError) return 'forbidden';
+  if (error instanceof WrongStatusError) return 'wrong-status';
+  if (error instanceof RuleViolationError) return error.code;
+  throw error;
+}
+
+const weightedTrue = fc.integer({ min: 0, max: 4 }).map((n) => n > 0);
+
+const stepArb = fc.record({
+  /**
+   * How the command and its giver are chosen: `valid`, among the pairs the model says succeed; `status`, a command the
+   * status allows and (mostly) someone who may give it, whatever its rules say; `any`, anything by anyone.
+   */
+  mode: fc.constantFrom('valid', 'valid', 'valid', 'status', 'status', 'any'),
+  /** Guided steps mostly keep the case open, so that sequences reach the review path. */
+  mayEnd: fc.integer({ min: 0, max: 5 }).map((n) => n === 0),
+  /** In `valid` mode, one step in three prefers a command that moves the status on. */
+  progress: fc.constantFrom(true, false, false),
+  commandPick: fc.nat({ max: 10_000 }),
+  guidedActor: weightedTrue,
+  actorPick: fc.nat({ max: 10_000 }),
+  /** 0–40 days (mostly under 2), at any millisecond; or a jump to just before / exactly at the next deadline of the model. */
+  advance: fc.oneof(
+    { weight: 2, arbitrary: fc.integer({ min: 0, max: 2 * DAY_MS }) },
+    { weight: 1, arbitrary: fc.integer({ min: 0, max: 40 * DAY_MS }) },
+  ),
+  jump: fc.constantFrom('none', 'none', 'none', 'before', 'at'),
+  track: fc.constantFrom(...TRACK_CODES),
+  acceptAssignee: fc.option(fc.constantFrom('handler-1', 'handler-2'), { nil: undefined }),
+  assignee: fc.constantFrom('handler-1', 'handler-2'),
+  leader: fc.constantFrom('leader-1', 'leader-2', 'handler-1'),
+  level: fc.constantFrom('town', 'county') as fc.Arbitrary<'town' | 'county'>,
+  days: fc.integer({ min: 1, max: 40 }),
+  repeatOf: fc.constantFrom<string | null>(null, 'case-0', SELF),
+  outcome: fc.constantFrom(...OUTCOME_CODES) as fc.Arbitrary<Outcome>,
+  deliveredBack: fc.option(fc.integer({ min: 0, max: 5 * DAY_MS }), { nil: undefined }),
+  rating: fc.constantFrom(...RATING_CODES) as fc.Arbitrary<Rating>,
+  note: fc.option(fc.constantFrom('已联系', '受理'), { nil: undefined }),
+});
+type Step = typeof stepArb extends fc.Arbitrary<infer T> ? T : never;
+
+const initialArb = fc.record({
+  start: fc.integer({ min: Date.UTC(2026, 0, 1), max: Date.UTC(2026, 11, 31) }),
+  firstTime: fc.boolean(),
+  level: fc.constantFrom('village', 'town') as fc.Arbitrary<'village' | 'town'>,
+  referral: fc.constantFrom('none', 'with-due', 'without-due'),
+  dueDays: fc.integer({ min: 1, max: 120 }),
+  claimed: fc.boolean(),
+});
+
+function inputFor(command: CommandName, s: Step, now: number): CommandInput {
+  switch (command) {
+    case 'accept':
+      return {
+        command,
+        track: s.track,
+        ...(s.acceptAssignee ? { assigneeId: s.acceptAssignee } : {}),
+        ...(s.note ? { note: s.note } : {}),
+      };
+    case 'decline':
+      return { command, reason: '属诉讼途径', route: 'litigation' };
+    case 'transfer':
+      return { command, toUnit: '县人社局', ...(s.note ? { note: s.note } : {}) };
+    case 'return':
+      return { command, reason: '不属本镇' };
+    case 'triage':
+      return { command, track: s.track };
+    case 'assign':
+      return { command, assigneeId: s.assignee };
+    case 'own':
+      return {
+        command,
+        leaderId: s.leader,
+        team: ['handler-2'],
+        plan: { tasks: ['走访'], responsibilities: ['张'], measures: ['约谈'] },
+      };
+    case 'escalate':
+      return { command, level: s.level, reason: '升级' };
+    case 'extend':
+      return { command, days: s.days, reason: '鉴定' };
+    case 'classify':
+      return { command, repeatOf: s.repeatOf, reason: '更正' };
+    case 'reply':
+      return {
+        command,
+        outcome: s.outcome,
+        opinion: '答复意见',
+        ...(s.deliveredBack !== undefined
+          ? { deliveredAt: new Date(now - s.deliveredBack).toISOString() }
+          : {}),
+      };
+    case 'rate':
+      return { command, rating: s.rating };
+    case 'request-review':
+      return { command, reason: '不服' };
+    case 'record-review':
+      return { command, outcome: s.outcome, opinion: '维持' };
+    case 'close':
+      return { command, ...(s.note ? { note: s.note } : {}) };
+    case 'withdraw':
+      return { command, reason: '和解' };
+  }
+}
+
+const stats = {
+  runs: 0,
+  steps: 0,
+  applied: 0,
+  refused: 0,
+  appliedBy: new Map<string, number>(),
+  refusedWith: new Map<string, number>(),
+};
+const bump = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
+
+const REQUIRED_REFUSALS = [
+  'forbidden',
+  'wrong-status',
+  'window-closed',
+  'first-time-no-extension',
+  'review-window-open',
+  'not-referred',
+  'self-reference',
+];
+/** Every command applied and the main refusals met: otherwise the property would be close to vacuous. */
+const covered = () =>
+  COMMAND_LIST.every((c) => stats.appliedBy.has(c)) &&
+  REQUIRED_REFUSALS.every((c) => stats.refusedWith.has(c));
+/** Further batches of RUNS run only in the rare case the first did not cover everything (about 1 in 200). */
+const MAX_BATCHES = 3;
+
+const property = fc.asyncProperty(
+  initialArb,
+  fc.array(stepArb, { minLength: 1, maxLength: MAX_STEPS, size: 'max' }),
+  async (init, steps) => {
+    stats.runs += 1;
+    let now = init.start;
+    const dueBy =
+      init.referral === 'with-due' ? new Date(now + init.dueDays * DAY_MS).toISOString() : undefined;
+    let record = registerCase(
+      {
+        kind: 'petition',
+        channel: init.referral === 'none' ? 'visit' : 'referral',
+        category: 'labor_wages',
+        title: '拖欠工资',
+        description: '工地拖欠工资',
+        petitioners: [{ name: '张三' }],
+        ...(init.referral === 'none'
+          ? {}
+          : { referral: { from: '县信访局', reference: 'R-1', ...(dueBy ? { dueBy } : {}) } }),
+      },
+      {
+        id: SELF,
+        number: 'XF-20260101-0001',
+        now: new Date(now),
+        principal: staff('clerk-1', 'clerk'),
+        policy: DEFAULT_POLICY,
+        calendar,
+        firstTime: init.firstTime,
+        ...(init.firstTime ? {} : { repeatOf: 'case-0' }),
+        level: init.level,
+        timelineHead: { seq: 1, hash: '' },
+      },
+    );
+    if (init.claimed) record.petitionerUserId = 'citizen-1';
+    const events: TimelineEvent[] = [
+      await chainEvent(
+        undefined,
+        {
+          at: record.createdAt,
+          actor: { id: 'clerk-1', role: 'clerk' },
+          action: 'register',
+          toStatus: 'registered',
+        },
+        mac,
+      ),
+    ];
+    record.timelineHead = { seq: 1, hash: events[0]!.hash };
+
+    let model: Model = {
+      status: 'registered',
+      version: 1,
+      events: 1,
+      firstTime: init.firstTime,
+      level: init.level,
+      ...(init.claimed ? { petitionerUserId: 'citizen-1' } : {}),
+      referred: init.referral !== 'none',
+      ...(dueBy ? { referralDueBy: Date.parse(dueBy) } : {}),
+      ...(record.deadlines.objectBy ? { objectBy: Date.parse(record.deadlines.objectBy) } : {}),
+      reviews: 0,
+    };
+    expect(observe(record)).toEqual(expected(model));
+
+    for (const s of steps) {
+      stats.steps += 1;
+      // the clock: a random advance, or a jump to the edge of the next deadline still ahead
+      const ahead = [model.objectBy, model.replyBy, model.extendedTo, model.reviewRequestBy]
+        .filter((d): d is number => d !== undefined && d > now)
+        .sort((a, b) => a - b)[0];
+      if (s.jump !== 'none' && ahead !== undefined) now = s.jump === 'at' ? ahead : Math.max(now, ahead - 1);
+      else now += s.advance;
+
+      const keepsOpen = (c: CommandName) => s.mayEnd || !ENDING.includes(c);
+      const valid = COMMAND_LIST.filter(keepsOpen).flatMap((c) =>
+        PRINCIPALS.filter((p) => modelStep(model, inputFor(c, s, now), p, now).ok).map(
+          (p) => [c, p] as const,
+        ),
+      );
+      let command: CommandName;
+      let principal: Principal;
+      const moving = valid.filter(([c]) => CONTRACT_COMMANDS[c]!.to !== undefined);
+      if (s.mode === 'valid' && valid.length > 0) {
+        const pairs = s.progress && moving.length > 0 ? moving : valid;
+        [command, principal] = pairs[s.commandPick % pairs.length]!;
+      } else {
+        const open = COMMAND_LIST.filter(
+          (c) => CONTRACT_COMMANDS[c]!.from.includes(model.status) && keepsOpen(c),
+        );
+        const pool = s.mode !== 'any' && open.length > 0 ? open : COMMAND_LIST;
+        command = pool[s.commandPick % pool.length]!;
+        const givers = PRINCIPALS.filter((p) => modelMayGive(p, command, model));
+        const actors = s.mode !== 'any' && s.guidedActor && givers.length > 0 ? givers : PRINCIPALS;
+        principal = actors[s.actorPick % actors.length]!;
+      }
+      const input = inputFor(command, s, now);
+
+      const verdict = modelStep(model, input, principal, now);
+      const before = structuredClone(record);
+      let outcome: { ok: true; record: CaseRecord; note?: string } | { ok: false; error: string };
+      try {
+        const effect = applyCommand(record, input, {
+          principal,
+          now: new Date(now),
+          policy: DEFAULT_POLICY,
+          calendar,
+        });
+        expect(effect.fromStatus).toBe(before.status);
+        expect(effect.toStatus).toBe(effect.record.status);
+        outcome = { ok: true, record: effect.record, ...(effect.note ? { note: effect.note } : {}) };
+      } catch (error) {
+        outcome = { ok: false, error: errorCode(error) };
+      }
+      // applyCommand is pure: refused or not, the record handed in is unchanged
+      expect(record).toEqual(before);
+
+      const where = `${command} by ${principal.userId} at ${new Date(now).toISOString()} from ${model.status}`;
+      if (!verdict.ok) {
+        expect(outcome, where).toEqual({ ok: false, error: verdict.error });
+        stats.refused += 1;
+        bump(stats.refusedWith, verdict.error);
+        continue;
+      }
+      expect(outcome.ok, `${where}: ${outcome.ok ? '' : outcome.error}`).toBe(true);
+      if (!outcome.ok) continue;
+      model = verdict.model;
+      stats.applied += 1;
+      bump(stats.appliedBy, command);
+      expect(outcome.record.updatedAt).toBe(new Date(now).toISOString());
+      events.push(
+        await chainEvent(
+          record.timelineHead,
+          {
+            at: new Date(now).toISOString(),
+            actor: { id: principal.userId, role: primaryRole(principal) },
+            action: command,
+            fromStatus: before.status,
+            toStatus: outcome.record.status,
+            ...(outcome.note ? { note: outcome.note } : {}),
+          },
+          mac,
+        ),
+      );
+      record = {
+        ...outcome.record,
+        timelineHead: { seq: events.at(-1)!.seq, hash: events.at(-1)!.hash },
+      };
+      expect(observe(record), where).toEqual(expected(model));
+    }
+
+    expect(events).toHaveLength(model.events);
+    expect(record.timelineHead.seq).toBe(model.events);
+    expect(await verifyChain(events, record.timelineHead, mac)).toEqual({ valid: true });
+  },
+);
+
+describe('random command sequences against the reference model', () => {
+  it(`agrees with the model over ${RUNS}+ runs of up to ${MAX_STEPS} steps, and the chain verifies`, async () => {
+    for (let batch = 0; batch < MAX_BATCHES && (batch === 0 || !covered()); batch++)
+      await fc.assert(property, { numRuns: RUNS });
+
+    console.info(
+      `lifecycle property: ${stats.runs} runs, ${stats.steps} steps, ${stats.applied} applied, ${stats.refused} refused`,
+      Object.fromEntries(stats.appliedBy),
+      Object.fromEntries(stats.refusedWith),
+    );
+    expect(stats.runs % RUNS).toBe(0);
+    expect(stats.runs).toBeGreaterThanOrEqual(RUNS);
+    expect(stats.steps).toBeGreaterThanOrEqual(stats.runs);
+    for (const command of COMMAND_LIST) expect(stats.appliedBy.get(command) ?? 0, command).toBeGreaterThan(0);
+    for (const code of REQUIRED_REFUSALS) expect(stats.refusedWith.get(code) ?? 0, code).toBeGreaterThan(0);
+  });
+});
