@@ -12,6 +12,7 @@ import { logger } from '../adapters/observability.js';
 import type { Principal } from '../domain/roles.js';
 import { principalOf } from './auth.js';
 import { translateIdempotencyError } from './idempotency-errors.js';
+import { translateServiceError } from './service-errors.js';
 import { HttpProblem, type Language, languageOf, problemResponse } from './problem.js';
 import { parseWith } from './validation.js';
 
@@ -158,10 +159,12 @@ export function createApiHandler(options: ApiOptions) {
   return middy<ApiEvent, ApiResult, Error, Context>()
     .use({
       onError: async (request) => {
-        const error = translateIdempotencyError(request.error);
+        const error = translateServiceError(translateIdempotencyError(request.error));
         const status = error instanceof HttpProblem ? error.status : 500;
         if (status >= 500 && !(error instanceof HttpProblem))
           logger.error('unhandled error', { route: request.event.routeKey, error: request.error as Error });
+        else if (status === 503)
+          logger.warn('transient failure', { route: request.event.routeKey, cause: (request.error as Error).name });
         request.response = problemResponse(error, {
           language: languageOf(header(request.event, 'accept-language')),
           instance: request.event.rawPath,
