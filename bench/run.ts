@@ -1,0 +1,447 @@
+/**
+ * `npm run bench` (`-- --quick` for a short run): the figures that say how close the system is to the limits of its
+ * design, each beside its baseline in the same run, printed as a table and written to bench/results.json.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { cpus, totalmem } from 'node:os';
+import { resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { BatchWriteCommand, GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import autocannon from 'autocannon';
+import { build } from 'esbuild';
+import { CaseRepository } from '../lambdas/adapters/case-repository.js';
+import { CounterRepository } from '../lambdas/adapters/counter-repository.js';
+import { localKeyWrapper, newLocalKeyRing } from '../lambdas/adapters/data-keys.js';
+import { type Deps, documentClient } from '../lambdas/adapters/deps.js';
+import { localMac } from '../lambdas/adapters/mac.js';
+import { TablePublisher } from '../lambdas/adapters/publisher.js';
+import { ALERT_SHARDS, tableNamesFor } from '../lambdas/adapters/table-model.js';
+import { type CaseRecord, registerCase } from '../lambdas/domain/case.js';
+import { shippedCalendars, WorkingCalendar } from '../lambdas/domain/calendar.js';
+import { registrationCounts } from '../lambdas/domain/counters.js';
+import { makeValidIdNumber } from '../lambdas/domain/id-number.js';
+import { parsePeriod } from '../lambdas/domain/periods.js';
+import { DEFAULT_POLICY } from '../lambdas/domain/policy.js';
+import type { Principal } from '../lambdas/domain/roles.js';
+import { FUNCTION_FAMILIES } from '../lambdas/http/routes.js';
+import { createFamilyHandlers } from '../lambdas/local/app.js';
+import { ensureTables, localClient, startDynamoLocal } from '../lambdas/local/dynamo-local.js';
+import { issueToken, loadOrCreateKeys } from '../lambdas/local/identity.js';
+import { createLocalServer } from '../lambdas/local/server.js';
+import { reportDeps, weeklyReport } from '../lambdas/usecases/reports.js';
+import { runSweep } from '../lambdas/usecases/sweep.js';
+import { sweepDeps } from '../lambdas/usecases/sweep-deps.js';
+
+const quick = process.argv.includes('--quick');
+const SIZES = quick
+  ? { sweep: 10_000, small: 1_000, large: 10_000 }
+  : { sweep: 100_000, small: 1_000, large: 100_000 };
+const LOAD_SECONDS = quick ? 4 : 12;
+const CONNECTIONS = 10;
+const TOWN = 'bench-town';
+const NOW = new Date('2026-11-28T02:00:00Z');
+const DAY = 86_400_000;
+
+const table: { figure: string; value: string; baseline?: string; ratio?: string }[] = [];
+const results: Record<string, unknown> = {
+  machine: {
+    cpus: cpus().length,
+    model: cpus()[0]?.model,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+  },
+  mode: quick ? 'quick' : 'full',
+};
+const row = (figure: string, value: string, baseline?: string, ratio?: string) =>
+  table.push({ figure, value, ...(baseline ? { baseline } : {}), ...(ratio ? { ratio } : {}) });
+const fmt = (n: number, digits = 2) => n.toFixed(digits);
+
+/** Counts every DynamoDB request the handlers send, by command name. */
+function countingDeps(endpointClient: ReturnType<typeof documentClient>, tables: Deps['tables']) {
+  const counts = new Map<string, number>();
+  endpointClient.middlewareStack.add(
+    (next, context) => async (args) => {
+      const name = String(context.commandName);
+      counts.set(name, (counts.get(name) ?? 0) + 1);
+      return next(args);
+    },
+    { step: 'initialize', name: 'benchCounter' },
+  );
+  const deps: Deps = {
+    db: endpointClient,
+    tables,
+    now: () => NOW,
+    mac: localMac(randomBytes(32)),
+    dataKeys: localKeyWrapper(newLocalKeyRing()),
+    publisher: new TablePublisher(endpointClient, tables.cases),
+  };
+  return { deps, counts, total: () => [...counts.values()].reduce((a, b) => a + b, 0) };
+}
+
+const principal: Principal = { kind: 'staff', userId: 'bench-clerk', town: TOWN, roles: ['clerk'] };
+const calendar = new WorkingCalendar(shippedCalendars.values());
+
+/** A registered case as the service would store it, received `ageMs` before now. */
+function benchCase(i: number, ageMs: number): CaseRecord {
+  const at = new Date(NOW.getTime() - ageMs);
+  return registerCase(
+    {
+      kind: 'petition',
+      channel: 'visit',
+      category: 'labor_wages',
+      title: `bench ${i}`,
+      description: 'bench',
+      petitioners: [
+        {
+          name: '张三',
+          idNumber: makeValidIdNumber('330681', '19800101', String(i % 1000).padStart(3, '0')),
+        },
+      ],
+      receivedAt: at.toISOString(),
+      gridId: `g${i % 8}`,
+    },
+    {
+      id: `bench-${i}-${randomBytes(4).toString('hex')}`,
+      number: `XF-BENCH-${i}`,
+      now: at,
+      principal,
+      policy: DEFAULT_POLICY,
+      calendar,
+      firstTime: true,
+      level: 'village',
+      timelineHead: { seq: 1, hash: '0'.repeat(64) },
+    },
+  );
+}
+
+/** Loads `n` cases, 1% of them with a ladder step due now, with their counters as the transactions would leave them. */
+async function loadCases(deps: Deps, n: number): Promise<CaseRecord[]> {
+  const cases = new CaseRepository(deps.db, deps.tables.cases);
+  const records = Array.from({ length: n }, (_, i) =>
+    // 1%: received ten days ago, its half-time warning due; the rest received in the last three days
+    benchCase(i, i % 100 === 0 ? 10 * DAY + (i % 7) * 3_600_000 : (i % 72) * 3_600_000),
+  );
+  const items = records.map(
+    (r) => (cases.creationItems(r, { seq: 1 } as never, [])[0] as { Put: { Item: object } }).Put.Item,
+  );
+  const batches: object[][] = [];
+  for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (next < batches.length) {
+        const batch = batches[next++]!;
+        let pending: Record<string, unknown>[] = batch.map((Item) => ({ PutRequest: { Item } }));
+        while (pending.length) {
+          const out = await deps.db.send(
+            new BatchWriteCommand({ RequestItems: { [deps.tables.cases]: pending } }),
+          );
+          pending = (out.UnprocessedItems?.[deps.tables.cases] ?? []) as Record<string, unknown>[];
+        }
+      }
+    }),
+  );
+  const counters = new CounterRepository(deps.db, deps.tables.cases);
+  for (const update of counters.updates(TOWN, 'bench', records.flatMap(registrationCounts)))
+    await deps.db.send(new UpdateCommand(update.Update));
+  return records;
+}
+
+async function tables(client: ReturnType<typeof documentClient>, raw: Parameters<typeof ensureTables>[0]) {
+  const names = tableNamesFor(`bench-${randomBytes(3).toString('hex')}`);
+  await ensureTables(raw, names);
+  return countingDeps(client, names);
+}
+
+async function benchSweep(
+  raw: Parameters<typeof ensureTables>[0],
+  endpointClient: () => ReturnType<typeof documentClient>,
+) {
+  const { deps } = await tables(endpointClient(), raw);
+  let started = performance.now();
+  const records = await loadCases(deps, SIZES.sweep);
+  results.loadSeconds = (performance.now() - started) / 1000;
+  const due = records.filter((r) => r.alert && r.alert.at <= NOW.toISOString()).length;
+
+  // the usual first version: scan the table and filter on the alert time
+  started = performance.now();
+  let scanned = 0;
+  let matched = 0;
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await deps.db.send(
+      new ScanCommand({
+        TableName: deps.tables.cases,
+        FilterExpression: '#alert.#at <= :now',
+        ExpressionAttributeNames: { '#alert': 'alert', '#at': 'at' },
+        ExpressionAttributeValues: { ':now': NOW.toISOString() },
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      }),
+    );
+    scanned += page.ScannedCount ?? 0;
+    matched += page.Count ?? 0;
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  const scanMs = performance.now() - started;
+
+  // what the sweep reads, timed alone: the same question the scan answers
+  const cases = new CaseRepository(deps.db, deps.tables.cases);
+  started = performance.now();
+  let indexRead = 0;
+  for (let shard = 0; shard < ALERT_SHARDS; shard++) indexRead += (await cases.dueAlerts(shard, NOW)).length;
+  const indexMs = performance.now() - started;
+
+  started = performance.now();
+  const sweep = await runSweep(sweepDeps(deps), NOW);
+  const sweepMs = performance.now() - started;
+  results.sweep = {
+    cases: SIZES.sweep,
+    due,
+    sweep,
+    scan: { scanned, matched, ms: scanMs },
+    index: { read: indexRead, ms: indexMs },
+    sweepMs,
+  };
+  row(
+    `sweep @${SIZES.sweep} cases, 1% due: items read ÷ due`,
+    fmt(sweep.itemsRead / due),
+    fmt(scanned / matched),
+    fmt(scanned / sweep.itemsRead, 0) + '× fewer',
+  );
+  row(
+    'sweep: finding what is due (alert index vs scan)',
+    `${fmt(indexMs, 0)} ms`,
+    `${fmt(scanMs, 0)} ms`,
+    fmt(scanMs / indexMs, 1) + '× faster',
+  );
+  row(`sweep: whole run (${sweep.due} steps sent, each its own transaction)`, `${fmt(sweepMs, 0)} ms`);
+  return { deps, records };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+async function benchApi(bench: ReturnType<typeof countingDeps>, records: CaseRecord[]) {
+  const keys = await loadOrCreateKeys(undefined);
+  const server = createLocalServer({
+    handlers: createFamilyHandlers({ ...bench.deps, now: () => new Date() }),
+    keys,
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const token = await issueToken(keys, { roles: ['clerk'], sub: 'bench-clerk', town: TOWN });
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const readId = records[1]!.id;
+  const acceptable = records.filter((r) => r.status === 'registered').map((r) => r.id);
+  let nextAccept = 2;
+  const body = JSON.stringify({
+    kind: 'petition',
+    channel: 'visit',
+    category: 'other',
+    title: 'bench',
+    description: 'bench',
+    petitioners: [{ name: '李四' }],
+  });
+  const scenarios = [
+    { name: 'read a case', method: 'GET', path: `/v1/cases/${readId}` },
+    { name: 'list cases', method: 'GET', path: '/v1/cases?limit=20' },
+    { name: 'register', method: 'POST', path: '/v1/cases', body },
+    {
+      name: 'command (accept)',
+      method: 'POST',
+      path: '/v1/cases/x/accept',
+      setup: () => ({
+        path: `/v1/cases/${acceptable[nextAccept++ % acceptable.length]}/accept`,
+        headers: { ...headers, 'if-match': '"1"' },
+        body: JSON.stringify({ track: 'immediate' }),
+      }),
+    },
+  ] as const;
+  const api: Record<string, unknown> = {};
+  let worstP99 = 0;
+  for (const s of scenarios) {
+    bench.counts.clear();
+    const result = await autocannon({
+      url,
+      connections: CONNECTIONS,
+      duration: LOAD_SECONDS,
+      requests: [
+        {
+          method: s.method as 'GET' | 'POST',
+          path: s.path,
+          headers,
+          ...('body' in s ? { body: s.body } : {}),
+          ...('setup' in s ? { setupRequest: (req: object) => ({ ...req, ...s.setup() }) } : {}),
+        } as autocannon.Request,
+      ],
+    });
+    const requests = result.requests.total;
+    const perRequest = bench.total() / Math.max(1, requests);
+    api[s.name] = {
+      p50: result.latency.p50,
+      p99: result.latency.p99,
+      rps: result.requests.average,
+      non2xx: result.non2xx,
+      dynamoRequestsPerApiRequest: perRequest,
+      byCommand: Object.fromEntries(bench.counts),
+    };
+    worstP99 = Math.max(worstP99, result.latency.p99);
+    row(
+      `API ${s.name}: p50 / p99 ms, req/s, DynamoDB calls per request`,
+      `${result.latency.p50} / ${result.latency.p99}, ${fmt(result.requests.average, 0)}/s, ${fmt(perRequest)}`,
+      undefined,
+      result.non2xx ? `${result.non2xx} non-2xx` : undefined,
+    );
+  }
+  server.closeAllConnections();
+  server.close();
+
+  // DynamoDB Local's own GetItem, beside it, at the same concurrency
+  const latencies: number[] = [];
+  const until = performance.now() + LOAD_SECONDS * 1000;
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      while (performance.now() < until) {
+        const t = performance.now();
+        await bench.deps.db.send(
+          new GetCommand({
+            TableName: bench.deps.tables.cases,
+            Key: { pk: `T#${TOWN}#C#${readId}`, sk: 'CASE' },
+          }),
+        );
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  latencies.sort((a, b) => a - b);
+  const getP99 = percentile(latencies, 99);
+  const readP99 = (api['read a case'] as { p99: number }).p99;
+  results.api = {
+    ...api,
+    dynamoGetItem: { p50: percentile(latencies, 50), p99: getP99, samples: latencies.length },
+  };
+  row(
+    'handler overhead: API read p99 ÷ DynamoDB Local GetItem p99',
+    `${readP99} ms`,
+    `${fmt(getP99)} ms`,
+    fmt(readP99 / getP99) + '×',
+  );
+  return worstP99;
+}
+
+async function benchColdStart() {
+  const out = resolve('bench/.out');
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  const entries = {
+    ...Object.fromEntries(Object.keys(FUNCTION_FAMILIES).map((f) => [f, `lambdas/handlers/${f}.ts`])),
+    sweep: 'lambdas/handlers/sweep.ts',
+  };
+  writeFileSync(resolve(out, 'empty.mjs'), 'export const handler = async () => ({ statusCode: 200 });\n');
+  // the SDK clients every function loads: the floor no code of ours can go below
+  writeFileSync(
+    resolve(out, 'sdk.mjs'),
+    ['client-dynamodb', 'lib-dynamodb', 'client-kms', 'client-sns']
+      .map((p) => `import '@aws-sdk/${p}';`)
+      .join('\n'),
+  );
+  const importMs = (file: string): number => {
+    const runs = Array.from({ length: 5 }, () =>
+      Number(
+        execFileSync(process.execPath, [
+          '--input-type=module',
+          '-e',
+          `const t = performance.now(); await import(${JSON.stringify(file)}); console.log(performance.now() - t);`,
+        ]).toString(),
+      ),
+    );
+    return runs.sort((a, b) => a - b)[2]!;
+  };
+  const empty = importMs(resolve(out, 'empty.mjs'));
+  const sdk = importMs(resolve(out, 'sdk.mjs'));
+  const cold: Record<string, unknown> = { emptyHandlerInitMs: empty, sdkClientsInitMs: sdk };
+  row('cold start baselines: empty handler, SDK clients alone', `${fmt(empty, 1)} ms`, `${fmt(sdk, 1)} ms`);
+  for (const [name, entry] of Object.entries(entries)) {
+    const file = resolve(out, `fn-${name}.mjs`);
+    await build({
+      entryPoints: [entry],
+      bundle: true,
+      minify: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      outfile: file,
+      external: ['@aws-sdk/*'],
+      banner: {
+        js: "import { createRequire } from 'module';const require = createRequire(import.meta.url);",
+      },
+      logLevel: 'silent',
+    });
+    const kb = statSync(file).size / 1024;
+    const init = importMs(file);
+    cold[name] = { bundleKiB: Math.round(kb), initMs: init };
+    row(
+      `cold start ${name}: minified bundle, module init`,
+      `${fmt(kb, 0)} KiB, ${fmt(init, 1)} ms`,
+      `${fmt(sdk, 1)} ms SDK alone`,
+      fmt(init / sdk, 2) + '×',
+    );
+  }
+  results.coldStart = cold;
+  rmSync(out, { recursive: true, force: true });
+}
+
+async function benchReports(
+  raw: Parameters<typeof ensureTables>[0],
+  endpointClient: () => ReturnType<typeof documentClient>,
+) {
+  const period = parsePeriod('weekly', '2026-W48');
+  if (!period) throw new Error('bad period');
+  const read: Record<number, number> = {};
+  for (const size of [SIZES.small, SIZES.large]) {
+    const { deps } = await tables(endpointClient(), raw);
+    await loadCases(deps, size);
+    const report = await weeklyReport(reportDeps(deps), TOWN, period, NOW);
+    read[size] = report.itemsRead;
+  }
+  results.reports = { weeklyItemsRead: read };
+  const [small, large] = [read[SIZES.small]!, read[SIZES.large]!];
+  row(
+    `weekly bulletin items read @${SIZES.small} vs @${SIZES.large} cases`,
+    String(large),
+    String(small),
+    fmt(large / small) + '×',
+  );
+}
+
+async function main() {
+  const dynamo = await startDynamoLocal();
+  // a client of its own for each data set, so each counts only its own requests
+  const endpointClient = () => documentClient(localClient(dynamo.endpoint));
+  try {
+    const { records } = await benchSweep(dynamo.client, endpointClient);
+    const apiBench = await tables(endpointClient(), dynamo.client);
+    const apiRecords = await loadCases(apiBench.deps, 2_000);
+    await benchApi(apiBench, apiRecords.length ? apiRecords : records);
+    await benchReports(dynamo.client, endpointClient);
+    await benchColdStart();
+  } finally {
+    await dynamo.stop();
+  }
+  results.table = table;
+  writeFileSync(resolve('bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  const width = Math.max(...table.map((r) => r.figure.length));
+  console.log(
+    `\nFengqiao benchmarks (${quick ? 'quick' : 'full'}; ${cpus().length} cores, ${process.version})\n`,
+  );
+  console.log(`${'figure'.padEnd(width)}  value | baseline | ratio`);
+  for (const r of table)
+    console.log(`${r.figure.padEnd(width)}  ${r.value} | ${r.baseline ?? '-'} | ${r.ratio ?? '-'}`);
+  console.log('\nwritten: bench/results.json');
+}
+
+await main();
