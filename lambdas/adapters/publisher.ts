@@ -52,7 +52,8 @@ export class TablePublisher implements Publisher {
     await this.db.send(
       new PutCommand({
         TableName: this.table,
-        Item: { pk: keys.localPublished, sk: `${message.at}#${message.id}`, ...message },
+        // the message's own keys (an outbox item's) must not win over these
+        Item: { ...message, pk: keys.localPublished, sk: `${message.at}#${message.id}` },
       }),
     );
   }

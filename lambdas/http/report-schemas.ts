@@ -16,6 +16,8 @@ const isoDate = z.iso.date();
 export const metricsQuery = z
   .strictObject({ from: isoDate, to: isoDate, gridId: z.string().min(1).max(128).optional() })
   .superRefine((query, ctx) => {
+    // a date already refused needs no range check
+    if (!isoDate.safeParse(query.from).success || !isoDate.safeParse(query.to).success) return;
     const days = (Date.parse(query.to) - Date.parse(query.from)) / DAY_MS + 1;
     if (days < 1) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
     else if (days > MAX_METRICS_DAYS)

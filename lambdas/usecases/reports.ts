@@ -66,19 +66,21 @@ export const reportDeps = (deps: Deps): ReportDeps => ({
 });
 
 /** At most this many cases in each list of a report. */
-export const LIST_LIMIT = 20;
+const LIST_LIMIT = 20;
 const OWNED_PER_LEADER = 10;
 const MAX_LEADERS = 20;
 const AT_RISK_DAYS = 3;
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** A long range of counters is read as chunks of days in parallel. */
-const CHUNK_DAYS = 31;
+const CHUNK_DAYS = 7;
 /** The most late cases one monthly run sends notices for; a town with more has a problem no notice fixes. */
 const SUPERVISION_MAX = 1000;
 /** A notice is an inbox and an outbox item: 50 stay within DynamoDB's 100 actions per transaction. */
 const NOTICES_PER_TRANSACTION = 50;
 
 const atRiskUntil = (now: Date) => new Date(now.getTime() + AT_RISK_DAYS * DAY_MS);
+/** Just after `at`: a deadline at `at` itself has passed by then (an act at the deadline is late). */
+const through = (at: Date) => new Date(at.getTime() + 1);
 
 async function readCounters(deps: ReportDeps, town: string, from: string, to: string) {
   const days = eachDay(from, to);
@@ -98,12 +100,7 @@ const caseList = (found: { items: CaseRecord[]; total: number }, asOf: Date): Ca
 
 const periodFields = (period: Period) => ({ period: period.id, from: period.from, to: period.to });
 
-export async function dailyReport(
-  deps: ReportDeps,
-  town: string,
-  period: Period,
-  now: Date,
-): Promise<DailyReport> {
+async function dailyReport(deps: ReportDeps, town: string, period: Period, now: Date): Promise<DailyReport> {
   const [counters, tree, atRisk] = await Promise.all([
     readCounters(deps, town, period.from, period.to),
     deps.grids.tree(town),
@@ -161,8 +158,8 @@ export async function weeklyReport(
     readCounters(deps, town, previous.from, period.to),
     deps.grids.tree(town),
     deps.settings.policy(town),
-    deps.cases.dueBefore(town, now, LIST_LIMIT),
-    deps.cases.dueBefore(town, atRiskUntil(now), LIST_LIMIT, { from: now }),
+    deps.cases.dueBefore(town, through(now), LIST_LIMIT),
+    deps.cases.dueBefore(town, atRiskUntil(now), LIST_LIMIT, { from: through(now) }),
     leaderOwned(deps, town, now),
   ]);
   const thisWeek = counters.rows.filter((row) => row.day >= period.from);
@@ -202,8 +199,11 @@ export async function weeklyReport(
   };
 }
 
-/** Lists are as of the month's end, or now for the current month: overdue during the month, backlog from before. */
-export async function monthlyReport(
+/**
+ * Lists of cases still open, late as of the month's end (or now, in the current month): overdue, a deadline on a day of
+ * the month; backlog, on a day before it.
+ */
+async function monthlyReport(
   deps: ReportDeps,
   town: string,
   period: Period,
@@ -213,8 +213,8 @@ export async function monthlyReport(
   const asOf = new Date(Math.min(now.getTime(), periodEnd(period).getTime()));
   const [counters, overdue, backlog] = await Promise.all([
     readCounters(deps, town, period.from, period.to),
-    deps.cases.dueBefore(town, asOf, LIST_LIMIT, { from: start }),
-    deps.cases.dueBefore(town, start, LIST_LIMIT),
+    deps.cases.dueBefore(town, through(asOf), LIST_LIMIT, { from: through(start) }),
+    deps.cases.dueBefore(town, through(start), LIST_LIMIT),
   ]);
   const totals = sumTotals(counters.rows.map((row) => row.counts));
   return {
@@ -230,7 +230,7 @@ export async function monthlyReport(
   };
 }
 
-export function generateReport(deps: ReportDeps, town: string, period: Period, now: Date): Promise<Report> {
+function generateReport(deps: ReportDeps, town: string, period: Period, now: Date): Promise<Report> {
   switch (period.kind) {
     case 'daily':
       return dailyReport(deps, town, period, now);
@@ -301,7 +301,7 @@ async function sendNew(deps: ReportDeps, notices: Notification[]): Promise<numbe
 /** 月督办: every open case late at the month's end, to the person who answers for it; one transaction per person. */
 async function sendSupervision(deps: ReportDeps, town: string, month: Period, now: Date): Promise<number> {
   const asOf = new Date(Math.min(now.getTime(), periodEnd(month).getTime()));
-  const late = await deps.cases.dueBefore(town, asOf, SUPERVISION_MAX);
+  const late = await deps.cases.dueBefore(town, through(asOf), SUPERVISION_MAX);
   if (late.total > late.items.length)
     logger.warn('more late cases than one supervision run notices', { town, total: late.total });
   const at = now.toISOString();
@@ -332,7 +332,7 @@ export interface ScheduledRun {
  * A scheduled run for one town: makes the period's report, stores it and queues its bulletin in one transaction
  * (once per period), and for the monthly run sends the supervision notices.
  */
-export async function runScheduledReport(
+async function runScheduledReport(
   deps: ReportDeps,
   town: string,
   kind: ReportKind,
