@@ -175,6 +175,17 @@ export const keys = {
     pk: `T#${town}#REPORTS`,
     sk: `${kind}#${period}`,
   }),
+  /** Requests filed through Open311: a town's partition per Beijing month (`2026-11`), sorted by `createdAt#id`. */
+  open311Month: (town: string, month: string) => `T#${town}#O311#${month}`,
+  open311Request: (town: string, month: string, createdAt: string, caseId: string) => ({
+    pk: `T#${town}#O311#${month}`,
+    sk: `${createdAt}#${caseId}`,
+  }),
+  /** An Open311 `api_key`'s lookup item, keyed by its keyed hash: the key names its town. */
+  open311Key: (hash: string) => ({ pk: `O311KEY#${hash}`, sk: 'KEY' }),
+  /** The towns that serve Open311 (an admin issued them a key): the `jurisdiction_id`s. */
+  open311Jurisdictions: 'O311#JURISDICTIONS',
+  open311Jurisdiction: (town: string) => ({ pk: 'O311#JURISDICTIONS', sk: town }),
 } as const;
 
 export const tableNamesFor = (prefix: string): TableNames => ({

@@ -96,6 +96,17 @@ export const SERVICE_LINE_CODES = codes(SERVICE_LINES);
 export const RATING_CODES = codes(RATINGS);
 export const DEFAULT_CATEGORY_CODES = codes(CATEGORIES);
 
+/**
+ * Categories whose matters concern a place rather than a family or a person's income, so that a request filed in them
+ * may be listed publicly (Open311). Family, wages, social security, land contracts and requisitions stay private.
+ */
+export const DEFAULT_PUBLIC_CATEGORY_CODES: readonly string[] = [
+  'neighbor',
+  'village_affairs',
+  'rural_construction',
+  'environment',
+];
+
 export type Kind = (typeof KIND_CODES)[number];
 export type Channel = (typeof CHANNEL_CODES)[number];
 export type CaseType = (typeof TYPE_CODES)[number];

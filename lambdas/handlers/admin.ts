@@ -4,13 +4,16 @@ import { calendarFromOfficialJson } from '../domain/calendar.js';
 import { createApiHandler, lazyHandler } from '../http/api.js';
 import { requireRole } from '../http/auth.js';
 import { calendarSchema, policySchema } from '../http/admin-schemas.js';
-import { validationProblem } from '../http/problem.js';
+import { HttpProblem, validationProblem } from '../http/problem.js';
 import { parseWith, z } from '../http/validation.js';
+import { issueApiKey, open311KeyBody } from '../open311/keys.js';
+import { Open311Repository } from '../open311/repository.js';
 
 const yearParam = z.strictObject({ year: z.coerce.number().int().min(2000).max(2100) });
 
 export function createAdminHandler(deps: Deps) {
   const settings = new SettingsRepository(deps.db, deps.tables.grids);
+  const open311 = new Open311Repository(deps.db, deps.tables.cases);
 
   return createApiHandler({
     family: 'admin',
@@ -70,6 +73,32 @@ export function createAdminHandler(deps: Deps) {
             deps.now().toISOString(),
           );
           return { status: 200, body: calendar };
+        },
+      },
+      'POST /v1/admin/open311-keys': {
+        async handle(request) {
+          requireRole(request.principal, ['admin']);
+          // the idempotency layer would keep the response, and the key in it
+          if (request.header('idempotency-key') !== undefined)
+            throw new HttpProblem(
+              'validation',
+              {
+                zh: '签发 Open311 密钥不接受 Idempotency-Key，密钥只显示一次',
+                en: 'Issuing an Open311 key takes no Idempotency-Key: the key is shown once',
+              },
+              { errors: [{ path: 'Idempotency-Key', message: 'is not accepted when issuing a key' }] },
+            );
+          const { name } = request.body(open311KeyBody);
+          const issued = await issueApiKey(
+            { repository: open311, mac: deps.mac },
+            {
+              town: request.principal.town,
+              name,
+              issuedBy: request.principal.userId,
+              at: deps.now().toISOString(),
+            },
+          );
+          return { status: 201, body: issued, headers: { 'cache-control': 'no-store' } };
         },
       },
     },

@@ -138,9 +138,11 @@ export function createApiHandler(options: ApiOptions) {
     awsSdkV3Client: options.deps.db,
   });
   const idempotencyConfig = new IdempotencyConfig({
-    // only POSTs with a key; anything that selects null skips idempotency (`false` would not)
+    // only POSTs with a key from a signed-in caller (without one, every client would share one scope); anything
+    // that selects null skips idempotency (`false` would not)
     eventKeyJmesPath:
       '(requestContext.http.method == \'POST\' || `null`) && headers."idempotency-key" && ' +
+      'requestContext.authorizer.jwt.claims.sub && ' +
       '[requestContext.authorizer.jwt.claims."custom:town", requestContext.authorizer.jwt.claims.sub, rawPath, ' +
       'headers."idempotency-key"]',
     payloadValidationJmesPath: 'body',
@@ -164,7 +166,10 @@ export function createApiHandler(options: ApiOptions) {
         if (status >= 500 && !(error instanceof HttpProblem))
           logger.error('unhandled error', { route: request.event.routeKey, error: request.error as Error });
         else if (status === 503)
-          logger.warn('transient failure', { route: request.event.routeKey, cause: (request.error as Error).name });
+          logger.warn('transient failure', {
+            route: request.event.routeKey,
+            cause: (request.error as Error).name,
+          });
         request.response = problemResponse(error, {
           language: languageOf(header(request.event, 'accept-language')),
           instance: request.event.rawPath,

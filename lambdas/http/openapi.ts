@@ -22,6 +22,8 @@ import {
   REPORT_RESPONSE_SCHEMAS,
 } from './report-schemas.js';
 import { gridRecordSchema } from '../domain/grid.js';
+import { issuedKeySchema, open311KeyBody } from '../open311/keys.js';
+import { MAX_REQUESTS, requestsQuery, WINDOW_DAYS } from '../open311/requests.js';
 import {
   caseViewSchema,
   limitParam,
@@ -95,6 +97,25 @@ interface Operation {
 const catalogEntry = z.object({ code: z.string(), zh: z.string(), en: z.string() });
 const catalogSchema = z.record(z.string(), z.array(catalogEntry)).meta({ id: 'Catalog' });
 const listOf = (item: z.ZodType) => z.object({ items: z.array(item), nextCursor: z.string().optional() });
+
+const open311 = (summary: string, query: z.ZodObject = requestsQuery.pick({ jurisdiction_id: true })) => ({
+  summary: `Open311 GeoReport v2: ${summary}. Errors are the specification’s list of {code, description}`,
+  roles: 'anyone',
+  query,
+});
+const open311Post = (format: string) => ({
+  ...open311(
+    `file a request, form-encoded (service_code, lat and long or address_string, description, first_name, ` +
+      `last_name, phone, attribute[public_description]); the answer in ${format}`,
+  ),
+  roles: 'client apps with an `api_key` (form field), issued by the town’s admin',
+});
+const open311List = (format: string) =>
+  open311(
+    `requests filed through Open311, newest first, in ${format}: at most ${MAX_REQUESTS}, over at most ` +
+      `${WINDOW_DAYS} days (the latest ${WINDOW_DAYS} by default)`,
+    requestsQuery,
+  );
 
 const OPERATIONS: Record<string, Operation> = {
   'GET /v1/health': {
@@ -332,6 +353,14 @@ const OPERATIONS: Record<string, Operation> = {
     body: calendarSchema,
     response: { status: 200, schema: calendarSchema, description: 'The stored calendar' },
   },
+  'POST /v1/admin/open311-keys': {
+    summary:
+      'Issue an Open311 `api_key` for a client app; the key is shown once and kept only as its keyed hash; ' +
+      'no `Idempotency-Key`',
+    roles: 'admin',
+    body: open311KeyBody,
+    response: { status: 201, schema: issuedKeySchema, description: 'The key and its id' },
+  },
   'GET /v1/metrics': {
     summary:
       `Indicators between two Beijing dates (both included, at most ${MAX_METRICS_DAYS} days), for the town or a ` +
@@ -361,6 +390,23 @@ const OPERATIONS: Record<string, Operation> = {
     roles: 'leader, supervisor, admin',
     response: { status: 200, schema: REPORT_RESPONSE_SCHEMAS.monthly, description: 'The report' },
   },
+  'GET /open311/v2/services.xml': open311('The public services (categories), XML'),
+  'GET /open311/v2/services.json': open311('The public services (categories), JSON'),
+  'GET /open311/v2/services/{code}': open311(
+    'A service definition (`{code}` ends in `.xml` or `.json`): the consent attribute `public_description`',
+  ),
+  'POST /open311/v2/requests.xml': open311Post('XML'),
+  'POST /open311/v2/requests.json': open311Post('JSON'),
+  'GET /open311/v2/requests.xml': open311List('XML'),
+  'GET /open311/v2/requests.json': open311List('JSON'),
+  'GET /open311/v2/requests/{id}': open311(
+    'One request filed through Open311 (`{id}` ends in `.xml` or `.json`): status, notes, next deadline, ' +
+      'rounded location, the description only with consent',
+  ),
+  'GET /open311/v2/tokens/{token}': open311(
+    'The request id behind a token, which is the petitioner’s query code (`{token}` ends in `.xml` or `.json`); ' +
+      'repeated misses from one client are refused for a minute',
+  ),
 };
 
 const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') => {

@@ -10,8 +10,9 @@ export const FUNCTION_FAMILIES = {
   grids: 'Grid tree, grid workers, staff directory and patrols',
   privacy: 'Personal data: reveals with a reason, the reveal log, erasure',
   me: 'The caller’s own inbox (and, for citizens, their cases)',
-  admin: 'Town settings: deadline policy and working-day calendars',
+  admin: 'Town settings: deadline policy, working-day calendars and Open311 keys',
   reports: 'Daily, weekly and monthly bulletins and the indicators behind them',
+  open311: 'Open311 GeoReport v2: public services and requests, filing by client apps with an api_key',
 } as const;
 
 export type FunctionFamily = keyof typeof FUNCTION_FAMILIES;
@@ -61,10 +62,21 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'PUT', path: '/v1/admin/policy', family: 'admin', authorized: true },
   { method: 'GET', path: '/v1/admin/calendar/{year}', family: 'admin', authorized: true },
   { method: 'PUT', path: '/v1/admin/calendar/{year}', family: 'admin', authorized: true },
+  { method: 'POST', path: '/v1/admin/open311-keys', family: 'admin', authorized: true },
   { method: 'GET', path: '/v1/metrics', family: 'reports', authorized: true },
   { method: 'GET', path: '/v1/reports/daily/{date}', family: 'reports', authorized: true },
   { method: 'GET', path: '/v1/reports/weekly/{week}', family: 'reports', authorized: true },
   { method: 'GET', path: '/v1/reports/monthly/{month}', family: 'reports', authorized: true },
+  // Open311: the format is part of the path; the function checks the `api_key` of a POST itself
+  { method: 'GET', path: '/open311/v2/services.xml', family: 'open311', authorized: false },
+  { method: 'GET', path: '/open311/v2/services.json', family: 'open311', authorized: false },
+  { method: 'GET', path: '/open311/v2/services/{code}', family: 'open311', authorized: false },
+  { method: 'POST', path: '/open311/v2/requests.xml', family: 'open311', authorized: false },
+  { method: 'POST', path: '/open311/v2/requests.json', family: 'open311', authorized: false },
+  { method: 'GET', path: '/open311/v2/requests.xml', family: 'open311', authorized: false },
+  { method: 'GET', path: '/open311/v2/requests.json', family: 'open311', authorized: false },
+  { method: 'GET', path: '/open311/v2/requests/{id}', family: 'open311', authorized: false },
+  { method: 'GET', path: '/open311/v2/tokens/{token}', family: 'open311', authorized: false },
 ];
 
 export const routeKey = (route: Pick<RouteSpec, 'method' | 'path'>): string =>

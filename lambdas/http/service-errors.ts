@@ -10,14 +10,27 @@ import {
 import { HttpProblem } from './problem.js';
 
 /** Cancellation reasons that mean "try again shortly", not "your request is wrong". */
-const TRANSIENT_REASONS = new Set(['ThrottlingError', 'ProvisionedThroughputExceeded', 'RequestLimitExceeded']);
+const TRANSIENT_REASONS = new Set([
+  'ThrottlingError',
+  'ProvisionedThroughputExceeded',
+  'RequestLimitExceeded',
+]);
 
-const TRANSIENT_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT']);
+const TRANSIENT_NAMES = new Set([
+  'TimeoutError',
+  'RequestTimeout',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+]);
 
 const unavailable = () =>
   new HttpProblem(
     'unavailable',
-    { zh: '服务繁忙，请稍后重试；请求未被执行', en: 'The service is busy; nothing was done, try again shortly' },
+    {
+      zh: '服务繁忙，请稍后重试；请求未被执行',
+      en: 'The service is busy; nothing was done, try again shortly',
+    },
     { headers: { 'retry-after': '1' } },
   );
 
@@ -43,7 +56,8 @@ export function translateServiceError(error: unknown): unknown {
   // the SDK's own timeouts and dropped connections carry no class of their own
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
-    if (TRANSIENT_NAMES.has(error.name) || (typeof code === 'string' && TRANSIENT_NAMES.has(code))) return unavailable();
+    if (TRANSIENT_NAMES.has(error.name) || (typeof code === 'string' && TRANSIENT_NAMES.has(code)))
+      return unavailable();
   }
   return error;
 }

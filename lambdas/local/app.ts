@@ -4,6 +4,7 @@ import { createAdminHandler } from '../handlers/admin.js';
 import { createCasesHandler } from '../handlers/cases.js';
 import { createGridsHandler } from '../handlers/grids.js';
 import { createMeHandler } from '../handlers/me.js';
+import { createOpen311Handler } from '../handlers/open311.js';
 import { createPrivacyHandler } from '../handlers/privacy.js';
 import { createPublicHandler } from '../handlers/public.js';
 import { createReportsHandler } from '../handlers/reports.js';
@@ -22,5 +23,6 @@ export function createFamilyHandlers(deps: Deps): Record<FunctionFamily, FamilyH
     privacy: createPrivacyHandler(deps),
     admin: createAdminHandler(deps),
     reports: createReportsHandler(deps),
+    open311: createOpen311Handler(deps),
   };
 }

@@ -1,0 +1,41 @@
+import { randomBytes } from 'node:crypto';
+import type { MacFunction } from '../domain/timeline.js';
+import { z } from '../http/validation.js';
+import type { Open311Key, Open311Repository } from './repository.js';
+
+/**
+ * Open311 `api_key`s, one per client app, issued by a town's admin. The key is shown once and kept only as its keyed
+ * hash, so a copy of the table gives no one a key; the key's id names the app on the timeline of what it filed.
+ */
+
+export const open311KeyBody = z.strictObject({ name: z.string().trim().min(1).max(100) });
+export const issuedKeySchema = z.object({ apiKey: z.string(), keyId: z.string() });
+
+const API_KEY = /^[\w-]{43}$/;
+const macInput = (apiKey: string): string => `open311-key\n${apiKey}`;
+
+interface KeyDeps {
+  repository: Open311Repository;
+  mac: MacFunction;
+}
+
+export async function issueApiKey(
+  deps: KeyDeps,
+  input: { town: string; name: string; issuedBy: string; at: string },
+): Promise<z.infer<typeof issuedKeySchema>> {
+  const apiKey = randomBytes(32).toString('base64url');
+  const keyId = randomBytes(9).toString('base64url');
+  await deps.repository.putKey(
+    await deps.mac(macInput(apiKey)),
+    { keyId, town: input.town, name: input.name },
+    input.issuedBy,
+    input.at,
+  );
+  return { apiKey, keyId };
+}
+
+/** The key behind what a client sent; anything that cannot be a key is not looked up. */
+export async function findApiKey(deps: KeyDeps, raw: string): Promise<Open311Key | undefined> {
+  if (!API_KEY.test(raw)) return undefined;
+  return deps.repository.findKey(await deps.mac(macInput(raw)));
+}
