@@ -10,7 +10,18 @@ export interface FengqiaoConfig {
   readonly identity?: { readonly issuer: string; readonly audience: readonly string[] };
   /** How often the deadline sweep runs, in minutes (a divisor of 60, so runs are evenly spaced); default 15. */
   readonly sweepIntervalMinutes: number;
+  /**
+   * The town (`custom:town`) of citizens who sign up on their own in the Cognito user pool; absent: DEFAULT_TOWN.
+   * Context `defaultTown`.
+   */
+  readonly defaultTown?: string;
 }
+
+/** The town of self-registered citizens when the context names none (the local host seeds the same one). */
+export const DEFAULT_TOWN = 'demo-town';
+
+/** A tenant id as `custom:town` holds it (1 to 64 characters). */
+const TOWN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 const STAGE = /^[a-z][a-z0-9-]{0,15}$/;
 
@@ -54,16 +65,23 @@ export function readConfig(node: Node): FengqiaoConfig {
 
   const sweepIntervalMinutes = sweepInterval(node);
 
+  const town = text(node, 'defaultTown');
+  if (town !== undefined && !TOWN.test(town))
+    throw new Error(
+      `context defaultTown must match ${TOWN} (a town id as custom:town holds it), got "${town}"`,
+    );
+  const defaultTown = town === undefined ? {} : { defaultTown: town };
+
   const issuer = text(node, 'identityIssuer');
   const audience = list(text(node, 'identityAudience'));
   if (!issuer) {
     if (audience.length > 0) throw new Error('context identityAudience needs identityIssuer');
-    return { stage, corsOrigins, sweepIntervalMinutes };
+    return { stage, corsOrigins, sweepIntervalMinutes, ...defaultTown };
   }
   // API Gateway fetches the issuer's discovery document over HTTPS
   if (!issuer.startsWith('https://')) throw new Error('context identityIssuer must be an https URL');
   if (audience.length === 0) throw new Error('context identityIssuer needs identityAudience');
-  return { stage, corsOrigins, sweepIntervalMinutes, identity: { issuer, audience } };
+  return { stage, corsOrigins, sweepIntervalMinutes, ...defaultTown, identity: { issuer, audience } };
 }
 
 export const stackName = (config: FengqiaoConfig): string => `Fengqiao-${config.stage}`;

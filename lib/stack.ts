@@ -1,6 +1,6 @@
 import { CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import type { FengqiaoConfig } from './config.js';
+import { DEFAULT_TOWN, type FengqiaoConfig } from './config.js';
 import { Api } from './constructs/api.js';
 import { Data } from './constructs/data.js';
 import { Functions, pascal } from './constructs/functions.js';
@@ -40,7 +40,10 @@ export class FengqiaoStack extends Stack {
       sweepIntervalMinutes: config.sweepIntervalMinutes,
     });
     // the daily, weekly and monthly reports: schedules.addReportSchedules(<reports function>) once it exists
-    const identity = new Identity(this, 'Identity', { external: config.identity });
+    const identity = new Identity(this, 'Identity', {
+      external: config.identity,
+      defaultTown: config.defaultTown ?? DEFAULT_TOWN,
+    });
     const api = new Api(this, 'Api', {
       functions: functions.byFamily,
       issuer: identity.issuer,

@@ -39,8 +39,8 @@ export const MILESTONES = {
   return: { zh: '已退回', en: 'Returned' },
   extend: { zh: '办理期限已延长', en: 'Deadline extended' },
   reply: { zh: '已答复', en: 'Replied' },
-  'request-review': { zh: '已申请复查', en: 'Review requested' },
-  'record-review': { zh: '复查意见已出具', en: 'Review answered' },
+  'request-review': { zh: '已申请复查（复核）', en: 'Review requested' },
+  'record-review': { zh: '复查（复核）意见已出具', en: 'Review answered' },
   close: { zh: '已办结', en: 'Closed' },
   withdraw: { zh: '已撤回', en: 'Withdrawn' },
 } as const;

@@ -145,3 +145,25 @@ export function milestoneMessage(record: CaseRecord, milestone: Milestone, at: s
     at,
   };
 }
+
+/** The same milestone in the citizen's own inbox, when the case belongs to a citizen account. */
+export function milestoneNotice(
+  record: CaseRecord,
+  milestone: Milestone,
+  at: string,
+): Notification | undefined {
+  if (!record.petitionerUserId) return undefined;
+  const names = MILESTONES[milestone];
+  return {
+    id: notificationId(at, record.id, 'milestone', milestone, record.petitionerUserId),
+    town: record.town,
+    recipient: record.petitionerUserId,
+    kind: 'milestone',
+    severity: 'notice',
+    caseId: record.id,
+    caseNumber: record.number,
+    text: { zh: `您的信访事项 ${record.number}：${names.zh}`, en: `Your case ${record.number}: ${names.en}` },
+    at,
+    read: false,
+  };
+}

@@ -17,9 +17,8 @@ import { HttpProblem, validationProblem } from '../http/problem.js';
 import { listCasesQuery, registerCaseBody } from '../http/schemas.js';
 import { parseWith, z } from '../http/validation.js';
 import { caseView } from '../http/views.js';
-import { prepareRegistration, registrationWrites } from '../usecases/register-case.js';
+import { milestoneWrites, prepareRegistration, registrationWrites } from '../usecases/register-case.js';
 import { citizenView, isMilestone } from '../domain/citizen.js';
-import { milestoneMessage } from '../domain/notification.js';
 import { loadVisibleCase, workerGridPaths } from '../usecases/visible-case.js';
 import { CounterRepository } from '../adapters/counter-repository.js';
 import { commandCounts, registrationCounts } from '../domain/counters.js';
@@ -215,7 +214,7 @@ export function createCasesHandler(deps: Deps) {
             const stored = await cases.applyChange(record, effect.record, event, [
               ...counters.updates(record.town, record.id, commandCounts(record, effect, now)),
               ...(isMilestone(effect.action)
-                ? [notifications.outboxPut(milestoneMessage(effect.record, effect.action, now.toISOString()))]
+                ? milestoneWrites(notifications, effect.record, effect.action, now.toISOString())
                 : []),
             ]);
             if (stored)

@@ -8,7 +8,7 @@ export type QueryCodeLookup = { found: CaseRecord } | { missing: true } | { retr
 
 /**
  * Finds a case by its query code. A malformed code and an unknown one are the same miss; a client that misses too
- * often is told to wait, before anything is looked up.
+ * often is told to wait, before anything is looked up: each lookup reserves a miss and a hit gives it back.
  */
 export async function lookUpQueryCode(
   deps: { cases: CaseRepository; limiter: MissLimiter; mac: MacFunction },
@@ -16,13 +16,13 @@ export async function lookUpQueryCode(
   client: string,
   now: Date,
 ): Promise<QueryCodeLookup> {
-  const retryAfter = await deps.limiter.retryAfter(client, now);
+  const retryAfter = await deps.limiter.reserve(client, now);
   if (retryAfter > 0) return { retryAfter };
   const normalised = normaliseQueryCode(raw);
   const found = normalised
     ? await deps.cases.findByQueryCode(await deps.mac(queryCodeMacInput(normalised)))
     : undefined;
-  if (found) return { found };
-  await deps.limiter.miss(client, now);
-  return { missing: true };
+  if (!found) return { missing: true };
+  await deps.limiter.release(client, now);
+  return { found };
 }

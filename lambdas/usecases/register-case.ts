@@ -17,8 +17,20 @@ import { personalFields } from '../domain/personal.js';
 import type { DeadlinePolicy } from '../domain/policy.js';
 import { type Principal, primaryRole } from '../domain/roles.js';
 import type { NotificationRepository } from '../adapters/notification-repository.js';
-import { newQueryCode, normaliseQueryCode, QUERY_CODE_FIELD, queryCodeMacInput } from '../domain/citizen.js';
-import { collectiveNotice, milestoneMessage, type Notification, toOutbox } from '../domain/notification.js';
+import {
+  type Milestone,
+  newQueryCode,
+  normaliseQueryCode,
+  QUERY_CODE_FIELD,
+  queryCodeMacInput,
+} from '../domain/citizen.js';
+import {
+  collectiveNotice,
+  milestoneMessage,
+  milestoneNotice,
+  type Notification,
+  toOutbox,
+} from '../domain/notification.js';
 import { chainEvent, type MacFunction, type TimelineEvent } from '../domain/timeline.js';
 
 /** The inbox and outbox writes of notices, to join the registration's transaction. */
@@ -39,8 +51,22 @@ export const registrationWrites = (
   ...repos.cases.creationItems(prepared.record, prepared.event, prepared.blindIndexes),
   repos.cases.queryCodePut(prepared.queryCodeHash, prepared.record),
   ...noticePuts(repos.notifications, prepared.notices),
-  repos.notifications.outboxPut(milestoneMessage(prepared.record, 'register', prepared.record.createdAt)),
+  ...milestoneWrites(repos.notifications, prepared.record, 'register', prepared.record.createdAt),
 ];
+
+/** A milestone: the message for the petitioner's SMS, and their inbox entry when the case has a citizen account. */
+export function milestoneWrites(
+  notifications: NotificationRepository,
+  record: CaseRecord,
+  milestone: Milestone,
+  at: string,
+) {
+  const notice = milestoneNotice(record, milestone, at);
+  return [
+    notifications.outboxPut(milestoneMessage(record, milestone, at)),
+    ...(notice ? [notifications.inboxPut(notice)] : []),
+  ];
+}
 
 /** Opaque, unguessable case ids: 128 random bits. */
 const newCaseId = (): string => randomBytes(16).toString('base64url');

@@ -194,6 +194,8 @@ const DATA_KEY_ACTIONS: Partial<Record<FunctionFamily, string[]>> = {
   grids: ['kms:GenerateDataKey'],
   // online petitions are registered by the citizens' family
   me: ['kms:GenerateDataKey'],
+  // and requests filed by Open311 client apps by theirs
+  open311: ['kms:GenerateDataKey'],
   privacy: ['kms:Decrypt'],
 };
 

@@ -11,6 +11,7 @@ import {
   type UserPoolClient,
   UserPoolOperation,
 } from 'aws-cdk-lib/aws-cognito';
+import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { ROLES } from '../../lambdas/domain/roles.js';
 import type { FengqiaoConfig } from '../config.js';
@@ -18,7 +19,9 @@ import { HandlerFunction } from './functions.js';
 
 /**
  * Who signs the tokens the API accepts: an external OIDC issuer when the context names one (the China regions have no
- * Cognito user pools), otherwise a Cognito user pool made here.
+ * Cognito user pools), otherwise a Cognito user pool made here. In the pool, citizens sign up on their own and a
+ * post-confirmation trigger makes them petitioners of the default town; staff are created and grouped by an admin.
+ * An external issuer has no trigger: its own claim mapping must put `petitioner` into the groups claim.
  */
 export class Identity extends Construct {
   readonly issuer: string;
@@ -26,7 +29,15 @@ export class Identity extends Construct {
   readonly userPool?: UserPool;
   readonly client?: UserPoolClient;
 
-  constructor(scope: Construct, id: string, props: { external?: FengqiaoConfig['identity'] }) {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: {
+      external?: FengqiaoConfig['identity'];
+      /** `custom:town` of the citizens who sign up on their own. */
+      defaultTown: string;
+    },
+  ) {
     super(scope, id);
     if (props.external) {
       this.issuer = props.external.issuer;
@@ -35,8 +46,8 @@ export class Identity extends Construct {
     }
 
     const userPool = new UserPool(this, 'UserPool', {
-      // staff and petitioners are created by an admin for now
-      selfSignUpEnabled: false,
+      // citizens sign up on their own (the post-confirmation trigger makes them petitioners); staff are made by an admin
+      selfSignUpEnabled: true,
       signInAliases: { username: true },
       signInCaseSensitive: false,
       autoVerify: { email: true },
@@ -66,9 +77,9 @@ export class Identity extends Construct {
     Validations.of(userPool).acknowledge({
       id: 'AwsSolutions-COG8',
       reason:
-        'Essentials, not Plus: Plus adds threat protection at several times the price per user; the pool has ' +
-        'admin-only sign-up, a 12-character password policy and optional TOTP MFA, and Essentials already allows ' +
-        'the V2_0 pre-token trigger',
+        'Essentials, not Plus: Plus adds threat protection at several times the price per user; self sign-up makes ' +
+        'petitioners only (staff groups are admin-assigned), with a 12-character password policy and optional TOTP ' +
+        'MFA, and Essentials already allows the V2_0 pre-token trigger',
     });
 
     const preToken = new HandlerFunction(this, 'PreToken', {
@@ -76,6 +87,26 @@ export class Identity extends Construct {
       description: 'Copies custom:town into access tokens',
     });
     userPool.addTrigger(UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG, preToken.fn, LambdaVersion.V2_0);
+
+    const postConfirmation = new HandlerFunction(this, 'PostConfirmation', {
+      handler: 'post-confirmation',
+      description: 'Makes a citizen who signed up a petitioner of the default town',
+      environment: { DEFAULT_TOWN: props.defaultTown },
+    });
+    userPool.addTrigger(UserPoolOperation.POST_CONFIRMATION, postConfirmation.fn);
+    // The pool names the function and the function's rights name the pool. A grant in the role's default policy would
+    // close the cycle (the function depends on its role and everything under it, aws-cdk#7016); a policy of its own,
+    // outside the role, does not, and keeps the grant to this one pool (aws-cognito README, "Trigger Permissions").
+    postConfirmation.role.attachInlinePolicy(
+      new Policy(this, 'PostConfirmationPolicy', {
+        statements: [
+          new PolicyStatement({
+            actions: ['cognito-idp:AdminAddUserToGroup', 'cognito-idp:AdminUpdateUserAttributes'],
+            resources: [userPool.userPoolArn],
+          }),
+        ],
+      }),
+    );
 
     for (const role of ROLES)
       new CfnUserPoolGroup(this, `Group-${role}`, { userPoolId: userPool.userPoolId, groupName: role });

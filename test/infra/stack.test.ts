@@ -256,7 +256,8 @@ describe('functions', () => {
   it.each(MODES)('are one per family plus triggers, all nodejs22.x on arm64 (%s)', (mode) => {
     const { stack, template } = ready(synthesisOf(mode));
     const functions = Object.values(template.findResources('AWS::Lambda::Function'));
-    const triggers = mode === 'Cognito' ? 1 : 0;
+    // pre-token generation and post-confirmation
+    const triggers = mode === 'Cognito' ? 2 : 0;
     // plus the scheduled deadline sweep (its own settings are checked in schedules.test.ts)
     expect(functions).toHaveLength(Object.keys(FUNCTION_FAMILIES).length + triggers + 1);
     const sweepId = logicalId(stack, stack.schedules.sweep.fn);
@@ -349,6 +350,8 @@ describe('permissions', () => {
     expect(Object.fromEntries(byRole)).toEqual({
       [roleOf('cases')]: ['kms:GenerateDataKey'],
       [roleOf('grids')]: ['kms:GenerateDataKey'],
+      [roleOf('me')]: ['kms:GenerateDataKey'],
+      [roleOf('open311')]: ['kms:GenerateDataKey'],
       [roleOf('privacy')]: ['kms:Decrypt'],
     });
   });
@@ -366,7 +369,7 @@ describe('identity', () => {
     template.resourceCountIs('AWS::Cognito::UserPoolGroup', 0);
   });
 
-  it('makes a user pool with one group per role, admin sign-up and the Essentials plan', () => {
+  it('makes a user pool with one group per role, citizens’ self sign-up and the Essentials plan', () => {
     const { template } = ready(cognito);
     const groups = Object.values(template.findResources('AWS::Cognito::UserPoolGroup')).map(
       (group) => group.Properties.GroupName as string,
@@ -374,7 +377,7 @@ describe('identity', () => {
     expect(groups.sort()).toEqual([...ROLES].sort());
     expect(groups).toHaveLength(7);
     template.hasResourceProperties('AWS::Cognito::UserPool', {
-      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: false },
       UserPoolTier: 'ESSENTIALS',
       Schema: Match.arrayWith([Match.objectLike({ Name: 'town', Mutable: true })]),
     });
