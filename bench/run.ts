@@ -209,13 +209,13 @@ async function benchSweep(
     `sweep @${SIZES.sweep} cases, 1% due: items read ÷ due`,
     fmt(sweep.itemsRead / due),
     fmt(scanned / matched),
-    fmt(scanned / sweep.itemsRead, 0) + '× fewer',
+    `${fmt(scanned / sweep.itemsRead, 0)}× fewer`,
   );
   row(
     'sweep: finding what is due (alert index vs scan)',
     `${fmt(indexMs, 0)} ms`,
     `${fmt(scanMs, 0)} ms`,
-    fmt(scanMs / indexMs, 1) + '× faster',
+    `${fmt(scanMs / indexMs, 1)}× faster`,
   );
   row(`sweep: whole run (${sweep.due} steps sent, each its own transaction)`, `${fmt(sweepMs, 0)} ms`);
   return { deps, records };
@@ -328,7 +328,7 @@ async function benchApi(bench: ReturnType<typeof countingDeps>, records: CaseRec
     'handler overhead: API read p99 ÷ DynamoDB Local GetItem p99',
     `${readP99} ms`,
     `${fmt(getP99)} ms`,
-    fmt(readP99 / getP99) + '×',
+    `${fmt(readP99 / getP99)}×`,
   );
   return worstP99;
 }
@@ -388,7 +388,7 @@ async function benchColdStart() {
       `cold start ${name}: minified bundle, module init`,
       `${fmt(kb, 0)} KiB, ${fmt(init, 1)} ms`,
       `${fmt(sdk, 1)} ms SDK alone`,
-      fmt(init / sdk, 2) + '×',
+      `${fmt(init / sdk, 2)}×`,
     );
   }
   results.coldStart = cold;
@@ -414,7 +414,7 @@ async function benchReports(
     `weekly bulletin items read @${SIZES.small} vs @${SIZES.large} cases`,
     String(large),
     String(small),
-    fmt(large / small) + '×',
+    `${fmt(large / small)}×`,
   );
 }
 
