@@ -9,6 +9,8 @@ import {
 import type { Notification, OutboxMessage } from '../domain/notification.js';
 import { keys, OUTBOX_SHARDS, shardOf } from './table-model.js';
 
+const LEASE_MS = 60_000;
+
 /** Inboxes and the outbox, in the Cases table; their writes join the transactions that cause them. */
 export class NotificationRepository {
   constructor(
@@ -112,6 +114,39 @@ export class NotificationRepository {
       } while (startKey);
     }
     return all;
+  }
+
+  /**
+   * Takes a message for publishing, for a minute: false when another run holds it. A run that dies holding it only
+   * delays the message until the lease runs out.
+   */
+  async lease(message: { pk: string; sk: string }, now: Date): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: message.pk, sk: message.sk },
+          UpdateExpression: 'SET leasedUntil = :until',
+          ConditionExpression:
+            'attribute_exists(pk) AND (attribute_not_exists(leasedUntil) OR leasedUntil < :now)',
+          ExpressionAttributeValues: { ':until': now.getTime() + LEASE_MS, ':now': now.getTime() },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async release(message: { pk: string; sk: string }): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: message.pk, sk: message.sk },
+        UpdateExpression: 'REMOVE leasedUntil',
+      }),
+    );
   }
 
   async delivered(message: { pk: string; sk: string }): Promise<void> {

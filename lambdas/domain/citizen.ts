@@ -23,6 +23,16 @@ export const QUERY_CODE_FIELD = 'queryCode';
 /** What is hashed (with the service's key) to find a case by its query code. */
 export const queryCodeMacInput = (normalised: string): string => `query-code\n${normalised}`;
 
+/** A query code from a keyed digest (hex), for a retried registration that must hand out the same code again. */
+export function queryCodeFromDigest(hex: string): string {
+  const bits = [...Buffer.from(hex, 'hex')].map((b) => b.toString(2).padStart(8, '0')).join('');
+  const chars = Array.from(
+    { length: CODE_LENGTH },
+    (_, i) => ALPHABET[Number.parseInt(bits.slice(i * 5, i * 5 + 5), 2)],
+  );
+  return [0, 4, 8].map((i) => chars.slice(i, i + 4).join('')).join('-');
+}
+
 /** The canonical form of what someone typed, or undefined when it cannot be a code (looked up the same way). */
 export function normaliseQueryCode(raw: string): string | undefined {
   const compact = raw.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');

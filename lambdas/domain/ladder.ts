@@ -139,7 +139,11 @@ export function nextAlert(record: CaseRecord, policy: EscalationPolicy, current?
   const watched = watchedDeadline(record);
   if (!watched) return undefined;
   const due = watched.due.toISOString();
-  const step = current && current.kind === watched.kind && current.due === due ? current.step : 0;
+  // a deadline already missed has fired its whole ladder: it never starts over
+  if (!current && record.overdue?.some((o) => o.kind === watched.kind && o.due === due)) return undefined;
+  const sameDeadline = current && current.kind === watched.kind && current.due === due;
+  // an alert past the end of a ladder an admin shortened waits at its last step (the deadline itself)
+  const step = sameDeadline ? Math.min(current.step, policy.steps.length - 1) : 0;
   const ladderStep = policy.steps[step];
   if (!ladderStep) return undefined;
   return { kind: watched.kind, due, step, at: stepTime(record, policy, ladderStep, watched).toISOString() };
@@ -158,7 +162,7 @@ export function fireDue(
   const watched = watchedDeadline(record);
   if (!watched || watched.kind !== alert.kind || watched.due.toISOString() !== alert.due) return undefined;
   let fired: number | undefined;
-  for (let i = alert.step; i < policy.steps.length; i++)
+  for (let i = Math.min(alert.step, policy.steps.length - 1); i < policy.steps.length; i++)
     if (stepTime(record, policy, policy.steps[i]!, watched) <= now) fired = i;
   if (fired === undefined) return undefined;
   const nextStep = policy.steps[fired + 1];

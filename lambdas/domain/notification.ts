@@ -167,3 +167,24 @@ export function milestoneNotice(
     read: false,
   };
 }
+
+/** The new assignee hears of the case at once, not first from a deadline warning. */
+export function assignmentNotice(record: CaseRecord, at: string): Notification | undefined {
+  if (!record.assignee) return undefined;
+  const due = record.deadlines.extendedTo ?? record.deadlines.replyBy;
+  return {
+    id: notificationId(at, record.id, 'assignment', record.assignee),
+    town: record.town,
+    recipient: record.assignee,
+    kind: 'assignment',
+    severity: 'notice',
+    caseId: record.id,
+    caseNumber: record.number,
+    text: {
+      zh: `案件 ${record.number} 已交由您办理${due ? `，答复期限 ${beijing(due)}` : ''}。`,
+      en: `Case ${record.number} is assigned to you${due ? `; reply due ${due}` : ''}.`,
+    },
+    at,
+    read: false,
+  };
+}

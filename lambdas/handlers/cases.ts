@@ -17,8 +17,15 @@ import { HttpProblem, validationProblem } from '../http/problem.js';
 import { listCasesQuery, registerCaseBody } from '../http/schemas.js';
 import { parseWith, z } from '../http/validation.js';
 import { caseView } from '../http/views.js';
-import { milestoneWrites, prepareRegistration, registrationWrites } from '../usecases/register-case.js';
+import {
+  milestoneWrites,
+  prepareRegistration,
+  registrationWrites,
+  seedOf,
+  writeRegistration,
+} from '../usecases/register-case.js';
 import { citizenView, isMilestone } from '../domain/citizen.js';
+import { assignmentNotice } from '../domain/notification.js';
 import { loadVisibleCase, workerGridPaths } from '../usecases/visible-case.js';
 import { CounterRepository } from '../adapters/counter-repository.js';
 import { commandCounts, registrationCounts } from '../domain/counters.js';
@@ -62,6 +69,13 @@ export function createCasesHandler(deps: Deps) {
     dutyLeaders: grids.dutyLeaders.bind(grids),
   };
 
+  /** A notice to whoever a command has just made the assignee. */
+  const assignmentWrites = (before: CaseRecord, after: CaseRecord, now: Date) => {
+    const notice =
+      after.assignee !== before.assignee ? assignmentNotice(after, now.toISOString()) : undefined;
+    return notice ? [notifications.inboxPut(notice)] : [];
+  };
+
   const loadVisible = (request: ApiRequest): Promise<CaseRecord> =>
     loadVisibleCase({ cases, grids }, request.principal, request.params.id ?? '');
 
@@ -96,11 +110,15 @@ export function createCasesHandler(deps: Deps) {
             policy,
             calendar,
             ...(grid ? { grid } : {}),
+            ...seedOf(request),
           });
-          const { record } = prepared;
-          await cases.transact([
+          const record = await writeRegistration(cases, prepared, [
             ...registrationWrites({ cases, notifications }, prepared),
-            ...counters.updates(record.town, record.id, registrationCounts(record)),
+            ...counters.updates(
+              prepared.record.town,
+              prepared.record.id,
+              registrationCounts(prepared.record),
+            ),
           ]);
           return {
             status: 201,
@@ -216,6 +234,7 @@ export function createCasesHandler(deps: Deps) {
               ...(isMilestone(effect.action)
                 ? milestoneWrites(notifications, effect.record, effect.action, now.toISOString())
                 : []),
+              ...assignmentWrites(record, effect.record, now),
             ]);
             if (stored)
               return {

@@ -14,7 +14,12 @@ import type { Principal } from '../domain/roles.js';
 import { requireRole } from '../http/auth.js';
 import { onlinePetitionBody } from '../http/schemas.js';
 import { lookUpQueryCode } from '../usecases/query-code.js';
-import { prepareRegistration, registrationWrites } from '../usecases/register-case.js';
+import {
+  prepareRegistration,
+  registrationWrites,
+  seedOf,
+  writeRegistration,
+} from '../usecases/register-case.js';
 import { createApiHandler, lazyHandler } from '../http/api.js';
 import { HttpProblem, throttledProblem } from '../http/problem.js';
 import { limitParam } from '../http/schemas.js';
@@ -96,12 +101,15 @@ export function createMeHandler(deps: Deps) {
           const prepared = await prepareRegistration(
             registrationDeps,
             { ...body, channel: 'online' },
-            { principal: request.principal, now, policy, calendar },
+            { principal: request.principal, now, policy, calendar, ...seedOf(request) },
           );
-          const { record } = prepared;
-          await cases.transact([
+          const record = await writeRegistration(cases, prepared, [
             ...registrationWrites({ cases, notifications }, prepared),
-            ...counters.updates(record.town, record.id, registrationCounts(record)),
+            ...counters.updates(
+              prepared.record.town,
+              prepared.record.id,
+              registrationCounts(prepared.record),
+            ),
           ]);
           return {
             status: 201,

@@ -20,6 +20,7 @@ export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type ApiResult = APIGatewayProxyStructuredResultV2;
 
 export const MAX_BODY_BYTES = 64 * 1024;
+const MAX_PATH_PARAMETER = 200;
 
 /**
  * What a route handler receives: the authenticated request. The body is read only when the handler asks, after its
@@ -118,6 +119,9 @@ export function createApiHandler(options: ApiOptions) {
   const core = async (event: ApiEvent, _context: Context): Promise<ApiResult> => {
     const definition = options.routes[event.routeKey];
     if (!definition) throw new HttpProblem('not-found', {});
+    // no id of this service is that long, and DynamoDB refuses such keys: it cannot exist
+    if (Object.values(event.pathParameters ?? {}).some((p) => (p?.length ?? 0) > MAX_PATH_PARAMETER))
+      throw new HttpProblem('not-found', {});
     const principal = definition.authorized === false ? undefined : principalOf(event);
     const language = languageOf(header(event, 'accept-language'));
     const response = await definition.handle({
@@ -138,10 +142,10 @@ export function createApiHandler(options: ApiOptions) {
     awsSdkV3Client: options.deps.db,
   });
   const idempotencyConfig = new IdempotencyConfig({
-    // only POSTs with a key from a signed-in caller (without one, every client would share one scope); anything
-    // that selects null skips idempotency (`false` would not)
+    // only POSTs with a non-empty key from a signed-in caller (without one, every client would share one scope);
+    // anything that selects null skips idempotency (`false` or `""` would not)
     eventKeyJmesPath:
-      '(requestContext.http.method == \'POST\' || `null`) && headers."idempotency-key" && ' +
+      '(requestContext.http.method == \'POST\' || `null`) && (headers."idempotency-key" || `null`) && ' +
       'requestContext.authorizer.jwt.claims.sub && ' +
       '[requestContext.authorizer.jwt.claims."custom:town", requestContext.authorizer.jwt.claims.sub, rawPath, ' +
       'headers."idempotency-key"]',

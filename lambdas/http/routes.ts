@@ -87,6 +87,15 @@ export interface RouteMatch {
   pathParameters: Record<string, string>;
 }
 
+/** A malformed percent-escape matches no route, as it names no resource. */
+function safeDecode(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Matches a request path the way API Gateway does: literal segments win over `{param}` segments. */
 export function matchRoute(method: string, path: string): RouteMatch | undefined {
   const segments = path.split('/').filter(Boolean);
@@ -100,7 +109,9 @@ export function matchRoute(method: string, path: string): RouteMatch | undefined
     const matches = pattern.every((part, i) => {
       const actual = segments[i] ?? '';
       if (part.startsWith('{') && part.endsWith('}')) {
-        pathParameters[part.slice(1, -1)] = decodeURIComponent(actual);
+        const decoded = safeDecode(actual);
+        if (decoded === undefined) return false;
+        pathParameters[part.slice(1, -1)] = decoded;
         return actual.length > 0;
       }
       literals += 1;

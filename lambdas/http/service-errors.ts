@@ -14,6 +14,8 @@ const TRANSIENT_REASONS = new Set([
   'ThrottlingError',
   'ProvisionedThroughputExceeded',
   'RequestLimitExceeded',
+  // on real DynamoDB two registrations may collide on a shared counter item: nothing was written, try again
+  'TransactionConflict',
 ]);
 
 const TRANSIENT_NAMES = new Set([
@@ -28,8 +30,8 @@ const unavailable = () =>
   new HttpProblem(
     'unavailable',
     {
-      zh: '服务繁忙，请稍后重试；请求未被执行',
-      en: 'The service is busy; nothing was done, try again shortly',
+      zh: '服务繁忙，请稍后用同一 Idempotency-Key 重试',
+      en: 'The service is busy; try again shortly, with the same Idempotency-Key',
     },
     { headers: { 'retry-after': '1' } },
   );

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { CaseRepository } from '../adapters/case-repository.js';
 import type { KeyWrapper } from '../adapters/data-keys.js';
 import { PersonalVault } from '../adapters/personal-vault.js';
@@ -21,6 +22,7 @@ import {
   type Milestone,
   newQueryCode,
   normaliseQueryCode,
+  queryCodeFromDigest,
   QUERY_CODE_FIELD,
   queryCodeMacInput,
 } from '../domain/citizen.js';
@@ -100,6 +102,8 @@ export async function prepareRegistration(
     policy: DeadlinePolicy;
     calendar: WorkingCalendar;
     grid?: GridRecord;
+    /** What identifies this request across retries: town, caller, path and Idempotency-Key. */
+    seed?: string;
   },
 ): Promise<PreparedCase> {
   const { principal, now, grid } = ctx;
@@ -119,9 +123,16 @@ export async function prepareRegistration(
     },
     deps.mac,
   );
-  const id = newCaseId();
+  // a retry of the same request (same Idempotency-Key) must land on the same case, not make a second one
+  const id = ctx.seed
+    ? Buffer.from(await deps.mac(`case-id\n${ctx.seed}`), 'hex')
+        .subarray(0, 16)
+        .toString('base64url')
+    : newCaseId();
   // the query code is kept sealed (for sending again) and found by its keyed hash
-  const queryCode = newQueryCode();
+  const queryCode = ctx.seed
+    ? queryCodeFromDigest(await deps.mac(`query-code\n${ctx.seed}`))
+    : newQueryCode();
   const queryCodeHash = await deps.mac(queryCodeMacInput(normaliseQueryCode(queryCode)!));
   const personal = await new PersonalVault(deps.dataKeys).seal(principal.town, id, {
     ...personalFields(input),
@@ -147,4 +158,41 @@ export async function prepareRegistration(
       )
     : [];
   return { record, event, blindIndexes, notices, queryCode, queryCodeHash };
+}
+
+/**
+ * The seed of a registration's id and query code when the request carries an Idempotency-Key: the same request
+ * retried (same town, caller, path and key) gives the same ones.
+ */
+export function seedOf(request: {
+  principal: Principal;
+  event: { rawPath: string };
+  header(name: string): string | undefined;
+}) {
+  const key = request.header('idempotency-key');
+  return key
+    ? { seed: [request.principal.town, request.principal.userId, request.event.rawPath, key].join('\n') }
+    : {};
+}
+
+/**
+ * Writes a registration. A retry whose first attempt did commit (its answer lost) finds its own case there, by the
+ * same id, and answers with it instead of failing or making a second case.
+ */
+export async function writeRegistration(
+  cases: CaseRepository,
+  prepared: PreparedCase,
+  writes: readonly Record<string, unknown>[],
+): Promise<CaseRecord> {
+  try {
+    await cases.transact(writes);
+    return prepared.record;
+  } catch (error) {
+    const caseExists =
+      error instanceof TransactionCanceledException &&
+      error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed';
+    const existing = caseExists ? await cases.get(prepared.record.town, prepared.record.id) : undefined;
+    if (existing && existing.registeredBy.id === prepared.record.registeredBy.id) return existing;
+    throw error;
+  }
 }

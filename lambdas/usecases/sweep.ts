@@ -137,12 +137,16 @@ export async function publishOutbox(
 ): Promise<{ published: number; failed: number }> {
   let published = 0;
   let failed = 0;
+  const now = new Date();
   for (const message of await deps.notifications.pending()) {
+    // of two overlapping runs, only the one holding the lease publishes a message
+    if (!(await deps.notifications.lease(message, now))) continue;
     try {
       await deps.publisher.publish(message);
       await deps.notifications.delivered(message);
       published += 1;
     } catch (error) {
+      await deps.notifications.release(message);
       failed += 1;
       logger.warn('publishing failed; it stays in the outbox', {
         messageId: message.id,

@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CaseRepository } from '../../lambdas/adapters/case-repository.js';
+import { PersonalVault } from '../../lambdas/adapters/personal-vault.js';
+import { QUERY_CODE_FIELD } from '../../lambdas/domain/citizen.js';
+import type { SealedPersonalData } from '../../lambdas/domain/personal.js';
 import { ROUTES, routeKey } from '../../lambdas/http/routes.js';
 import { caseBody, createHarness, type Harness } from '../support/harness.js';
+import { FORM, requestForm } from '../support/open311.js';
 
 /**
  * The access matrix: every route of ROUTES against every role (and another town's leader), each cell's outcome
@@ -12,6 +17,9 @@ import { caseBody, createHarness, type Harness } from '../support/harness.js';
  *
  * Outcome classes: `ok` (2xx; for commands 2xx or a 409 rule, which both come after every access check), 403 (sees
  * it, role may not) and 404 (not found or invisible).
+ *
+ * The routes without an authorizer (health, OpenAPI, tracking, Open311) ignore the bearer token: every column gets
+ * what anyone gets. Open311 filing is allowed by its `api_key` (issued by the town's admin), not by the caller's role.
  */
 
 const NOW = new Date('2026-11-28T02:00:00Z');
@@ -58,7 +66,11 @@ function cells(spec: string): Record<Actor, Outcome> {
 
 interface World {
   grids: { c: string; a: string; b: string; a1: string };
-  caseA1: { id: string; version: number };
+  caseA1: { id: string; version: number; queryCode: string };
+  /** citizen-1's own case, filed online. */
+  petitionerCase: string;
+  /** The town's Open311 key, a request filed with it, and that request's query code (its Open311 token). */
+  open311: { apiKey: string; requestId: string; token: string };
   caseB: { id: string; version: number };
   tokens: Record<Actor, string>;
   admin: string;
@@ -71,6 +83,8 @@ interface Call {
   method: string;
   path: string;
   body?: unknown;
+  /** A body sent as is (Open311 posts forms). */
+  rawBody?: string;
   headers?: Record<string, string>;
 }
 
@@ -167,6 +181,28 @@ const COMMAND_TABLE: Record<string, string> = {
 const path = (template: string, values: Record<string, string>) =>
   template.replace(/\{(\w+)\}/g, (_m, name: string) => values[name] ?? `{${name}}`);
 
+/** A case registered at the window (nobody's account yet), with the query code its petitioner was given. */
+async function windowCase(title: string): Promise<{ id: string; version: number; queryCode: string }> {
+  seq += 1;
+  const created = await h.request('POST', '/v1/cases', {
+    token: world.clerk,
+    body: caseBody({ title: `${title}${seq}` }),
+  });
+  expect(created.status, created.text).toBe(201);
+  expect(created.body.queryCode).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+  return { id: created.body.id, version: created.body.version, queryCode: created.body.queryCode };
+}
+
+/** An online petition's body: a case body without channel (the caller is the petitioner). */
+const onlineBody = (overrides: Record<string, unknown> = {}) => {
+  const { channel: _channel, ...body } = caseBody(overrides);
+  return body;
+};
+
+/** An Open311 request as a client app posts it (a form), for this town. */
+const open311Form = (): string =>
+  new URLSearchParams(requestForm(world.open311.apiKey, { jurisdiction_id: TOWN })).toString();
+
 function probes(): Probe[] {
   const get = (p: string) => async (): Promise<Call> => ({ method: 'GET', path: p });
   const rows: Probe[] = [
@@ -203,6 +239,47 @@ function probes(): Probe[] {
       call: async () => ({
         method: 'POST',
         path: '/v1/me/notifications/20261128T020000Z-notmineatall0001/read',
+      }),
+    },
+    {
+      // no authorizer: a query code is all it takes, whoever asks (the token is not looked at)
+      route: 'GET /v1/public/track/{queryCode}',
+      label: 'GET /v1/public/track/{A1 case code}',
+      expect: cells('ok ok ok ok ok ok ok ok'),
+      call: async () => ({ method: 'GET', path: `/v1/public/track/${world.caseA1.queryCode}` }),
+    },
+    // -- citizens: petitioner only; a case of /v1/me is the caller's own, so for anyone else it does not exist
+    {
+      route: 'POST /v1/public/petitions',
+      label: 'POST /v1/public/petitions',
+      expect: cells('403 403 403 403 403 403 ok 403'),
+      call: async (actor) => ({
+        method: 'POST',
+        path: '/v1/public/petitions',
+        body: onlineBody({ category: 'neighbor', title: `${actor} 网上信访` }),
+      }),
+    },
+    {
+      route: 'GET /v1/me/cases',
+      label: 'GET /v1/me/cases',
+      expect: cells('403 403 403 403 403 403 ok 403'),
+      call: get('/v1/me/cases'),
+    },
+    {
+      route: 'GET /v1/me/cases/{id}',
+      label: "GET /v1/me/cases/{citizen-1's case}",
+      expect: cells('404 404 404 404 404 404 ok 404'),
+      call: async () => ({ method: 'GET', path: `/v1/me/cases/${world.petitionerCase}` }),
+    },
+    {
+      // the code of an unclaimed window case; each cell gets a case of its own, so a wrong claim takes nothing away
+      route: 'POST /v1/me/cases/claim',
+      label: 'POST /v1/me/cases/claim (a window case code)',
+      expect: cells('403 403 403 403 403 403 ok 403'),
+      call: async () => ({
+        method: 'POST',
+        path: '/v1/me/cases/claim',
+        body: { queryCode: (await windowCase('窗口登记')).queryCode },
       }),
     },
     // -- cases
@@ -453,6 +530,112 @@ function probes(): Probe[] {
         body: { year: 2030, holidays: ['2030-01-01'], swappedWorkdays: [] },
       }),
     },
+    {
+      route: 'POST /v1/admin/open311-keys',
+      label: 'POST /v1/admin/open311-keys',
+      expect: cells('403 403 403 403 403 ok 403 403'),
+      call: async (actor) => ({
+        method: 'POST',
+        path: '/v1/admin/open311-keys',
+        body: { name: `${actor} 的随手拍` },
+      }),
+    },
+    // -- reports and indicators: leader, supervisor, admin (another town's leader reads their own town's)
+    {
+      route: 'GET /v1/metrics',
+      label: 'GET /v1/metrics',
+      expect: cells('403 403 403 ok ok ok 403 ok'),
+      call: get(`/v1/metrics?from=2026-11-01&to=${TODAY}`),
+    },
+    {
+      route: 'GET /v1/reports/daily/{date}',
+      label: 'GET /v1/reports/daily/{date}',
+      expect: cells('403 403 403 ok ok ok 403 ok'),
+      call: get(`/v1/reports/daily/${TODAY}`),
+    },
+    {
+      route: 'GET /v1/reports/weekly/{week}',
+      label: 'GET /v1/reports/weekly/{week}',
+      expect: cells('403 403 403 ok ok ok 403 ok'),
+      call: get('/v1/reports/weekly/2026-W48'),
+    },
+    {
+      route: 'GET /v1/reports/monthly/{month}',
+      label: 'GET /v1/reports/monthly/{month}',
+      expect: cells('403 403 403 ok ok ok 403 ok'),
+      call: get('/v1/reports/monthly/2026-11'),
+    },
+    // -- Open311: no authorizer, the token is not looked at; reads are public, filing takes the town's api_key
+    {
+      route: 'GET /open311/v2/services.xml',
+      label: 'GET /open311/v2/services.xml',
+      expect: cells('ok ok ok ok ok ok ok ok'),
+      call: get(`/open311/v2/services.xml?jurisdiction_id=${TOWN}`),
+    },
+    {
+      route: 'GET /open311/v2/services.json',
+      label: 'GET /open311/v2/services.json',
+      expect: cells('ok ok ok ok ok ok ok ok'),
+      call: get(`/open311/v2/services.json?jurisdiction_id=${TOWN}`),
+    },
+    {
+      route: 'GET /open311/v2/services/{code}',
+      label: 'GET /open311/v2/services/environment.xml',
+      expect: cells('ok ok ok ok ok ok ok ok'),
+      call: get(`/open311/v2/services/environment.xml?jurisdiction_id=${TOWN}`),
+    },
+    {
+      route: 'POST /open311/v2/requests.xml',
+      label: 'POST /open311/v2/requests.xml (with the api_key)',
+      expect: cells('ok ok ok ok ok ok ok ok'),
+      call: async () => ({
+        method: 'POST',
+        path: '/open311/v2/requests.xml',
+        rawBody: open311Form(),
+        headers: { 'content-type': FORM },
+      }),
+    },
+    {
+      route: 'POST /open311/v2/requests.json',
+      label: 'POST /open311/v2/requests.json (with the api_key)',
+      expect: cells('ok ok ok ok ok ok ok ok'),
+      call: async () => ({
+        method: 'POST',
+        path: '/open311/v2/requests.json',
+        rawBody: open311Form(),
+        headers: { 'content-type': FORM },
+      }),
+    },
+    {
+      route: 'GET /open311/v2/requests.xml',
+      label: 'GET /open311/v2/requests.xml',
+      expect: cells('ok ok ok ok ok ok ok ok'),
+      call: get(`/open311/v2/requests.xml?jurisdiction_id=${TOWN}`),
+    },
+    {
+      route: 'GET /open311/v2/requests.json',
+      label: 'GET /open311/v2/requests.json',
+      expect: cells('ok ok ok ok ok ok ok ok'),
+      call: get(`/open311/v2/requests.json?jurisdiction_id=${TOWN}`),
+    },
+    {
+      route: 'GET /open311/v2/requests/{id}',
+      label: 'GET /open311/v2/requests/{filed}.json',
+      expect: cells('ok ok ok ok ok ok ok ok'),
+      call: async () => ({
+        method: 'GET',
+        path: `/open311/v2/requests/${world.open311.requestId}.json?jurisdiction_id=${TOWN}`,
+      }),
+    },
+    {
+      route: 'GET /open311/v2/tokens/{token}',
+      label: 'GET /open311/v2/tokens/{its query code}.json',
+      expect: cells('ok ok ok ok ok ok ok ok'),
+      call: async () => ({
+        method: 'GET',
+        path: `/open311/v2/tokens/${world.open311.token}.json?jurisdiction_id=${TOWN}`,
+      }),
+    },
   ];
   // paths written with {A} are filled in when the row runs
   return rows.map((row) => ({
@@ -506,8 +689,33 @@ beforeAll(async () => {
     body: caseBody({ gridId: a1, title: '东村一组欠薪' }),
   });
   expect(inA1.status, inA1.text).toBe(201);
-  world.caseA1 = { id: inA1.body.id, version: inA1.body.version };
+  world.caseA1 = { id: inA1.body.id, version: inA1.body.version, queryCode: inA1.body.queryCode };
   world.caseB = await caseLikeB();
+
+  const filed = await h.request('POST', '/v1/public/petitions', {
+    token: tokens.petitioner,
+    body: onlineBody({ category: 'neighbor', title: '邻居占用通道' }),
+  });
+  expect(filed.status, filed.text).toBe(201);
+  world.petitionerCase = filed.body.id;
+
+  // the town's Open311 key, and one request filed with it: its id, and the query code that is its token
+  const issued = await h.request('POST', '/v1/admin/open311-keys', {
+    token: tokens.admin,
+    body: { name: '街道随手拍' },
+  });
+  expect(issued.status, issued.text).toBe(201);
+  world.open311 = { apiKey: issued.body.apiKey, requestId: '', token: '' };
+  const request = await h.request('POST', '/open311/v2/requests.json', {
+    rawBody: open311Form(),
+    headers: { 'content-type': FORM },
+  });
+  expect(request.status, request.text).toBe(201);
+  const requestId: string = request.body[0].service_request_id;
+  const record = await new CaseRepository(h.deps.db, h.tables.cases).get(TOWN, requestId);
+  const sealed = record?.personal as SealedPersonalData;
+  const opened = await new PersonalVault(h.deps.dataKeys).open(TOWN, requestId, sealed, [QUERY_CODE_FIELD]);
+  world.open311 = { ...world.open311, requestId, token: opened[QUERY_CODE_FIELD]! };
 
   const policy = await h.request('GET', '/v1/admin/policy', { token: tokens.admin });
   expect(policy.status).toBe(200);
@@ -561,6 +769,7 @@ describe('access matrix: route × role', () => {
       const response = await h.request(c.method, c.path, {
         token: world.tokens[actor],
         ...(c.body !== undefined ? { body: c.body } : {}),
+        ...(c.rawBody !== undefined ? { rawBody: c.rawBody } : {}),
         ...(c.headers ? { headers: c.headers } : {}),
       });
       seen[actor] = response.status;
@@ -578,10 +787,24 @@ describe('access matrix: route × role', () => {
   });
 });
 
+/** Path parameters for a request that only has to reach the route. */
+const BARE_PARAMS = {
+  id: 'x1',
+  command: 'accept',
+  userId: 'u1',
+  year: '2026',
+  date: TODAY,
+  week: '2026-W48',
+  month: '2026-11',
+  queryCode: 'ZZZZ-ZZZZ-ZZZZ',
+  code: 'environment.json',
+  token: 'ZZZZ-ZZZZ-ZZZZ.json',
+};
+
 describe('no token: the gateway answers 401 on every authorized route', () => {
   const authorized = ROUTES.filter((r) => r.authorized);
   it.each(authorized.map((r) => [routeKey(r), r] as const))('%s', async (_key, route) => {
-    const p = path(route.path, { id: 'x1', command: 'accept', userId: 'u1', year: '2026' });
+    const p = path(route.path, BARE_PARAMS);
     const response = await h.request(route.method, p, {
       ...(route.method === 'GET' || route.method === 'DELETE' ? {} : { body: {} }),
     });
@@ -589,9 +812,16 @@ describe('no token: the gateway answers 401 on every authorized route', () => {
     expect(response.body).toEqual({ message: 'Unauthorized' });
   });
 
-  it('leaves the public routes open', async () => {
-    for (const route of ROUTES.filter((r) => !r.authorized))
-      expect((await h.request(route.method, route.path)).status, routeKey(route)).toBe(200);
+  // no authorizer: the function answers, never the gateway's 401 (Open311 in its own error shape without an
+  // api_key, tracking 404 for an unknown code)
+  it('leaves the public routes to their functions: never the gateway 401', async () => {
+    const open = ROUTES.filter((r) => !r.authorized);
+    expect(open.length).toBeGreaterThan(0);
+    for (const route of open) {
+      const response = await h.request(route.method, path(route.path, BARE_PARAMS));
+      expect(response.status, routeKey(route)).not.toBe(401);
+      expect(response.body, routeKey(route)).not.toEqual({ message: 'Unauthorized' });
+    }
   });
 });
 

@@ -283,11 +283,16 @@ describe('nextAlert', () => {
     expect(restarted?.at).toBe(new Date((Date.parse(acceptedAt) + Date.parse(extendedTo)) / 2).toISOString());
   });
 
-  it('is none past the last step', () => {
+  it('waits at the deadline step when an admin shortened the ladder under it', () => {
     const record = registered();
     expect(
       nextAlert(record, DEFAULT_ESCALATION, { kind: 'acknowledge', due: ACK_DUE, step: 4, at: ACK_DUE }),
-    ).toBe(undefined);
+    ).toEqual({ kind: 'acknowledge', due: ACK_DUE, step: 3, at: ACK_DUE });
+  });
+
+  it('is none once the deadline was missed and its ladder has run', () => {
+    const record = { ...registered(), overdue: [{ kind: 'acknowledge', due: ACK_DUE, at: ACK_DUE }] };
+    expect(nextAlert(record, DEFAULT_ESCALATION)).toBe(undefined);
   });
 
   it('is none for replied, closed, declined, transferred and withdrawn cases', () => {
