@@ -2,6 +2,7 @@ import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } fro
 import { shippedCalendars, WorkingCalendar, type YearCalendar } from '../domain/calendar.js';
 import { beijingDate } from '../domain/deadlines.js';
 import { DEFAULT_POLICY, type DeadlinePolicy } from '../domain/policy.js';
+import type { Deps } from './deps.js';
 import { logger } from './observability.js';
 import { keys } from './table-model.js';
 
@@ -90,3 +91,9 @@ export class TownSettingsCache {
     this.cache.delete(town);
   }
 }
+
+/** The settings cache of a function over its dependencies. */
+export const townSettings = (
+  deps: Pick<Deps, 'db' | 'tables' | 'now' | 'settingsCacheMs'>,
+): TownSettingsCache =>
+  new TownSettingsCache(new SettingsRepository(deps.db, deps.tables.grids), deps.now, deps.settingsCacheMs);

@@ -1,7 +1,7 @@
 import { CaseRepository } from '../adapters/case-repository.js';
 import { type Deps, depsFromEnv } from '../adapters/deps.js';
 import { GridRepository } from '../adapters/grid-repository.js';
-import { SettingsRepository, TownSettingsCache } from '../adapters/settings-repository.js';
+import { townSettings } from '../adapters/settings-repository.js';
 import { caseListPlan } from '../domain/access.js';
 import type { CaseRecord } from '../domain/case.js';
 import { DEFAULT_CATEGORY_CODES } from '../domain/catalog.js';
@@ -20,6 +20,7 @@ import { caseView } from '../http/views.js';
 import {
   milestoneWrites,
   prepareRegistration,
+  registrationDepsOf,
   registrationWrites,
   seedOf,
   writeRegistration,
@@ -42,11 +43,7 @@ const actorOf = (principal: Principal) => ({ id: principal.userId, role: primary
 export function createCasesHandler(deps: Deps) {
   const cases = new CaseRepository(deps.db, deps.tables.cases);
   const grids = new GridRepository(deps.db, deps.tables.grids);
-  const settings = new TownSettingsCache(
-    new SettingsRepository(deps.db, deps.tables.grids),
-    deps.now,
-    deps.settingsCacheMs,
-  );
+  const settings = townSettings(deps);
 
   const scopeGridPaths = (principal: Principal) => workerGridPaths(grids, principal);
 
@@ -62,12 +59,7 @@ export function createCasesHandler(deps: Deps) {
 
   const notifications = new NotificationRepository(deps.db, deps.tables.cases);
   const counters = new CounterRepository(deps.db, deps.tables.cases);
-  const registrationDeps = {
-    cases,
-    mac: deps.mac,
-    dataKeys: deps.dataKeys,
-    dutyLeaders: grids.dutyLeaders.bind(grids),
-  };
+  const registrationDeps = registrationDepsOf(deps, cases, grids);
 
   /** A notice to whoever a command has just made the assignee. */
   const assignmentWrites = (before: CaseRecord, after: CaseRecord, now: Date) => {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { CaseRepository } from '../adapters/case-repository.js';
 import { type Deps, depsFromEnv } from '../adapters/deps.js';
 import { GridRepository } from '../adapters/grid-repository.js';
-import { SettingsRepository, TownSettingsCache } from '../adapters/settings-repository.js';
+import { townSettings } from '../adapters/settings-repository.js';
 import { DEFAULT_CATEGORY_CODES } from '../domain/catalog.js';
 import { beijingDate } from '../domain/deadlines.js';
 import { NotFoundError, RuleViolationError } from '../domain/errors.js';
@@ -24,7 +24,7 @@ import {
 import { patrolFindingBody } from '../http/schemas.js';
 import { parseWith, z } from '../http/validation.js';
 import { caseView } from '../http/views.js';
-import { prepareRegistration, registrationWrites } from '../usecases/register-case.js';
+import { prepareRegistration, registrationDepsOf, registrationWrites } from '../usecases/register-case.js';
 import { CounterRepository } from '../adapters/counter-repository.js';
 import { patrolCounts, registrationCounts } from '../domain/counters.js';
 import { NotificationRepository } from '../adapters/notification-repository.js';
@@ -35,11 +35,7 @@ const newGridId = () => `g_${randomBytes(9).toString('base64url')}`;
 export function createGridsHandler(deps: Deps) {
   const grids = new GridRepository(deps.db, deps.tables.grids);
   const cases = new CaseRepository(deps.db, deps.tables.cases);
-  const settings = new TownSettingsCache(
-    new SettingsRepository(deps.db, deps.tables.grids),
-    deps.now,
-    deps.settingsCacheMs,
-  );
+  const settings = townSettings(deps);
 
   const notifications = new NotificationRepository(deps.db, deps.tables.cases);
   const counters = new CounterRepository(deps.db, deps.tables.cases);
@@ -206,7 +202,7 @@ export function createGridsHandler(deps: Deps) {
           for (const finding of body.findings ?? [])
             prepared.push(
               await prepareRegistration(
-                { cases, mac: deps.mac, dataKeys: deps.dataKeys, dutyLeaders: grids.dutyLeaders.bind(grids) },
+                registrationDepsOf(deps, cases, grids),
                 { ...finding, channel: 'patrol', gridId: grid.id },
                 { principal: request.principal, now, policy, calendar, grid },
               ),

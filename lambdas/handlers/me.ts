@@ -6,7 +6,7 @@ import { CaseRepository } from '../adapters/case-repository.js';
 import { CounterRepository } from '../adapters/counter-repository.js';
 import { GridRepository } from '../adapters/grid-repository.js';
 import { MissLimiter } from '../adapters/miss-limiter.js';
-import { SettingsRepository, TownSettingsCache } from '../adapters/settings-repository.js';
+import { townSettings } from '../adapters/settings-repository.js';
 import { DEFAULT_CATEGORY_CODES } from '../domain/catalog.js';
 import { citizenView } from '../domain/citizen.js';
 import { registrationCounts } from '../domain/counters.js';
@@ -16,6 +16,7 @@ import { onlinePetitionBody } from '../http/schemas.js';
 import { lookUpQueryCode } from '../usecases/query-code.js';
 import {
   prepareRegistration,
+  registrationDepsOf,
   registrationWrites,
   seedOf,
   writeRegistration,
@@ -50,17 +51,8 @@ export function createMeHandler(deps: Deps) {
   const grids = new GridRepository(deps.db, deps.tables.grids);
   const counters = new CounterRepository(deps.db, deps.tables.cases);
   const limiter = new MissLimiter(deps.db, deps.tables.cases);
-  const settings = new TownSettingsCache(
-    new SettingsRepository(deps.db, deps.tables.grids),
-    deps.now,
-    deps.settingsCacheMs,
-  );
-  const registrationDeps = {
-    cases,
-    mac: deps.mac,
-    dataKeys: deps.dataKeys,
-    dutyLeaders: grids.dutyLeaders.bind(grids),
-  };
+  const settings = townSettings(deps);
+  const registrationDeps = registrationDepsOf(deps, cases, grids);
 
   /** The caller's own case, or not found (someone else's looks exactly like a missing one). */
   const ownCase = async (principal: Principal, id: string) => {

@@ -5,7 +5,7 @@ import { GridRepository } from '../adapters/grid-repository.js';
 import { MissLimiter } from '../adapters/miss-limiter.js';
 import { NotificationRepository } from '../adapters/notification-repository.js';
 import { logger } from '../adapters/observability.js';
-import { SettingsRepository, TownSettingsCache } from '../adapters/settings-repository.js';
+import { townSettings } from '../adapters/settings-repository.js';
 import { registrationCounts } from '../domain/counters.js';
 import type { Principal } from '../domain/roles.js';
 import {
@@ -43,7 +43,7 @@ import {
 } from '../open311/requests.js';
 import { SERVICE_CODES, serviceDefinition, serviceList, serviceOf } from '../open311/services.js';
 import { lookUpQueryCode } from '../usecases/query-code.js';
-import { prepareRegistration, registrationWrites } from '../usecases/register-case.js';
+import { prepareRegistration, registrationDepsOf, registrationWrites } from '../usecases/register-case.js';
 
 /**
  * Open311 GeoReport v2 for client apps: the public services, filing a request with an `api_key`, and following
@@ -107,17 +107,8 @@ export function createOpen311Handler(deps: Deps) {
   const grids = new GridRepository(deps.db, deps.tables.grids);
   const limiter = new MissLimiter(deps.db, deps.tables.cases);
   const repository = new Open311Repository(deps.db, deps.tables.cases);
-  const settings = new TownSettingsCache(
-    new SettingsRepository(deps.db, deps.tables.grids),
-    deps.now,
-    deps.settingsCacheMs,
-  );
-  const registrationDeps = {
-    cases,
-    mac: deps.mac,
-    dataKeys: deps.dataKeys,
-    dutyLeaders: grids.dutyLeaders.bind(grids),
-  };
+  const settings = townSettings(deps);
+  const registrationDeps = registrationDepsOf(deps, cases, grids);
 
   const isJurisdiction = async (town: string) =>
     JURISDICTION.test(town) && (await repository.isJurisdiction(town));

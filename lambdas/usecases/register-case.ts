@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { CaseRepository } from '../adapters/case-repository.js';
+import type { Deps } from '../adapters/deps.js';
+import type { GridRepository } from '../adapters/grid-repository.js';
 import type { KeyWrapper } from '../adapters/data-keys.js';
 import { PersonalVault } from '../adapters/personal-vault.js';
 import {
@@ -196,3 +198,10 @@ export async function writeRegistration(
     throw error;
   }
 }
+
+/** What registration needs, over a function's dependencies and repositories. */
+export const registrationDepsOf = (
+  deps: Pick<Deps, 'mac' | 'dataKeys'>,
+  cases: CaseRepository,
+  grids: GridRepository,
+) => ({ cases, mac: deps.mac, dataKeys: deps.dataKeys, dutyLeaders: grids.dutyLeaders.bind(grids) });
