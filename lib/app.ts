@@ -1,10 +1,10 @@
-import { App, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { App } from 'aws-cdk-lib';
 import { readConfig, stackName } from './config.js';
+import { addNagChecks } from './nag.js';
 import { FengqiaoStack } from './stack.js';
 
 const app = new App();
-Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+addNagChecks(app);
 const config = readConfig(app.node);
 // no env: the template is environment-agnostic and deploys to aws and aws-cn alike
 new FengqiaoStack(app, stackName(config), { config });

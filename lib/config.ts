@@ -15,10 +15,19 @@ export interface FengqiaoConfig {
    * Context `defaultTown`.
    */
   readonly defaultTown?: string;
+  /**
+   * The towns the scheduled reports are made for (the reports function's `TOWNS`); absent: the default town alone.
+   * Context `towns`, a comma-separated list of town ids.
+   */
+  readonly towns?: readonly string[];
 }
 
 /** The town of self-registered citizens when the context names none (the local host seeds the same one). */
 export const DEFAULT_TOWN = 'demo-town';
+
+/** The towns of the scheduled reports: the context's list, or the default town. */
+export const reportTowns = (config: FengqiaoConfig): readonly string[] =>
+  config.towns ?? [config.defaultTown ?? DEFAULT_TOWN];
 
 /** A tenant id as `custom:town` holds it (1 to 64 characters). */
 const TOWN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
@@ -72,16 +81,29 @@ export function readConfig(node: Node): FengqiaoConfig {
     );
   const defaultTown = town === undefined ? {} : { defaultTown: town };
 
+  const townList = [...new Set(list(text(node, 'towns')))];
+  for (const item of townList)
+    if (!TOWN.test(item))
+      throw new Error(`context towns: "${item}" must match ${TOWN} (a town id as custom:town holds it)`);
+  const towns = townList.length === 0 ? {} : { towns: townList };
+
   const issuer = text(node, 'identityIssuer');
   const audience = list(text(node, 'identityAudience'));
   if (!issuer) {
     if (audience.length > 0) throw new Error('context identityAudience needs identityIssuer');
-    return { stage, corsOrigins, sweepIntervalMinutes, ...defaultTown };
+    return { stage, corsOrigins, sweepIntervalMinutes, ...defaultTown, ...towns };
   }
   // API Gateway fetches the issuer's discovery document over HTTPS
   if (!issuer.startsWith('https://')) throw new Error('context identityIssuer must be an https URL');
   if (audience.length === 0) throw new Error('context identityIssuer needs identityAudience');
-  return { stage, corsOrigins, sweepIntervalMinutes, ...defaultTown, identity: { issuer, audience } };
+  return {
+    stage,
+    corsOrigins,
+    sweepIntervalMinutes,
+    ...defaultTown,
+    ...towns,
+    identity: { issuer, audience },
+  };
 }
 
 export const stackName = (config: FengqiaoConfig): string => `Fengqiao-${config.stage}`;

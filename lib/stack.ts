@@ -1,11 +1,13 @@
 import { CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { DEFAULT_TOWN, type FengqiaoConfig } from './config.js';
+import { DEFAULT_TOWN, type FengqiaoConfig, reportTowns } from './config.js';
 import { Api } from './constructs/api.js';
 import { Data } from './constructs/data.js';
 import { Functions, pascal } from './constructs/functions.js';
 import { Identity } from './constructs/identity.js';
+import { Logs } from './constructs/logs.js';
 import { Notifications } from './constructs/notifications.js';
+import { ScheduledReports } from './constructs/reports.js';
 import { Schedules } from './constructs/schedules.js';
 
 export interface FengqiaoStackProps extends StackProps {
@@ -14,10 +16,12 @@ export interface FengqiaoStackProps extends StackProps {
 
 /** The whole backend of one deployment. Environment-agnostic: the same template serves aws and aws-cn. */
 export class FengqiaoStack extends Stack {
+  readonly logs: Logs;
   readonly data: Data;
   readonly notifications: Notifications;
   readonly functions: Functions;
   readonly schedules: Schedules;
+  readonly reports: ScheduledReports;
   readonly identity: Identity;
   readonly api: Api;
 
@@ -31,29 +35,43 @@ export class FengqiaoStack extends Stack {
     Tags.of(this).add('project', 'fengqiao');
     Tags.of(this).add('stage', config.stage);
 
+    const logs = new Logs(this, 'Logs');
     const data = new Data(this, 'Data');
     const notifications = new Notifications(this, 'Notifications');
-    const functions = new Functions(this, 'Functions', { data, notifications });
+    const functions = new Functions(this, 'Functions', { data, notifications, logs });
     const schedules = new Schedules(this, 'Schedules', {
       data,
       notifications,
+      logs,
       sweepIntervalMinutes: config.sweepIntervalMinutes,
     });
-    // the daily, weekly and monthly reports: schedules.addReportSchedules(<reports function>) once it exists
+    // the daily, weekly and monthly reports, failing into the schedules' dead-letter queue
+    const reports = new ScheduledReports(this, 'Reports', {
+      data,
+      notifications,
+      logs,
+      towns: reportTowns(config),
+      deadLetters: schedules.deadLetters,
+    });
+    schedules.addReportSchedules(reports.handler.fn);
     const identity = new Identity(this, 'Identity', {
       external: config.identity,
       defaultTown: config.defaultTown ?? DEFAULT_TOWN,
+      logs,
     });
     const api = new Api(this, 'Api', {
       functions: functions.byFamily,
       issuer: identity.issuer,
       audience: identity.audience,
       corsOrigins: config.corsOrigins,
+      logs,
     });
+    this.logs = logs;
     this.data = data;
     this.notifications = notifications;
     this.functions = functions;
     this.schedules = schedules;
+    this.reports = reports;
     this.identity = identity;
     this.api = api;
 

@@ -1,25 +1,57 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
+  type CfnRoute,
+  type CfnStage,
   CorsHttpMethod,
   HttpApi,
   HttpMethod,
+  type HttpRoute,
   HttpStage,
   LogGroupLogDestination,
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { type FunctionFamily, ROUTES, routeKey } from '../../lambdas/http/routes.js';
 import { type HandlerFunction, pascal } from './functions.js';
+import type { Logs } from './logs.js';
 
 export interface ApiProps {
   readonly functions: ReadonlyMap<FunctionFamily, HandlerFunction>;
   readonly issuer: string;
   readonly audience: readonly string[];
   readonly corsOrigins: readonly string[];
+  /** Where the access log group goes (encrypted with the logs key). */
+  readonly logs: Logs;
 }
+
+/** Requests per second, and the burst above it, that API Gateway lets through. */
+export interface Throttle {
+  readonly rateLimit: number;
+  readonly burstLimit: number;
+}
+
+/** Every route not named in ROUTE_THROTTLES. */
+export const STAGE_THROTTLE: Throttle = { rateLimit: 50, burstLimit: 100 };
+
+/**
+ * Routes throttled below the stage: what anyone may call without a token, and what registers cases. An HTTP API
+ * throttles a route for all callers together (per-client limits would need a WAF in front, which an HTTP API cannot
+ * have directly): these are ceilings that keep a flood on one route from reaching the functions and the tables, and
+ * that slow down guessing, not fair shares.
+ */
+export const ROUTE_THROTTLES: Readonly<Record<string, Throttle>> = {
+  // tracking by query code: a code is found only by guessing, so a trickle (the function counts failed guesses too)
+  'GET /v1/public/track/{queryCode}': { rateLimit: 5, burstLimit: 10 },
+  // filing by Open311 client apps: no token at the gateway, the function checks the api_key
+  'POST /open311/v2/requests.json': { rateLimit: 10, burstLimit: 20 },
+  'POST /open311/v2/requests.xml': { rateLimit: 10, burstLimit: 20 },
+  // registration: citizens' online petitions and staff intake
+  'POST /v1/public/petitions': { rateLimit: 10, burstLimit: 20 },
+  'POST /v1/cases': { rateLimit: 10, burstLimit: 20 },
+};
 
 /** Fields of the access log: no headers, bodies or claims other than the caller's id. */
 const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
@@ -70,11 +102,11 @@ export class Api extends Construct {
         : {}),
     });
 
-    const accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.ONE_YEAR });
+    const accessLogs = props.logs.logGroup(this, 'AccessLogs', RetentionDays.ONE_YEAR);
     this.stage = new HttpStage(this, 'DefaultStage', {
       httpApi: this.httpApi,
       autoDeploy: true,
-      throttle: { rateLimit: 50, burstLimit: 100 },
+      throttle: STAGE_THROTTLE,
       accessLogSettings: { destination: new LogGroupLogDestination(accessLogs), format: ACCESS_LOG_FORMAT },
     });
 
@@ -83,6 +115,7 @@ export class Api extends Construct {
     for (const [family, handler] of props.functions)
       integrations.set(family, new HttpLambdaIntegration(`${pascal(family)}Integration`, handler.fn));
 
+    const routes = new Map<string, HttpRoute>();
     for (const route of ROUTES) {
       const integration = integrations.get(route.family);
       if (!integration) throw new Error(`no function for family ${route.family} of ${routeKey(route)}`);
@@ -98,6 +131,26 @@ export class Api extends Construct {
             id: 'AwsSolutions-APIG4',
             reason: `${routeKey(route)} is public by design: the route table marks it authorized: false`,
           });
+      for (const httpRoute of created) routes.set(routeKey(route), httpRoute);
     }
+    this.throttleRoutes(routes);
+  }
+
+  /**
+   * ROUTE_THROTTLES as the stage's route settings. The stage is made to wait for those routes: API Gateway refuses
+   * settings for a route key that does not exist yet.
+   */
+  private throttleRoutes(routes: ReadonlyMap<string, HttpRoute>): void {
+    const stage = this.stage.node.defaultChild as CfnStage;
+    const settings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
+    for (const [key, throttle] of Object.entries(ROUTE_THROTTLES)) {
+      const route = routes.get(key);
+      if (!route) throw new Error(`ROUTE_THROTTLES names ${key}, which is no route of the route table`);
+      if (throttle.rateLimit > STAGE_THROTTLE.rateLimit || throttle.burstLimit > STAGE_THROTTLE.burstLimit)
+        throw new Error(`ROUTE_THROTTLES lets more through ${key} than the stage does`);
+      settings[key] = { ThrottlingRateLimit: throttle.rateLimit, ThrottlingBurstLimit: throttle.burstLimit };
+      stage.addResourceDependency(route.node.defaultChild as CfnRoute);
+    }
+    stage.routeSettings = settings;
   }
 }

@@ -3,6 +3,7 @@ import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } fr
 import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { ALL_TABLES, type TableModel } from '../../lambdas/adapters/table-model.js';
+import { keyAlias } from './logs.js';
 
 /** The environment variable a function reads a table's name from: `Cases` → `CASES_TABLE` (see deps.ts). */
 export const tableEnvName = (model: TableModel): string => `${model.logicalName.toUpperCase()}_TABLE`;
@@ -24,12 +25,14 @@ export class Data extends Construct {
     super(scope, id);
     this.key = new Key(this, 'TableKey', {
       description: 'Encrypts the Fengqiao tables',
+      alias: keyAlias(this, 'tables'),
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
     // never rotated (KMS cannot rotate HMAC keys): stored hashes and blind indexes must stay verifiable
     this.macKey = new Key(this, 'MacKey', {
       description: 'Keys the Fengqiao timeline hash chain and blind index',
+      alias: keyAlias(this, 'mac'),
       keySpec: KeySpec.HMAC_256,
       keyUsage: KeyUsage.GENERATE_VERIFY_MAC,
       removalPolicy: RemovalPolicy.RETAIN,
@@ -37,6 +40,7 @@ export class Data extends Construct {
     // rotated: KMS keeps the older key material, so data keys wrapped before a rotation still unwrap
     this.dataKey = new Key(this, 'DataKey', {
       description: "Wraps the per-case data keys of petitioners' personal data",
+      alias: keyAlias(this, 'personal-data'),
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });

@@ -1,15 +1,23 @@
 import { fileURLToPath } from 'node:url';
 import { Aws, Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { Key } from 'aws-cdk-lib/aws-kms';
+import {
+  Architecture,
+  type CfnFunction,
+  type DestinationConfig,
+  type IDestination,
+  Runtime,
+} from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { TableModel } from '../../lambdas/adapters/table-model.js';
 import { FUNCTION_FAMILIES, type FunctionFamily } from '../../lambdas/http/routes.js';
 import { type Data, tableEnvName } from './data.js';
+import type { Logs } from './logs.js';
 import type { Notifications } from './notifications.js';
 
 const repoPath = (relative: string): string => fileURLToPath(new URL(`../../${relative}`, import.meta.url));
@@ -34,13 +42,37 @@ export interface HandlerFunctionProps {
   /** The file under `lambdas/handlers/` (without `.ts`) that exports `handler`. */
   readonly handler: string;
   readonly description: string;
+  /** Where the function's log group goes (encrypted with the logs key). */
+  readonly logs: Logs;
   readonly environment?: Record<string, string>;
   /** Default 10 seconds (API handlers). */
   readonly timeout?: Duration;
   /** Default none (the account's unreserved pool). */
   readonly reservedConcurrentExecutions?: number;
-  /** Lambda's own retries of an asynchronous invocation (a schedule's); default Lambda's (2 retries, 6 hours). */
-  readonly asyncInvoke?: { readonly retryAttempts: number; readonly maxEventAge: Duration };
+  /**
+   * For a function invoked asynchronously (a schedule's): Lambda's own retries, and the queue that receives the event,
+   * with the error, once they are spent or the event is too old. Absent: the function is only ever invoked
+   * synchronously (API Gateway, Cognito triggers), whose caller gets the error; there is no event to keep.
+   */
+  readonly asyncInvoke?: {
+    readonly retryAttempts: number;
+    readonly maxEventAge: Duration;
+    /** An SQS queue; when it is encrypted, its key is used through SQS only. */
+    readonly onFailure: IQueue;
+  };
+}
+
+/**
+ * Lambda's on-failure destination on an SQS queue, granting nothing: `SqsDestination` would grant `grantSendMessages`,
+ * whose KMS wildcards (`kms:ReEncrypt*`, `kms:GenerateDataKey*`) the function does not need. HandlerFunction grants
+ * the two actions sending takes instead.
+ */
+class QueueOnFailure implements IDestination {
+  constructor(private readonly queue: IQueue) {}
+
+  bind(): DestinationConfig {
+    return { destination: this.queue.queueArn };
+  }
 }
 
 /**
@@ -56,16 +88,18 @@ export const iamDescription = (text: string): string =>
     .slice(0, 1000);
 
 /**
- * A bundled Node.js function with its own role (no managed policies) and log group. The role can write to the log
- * group and nothing else until the caller grants more.
+ * A bundled Node.js function with its own role (no managed policies), an encrypted log group and active X-Ray tracing.
+ * The role can write to the log group and send trace segments, and nothing else until the caller grants more.
  */
 export class HandlerFunction extends Construct {
   readonly fn: NodejsFunction;
   readonly role: Role;
+  /** The X-Ray actions, alone in a policy of their own (they take no resource but `*`). */
+  readonly tracingPolicy: Policy;
 
   constructor(scope: Construct, id: string, props: HandlerFunctionProps) {
     super(scope, id);
-    const logGroup = new LogGroup(this, 'Logs', { retention: RetentionDays.SIX_MONTHS });
+    const logGroup = props.logs.logGroup(this, 'Logs', RetentionDays.SIX_MONTHS);
     this.role = new Role(this, 'Role', {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
       description: iamDescription(props.description),
@@ -76,6 +110,7 @@ export class HandlerFunction extends Construct {
         resources: [logGroup.logGroupArn],
       }),
     );
+    const { asyncInvoke } = props;
     this.fn = new NodejsFunction(this, 'Function', {
       entry: repoPath(`lambdas/handlers/${props.handler}.ts`),
       handler: 'handler',
@@ -89,7 +124,13 @@ export class HandlerFunction extends Construct {
       ...(props.reservedConcurrentExecutions === undefined
         ? {}
         : { reservedConcurrentExecutions: props.reservedConcurrentExecutions }),
-      ...(props.asyncInvoke ?? {}),
+      ...(asyncInvoke
+        ? {
+            retryAttempts: asyncInvoke.retryAttempts,
+            maxEventAge: asyncInvoke.maxEventAge,
+            onFailure: new QueueOnFailure(asyncInvoke.onFailure),
+          }
+        : {}),
       role: this.role,
       logGroup,
       environment: {
@@ -109,12 +150,58 @@ export class HandlerFunction extends Construct {
         forceDockerBundling: false,
       },
     });
-    Validations.of(this.fn).acknowledge({
-      id: 'AwsSolutions-L1',
-      reason:
-        'nodejs22.x is chosen on purpose: the code is built for and tested on Node 20/22 (esbuild target node20, ' +
-        'local host and tests on Node 20); nodejs22.x is a supported Lambda runtime',
+
+    // Active tracing, set on the function resource rather than through `tracing: Tracing.ACTIVE`, which would put the
+    // X-Ray statement (on `*`) into the role's default policy beside every other grant; here it has a policy of its own
+    // and the acknowledgement below covers that policy alone.
+    (this.fn.node.defaultChild as CfnFunction).tracingConfig = { mode: 'Active' };
+    this.tracingPolicy = new Policy(this, 'TracingPolicy', {
+      roles: [this.role],
+      statements: [
+        new PolicyStatement({
+          actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'],
+          resources: ['*'],
+        }),
+      ],
     });
+    this.fn.node.addDependency(this.tracingPolicy);
+    Validations.of(this.tracingPolicy).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'X-Ray does not support resource-level permissions: xray:PutTraceSegments and xray:PutTelemetryRecords ' +
+        'accept only "*"; this policy holds those two actions and nothing else',
+    });
+
+    if (asyncInvoke) this.grantSendTo(asyncInvoke.onFailure);
+    Validations.of(this.fn).acknowledge({
+      id: 'Serverless-LambdaDLQ',
+      reason: asyncInvoke
+        ? "the on-failure destination (the schedules' dead-letter queue) receives every event whose asynchronous " +
+          'invocation failed after its retries or expired, with the error and request context a dead-letter queue ' +
+          'message lacks; AWS recommends destinations over a function DLQ, and having both would deliver each failure twice'
+        : 'invoked synchronously only (API Gateway, or Cognito for a trigger): the caller receives the error and there ' +
+          'is no event to keep; a dead-letter queue only ever receives events of asynchronous invocations',
+    });
+    const runtimeReason =
+      'nodejs22.x is chosen on purpose: the code is built for and tested on Node 20/22 (esbuild target node20, ' +
+      'local host and tests on Node 20); nodejs22.x is a supported Lambda runtime';
+    Validations.of(this.fn).acknowledge({ id: 'AwsSolutions-L1', reason: runtimeReason });
+    Validations.of(this.fn).acknowledge({ id: 'Serverless-LambdaLatestVersion', reason: runtimeReason });
+  }
+
+  /** What an on-failure destination on the queue takes: sending to it, and its key through SQS only. */
+  private grantSendTo(queue: IQueue): void {
+    this.role.addToPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }));
+    if (queue.encryptionMasterKey)
+      this.role.addToPolicy(
+        new PolicyStatement({
+          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          resources: [queue.encryptionMasterKey.keyArn],
+          conditions: {
+            StringEquals: { 'kms:ViaService': `sqs.${Stack.of(this).region}.${Aws.URL_SUFFIX}` },
+          },
+        }),
+      );
   }
 
   /** Item-level reads and writes on the tables and their indexes, and use of their keys through DynamoDB only. */
@@ -199,17 +286,36 @@ const DATA_KEY_ACTIONS: Partial<Record<FunctionFamily, string[]>> = {
   privacy: ['kms:Decrypt'],
 };
 
+/**
+ * Reserved concurrency of the families that need a ceiling of their own. `public` answers unauthenticated calls
+ * (tracking by query code, health, the OpenAPI document): whatever reaches it, it cannot take more than this from the
+ * account's pool, which the authenticated families share. 10 is the burst the gateway lets through to tracking.
+ *
+ * Reserved concurrency is taken from the account: Lambda keeps at least 100 executions unreserved, so the stack's total
+ * (this, the sweep's 1 and the reports' 1: 12) needs an account concurrency limit of at least 112. The default limit is
+ * 1,000; a new account with a lower quota must raise it (Service Quotas) before deploying. Every other family stays in
+ * the unreserved pool, throttled by the gateway instead.
+ */
+export const RESERVED_CONCURRENCY: Partial<Record<FunctionFamily, number>> = { public: 10 };
+
 /** One function per family of the route table, with what `depsFromEnv` (lambdas/adapters/deps.ts) reads. */
 export class Functions extends Construct {
   readonly byFamily: ReadonlyMap<FunctionFamily, HandlerFunction>;
 
-  constructor(scope: Construct, id: string, props: { data: Data; notifications: Notifications }) {
+  constructor(scope: Construct, id: string, props: { data: Data; notifications: Notifications; logs: Logs }) {
     super(scope, id);
-    const { data, notifications } = props;
+    const { data, notifications, logs } = props;
     const environment = depsEnvironment(data, notifications);
     const byFamily = new Map<FunctionFamily, HandlerFunction>();
     for (const [family, description] of Object.entries(FUNCTION_FAMILIES) as [FunctionFamily, string][]) {
-      const fn = new HandlerFunction(this, pascal(family), { handler: family, description, environment });
+      const reserved = RESERVED_CONCURRENCY[family];
+      const fn = new HandlerFunction(this, pascal(family), {
+        handler: family,
+        description,
+        logs,
+        environment,
+        ...(reserved === undefined ? {} : { reservedConcurrentExecutions: reserved }),
+      });
       fn.grantItemAccess(data.tables);
       fn.role.addToPolicy(
         new PolicyStatement({ actions: ['kms:GenerateMac'], resources: [data.macKey.keyArn] }),

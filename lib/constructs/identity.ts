@@ -16,6 +16,7 @@ import { Construct } from 'constructs';
 import { ROLES } from '../../lambdas/domain/roles.js';
 import type { FengqiaoConfig } from '../config.js';
 import { HandlerFunction } from './functions.js';
+import type { Logs } from './logs.js';
 
 /**
  * Who signs the tokens the API accepts: an external OIDC issuer when the context names one (the China regions have no
@@ -36,6 +37,8 @@ export class Identity extends Construct {
       external?: FengqiaoConfig['identity'];
       /** `custom:town` of the citizens who sign up on their own. */
       defaultTown: string;
+      /** Where the triggers' log groups go. */
+      logs: Logs;
     },
   ) {
     super(scope, id);
@@ -85,12 +88,14 @@ export class Identity extends Construct {
     const preToken = new HandlerFunction(this, 'PreToken', {
       handler: 'pre-token',
       description: 'Copies custom:town into access tokens',
+      logs: props.logs,
     });
     userPool.addTrigger(UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG, preToken.fn, LambdaVersion.V2_0);
 
     const postConfirmation = new HandlerFunction(this, 'PostConfirmation', {
       handler: 'post-confirmation',
       description: 'Makes a citizen who signed up a petitioner of the default town',
+      logs: props.logs,
       environment: { DEFAULT_TOWN: props.defaultTown },
     });
     userPool.addTrigger(UserPoolOperation.POST_CONFIRMATION, postConfirmation.fn);

@@ -5,6 +5,7 @@ import { Topic as SnsTopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { Topic } from '../../lambdas/domain/notification.js';
 import { type HandlerFunction, pascal } from './functions.js';
+import { keyAlias } from './logs.js';
 
 /** The domain's topics (lambdas/domain/notification.ts), in one list the stack can loop over. */
 export const TOPICS = [
@@ -53,6 +54,7 @@ export class Notifications extends Construct {
     const stack = Stack.of(this);
     this.key = new Key(this, 'Key', {
       description: 'Encrypts the Fengqiao notification and alarm topics',
+      alias: keyAlias(this, 'topics'),
       enableKeyRotation: true,
     });
 

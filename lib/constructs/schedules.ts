@@ -5,7 +5,7 @@ import type { CronOptions } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { Schedule, ScheduleExpression, TimeWindow } from 'aws-cdk-lib/aws-scheduler';
+import { Schedule, ScheduleExpression, ScheduleTargetInput, TimeWindow } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -13,6 +13,7 @@ import { CASES_TABLE, GRIDS_TABLE } from '../../lambdas/adapters/table-model.js'
 import { SCHEDULES } from '../../lambdas/domain/schedules.js';
 import type { Data } from './data.js';
 import { depsEnvironment, HandlerFunction } from './functions.js';
+import { keyAlias, type Logs } from './logs.js';
 import type { Notifications } from './notifications.js';
 
 /** Unix day-of-week numbers (0 and 7 are Sunday) as EventBridge's names, which cannot be misread (there 1 is Sunday). */
@@ -79,7 +80,7 @@ export function toEventBridgeCron(cron: string): CronOptions {
 /** The sweep's cron for a run every `minutes` minutes (a divisor of 60, see config.ts). */
 export const sweepCron = (minutes: number): string => `*/${minutes} * * * *`;
 
-/** The report schedules of SCHEDULES, for a reports function that does not exist yet (see `addReportSchedules`). */
+/** The report schedules of SCHEDULES, each telling the reports function its kind (see `addReportSchedules`). */
 export const REPORT_SCHEDULES = (['daily', 'weekly', 'monthly'] as const).map((name) => ({
   name,
   cron: SCHEDULES[name].cron,
@@ -92,6 +93,7 @@ const RETRY = { retryAttempts: 2, maxEventAge: Duration.minutes(10) };
 export interface SchedulesProps {
   readonly data: Data;
   readonly notifications: Notifications;
+  readonly logs: Logs;
   readonly sweepIntervalMinutes: number;
 }
 
@@ -100,8 +102,9 @@ export interface SchedulesProps {
  * a retry policy, an encrypted dead-letter queue, and alarms to the operations topic when invocations fail.
  *
  * Scheduler invokes Lambda asynchronously: its retries and dead-letter queue cover failures to invoke the function
- * (throttling, permissions, a missing function); the function's own failures are retried by Lambda (`asyncInvoke`)
- * and seen by the Errors alarm.
+ * (throttling, permissions, a missing function); the function's own failures are retried by Lambda (`asyncInvoke`),
+ * seen by the Errors alarm, and, once Lambda's retries are spent, the event goes to the same dead-letter queue (the
+ * function's on-failure destination). One queue, one alarm: a message there is scheduled work that did not happen.
  */
 export class Schedules extends Construct {
   readonly sweep: HandlerFunction;
@@ -112,15 +115,19 @@ export class Schedules extends Construct {
   readonly deadLetters: Queue;
   readonly deadLetterAlarm: Alarm;
   readonly sweepErrorsAlarm: Alarm;
+  /** The daily, weekly and monthly report schedules, once `addReportSchedules` has made them. */
+  readonly reportSchedules: Schedule[] = [];
+  reportsErrorsAlarm?: Alarm;
   private readonly alarmAction: SnsAction;
 
   constructor(scope: Construct, id: string, props: SchedulesProps) {
     super(scope, id);
-    const { data, notifications, sweepIntervalMinutes } = props;
+    const { data, notifications, logs, sweepIntervalMinutes } = props;
     const stack = Stack.of(this);
 
     this.deadLetterKey = new Key(this, 'DeadLetterKey', {
       description: 'Encrypts the dead-letter queue of the Fengqiao schedules',
+      alias: keyAlias(this, 'dead-letters'),
       enableKeyRotation: true,
     });
     this.deadLetters = new Queue(this, 'DeadLetters', {
@@ -135,6 +142,13 @@ export class Schedules extends Construct {
         'this queue is itself the dead-letter queue of the EventBridge Scheduler schedules (a schedule names it in ' +
         'DeadLetterConfig, which the rule does not look at); a dead-letter queue of a dead-letter queue would only ' +
         'move the problem: the queue keeps events 14 days and an alarm fires on the first one',
+    });
+    Validations.of(this.deadLetters).acknowledge({
+      id: 'Serverless-SQSRedrivePolicy',
+      reason:
+        'this queue is itself the dead-letter queue of the schedules and the on-failure destination of the scheduled ' +
+        'functions; nothing consumes it automatically, so there is no receive count to redrive on: the queue keeps ' +
+        'events 14 days and an alarm fires on the first one',
     });
 
     this.role = new Role(this, 'SchedulerRole', {
@@ -165,13 +179,18 @@ export class Schedules extends Construct {
     this.sweep = new HandlerFunction(this, 'Sweep', {
       handler: 'sweep',
       description: 'Deadline sweep: warnings, escalation, overdue; publishes the outbox',
+      logs,
       // IDEMPOTENCY_TABLE is read by depsFromEnv but not used by the sweep: the name only, no permission on it
       environment: depsEnvironment(data, notifications),
       timeout: Duration.minutes(5),
       // two sweeps never overlap in one account (the code is safe if they do: every write is conditional)
       reservedConcurrentExecutions: 1,
-      // Lambda's retries of a failed run; a run that could not start before the next one is due is dropped
-      asyncInvoke: { retryAttempts: 2, maxEventAge: Duration.minutes(sweepIntervalMinutes) },
+      // Lambda's retries of a failed run; a run that could not start before the next one is due goes to the queue
+      asyncInvoke: {
+        retryAttempts: 2,
+        maxEventAge: Duration.minutes(sweepIntervalMinutes),
+        onFailure: this.deadLetters,
+      },
     });
     const cases = data.tables.get(CASES_TABLE);
     const grids = data.tables.get(GRIDS_TABLE);
@@ -209,7 +228,8 @@ export class Schedules extends Construct {
     this.deadLetterAlarm = this.alarm(
       new Alarm(this, 'DeadLettersAlarm', {
         alarmDescription:
-          'A schedule could not invoke its target after its retries: see the dead-letter queue',
+          'A schedule could not invoke its target, or a scheduled function failed after its retries: see the ' +
+          'dead-letter queue',
         metric: this.deadLetters.metricApproximateNumberOfMessagesVisible({
           period: Duration.minutes(5),
           statistic: 'Maximum',
@@ -234,22 +254,50 @@ export class Schedules extends Construct {
   }
 
   /**
-   * The daily, weekly and monthly report schedules of SCHEDULES, for the reports function once it exists (call it from
-   * the stack with that function; it gets the same retry policy, dead-letter queue and time zone as the sweep).
+   * The daily, weekly and monthly report schedules of SCHEDULES for the reports function, each sending `{"kind": …}`
+   * (the function need not infer the kind from the time it fired), with the sweep's retry policy, dead-letter queue and
+   * time zone; and an alarm on the function's errors (a failed town or publish fails the run).
    */
   addReportSchedules(reports: IFunction): Schedule[] {
-    return REPORT_SCHEDULES.map(({ name, cron, description }) =>
-      this.schedule(`${name[0]?.toUpperCase()}${name.slice(1)}ReportSchedule`, cron, description, reports),
+    if (this.reportSchedules.length > 0) throw new Error('the report schedules exist already');
+    for (const { name, cron, description } of REPORT_SCHEDULES)
+      this.reportSchedules.push(
+        this.schedule(`${name[0]?.toUpperCase()}${name.slice(1)}ReportSchedule`, cron, description, reports, {
+          kind: name,
+        }),
+      );
+    this.reportsErrorsAlarm = this.alarm(
+      new Alarm(this, 'ReportsErrorsAlarm', {
+        alarmDescription:
+          'A scheduled report run failed (a town or an outbox message could not be done): see its log group',
+        metric: reports.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
     );
+    return this.reportSchedules;
   }
 
   /** A schedule in Beijing time, on the minute (no flexible window), retried, failing into the dead-letter queue. */
-  private schedule(id: string, unixCron: string, description: string, target: IFunction): Schedule {
+  private schedule(
+    id: string,
+    unixCron: string,
+    description: string,
+    target: IFunction,
+    input?: Record<string, string>,
+  ): Schedule {
     const schedule = new Schedule(this, id, {
       description,
       schedule: ScheduleExpression.cron({ ...toEventBridgeCron(unixCron), timeZone: TimeZone.ASIA_SHANGHAI }),
       timeWindow: TimeWindow.off(),
-      target: new LambdaInvoke(target, { role: this.role, deadLetterQueue: this.deadLetters, ...RETRY }),
+      target: new LambdaInvoke(target, {
+        role: this.role,
+        deadLetterQueue: this.deadLetters,
+        ...RETRY,
+        ...(input ? { input: ScheduleTargetInput.fromObject(input) } : {}),
+      }),
     });
     const fn = target.node.defaultChild;
     if (fn instanceof CfnElement)

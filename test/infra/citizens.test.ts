@@ -4,10 +4,9 @@ import {
   AdminUpdateUserAttributesCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { PostConfirmationTriggerEvent } from 'aws-lambda';
-import { App, AssetStaging, type CfnElement, Validations } from 'aws-cdk-lib';
+import { App, AssetStaging, type CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
-import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +16,7 @@ import {
   type PostConfirmationCommand,
 } from '../../lambdas/handlers/post-confirmation.js';
 import { DEFAULT_TOWN, readConfig, stackName } from '../../lib/config.js';
+import { addNagChecks } from '../../lib/nag.js';
 import { FengqiaoStack } from '../../lib/stack.js';
 
 /**
@@ -108,7 +108,7 @@ let synthError: unknown;
 
 beforeAll(() => {
   const app = new App({ context: { ...cdkJsonContext, defaultTown: TOWN } });
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  addNagChecks(app);
   const config = readConfig(app.node);
   stack = new FengqiaoStack(app, stackName(config), { config });
   try {
@@ -189,13 +189,15 @@ describe('citizen sign-up in the Cognito user pool', () => {
         Resource: poolArn,
       },
     ]);
-    // besides its logs, nothing else
+    // besides its logs and its traces, nothing else
     expect(mine.flatMap(actionsOf).sort()).toEqual(
       [
         'cognito-idp:AdminAddUserToGroup',
         'cognito-idp:AdminUpdateUserAttributes',
         'logs:CreateLogStream',
         'logs:PutLogEvents',
+        'xray:PutTelemetryRecords',
+        'xray:PutTraceSegments',
       ].sort(),
     );
     for (const [role, statements] of byRole)

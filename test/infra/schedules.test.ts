@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { App, type CfnElement, TimeZone, Validations } from 'aws-cdk-lib';
+import { App, type CfnElement, TimeZone } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { CfnSchedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
-import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CASES_TABLE, GRIDS_TABLE, IDEMPOTENCY_TABLE } from '../../lambdas/adapters/table-model.js';
@@ -10,6 +10,7 @@ import { SCHEDULES } from '../../lambdas/domain/schedules.js';
 import { readConfig, stackName } from '../../lib/config.js';
 import { TOPICS, topicEnvName } from '../../lib/constructs/notifications.js';
 import { REPORT_SCHEDULES, sweepCron, toEventBridgeCron } from '../../lib/constructs/schedules.js';
+import { addNagChecks } from '../../lib/nag.js';
 import { FengqiaoStack } from '../../lib/stack.js';
 
 /** What the stack's schedule would say for a Unix cron: the conversion and CDK's rendering together. */
@@ -58,7 +59,7 @@ describe('cron conversion (Unix five fields → EventBridge six fields)', () => 
     expect(expressionOf(sweepCron(5))).toBe('cron(*/5 * * * ? *)');
   });
 
-  it('has the report schedules ready for the reports function, in EventBridge form', () => {
+  it('has the report schedules for the reports function, in EventBridge form', () => {
     expect(REPORT_SCHEDULES.map(({ name, cron }) => [name, expressionOf(cron)])).toEqual([
       ['daily', 'cron(0 18 * * ? *)'],
       ['weekly', 'cron(0 9 ? * MON *)'],
@@ -96,8 +97,8 @@ describe('sweep interval context', () => {
 });
 
 // ---------------------------------------------------------------------------------------------------------------
-// One synthesis of the app as lib/app.ts builds it (cdk.json's context, cdk-nag on), without bundling: the bundles,
-// the sweep's included, are checked by stack.test.ts.
+// One synthesis of the app as lib/app.ts builds it (cdk.json's context, both cdk-nag packs), without bundling: the
+// bundles, the sweep's and the reports' included, are checked by stack.test.ts.
 
 const cdkJsonContext = (
   JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
@@ -131,7 +132,7 @@ let synthError: unknown;
 
 beforeAll(() => {
   const app = new App({ context: { ...cdkJsonContext, 'aws:cdk:bundling-stacks': [] } });
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  addNagChecks(app);
   const config = readConfig(app.node);
   stack = new FengqiaoStack(app, stackName(config), { config });
   try {
@@ -169,7 +170,7 @@ function allIdentityStatements(): Statement[] {
 }
 
 describe('synthesis', () => {
-  it('passes cdk-nag (AwsSolutions) with the new constructs', () => {
+  it('passes cdk-nag (AwsSolutions and Serverless) with the new constructs', () => {
     expect(synthError).toBeUndefined();
   });
 
@@ -179,9 +180,11 @@ describe('synthesis', () => {
 });
 
 describe('the sweep schedule', () => {
-  it('is the only schedule (no reports function yet), every 15 minutes in Beijing time, on the minute', () => {
+  it('runs every 15 minutes in Beijing time, on the minute, beside the three report schedules', () => {
     const schedules = template.findResources('AWS::Scheduler::Schedule');
-    expect(Object.keys(schedules)).toEqual([id(stack.schedules.sweepSchedule)]);
+    expect(Object.keys(schedules).sort()).toEqual(
+      [stack.schedules.sweepSchedule, ...stack.schedules.reportSchedules].map(id).sort(),
+    );
     expect(propertiesOf(stack.schedules.sweepSchedule)).toMatchObject({
       ScheduleExpression: 'cron(*/15 * * * ? *)',
       ScheduleExpressionTimezone: 'Asia/Shanghai',
@@ -202,10 +205,13 @@ describe('the sweep schedule', () => {
       RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 600 },
       DeadLetterConfig: { Arn: arnOf(deadLetters) },
     });
+    // the sweep finds its own work: no input
+    expect(propertiesOf(stack.schedules.sweepSchedule).Target).not.toHaveProperty('Input');
   });
 
-  it('assumes a role only this account’s default schedule group may use, for the function and the queue', () => {
+  it('assumes a role only this account’s default schedule group may use, for the functions and the queue', () => {
     const { sweep, role, deadLetters, deadLetterKey } = stack.schedules;
+    const reports = stack.reports.handler;
     const trust = (propertiesOf(role).AssumeRolePolicyDocument as { Statement: Statement[] }).Statement;
     expect(trust).toHaveLength(1);
     expect(trust[0]?.Principal).toEqual({ Service: 'scheduler.amazonaws.com' });
@@ -214,14 +220,25 @@ describe('the sweep schedule', () => {
     });
     expect(JSON.stringify(trust[0]?.Condition)).toContain(':schedule-group/default');
     const statements = roleStatements(id(role));
-    expect(statements.map((statement) => [actionsOf(statement), resourcesOf(statement)])).toEqual(
+    const invoke = statements.filter((statement) => actionsOf(statement).includes('lambda:InvokeFunction'));
+    expect(invoke.flatMap(actionsOf).every((action) => action === 'lambda:InvokeFunction')).toBe(true);
+    expect(invoke.flatMap(resourcesOf)).toEqual(
       expect.arrayContaining([
-        [['lambda:InvokeFunction'], [arnOf(sweep.fn), { 'Fn::Join': ['', [arnOf(sweep.fn), ':*']] }]],
+        arnOf(sweep.fn),
+        { 'Fn::Join': ['', [arnOf(sweep.fn), ':*']] },
+        arnOf(reports.fn),
+        { 'Fn::Join': ['', [arnOf(reports.fn), ':*']] },
+      ]),
+    );
+    expect(invoke.flatMap(resourcesOf)).toHaveLength(4);
+    const others = statements.filter((statement) => !invoke.includes(statement));
+    expect(others.map((statement) => [actionsOf(statement), resourcesOf(statement)])).toEqual(
+      expect.arrayContaining([
         [['sqs:SendMessage'], [arnOf(deadLetters)]],
         [['kms:Decrypt', 'kms:GenerateDataKey'], [arnOf(deadLetterKey)]],
       ]),
     );
-    expect(statements).toHaveLength(3);
+    expect(others).toHaveLength(2);
     const kms = statements.find((statement) => actionsOf(statement).includes('kms:Decrypt'));
     expect(kms?.Condition).toHaveProperty(['StringEquals', 'kms:ViaService']);
   });
@@ -247,9 +264,10 @@ describe('the dead-letter queue', () => {
 });
 
 describe('alarms', () => {
-  it('watch the dead-letter queue and the sweep’s errors, and tell the operations topic', () => {
-    const { deadLetterAlarm, sweepErrorsAlarm, deadLetters, sweep } = stack.schedules;
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 2);
+  it('watch the dead-letter queue and the scheduled functions’ errors, and tell the operations topic', () => {
+    const { deadLetterAlarm, sweepErrorsAlarm, reportsErrorsAlarm, deadLetters, sweep } = stack.schedules;
+    if (!reportsErrorsAlarm) throw new Error('no reports alarm');
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
     const ops = [refOf(stack.notifications.ops)];
     const common = {
       ComparisonOperator: 'GreaterThanThreshold',
@@ -272,6 +290,13 @@ describe('alarms', () => {
       MetricName: 'Errors',
       Statistic: 'Sum',
       Dimensions: [{ Name: 'FunctionName', Value: refOf(sweep.fn) }],
+    });
+    expect(propertiesOf(reportsErrorsAlarm)).toMatchObject({
+      ...common,
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Statistic: 'Sum',
+      Dimensions: [{ Name: 'FunctionName', Value: refOf(stack.reports.handler.fn) }],
     });
   });
 
@@ -327,9 +352,11 @@ describe('topics', () => {
     const statement = (propertiesOf(key).KeyPolicy as { Statement: Statement[] }).Statement.find(
       (s) => s.Sid === 'PublishersThroughSns',
     );
-    const publishers = [...stack.functions.byFamily.values(), stack.schedules.sweep].map((fn) =>
-      arnOf(fn.role),
-    );
+    const publishers = [
+      ...stack.functions.byFamily.values(),
+      stack.schedules.sweep,
+      stack.reports.handler,
+    ].map((fn) => arnOf(fn.role));
     const principals = (statement?.Principal as { AWS?: unknown[] } | undefined)?.AWS;
     expect(principals).toEqual(expect.arrayContaining(publishers));
     expect(principals).toHaveLength(publishers.length);
@@ -343,9 +370,9 @@ describe('topics', () => {
     });
   });
 
-  it('are named to every API function and the sweep in the variables the publisher reads', () => {
+  it('are named to every API function and the scheduled ones in the variables the publisher reads', () => {
     expect(topicEnvironment.sort()).toEqual(TOPICS.map(topicEnvName).sort());
-    for (const fn of [...stack.functions.byFamily.values(), stack.schedules.sweep]) {
+    for (const fn of [...stack.functions.byFamily.values(), stack.schedules.sweep, stack.reports.handler]) {
       const variables = (propertiesOf(fn.fn).Environment as { Variables: Json }).Variables;
       for (const [topic, sns] of stack.notifications.topics)
         expect(variables[topicEnvName(topic)]).toEqual(refOf(sns));
@@ -359,7 +386,7 @@ describe('topics', () => {
     expect(actions.filter((action) => action.startsWith('sns:') && action !== 'sns:Publish')).toEqual([]);
     expect(actions).not.toContain('*');
     const publishing = statements.filter((statement) => actionsOf(statement).includes('sns:Publish'));
-    expect(publishing).toHaveLength(stack.functions.byFamily.size + 1);
+    expect(publishing).toHaveLength(stack.functions.byFamily.size + 2);
     for (const statement of publishing) {
       expect(actionsOf(statement)).toEqual(['sns:Publish']);
       expect(resourcesOf(statement)).toEqual(expect.arrayContaining(domainTopics));
@@ -388,6 +415,8 @@ describe('the sweep function', () => {
       FunctionName: refOf(sweep.fn),
       MaximumRetryAttempts: 2,
       MaximumEventAgeInSeconds: 15 * 60,
+      // once Lambda's retries are spent, the event goes to the schedules' dead-letter queue
+      DestinationConfig: { OnFailure: { Destination: arnOf(stack.schedules.deadLetters) } },
     });
   });
 
@@ -423,7 +452,144 @@ describe('the sweep function', () => {
     expect(on(arnOf(stack.data.key))).toEqual(['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*']);
     for (const topic of stack.notifications.topics.values())
       expect(on(refOf(topic))).toEqual(['sns:Publish']);
+    // its on-failure destination: sending to the queue, and the queue's key through SQS only
+    expect(on(arnOf(stack.schedules.deadLetters))).toEqual(['sqs:SendMessage']);
+    expect(on(arnOf(stack.schedules.deadLetterKey))).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
     expect([...granted.values()].flat()).not.toContain('dynamodb:Scan');
     expect(allIdentityStatements().flatMap(actionsOf)).not.toContain('dynamodb:Scan');
+  });
+});
+
+describe('the report schedules', () => {
+  it('are daily 18:00, weekly Monday 09:00 and monthly on the 1st 09:00, Beijing time, each telling its kind', () => {
+    const schedules = stack.schedules.reportSchedules;
+    expect(schedules).toHaveLength(3);
+    const { role, deadLetters } = stack.schedules;
+    const seen = schedules.map((schedule) => {
+      const properties = propertiesOf(schedule);
+      const target = properties.Target as Json;
+      // on the minute, with the sweep's retry policy and dead-letter queue, invoking the reports function
+      expect(properties).toMatchObject({
+        ScheduleExpressionTimezone: 'Asia/Shanghai',
+        FlexibleTimeWindow: { Mode: 'OFF' },
+        State: 'ENABLED',
+      });
+      expect(target).toMatchObject({
+        Arn: arnOf(stack.reports.handler.fn),
+        RoleArn: arnOf(role),
+        RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 600 },
+        DeadLetterConfig: { Arn: arnOf(deadLetters) },
+      });
+      return [properties.ScheduleExpression, JSON.parse(target.Input as string)];
+    });
+    expect(seen).toEqual([
+      ['cron(0 18 * * ? *)', { kind: 'daily' }],
+      ['cron(0 9 ? * MON *)', { kind: 'weekly' }],
+      ['cron(0 9 1 * ? *)', { kind: 'monthly' }],
+    ]);
+    // the same moments as the local host's in-process scheduler
+    expect(seen.map(([expression]) => expression)).toEqual(
+      (['daily', 'weekly', 'monthly'] as const).map((kind) => expressionOf(SCHEDULES[kind].cron)),
+    );
+  });
+
+  it('are made once', () => {
+    expect(() => stack.schedules.addReportSchedules(stack.reports.handler.fn)).toThrow(/exist already/);
+  });
+});
+
+describe('the reports function', () => {
+  it('runs lambdas/handlers/report-schedule.ts up to five minutes, one at a time, for the default town', () => {
+    const fn = stack.reports.handler;
+    const properties = propertiesOf(fn.fn);
+    expect(properties).toMatchObject({
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      MemorySize: 512,
+      Timeout: 300,
+      ReservedConcurrentExecutions: 1,
+      TracingConfig: { Mode: 'Active' },
+    });
+    const variables = (properties.Environment as { Variables: Json }).Variables;
+    expect(variables.TOWNS).toBe('demo-town');
+    expect(Object.keys(variables)).toEqual(
+      expect.arrayContaining([...requiredEnvironment, ...topicEnvironment, 'TOWNS']),
+    );
+    // the bundle's entry is the scheduled reports handler (bundling is skipped here: the construct says it)
+    expect(sourceOf('lambdas/handlers/report-schedule.ts')).toMatch(/export const handler/);
+    expect(fn.fn.node.path).toMatch(/Reports\/Scheduled\/Function$/);
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: refOf(fn.fn),
+      MaximumRetryAttempts: 2,
+      // a daily run retried after Beijing midnight would report the wrong day
+      MaximumEventAgeInSeconds: 3600,
+      DestinationConfig: { OnFailure: { Destination: arnOf(stack.schedules.deadLetters) } },
+    });
+  });
+
+  it('may read and write items of Cases and read Grids, publish to the domain topics, and never Scan', () => {
+    const fn = stack.reports.handler;
+    const tables = stack.data.tables;
+    const cases = tables.get(CASES_TABLE);
+    const grids = tables.get(GRIDS_TABLE);
+    const idempotency = tables.get(IDEMPOTENCY_TABLE);
+    if (!cases || !grids || !idempotency) throw new Error('tables missing');
+    const statements = roleStatements(id(fn.role));
+    const granted = new Map<string, string[]>();
+    for (const statement of statements)
+      for (const target of resourcesOf(statement))
+        granted.set(JSON.stringify(target), [
+          ...(granted.get(JSON.stringify(target)) ?? []),
+          ...actionsOf(statement),
+        ]);
+    const on = (target: unknown) => granted.get(JSON.stringify(target))?.sort();
+
+    expect(on(arnOf(cases))).toEqual([
+      // the cases a leader owns are read behind their relation items in batches
+      'dynamodb:BatchGetItem',
+      'dynamodb:ConditionCheckItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+    ]);
+    for (const index of CASES_TABLE.indexes)
+      expect(on({ 'Fn::Join': ['', [arnOf(cases), `/index/${index.name}`]] })).toEqual(['dynamodb:Query']);
+    expect(on(arnOf(grids))).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
+    for (const index of GRIDS_TABLE.indexes)
+      expect(on({ 'Fn::Join': ['', [arnOf(grids), `/index/${index.name}`]] })).toBeUndefined();
+    expect(on(arnOf(idempotency))).toBeUndefined();
+    expect(on(arnOf(stack.data.dataKey))).toBeUndefined();
+    expect(on(arnOf(stack.data.macKey))).toEqual(['kms:GenerateMac']);
+    expect(on(arnOf(stack.data.key))).toEqual(['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*']);
+    // the outbox is shared: whatever waits there may be published, to any domain topic but not the operations one
+    for (const topic of stack.notifications.topics.values())
+      expect(on(refOf(topic))).toEqual(['sns:Publish']);
+    expect(on(refOf(stack.notifications.ops))).toBeUndefined();
+    expect(on(arnOf(stack.schedules.deadLetters))).toEqual(['sqs:SendMessage']);
+    expect(on(arnOf(stack.schedules.deadLetterKey))).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
+    const actions = statements.flatMap(actionsOf);
+    expect(actions).not.toContain('dynamodb:Scan');
+    expect(actions.filter((action) => action.endsWith('*') && action !== 'kms:GenerateDataKey*')).toEqual([]);
+    // the table key through DynamoDB only
+    const tableKey = statements.find((statement) =>
+      resourcesOf(statement).some((r) => JSON.stringify(r) === JSON.stringify(arnOf(stack.data.key))),
+    );
+    expect(tableKey?.Condition).toHaveProperty(['StringEquals', 'kms:ViaService']);
+  });
+
+  it('is told the towns of the context (construct tree only, no synthesis)', () => {
+    const variablesOf = (context: Record<string, unknown>) => {
+      const app = new App({ context: { ...cdkJsonContext, 'aws:cdk:bundling-stacks': [], ...context } });
+      const config = readConfig(app.node);
+      const built = new FengqiaoStack(app, stackName(config), { config });
+      const cfn = built.reports.handler.fn.node.defaultChild as CfnFunction;
+      return (built.resolve(cfn.environment) as { variables: Json }).variables;
+    };
+    expect(variablesOf({ towns: 'qingshan-town, baishui-town' }).TOWNS).toBe('qingshan-town,baishui-town');
+    expect(variablesOf({ defaultTown: 'qingshan-town' }).TOWNS).toBe('qingshan-town');
+    expect(() => variablesOf({ towns: 'qingshan town' })).toThrow(/towns/);
   });
 });

@@ -2,14 +2,16 @@ import { readFileSync } from 'node:fs';
 import { App, AssetStaging, type CfnElement, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
-import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ALL_TABLES } from '../../lambdas/adapters/table-model.js';
 import { ROLES } from '../../lambdas/domain/roles.js';
 import { FUNCTION_FAMILIES, type FunctionFamily, ROUTES, routeKey } from '../../lambdas/http/routes.js';
-import { readConfig, stackName } from '../../lib/config.js';
+import { readConfig, reportTowns, stackName } from '../../lib/config.js';
+import { ROUTE_THROTTLES, STAGE_THROTTLE } from '../../lib/constructs/api.js';
 import { tableEnvName } from '../../lib/constructs/data.js';
+import { RESERVED_CONCURRENCY } from '../../lib/constructs/functions.js';
+import { addNagChecks } from '../../lib/nag.js';
 import { FengqiaoStack } from '../../lib/stack.js';
 
 const HOOK_TIMEOUT = 120_000;
@@ -29,7 +31,7 @@ interface Synthesis {
   error?: unknown;
 }
 
-/** The app as lib/app.ts builds it (cdk-nag included); synthesis errors are kept for the test that asserts them. */
+/** The app as lib/app.ts builds it (both cdk-nag packs); synthesis errors are kept for the test that asserts them. */
 function synthesize(
   context: Record<string, unknown>,
   options: { bundle: boolean; extra?: (stack: FengqiaoStack) => void },
@@ -42,7 +44,7 @@ function synthesize(
       ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }),
     },
   });
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  addNagChecks(app);
   const config = readConfig(app.node);
   const stack = new FengqiaoStack(app, stackName(config), { config });
   options.extra?.(stack);
@@ -112,7 +114,8 @@ beforeAll(() => {
     {},
     {
       bundle: false,
-      // an unencrypted queue without a dead-letter queue breaks AwsSolutions-SQS2, SQS3 and SQS4
+      // an unencrypted queue without a dead-letter queue breaks AwsSolutions-SQS2, SQS3 and SQS4, and
+      // Serverless-SQSRedrivePolicy
       extra: (stack) => new Queue(stack, 'UncheckedQueue'),
     },
   );
@@ -121,15 +124,53 @@ beforeAll(() => {
 const MODES = ['Cognito', 'external OIDC'] as const;
 const synthesisOf = (mode: (typeof MODES)[number]): Synthesis => (mode === 'Cognito' ? cognito : oidc);
 
-describe('cdk-nag (AwsSolutions)', () => {
-  it('has no unacknowledged errors in either identity mode', () => {
+/** Every acknowledgement in the construct tree: the rule (and finding) id, the reason, and where. */
+function acknowledgements(stack: FengqiaoStack): { id: string; reason: string; path: string }[] {
+  return stack.node.findAll().flatMap((construct) =>
+    construct.node.metadata
+      .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((entry) =>
+        Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({
+          // recorded as `Annotation::<rule id>`
+          id: id.replace(/^Annotation::/, ''),
+          reason,
+          path: construct.node.path,
+        })),
+      ),
+  );
+}
+
+describe('cdk-nag (AwsSolutions and Serverless)', () => {
+  it('has no unacknowledged findings in either identity mode', () => {
     expect(cognito.error).toBeUndefined();
     expect(oidc.error).toBeUndefined();
   });
 
-  it('is live: an unacknowledged violation makes synthesis throw', () => {
+  it('is live: an unacknowledged violation of either pack makes synthesis throw', () => {
     expect(violation.template).toBeUndefined();
     expect(String(violation.error)).toMatch(/AwsSolutions-SQS/);
+    expect(String(violation.error)).toMatch(/Serverless-SQSRedrivePolicy/);
+  });
+
+  it.each(MODES)('acknowledges only the reviewed rules, each with a reason (%s)', (mode) => {
+    const found = acknowledgements(ready(synthesisOf(mode)).stack);
+    const rules = new Set(found.map(({ id }) => id.replace(/\[.*\]$/, '')));
+    expect([...rules].sort()).toEqual(
+      [
+        'AwsSolutions-APIG4',
+        'AwsSolutions-IAM5',
+        'AwsSolutions-L1',
+        'AwsSolutions-SQS3',
+        'Serverless-LambdaDLQ',
+        'Serverless-LambdaLatestVersion',
+        'Serverless-SQSRedrivePolicy',
+        ...(mode === 'Cognito' ? ['AwsSolutions-COG2', 'AwsSolutions-COG8'] : []),
+      ].sort(),
+    );
+    for (const { id, reason, path } of found) expect(reason.length, `${id} on ${path}`).toBeGreaterThan(60);
+    // IAM5 only ever for a named finding, never the whole rule
+    for (const { id } of found.filter(({ id }) => id.startsWith('AwsSolutions-IAM5')))
+      expect(id).toMatch(/^AwsSolutions-IAM5\[.+\]$/);
   });
 });
 
@@ -252,22 +293,183 @@ describe('routes', () => {
   });
 });
 
+describe('gateway throttles', () => {
+  const stageOf = (template: Template) => {
+    const stages = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'));
+    expect(stages).toHaveLength(1);
+    return stages[0] as { Properties: Json; DependsOn?: string[] };
+  };
+
+  it('name routes of the route table, each below the stage, every unauthenticated write among them', () => {
+    const keys = ROUTES.map(routeKey);
+    for (const [key, throttle] of Object.entries(ROUTE_THROTTLES)) {
+      expect(keys).toContain(key);
+      expect(throttle.rateLimit).toBeLessThanOrEqual(STAGE_THROTTLE.rateLimit);
+      expect(throttle.burstLimit).toBeLessThanOrEqual(STAGE_THROTTLE.burstLimit);
+    }
+    const unauthenticatedWrites = ROUTES.filter((route) => !route.authorized && route.method !== 'GET');
+    expect(unauthenticatedWrites.length).toBeGreaterThan(0);
+    for (const route of unauthenticatedWrites) expect(ROUTE_THROTTLES).toHaveProperty([routeKey(route)]);
+    expect(ROUTE_THROTTLES['GET /v1/public/track/{queryCode}']).toEqual({ rateLimit: 5, burstLimit: 10 });
+    expect(ROUTE_THROTTLES['POST /open311/v2/requests.json']).toEqual({ rateLimit: 10, burstLimit: 20 });
+    expect(ROUTE_THROTTLES['POST /v1/public/petitions']).toEqual({ rateLimit: 10, burstLimit: 20 });
+  });
+
+  it.each(MODES)('are the stage’s route settings, and the stage waits for those routes (%s)', (mode) => {
+    const { template } = ready(synthesisOf(mode));
+    const stage = stageOf(template);
+    expect(stage.Properties.RouteSettings).toEqual(
+      Object.fromEntries(
+        Object.entries(ROUTE_THROTTLES).map(([key, { rateLimit, burstLimit }]) => [
+          key,
+          { ThrottlingRateLimit: rateLimit, ThrottlingBurstLimit: burstLimit },
+        ]),
+      ),
+    );
+    const routeIds = new Map(
+      Object.entries(template.findResources('AWS::ApiGatewayV2::Route')).map(([id, route]) => [
+        route.Properties.RouteKey as string,
+        id,
+      ]),
+    );
+    for (const key of Object.keys(ROUTE_THROTTLES)) expect(stage.DependsOn).toContain(routeIds.get(key));
+  });
+});
+
+describe('reserved concurrency', () => {
+  it.each(MODES)(
+    'caps the public function and the scheduled ones, and keeps the total small (%s)',
+    (mode) => {
+      const { stack, template } = ready(synthesisOf(mode));
+      const reserved = new Map(
+        Object.entries(template.findResources('AWS::Lambda::Function'))
+          .filter(([, fn]) => fn.Properties.ReservedConcurrentExecutions !== undefined)
+          .map(([id, fn]) => [id, fn.Properties.ReservedConcurrentExecutions as number]),
+      );
+      const publicFn = stack.functions.byFamily.get('public');
+      if (!publicFn) throw new Error('no public function');
+      expect(RESERVED_CONCURRENCY).toEqual({ public: 10 });
+      expect(Object.fromEntries(reserved)).toEqual({
+        [logicalId(stack, publicFn.fn)]: 10,
+        [logicalId(stack, stack.schedules.sweep.fn)]: 1,
+        [logicalId(stack, stack.reports.handler.fn)]: 1,
+      });
+      // Lambda keeps 100 unreserved: the stack needs an account limit of 112, far below the default 1,000
+      expect([...reserved.values()].reduce((sum, n) => sum + n, 0)).toBe(12);
+    },
+  );
+});
+
+describe('log encryption and keys', () => {
+  it.each(MODES)('encrypt every log group with the logs key, and keep them for a while (%s)', (mode) => {
+    const { stack, template } = ready(synthesisOf(mode));
+    const logGroups = Object.values(template.findResources('AWS::Logs::LogGroup'));
+    const functions = Object.keys(template.findResources('AWS::Lambda::Function'));
+    // one per function and the API's access logs
+    expect(logGroups).toHaveLength(functions.length + 1);
+    for (const group of logGroups) {
+      expect(group.Properties.KmsKeyId).toEqual({
+        'Fn::GetAtt': [logicalId(stack, stack.logs.key), 'Arn'],
+      });
+      expect(group.Properties.RetentionInDays).toBeGreaterThan(0);
+    }
+    const stage = Object.values(template.findResources('AWS::ApiGatewayV2::Stage'))[0]?.Properties as Json;
+    const accessLogs = (stage.AccessLogSettings as { DestinationArn: { 'Fn::GetAtt': [string] } })
+      .DestinationArn['Fn::GetAtt'][0];
+    expect(template.toJSON().Resources[accessLogs].Properties.KmsKeyId).toBeDefined();
+  });
+
+  it('let CloudWatch Logs of this region use the logs key for this account’s log groups only', () => {
+    const { stack, template } = ready(cognito);
+    const key = template.toJSON().Resources[logicalId(stack, stack.logs.key)] as Json & {
+      Properties: { KeyPolicy: { Statement: (Statement & { Principal?: unknown; Sid?: string })[] } };
+    };
+    expect(key).toMatchObject({
+      DeletionPolicy: 'Retain',
+      Properties: { EnableKeyRotation: true, Description: expect.stringMatching(/log/) },
+    });
+    const logs = key.Properties.KeyPolicy.Statement.find((s) => s.Sid === 'CloudWatchLogsOfThisAccount');
+    expect(logs?.Principal).toEqual({
+      Service: { 'Fn::Join': ['', ['logs.', { Ref: 'AWS::Region' }, '.amazonaws.com']] },
+    });
+    expect(logs?.Condition).toEqual({
+      ArnLike: {
+        'kms:EncryptionContext:aws:logs:arn': {
+          'Fn::Join': [
+            '',
+            [
+              'arn:',
+              { Ref: 'AWS::Partition' },
+              ':logs:',
+              { Ref: 'AWS::Region' },
+              ':',
+              { Ref: 'AWS::AccountId' },
+              ':log-group:*',
+            ],
+          ],
+        },
+      },
+    });
+  });
+
+  it.each(MODES)(
+    'give every key a description and one alias of this stack, readable in CloudTrail (%s)',
+    (mode) => {
+      const { stack, template } = ready(synthesisOf(mode));
+      const keys = template.findResources('AWS::KMS::Key');
+      const aliases = Object.values(template.findResources('AWS::KMS::Alias')).map(
+        (alias) => alias.Properties as { AliasName: string; TargetKeyId: { 'Fn::GetAtt': [string, string] } },
+      );
+      // tables, MAC, personal data, topics, dead letters, logs
+      expect(Object.keys(keys)).toHaveLength(6);
+      for (const [id, key] of Object.entries(keys)) {
+        expect(String(key.Properties.Description ?? '').length, id).toBeGreaterThan(20);
+        const named = aliases.filter((alias) => alias.TargetKeyId['Fn::GetAtt'][0] === id);
+        expect(named, id).toHaveLength(1);
+        expect(named[0]?.AliasName).toMatch(new RegExp(`^alias/${stack.stackName}/[a-z-]+$`));
+      }
+      expect(new Set(aliases.map((alias) => alias.AliasName)).size).toBe(aliases.length);
+      // the account's trail records the keys' use; the stack creates none of its own
+      template.resourceCountIs('AWS::CloudTrail::Trail', 0);
+    },
+  );
+});
+
+describe('tracing', () => {
+  it.each(MODES)('sends X-Ray segments from every function, the only grant on `*` (%s)', (mode) => {
+    const { template } = ready(synthesisOf(mode));
+    for (const fn of Object.values(template.findResources('AWS::Lambda::Function')))
+      expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
+    const policies = Object.values(template.findResources('AWS::IAM::Policy'));
+    const onEverything = policies.filter((policy) =>
+      (policy.Properties.PolicyDocument.Statement as Statement[]).some((s) => s.Resource === '*'),
+    );
+    expect(onEverything).toHaveLength(Object.keys(template.findResources('AWS::Lambda::Function')).length);
+    // each in a policy of its own, holding the two X-Ray actions and nothing else
+    for (const policy of onEverything)
+      expect(policy.Properties.PolicyDocument.Statement).toEqual([
+        { Effect: 'Allow', Action: ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'], Resource: '*' },
+      ]);
+  });
+});
+
 describe('functions', () => {
   it.each(MODES)('are one per family plus triggers, all nodejs22.x on arm64 (%s)', (mode) => {
     const { stack, template } = ready(synthesisOf(mode));
     const functions = Object.values(template.findResources('AWS::Lambda::Function'));
     // pre-token generation and post-confirmation
     const triggers = mode === 'Cognito' ? 2 : 0;
-    // plus the scheduled deadline sweep (its own settings are checked in schedules.test.ts)
-    expect(functions).toHaveLength(Object.keys(FUNCTION_FAMILIES).length + triggers + 1);
-    const sweepId = logicalId(stack, stack.schedules.sweep.fn);
+    // plus the scheduled deadline sweep and reports (their own settings are checked in schedules.test.ts)
+    expect(functions).toHaveLength(Object.keys(FUNCTION_FAMILIES).length + triggers + 2);
+    const scheduled = [stack.schedules.sweep, stack.reports.handler].map((fn) => logicalId(stack, fn.fn));
     for (const [id, fn] of Object.entries(template.findResources('AWS::Lambda::Function')))
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
         Architectures: ['arm64'],
         MemorySize: 512,
-        Timeout: id === sweepId ? 300 : 10,
+        Timeout: scheduled.includes(id) ? 300 : 10,
         Handler: 'index.handler',
+        TracingConfig: { Mode: 'Active' },
       });
     for (const family of Object.keys(FUNCTION_FAMILIES) as FunctionFamily[]) {
       const fn = stack.functions.byFamily.get(family);
@@ -287,7 +489,11 @@ describe('functions', () => {
 
   it('are bundled as ESM with the createRequire banner', () => {
     const { stack } = ready(cognito);
-    for (const handler of [...stack.functions.byFamily.values(), stack.schedules.sweep]) {
+    for (const handler of [
+      ...stack.functions.byFamily.values(),
+      stack.schedules.sweep,
+      stack.reports.handler,
+    ]) {
       const staging = handler.fn.node.findChild('Code').node.findChild('Stage');
       if (!(staging instanceof AssetStaging)) throw new Error('no staged asset');
       const code = readFileSync(`${staging.absoluteStagedPath}/index.mjs`, 'utf8');
@@ -316,8 +522,8 @@ describe('permissions', () => {
     const onMacKey = iamStatements(template).filter(
       (statement) => JSON.stringify(statement.Resource) === JSON.stringify(macKeyArn),
     );
-    // the API functions and the sweep (depsFromEnv builds the MAC function in each)
-    expect(onMacKey).toHaveLength(Object.keys(FUNCTION_FAMILIES).length + 1);
+    // the API functions, the sweep and the reports (depsFromEnv builds the MAC function in each)
+    expect(onMacKey).toHaveLength(Object.keys(FUNCTION_FAMILIES).length + 2);
     for (const statement of onMacKey) expect(actionsOf(statement)).toEqual(['kms:GenerateMac']);
   });
 
@@ -327,8 +533,8 @@ describe('permissions', () => {
     const kms = iamStatements(template).filter(
       (statement) => JSON.stringify(statement.Resource) === tableKeyArn,
     );
-    // the API functions and the sweep
-    expect(kms.length).toBe(Object.keys(FUNCTION_FAMILIES).length + 1);
+    // the API functions, the sweep and the reports
+    expect(kms.length).toBe(Object.keys(FUNCTION_FAMILIES).length + 2);
     for (const statement of kms)
       expect(statement.Condition).toHaveProperty(['StringEquals', 'kms:ViaService']);
   });
@@ -442,5 +648,14 @@ describe('configuration', () => {
 
   it('refuses a stage that cannot name a stack', () => {
     expect(() => configOf({ stage: 'Prod stage' })).toThrow(/stage/);
+  });
+
+  it('reads the towns of the scheduled reports, defaulting to the default town', () => {
+    expect(reportTowns(configOf({}))).toEqual(['demo-town']);
+    expect(reportTowns(configOf({ defaultTown: 'town-9' }))).toEqual(['town-9']);
+    expect(configOf({ towns: ' town-a, town-b ,town-a,' }).towns).toEqual(['town-a', 'town-b']);
+    expect(reportTowns(configOf({ towns: 'town-a', defaultTown: 'town-9' }))).toEqual(['town-a']);
+    for (const bad of ['two words', 'town/a', 'a'.repeat(65)])
+      expect(() => configOf({ towns: `town-a,${bad}` }), bad).toThrow(/towns/);
   });
 });
