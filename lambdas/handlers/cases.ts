@@ -12,7 +12,7 @@ import { hasAnyRole, type Principal, primaryRole, STAFF_ROLES } from '../domain/
 import { chainEvent, type TimelineFields, verifyChain } from '../domain/timeline.js';
 import { type ApiRequest, createApiHandler, lazyHandler } from '../http/api.js';
 import { requireRole } from '../http/auth.js';
-import { commandBodySchemas, noteBody, parseIfMatch } from '../http/command-schemas.js';
+import { commandBodySchemas, noteBody, parseIfMatch, requireIfMatch } from '../http/command-schemas.js';
 import { HttpProblem, validationProblem } from '../http/problem.js';
 import { listCasesQuery, registerCaseBody } from '../http/schemas.js';
 import { parseWith, z } from '../http/validation.js';
@@ -185,12 +185,7 @@ export function createCasesHandler(deps: Deps) {
           if (!mayGive(request.principal, command, record))
             throw new ForbiddenError(`${command} is not yours to give`);
           const raw = request.json();
-          const ifMatch = request.header('if-match');
-          if (ifMatch === undefined)
-            throw new HttpProblem('precondition-required', {
-              zh: '命令须带 If-Match 头（案件版本）',
-              en: 'Commands need an If-Match header with the case version',
-            });
+          const ifMatch = requireIfMatch(request);
           const now = deps.now();
           const { policy, calendar } = await settings.get(record.town);
           const parsed = parseWith(commandBodySchemas(policy, now)[command], raw, request.language);

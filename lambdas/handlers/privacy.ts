@@ -11,7 +11,7 @@ import { PERSONAL_FIELDS } from '../domain/personal.js';
 import { primaryRole } from '../domain/roles.js';
 import { type ApiRequest, createApiHandler, lazyHandler } from '../http/api.js';
 import { requireRole } from '../http/auth.js';
-import { parseIfMatch } from '../http/command-schemas.js';
+import { parseIfMatch, requireIfMatch } from '../http/command-schemas.js';
 import { auditRangeQuery, eraseBody, revealBody } from '../http/privacy-schemas.js';
 import { HttpProblem, registerRuleTitles } from '../http/problem.js';
 import { parseWith } from '../http/validation.js';
@@ -90,12 +90,7 @@ export function createPrivacyHandler(deps: Deps) {
           const record = await load(request);
           requireRole(request.principal, ['admin']);
           const raw = request.json();
-          const ifMatch = request.header('if-match');
-          if (ifMatch === undefined)
-            throw new HttpProblem('precondition-required', {
-              zh: '命令须带 If-Match 头（案件版本）',
-              en: 'Commands need an If-Match header with the case version',
-            });
+          const ifMatch = requireIfMatch(request);
           const body = parseWith(eraseBody, raw, request.language);
           if (parseIfMatch(ifMatch) !== record.version) throw new StaleVersionError();
           const erased = await erasePersonalData({ cases, privacy, mac: deps.mac }, record, {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { OUTCOME_CODES, RATING_CODES, TRACK_CODES } from '../domain/catalog.js';
 import type { CommandName } from '../domain/lifecycle.js';
 import type { DeadlinePolicy } from '../domain/policy.js';
+import { HttpProblem } from './problem.js';
 import { CLOCK_SKEW_MS } from './schemas.js';
 
 /** The body of each command, checked strictly; limits that come from the town's policy follow it. */
@@ -58,4 +59,15 @@ export const noteBody = z.strictObject({ text: z.string().trim().min(1).max(4000
 export function parseIfMatch(header: string): number | undefined {
   const match = /^(?:W\/)?"?(\d{1,9})"?$/.exec(header.trim());
   return match ? Number(match[1]) : undefined;
+}
+
+/** A command's `If-Match` header, or 428: commands name the version they were decided on. */
+export function requireIfMatch(request: { header(name: string): string | undefined }): string {
+  const ifMatch = request.header('if-match');
+  if (ifMatch === undefined)
+    throw new HttpProblem('precondition-required', {
+      zh: '命令须带 If-Match 头（案件版本）',
+      en: 'Commands need an If-Match header with the case version',
+    });
+  return ifMatch;
 }
