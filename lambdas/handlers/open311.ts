@@ -57,18 +57,20 @@ const JURISDICTION = /^[\w.-]{1,64}$/;
 function failure(error: unknown, format: Format, request: ApiRequest): ApiResponse {
   if (error instanceof Open311Error) return errorResponse(format, error);
   const translated = translateServiceError(error);
+  // only the route goes to the log: the request carries keys and personal data
+  const route = request.event.routeKey;
   if (translated instanceof HttpProblem && translated.status === 503) {
-    logger.warn('transient failure', { route: request.event.routeKey, cause: (error as Error).name });
+    logger.warn('transient failure', { route, cause: (error as Error).name });
     return errorResponse(
       format,
       new Open311Error(
         503,
-        [{ code: 503, description: 'The service is busy; nothing was done, try again shortly' }],
+        [{ code: 503, description: 'The service is busy; try again shortly' }],
         translated.options.headers,
       ),
     );
   }
-  logger.error('unhandled error', { route: request.event.routeKey, error: error as Error });
+  logger.error('unhandled error', { route, error: error as Error });
   return errorResponse(format, new Open311Error(500, [{ code: 500, description: 'Internal error' }]));
 }
 

@@ -167,13 +167,12 @@ export function createApiHandler(options: ApiOptions) {
       onError: async (request) => {
         const error = translateServiceError(translateIdempotencyError(request.error));
         const status = error instanceof HttpProblem ? error.status : 500;
+        // only the route goes to the log: the event carries the token and personal data
+        const route = request.event.routeKey;
         if (status >= 500 && !(error instanceof HttpProblem))
-          logger.error('unhandled error', { route: request.event.routeKey, error: request.error as Error });
+          logger.error('unhandled error', { route, error: request.error as Error });
         else if (status === 503)
-          logger.warn('transient failure', {
-            route: request.event.routeKey,
-            cause: (request.error as Error).name,
-          });
+          logger.warn('transient failure', { route, cause: (request.error as Error).name });
         request.response = problemResponse(error, {
           language: languageOf(header(request.event, 'accept-language')),
           instance: request.event.rawPath,
