@@ -113,7 +113,7 @@ export interface ApiOptions {
 
 /**
  * The middy chain every API function shares: problem+json for every error (outermost), then Powertools idempotency
- * for POSTs that carry an `Idempotency-Key` (scoped by town, caller and route), then the route.
+ * for POSTs that carry an `Idempotency-Key` (scoped by town, caller and request path), then the route.
  */
 export function createApiHandler(options: ApiOptions) {
   const core = async (event: ApiEvent, _context: Context): Promise<ApiResult> => {
