@@ -23,6 +23,7 @@ import { watchedDeadline } from '../domain/ladder.js';
 import type { TimelineEvent } from '../domain/timeline.js';
 import { HttpProblem } from '../http/problem.js';
 import { timelineEventSchema } from '../http/schemas.js';
+import { queryAll } from './query-all.js';
 import { ALERT_SHARDS, CASES_TABLE, keys, shardOf } from './table-model.js';
 
 export interface CasePage {
@@ -423,24 +424,15 @@ export class CaseRepository {
   /** The cases whose next ladder step is due by `now`, in one shard of the alert index; nothing else is read. */
   async dueAlerts(shard: number, now: Date): Promise<CaseRecord[]> {
     const index = CASES_TABLE.indexes[5]!;
-    const records: CaseRecord[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const result: QueryCommandOutput = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: index.name,
-          KeyConditionExpression: '#pk = :pk AND #sk <= :bound',
-          ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
-          // sort keys begin with the step's instant; '#~' sorts after every town and id at that instant
-          ExpressionAttributeValues: { ':pk': keys.alertShard(shard), ':bound': `${now.toISOString()}#~` },
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      records.push(...(result.Items ?? []).map(parseCaseItem));
-      startKey = result.LastEvaluatedKey;
-    } while (startKey);
-    return records;
+    const items = await queryAll(this.db, {
+      TableName: this.table,
+      IndexName: index.name,
+      KeyConditionExpression: '#pk = :pk AND #sk <= :bound',
+      ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
+      // sort keys begin with the step's instant; '#~' sorts after every town and id at that instant
+      ExpressionAttributeValues: { ':pk': keys.alertShard(shard), ':bound': `${now.toISOString()}#~` },
+    });
+    return items.map(parseCaseItem);
   }
 
   /**
@@ -566,22 +558,13 @@ export class CaseRepository {
 
   /** The whole timeline of a case, oldest first. */
   async timeline(town: string, id: string): Promise<TimelineEvent[]> {
-    const events: TimelineEvent[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const result = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': keys.caseItem(town, id).pk, ':prefix': keys.timelinePrefix },
-          ConsistentRead: true,
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      for (const item of result.Items ?? []) events.push(storedEventSchema.parse(item));
-      startKey = result.LastEvaluatedKey;
-    } while (startKey);
-    return events;
+    const items = await queryAll(this.db, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.caseItem(town, id).pk, ':prefix': keys.timelinePrefix },
+      ConsistentRead: true,
+    });
+    return items.map((item) => storedEventSchema.parse(item));
   }
 
   async get(town: string, id: string): Promise<CaseRecord | undefined> {

@@ -4,8 +4,6 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
-  type QueryCommandInput,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { type GridRecord, gridRecordSchema } from '../domain/grid.js';
@@ -15,6 +13,7 @@ import {
   type StaffRecord,
   staffRecordSchema,
 } from '../domain/patrol.js';
+import { queryAll } from './query-all.js';
 import { GRIDS_TABLE, keys } from './table-model.js';
 
 /** Few enough that a patrol's findings, their notices and the patrol stay inside one transaction. */
@@ -51,7 +50,7 @@ export class GridRepository {
 
   /** The town's whole tree: one Query. */
   async tree(town: string): Promise<GridRecord[]> {
-    const items = await this.queryAll({
+    const items = await queryAll(this.db, {
       TableName: this.table,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       ExpressionAttributeValues: { ':pk': keys.gridsPk(town), ':prefix': keys.gridPrefix },
@@ -113,7 +112,7 @@ export class GridRepository {
   }
 
   async workersOf(town: string, gridId: string): Promise<string[]> {
-    const items = await this.queryAll({
+    const items = await queryAll(this.db, {
       TableName: this.table,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       ExpressionAttributeValues: { ':pk': keys.gridsPk(town), ':prefix': keys.gridWorkerPrefix(gridId) },
@@ -123,7 +122,7 @@ export class GridRepository {
 
   /** The ids of the grids a user is assigned to as a grid worker: one Query on the index. */
   async gridsOfWorker(town: string, userId: string): Promise<string[]> {
-    const items = await this.queryAll({
+    const items = await queryAll(this.db, {
       TableName: this.table,
       IndexName: GRIDS_TABLE.indexes[0]!.name,
       KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)',
@@ -148,7 +147,7 @@ export class GridRepository {
   }
 
   async staff(town: string): Promise<StaffRecord[]> {
-    const items = await this.queryAll({
+    const items = await queryAll(this.db, {
       TableName: this.table,
       KeyConditionExpression: 'pk = :pk',
       ExpressionAttributeValues: { ':pk': keys.staffPk(town) },
@@ -174,7 +173,7 @@ export class GridRepository {
 
   /** A grid's patrols between two dates, inclusive: one Query on the index. */
   async patrolsOf(town: string, gridId: string, from: string, to: string): Promise<PatrolRecord[]> {
-    const items = await this.queryAll({
+    const items = await queryAll(this.db, {
       TableName: this.table,
       IndexName: GRIDS_TABLE.indexes[0]!.name,
       KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to',
@@ -189,25 +188,12 @@ export class GridRepository {
 
   /** The grids patrolled on a Beijing date: one Query (the daily collection reads it). */
   async gridsPatrolledOn(town: string, date: string): Promise<string[]> {
-    const items = await this.queryAll({
+    const items = await queryAll(this.db, {
       TableName: this.table,
       KeyConditionExpression: 'pk = :pk',
       ExpressionAttributeValues: { ':pk': keys.patrolDay(town, date) },
       ProjectionExpression: 'gridId',
     });
     return [...new Set(items.map((item) => String(item.gridId)))];
-  }
-
-  private async queryAll(input: QueryCommandInput): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const result = await this.db.send(
-        new QueryCommand({ ...input, ...(startKey ? { ExclusiveStartKey: startKey } : {}) }),
-      );
-      items.push(...(result.Items ?? []));
-      startKey = result.LastEvaluatedKey;
-    } while (startKey);
-    return items;
   }
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { queryAll } from './query-all.js';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
@@ -181,25 +182,16 @@ export class PrivacyRepository {
   /** The ids of a town's closed cases that still hold personal data and were closed before `cutoff`. */
   async closedBefore(town: string, cutoff: Date): Promise<string[]> {
     const index = CASES_TABLE.indexes[6]!;
-    const ids: string[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const result: QueryCommandOutput = await this.db.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: index.name,
-          // sort keys are `closedAt#id`: one closed exactly at the cutoff sorts after it
-          KeyConditionExpression: '#pk = :pk AND #sk < :cutoff',
-          ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey, '#id': 'id' },
-          ExpressionAttributeValues: { ':pk': keys.closedCases(town), ':cutoff': cutoff.toISOString() },
-          ProjectionExpression: '#id',
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      ids.push(...(result.Items ?? []).map((item) => String(item.id)));
-      startKey = result.LastEvaluatedKey;
-    } while (startKey);
-    return ids;
+    const items = await queryAll(this.db, {
+      TableName: this.table,
+      IndexName: index.name,
+      // sort keys are `closedAt#id`: one closed exactly at the cutoff sorts after it
+      KeyConditionExpression: '#pk = :pk AND #sk < :cutoff',
+      ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey, '#id': 'id' },
+      ExpressionAttributeValues: { ':pk': keys.closedCases(town), ':cutoff': cutoff.toISOString() },
+      ProjectionExpression: '#id',
+    });
+    return items.map((item) => String(item.id));
   }
 }
 

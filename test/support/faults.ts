@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, request as httpRequest, type Server } from 'node:http';
+import { httpRequest } from './harness.js';
+import { createServer, type IncomingMessage, request as nodeRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   DynamoDBClient,
@@ -291,7 +292,7 @@ export async function startStallingProxy(target: string = inject('dynamoEndpoint
   const forward = (req: IncomingMessage, body: Buffer) =>
     new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }>(
       (done, fail) => {
-        const out = httpRequest(
+        const out = nodeRequest(
           {
             host: upstream.hostname,
             port: upstream.port,
@@ -394,28 +395,8 @@ export async function createHost(deps: Deps) {
   const token = (roles: string | string[], sub: string, town = 'town-a') =>
     issueToken(keys, { roles: Array.isArray(roles) ? roles : [roles], sub, town });
 
-  async function request(method: string, path: string, opts: HostRequest = {}): Promise<HostResponse> {
-    const headers: Record<string, string> = { ...opts.headers };
-    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-    let body: string | undefined = opts.rawBody;
-    if (opts.body !== undefined) {
-      body = JSON.stringify(opts.body);
-      headers['content-type'] ??= 'application/json';
-    }
-    const response = await fetch(`${baseUrl}${path}`, {
-      method,
-      headers,
-      ...(body !== undefined ? { body } : {}),
-    });
-    const text = await response.text();
-    let parsed: unknown;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      parsed = undefined;
-    }
-    return { status: response.status, headers: response.headers, body: parsed, text };
-  }
+  const request = (method: string, path: string, opts: HostRequest = {}): Promise<HostResponse> =>
+    httpRequest(baseUrl, method, path, opts);
 
   /** A direct call of the function, as the gateway makes it, with claims in the gateway's string form. */
   async function invoke(

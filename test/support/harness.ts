@@ -36,6 +36,35 @@ export interface RequestOptions {
 }
 
 /** `dataKeys`: the data-key wrapper, when a test watches its calls; a random in-memory master key otherwise. */
+/** One request to a host over real HTTP, the JSON answer parsed when there is one. */
+export async function httpRequest(
+  baseUrl: string,
+  method: string,
+  path: string,
+  opts: RequestOptions = {},
+): Promise<TestResponse> {
+  const headers: Record<string, string> = { ...opts.headers };
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  let body: string | undefined = opts.rawBody;
+  if (opts.body !== undefined) {
+    body = JSON.stringify(opts.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  const response = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers,
+    ...(body !== undefined ? { body } : {}),
+  });
+  const text = await response.text();
+  let parsed: unknown;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  return { status: response.status, headers: response.headers, body: parsed, text };
+}
+
 export async function createHarness(options: { now?: Date; dataKeys?: KeyWrapper } = {}) {
   const endpoint = inject('dynamoEndpoint');
   const client = localClient(endpoint);
@@ -61,28 +90,8 @@ export async function createHarness(options: { now?: Date; dataKeys?: KeyWrapper
   const token = (roles: string | string[], sub: string, town = 'town-a', extra: Partial<TokenRequest> = {}) =>
     issueToken(keys, { roles: Array.isArray(roles) ? roles : [roles], sub, town, ...extra });
 
-  async function request(method: string, path: string, opts: RequestOptions = {}): Promise<TestResponse> {
-    const headers: Record<string, string> = { ...opts.headers };
-    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-    let body: string | undefined = opts.rawBody;
-    if (opts.body !== undefined) {
-      body = JSON.stringify(opts.body);
-      headers['content-type'] ??= 'application/json';
-    }
-    const response = await fetch(`${baseUrl}${path}`, {
-      method,
-      headers,
-      ...(body !== undefined ? { body } : {}),
-    });
-    const text = await response.text();
-    let parsed: unknown;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      parsed = undefined;
-    }
-    return { status: response.status, headers: response.headers, body: parsed, text };
-  }
+  const request = (method: string, path: string, opts: RequestOptions = {}) =>
+    httpRequest(baseUrl, method, path, opts);
 
   /** Calls a function directly with an API Gateway v2 event, the claims in the gateway's string form. */
   async function invoke(
