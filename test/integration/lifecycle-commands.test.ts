@@ -526,15 +526,19 @@ describe('repeat detection by blind index', () => {
     expect(first.body.firstTime).toBe(true);
     expect(first.body.repeatOf).toBeUndefined();
 
+    // the harness clock stands still: move it, so "newest" is decided by time, not by the random case id
+    h.setNow('2026-11-28T02:01:00Z');
     const second = await register({ petitioners, category: 'labor_wages' });
     expect(second.body.firstTime).toBe(false);
     expect(second.body.repeatOf).toBe(first.body.id);
 
     // the same person again, now among other petitioners
+    h.setNow('2026-11-28T02:02:00Z');
     const third = await register({
       petitioners: [{ name: '其他人', idNumber: validIdNumber(802) }, petitioners[0]],
       category: 'labor_wages',
     });
+    h.setNow('2026-11-28T02:00:00Z');
     expect(third.body.firstTime).toBe(false);
     expect(third.body.repeatOf).toBe(second.body.id);
   });
