@@ -114,6 +114,16 @@ export function mayGive(principal: Principal, command: CommandName, record: Case
 
 const rule = (code: string, message: string) => new RuleViolationError(code, message);
 
+/**
+ * Recusal (回避, and Art 30's confidentiality): the staff member a case names as its respondent never sees it, so they
+ * can neither handle it nor own it nor sit on its team.
+ */
+function refuseRespondent(record: CaseRecord, userIds: readonly (string | undefined)[]): void {
+  const respondent = record.respondent?.userId;
+  if (respondent !== undefined && userIds.includes(respondent))
+    throw rule('respondent-recusal', 'the person the case is about cannot handle it');
+}
+
 const deadlineOf = (iso: string | undefined) => (iso ? new Date(iso) : undefined);
 
 /** The reply deadline in force: the extended one when there is one. */
@@ -137,6 +147,7 @@ export function applyCommand(record: CaseRecord, input: CommandInput, ctx: Comma
     case 'accept': {
       const replyBy = period(ctx.now, ctx.policy.replyDays);
       const upperLevelDue = deadlineOf(record.referral?.dueBy);
+      refuseRespondent(record, [input.assigneeId]);
       next.acknowledgedAt = now;
       next.track = input.track;
       if (input.assigneeId) next.assignee = input.assigneeId;
@@ -169,10 +180,12 @@ export function applyCommand(record: CaseRecord, input: CommandInput, ctx: Comma
       next.track = input.track;
       break;
     case 'assign':
+      refuseRespondent(record, [input.assigneeId]);
       next.assignee = input.assigneeId;
       note = input.note;
       break;
     case 'own':
+      refuseRespondent(record, [input.leaderId, ...input.team]);
       next.owner = input.leaderId;
       next.team = [...new Set(input.team)];
       next.plan = input.plan;

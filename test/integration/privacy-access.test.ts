@@ -162,6 +162,28 @@ describe('the accused', () => {
     expect((await get(tokens.accused_supervisor, accusation)).status).toBe(200);
     expect((await get(tokens.accused_supervisor, ordinary)).status).toBe(200);
   });
+  it('cannot be handed the case: 409 respondent-recusal, and nothing changes', async () => {
+    const { command } = caseCalls(h);
+    const before = await get(tokens.clerk, accusation);
+    const timeline = async () =>
+      (await h.request('GET', `/v1/cases/${accusation}/timeline`, { token: tokens.clerk })).body.items.length;
+    const events = await timeline();
+    const plan = { tasks: ['走访核实'], responsibilities: ['纪检委员'], measures: ['约谈'] };
+    for (const [token, name, body] of [
+      [tokens.clerk, 'assign', { assigneeId: 'staff-accused' }],
+      [tokens.leader, 'own', { leaderId: 'leader-1', team: ['handler-1', 'staff-accused'], plan }],
+    ] as const) {
+      const refused = await command(token, accusation, name, body, before.body.version);
+      expect(refused.status, refused.text).toBe(409);
+      expect(refused.body.type).toBe('/problems/respondent-recusal');
+      expect(refused.text).not.toContain(PERSON.idNumber);
+    }
+    const after = await get(tokens.clerk, accusation);
+    expect(after.body.version).toBe(before.body.version);
+    expect(after.body.assignee).toBe('handler-1');
+    expect(after.body.owner).toBeUndefined();
+    expect(await timeline()).toBe(events);
+  });
 });
 
 describe('who may reveal', () => {

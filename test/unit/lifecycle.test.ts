@@ -440,6 +440,37 @@ describe('the rules', () => {
     );
   });
 
+  it('never gives a case to the staff member it is about (respondent-recusal)', () => {
+    const about = (status: Status) => {
+      const record = permissiveCase(status);
+      record.type = 'accusation';
+      record.respondent = { name: '某干部', kind: 'person', userId: 'handler-2' };
+      return record;
+    };
+    const plan = { tasks: ['走访'], responsibilities: ['张书记'], measures: ['约谈'] };
+    const refused: [Status, CommandInput, Principal][] = [
+      ['registered', { command: 'accept', track: 'immediate', assigneeId: 'handler-2' }, clerk],
+      ['accepted', { command: 'assign', assigneeId: 'handler-2' }, supervisor],
+      ['accepted', { command: 'own', leaderId: 'handler-2', team: [], plan }, leader],
+      ['accepted', { command: 'own', leaderId: 'leader-1', team: ['handler-3', 'handler-2'], plan }, leader],
+    ];
+    for (const [status, input, principal] of refused)
+      expect(ruleCode(about(status), input, context(principal)), input.command).toBe('respondent-recusal');
+    // anyone else may take it, and a respondent with no account restricts nobody
+    const assigned = applyCommand(
+      about('accepted'),
+      { command: 'assign', assigneeId: 'handler-3' },
+      context(supervisor),
+    );
+    expect(assigned.record.assignee).toBe('handler-3');
+    const organisation = permissiveCase('accepted');
+    organisation.respondent = { name: '某公司', kind: 'organization' };
+    expect(
+      applyCommand(organisation, { command: 'assign', assigneeId: 'handler-2' }, context(supervisor)).record
+        .assignee,
+    ).toBe('handler-2');
+  });
+
   it('escalates only upward (not-higher-level)', () => {
     const village = fixture('escalate', 'accepted');
     const town = applyCommand(
