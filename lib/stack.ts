@@ -53,7 +53,7 @@ export class FengqiaoStack extends Stack {
       towns: reportTowns(config),
       deadLetters: schedules.deadLetters,
     });
-    schedules.addReportSchedules(reports.handler.fn);
+    schedules.addTownSchedules(reports.handler.fn);
     const identity = new Identity(this, 'Identity', {
       external: config.identity,
       defaultTown: config.defaultTown ?? DEFAULT_TOWN,

@@ -1,16 +1,20 @@
 import { Cron } from 'croner';
 import { type Deps, depsFromEnv } from '../adapters/deps.js';
 import { logger } from '../adapters/observability.js';
-import { REPORT_KINDS, type ReportKind } from '../domain/periods.js';
-import { SCHEDULES } from '../domain/schedules.js';
+import type { ReportKind } from '../domain/periods.js';
+import { SCHEDULES, TOWN_WORK, type TownWork } from '../domain/schedules.js';
+import { eraseExpiredInTowns } from '../usecases/erase-personal-data.js';
 import { reportDeps, runScheduledReports, townsFrom } from '../usecases/reports.js';
+
+const isTownWork = (value: unknown): value is TownWork => TOWN_WORK.includes(value as TownWork);
+const isReport = (kind: TownWork): kind is ReportKind => kind !== 'retention';
 
 /** How long after its minute a run still belongs to that schedule (Scheduler's and Lambda's retries come later). */
 const RUN_WINDOW_MS = 3 * 60 * 60 * 1000;
 
-/** The report schedules (SCHEDULES, Beijing time) whose latest run time is at most RUN_WINDOW_MS before `now`. */
-export function dueReportKinds(now: Date): ReportKind[] {
-  return REPORT_KINDS.filter((kind) => {
+/** The schedules (SCHEDULES, Beijing time) of this function whose latest run time is at most RUN_WINDOW_MS before `now`. */
+export function dueTownWork(now: Date): TownWork[] {
+  return TOWN_WORK.filter((kind) => {
     const cron = new Cron(SCHEDULES[kind].cron, { timezone: SCHEDULES.timeZone, paused: true });
     // previousRuns leaves out a run at the very reference instant
     const [last] = cron.previousRuns(1, new Date(now.getTime() + 1000));
@@ -18,38 +22,46 @@ export function dueReportKinds(now: Date): ReportKind[] {
   });
 }
 
-/** `{kind}` names the report; a schedule that sends no input is matched by the time it fired. */
-export interface ReportScheduleEvent {
-  kind?: ReportKind;
+/** `{kind}` names the work; a schedule that sends no input is matched by the time it fired. */
+export interface TownScheduleEvent {
+  kind?: TownWork;
 }
 
 /**
- * The scheduled bulletins (EventBridge Scheduler, Asia/Shanghai): each due kind for every town, stored and published
- * once per period; the monthly run also sends the supervision notices. A failed town or publish fails the run, so the
- * scheduler's retry and alarm see it; a retry repeats nothing already done.
+ * The scheduled town work (EventBridge Scheduler, Asia/Shanghai): the bulletins, each due kind for every town, stored
+ * and published once per period (the monthly run also sends the supervision notices); and the nightly retention
+ * erasure. A failed town or publish fails the run, so the scheduler's retry and alarm see it; a retry repeats nothing
+ * already done.
  */
 export function createReportScheduleHandler(deps: Deps, towns: readonly string[]) {
   if (towns.length === 0) throw new Error('TOWNS names no town');
   const reports = reportDeps(deps);
-  return async (event: ReportScheduleEvent | undefined) => {
+  /** One kind of work for every town: what it did, and whether any town or publish failed. */
+  const run = async (kind: TownWork, now: Date) => {
+    if (!isReport(kind)) {
+      const result = { kind, ...(await eraseExpiredInTowns(deps, towns, now)) };
+      logger.info('retention erasure', result);
+      return { result, failed: result.failed.length > 0 };
+    }
+    const result = { kind, ...(await runScheduledReports(reports, towns, kind, now)) };
+    logger.info('scheduled reports', result);
+    return { result, failed: result.failed.length > 0 || result.publishFailed > 0 };
+  };
+  return async (event: TownScheduleEvent | undefined) => {
     const now = deps.now();
     const asked = event?.kind;
-    if (asked !== undefined && !REPORT_KINDS.includes(asked)) throw new Error('unknown report kind');
-    const results = [];
-    for (const kind of asked ? [asked] : dueReportKinds(now)) {
-      const result = { kind, ...(await runScheduledReports(reports, towns, kind, now)) };
-      logger.info('scheduled reports', result);
-      results.push(result);
-    }
-    const failures = results.filter((r) => r.failed.length > 0 || r.publishFailed > 0);
+    if (asked !== undefined && !isTownWork(asked)) throw new Error('unknown scheduled work');
+    const runs = [];
+    for (const kind of asked ? [asked] : dueTownWork(now)) runs.push(await run(kind, now));
+    const failures = runs.filter((r) => r.failed);
     if (failures.length > 0)
-      throw new Error(`scheduled reports failed: ${failures.map((r) => r.kind).join(', ')}`);
-    return results;
+      throw new Error(`scheduled work failed: ${failures.map((r) => r.result.kind).join(', ')}`);
+    return runs.map((r) => r.result);
   };
 }
 
 let made: ReturnType<typeof createReportScheduleHandler> | undefined;
-export const handler = (event: ReportScheduleEvent | undefined) => {
+export const handler = (event: TownScheduleEvent | undefined) => {
   made ??= createReportScheduleHandler(depsFromEnv(), townsFrom(process.env.TOWNS));
   return made(event);
 };

@@ -1,40 +1,31 @@
 import { Cron } from 'croner';
 import type { Deps } from '../adapters/deps.js';
 import { logger } from '../adapters/observability.js';
-import { REPORT_KINDS } from '../domain/periods.js';
-import { SCHEDULES } from '../domain/schedules.js';
-import { reportDeps, runScheduledReports, townsFrom } from '../usecases/reports.js';
-import { runSweep } from '../usecases/sweep.js';
-import { sweepDeps } from '../usecases/sweep-deps.js';
+import { SCHEDULES, TOWN_WORK } from '../domain/schedules.js';
+import { createReportScheduleHandler } from '../handlers/report-schedule.js';
+import { createSweepHandler } from '../handlers/sweep.js';
+import { townsFrom } from '../usecases/reports.js';
 import { DEFAULT_TOWN } from './identity.js';
 
-/** The stack's schedules, fired in-process by the local host, in Beijing time like EventBridge Scheduler. */
+/**
+ * The stack's schedules, fired in-process by the local host, in Beijing time like EventBridge Scheduler, calling the
+ * very handlers the schedules invoke in the cloud (which log what each run did).
+ */
 export function startLocalSchedules(deps: Deps): Cron[] {
-  const sweep = sweepDeps(deps);
-  const reports = reportDeps(deps);
-  // the towns whose bulletins run here: TOWNS (comma-separated), else the demo town
+  const sweep = createSweepHandler(deps);
+  // the towns whose bulletins and retention run here: TOWNS (comma-separated), else the demo town
   const listed = townsFrom(process.env.TOWNS);
-  const towns = listed.length ? listed : [DEFAULT_TOWN];
-  return [
-    new Cron(SCHEDULES.sweep.cron, { timezone: SCHEDULES.timeZone, protect: true }, async () => {
+  const townWork = createReportScheduleHandler(deps, listed.length ? listed : [DEFAULT_TOWN]);
+  const every = (cron: string, name: string, run: () => Promise<unknown>) =>
+    new Cron(cron, { timezone: SCHEDULES.timeZone, protect: true }, async () => {
       try {
-        logger.info('deadline sweep', { ...(await runSweep(sweep, deps.now())) });
+        await run();
       } catch (error) {
-        logger.error('deadline sweep failed', { error: error as Error });
+        logger.error('scheduled work failed', { name, error: error as Error });
       }
-    }),
-    ...REPORT_KINDS.map(
-      (kind) =>
-        new Cron(SCHEDULES[kind].cron, { timezone: SCHEDULES.timeZone, protect: true }, async () => {
-          try {
-            logger.info('scheduled reports', {
-              kind,
-              ...(await runScheduledReports(reports, towns, kind, deps.now())),
-            });
-          } catch (error) {
-            logger.error('scheduled reports failed', { kind, error: error as Error });
-          }
-        }),
-    ),
+    });
+  return [
+    every(SCHEDULES.sweep.cron, 'sweep', sweep),
+    ...TOWN_WORK.map((kind) => every(SCHEDULES[kind].cron, kind, () => townWork({ kind }))),
   ];
 }

@@ -78,3 +78,22 @@ export async function eraseExpired(deps: Deps, town: string, now: Date): Promise
   }
   return { erased };
 }
+
+/** The scheduled retention run: every town in turn; a failed town is named and the others still run. */
+export async function eraseExpiredInTowns(
+  deps: Deps,
+  towns: readonly string[],
+  now: Date,
+): Promise<{ erased: number; failed: string[] }> {
+  let erased = 0;
+  const failed: string[] = [];
+  for (const town of towns) {
+    try {
+      erased += (await eraseExpired(deps, town, now)).erased;
+    } catch (error) {
+      failed.push(town);
+      logger.error('retention erasure failed', { town, error: error as Error });
+    }
+  }
+  return { erased, failed };
+}

@@ -18,9 +18,9 @@ export interface ScheduledReportsProps {
 }
 
 /**
- * The scheduled reports function (lambdas/handlers/report-schedule.ts): for every town, the daily collection, the
- * weekly bulletin and the monthly supervision, each stored and published once per period. Its schedules are made by
- * `Schedules.addReportSchedules`.
+ * The town-work function (lambdas/handlers/report-schedule.ts): for every town, the daily collection, the weekly
+ * bulletin and the monthly supervision, each stored and published once per period, and the nightly retention erasure.
+ * Its schedules are made by `Schedules.addTownSchedules`.
  */
 export class ScheduledReports extends Construct {
   readonly handler: HandlerFunction;
@@ -33,7 +33,7 @@ export class ScheduledReports extends Construct {
     this.handler = new HandlerFunction(this, 'Scheduled', {
       handler: 'report-schedule',
       description:
-        'Scheduled reports: daily collection, weekly bulletin, monthly supervision; publishes the outbox',
+        'Scheduled town work: daily collection, weekly bulletin, monthly supervision, retention erasure; publishes the outbox',
       logs,
       // depsFromEnv reads every name (the idempotency table and the data key too): names only, no permission on them
       environment: { ...depsEnvironment(data, notifications), TOWNS: towns.join(',') },
@@ -56,8 +56,9 @@ export class ScheduledReports extends Construct {
         // counters, the open-by-deadline and relations indexes and the outbox: Query; the cases a leader owns,
         // behind relation items: BatchGetItem; a report with its bulletin, and supervision notices (inbox and outbox
         // items), are written once: transactions of conditional Puts; the outbox lease and its release: Update; a
-        // published message leaves the outbox: Delete. GetItem and ConditionCheckItem complete the sweep's item set
-        // (single reads and checks of the same items); no Scan, nothing on the idempotency table
+        // published message leaves the outbox: Delete. Retention erasure reads the sparse index of closed cases and
+        // erases in one transaction (the case Put, its sealed items Deleted, the timeline event Put). GetItem and
+        // ConditionCheckItem complete the sweep's item set; no Scan, nothing on the idempotency table
         model: CASES_TABLE,
         table: cases,
         actions: [
@@ -74,7 +75,7 @@ export class ScheduledReports extends Construct {
       // the grid tree, the staff (leaders) and the town's settings
       { model: GRIDS_TABLE, table: grids, actions: ['dynamodb:GetItem', 'dynamodb:Query'] },
     ]);
-    // depsFromEnv builds the MAC function (the reports make none today)
+    // retention erasure chains an 'erase' event onto each case's timeline
     this.handler.grantMac(data.macKey);
     // the bulletins and supervision notices; and, since the outbox is shared, whatever else waits in it
     notifications.grantPublish(this.handler);

@@ -10,7 +10,7 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { CASES_TABLE, GRIDS_TABLE } from '../../lambdas/adapters/table-model.js';
-import { SCHEDULES } from '../../lambdas/domain/schedules.js';
+import { SCHEDULES, TOWN_WORK } from '../../lambdas/domain/schedules.js';
 import type { Data } from './data.js';
 import { depsEnvironment, HandlerFunction } from './functions.js';
 import { keyAlias, type Logs } from './logs.js';
@@ -80,9 +80,10 @@ export function toEventBridgeCron(cron: string): CronOptions {
 /** The sweep's cron for a run every `minutes` minutes (a divisor of 60, see config.ts). */
 export const sweepCron = (minutes: number): string => `*/${minutes} * * * *`;
 
-/** The report schedules of SCHEDULES, each telling the reports function its kind (see `addReportSchedules`). */
-export const REPORT_SCHEDULES = (['daily', 'weekly', 'monthly'] as const).map((name) => ({
+/** The schedules of the town-work function (SCHEDULES), each telling it its kind (see `addTownSchedules`). */
+export const TOWN_SCHEDULES = TOWN_WORK.map((name) => ({
   name,
+  id: name === 'retention' ? 'RetentionSchedule' : `${name[0]?.toUpperCase()}${name.slice(1)}ReportSchedule`,
   cron: SCHEDULES[name].cron,
   description: SCHEDULES[name].description,
 }));
@@ -115,8 +116,8 @@ export class Schedules extends Construct {
   readonly deadLetters: Queue;
   readonly deadLetterAlarm: Alarm;
   readonly sweepErrorsAlarm: Alarm;
-  /** The daily, weekly and monthly report schedules, once `addReportSchedules` has made them. */
-  readonly reportSchedules: Schedule[] = [];
+  /** The report and retention schedules, once `addTownSchedules` has made them. */
+  readonly townSchedules: Schedule[] = [];
   reportsErrorsAlarm?: Alarm;
   private readonly alarmAction: SnsAction;
 
@@ -254,30 +255,27 @@ export class Schedules extends Construct {
   }
 
   /**
-   * The daily, weekly and monthly report schedules of SCHEDULES for the reports function, each sending `{"kind": …}`
-   * (the function need not infer the kind from the time it fired), with the sweep's retry policy, dead-letter queue and
-   * time zone; and an alarm on the function's errors (a failed town or publish fails the run).
+   * The schedules of SCHEDULES for the town-work function (the daily, weekly and monthly reports, the nightly retention
+   * erasure), each sending `{"kind": …}` (the function need not infer the kind from the time it fired), with the
+   * sweep's retry policy, dead-letter queue and time zone; and an alarm on the function's errors (a failed town or
+   * publish fails the run).
    */
-  addReportSchedules(reports: IFunction): Schedule[] {
-    if (this.reportSchedules.length > 0) throw new Error('the report schedules exist already');
-    for (const { name, cron, description } of REPORT_SCHEDULES)
-      this.reportSchedules.push(
-        this.schedule(`${name[0]?.toUpperCase()}${name.slice(1)}ReportSchedule`, cron, description, reports, {
-          kind: name,
-        }),
-      );
+  addTownSchedules(townWork: IFunction): Schedule[] {
+    if (this.townSchedules.length > 0) throw new Error('the town schedules exist already');
+    for (const { name, id, cron, description } of TOWN_SCHEDULES)
+      this.townSchedules.push(this.schedule(id, cron, description, townWork, { kind: name }));
     this.reportsErrorsAlarm = this.alarm(
       new Alarm(this, 'ReportsErrorsAlarm', {
         alarmDescription:
-          'A scheduled report run failed (a town or an outbox message could not be done): see its log group',
-        metric: reports.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+          'A scheduled report or retention run failed (a town or an outbox message could not be done): see its log group',
+        metric: townWork.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
         threshold: 0,
         comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 1,
         treatMissingData: TreatMissingData.NOT_BREACHING,
       }),
     );
-    return this.reportSchedules;
+    return this.townSchedules;
   }
 
   /** A schedule in Beijing time, on the minute (no flexible window), retried, failing into the dead-letter queue. */

@@ -6,10 +6,10 @@ import { CfnSchedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CASES_TABLE, GRIDS_TABLE, IDEMPOTENCY_TABLE } from '../../lambdas/adapters/table-model.js';
-import { SCHEDULES } from '../../lambdas/domain/schedules.js';
+import { SCHEDULES, TOWN_WORK } from '../../lambdas/domain/schedules.js';
 import { readConfig, stackName } from '../../lib/config.js';
 import { TOPICS, topicEnvName } from '../../lib/constructs/notifications.js';
-import { REPORT_SCHEDULES, sweepCron, toEventBridgeCron } from '../../lib/constructs/schedules.js';
+import { TOWN_SCHEDULES, sweepCron, toEventBridgeCron } from '../../lib/constructs/schedules.js';
 import { addNagChecks } from '../../lib/nag.js';
 import { FengqiaoStack } from '../../lib/stack.js';
 
@@ -59,11 +59,12 @@ describe('cron conversion (Unix five fields → EventBridge six fields)', () => 
     expect(expressionOf(sweepCron(5))).toBe('cron(*/5 * * * ? *)');
   });
 
-  it('has the report schedules for the reports function, in EventBridge form', () => {
-    expect(REPORT_SCHEDULES.map(({ name, cron }) => [name, expressionOf(cron)])).toEqual([
+  it('has the report and retention schedules for the town-work function, in EventBridge form', () => {
+    expect(TOWN_SCHEDULES.map(({ name, cron }) => [name, expressionOf(cron)])).toEqual([
       ['daily', 'cron(0 18 * * ? *)'],
       ['weekly', 'cron(0 9 ? * MON *)'],
       ['monthly', 'cron(0 9 1 * ? *)'],
+      ['retention', 'cron(30 2 * * ? *)'],
     ]);
   });
 
@@ -183,7 +184,7 @@ describe('the sweep schedule', () => {
   it('runs every 15 minutes in Beijing time, on the minute, beside the three report schedules', () => {
     const schedules = template.findResources('AWS::Scheduler::Schedule');
     expect(Object.keys(schedules).sort()).toEqual(
-      [stack.schedules.sweepSchedule, ...stack.schedules.reportSchedules].map(id).sort(),
+      [stack.schedules.sweepSchedule, ...stack.schedules.townSchedules].map(id).sort(),
     );
     expect(propertiesOf(stack.schedules.sweepSchedule)).toMatchObject({
       ScheduleExpression: 'cron(*/15 * * * ? *)',
@@ -460,10 +461,10 @@ describe('the sweep function', () => {
   });
 });
 
-describe('the report schedules', () => {
-  it('are daily 18:00, weekly Monday 09:00 and monthly on the 1st 09:00, Beijing time, each telling its kind', () => {
-    const schedules = stack.schedules.reportSchedules;
-    expect(schedules).toHaveLength(3);
+describe('the town schedules', () => {
+  it('are daily 18:00, weekly Monday 09:00, monthly on the 1st 09:00 and retention 02:30, Beijing time, each telling its kind', () => {
+    const schedules = stack.schedules.townSchedules;
+    expect(schedules).toHaveLength(4);
     const { role, deadLetters } = stack.schedules;
     const seen = schedules.map((schedule) => {
       const properties = propertiesOf(schedule);
@@ -486,15 +487,16 @@ describe('the report schedules', () => {
       ['cron(0 18 * * ? *)', { kind: 'daily' }],
       ['cron(0 9 ? * MON *)', { kind: 'weekly' }],
       ['cron(0 9 1 * ? *)', { kind: 'monthly' }],
+      ['cron(30 2 * * ? *)', { kind: 'retention' }],
     ]);
     // the same moments as the local host's in-process scheduler
     expect(seen.map(([expression]) => expression)).toEqual(
-      (['daily', 'weekly', 'monthly'] as const).map((kind) => expressionOf(SCHEDULES[kind].cron)),
+      TOWN_WORK.map((kind) => expressionOf(SCHEDULES[kind].cron)),
     );
   });
 
   it('are made once', () => {
-    expect(() => stack.schedules.addReportSchedules(stack.reports.handler.fn)).toThrow(/exist already/);
+    expect(() => stack.schedules.addTownSchedules(stack.reports.handler.fn)).toThrow(/exist already/);
   });
 });
 

@@ -1,6 +1,7 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../lambdas/adapters/table-model.js';
+import { createReportScheduleHandler } from '../../lambdas/handlers/report-schedule.js';
 import { eraseExpired } from '../../lambdas/usecases/erase-personal-data.js';
 import { createHarness, type Harness, validIdNumber } from '../support/harness.js';
 import { caseCalls } from '../support/privacy.js';
@@ -223,5 +224,38 @@ describe('eraseExpired', () => {
     await calls.close(tokens, closed.id);
     expect(await eraseExpired(h.deps, 'town-b', at(3650))).toEqual({ erased: 0 });
     expect(await eraseExpired(h.deps, 'town-b', at(3651))).toEqual({ erased: 1 });
+  });
+
+  it('runs nightly for every town the deployment serves, from the schedule that says so or by the hour', async () => {
+    const town = async (name: string) => ({
+      clerk: await h.token('clerk', `clerk-${name}`, name),
+      handler: await h.token('handler', `handler-${name}`, name),
+      handlerId: `handler-${name}`,
+      admin: await h.token('admin', `admin-${name}`, name),
+    });
+    const [c, d] = [await town('town-c'), await town('town-d')];
+    const policy = await h.request('GET', '/v1/admin/policy', { token: c.admin });
+    const put = await h.request('PUT', '/v1/admin/policy', {
+      token: c.admin,
+      body: { ...policy.body, retentionDaysAfterClosure: 30 },
+    });
+    expect(put.status, put.text).toBe(200);
+    h.setNow(at(0));
+    const short = await calls.register(c.clerk, { petitioners: [person()] });
+    await calls.close(c, short.id);
+    const kept = await calls.register(d.clerk, { petitioners: [person()] });
+    await calls.close(d, kept.id);
+
+    const nightly = createReportScheduleHandler(h.deps, ['town-c', 'town-d']);
+    await expect(nightly({ kind: 'bogus' } as never)).rejects.toThrow(/unknown scheduled work/);
+    h.setNow(at(31));
+    expect(await nightly({ kind: 'retention' })).toEqual([{ kind: 'retention', erased: 1, failed: [] }]);
+    const read = async (token: string, id: string) =>
+      (await h.request('GET', `/v1/cases/${id}`, { token })).body.petitioners[0].name;
+    expect(await read(c.clerk, short.id)).toBe('[erased]');
+    expect(await read(d.clerk, kept.id)).not.toBe('[erased]');
+    // a schedule that sends no input runs what is due at that hour: 02:30 Beijing time is retention only
+    h.setNow('2027-01-10T18:30:00Z');
+    expect(await nightly(undefined)).toEqual([{ kind: 'retention', erased: 0, failed: [] }]);
   });
 });

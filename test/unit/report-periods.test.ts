@@ -8,7 +8,7 @@ import {
   runPeriod,
 } from '../../lambdas/domain/periods.js';
 import { escapeHtml, prefersHtml } from '../../lambdas/http/report-html.js';
-import { dueReportKinds } from '../../lambdas/handlers/report-schedule.js';
+import { dueTownWork } from '../../lambdas/handlers/report-schedule.js';
 
 describe('report periods', () => {
   it('reads a day, an ISO week and a month in Beijing dates', () => {
@@ -55,12 +55,15 @@ describe('report periods', () => {
     expect(runPeriod('monthly', new Date('2026-10-01T01:00:00Z')).id).toBe('2026-09');
   });
 
-  it('tells a schedule that sends no input by the time it fired', () => {
-    expect(dueReportKinds(new Date('2026-09-28T10:00:00Z'))).toEqual(['daily']);
-    expect(dueReportKinds(new Date('2026-10-05T01:00:02Z'))).toEqual(['weekly']);
+  it('tells a schedule that sends no input by the time it fired, retention included', () => {
+    expect(dueTownWork(new Date('2026-09-28T10:00:00Z'))).toEqual(['daily']);
+    expect(dueTownWork(new Date('2026-10-05T01:00:02Z'))).toEqual(['weekly']);
     // a Monday that is the 1st: both
-    expect(dueReportKinds(new Date('2026-06-01T01:00:00Z'))).toEqual(['weekly', 'monthly']);
-    expect(dueReportKinds(new Date('2026-10-05T06:00:00Z'))).toEqual([]);
+    expect(dueTownWork(new Date('2026-06-01T01:00:00Z'))).toEqual(['weekly', 'monthly']);
+    expect(dueTownWork(new Date('2026-10-05T06:00:00Z'))).toEqual([]);
+    // retention at 02:30 Beijing time, the evening before in UTC
+    expect(dueTownWork(new Date('2026-10-04T18:30:00Z'))).toEqual(['retention']);
+    expect(dueTownWork(new Date('2026-10-04T21:31:00Z'))).toEqual([]);
   });
 });
 
