@@ -183,6 +183,8 @@ export const keys = {
   }),
   /** An Open311 `api_key`'s lookup item, keyed by its keyed hash: the key names its town. */
   open311Key: (hash: string) => ({ pk: `O311KEY#${hash}`, sk: 'KEY' }),
+  /** A town's Open311 keys as its admin sees them (no key, only its id, name and history), one item per key. */
+  open311KeyListing: (town: string, keyId: string) => ({ pk: `T#${town}#O311KEYS`, sk: keyId }),
   /** The towns that serve Open311 (an admin issued them a key): the `jurisdiction_id`s. */
   open311Jurisdictions: 'O311#JURISDICTIONS',
   open311Jurisdiction: (town: string) => ({ pk: 'O311#JURISDICTIONS', sk: town }),

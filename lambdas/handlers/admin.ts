@@ -1,12 +1,13 @@
 import { type Deps, depsFromEnv } from '../adapters/deps.js';
 import { SettingsRepository } from '../adapters/settings-repository.js';
 import { calendarFromOfficialJson } from '../domain/calendar.js';
+import { NotFoundError } from '../domain/errors.js';
 import { createApiHandler, lazyHandler } from '../http/api.js';
 import { requireRole } from '../http/auth.js';
 import { calendarSchema, policySchema } from '../http/admin-schemas.js';
 import { HttpProblem, validationProblem } from '../http/problem.js';
 import { parseWith, z } from '../http/validation.js';
-import { issueApiKey, open311KeyBody } from '../open311/keys.js';
+import { issueApiKey, keyIdParam, open311KeyBody } from '../open311/keys.js';
 import { Open311Repository } from '../open311/repository.js';
 
 const yearParam = z.strictObject({ year: z.coerce.number().int().min(2000).max(2100) });
@@ -99,6 +100,27 @@ export function createAdminHandler(deps: Deps) {
             },
           );
           return { status: 201, body: issued, headers: { 'cache-control': 'no-store' } };
+        },
+      },
+      'GET /v1/admin/open311-keys': {
+        async handle(request) {
+          requireRole(request.principal, ['admin']);
+          return { status: 200, body: { items: await open311.listKeys(request.principal.town) } };
+        },
+      },
+      'DELETE /v1/admin/open311-keys/{keyId}': {
+        async handle(request) {
+          requireRole(request.principal, ['admin']);
+          const { keyId } = parseWith(keyIdParam, request.params, request.language);
+          const revoked = await open311.revokeKey(
+            request.principal.town,
+            keyId,
+            request.principal.userId,
+            deps.now().toISOString(),
+          );
+          // another town's key is as unknown as a key never issued
+          if (!revoked) throw new NotFoundError();
+          return { status: 200, body: revoked };
         },
       },
     },

@@ -22,7 +22,7 @@ import {
   REPORT_RESPONSE_SCHEMAS,
 } from './report-schemas.js';
 import { gridRecordSchema } from '../domain/grid.js';
-import { issuedKeySchema, open311KeyBody } from '../open311/keys.js';
+import { issuedKeySchema, keyListingSchema, open311KeyBody } from '../open311/keys.js';
 import { MAX_REQUESTS, requestsQuery, WINDOW_DAYS } from '../open311/requests.js';
 import {
   caseViewSchema,
@@ -360,6 +360,24 @@ const OPERATIONS: Record<string, Operation> = {
     roles: 'admin',
     body: open311KeyBody,
     response: { status: 201, schema: issuedKeySchema, description: 'The key and its id' },
+  },
+  'GET /v1/admin/open311-keys': {
+    summary: 'The town’s Open311 keys: id, app name, who issued and revoked them and when; never a key',
+    roles: 'admin',
+    response: {
+      status: 200,
+      schema: z.object({ items: z.array(keyListingSchema) }),
+      description: 'The keys',
+    },
+  },
+  'DELETE /v1/admin/open311-keys/{keyId}': {
+    summary: 'Revoke an Open311 key: it stops working at once; revoking it again answers the same',
+    roles: 'admin',
+    response: {
+      status: 200,
+      schema: keyListingSchema,
+      description: 'The key, with `revokedAt` and `revokedBy`',
+    },
   },
   'GET /v1/metrics': {
     summary:

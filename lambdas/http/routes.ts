@@ -63,6 +63,8 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/v1/admin/calendar/{year}', family: 'admin', authorized: true },
   { method: 'PUT', path: '/v1/admin/calendar/{year}', family: 'admin', authorized: true },
   { method: 'POST', path: '/v1/admin/open311-keys', family: 'admin', authorized: true },
+  { method: 'GET', path: '/v1/admin/open311-keys', family: 'admin', authorized: true },
+  { method: 'DELETE', path: '/v1/admin/open311-keys/{keyId}', family: 'admin', authorized: true },
   { method: 'GET', path: '/v1/metrics', family: 'reports', authorized: true },
   { method: 'GET', path: '/v1/reports/daily/{date}', family: 'reports', authorized: true },
   { method: 'GET', path: '/v1/reports/weekly/{week}', family: 'reports', authorized: true },

@@ -10,6 +10,16 @@ import type { Open311Key, Open311Repository } from './repository.js';
 
 export const open311KeyBody = z.strictObject({ name: z.string().trim().min(1).max(100) });
 export const issuedKeySchema = z.object({ apiKey: z.string(), keyId: z.string() });
+/** A key as the admin sees it afterwards: its id, the app's name and its history, never the key. */
+export const keyListingSchema = z.object({
+  keyId: z.string(),
+  name: z.string(),
+  issuedBy: z.string(),
+  issuedAt: z.string(),
+  revokedBy: z.string().optional(),
+  revokedAt: z.string().optional(),
+});
+export const keyIdParam = z.strictObject({ keyId: z.string().regex(/^[\w-]{12}$/, 'is not a key id') });
 
 const API_KEY = /^[\w-]{43}$/;
 const macInput = (apiKey: string): string => `open311-key\n${apiKey}`;

@@ -6,7 +6,9 @@ import {
   type QueryCommandOutput,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { parseCaseItem } from '../adapters/case-repository.js';
+import { queryAll } from '../adapters/query-all.js';
 import { keys } from '../adapters/table-model.js';
 import type { CaseRecord } from '../domain/case.js';
 import { beijingDate } from '../domain/deadlines.js';
@@ -25,6 +27,16 @@ export interface Open311Key {
   keyId: string;
   town: string;
   name: string;
+}
+
+/** A key as its town's admin sees it: never the key itself. */
+export interface IssuedKey {
+  keyId: string;
+  name: string;
+  issuedBy: string;
+  issuedAt: string;
+  revokedBy?: string;
+  revokedAt?: string;
 }
 
 export interface Open311Pair {
@@ -56,6 +68,16 @@ function monthsBack(start: Date, end: Date): string[] {
 
 const entryKey = (record: CaseRecord) =>
   keys.open311Request(record.town, monthOf(record.createdAt), record.createdAt, record.id);
+
+const toIssuedKey = (item: Record<string, unknown>): IssuedKey => ({
+  keyId: String(item.keyId),
+  name: String(item.name),
+  issuedBy: String(item.issuedBy),
+  issuedAt: String(item.issuedAt),
+  ...(item.revokedAt !== undefined
+    ? { revokedBy: String(item.revokedBy), revokedAt: String(item.revokedAt) }
+    : {}),
+});
 
 const toEntry = (item: Record<string, unknown>): Open311Entry => ({
   caseId: String(item.caseId),
@@ -156,7 +178,7 @@ export class Open311Repository {
     return items;
   }
 
-  /** Stores a new key by its keyed hash and makes its town a jurisdiction, in one transaction. */
+  /** Stores a new key by its keyed hash, lists it for the town's admin and makes its town a jurisdiction, in one transaction. */
   async putKey(hash: string, key: Open311Key, issuedBy: string, at: string): Promise<void> {
     await this.db.send(
       new TransactWriteCommand({
@@ -168,10 +190,73 @@ export class Open311Repository {
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
+          {
+            Put: {
+              TableName: this.table,
+              Item: {
+                ...keys.open311KeyListing(key.town, key.keyId),
+                keyId: key.keyId,
+                name: key.name,
+                issuedBy,
+                issuedAt: at,
+                hash,
+              },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
           { Put: { TableName: this.table, Item: { ...keys.open311Jurisdiction(key.town), town: key.town } } },
         ],
       }),
     );
+  }
+
+  /** The town's keys, oldest first, revoked ones included (with who revoked them and when). */
+  async listKeys(town: string): Promise<IssuedKey[]> {
+    const items = await queryAll(this.db, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.open311KeyListing(town, '').pk },
+    });
+    return items.map(toIssuedKey).sort((a, b) => a.issuedAt.localeCompare(b.issuedAt));
+  }
+
+  /**
+   * Revokes a key of the town: its lookup item goes, so the key stops working at once, and its listing records who
+   * revoked it and when, in one transaction. A key revoked already is answered as it is; an unknown one is `undefined`.
+   */
+  async revokeKey(town: string, keyId: string, by: string, at: string): Promise<IssuedKey | undefined> {
+    const listing = keys.open311KeyListing(town, keyId);
+    const read = async () =>
+      (await this.db.send(new GetCommand({ TableName: this.table, Key: listing, ConsistentRead: true })))
+        .Item;
+    const item = await read();
+    if (!item) return undefined;
+    if (item.revokedAt !== undefined) return toIssuedKey(item);
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Delete: { TableName: this.table, Key: keys.open311Key(String(item.hash)) } },
+            {
+              Update: {
+                TableName: this.table,
+                Key: listing,
+                UpdateExpression: 'SET revokedBy = :by, revokedAt = :at',
+                ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(revokedAt)',
+                ExpressionAttributeValues: { ':by': by, ':at': at },
+              },
+            },
+          ],
+        }),
+      );
+    } catch (error) {
+      // another admin revoked it meanwhile: answer what they did
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const again = await read();
+      if (again?.revokedAt === undefined) throw error;
+      return toIssuedKey(again);
+    }
+    return { ...toIssuedKey(item), revokedBy: by, revokedAt: at };
   }
 
   async findKey(hash: string): Promise<Open311Key | undefined> {

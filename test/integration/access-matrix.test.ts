@@ -540,6 +540,26 @@ function probes(): Probe[] {
         body: { name: `${actor} 的随手拍` },
       }),
     },
+    {
+      route: 'GET /v1/admin/open311-keys',
+      label: 'GET /v1/admin/open311-keys',
+      expect: cells('403 403 403 403 403 ok 403 403'),
+      call: get('/v1/admin/open311-keys'),
+    },
+    {
+      route: 'DELETE /v1/admin/open311-keys/{keyId}',
+      label: 'DELETE /v1/admin/open311-keys/{keyId}',
+      expect: cells('403 403 403 403 403 ok 403 403'),
+      call: async (_actor, allowed) => {
+        if (!allowed) return { method: 'DELETE', path: '/v1/admin/open311-keys/probe-keep-1' };
+        const issued = await h.request('POST', '/v1/admin/open311-keys', {
+          token: world.admin,
+          body: { name: '待吊销的应用' },
+        });
+        expect(issued.status).toBe(201);
+        return { method: 'DELETE', path: `/v1/admin/open311-keys/${issued.body.keyId}` };
+      },
+    },
     // -- reports and indicators: leader, supervisor, admin (another town's leader reads their own town's)
     {
       route: 'GET /v1/metrics',

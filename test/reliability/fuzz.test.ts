@@ -31,6 +31,8 @@ let unitGridId: string;
 let queryCode: string;
 let policy: Record<string, unknown>;
 let apiKey = 'no-key-issued';
+/** A key of its own for the revocation route, so that filing keeps its key. */
+let revocableKeyId = 'abcdefghijkl';
 let total = 0;
 const agent = new Agent({ keepAlive: true, maxSockets: BATCH });
 
@@ -87,6 +89,11 @@ beforeAll(async () => {
   });
   // Open311 filing is fuzzed with a real key when the route exists, with a made-up one otherwise
   if (issued.status === 201) apiKey = issued.body.apiKey;
+  const revocable = await h.request('POST', '/v1/admin/open311-keys', {
+    token: staffToken,
+    body: { name: 'fuzz app to revoke' },
+  });
+  if (revocable.status === 201) revocableKeyId = revocable.body.keyId;
   const current = await h.request('GET', '/v1/admin/policy', { token: staffToken });
   expect(current.status).toBe(200);
   policy = current.body;
@@ -702,6 +709,10 @@ const PLANS: Record<string, RoutePlan> = {
   },
   'PUT /v1/admin/policy': { params: () => ({}), body: () => fc.constant(policy) },
   'POST /v1/admin/open311-keys': { params: () => ({}), body: () => fc.constant({ name: '县应用' }) },
+  'DELETE /v1/admin/open311-keys/{keyId}': {
+    params: () => ({ keyId: segment(revocableKeyId) }),
+    body: () => fc.constant(undefined),
+  },
   'POST /open311/v2/requests.json': {
     params: () => ({}),
     body: () => fc.constant(open311Form()),
