@@ -92,6 +92,8 @@ interface Operation {
   body?: z.ZodType;
   query?: z.ZodObject;
   response?: { status: number; schema: z.ZodType; description: string };
+  /** The answer of an operation without a JSON body (204, or Open311's own formats); 200 when neither is given. */
+  answer?: { status: number; description: string };
 }
 
 const catalogEntry = z.object({ code: z.string(), zh: z.string(), en: z.string() });
@@ -109,6 +111,7 @@ const open311Post = (format: string) => ({
       `last_name, phone, attribute[public_description]); the answer in ${format}`,
   ),
   roles: 'client apps with an `api_key` (form field), issued by the town’s admin',
+  answer: { status: 201, description: `The new request's id and token, in ${format}` },
 });
 const open311List = (format: string) =>
   open311(
@@ -231,8 +234,20 @@ const OPERATIONS: Record<string, Operation> = {
     body: patchGridBody,
     response: { status: 200, schema: gridSchema, description: 'The grid' },
   },
-  'PUT /v1/grids/{id}/workers/{userId}': { summary: 'Assign a grid worker', roles: 'admin' },
-  'DELETE /v1/grids/{id}/workers/{userId}': { summary: 'Remove a grid worker', roles: 'admin' },
+  'PUT /v1/grids/{id}/workers/{userId}': {
+    summary: 'Assign a grid worker',
+    roles: 'admin',
+    response: {
+      status: 200,
+      schema: z.object({ gridId: z.string(), userId: z.string() }),
+      description: 'The assignment',
+    },
+  },
+  'DELETE /v1/grids/{id}/workers/{userId}': {
+    summary: 'Remove a grid worker (404 when they are not one)',
+    roles: 'admin',
+    answer: { status: 204, description: 'Removed' },
+  },
   'POST /v1/grids/{id}/patrols': {
     summary: `Log a patrol; each finding (at most ${MAX_FINDINGS}) becomes a case with channel patrol in this grid`,
     roles: 'the grid’s workers (assigned to it or to a grid above it)',
@@ -326,7 +341,11 @@ const OPERATIONS: Record<string, Operation> = {
     }),
     response: { status: 200, schema: listOf(notificationSchema), description: 'One page' },
   },
-  'POST /v1/me/notifications/{id}/read': { summary: 'Mark a notification read', roles: 'its recipient' },
+  'POST /v1/me/notifications/{id}/read': {
+    summary: 'Mark a notification read',
+    roles: 'its recipient',
+    answer: { status: 204, description: 'Marked read' },
+  },
   'GET /v1/admin/policy': {
     summary: 'The town’s deadline policy',
     roles: 'admin',
@@ -427,14 +446,41 @@ const OPERATIONS: Record<string, Operation> = {
   ),
 };
 
-const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') => {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
-    io,
-    unrepresentable: 'any',
-    reused: 'inline',
-  }) as Record<string, unknown>;
-  return rest;
-};
+/**
+ * Named schemas (zod `.meta({ id })`) go to `components.schemas`, referred to from wherever they are used: zod puts
+ * them in a `$defs` of each converted schema, whose `#/$defs/...` refs would resolve against the whole document.
+ * An input and an output form of one id that differ (defaults make fields required in the output) get two names.
+ */
+class SchemaComponents {
+  readonly schemas: Record<string, unknown> = {};
+
+  convert(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
+    const {
+      $schema: _ignored,
+      $defs,
+      ...rest
+    } = z.toJSONSchema(schema, { io, unrepresentable: 'any', reused: 'inline' }) as Record<string, unknown>;
+    const defs = Object.entries(($defs ?? {}) as Record<string, unknown>);
+    const names = new Map<string, string>();
+    for (const [id, def] of defs) {
+      const existing = this.schemas[id];
+      const same =
+        existing === undefined || JSON.stringify(existing) === JSON.stringify(relink(def, new Map()));
+      names.set(id, same ? id : `${id}${io === 'input' ? 'Input' : 'Output'}`);
+    }
+    for (const [id, def] of defs) this.schemas[names.get(id) ?? id] = relink(def, names);
+    return relink(rest, names);
+  }
+}
+
+/** A converted schema with its `#/$defs/<id>` refs pointing at `#/components/schemas/<name>`. */
+const relink = <T>(value: T, names: ReadonlyMap<string, string>): T =>
+  JSON.parse(
+    JSON.stringify(value).replace(
+      /"#\/\$defs\/([^"]+)"/g,
+      (_, id: string) => `"#/components/schemas/${names.get(id) ?? id}"`,
+    ),
+  );
 
 const problemSchema = {
   type: 'object',
@@ -454,6 +500,8 @@ const problemSchema = {
 
 export function openApiDocument() {
   const paths: Record<string, Record<string, unknown>> = {};
+  const components = new SchemaComponents();
+  const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') => components.convert(schema, io);
   for (const route of ROUTES) {
     const key = routeKey(route);
     const op = OPERATIONS[key];
@@ -496,7 +544,7 @@ export function openApiDocument() {
                 content: { 'application/json': { schema: jsonSchema(op.response.schema, 'output') } },
               },
             }
-          : { 200: { description: 'OK' } }),
+          : { [op.answer?.status ?? 200]: { description: op.answer?.description ?? 'OK' } }),
         default: {
           description: 'A problem (RFC 9457)',
           content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
@@ -514,7 +562,7 @@ export function openApiDocument() {
     servers: [{ url: '/' }],
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
-      schemas: { Problem: problemSchema },
+      schemas: { Problem: problemSchema, ...components.schemas },
     },
     security: [{ bearer: [] }],
     paths,

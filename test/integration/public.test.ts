@@ -1,3 +1,4 @@
+import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '../../lambdas/http/routes.js';
 import { createHarness, type Harness } from '../support/harness.js';
@@ -45,6 +46,26 @@ describe('GET /v1/openapi.json', () => {
     expect(response.status).toBe(200);
     expect(response.body.openapi).toBe('3.1.0');
     expect(typeof response.body.info.title).toBe('string');
+  });
+
+  it('is valid against the OpenAPI 3.1 schema, and every $ref resolves', async () => {
+    const { body } = await h.request('GET', '/v1/openapi.json');
+    const validator = new Validator();
+    // the validator resolves refs in place: it gets a copy
+    const result = await validator.validate(structuredClone(body));
+    expect(result.errors ?? [], JSON.stringify(result.errors)).toEqual([]);
+    expect(result.valid).toBe(true);
+    expect(validator.version).toBe('3.1');
+    expect(() => validator.resolveRefs()).not.toThrow();
+    // named schemas are components, referred to from where they are used
+    expect(JSON.stringify(body)).not.toContain('#/$defs/');
+    expect(body.paths['/v1/cases/{id}'].get.responses['200'].content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/Case',
+    });
+    expect(Object.keys(body.components.schemas)).toEqual(expect.arrayContaining(['Case', 'Problem', 'Grid']));
+    // answers without a body say their status
+    expect(Object.keys(body.paths['/v1/grids/{id}/workers/{userId}'].delete.responses)).toContain('204');
+    expect(Object.keys(body.paths['/open311/v2/requests.json'].post.responses)).toContain('201');
   });
 
   it('describes every route of the route table, and no other', async () => {
