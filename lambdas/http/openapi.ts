@@ -143,8 +143,8 @@ const OPERATIONS: Record<string, Operation> = {
     body: registerCaseBody({ now: new Date(0), policy: DEFAULT_POLICY, categories: DEFAULT_CATEGORY_CODES }),
     response: {
       status: 201,
-      schema: caseViewSchema,
-      description: 'The registered case; `Location` and `ETag` set',
+      schema: caseViewSchema.extend({ queryCode: z.string() }),
+      description: 'The registered case, with its query code shown this once; `Location` and `ETag` set',
     },
   },
   'GET /v1/cases': {

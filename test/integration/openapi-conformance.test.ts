@@ -1,0 +1,185 @@
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { matchRoute, routeKey } from '../../lambdas/http/routes.js';
+import {
+  caseBody,
+  createHarness,
+  type Harness,
+  type TestResponse,
+  validIdNumber,
+} from '../support/harness.js';
+
+/**
+ * What the API answers is what its OpenAPI document says: each JSON answer of a walk through the routes, success and
+ * problem alike, is validated (ajv, JSON Schema 2020-12) against the schema the document gives for its status.
+ */
+
+type Json = Record<string, any>;
+
+let h: Harness;
+let document: Json;
+const checked = new Set<string>();
+const ajv = new Ajv2020({ strict: false, allErrors: true });
+addFormats.default(ajv);
+
+beforeAll(async () => {
+  h = await createHarness({ now: new Date('2026-11-28T02:00:00Z') });
+  document = (await h.request('GET', '/v1/openapi.json')).body;
+});
+afterAll(() => h.close());
+
+/** The documented schema of this answer: its status's JSON schema, or the problem schema for a problem. */
+function documentedSchema(method: string, path: string, response: TestResponse): Json {
+  const match = matchRoute(method, path.split('?')[0]!);
+  expect(match, `${method} ${path} is a route`).toBeDefined();
+  const operation = document.paths[match!.route.path][method.toLowerCase()];
+  const problem = (response.headers.get('content-type') ?? '').startsWith('application/problem+json');
+  const answer = problem ? operation.responses.default : operation.responses[String(response.status)];
+  expect(answer, `${method} ${match!.route.path} documents ${response.status}`).toBeDefined();
+  checked.add(`${routeKey(match!.route)} ${response.status}`);
+  const content = answer.content?.[problem ? 'application/problem+json' : 'application/json'];
+  return content?.schema;
+}
+
+async function conforms(
+  method: string,
+  path: string,
+  options: Parameters<Harness['request']>[2] = {},
+  status?: number,
+): Promise<TestResponse> {
+  const response = await h.request(method, path, options);
+  if (status !== undefined) expect(response.status, `${method} ${path}: ${response.text}`).toBe(status);
+  const schema = documentedSchema(method, path, response);
+  if (response.status === 204) {
+    expect(response.text).toBe('');
+    return response;
+  }
+  expect(schema, `${method} ${path} ${response.status} has a JSON schema`).toBeDefined();
+  // the components travel with the schema, so its `#/components/schemas/...` refs resolve
+  const validate = ajv.compile({ ...schema, components: document.components });
+  const valid = validate(response.body);
+  expect(valid, `${method} ${path} ${response.status}: ${JSON.stringify(validate.errors)}`).toBe(true);
+  return response;
+}
+
+describe('answers match the OpenAPI document', () => {
+  it('along a case from registration to closure, with its notes, timeline and reveal', async () => {
+    const clerk = await h.token('clerk', 'clerk-1');
+    const handler = await h.token('handler', 'handler-1');
+    const supervisor = await h.token('supervisor', 'supervisor-1');
+    await conforms('GET', '/v1/catalog', { token: clerk }, 200);
+    const created = await conforms(
+      'POST',
+      '/v1/cases',
+      { token: clerk, body: caseBody({ petitioners: [{ name: '张三', idNumber: validIdNumber(7) }] }) },
+      201,
+    );
+    const id = created.body.id as string;
+    await conforms('GET', `/v1/cases/${id}`, { token: clerk }, 200);
+    await conforms('GET', '/v1/cases?limit=5', { token: clerk }, 200);
+    const cmd = (name: string, body: unknown, version: number, token = clerk) =>
+      conforms(
+        'POST',
+        `/v1/cases/${id}/${name}`,
+        { token, body, headers: { 'if-match': `"${version}"` } },
+        200,
+      );
+    await cmd('accept', { track: 'immediate', assigneeId: 'handler-1' }, 1);
+    await conforms('POST', `/v1/cases/${id}/notes`, { token: handler, body: { text: '已约谈' } }, 201);
+    await cmd('reply', { outcome: 'resolved', opinion: '已支付' }, 2, handler);
+    await cmd('rate', { rating: 'satisfied' }, 3);
+    await cmd('close', {}, 4);
+    await conforms('GET', `/v1/cases/${id}/timeline?verify=true`, { token: clerk }, 200);
+    await conforms('POST', `/v1/cases/${id}/reveal`, { token: clerk, body: { purpose: '电话回访核实身份' } }, 200);
+    await conforms('GET', '/v1/audit/reveals?from=2026-11-28&to=2026-11-28', { token: supervisor }, 200);
+    await conforms('GET', '/v1/me/notifications', { token: handler }, 200);
+    // problems: stale version, wrong status, bad body, unknown case
+    await conforms('POST', `/v1/cases/${id}/accept`, {
+      token: clerk,
+      body: { track: 'immediate' },
+      headers: { 'if-match': '"1"' },
+    });
+    await conforms('POST', '/v1/cases', { token: clerk, body: { kind: 'petition' } }, 400);
+    await conforms('GET', '/v1/cases/no-such-case', { token: clerk }, 404);
+  });
+
+  it('for grids, staff, patrols and settings', async () => {
+    const admin = await h.token('admin', 'admin-1');
+    const worker = await h.token('grid_worker', 'worker-1');
+    const grid = await conforms(
+      'POST',
+      '/v1/grids',
+      { token: admin, body: { name: '东村网格', level: 'comprehensive' } },
+      201,
+    );
+    const gridId = grid.body.id as string;
+    await conforms('GET', '/v1/grids', { token: admin }, 200);
+    await conforms('GET', `/v1/grids/${gridId}`, { token: admin }, 200);
+    await conforms('PATCH', `/v1/grids/${gridId}`, { token: admin, body: { name: '东村综合网格' } }, 200);
+    await conforms('PUT', `/v1/grids/${gridId}/workers/worker-1`, { token: admin }, 200);
+    await conforms(
+      'POST',
+      `/v1/grids/${gridId}/patrols`,
+      { token: worker, body: { date: '2026-11-28', households: 12 } },
+      201,
+    );
+    await conforms(
+      'GET',
+      `/v1/grids/${gridId}/patrols?from=2026-11-01&to=2026-11-28`,
+      { token: worker },
+      200,
+    );
+    await conforms(
+      'PUT',
+      '/v1/staff/worker-1',
+      { token: admin, body: { name: '王网格', roles: ['grid_worker'], contact: { channel: 'inbox' } } },
+      200,
+    );
+    await conforms('GET', '/v1/staff', { token: admin }, 200);
+    await conforms('DELETE', `/v1/grids/${gridId}/workers/worker-1`, { token: admin }, 204);
+    const policy = await conforms('GET', '/v1/admin/policy', { token: admin }, 200);
+    await conforms('PUT', '/v1/admin/policy', { token: admin, body: policy.body }, 200);
+    await conforms('GET', '/v1/admin/calendar/2026', { token: admin }, 200);
+    const issued = await conforms(
+      'POST',
+      '/v1/admin/open311-keys',
+      { token: admin, body: { name: '随手拍' } },
+      201,
+    );
+    await conforms('GET', '/v1/admin/open311-keys', { token: admin }, 200);
+    await conforms('DELETE', `/v1/admin/open311-keys/${issued.body.keyId}`, { token: admin }, 200);
+    await conforms('GET', '/v1/grids', { token: await h.token('petitioner', 'citizen-9') }, 403);
+  });
+
+  it('for indicators and the three bulletins', async () => {
+    const leader = await h.token('leader', 'leader-1');
+    await conforms('GET', '/v1/metrics?from=2026-11-01&to=2026-11-28', { token: leader }, 200);
+    await conforms('GET', '/v1/reports/daily/2026-11-28', { token: leader }, 200);
+    await conforms('GET', '/v1/reports/weekly/2026-W48', { token: leader }, 200);
+    await conforms('GET', '/v1/reports/monthly/2026-11', { token: leader }, 200);
+    await conforms('GET', '/v1/metrics?from=2026-11-28&to=2026-11-01', { token: leader }, 400);
+  });
+
+  it('for citizens: filing, tracking, their own cases and claiming', async () => {
+    const citizen = await h.token('petitioner', 'citizen-1');
+    const clerk = await h.token('clerk', 'clerk-1');
+    const { channel: _channel, ...online } = caseBody({ petitioners: [{ name: '李四' }] });
+    const filed = await conforms('POST', '/v1/public/petitions', { token: citizen, body: online }, 201);
+    await conforms('GET', `/v1/public/track/${filed.body.queryCode}`, {}, 200);
+    await conforms('GET', '/v1/me/cases', { token: citizen }, 200);
+    await conforms('GET', `/v1/me/cases/${filed.body.id}`, { token: citizen }, 200);
+    const atWindow = await conforms('POST', '/v1/cases', { token: clerk, body: caseBody() }, 201);
+    await conforms(
+      'POST',
+      '/v1/me/cases/claim',
+      { token: citizen, body: { queryCode: atWindow.body.queryCode } },
+      200,
+    );
+    await conforms('GET', '/v1/public/track/AAAA-BBBB-CCCC', {}, 404);
+  });
+
+  it('walked at least forty of the documented answers', () => {
+    expect(checked.size, [...checked].join('\n')).toBeGreaterThanOrEqual(40);
+  });
+});
