@@ -15,10 +15,16 @@ import {
  * problem alike, is validated (ajv, JSON Schema 2020-12) against the schema the document gives for its status.
  */
 
-type Json = Record<string, any>;
+interface DocumentedAnswer {
+  content?: Record<string, { schema?: object }>;
+}
+interface OpenApi {
+  paths: Record<string, Record<string, { responses: Record<string, DocumentedAnswer> }>>;
+  components: object;
+}
 
 let h: Harness;
-let document: Json;
+let document: OpenApi;
 const checked = new Set<string>();
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 addFormats.default(ajv);
@@ -30,15 +36,16 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 /** The documented schema of this answer: its status's JSON schema, or the problem schema for a problem. */
-function documentedSchema(method: string, path: string, response: TestResponse): Json {
+function documentedSchema(method: string, path: string, response: TestResponse): object | undefined {
   const match = matchRoute(method, path.split('?')[0]!);
   expect(match, `${method} ${path} is a route`).toBeDefined();
-  const operation = document.paths[match!.route.path][method.toLowerCase()];
+  const operation = document.paths[match!.route.path]?.[method.toLowerCase()];
+  expect(operation, `${method} ${match!.route.path} is documented`).toBeDefined();
   const problem = (response.headers.get('content-type') ?? '').startsWith('application/problem+json');
-  const answer = problem ? operation.responses.default : operation.responses[String(response.status)];
+  const answer = operation!.responses[problem ? 'default' : String(response.status)];
   expect(answer, `${method} ${match!.route.path} documents ${response.status}`).toBeDefined();
   checked.add(`${routeKey(match!.route)} ${response.status}`);
-  const content = answer.content?.[problem ? 'application/problem+json' : 'application/json'];
+  const content = answer!.content?.[problem ? 'application/problem+json' : 'application/json'];
   return content?.schema;
 }
 
@@ -91,7 +98,12 @@ describe('answers match the OpenAPI document', () => {
     await cmd('rate', { rating: 'satisfied' }, 3);
     await cmd('close', {}, 4);
     await conforms('GET', `/v1/cases/${id}/timeline?verify=true`, { token: clerk }, 200);
-    await conforms('POST', `/v1/cases/${id}/reveal`, { token: clerk, body: { purpose: '电话回访核实身份' } }, 200);
+    await conforms(
+      'POST',
+      `/v1/cases/${id}/reveal`,
+      { token: clerk, body: { purpose: '电话回访核实身份' } },
+      200,
+    );
     await conforms('GET', '/v1/audit/reveals?from=2026-11-28&to=2026-11-28', { token: supervisor }, 200);
     await conforms('GET', '/v1/me/notifications', { token: handler }, 200);
     // problems: stale version, wrong status, bad body, unknown case
