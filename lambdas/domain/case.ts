@@ -121,8 +121,14 @@ export const caseRecordSchema = z.object({
       level: z.enum(['village', 'town', 'county']).optional(),
     })
     .optional(),
+  /** The latest rating, and the answer it rated: the reply, the review (复查) or the re-review (复核). */
   rating: z
-    .object({ rating: z.enum(RATING_CODES), comment: z.string().optional(), at: z.string() })
+    .object({
+      rating: z.enum(RATING_CODES),
+      comment: z.string().optional(),
+      at: z.string(),
+      of: z.enum(['reply', 'review', 're_review']).optional(),
+    })
     .optional(),
   reviews: z
     .array(

@@ -21,6 +21,7 @@ export const COUNTERS = [
   'replyMissed',
   'reviewOnTime',
   'reviewMissed',
+  'reviewAnswered',
   'extended',
   'replied',
   'resolved',
@@ -153,7 +154,11 @@ export function commandCounts(before: CaseRecord, effect: CommandEffect, now: Da
       ];
     }
     case 'record-review':
-      return deadlineMet(before, 'review', before.deadlines.reviewAnswerBy, now);
+      return [
+        ...deadlineMet(before, 'review', before.deadlines.reviewAnswerBy, now),
+        // a review's answer may be rated, like the reply
+        { ...today, counts: { reviewAnswered: 1 } },
+      ];
     case 'rate':
       return after.rating ? [{ ...today, counts: { [RATING_COUNTER[after.rating.rating]]: 1 } }] : [];
     case 'close':

@@ -37,8 +37,8 @@ export function indicators(t: Totals) {
     timelyAcknowledgement: indicator(n('ackOnTime'), n('ackOnTime') + n('ackMissed')),
     /** 按期办结率: replied by the deadline (with an approved extension) ÷ due. */
     onTimeReply: indicator(n('replyOnTime'), n('replyOnTime') + n('replyMissed')),
-    /** 群众参评率: rated ÷ replied. */
-    ratingParticipation: indicator(rated, n('replied')),
+    /** 群众参评率: rated ÷ eligible for rating (each reply and each review's answer may be rated once). */
+    ratingParticipation: indicator(rated, n('replied') + n('reviewAnswered')),
     /** 群众满意率: satisfied and basically satisfied ÷ all ratings. */
     satisfaction: indicator(n('ratedSatisfied') + n('ratedBasicallySatisfied'), rated),
     /** Satisfied alone ÷ all ratings. */

@@ -52,6 +52,20 @@ export const isCommandName = (name: string): name is CommandName => Object.hasOw
 /** A review (复查) and then a re-review (复核); after that the same facts are not taken up again (Art 36). */
 export const MAX_REVIEWS = 2;
 
+/** The answers a petitioner receives and may rate, each once: the reply, then each review's answer. */
+const ANSWERS = ['reply', 'review', 're_review'] as const;
+type Answer = (typeof ANSWERS)[number];
+
+/** The answer the petitioner now holds: the reply, or the latest review answered. */
+function currentAnswer(record: CaseRecord): Answer {
+  const answered = (record.reviews ?? []).filter((review) => review.answeredAt !== undefined).length;
+  return ANSWERS[Math.min(answered, MAX_REVIEWS)] ?? 'reply';
+}
+
+/** Whether the answer the petitioner now holds was rated "satisfied" (a rating from before `of` was kept rated the reply). */
+const satisfiedWithCurrentAnswer = (record: CaseRecord): boolean =>
+  record.rating?.rating === 'satisfied' && (record.rating.of ?? 'reply') === currentAnswer(record);
+
 export type Outcome = 'resolved' | 'partially_resolved' | 'not_resolved' | 'referred';
 export type Rating = 'satisfied' | 'basically_satisfied' | 'dissatisfied';
 
@@ -235,10 +249,18 @@ export function applyCommand(record: CaseRecord, input: CommandInput, ctx: Comma
       next.deadlines.reviewRequestBy = period(deliveredAt, ctx.policy.reviewRequestDays).toISOString();
       break;
     }
-    case 'rate':
-      if (record.rating) throw rule('already-rated', 'the result has already been rated');
-      next.rating = { rating: input.rating, ...(input.comment ? { comment: input.comment } : {}), at: now };
+    case 'rate': {
+      const of = currentAnswer(record);
+      if (record.rating && (record.rating.of ?? 'reply') === of)
+        throw rule('already-rated', `the ${of.replace('_', '-')} has already been rated`);
+      next.rating = {
+        rating: input.rating,
+        ...(input.comment ? { comment: input.comment } : {}),
+        at: now,
+        of,
+      };
       break;
+    }
     case 'request-review': {
       const reviews = record.reviews ?? [];
       if (reviews.length >= MAX_REVIEWS) throw rule('no-further-review', 'the re-review was the last review');
@@ -271,7 +293,7 @@ export function applyCommand(record: CaseRecord, input: CommandInput, ctx: Comma
       const window = deadlineOf(record.deadlines.reviewRequestBy);
       const noFurtherReview =
         (record.reviews?.length ?? 0) >= MAX_REVIEWS ||
-        record.rating?.rating === 'satisfied' ||
+        satisfiedWithCurrentAnswer(record) ||
         !window ||
         isLate(ctx.now, window);
       if (!noFurtherReview) throw rule('review-window-open', 'the petitioner may still ask for review');

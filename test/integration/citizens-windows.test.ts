@@ -471,3 +471,47 @@ describe('milestone messages', () => {
     for (const secret of Object.values(PETITIONER)) expect(inbox.text).not.toContain(secret);
   });
 });
+
+// after the milestone counts above, which this case's milestones would change
+describe('rating each answer', () => {
+  it('rates the reply and then the review’s answer, each once; only a satisfied current answer closes early', async () => {
+    const twice = await file(new Date('2026-12-11T01:00:00Z'), { title: '排水', description: '排水沟堵塞' });
+    await milestone(
+      twice,
+      clerk,
+      'accept',
+      { track: 'immediate', assigneeId: 'handler-1' },
+      new Date('2026-12-11T02:00:00Z'),
+    );
+    await milestone(
+      twice,
+      handler,
+      'reply',
+      { outcome: 'resolved', opinion: '已疏通' },
+      new Date('2026-12-12T02:00:00Z'),
+    );
+    const ofReply = await act(twice, citizen, 'rate', { rating: 'satisfied' });
+    expect(ofReply.body.rating).toMatchObject({ rating: 'satisfied', of: 'reply' });
+    await milestone(twice, citizen, 'request-review', { reason: '又堵了' }, new Date('2026-12-13T02:00:00Z'));
+    await milestone(
+      twice,
+      supervisor,
+      'record-review',
+      { outcome: 'resolved', opinion: '已重新疏通' },
+      new Date('2026-12-20T02:00:00Z'),
+    );
+    // the reply's "satisfied" says nothing of the review's answer: the window for a re-review is open
+    const early = await act(twice, clerk, 'close', {});
+    expect(early.status).toBe(409);
+    expect(early.body.type).toBe('/problems/review-window-open');
+    const ofReview = await act(twice, citizen, 'rate', { rating: 'dissatisfied', comment: '还是会堵' });
+    expect(ofReview.status, ofReview.text).toBe(200);
+    expect(ofReview.body.rating).toMatchObject({ rating: 'dissatisfied', of: 'review' });
+    const again = await act(twice, citizen, 'rate', { rating: 'satisfied' });
+    expect(again.status).toBe(409);
+    expect(again.body.type).toBe('/problems/already-rated');
+    expect((await act(twice, clerk, 'close', {})).status).toBe(409);
+    const own = await expectOwnView(twice, 'reviewed');
+    expect(own.body.rating).toMatchObject({ rating: 'dissatisfied', of: 'review' });
+  });
+});

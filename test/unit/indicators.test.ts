@@ -55,6 +55,16 @@ describe('indicators', () => {
     expect(values.resolvedInTown).toEqual({ numerator: 1, denominator: 1, rate: 1 });
   });
 
+  it('counts each review’s answer as eligible for rating, like each reply', () => {
+    const values = indicators({ ...WEEK, reviewAnswered: 1, ratedDissatisfied: 2 });
+    expect(values.ratingParticipation).toEqual({ numerator: 4, denominator: 4, rate: 1 });
+    expect(indicators({ ...WEEK, reviewAnswered: 1 }).ratingParticipation).toEqual({
+      numerator: 3,
+      denominator: 4,
+      rate: 0.75,
+    });
+  });
+
   it('gives a null rate, never NaN, over an empty denominator', () => {
     for (const value of Object.values(indicators({})))
       expect(value).toEqual({ numerator: 0, denominator: 0, rate: null });

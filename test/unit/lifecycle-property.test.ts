@@ -92,7 +92,11 @@ interface Model {
   reviewRequestBy?: number;
   reviewAnswerBy?: number;
   reviews: number;
+  /** Reviews answered: 0 while the reply is the answer the petitioner holds. */
+  answered: number;
   rating?: Rating;
+  /** Which answer the rating is of (an index like `answered`): each answer may be rated once. */
+  ratedAnswer?: number;
 }
 
 type Verdict = { ok: true; model: Model } | { ok: false; error: string };
@@ -163,8 +167,9 @@ function modelStep(m: Model, input: CommandInput, p: Principal, now: number): Ve
       break;
     }
     case 'rate':
-      if (m.rating) return refuse('already-rated');
+      if (m.rating && m.ratedAnswer === m.answered) return refuse('already-rated');
       n.rating = input.rating;
+      n.ratedAnswer = m.answered;
       break;
     case 'request-review':
       if (m.reviews >= MAX_REVIEWS) return refuse('no-further-review');
@@ -173,14 +178,17 @@ function modelStep(m: Model, input: CommandInput, p: Principal, now: number): Ve
       n.reviewAnswerBy = periodEnd(now, DEFAULT_POLICY.reviewAnswerDays);
       break;
     case 'record-review':
+      n.answered = m.answered + 1;
       n.reviewAnswerBy = undefined;
       n.reviewRequestBy =
         m.reviews < MAX_REVIEWS ? periodEnd(now, DEFAULT_POLICY.reviewRequestDays) : undefined;
       break;
-    case 'close':
-      if (!(m.reviews >= MAX_REVIEWS || m.rating === 'satisfied' || late(now, m.reviewRequestBy)))
+    case 'close': {
+      const satisfied = m.rating === 'satisfied' && m.ratedAnswer === m.answered;
+      if (!(m.reviews >= MAX_REVIEWS || satisfied || late(now, m.reviewRequestBy)))
         return refuse('review-window-open');
       break;
+    }
     case 'decline':
     case 'transfer':
     case 'withdraw':
@@ -427,6 +435,7 @@ const property = fc.asyncProperty(
       ...(dueBy ? { referralDueBy: Date.parse(dueBy) } : {}),
       ...(record.deadlines.objectBy ? { objectBy: Date.parse(record.deadlines.objectBy) } : {}),
       reviews: 0,
+      answered: 0,
     };
     expect(observe(record)).toEqual(expected(model));
 

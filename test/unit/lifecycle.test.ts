@@ -431,13 +431,47 @@ describe('the rules', () => {
     expect(closed.closedAt).toBe(NOW.toISOString());
   });
 
-  it('rates once (already-rated)', () => {
+  it('rates each answer once (already-rated): the reply, then each review’s answer', () => {
     const record = fixture('rate', 'replied');
+    record.reviews = [];
     const rated = applyCommand(record, INPUTS.rate, context(clerk)).record;
-    expect(rated.rating).toEqual({ rating: 'basically_satisfied', at: NOW.toISOString() });
+    expect(rated.rating).toEqual({ rating: 'basically_satisfied', at: NOW.toISOString(), of: 'reply' });
     expect(ruleCode(rated, { command: 'rate', rating: 'satisfied' }, context(citizen(CITIZEN)))).toBe(
       'already-rated',
     );
+    // the review answered: its answer is rated afresh, once
+    const reviewed: CaseRecord = {
+      ...rated,
+      status: 'reviewed',
+      reviews: [
+        { requestedAt: '2026-11-20T02:00:00.000Z', reason: '不服', answeredAt: '2026-11-27T02:00:00.000Z' },
+      ],
+    };
+    const again = applyCommand(reviewed, { command: 'rate', rating: 'satisfied' }, context(citizen(CITIZEN)));
+    expect(again.record.rating).toEqual({ rating: 'satisfied', at: NOW.toISOString(), of: 'review' });
+    expect(ruleCode(again.record, INPUTS.rate, context(clerk))).toBe('already-rated');
+    // a rating stored before answers were told apart rated the reply
+    const { of: _of, ...legacy } = rated.rating!;
+    expect(applyCommand({ ...reviewed, rating: legacy }, INPUTS.rate, context(clerk)).record.rating?.of).toBe(
+      'review',
+    );
+  });
+
+  it('closes on a "satisfied" only when it rated the answer the petitioner now holds', () => {
+    const satisfiedWithReply: CaseRecord = {
+      ...fixture('close', 'reviewed'),
+      rating: { rating: 'satisfied', at: '2026-11-21T02:00:00.000Z', of: 'reply' },
+      reviews: [
+        { requestedAt: '2026-11-22T02:00:00.000Z', reason: '不服', answeredAt: '2026-11-27T02:00:00.000Z' },
+      ],
+    };
+    satisfiedWithReply.deadlines.reviewRequestBy = FUTURE;
+    expect(ruleCode(satisfiedWithReply, INPUTS.close, context(clerk))).toBe('review-window-open');
+    const satisfiedWithReview: CaseRecord = {
+      ...satisfiedWithReply,
+      rating: { rating: 'satisfied', at: '2026-11-28T01:00:00.000Z', of: 'review' },
+    };
+    expect(applyCommand(satisfiedWithReview, INPUTS.close, context(clerk)).record.status).toBe('closed');
   });
 
   it('never gives a case to the staff member it is about (respondent-recusal)', () => {
