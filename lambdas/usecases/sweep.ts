@@ -8,7 +8,14 @@ import type { TownSettingsCache } from '../adapters/settings-repository.js';
 import { ALERT_SHARDS } from '../adapters/table-model.js';
 import type { CaseRecord } from '../domain/case.js';
 import { missedCounts } from '../domain/counters.js';
-import { fireDue, isOverdueStep, type LadderStep, nextAlert, type Recipient } from '../domain/ladder.js';
+import {
+  fireDue,
+  isOverdueStep,
+  type LadderStep,
+  nextAlert,
+  type Recipient,
+  type WatchedKind,
+} from '../domain/ladder.js';
 import { deadlineNotice, toOutbox } from '../domain/notification.js';
 import type { StaffRecord } from '../domain/patrol.js';
 
@@ -39,9 +46,10 @@ export interface SweepResult {
 /** At most this many people hear of one step, so a step's writes stay well inside one transaction. */
 const MAX_RECIPIENTS = 40;
 
-/** Who a recipient role names for this case, with the relation each is told as. */
+/** Who a recipient role names for this case and this deadline, with the relation each is told as. */
 async function resolveRecipients(
   record: CaseRecord,
+  kind: WatchedKind,
   step: LadderStep,
   staffOf: (town: string) => Promise<StaffRecord[]>,
   leaderOfGrid: (record: CaseRecord) => Promise<string | undefined>,
@@ -50,9 +58,13 @@ async function resolveRecipients(
   const add = (userId: string | undefined, as: Recipient) => {
     if (userId && !recipients.has(userId) && recipients.size < MAX_RECIPIENTS) recipients.set(userId, as);
   };
+  const supervisors = async () =>
+    (await staffOf(record.town)).filter((s) => s.roles.includes('supervisor')).map((s) => s.userId);
   for (const role of step.notify) {
-    // before anyone is assigned, the clerk who registered the case answers for it
-    if (role === 'assignee') add(record.assignee ?? record.registeredBy.id, role);
+    // whoever must meet the deadline: a review is answered by the supervisors (record-review); otherwise the
+    // assignee, and before anyone is assigned, the clerk who registered the case
+    if (role === 'assignee' && kind === 'review') for (const id of await supervisors()) add(id, 'supervisor');
+    else if (role === 'assignee') add(record.assignee ?? record.registeredBy.id, role);
     if (role === 'owner') add(record.owner, role);
     if (role === 'registrar') add(record.registeredBy.id, role);
     if (role === 'leader') {
@@ -61,8 +73,7 @@ async function resolveRecipients(
       if (gridLeader) add(gridLeader, role);
       else for (const s of await staffOf(record.town)) if (s.roles.includes('leader')) add(s.userId, role);
     }
-    if (role === 'supervisor')
-      for (const s of await staffOf(record.town)) if (s.roles.includes('supervisor')) add(s.userId, role);
+    if (role === 'supervisor') for (const id of await supervisors()) add(id, role);
   }
   return recipients;
 }
@@ -104,7 +115,13 @@ export async function runSweep(deps: SweepDeps, now: Date): Promise<SweepResult>
         continue;
       }
       const at = now.toISOString();
-      const recipients = await resolveRecipients(record, fired.step, staffOf, leaderOfGrid);
+      const recipients = await resolveRecipients(
+        record,
+        record.alert.kind,
+        fired.step,
+        staffOf,
+        leaderOfGrid,
+      );
       const puts: Record<string, unknown>[] = [...recipients].flatMap(([userId, as]) => {
         const notice = deadlineNotice(record, fired.step, record.alert!.kind, record.alert!.due, userId, at);
         return [deps.notifications.inboxPut(notice), deps.notifications.outboxPut(toOutbox(notice, as))];

@@ -581,3 +581,59 @@ describe('an assignment', () => {
     expect(inbox.body.items).toEqual([expect.objectContaining({ kind: 'assignment', caseId: id })]);
   });
 });
+
+describe('a review deadline', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await createHarness({ now: T0 });
+  });
+  afterAll(() => h.close());
+
+  it('warns the supervisors who answer reviews, not the handler who replied', async () => {
+    const admin = await h.token('admin', 'admin-review');
+    for (const [userId, roles] of [
+      ['sup-review', ['supervisor']],
+      ['handler-review', ['handler']],
+    ] as const) {
+      const staffed = await h.request('PUT', `/v1/staff/${userId}`, {
+        token: admin,
+        body: { name: userId, roles, contact: { channel: 'inbox' } },
+      });
+      expect(staffed.status, staffed.text).toBe(200);
+    }
+    const clerk = await h.token('clerk', 'clerk-review');
+    const handler = await h.token('handler', 'handler-review');
+    const supervisor = await h.token('supervisor', 'sup-review');
+    const [id] = await registerMany(h, clerk, 1, 950);
+    let version = 1;
+    for (const [token, command, body] of [
+      [clerk, 'accept', { track: 'immediate', assigneeId: 'handler-review' }],
+      [handler, 'reply', { outcome: 'resolved', opinion: '已答复' }],
+      [clerk, 'request-review', { reason: '不服答复' }],
+    ] as const) {
+      const done = await h.request('POST', `/v1/cases/${id}/${command}`, {
+        token,
+        body,
+        headers: { 'if-match': `"${version}"` },
+      });
+      expect(done.status, done.text).toBe(200);
+      version = done.body.version;
+    }
+    const inboxOf = async (token: string) =>
+      (
+        (await h.request('GET', '/v1/me/notifications?limit=100', { token })).body.items as {
+          kind: string;
+          caseId: string;
+        }[]
+      ).filter((n) => n.kind !== 'assignment' && n.kind !== 'milestone');
+    expect(await inboxOf(supervisor)).toEqual([]);
+
+    // twenty days into the thirty the review has: the half-time step is due
+    const result = await runSweep(sweepDeps(h.deps), new Date(T0.getTime() + 20 * 86_400_000));
+    expect(result.due).toBe(1);
+    expect(await inboxOf(supervisor)).toEqual([expect.objectContaining({ caseId: id })]);
+    expect(await inboxOf(handler)).toEqual([]);
+    // the clerk who registered the case hears too, as its registrar
+    expect(await inboxOf(clerk)).toEqual([expect.objectContaining({ caseId: id })]);
+  });
+});
