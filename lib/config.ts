@@ -16,7 +16,7 @@ export interface FengqiaoConfig {
    */
   readonly defaultTown?: string;
   /**
-   * The towns the scheduled reports are made for (the reports function's `TOWNS`); absent: the default town alone.
+   * The towns the scheduled reports and retention run for (the town-work function's `TOWNS`); absent: the default town alone.
    * Context `towns`, a comma-separated list of town ids.
    */
   readonly towns?: readonly string[];

@@ -7,7 +7,7 @@ import { Functions, pascal } from './constructs/functions.js';
 import { Identity } from './constructs/identity.js';
 import { Logs } from './constructs/logs.js';
 import { Notifications } from './constructs/notifications.js';
-import { ScheduledReports } from './constructs/reports.js';
+import { ScheduledTownWork } from './constructs/town-work.js';
 import { Schedules } from './constructs/schedules.js';
 
 export interface FengqiaoStackProps extends StackProps {
@@ -21,7 +21,7 @@ export class FengqiaoStack extends Stack {
   readonly notifications: Notifications;
   readonly functions: Functions;
   readonly schedules: Schedules;
-  readonly reports: ScheduledReports;
+  readonly townWork: ScheduledTownWork;
   readonly identity: Identity;
   readonly api: Api;
 
@@ -45,15 +45,15 @@ export class FengqiaoStack extends Stack {
       logs,
       sweepIntervalMinutes: config.sweepIntervalMinutes,
     });
-    // the daily, weekly and monthly reports, failing into the schedules' dead-letter queue
-    const reports = new ScheduledReports(this, 'Reports', {
+    // the daily, weekly and monthly reports and the nightly retention, failing into the schedules' dead-letter queue
+    const townWork = new ScheduledTownWork(this, 'TownWork', {
       data,
       notifications,
       logs,
       towns: reportTowns(config),
       deadLetters: schedules.deadLetters,
     });
-    schedules.addTownSchedules(reports.handler.fn);
+    schedules.addTownSchedules(townWork.handler.fn);
     const identity = new Identity(this, 'Identity', {
       external: config.identity,
       defaultTown: config.defaultTown ?? DEFAULT_TOWN,
@@ -71,7 +71,7 @@ export class FengqiaoStack extends Stack {
     this.notifications = notifications;
     this.functions = functions;
     this.schedules = schedules;
-    this.reports = reports;
+    this.townWork = townWork;
     this.identity = identity;
     this.api = api;
 

@@ -2,7 +2,7 @@ import { Cron } from 'croner';
 import type { Deps } from '../adapters/deps.js';
 import { logger } from '../adapters/observability.js';
 import { SCHEDULES, TOWN_WORK } from '../domain/schedules.js';
-import { createReportScheduleHandler } from '../handlers/report-schedule.js';
+import { createTownScheduleHandler } from '../handlers/town-schedule.js';
 import { createSweepHandler } from '../handlers/sweep.js';
 import { townsFrom } from '../usecases/reports.js';
 import { DEFAULT_TOWN } from './identity.js';
@@ -15,7 +15,7 @@ export function startLocalSchedules(deps: Deps): Cron[] {
   const sweep = createSweepHandler(deps);
   // the towns whose bulletins and retention run here: TOWNS (comma-separated), else the demo town
   const listed = townsFrom(process.env.TOWNS);
-  const townWork = createReportScheduleHandler(deps, listed.length ? listed : [DEFAULT_TOWN]);
+  const townWork = createTownScheduleHandler(deps, listed.length ? listed : [DEFAULT_TOWN]);
   const every = (cron: string, name: string, run: () => Promise<unknown>) =>
     new Cron(cron, { timezone: SCHEDULES.timeZone, protect: true }, async () => {
       try {

@@ -118,7 +118,7 @@ export class Schedules extends Construct {
   readonly sweepErrorsAlarm: Alarm;
   /** The report and retention schedules, once `addTownSchedules` has made them. */
   readonly townSchedules: Schedule[] = [];
-  reportsErrorsAlarm?: Alarm;
+  townWorkErrorsAlarm?: Alarm;
   private readonly alarmAction: SnsAction;
 
   constructor(scope: Construct, id: string, props: SchedulesProps) {
@@ -264,8 +264,8 @@ export class Schedules extends Construct {
     if (this.townSchedules.length > 0) throw new Error('the town schedules exist already');
     for (const { name, id, cron, description } of TOWN_SCHEDULES)
       this.townSchedules.push(this.schedule(id, cron, description, townWork, { kind: name }));
-    this.reportsErrorsAlarm = this.alarm(
-      new Alarm(this, 'ReportsErrorsAlarm', {
+    this.townWorkErrorsAlarm = this.alarm(
+      new Alarm(this, 'TownWorkErrorsAlarm', {
         alarmDescription:
           'A scheduled report or retention run failed (a town or an outbox message could not be done): see its log group',
         metric: townWork.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),

@@ -212,7 +212,7 @@ describe('the sweep schedule', () => {
 
   it('assumes a role only this account’s default schedule group may use, for the functions and the queue', () => {
     const { sweep, role, deadLetters, deadLetterKey } = stack.schedules;
-    const reports = stack.reports.handler;
+    const reports = stack.townWork.handler;
     const trust = (propertiesOf(role).AssumeRolePolicyDocument as { Statement: Statement[] }).Statement;
     expect(trust).toHaveLength(1);
     expect(trust[0]?.Principal).toEqual({ Service: 'scheduler.amazonaws.com' });
@@ -266,8 +266,8 @@ describe('the dead-letter queue', () => {
 
 describe('alarms', () => {
   it('watch the dead-letter queue and the scheduled functions’ errors, and tell the operations topic', () => {
-    const { deadLetterAlarm, sweepErrorsAlarm, reportsErrorsAlarm, deadLetters, sweep } = stack.schedules;
-    if (!reportsErrorsAlarm) throw new Error('no reports alarm');
+    const { deadLetterAlarm, sweepErrorsAlarm, townWorkErrorsAlarm, deadLetters, sweep } = stack.schedules;
+    if (!townWorkErrorsAlarm) throw new Error('no reports alarm');
     template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
     const ops = [refOf(stack.notifications.ops)];
     const common = {
@@ -292,12 +292,12 @@ describe('alarms', () => {
       Statistic: 'Sum',
       Dimensions: [{ Name: 'FunctionName', Value: refOf(sweep.fn) }],
     });
-    expect(propertiesOf(reportsErrorsAlarm)).toMatchObject({
+    expect(propertiesOf(townWorkErrorsAlarm)).toMatchObject({
       ...common,
       Namespace: 'AWS/Lambda',
       MetricName: 'Errors',
       Statistic: 'Sum',
-      Dimensions: [{ Name: 'FunctionName', Value: refOf(stack.reports.handler.fn) }],
+      Dimensions: [{ Name: 'FunctionName', Value: refOf(stack.townWork.handler.fn) }],
     });
   });
 
@@ -356,7 +356,7 @@ describe('topics', () => {
     const publishers = [
       ...stack.functions.byFamily.values(),
       stack.schedules.sweep,
-      stack.reports.handler,
+      stack.townWork.handler,
     ].map((fn) => arnOf(fn.role));
     const principals = (statement?.Principal as { AWS?: unknown[] } | undefined)?.AWS;
     expect(principals).toEqual(expect.arrayContaining(publishers));
@@ -373,7 +373,7 @@ describe('topics', () => {
 
   it('are named to every API function and the scheduled ones in the variables the publisher reads', () => {
     expect(topicEnvironment.sort()).toEqual(TOPICS.map(topicEnvName).sort());
-    for (const fn of [...stack.functions.byFamily.values(), stack.schedules.sweep, stack.reports.handler]) {
+    for (const fn of [...stack.functions.byFamily.values(), stack.schedules.sweep, stack.townWork.handler]) {
       const variables = (propertiesOf(fn.fn).Environment as { Variables: Json }).Variables;
       for (const [topic, sns] of stack.notifications.topics)
         expect(variables[topicEnvName(topic)]).toEqual(refOf(sns));
@@ -469,14 +469,14 @@ describe('the town schedules', () => {
     const seen = schedules.map((schedule) => {
       const properties = propertiesOf(schedule);
       const target = properties.Target as Json;
-      // on the minute, with the sweep's retry policy and dead-letter queue, invoking the reports function
+      // on the minute, with the sweep's retry policy and dead-letter queue, invoking the town-work function
       expect(properties).toMatchObject({
         ScheduleExpressionTimezone: 'Asia/Shanghai',
         FlexibleTimeWindow: { Mode: 'OFF' },
         State: 'ENABLED',
       });
       expect(target).toMatchObject({
-        Arn: arnOf(stack.reports.handler.fn),
+        Arn: arnOf(stack.townWork.handler.fn),
         RoleArn: arnOf(role),
         RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 600 },
         DeadLetterConfig: { Arn: arnOf(deadLetters) },
@@ -496,13 +496,13 @@ describe('the town schedules', () => {
   });
 
   it('are made once', () => {
-    expect(() => stack.schedules.addTownSchedules(stack.reports.handler.fn)).toThrow(/exist already/);
+    expect(() => stack.schedules.addTownSchedules(stack.townWork.handler.fn)).toThrow(/exist already/);
   });
 });
 
-describe('the reports function', () => {
-  it('runs lambdas/handlers/report-schedule.ts up to five minutes, one at a time, for the default town', () => {
-    const fn = stack.reports.handler;
+describe('the town-work function', () => {
+  it('runs lambdas/handlers/town-schedule.ts up to five minutes, one at a time, for the default town', () => {
+    const fn = stack.townWork.handler;
     const properties = propertiesOf(fn.fn);
     expect(properties).toMatchObject({
       Runtime: 'nodejs22.x',
@@ -518,9 +518,9 @@ describe('the reports function', () => {
     expect(Object.keys(variables)).toEqual(
       expect.arrayContaining([...requiredEnvironment, ...topicEnvironment, 'TOWNS']),
     );
-    // the bundle's entry is the scheduled reports handler (bundling is skipped here: the construct says it)
-    expect(sourceOf('lambdas/handlers/report-schedule.ts')).toMatch(/export const handler/);
-    expect(fn.fn.node.path).toMatch(/Reports\/Scheduled\/Function$/);
+    // the bundle's entry is the scheduled town-work handler (bundling is skipped here: the construct says it)
+    expect(sourceOf('lambdas/handlers/town-schedule.ts')).toMatch(/export const handler/);
+    expect(fn.fn.node.path).toMatch(/TownWork\/Scheduled\/Function$/);
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
       FunctionName: refOf(fn.fn),
       MaximumRetryAttempts: 2,
@@ -531,7 +531,7 @@ describe('the reports function', () => {
   });
 
   it('may read and write items of Cases and read Grids, publish to the domain topics, and never Scan', () => {
-    const fn = stack.reports.handler;
+    const fn = stack.townWork.handler;
     const tables = stack.data.tables;
     const cases = tables.get(CASES_TABLE);
     const grids = tables.get(GRIDS_TABLE);
@@ -587,7 +587,7 @@ describe('the reports function', () => {
       const app = new App({ context: { ...cdkJsonContext, 'aws:cdk:bundling-stacks': [], ...context } });
       const config = readConfig(app.node);
       const built = new FengqiaoStack(app, stackName(config), { config });
-      const cfn = built.reports.handler.fn.node.defaultChild as CfnFunction;
+      const cfn = built.townWork.handler.fn.node.defaultChild as CfnFunction;
       return (built.resolve(cfn.environment) as { variables: Json }).variables;
     };
     expect(variablesOf({ towns: 'qingshan-town, baishui-town' }).TOWNS).toBe('qingshan-town,baishui-town');

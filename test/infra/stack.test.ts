@@ -352,7 +352,7 @@ describe('reserved concurrency', () => {
       expect(Object.fromEntries(reserved)).toEqual({
         [logicalId(stack, publicFn.fn)]: 10,
         [logicalId(stack, stack.schedules.sweep.fn)]: 1,
-        [logicalId(stack, stack.reports.handler.fn)]: 1,
+        [logicalId(stack, stack.townWork.handler.fn)]: 1,
       });
       // Lambda keeps 100 unreserved: the stack needs an account limit of 112, far below the default 1,000
       expect([...reserved.values()].reduce((sum, n) => sum + n, 0)).toBe(12);
@@ -461,7 +461,7 @@ describe('functions', () => {
     const triggers = mode === 'Cognito' ? 2 : 0;
     // plus the scheduled deadline sweep and reports (their own settings are checked in schedules.test.ts)
     expect(functions).toHaveLength(Object.keys(FUNCTION_FAMILIES).length + triggers + 2);
-    const scheduled = [stack.schedules.sweep, stack.reports.handler].map((fn) => logicalId(stack, fn.fn));
+    const scheduled = [stack.schedules.sweep, stack.townWork.handler].map((fn) => logicalId(stack, fn.fn));
     for (const [id, fn] of Object.entries(template.findResources('AWS::Lambda::Function')))
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -492,7 +492,7 @@ describe('functions', () => {
     for (const handler of [
       ...stack.functions.byFamily.values(),
       stack.schedules.sweep,
-      stack.reports.handler,
+      stack.townWork.handler,
     ]) {
       const staging = handler.fn.node.findChild('Code').node.findChild('Stage');
       if (!(staging instanceof AssetStaging)) throw new Error('no staged asset');

@@ -1,7 +1,7 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../lambdas/adapters/table-model.js';
-import { createReportScheduleHandler } from '../../lambdas/handlers/report-schedule.js';
+import { createTownScheduleHandler } from '../../lambdas/handlers/town-schedule.js';
 import { eraseExpired } from '../../lambdas/usecases/erase-personal-data.js';
 import { createHarness, type Harness, validIdNumber } from '../support/harness.js';
 import { caseCalls } from '../support/privacy.js';
@@ -246,7 +246,7 @@ describe('eraseExpired', () => {
     const kept = await calls.register(d.clerk, { petitioners: [person()] });
     await calls.close(d, kept.id);
 
-    const nightly = createReportScheduleHandler(h.deps, ['town-c', 'town-d']);
+    const nightly = createTownScheduleHandler(h.deps, ['town-c', 'town-d']);
     await expect(nightly({ kind: 'bogus' } as never)).rejects.toThrow(/unknown scheduled work/);
     h.setNow(at(31));
     expect(await nightly({ kind: 'retention' })).toEqual([{ kind: 'retention', erased: 1, failed: [] }]);

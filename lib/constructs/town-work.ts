@@ -7,7 +7,7 @@ import { depsEnvironment, HandlerFunction } from './functions.js';
 import type { Logs } from './logs.js';
 import type { Notifications } from './notifications.js';
 
-export interface ScheduledReportsProps {
+export interface ScheduledTownWorkProps {
   readonly data: Data;
   readonly notifications: Notifications;
   readonly logs: Logs;
@@ -18,20 +18,20 @@ export interface ScheduledReportsProps {
 }
 
 /**
- * The town-work function (lambdas/handlers/report-schedule.ts): for every town, the daily collection, the weekly
+ * The town-work function (lambdas/handlers/town-schedule.ts): for every town, the daily collection, the weekly
  * bulletin and the monthly supervision, each stored and published once per period, and the nightly retention erasure.
  * Its schedules are made by `Schedules.addTownSchedules`.
  */
-export class ScheduledReports extends Construct {
+export class ScheduledTownWork extends Construct {
   readonly handler: HandlerFunction;
 
-  constructor(scope: Construct, id: string, props: ScheduledReportsProps) {
+  constructor(scope: Construct, id: string, props: ScheduledTownWorkProps) {
     super(scope, id);
     const { data, notifications, logs, towns, deadLetters } = props;
-    if (towns.length === 0) throw new Error('the scheduled reports need at least one town');
+    if (towns.length === 0) throw new Error('the scheduled town work needs at least one town');
 
     this.handler = new HandlerFunction(this, 'Scheduled', {
-      handler: 'report-schedule',
+      handler: 'town-schedule',
       description:
         'Scheduled town work: daily collection, weekly bulletin, monthly supervision, retention erasure; publishes the outbox',
       logs,
@@ -50,7 +50,7 @@ export class ScheduledReports extends Construct {
 
     const cases = data.tables.get(CASES_TABLE);
     const grids = data.tables.get(GRIDS_TABLE);
-    if (!cases || !grids) throw new Error('the scheduled reports need the Cases and Grids tables');
+    if (!cases || !grids) throw new Error('the scheduled town work needs the Cases and Grids tables');
     this.handler.grantTableActions([
       {
         // counters, the open-by-deadline and relations indexes and the outbox: Query; the cases a leader owns,

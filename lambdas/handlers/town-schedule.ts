@@ -33,7 +33,7 @@ export interface TownScheduleEvent {
  * erasure. A failed town or publish fails the run, so the scheduler's retry and alarm see it; a retry repeats nothing
  * already done.
  */
-export function createReportScheduleHandler(deps: Deps, towns: readonly string[]) {
+export function createTownScheduleHandler(deps: Deps, towns: readonly string[]) {
   if (towns.length === 0) throw new Error('TOWNS names no town');
   const reports = reportDeps(deps);
   /** One kind of work for every town: what it did, and whether any town or publish failed. */
@@ -60,8 +60,8 @@ export function createReportScheduleHandler(deps: Deps, towns: readonly string[]
   };
 }
 
-let made: ReturnType<typeof createReportScheduleHandler> | undefined;
+let made: ReturnType<typeof createTownScheduleHandler> | undefined;
 export const handler = (event: TownScheduleEvent | undefined) => {
-  made ??= createReportScheduleHandler(depsFromEnv(), townsFrom(process.env.TOWNS));
+  made ??= createTownScheduleHandler(depsFromEnv(), townsFrom(process.env.TOWNS));
   return made(event);
 };
