@@ -110,8 +110,8 @@ export const keys = {
   }),
   /** A query code's lookup item, keyed by its keyed hash: tracking needs no town. */
   queryCode: (hash: string) => ({ pk: `QC#${hash}`, sk: 'QC' }),
-  /** Misses of one client (by source address) in one minute, to slow down guessing. */
-  misses: (client: string, minute: string) => ({ pk: `MISS#${client}`, sk: minute }),
+  /** Uses of one subject (a source address's query-code misses, an Open311 key's filings) in one minute. */
+  perMinute: (subject: string, minute: string) => ({ pk: `RATE#${subject}`, sk: minute }),
   /** Counters of a town's Beijing day: one partition, an item per grid and shard. */
   counterDay: (town: string, day: string) => `T#${town}#CNT#${day}`,
   counterItem: (town: string, day: string, gridId: string, shard: number) => ({

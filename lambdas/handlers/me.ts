@@ -5,7 +5,7 @@ import { NotFoundError, RuleViolationError } from '../domain/errors.js';
 import { CaseRepository } from '../adapters/case-repository.js';
 import { CounterRepository } from '../adapters/counter-repository.js';
 import { GridRepository } from '../adapters/grid-repository.js';
-import { MissLimiter } from '../adapters/miss-limiter.js';
+import { MinuteLimiter } from '../adapters/minute-limiter.js';
 import { townSettings } from '../adapters/settings-repository.js';
 import { DEFAULT_CATEGORY_CODES } from '../domain/catalog.js';
 import { citizenView } from '../domain/citizen.js';
@@ -50,7 +50,7 @@ export function createMeHandler(deps: Deps) {
   const cases = new CaseRepository(deps.db, deps.tables.cases);
   const grids = new GridRepository(deps.db, deps.tables.grids);
   const counters = new CounterRepository(deps.db, deps.tables.cases);
-  const limiter = new MissLimiter(deps.db, deps.tables.cases);
+  const limiter = new MinuteLimiter(deps.db, deps.tables.cases);
   const settings = townSettings(deps);
   const registrationDeps = registrationDepsOf(deps, cases, grids);
 

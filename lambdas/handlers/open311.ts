@@ -2,7 +2,7 @@ import { CaseRepository } from '../adapters/case-repository.js';
 import { CounterRepository } from '../adapters/counter-repository.js';
 import { type Deps, depsFromEnv } from '../adapters/deps.js';
 import { GridRepository } from '../adapters/grid-repository.js';
-import { MissLimiter } from '../adapters/miss-limiter.js';
+import { MinuteLimiter } from '../adapters/minute-limiter.js';
 import { NotificationRepository } from '../adapters/notification-repository.js';
 import { logger } from '../adapters/observability.js';
 import { townSettings } from '../adapters/settings-repository.js';
@@ -25,10 +25,12 @@ import {
   forbidden,
   notFound,
   Open311Error,
+  tooMany,
   render,
   splitFormat,
 } from '../open311/format.js';
 import { findApiKey } from '../open311/keys.js';
+import { FILINGS_PER_KEY_PER_MINUTE } from '../open311/limits.js';
 import { type Open311Pair, Open311Repository } from '../open311/repository.js';
 import {
   CASE_ID,
@@ -107,7 +109,8 @@ export function createOpen311Handler(deps: Deps) {
   const notifications = new NotificationRepository(deps.db, deps.tables.cases);
   const counters = new CounterRepository(deps.db, deps.tables.cases);
   const grids = new GridRepository(deps.db, deps.tables.grids);
-  const limiter = new MissLimiter(deps.db, deps.tables.cases);
+  const limiter = new MinuteLimiter(deps.db, deps.tables.cases);
+  const filings = new MinuteLimiter(deps.db, deps.tables.cases, FILINGS_PER_KEY_PER_MINUTE);
   const repository = new Open311Repository(deps.db, deps.tables.cases);
   const settings = townSettings(deps);
   const registrationDeps = registrationDepsOf(deps, cases, grids);
@@ -147,6 +150,9 @@ export function createOpen311Handler(deps: Deps) {
       throw notFound('jurisdiction_id was not found');
     }
     const now = deps.now();
+    const wait = await filings.reserve(`open311-key:${key.keyId}`, now);
+    if (wait > 0)
+      throw tooMany(`This api_key has filed ${FILINGS_PER_KEY_PER_MINUTE} requests this minute`, wait);
     const { policy, calendar } = await settings.get(key.town);
     const { input, publicDescription } = parseServiceRequest(form, { now, policy });
     // the citizen's act, relayed by an app: the timeline names the app's key, the case names no account
@@ -213,12 +219,7 @@ export function createOpen311Handler(deps: Deps) {
         request.event.requestContext.http.sourceIp,
         deps.now(),
       );
-      if ('retryAfter' in lookup)
-        throw new Open311Error(
-          429,
-          [{ code: 429, description: `Too many attempts; try again in ${lookup.retryAfter} s` }],
-          { 'retry-after': String(lookup.retryAfter) },
-        );
+      if ('retryAfter' in lookup) throw tooMany('Too many attempts', lookup.retryAfter);
       const record = 'found' in lookup && lookup.found.town === town ? lookup.found : undefined;
       const entry = record ? await repository.entry(record) : undefined;
       if (!record || !entry || !serviceOf(record.category)) throw notFound('token was not found');

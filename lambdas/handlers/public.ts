@@ -1,6 +1,6 @@
 import { CaseRepository } from '../adapters/case-repository.js';
 import { type Deps, depsFromEnv } from '../adapters/deps.js';
-import { MissLimiter } from '../adapters/miss-limiter.js';
+import { MinuteLimiter } from '../adapters/minute-limiter.js';
 import { catalog } from '../domain/catalog.js';
 import { trackingView } from '../domain/citizen.js';
 import { NotFoundError } from '../domain/errors.js';
@@ -12,7 +12,7 @@ import { lookUpQueryCode } from '../usecases/query-code.js';
 export function createPublicHandler(deps: Deps) {
   const document = openApiDocument();
   const cases = new CaseRepository(deps.db, deps.tables.cases);
-  const limiter = new MissLimiter(deps.db, deps.tables.cases);
+  const limiter = new MinuteLimiter(deps.db, deps.tables.cases);
 
   return createApiHandler({
     family: 'public',

@@ -23,6 +23,7 @@ import {
 } from './report-schemas.js';
 import { gridRecordSchema } from '../domain/grid.js';
 import { issuedKeySchema, keyListingSchema, open311KeyBody } from '../open311/keys.js';
+import { FILINGS_PER_KEY_PER_MINUTE } from '../open311/limits.js';
 import { MAX_REQUESTS, requestsQuery, WINDOW_DAYS } from '../open311/requests.js';
 import {
   caseViewSchema,
@@ -110,7 +111,7 @@ const open311Post = (format: string) => ({
     `file a request, form-encoded (service_code, lat and long or address_string, description, first_name, ` +
       `last_name, phone, attribute[public_description]); the answer in ${format}`,
   ),
-  roles: 'client apps with an `api_key` (form field), issued by the town’s admin',
+  roles: `client apps with an \`api_key\` (form field), issued by the town’s admin; each key files at most ${FILINGS_PER_KEY_PER_MINUTE} a minute (429)`,
   answer: { status: 201, description: `The new request's id and token, in ${format}` },
 });
 const open311List = (format: string) =>

@@ -96,6 +96,10 @@ export class Open311Error extends Error {
 export const badRequest = (description: string, code = 400) => new Open311Error(400, [{ code, description }]);
 export const notFound = (description: string) => new Open311Error(404, [{ code: 404, description }]);
 export const forbidden = (description: string) => new Open311Error(403, [{ code: 403, description }]);
+export const tooMany = (description: string, retryAfter: number) =>
+  new Open311Error(429, [{ code: 429, description: `${description}; try again in ${retryAfter} s` }], {
+    'retry-after': String(retryAfter),
+  });
 
 export const errorResponse = (format: Format, error: Open311Error): ApiResponse =>
   render(

@@ -1,5 +1,5 @@
 import type { CaseRepository } from '../adapters/case-repository.js';
-import type { MissLimiter } from '../adapters/miss-limiter.js';
+import type { MinuteLimiter } from '../adapters/minute-limiter.js';
 import type { CaseRecord } from '../domain/case.js';
 import { normaliseQueryCode, queryCodeMacInput } from '../domain/citizen.js';
 import type { MacFunction } from '../domain/timeline.js';
@@ -11,7 +11,7 @@ export type QueryCodeLookup = { found: CaseRecord } | { missing: true } | { retr
  * often is told to wait, before anything is looked up: each lookup reserves a miss and a hit gives it back.
  */
 export async function lookUpQueryCode(
-  deps: { cases: CaseRepository; limiter: MissLimiter; mac: MacFunction },
+  deps: { cases: CaseRepository; limiter: MinuteLimiter; mac: MacFunction },
   raw: string,
   client: string,
   now: Date,

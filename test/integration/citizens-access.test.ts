@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaseRepository } from '../../lambdas/adapters/case-repository.js';
-import { MissLimiter } from '../../lambdas/adapters/miss-limiter.js';
+import { MinuteLimiter } from '../../lambdas/adapters/minute-limiter.js';
 import { newQueryCode } from '../../lambdas/domain/citizen.js';
 import { COMMAND_NAMES, type CommandName } from '../../lambdas/domain/lifecycle.js';
 import { lookUpQueryCode } from '../../lambdas/usecases/query-code.js';
@@ -460,7 +460,7 @@ describe('tracking codes guessed and enumerated', () => {
     // interleaving depends on timing; the limit must hold however the guesses interleave)
     const deps = {
       cases: new CaseRepository(h.deps.db, h.tables.cases),
-      limiter: new MissLimiter(h.deps.db, h.tables.cases),
+      limiter: new MinuteLimiter(h.deps.db, h.tables.cases),
       mac: h.deps.mac,
     };
     const outcomes = await Promise.all(

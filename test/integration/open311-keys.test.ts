@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from '../support/harness.js';
-import { expectJsonErrors, issueKey, postRequest, requestForm } from '../support/open311.js';
+import { FILINGS_PER_KEY_PER_MINUTE } from '../../lambdas/open311/limits.js';
+import { expectJsonErrors, expectXmlErrors, issueKey, postRequest, requestForm } from '../support/open311.js';
 
 /** A town's Open311 keys after issue: listed without the keys themselves, revoked by its admin. */
 
@@ -67,5 +68,23 @@ describe('GET and DELETE /v1/admin/open311-keys', () => {
     expect(malformed.status).toBe(400);
     expect(malformed.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(malformed.body.errors[0].path).toBe('keyId');
+  });
+});
+
+describe('filing per key', () => {
+  it('takes a fixed number of requests a minute from one app, without holding back another', async () => {
+    h.setNow('2026-11-25T02:00:10Z');
+    const busy = await issueKey(h, 'town-r', '刷单应用');
+    const quiet = await issueKey(h, 'town-r', '正常应用');
+    for (let i = 0; i < FILINGS_PER_KEY_PER_MINUTE; i++)
+      expect((await file(busy.apiKey, 'town-r')).status).toBe(201);
+    const refused = await file(busy.apiKey, 'town-r');
+    expect(expectJsonErrors(refused, 429)).toContain('try again in 50 s');
+    expect(refused.headers.get('retry-after')).toBe('50');
+    const inXml = await postRequest(h, 'xml', requestForm(busy.apiKey, { jurisdiction_id: 'town-r' }));
+    expectXmlErrors(inXml, 429);
+    expect((await file(quiet.apiKey, 'town-r')).status).toBe(201);
+    h.setNow('2026-11-25T02:01:00Z');
+    expect((await file(busy.apiKey, 'town-r')).status).toBe(201);
   });
 });

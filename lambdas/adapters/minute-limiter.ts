@@ -3,29 +3,30 @@ import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamod
 import { keys } from './table-model.js';
 
 /**
- * Slows down guessing of query codes: a client (by source address) gets a fixed number of misses a minute. Every
- * lookup first reserves a miss atomically (so parallel guesses cannot slip past the count) and gives it back when it
- * finds something. Counters expire on their own (TTL).
+ * A fixed number of uses a minute for each subject, counted atomically in the table (so parallel requests cannot slip
+ * past the count); counters expire on their own (TTL). It slows down guessing of query codes (a source address gets
+ * ten misses a minute: each lookup reserves a miss and gives it back when it finds something) and caps what one
+ * Open311 client app may file.
  */
-export class MissLimiter {
+export class MinuteLimiter {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
-    private readonly missesPerMinute = 10,
+    private readonly perMinute = 10,
   ) {}
 
-  /** Reserves one miss: 0 when granted, else the seconds until the client may try again. */
-  async reserve(client: string, now: Date): Promise<number> {
+  /** Reserves one use: 0 when granted, else the seconds until the subject may try again. */
+  async reserve(subject: string, now: Date): Promise<number> {
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.table,
-          Key: keys.misses(client, now.toISOString().slice(0, 16)),
+          Key: keys.perMinute(subject, now.toISOString().slice(0, 16)),
           UpdateExpression: 'ADD n :one SET expiresAt = :expires',
           ConditionExpression: 'attribute_not_exists(n) OR n < :limit',
           ExpressionAttributeValues: {
             ':one': 1,
-            ':limit': this.missesPerMinute,
+            ':limit': this.perMinute,
             ':expires': Math.floor(now.getTime() / 1000) + 300,
           },
         }),
@@ -37,13 +38,13 @@ export class MissLimiter {
     }
   }
 
-  /** Gives back a reserved miss: the lookup found what it looked for. */
-  async release(client: string, now: Date): Promise<void> {
+  /** Gives back a reserved use (a query-code lookup that found what it looked for). */
+  async release(subject: string, now: Date): Promise<void> {
     await this.db
       .send(
         new UpdateCommand({
           TableName: this.table,
-          Key: keys.misses(client, now.toISOString().slice(0, 16)),
+          Key: keys.perMinute(subject, now.toISOString().slice(0, 16)),
           UpdateExpression: 'ADD n :minusOne',
           ConditionExpression: 'attribute_exists(n)',
           ExpressionAttributeValues: { ':minusOne': -1 },
