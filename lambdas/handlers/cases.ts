@@ -21,7 +21,7 @@ import {
   milestoneWrites,
   prepareRegistration,
   registrationDepsOf,
-  registrationWrites,
+  countedRegistrationWrites,
   seedOf,
   writeRegistration,
 } from '../usecases/register-case.js';
@@ -29,7 +29,7 @@ import { citizenView, isMilestone } from '../domain/citizen.js';
 import { assignmentNotice } from '../domain/notification.js';
 import { loadVisibleCase, workerGridPaths } from '../usecases/visible-case.js';
 import { CounterRepository } from '../adapters/counter-repository.js';
-import { commandCounts, registrationCounts } from '../domain/counters.js';
+import { commandCounts } from '../domain/counters.js';
 import { NotificationRepository } from '../adapters/notification-repository.js';
 
 const REGISTRARS = ['clerk', 'grid_worker', 'leader', 'supervisor'] as const;
@@ -104,14 +104,11 @@ export function createCasesHandler(deps: Deps) {
             ...(grid ? { grid } : {}),
             ...seedOf(request),
           });
-          const record = await writeRegistration(cases, prepared, [
-            ...registrationWrites({ cases, notifications }, prepared),
-            ...counters.updates(
-              prepared.record.town,
-              prepared.record.id,
-              registrationCounts(prepared.record),
-            ),
-          ]);
+          const record = await writeRegistration(
+            cases,
+            prepared,
+            countedRegistrationWrites({ cases, notifications, counters }, prepared),
+          );
           return {
             status: 201,
             // the query code is shown this once, for the clerk to hand over; it is kept only sealed

@@ -9,7 +9,6 @@ import { MinuteLimiter } from '../adapters/minute-limiter.js';
 import { townSettings } from '../adapters/settings-repository.js';
 import { DEFAULT_CATEGORY_CODES } from '../domain/catalog.js';
 import { citizenView } from '../domain/citizen.js';
-import { registrationCounts } from '../domain/counters.js';
 import type { Principal } from '../domain/roles.js';
 import { requireRole } from '../http/auth.js';
 import { onlinePetitionBody } from '../http/schemas.js';
@@ -17,7 +16,7 @@ import { lookUpQueryCode } from '../usecases/query-code.js';
 import {
   prepareRegistration,
   registrationDepsOf,
-  registrationWrites,
+  countedRegistrationWrites,
   seedOf,
   writeRegistration,
 } from '../usecases/register-case.js';
@@ -95,14 +94,11 @@ export function createMeHandler(deps: Deps) {
             { ...body, channel: 'online' },
             { principal: request.principal, now, policy, calendar, ...seedOf(request) },
           );
-          const record = await writeRegistration(cases, prepared, [
-            ...registrationWrites({ cases, notifications }, prepared),
-            ...counters.updates(
-              prepared.record.town,
-              prepared.record.id,
-              registrationCounts(prepared.record),
-            ),
-          ]);
+          const record = await writeRegistration(
+            cases,
+            prepared,
+            countedRegistrationWrites({ cases, notifications, counters }, prepared),
+          );
           return {
             status: 201,
             body: { ...citizenView(record), queryCode: prepared.queryCode },

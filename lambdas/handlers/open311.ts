@@ -6,7 +6,6 @@ import { MinuteLimiter } from '../adapters/minute-limiter.js';
 import { NotificationRepository } from '../adapters/notification-repository.js';
 import { logger } from '../adapters/observability.js';
 import { townSettings } from '../adapters/settings-repository.js';
-import { registrationCounts } from '../domain/counters.js';
 import type { Principal } from '../domain/roles.js';
 import {
   type ApiRequest,
@@ -45,7 +44,11 @@ import {
 } from '../open311/requests.js';
 import { SERVICE_CODES, serviceDefinition, serviceList, serviceOf } from '../open311/services.js';
 import { lookUpQueryCode } from '../usecases/query-code.js';
-import { prepareRegistration, registrationDepsOf, registrationWrites } from '../usecases/register-case.js';
+import {
+  countedRegistrationWrites,
+  prepareRegistration,
+  registrationDepsOf,
+} from '../usecases/register-case.js';
 
 /**
  * Open311 GeoReport v2 for client apps: the public services, filing a request with an `api_key`, and following
@@ -161,8 +164,7 @@ export function createOpen311Handler(deps: Deps) {
     // left unclaimed, so the citizen can claim it with the query code the milestone SMS brings
     const { petitionerUserId: _app, ...record } = prepared.record;
     await cases.transact([
-      ...registrationWrites({ cases, notifications }, { ...prepared, record }),
-      ...counters.updates(record.town, record.id, registrationCounts(record)),
+      ...countedRegistrationWrites({ cases, notifications, counters }, { ...prepared, record }),
       repository.entryPut(record, { publicDescription, keyId: key.keyId }),
     ]);
     return render(

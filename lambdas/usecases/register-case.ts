@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { CaseRepository } from '../adapters/case-repository.js';
+import type { CounterRepository } from '../adapters/counter-repository.js';
 import type { Deps } from '../adapters/deps.js';
 import type { GridRepository } from '../adapters/grid-repository.js';
 import type { KeyWrapper } from '../adapters/data-keys.js';
@@ -14,6 +15,7 @@ import {
   registerCase,
 } from '../domain/case.js';
 import type { WorkingCalendar } from '../domain/calendar.js';
+import { registrationCounts } from '../domain/counters.js';
 import { beijingDate } from '../domain/deadlines.js';
 import { type GridRecord, intakeLevel } from '../domain/grid.js';
 import { personalFields } from '../domain/personal.js';
@@ -56,6 +58,15 @@ export const registrationWrites = (
   repos.cases.queryCodePut(prepared.queryCodeHash, prepared.record),
   ...noticePuts(repos.notifications, prepared.notices),
   ...milestoneWrites(repos.notifications, prepared.record, 'register', prepared.record.createdAt),
+];
+
+/** The writes of one registration together with what it adds to the town's counters. */
+export const countedRegistrationWrites = (
+  repos: { cases: CaseRepository; notifications: NotificationRepository; counters: CounterRepository },
+  prepared: PreparedCase,
+) => [
+  ...registrationWrites(repos, prepared),
+  ...repos.counters.updates(prepared.record.town, prepared.record.id, registrationCounts(prepared.record)),
 ];
 
 /** A milestone: the message for the petitioner's SMS, and their inbox entry when the case has a citizen account. */
