@@ -137,6 +137,26 @@ async function expectOwnView(filed: Filed, status: string) {
   return own;
 }
 
+/** Filed online on 11 December, accepted that morning and replied to (resolved) the next day. */
+async function repliedOnline(overrides: Record<string, unknown>, opinion: string): Promise<Filed> {
+  const filed = await file(new Date('2026-12-11T01:00:00Z'), overrides);
+  await milestone(
+    filed,
+    clerk,
+    'accept',
+    { track: 'immediate', assigneeId: 'handler-1' },
+    new Date('2026-12-11T02:00:00Z'),
+  );
+  await milestone(
+    filed,
+    handler,
+    'reply',
+    { outcome: 'resolved', opinion },
+    new Date('2026-12-12T02:00:00Z'),
+  );
+  return filed;
+}
+
 let reviewed: Filed;
 let lapsed: Filed;
 let withdrawn: Filed;
@@ -298,21 +318,7 @@ describe('rating', () => {
   });
 
   it('is refused while a review is running (wrong status), then allowed once it is answered', async () => {
-    running = await file(new Date('2026-12-11T01:00:00Z'), { title: '道路', description: '村道破损' });
-    await milestone(
-      running,
-      clerk,
-      'accept',
-      { track: 'immediate', assigneeId: 'handler-1' },
-      new Date('2026-12-11T02:00:00Z'),
-    );
-    await milestone(
-      running,
-      handler,
-      'reply',
-      { outcome: 'resolved', opinion: '已修复' },
-      new Date('2026-12-12T02:00:00Z'),
-    );
+    running = await repliedOnline({ title: '道路', description: '村道破损' }, '已修复');
     await milestone(
       running,
       citizen,
@@ -475,21 +481,7 @@ describe('milestone messages', () => {
 // after the milestone counts above, which this case's milestones would change
 describe('rating each answer', () => {
   it('rates the reply and then the review’s answer, each once; only a satisfied current answer closes early', async () => {
-    const twice = await file(new Date('2026-12-11T01:00:00Z'), { title: '排水', description: '排水沟堵塞' });
-    await milestone(
-      twice,
-      clerk,
-      'accept',
-      { track: 'immediate', assigneeId: 'handler-1' },
-      new Date('2026-12-11T02:00:00Z'),
-    );
-    await milestone(
-      twice,
-      handler,
-      'reply',
-      { outcome: 'resolved', opinion: '已疏通' },
-      new Date('2026-12-12T02:00:00Z'),
-    );
+    const twice = await repliedOnline({ title: '排水', description: '排水沟堵塞' }, '已疏通');
     const ofReply = await act(twice, citizen, 'rate', { rating: 'satisfied' });
     expect(ofReply.body.rating).toMatchObject({ rating: 'satisfied', of: 'reply' });
     await milestone(twice, citizen, 'request-review', { reason: '又堵了' }, new Date('2026-12-13T02:00:00Z'));
