@@ -42,7 +42,7 @@ import {
   requestView,
   serviceNotice,
 } from '../open311/requests.js';
-import { SERVICE_CODES, serviceDefinition, serviceList, serviceOf } from '../open311/services.js';
+import { discovery, SERVICE_CODES, serviceDefinition, serviceList, serviceOf } from '../open311/services.js';
 import { lookUpQueryCode } from '../usecases/query-code.js';
 import {
   countedRegistrationWrites,
@@ -106,6 +106,10 @@ const suffixRoute = (
     }
   },
 });
+
+/** This deployment's address as its caller reached it (API Gateway sets the domain name and the forwarded scheme). */
+const baseUrl = (request: ApiRequest): string =>
+  `${request.header('x-forwarded-proto') ?? 'https'}://${request.event.requestContext.domainName}`;
 
 export function createOpen311Handler(deps: Deps) {
   const cases = new CaseRepository(deps.db, deps.tables.cases);
@@ -231,6 +235,9 @@ export function createOpen311Handler(deps: Deps) {
     }),
   };
   for (const format of FORMATS) {
+    routes[`GET /open311/discovery.${format}`] = route(format, async (request) =>
+      render(format, 'discovery', discovery(baseUrl(request))),
+    );
     routes[`GET /open311/v2/services.${format}`] = route(format, async (request) => {
       await jurisdiction(request.query.jurisdiction_id);
       return render(format, 'services', serviceList());

@@ -428,6 +428,14 @@ const OPERATIONS: Record<string, Operation> = {
     roles: 'leader, supervisor, admin',
     response: { status: 200, schema: REPORT_RESPONSE_SCHEMAS.monthly, description: 'The report' },
   },
+  'GET /open311/discovery.xml': {
+    summary: 'Open311 service discovery: where the GeoReport v2 endpoint is, its formats and changeset, XML',
+    roles: 'anyone',
+  },
+  'GET /open311/discovery.json': {
+    summary: 'Open311 service discovery: where the GeoReport v2 endpoint is, its formats and changeset, JSON',
+    roles: 'anyone',
+  },
   'GET /open311/v2/services.xml': open311('The public services (categories), XML'),
   'GET /open311/v2/services.json': open311('The public services (categories), JSON'),
   'GET /open311/v2/services/{code}': open311(

@@ -70,6 +70,8 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/v1/reports/weekly/{week}', family: 'reports', authorized: true },
   { method: 'GET', path: '/v1/reports/monthly/{month}', family: 'reports', authorized: true },
   // Open311: the format is part of the path; the function checks the `api_key` of a POST itself
+  { method: 'GET', path: '/open311/discovery.xml', family: 'open311', authorized: false },
+  { method: 'GET', path: '/open311/discovery.json', family: 'open311', authorized: false },
   { method: 'GET', path: '/open311/v2/services.xml', family: 'open311', authorized: false },
   { method: 'GET', path: '/open311/v2/services.json', family: 'open311', authorized: false },
   { method: 'GET', path: '/open311/v2/services/{code}', family: 'open311', authorized: false },

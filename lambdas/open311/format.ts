@@ -23,6 +23,8 @@ const ITEM_OF: Record<string, string> = {
   errors: 'error',
   attributes: 'attribute',
   values: 'value',
+  endpoints: 'endpoint',
+  formats: 'format',
 };
 
 /** Whether XML 1.0 can carry a character at all, even escaped: no controls but tab, line feed, carriage return. */

@@ -112,3 +112,22 @@ export const serviceDefinition = (service: Open311Service) => ({
     },
   ],
 });
+
+/** When what the endpoint offers last changed: clients compare it to know whether to read the services again. */
+const CHANGESET = '2026-11-28T00:00:00Z';
+
+/** The specification's service discovery document: where the GeoReport v2 endpoint is and what it speaks. */
+export const discovery = (baseUrl: string) => ({
+  changeset: CHANGESET,
+  contact: '请联系本镇信访办（综治中心）。Contact the town’s petition office.',
+  key_service: '由本镇管理员签发 api_key。An api_key is issued by the town’s administrator.',
+  endpoints: [
+    {
+      specification: 'http://wiki.open311.org/GeoReport_v2',
+      url: `${baseUrl}/open311/v2`,
+      changeset: CHANGESET,
+      type: 'production',
+      formats: ['text/xml', 'application/json'],
+    },
+  ],
+});

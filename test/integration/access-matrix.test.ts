@@ -587,6 +587,18 @@ function probes(): Probe[] {
     },
     // -- Open311: no authorizer, the token is not looked at; reads are public, filing takes the town's api_key
     {
+      route: 'GET /open311/discovery.xml',
+      label: 'GET /open311/discovery.xml',
+      expect: cells('ok ok ok ok ok ok ok ok'),
+      call: get('/open311/discovery.xml'),
+    },
+    {
+      route: 'GET /open311/discovery.json',
+      label: 'GET /open311/discovery.json',
+      expect: cells('ok ok ok ok ok ok ok ok'),
+      call: get('/open311/discovery.json'),
+    },
+    {
       route: 'GET /open311/v2/services.xml',
       label: 'GET /open311/v2/services.xml',
       expect: cells('ok ok ok ok ok ok ok ok'),

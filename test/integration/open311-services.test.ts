@@ -9,6 +9,7 @@ import {
   PUBLIC_SERVICES,
   parseXml,
   SPEC_FIELDS,
+  W3_DATETIME,
 } from '../support/open311.js';
 
 /** Open311 keys, jurisdictions, the service list and service definitions, in both formats. */
@@ -59,6 +60,44 @@ describe('POST /v1/admin/open311-keys', () => {
     });
     expect(keyed.status).toBe(400);
     expect(keyed.body.errors[0].path).toBe('Idempotency-Key');
+  });
+});
+
+describe('GET discovery', () => {
+  it('says where the GeoReport v2 endpoint is and what it speaks, with the specification’s fields, in JSON', async () => {
+    const response = await h.request('GET', '/open311/discovery.json', {
+      headers: { host: 'api.town.example' },
+    });
+    expect(response.status).toBe(200);
+    expectJson(response);
+    expect(Object.keys(response.body)).toEqual(SPEC_FIELDS.discovery);
+    expect(response.body.changeset).toMatch(W3_DATETIME);
+    expect(response.body.endpoints).toHaveLength(1);
+    const [endpoint] = response.body.endpoints;
+    expect(Object.keys(endpoint)).toEqual(SPEC_FIELDS.endpoint);
+    expect(endpoint).toMatchObject({
+      specification: 'http://wiki.open311.org/GeoReport_v2',
+      // the address the caller reached (API Gateway's domain name; the scheme it forwards, https by default)
+      url: `https://${new URL(h.baseUrl).host}/open311/v2`,
+      type: 'production',
+      formats: ['text/xml', 'application/json'],
+    });
+    // the endpoint it names answers
+    const services = await h.request('GET', `${new URL(endpoint.url).pathname}/services.json`);
+    expect(services.status).toBe(200);
+  });
+
+  it('says the same in XML, with the list elements of the specification’s example', async () => {
+    const response = await h.request('GET', '/open311/discovery.xml', {
+      headers: { 'x-forwarded-proto': 'http' },
+    });
+    expect(response.status).toBe(200);
+    const { discovery } = parseXml(response);
+    expect(Object.keys(discovery)).toEqual(SPEC_FIELDS.discovery);
+    const [endpoint] = discovery.endpoints.endpoint;
+    expect(Object.keys(endpoint)).toEqual(SPEC_FIELDS.endpoint);
+    expect(endpoint.url).toBe(`http://${new URL(h.baseUrl).host}/open311/v2`);
+    expect(endpoint.formats.format).toEqual(['text/xml', 'application/json']);
   });
 });
 

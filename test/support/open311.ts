@@ -44,6 +44,8 @@ export const SPEC_FIELDS = {
     'media_url',
   ],
   error: ['code', 'description'],
+  discovery: ['changeset', 'contact', 'key_service', 'endpoints'],
+  endpoint: ['specification', 'url', 'changeset', 'type', 'formats'],
 } as const;
 
 export const PUBLIC_SERVICES = ['neighbor', 'village_affairs', 'rural_construction', 'environment'];
@@ -55,7 +57,8 @@ const parser = new XMLParser({
   ignoreDeclaration: true,
   parseTagValue: false,
   trimValues: false,
-  isArray: (name) => ['service', 'request', 'error', 'attribute', 'value'].includes(name),
+  isArray: (name) =>
+    ['service', 'request', 'error', 'attribute', 'value', 'endpoint', 'format'].includes(name),
 });
 
 /** The document parsed, after checking it is well-formed and declares UTF-8 as the specification requires. */
