@@ -18,7 +18,8 @@ import {
   type ListSource,
   matchesFilters,
 } from '../domain/access.js';
-import { type CaseRecord, caseRecordSchema } from '../domain/case.js';
+import { type CaseRecord, caseRecordSchema, registrationDayOf } from '../domain/case.js';
+import { endOfBeijingDay } from '../domain/deadlines.js';
 import { watchedDeadline } from '../domain/ladder.js';
 import type { TimelineEvent } from '../domain/timeline.js';
 import { HttpProblem } from '../http/problem.js';
@@ -33,12 +34,7 @@ export interface CasePage {
   itemsRead: number;
 }
 
-const _INDEX_OF = {
-  all: CASES_TABLE.indexes[0]!,
-  status: CASES_TABLE.indexes[1]!,
-  grid: CASES_TABLE.indexes[2]!,
-  assignee: CASES_TABLE.indexes[3]!,
-} as const;
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** The index attributes a case item carries, derived from the record so they can never disagree with it. */
 export function caseIndexAttributes(record: CaseRecord): Record<string, string> {
@@ -197,7 +193,6 @@ export class CaseRepository {
     );
   }
 
-  /** The writes that create a case, for a transaction of the caller's (a patrol writes several cases at once). */
   /** Writes items of several kinds in one transaction (a registration, a patrol with its findings). */
   async transact(items: readonly Record<string, unknown>[]): Promise<void> {
     await this.db.send(
@@ -216,6 +211,30 @@ export class CaseRepository {
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     };
+  }
+
+  /**
+   * The town's case with this number. The number names the Beijing day of registration, so one Query of the town's
+   * cases created that day finds it (a day's registrations, nothing else, and no lookup item to write).
+   */
+  async findByNumber(town: string, number: string): Promise<CaseRecord | undefined> {
+    const day = registrationDayOf(number);
+    if (!day) return undefined;
+    const end = endOfBeijingDay(day);
+    const items = await queryAll(this.db, {
+      TableName: this.table,
+      IndexName: CASES_TABLE.indexes[0]!.name,
+      KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to',
+      FilterExpression: '#number = :number',
+      ExpressionAttributeNames: { '#number': 'number' },
+      ExpressionAttributeValues: {
+        ':pk': keys.allCases(town),
+        ':from': new Date(end.getTime() - DAY_MS).toISOString(),
+        ':to': end.toISOString(),
+        ':number': number,
+      },
+    });
+    return items[0] ? parseCaseItem(items[0]) : undefined;
   }
 
   async findByQueryCode(hash: string): Promise<CaseRecord | undefined> {
@@ -244,6 +263,7 @@ export class CaseRepository {
     ]);
   }
 
+  /** The writes that create a case, for a transaction of the caller's (a patrol writes several cases at once). */
   creationItems(record: CaseRecord, event: TimelineEvent, blindIndexes: readonly string[]) {
     return [
       {

@@ -186,6 +186,18 @@ export const numberPrefix = (kind: CaseRecord['kind']): string => (kind === 'pet
 export const formatCaseNumber = (kind: CaseRecord['kind'], day: string, sequence: number): string =>
   `${numberPrefix(kind)}-${day.replaceAll('-', '')}-${String(sequence).padStart(4, '0')}`;
 
+/** A case number's shape: kind, registration day, the day's sequence. */
+const CASE_NUMBER = /^(XF|JF)-(\d{4})(\d{2})(\d{2})-\d{4,6}$/;
+
+/** The Beijing day a case with this number was registered on (`YYYY-MM-DD`), or undefined for no such number. */
+export function registrationDayOf(number: string): string | undefined {
+  const match = CASE_NUMBER.exec(number);
+  if (!match) return undefined;
+  const day = `${match[2]}-${match[3]}-${match[4]}`;
+  const parsed = new Date(`${day}T00:00:00Z`);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(day) ? day : undefined;
+}
+
 export interface RegistrationContext {
   id: string;
   number: string;

@@ -27,7 +27,7 @@ import {
 } from '../usecases/register-case.js';
 import { citizenView, isMilestone } from '../domain/citizen.js';
 import { assignmentNotice } from '../domain/notification.js';
-import { loadVisibleCase, workerGridPaths } from '../usecases/visible-case.js';
+import { findVisibleByNumber, loadVisibleCase, workerGridPaths } from '../usecases/visible-case.js';
 import { CounterRepository } from '../adapters/counter-repository.js';
 import { commandCounts } from '../domain/counters.js';
 import { NotificationRepository } from '../adapters/notification-repository.js';
@@ -121,6 +121,15 @@ export function createCasesHandler(deps: Deps) {
         async handle(request) {
           requireRole(request.principal, STAFF_ROLES);
           const query = parseWith(listCasesQuery, request.query, request.language);
+          if (query.number !== undefined) {
+            const { number, limit: _limit, ...others } = query;
+            if (Object.keys(others).length > 0)
+              throw validationProblem([
+                { path: 'number', message: 'finds one case: it takes no other filter and no cursor' },
+              ]);
+            const found = await findVisibleByNumber({ cases, grids }, request.principal, number);
+            return { status: 200, body: { items: found ? [caseView(found, request.principal)] : [] } };
+          }
           const grid = query.gridId ? await grids.get(request.principal.town, query.gridId) : undefined;
           // an unknown grid has no cases: an empty list, not an error
           const plan =

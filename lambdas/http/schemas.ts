@@ -4,6 +4,7 @@ import {
   locationSchema,
   petitionerSchema,
   referralSchema,
+  registrationDayOf,
   respondentSchema,
 } from '../domain/case.js';
 import {
@@ -149,6 +150,11 @@ const cursor = z.string().min(1).max(2048);
 export const limitParam = z.coerce.number().int().min(1).max(100).default(20);
 
 export const listCasesQuery = z.strictObject({
+  /** A lookup of one case by its number (what a petitioner reads out on the phone), alone or with `limit`. */
+  number: z
+    .string()
+    .refine((n) => registrationDayOf(n) !== undefined, 'is not a case number (XF-YYYYMMDD-NNNN or JF-…)')
+    .optional(),
   status: z.enum(STATUS_CODES).optional(),
   gridId: z.string().min(1).max(64).optional(),
   assignee: z.string().min(1).max(128).optional(),

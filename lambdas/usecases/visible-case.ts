@@ -27,3 +27,15 @@ export async function loadVisibleCase(
     throw new NotFoundError();
   return record;
 }
+
+/** The case with this number, if the caller may see it (a lookup the way a list answers: nothing, not 404). */
+export async function findVisibleByNumber(
+  repositories: { cases: CaseRepository; grids: GridRepository },
+  principal: Principal,
+  number: string,
+): Promise<CaseRecord | undefined> {
+  const record = await repositories.cases.findByNumber(principal.town, number);
+  if (!record || !canSeeCase(principal, record, await workerGridPaths(repositories.grids, principal)))
+    return undefined;
+  return record;
+}

@@ -250,3 +250,39 @@ describe('masking', () => {
       }
   });
 });
+
+describe('number lookup', () => {
+  it('finds the one case with that number, for those who may see it', async () => {
+    const clerk = await h.token('clerk', 'clerk-n', 'town-n');
+    const first = (await h.request('POST', '/v1/cases', { token: clerk, body: caseBody() })).body;
+    await register(clerk, { title: '另一件' });
+    const found = await h.request('GET', `/v1/cases?number=${first.number}`, { token: clerk });
+    expect(found.status).toBe(200);
+    expect(found.body).toEqual({ items: [expect.objectContaining({ id: first.id, number: first.number })] });
+    expect(found.body.items[0].petitioners[0].idNumber).toMatch(/\*/);
+    // with a limit it is the same lookup
+    expect(ids(await h.request('GET', `/v1/cases?number=${first.number}&limit=5`, { token: clerk }))).toEqual(
+      [first.id],
+    );
+    // a clerk of a town with no such number (numbers are unique per town), a grid worker without the case's grid,
+    // a number not given: nothing
+    for (const token of [
+      await h.token('clerk', 'clerk-elsewhere', 'town-without-cases'),
+      await h.token('grid_worker', 'worker-n', 'town-n'),
+    ])
+      expect(ids(await h.request('GET', `/v1/cases?number=${first.number}`, { token }))).toEqual([]);
+    const unused = first.number.replace(/-\d+$/, '-9999');
+    expect(ids(await h.request('GET', `/v1/cases?number=${unused}`, { token: clerk }))).toEqual([]);
+  });
+
+  it('names a malformed number, and a number mixed with filters or a cursor', async () => {
+    const clerk = await h.token('clerk', 'clerk-n', 'town-n');
+    for (const number of ['XF-2026-0001', 'AB-20261120-0001', 'XF-20261340-0001', 'XF-20260230-0001'])
+      expectBadParam(await h.request('GET', `/v1/cases?number=${number}`, { token: clerk }), 'number');
+    for (const extra of ['status=registered', 'firstTime=true', 'cursor=abc'])
+      expectBadParam(
+        await h.request('GET', `/v1/cases?number=XF-20261120-0001&${extra}`, { token: clerk }),
+        'number',
+      );
+  });
+});
