@@ -88,5 +88,8 @@ export class FengqiaoStack extends Stack {
       new CfnOutput(this, `${pascal(topic)}TopicArn`, { value: sns.topicArn });
     new CfnOutput(this, 'OpsTopicArn', { value: notifications.ops.topicArn });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: schedules.deadLetters.queueUrl });
+    // what an operator invokes to repeat a failed run (README, "When an alarm fires")
+    new CfnOutput(this, 'SweepFunctionName', { value: schedules.sweep.fn.functionName });
+    new CfnOutput(this, 'TownWorkFunctionName', { value: townWork.handler.fn.functionName });
   }
 }

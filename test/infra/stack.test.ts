@@ -659,3 +659,25 @@ describe('configuration', () => {
       expect(() => configOf({ towns: `town-a,${bad}` }), bad).toThrow(/towns/);
   });
 });
+
+describe('outputs', () => {
+  it('name what operators and integrators need, each pointing at the resource it names', () => {
+    const { stack, template } = ready(cognito);
+    const outputs = template.findOutputs('*');
+    expect(Object.keys(outputs)).toEqual(
+      expect.arrayContaining([
+        'ApiUrl',
+        'TokenIssuer',
+        'UserPoolId',
+        'OpsTopicArn',
+        'DeadLetterQueueUrl',
+        'SweepFunctionName',
+        'TownWorkFunctionName',
+      ]),
+    );
+    expect(outputs.SweepFunctionName?.Value).toEqual({ Ref: logicalId(stack, stack.schedules.sweep.fn) });
+    expect(outputs.TownWorkFunctionName?.Value).toEqual({ Ref: logicalId(stack, stack.townWork.handler.fn) });
+    // with an external issuer there is no user pool to name
+    expect(Object.keys(ready(oidc).template.findOutputs('*'))).not.toContain('UserPoolId');
+  });
+});
