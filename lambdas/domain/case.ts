@@ -10,7 +10,7 @@ import {
   TYPE_CODES,
 } from './catalog.js';
 import type { WorkingCalendar } from './calendar.js';
-import { beijingDate, calendarDaysDeadline, earliest, workingDaysDeadline } from './deadlines.js';
+import { calendarDaysDeadline, earliest, workingDaysDeadline } from './deadlines.js';
 import { nextAlert } from './ladder.js';
 import {
   type PersonalData,
@@ -280,8 +280,6 @@ export function registerCase(input: RegistrationInput, ctx: RegistrationContext)
   const alert = nextAlert(record, ctx.policy.escalation);
   return alert ? { ...record, alert } : record;
 }
-
-export const registrationDay = (now: Date): string => beijingDate(now);
 
 /** Art 20: at most five representatives speak for a collective petition; only they are indexed. */
 export const MAX_INDEXED_PETITIONERS = 5;

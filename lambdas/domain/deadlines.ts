@@ -88,6 +88,3 @@ export function eachDay(from: string, to: string): string[] {
   for (let day = beijingDay(from); isoDate(day) <= to; day = day.plus({ days: 1 })) days.push(isoDate(day));
   return days;
 }
-
-/** A calendar date plus (or minus) whole days. */
-export const addDays = (date: string, days: number): string => isoDate(beijingDay(date).plus({ days }));
