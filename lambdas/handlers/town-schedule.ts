@@ -1,5 +1,7 @@
 import { Cron } from 'croner';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { type Deps, depsFromEnv } from '../adapters/deps.js';
+import { cloudMetrics, publishCounts } from '../adapters/metrics.js';
 import { logger } from '../adapters/observability.js';
 import type { ReportKind } from '../domain/periods.js';
 import { SCHEDULES, TOWN_WORK, type TownWork } from '../domain/schedules.js';
@@ -33,7 +35,7 @@ export interface TownScheduleEvent {
  * erasure. A failed town or publish fails the run, so the scheduler's retry and alarm see it; a retry repeats nothing
  * already done.
  */
-export function createTownScheduleHandler(deps: Deps, towns: readonly string[]) {
+export function createTownScheduleHandler(deps: Deps, towns: readonly string[], metrics?: Metrics) {
   if (towns.length === 0) throw new Error('TOWNS names no town');
   const reports = reportDeps(deps);
   /** One kind of work for every town: what it did, and whether any town or publish failed. */
@@ -41,6 +43,7 @@ export function createTownScheduleHandler(deps: Deps, towns: readonly string[]) 
     if (!isReport(kind)) {
       const result = { kind, ...(await eraseExpiredInTowns(deps, towns, now)) };
       logger.info('retention erasure', result);
+      if (metrics) publishCounts(metrics, { personalDataErased: result.erased });
       return { result, failed: result.failed.length > 0 };
     }
     const result = { kind, ...(await runScheduledReports(reports, towns, kind, now)) };
@@ -62,6 +65,6 @@ export function createTownScheduleHandler(deps: Deps, towns: readonly string[]) 
 
 let made: ReturnType<typeof createTownScheduleHandler> | undefined;
 export const handler = (event: TownScheduleEvent | undefined) => {
-  made ??= createTownScheduleHandler(depsFromEnv(), townsFrom(process.env.TOWNS));
+  made ??= createTownScheduleHandler(depsFromEnv(), townsFrom(process.env.TOWNS), cloudMetrics());
   return made(event);
 };

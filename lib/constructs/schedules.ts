@@ -1,5 +1,5 @@
 import { Aws, CfnElement, Duration, Stack, TimeZone, Validations } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { CronOptions } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -9,6 +9,7 @@ import { Schedule, ScheduleExpression, ScheduleTargetInput, TimeWindow } from 'a
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { METRIC, METRICS_NAMESPACE, METRICS_SERVICE } from '../../lambdas/adapters/metrics.js';
 import { CASES_TABLE, GRIDS_TABLE } from '../../lambdas/adapters/table-model.js';
 import { SCHEDULES, TOWN_WORK } from '../../lambdas/domain/schedules.js';
 import type { Data } from './data.js';
@@ -116,6 +117,8 @@ export class Schedules extends Construct {
   readonly deadLetters: Queue;
   readonly deadLetterAlarm: Alarm;
   readonly sweepErrorsAlarm: Alarm;
+  /** Any case flagged overdue by a sweep: the one thing the deadlines exist to prevent. */
+  readonly overdueAlarm: Alarm;
   /** The report and retention schedules, once `addTownSchedules` has made them. */
   readonly townSchedules: Schedule[] = [];
   townWorkErrorsAlarm?: Alarm;
@@ -246,6 +249,24 @@ export class Schedules extends Construct {
         alarmDescription:
           'The deadline sweep failed (an unpublished outbox message fails the run): see its log group',
         metric: this.sweep.fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    );
+    // the sweep's own count (lambdas/adapters/metrics.ts): a case went past its legal deadline
+    this.overdueAlarm = this.alarm(
+      new Alarm(this, 'CasesOverdueAlarm', {
+        alarmDescription:
+          'A case passed its legal deadline unanswered: its supervisors were told; see the supervision topic',
+        metric: new Metric({
+          namespace: METRICS_NAMESPACE,
+          metricName: METRIC.casesOverdue,
+          dimensionsMap: { service: METRICS_SERVICE },
+          statistic: 'Sum',
+          period: Duration.minutes(sweepIntervalMinutes),
+        }),
         threshold: 0,
         comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 1,

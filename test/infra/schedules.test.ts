@@ -266,9 +266,10 @@ describe('the dead-letter queue', () => {
 
 describe('alarms', () => {
   it('watch the dead-letter queue and the scheduled functions’ errors, and tell the operations topic', () => {
-    const { deadLetterAlarm, sweepErrorsAlarm, townWorkErrorsAlarm, deadLetters, sweep } = stack.schedules;
+    const { deadLetterAlarm, sweepErrorsAlarm, townWorkErrorsAlarm, overdueAlarm, deadLetters, sweep } =
+      stack.schedules;
     if (!townWorkErrorsAlarm) throw new Error('no reports alarm');
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
     const ops = [refOf(stack.notifications.ops)];
     const common = {
       ComparisonOperator: 'GreaterThanThreshold',
@@ -298,6 +299,15 @@ describe('alarms', () => {
       MetricName: 'Errors',
       Statistic: 'Sum',
       Dimensions: [{ Name: 'FunctionName', Value: refOf(stack.townWork.handler.fn) }],
+    });
+    // the sweep's own metric, as lambdas/adapters/metrics.ts writes it, over one sweep interval
+    expect(propertiesOf(overdueAlarm)).toMatchObject({
+      ...common,
+      Namespace: 'Fengqiao',
+      MetricName: 'CasesOverdue',
+      Statistic: 'Sum',
+      Period: 900,
+      Dimensions: [{ Name: 'service', Value: 'fengqiao' }],
     });
   });
 
