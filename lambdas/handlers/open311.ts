@@ -109,7 +109,7 @@ const suffixRoute = (
 
 /** This deployment's address as its caller reached it (API Gateway sets the domain name and the forwarded scheme). */
 const baseUrl = (request: ApiRequest): string =>
-  `${request.header('x-forwarded-proto') ?? 'https'}://${request.event.requestContext.domainName}`;
+  `${request.header('x-forwarded-proto') === 'http' ? 'http' : 'https'}://${request.event.requestContext.domainName}`;
 
 export function createOpen311Handler(deps: Deps) {
   const cases = new CaseRepository(deps.db, deps.tables.cases);
