@@ -154,6 +154,7 @@ export const listCasesQuery = z.strictObject({
   number: z
     .string()
     .refine((n) => registrationDayOf(n) !== undefined, 'is not a case number (XF-YYYYMMDD-NNNN or JF-…)')
+    .meta({ description: 'Find the one case with this number (XF-YYYYMMDD-NNNN); alone or with `limit`' })
     .optional(),
   status: z.enum(STATUS_CODES).optional(),
   gridId: z.string().min(1).max(64).optional(),
