@@ -16,26 +16,36 @@ export async function workerGridPaths(grids: GridRepository, principal: Principa
   return assigned.flatMap((id) => pathOf.get(id) ?? []);
 }
 
+type Repositories = { cases: CaseRepository; grids: GridRepository };
+
+/** The case if the caller may see it, else nothing. */
+async function ifVisible(
+  repositories: Repositories,
+  principal: Principal,
+  record: CaseRecord | undefined,
+): Promise<CaseRecord | undefined> {
+  if (!record) return undefined;
+  return canSeeCase(principal, record, await workerGridPaths(repositories.grids, principal))
+    ? record
+    : undefined;
+}
+
 /** The case, if the caller may see it; 404 alike when it does not exist and when it is not theirs to see. */
 export async function loadVisibleCase(
-  repositories: { cases: CaseRepository; grids: GridRepository },
+  repositories: Repositories,
   principal: Principal,
   id: string,
 ): Promise<CaseRecord> {
-  const record = await repositories.cases.get(principal.town, id);
-  if (!record || !canSeeCase(principal, record, await workerGridPaths(repositories.grids, principal)))
-    throw new NotFoundError();
+  const record = await ifVisible(repositories, principal, await repositories.cases.get(principal.town, id));
+  if (!record) throw new NotFoundError();
   return record;
 }
 
 /** The case with this number, if the caller may see it (a lookup the way a list answers: nothing, not 404). */
 export async function findVisibleByNumber(
-  repositories: { cases: CaseRepository; grids: GridRepository },
+  repositories: Repositories,
   principal: Principal,
   number: string,
 ): Promise<CaseRecord | undefined> {
-  const record = await repositories.cases.findByNumber(principal.town, number);
-  if (!record || !canSeeCase(principal, record, await workerGridPaths(repositories.grids, principal)))
-    return undefined;
-  return record;
+  return ifVisible(repositories, principal, await repositories.cases.findByNumber(principal.town, number));
 }
