@@ -22,6 +22,7 @@ import {
   prepareRegistration,
   registrationDepsOf,
   countedRegistrationWrites,
+  replayedQueryCode,
   seedOf,
   writeRegistration,
 } from '../usecases/register-case.js';
@@ -111,11 +112,13 @@ export function createCasesHandler(deps: Deps) {
           );
           return {
             status: 201,
-            // the query code is shown this once, for the clerk to hand over; it is kept only sealed
-            body: { ...caseView(record, request.principal), queryCode: prepared.queryCode },
+            body: caseView(record, request.principal),
             headers: { location: `/v1/cases/${record.id}`, ...etag(record) },
+            // the query code is shown this once, for the clerk to hand over; it is kept only sealed
+            secret: { queryCode: prepared.queryCode },
           };
         },
+        replaySecret: (request) => replayedQueryCode(deps.mac, request),
       },
       'GET /v1/cases': {
         async handle(request) {

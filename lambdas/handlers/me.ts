@@ -17,6 +17,7 @@ import {
   prepareRegistration,
   registrationDepsOf,
   countedRegistrationWrites,
+  replayedQueryCode,
   seedOf,
   writeRegistration,
 } from '../usecases/register-case.js';
@@ -101,10 +102,12 @@ export function createMeHandler(deps: Deps) {
           );
           return {
             status: 201,
-            body: { ...citizenView(record), queryCode: prepared.queryCode },
+            body: citizenView(record),
             headers: { location: `/v1/me/cases/${record.id}`, etag: `"${record.version}"` },
+            secret: { queryCode: prepared.queryCode },
           };
         },
+        replaySecret: (request) => replayedQueryCode(deps.mac, request),
       },
       'GET /v1/me/cases': {
         async handle(request) {

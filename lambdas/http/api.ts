@@ -43,12 +43,19 @@ export interface ApiResponse {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /**
+   * Fields of the JSON body the caller sees but no store keeps in the clear (a query code): added to the answer after
+   * the idempotency layer has stored it, and derived again by the route's `replaySecret` when it is replayed.
+   */
+  secret?: Record<string, string>;
 }
 
 export interface RouteDefinition {
   /** `false` for routes anyone may call (no principal). */
   authorized?: boolean;
   handle(request: ApiRequest): Promise<ApiResponse>;
+  /** The `secret` fields of an answer replayed from the idempotency store, derived again from the same request. */
+  replaySecret?(request: ApiRequest): Promise<Record<string, string>>;
 }
 
 const header = (event: ApiEvent, name: string): string | undefined => {
@@ -104,6 +111,14 @@ function toResult(response: ApiResponse): ApiResult {
   };
 }
 
+/** A JSON answer with fields added to its body. */
+function withFields(result: ApiResult, fields: Record<string, string>): ApiResult {
+  const body: unknown = JSON.parse(result.body ?? 'null');
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new Error('secret fields need an answer whose body is a JSON object');
+  return { ...result, body: JSON.stringify({ ...body, ...fields }) };
+}
+
 export interface ApiOptions {
   /** Names the function in idempotency keys. */
   family: string;
@@ -113,18 +128,14 @@ export interface ApiOptions {
 
 /**
  * The middy chain every API function shares: problem+json for every error (outermost), then Powertools idempotency
- * for POSTs that carry an `Idempotency-Key` (scoped by town, caller and request path), then the route.
+ * for POSTs that carry an `Idempotency-Key` (scoped by town, caller and request path), then the route. An answer's
+ * secret fields are added outside the idempotency layer, so its stored copy never holds them.
  */
 export function createApiHandler(options: ApiOptions) {
-  const core = async (event: ApiEvent, _context: Context): Promise<ApiResult> => {
-    const definition = options.routes[event.routeKey];
-    if (!definition) throw new HttpProblem('not-found', {});
-    // no id of this service is that long, and DynamoDB refuses such keys: it cannot exist
-    if (Object.values(event.pathParameters ?? {}).some((p) => (p?.length ?? 0) > MAX_PATH_PARAMETER))
-      throw new HttpProblem('not-found', {});
+  const requestOf = (event: ApiEvent, definition: RouteDefinition): ApiRequest => {
     const principal = definition.authorized === false ? undefined : principalOf(event);
     const language = languageOf(header(event, 'accept-language'));
-    const response = await definition.handle({
+    return {
       event,
       principal: principal as Principal,
       params: definedOnly(event.pathParameters),
@@ -133,8 +144,30 @@ export function createApiHandler(options: ApiOptions) {
       header: (name) => header(event, name),
       body: (schema) => parseWith(schema, readJsonBody(event), language),
       json: () => readJsonBody(event),
-    });
+    };
+  };
+
+  // the secret fields of each answer the route made in this invocation; an event without an entry was replayed
+  const secrets = new WeakMap<ApiEvent, Record<string, string>>();
+
+  const core = async (event: ApiEvent, _context: Context): Promise<ApiResult> => {
+    const definition = options.routes[event.routeKey];
+    if (!definition) throw new HttpProblem('not-found', {});
+    // no id of this service is that long, and DynamoDB refuses such keys: it cannot exist
+    if (Object.values(event.pathParameters ?? {}).some((p) => (p?.length ?? 0) > MAX_PATH_PARAMETER))
+      throw new HttpProblem('not-found', {});
+    const { secret, ...response } = await definition.handle(requestOf(event, definition));
+    secrets.set(event, secret ?? {});
     return toResult(response);
+  };
+
+  /** The secret fields of an answer: the route's own, or derived again for one the idempotency layer replayed. */
+  const secretOf = async (event: ApiEvent, result: ApiResult): Promise<Record<string, string>> => {
+    const made = secrets.get(event);
+    if (made) return made;
+    const definition = options.routes[event.routeKey];
+    if (!definition?.replaySecret || (result.statusCode ?? 200) >= 300) return {};
+    return definition.replaySecret(requestOf(event, definition));
   };
 
   const persistenceStore = new DynamoDBPersistenceLayer({
@@ -181,7 +214,10 @@ export function createApiHandler(options: ApiOptions) {
     })
     .handler(async (event, context) => {
       idempotencyConfig.registerLambdaContext(context);
-      return idempotentCore(event, context);
+      // what the idempotency layer stores is the answer without its secret fields
+      const result = await idempotentCore(event, context);
+      const secret = await secretOf(event, result);
+      return Object.keys(secret).length > 0 ? withFields(result, secret) : result;
     });
 }
 

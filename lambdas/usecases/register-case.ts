@@ -143,9 +143,7 @@ export async function prepareRegistration(
         .toString('base64url')
     : newCaseId();
   // the query code is kept sealed (for sending again) and found by its keyed hash
-  const queryCode = ctx.seed
-    ? queryCodeFromDigest(await deps.mac(`query-code\n${ctx.seed}`))
-    : newQueryCode();
+  const queryCode = ctx.seed ? await seededQueryCode(deps.mac, ctx.seed) : newQueryCode();
   const queryCodeHash = await deps.mac(queryCodeMacInput(normaliseQueryCode(queryCode)!));
   const personal = await new PersonalVault(deps.dataKeys).seal(principal.town, id, {
     ...personalFields(input),
@@ -186,6 +184,23 @@ export function seedOf(request: {
   return key
     ? { seed: [request.principal.town, request.principal.userId, request.event.rawPath, key].join('\n') }
     : {};
+}
+
+/** The query code of a registration sent with an Idempotency-Key: the same request gives the same code. */
+const seededQueryCode = async (mac: MacFunction, seed: string): Promise<string> =>
+  queryCodeFromDigest(await mac(`query-code\n${seed}`));
+
+/**
+ * The query code of a registration's answer replayed by the idempotency layer, which stores the answer without it:
+ * derived again from the request, it is the code the first answer showed.
+ */
+export async function replayedQueryCode(
+  mac: MacFunction,
+  request: Parameters<typeof seedOf>[0],
+): Promise<{ queryCode: string }> {
+  const { seed } = seedOf(request);
+  if (!seed) throw new Error('only an answer to a request with an Idempotency-Key is replayed');
+  return { queryCode: await seededQueryCode(mac, seed) };
 }
 
 /**

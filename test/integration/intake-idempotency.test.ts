@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseBody, createHarness, type Harness } from '../support/harness.js';
 
@@ -43,6 +44,29 @@ describe('Idempotency-Key on registration', () => {
     expect(second.body).toEqual(first.body);
     expect(second.headers.get('location')).toBe(first.headers.get('location'));
     expect((await casesTitled('retried')).map((c) => c.id)).toEqual([first.body.id]);
+  });
+
+  it('the stored answer holds no query code; the replay shows the code of the first answer', async () => {
+    const key = randomUUID();
+    const body = caseBody({ title: 'code kept out' });
+    const first = await post(body, key);
+    expect(first.status).toBe(201);
+    const code: string = first.body.queryCode;
+    expect(code).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+    const stored = await h.deps.db.send(new ScanCommand({ TableName: h.tables.idempotency }));
+    const record = (stored.Items ?? [])
+      .map((item) => JSON.stringify(item))
+      .find((item) => item.includes(first.body.id));
+    expect(record).toBeDefined();
+    expect(record).not.toContain(code);
+    expect(record).not.toContain(code.replaceAll('-', ''));
+    const replay = await post(body, key);
+    expect(replay.status).toBe(201);
+    expect(replay.text).toBe(first.text);
+    // the code finds the case: it is the one registered, not merely the same string twice
+    const tracked = await h.request('GET', `/v1/public/track/${code}`);
+    expect(tracked.status, tracked.text).toBe(200);
+    expect(tracked.body.number).toBe(first.body.number);
   });
 
   // three rounds, since a race shows itself only in some interleavings

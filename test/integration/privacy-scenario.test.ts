@@ -1,4 +1,3 @@
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localKeyWrapper, newLocalKeyRing } from '../../lambdas/adapters/data-keys.js';
 import {
@@ -8,12 +7,13 @@ import {
   type TestResponse,
   validIdNumber,
 } from '../support/harness.js';
-import { captureOutput, countingKeyWrapper } from '../support/privacy.js';
+import { captureOutput, countingKeyWrapper, queryCodeForms, storedItems } from '../support/privacy.js';
 
 /**
  * The whole path of personal data: registered at the window, on patrol and as an accusation, worked, listed, revealed
  * and audited. Afterwards no clear ID number, phone, address, accuser or accusation is in any stored item, any log
- * line, or any response but a reveal's; and listing never costs a KMS call.
+ * line, or any response but a reveal's; no query code is in any stored item (the idempotency table's included), any
+ * log line, or any response but its registration's (and that answer's replay); and listing never costs a KMS call.
  */
 
 const P1 = {
@@ -37,11 +37,12 @@ const ACCUSER = {
 const ACCUSATION = '举报村会计挪用低保资金共计三万元';
 const FINDER = { name: '冯大伯', phone: '13600003333', address: '东村网格第二单元7号' };
 const KEYED = { name: '陈小红', idNumber: validIdNumber(204, '19900101'), phone: '13500004444' };
+const ONLINE = { name: '何文静', idNumber: validIdNumber(205, '19880808'), phone: '13400005555' };
 
 /** Every clear value of the scenario, with the digits-only form of the landline. */
 const SECRETS = [
-  ...[P1, P2, ACCUSER, KEYED].map((p) => p.idNumber),
-  ...[P1, P2, ACCUSER, FINDER, KEYED].map((p) => p.phone),
+  ...[P1, P2, ACCUSER, KEYED, ONLINE].map((p) => p.idNumber),
+  ...[P1, P2, ACCUSER, FINDER, KEYED, ONLINE].map((p) => p.phone),
   P2.phone.replace('-', ''),
   ...[P1, P2, ACCUSER, FINDER].map((p) => p.address),
   ACCUSER.name,
@@ -72,6 +73,9 @@ describe('personal data end to end', () => {
       return response;
     };
     const report: Record<string, number> = {};
+    // every query code shown, in both forms; the logs are read once the capture ends
+    let codeForms: string[] = [];
+    const codesIn = (text: string) => codeForms.filter((code) => text.includes(code));
     try {
       const [clerk, supervisor, handler, worker, admin] = await Promise.all([
         h.token('clerk', 'clerk-1'),
@@ -87,9 +91,10 @@ describe('personal data end to end', () => {
         body: caseBody({ petitioners: [P1, P2], location: { address: '枫桥镇东村' } }),
       });
       expect(a.status, a.text).toBe(201);
+      const keyedBody = caseBody({ category: 'neighbor', petitioners: [KEYED] });
       const d = await call('register D', 'POST', '/v1/cases', {
         token: clerk,
-        body: caseBody({ category: 'neighbor', petitioners: [KEYED] }),
+        body: keyedBody,
         headers: { 'idempotency-key': 'register-d-0001' },
       });
       expect(d.status, d.text).toBe(201);
@@ -228,23 +233,46 @@ describe('personal data end to end', () => {
       expect(audit.status, audit.text).toBe(200);
       expect(audit.body.items).toHaveLength(4);
 
-      // every stored item of every table
-      const stored: string[] = [];
-      for (const table of Object.values(h.tables)) {
-        let startKey: Record<string, unknown> | undefined;
-        do {
-          const page = await h.deps.db.send(
-            new ScanCommand({ TableName: table, ...(startKey ? { ExclusiveStartKey: startKey } : {}) }),
-          );
-          stored.push(...(page.Items ?? []).map((item) => JSON.stringify(item)));
-          startKey = page.LastEvaluatedKey;
-        } while (startKey);
-      }
+      // filed online with a key, and both keyed registrations sent again: the replays show the first answers' codes
+      const citizen = await h.token('petitioner', 'citizen-1');
+      const { channel: _channel, ...onlineBody } = caseBody({ category: 'neighbor', petitioners: [ONLINE] });
+      const petition = () =>
+        call('petition', 'POST', '/v1/public/petitions', {
+          token: citizen,
+          body: onlineBody,
+          headers: { 'idempotency-key': 'petition-0001' },
+        });
+      const online = await petition();
+      expect(online.status, online.text).toBe(201);
+      const onlineAgain = await petition();
+      expect(onlineAgain.status, onlineAgain.text).toBe(201);
+      expect(onlineAgain.body).toEqual(online.body);
+      const dAgain = await call('register D', 'POST', '/v1/cases', {
+        token: clerk,
+        body: keyedBody,
+        headers: { 'idempotency-key': 'register-d-0001' },
+      });
+      expect(dAgain.status, dAgain.text).toBe(201);
+      expect(dAgain.body).toEqual(d.body);
+      const codes = [a, d, x, online].map((r) => r.body.queryCode as string);
+      for (const code of codes) expect(code).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+      codeForms = codes.flatMap(queryCodeForms);
+
+      // every stored item of every table, the idempotency table's (where the keyed answers are kept) included
+      const byTable = await storedItems(h);
+      expect(Object.keys(byTable)).toContain(h.tables.idempotency);
+      expect(byTable[h.tables.idempotency]?.length).toBeGreaterThanOrEqual(2);
+      const stored = Object.values(byTable).flat();
       expect(stored.some((item) => item.includes('138****1111'))).toBe(true);
       expect(stored.some((item) => item.includes('"state":"sealed"'))).toBe(true);
       expect(stored.flatMap(found)).toEqual([]);
+      expect(stored.flatMap(codesIn)).toEqual([]);
 
       for (const { label, response } of responses) expect(found(response.text), label).toEqual([]);
+      // a query code is shown by its registration's answer alone
+      const registrations = new Set([a, d, x, online, onlineAgain, dAgain].map((r) => r.text));
+      for (const { label, response } of responses)
+        if (!registrations.has(response.text)) expect(codesIn(response.text), label).toEqual([]);
       const revealed = reveals.map((r) => r.text).join('\n');
       const shown = [P1, P2, ACCUSER].flatMap((p) => [p.idNumber, p.phone, p.address]);
       expect([...shown, ACCUSER.name, ACCUSATION].filter((s) => !revealed.includes(s))).toEqual([]);
@@ -253,6 +281,8 @@ describe('personal data end to end', () => {
     }
     expect(output.lines.some((line) => line.includes('personal data revealed'))).toBe(true);
     expect(output.lines.flatMap(found)).toEqual([]);
+    expect(codeForms).toHaveLength(8);
+    expect(output.lines.flatMap(codesIn)).toEqual([]);
     console.log(`personal data: ${JSON.stringify(report)}`);
   });
 });

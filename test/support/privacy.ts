@@ -1,3 +1,4 @@
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { expect, vi } from 'vitest';
 import type { KeyWrapper } from '../../lambdas/adapters/data-keys.js';
 import { logger } from '../../lambdas/adapters/observability.js';
@@ -50,6 +51,27 @@ export function captureOutput() {
     },
   };
 }
+
+/** Every stored item of every table of the harness, the idempotency table's included, as JSON text by table. */
+export async function storedItems(h: Harness): Promise<Record<string, string[]>> {
+  const byTable: Record<string, string[]> = {};
+  for (const table of Object.values(h.tables)) {
+    const items: string[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await h.deps.db.send(
+        new ScanCommand({ TableName: table, ...(startKey ? { ExclusiveStartKey: startKey } : {}) }),
+      );
+      items.push(...(page.Items ?? []).map((item) => JSON.stringify(item)));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    byTable[table] = items;
+  }
+  return byTable;
+}
+
+/** A query code as it is shown (`ABCD-EFGH-JKMN`) and as typed without dashes. */
+export const queryCodeForms = (code: string): string[] => [code, code.replaceAll('-', '')];
 
 export function caseCalls(h: Harness) {
   const register = async (token: string, overrides: Record<string, unknown> = {}) => {
