@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { SealedPersonalData } from '../domain/personal.js';
-import type { KeyWrapper } from './data-keys.js';
+import type { KeyContext, KeyWrapper } from './data-keys.js';
 
 /**
  * Field-level envelope encryption of a case's personal data: one data key per case, one ciphertext per field, each
@@ -39,6 +39,9 @@ export const AES_256_GCM: FieldCipher = {
 };
 
 const fieldAad = (town: string, caseId: string, path: string): string => `${town}\n${caseId}\n${path}`;
+/** A helper's fields are bound to the helper, and can never pass for a case's. */
+const helperFieldAad = (town: string, helperId: string, path: string): string =>
+  `${town}\nhelper\n${helperId}\n${path}`;
 
 /**
  * Seals and opens the personal data of cases. The first cipher seals, any of them opens: a deployment that must use
@@ -51,29 +54,67 @@ export class PersonalVault {
   ) {}
 
   /** One new data key for the case, every field sealed under it; `undefined` when there is nothing to seal. */
-  async seal(
+  seal(
     town: string,
     caseId: string,
+    fields: Record<string, string>,
+  ): Promise<SealedPersonalData | undefined> {
+    return this.sealUnder({ town, caseId }, (path) => fieldAad(town, caseId, path), fields);
+  }
+
+  /** The clear values of those of `paths` the envelope holds. Unwraps the data key only if one is asked for. */
+  open(
+    town: string,
+    caseId: string,
+    personal: SealedPersonalData,
+    paths: readonly string[],
+  ): Promise<Record<string, string>> {
+    return this.openUnder({ town, caseId }, (path) => fieldAad(town, caseId, path), personal, paths);
+  }
+
+  /** A helper's contact: sealed like a case's fields, under a data key of the helper's own, bound to the helper. */
+  sealHelper(
+    town: string,
+    helperId: string,
+    fields: Record<string, string>,
+  ): Promise<SealedPersonalData | undefined> {
+    return this.sealUnder({ town, helperId }, (path) => helperFieldAad(town, helperId, path), fields);
+  }
+
+  openHelper(
+    town: string,
+    helperId: string,
+    personal: SealedPersonalData,
+    paths: readonly string[],
+  ): Promise<Record<string, string>> {
+    return this.openUnder(
+      { town, helperId },
+      (path) => helperFieldAad(town, helperId, path),
+      personal,
+      paths,
+    );
+  }
+
+  private async sealUnder(
+    context: KeyContext,
+    aad: (path: string) => string,
     fields: Record<string, string>,
   ): Promise<SealedPersonalData | undefined> {
     const entries = Object.entries(fields);
     if (entries.length === 0) return undefined;
     const [cipher] = this.ciphers;
-    const { key, wrapped } = await this.keys.generate({ town, caseId });
+    const { key, wrapped } = await this.keys.generate(context);
     return {
       state: 'sealed',
       suite: cipher.suite,
       key: wrapped,
-      fields: Object.fromEntries(
-        entries.map(([path, value]) => [path, cipher.seal(key, value, fieldAad(town, caseId, path))]),
-      ),
+      fields: Object.fromEntries(entries.map(([path, value]) => [path, cipher.seal(key, value, aad(path))])),
     };
   }
 
-  /** The clear values of those of `paths` the envelope holds. Unwraps the data key only if one is asked for. */
-  async open(
-    town: string,
-    caseId: string,
+  private async openUnder(
+    context: KeyContext,
+    aad: (path: string) => string,
     personal: SealedPersonalData,
     paths: readonly string[],
   ): Promise<Record<string, string>> {
@@ -81,12 +122,9 @@ export class PersonalVault {
     if (wanted.length === 0) return {};
     const cipher = this.ciphers.find((c) => c.suite === personal.suite);
     if (!cipher) throw new Error(`no cipher for suite ${personal.suite}`);
-    const key = await this.keys.unwrap(personal.key, { town, caseId });
+    const key = await this.keys.unwrap(personal.key, context);
     return Object.fromEntries(
-      wanted.map((path) => [
-        path,
-        cipher.open(key, personal.fields[path] ?? '', fieldAad(town, caseId, path)),
-      ]),
+      wanted.map((path) => [path, cipher.open(key, personal.fields[path] ?? '', aad(path))]),
     );
   }
 }

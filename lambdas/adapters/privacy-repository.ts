@@ -74,7 +74,13 @@ export class PrivacyRepository {
       new PutCommand({
         TableName: this.table,
         Item: {
-          ...keys.reveal(town, month, entry.at, entry.caseId, randomBytes(6).toString('hex')),
+          ...keys.reveal(
+            town,
+            month,
+            entry.at,
+            'caseId' in entry ? entry.caseId : entry.helperId,
+            randomBytes(6).toString('hex'),
+          ),
           ...entry,
         },
         ConditionExpression: 'attribute_not_exists(pk)',

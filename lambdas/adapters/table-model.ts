@@ -42,7 +42,7 @@ export const GRIDS_TABLE: TableModel = {
   logicalName: 'Grids',
   partitionKey: 'pk',
   sortKey: 'sk',
-  // GSI1: a user's grid assignments, and a grid's patrols by date
+  // GSI1: a user's grid assignments, a grid's patrols by date, and the town's helpers by kind
   indexes: [gsi(1)],
 };
 
@@ -143,6 +143,12 @@ export const keys = {
   userGrids: (town: string, userId: string) => `T#${town}#U#${userId}`,
   staffPk: (town: string) => `T#${town}#STAFF`,
   staff: (town: string, userId: string) => ({ pk: `T#${town}#STAFF`, sk: `STAFF#${userId}` }),
+  /** The helpers who are not staff (三官一律, counsellors, veterans, volunteers, mediators): one partition per town. */
+  helpersPk: (town: string) => `T#${town}#HELPERS`,
+  helper: (town: string, helperId: string) => ({ pk: `T#${town}#HELPERS`, sk: `HELPER#${helperId}` }),
+  helperPrefix: 'HELPER#',
+  /** GSI1: a town's helpers of one kind; the sort key is the id, which begins with its creation time. */
+  helpersOfKind: (town: string, kind: string) => `T#${town}#HELPERKIND#${kind}`,
   /** Patrols by Beijing day (which grids were patrolled is one Query); GSI1 has them by grid and date. */
   patrolDay: (town: string, date: string) => `T#${town}#PATROLS#${date}`,
   patrol: (town: string, date: string, gridId: string, patrolId: string) => ({

@@ -11,6 +11,7 @@ import {
 } from './catalog.js';
 import type { WorkingCalendar } from './calendar.js';
 import { calendarDaysDeadline, earliest, workingDaysDeadline } from './deadlines.js';
+import { helperRefSchema } from './helper.js';
 import { nextAlert } from './ladder.js';
 import {
   type PersonalData,
@@ -103,6 +104,8 @@ export const caseRecordSchema = z.object({
     .object({ reason: z.string(), route: z.string().optional(), toUnit: z.string().optional() })
     .optional(),
   team: z.array(z.string()).optional(),
+  /** Helpers who are not staff on the team (三官一律, counsellors, veterans...): who and what, never their phone. */
+  helpers: z.array(helperRefSchema).optional(),
   /** The four lists (四张清单): tasks, responsibilities, measures here; the resolution list comes with the reply. */
   plan: z
     .object({

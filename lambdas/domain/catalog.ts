@@ -83,6 +83,22 @@ export const RATINGS = entries([
   ['dissatisfied', '不满意', 'Dissatisfied'],
 ]);
 
+/**
+ * Helpers who are not staff (社会力量): the three officials and one lawyer (三官一律), counsellors, veteran cadres and
+ * party members, volunteers, and the notables and able villagers of the village mediation committees (乡贤、能人).
+ */
+export const HELPER_KINDS = entries([
+  ['judge', '法官', 'Judge'],
+  ['prosecutor', '检察官', 'Prosecutor'],
+  ['police_officer', '民警', 'Police officer'],
+  ['lawyer', '律师', 'Lawyer'],
+  ['counsellor', '心理咨询师', 'Counsellor'],
+  ['veteran_cadre', '老干部', 'Veteran cadre'],
+  ['veteran_party_member', '老党员', 'Veteran party member'],
+  ['volunteer', '志愿者', 'Volunteer'],
+  ['village_mediator', '村调委会成员（乡贤、能人）', 'Village mediation committee member'],
+]);
+
 const codes = <T extends readonly { code: string }[]>(list: T) =>
   list.map((e) => e.code) as unknown as readonly [T[number]['code'], ...T[number]['code'][]];
 
@@ -94,6 +110,7 @@ export const STATUS_CODES = codes(STATUSES);
 export const OUTCOME_CODES = codes(OUTCOMES);
 export const SERVICE_LINE_CODES = codes(SERVICE_LINES);
 export const RATING_CODES = codes(RATINGS);
+export const HELPER_KIND_CODES = codes(HELPER_KINDS);
 export const DEFAULT_CATEGORY_CODES = codes(CATEGORIES);
 
 /**
@@ -131,4 +148,5 @@ export const catalog = () => ({
   outcomes: OUTCOMES,
   serviceLines: SERVICE_LINES,
   ratings: RATINGS,
+  helperKinds: HELPER_KINDS,
 });

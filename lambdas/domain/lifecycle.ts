@@ -3,6 +3,7 @@ import type { WorkingCalendar } from './calendar.js';
 import { OPEN_STATUSES, type Status } from './catalog.js';
 import { calendarDaysDeadline, earliest, isLate } from './deadlines.js';
 import { ForbiddenError, RuleViolationError, WrongStatusError } from './errors.js';
+import type { HelperRef } from './helper.js';
 import { nextAlert } from './ladder.js';
 import type { DeadlinePolicy } from './policy.js';
 import { hasAnyRole, type Principal, type Role } from './roles.js';
@@ -84,6 +85,8 @@ export type CommandInput =
       command: 'own';
       leaderId: string;
       team: string[];
+      /** Helpers who are not staff, as the directory names them (checked to exist and be active). */
+      helpers?: HelperRef[];
       plan: { tasks: string[]; responsibilities: string[]; measures: string[] };
     }
   | { command: 'escalate'; level: 'town' | 'county'; reason: string }
@@ -202,6 +205,9 @@ export function applyCommand(record: CaseRecord, input: CommandInput, ctx: Comma
       refuseRespondent(record, [input.leaderId, ...input.team]);
       next.owner = input.leaderId;
       next.team = [...new Set(input.team)];
+      // the team is named anew, its helpers with it
+      if (input.helpers?.length) next.helpers = input.helpers;
+      else delete next.helpers;
       next.plan = input.plan;
       break;
     case 'escalate': {

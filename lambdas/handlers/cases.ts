@@ -1,18 +1,21 @@
 import { CaseRepository } from '../adapters/case-repository.js';
 import { type Deps, depsFromEnv } from '../adapters/deps.js';
 import { GridRepository } from '../adapters/grid-repository.js';
+import { HelperRepository } from '../adapters/helper-repository.js';
 import { townSettings } from '../adapters/settings-repository.js';
 import { caseListPlan } from '../domain/access.js';
 import type { CaseRecord } from '../domain/case.js';
 import { DEFAULT_CATEGORY_CODES } from '../domain/catalog.js';
 import { ForbiddenError, NotFoundError, StaleVersionError } from '../domain/errors.js';
 import type { GridRecord } from '../domain/grid.js';
+import { teamHelpers } from '../domain/helper.js';
 import { applyCommand, type CommandInput, isCommandName, mayGive } from '../domain/lifecycle.js';
 import { hasAnyRole, type Principal, primaryRole, STAFF_ROLES } from '../domain/roles.js';
 import { chainEvent, type TimelineFields, verifyChain } from '../domain/timeline.js';
 import { type ApiRequest, createApiHandler, lazyHandler } from '../http/api.js';
 import { requireRole } from '../http/auth.js';
 import { commandBodySchemas, noteBody, parseIfMatch, requireIfMatch } from '../http/command-schemas.js';
+import { inactiveHelperProblem, unknownHelpersProblem } from '../http/helper-schemas.js';
 import { HttpProblem, validationProblem } from '../http/problem.js';
 import { listCasesQuery, registerCaseBody } from '../http/schemas.js';
 import { parseWith, z } from '../http/validation.js';
@@ -44,6 +47,7 @@ const actorOf = (principal: Principal) => ({ id: principal.userId, role: primary
 export function createCasesHandler(deps: Deps) {
   const cases = new CaseRepository(deps.db, deps.tables.cases);
   const grids = new GridRepository(deps.db, deps.tables.grids);
+  const helpers = new HelperRepository(deps.db, deps.tables.grids);
   const settings = townSettings(deps);
 
   const scopeGridPaths = (principal: Principal) => workerGridPaths(grids, principal);
@@ -199,7 +203,16 @@ export function createCasesHandler(deps: Deps) {
           const { policy, calendar } = await settings.get(record.town);
           const parsed = parseWith(commandBodySchemas(policy, now)[command], raw, request.language);
           const input = { command, ...parsed } as CommandInput;
+          // helpers who are not staff join a team by their id in the town's directory: an unknown one is a 400,
+          // an inactive one a rule (409, after the version)
+          const helperIds = input.command === 'own' ? ((parsed as { helpers?: string[] }).helpers ?? []) : [];
+          const team = helperIds.length
+            ? teamHelpers(helperIds, await helpers.getMany(record.town, helperIds))
+            : { refs: [] };
+          if ('missing' in team) throw unknownHelpersProblem(team.missing, request.language);
           if (parseIfMatch(ifMatch) !== record.version) throw new StaleVersionError();
+          if ('inactive' in team) throw inactiveHelperProblem(team.inactive, request.language);
+          if (input.command === 'own') input.helpers = team.refs;
           if (input.command === 'classify' && input.repeatOf !== null) {
             const earlier = await cases.get(record.town, input.repeatOf);
             if (!earlier)

@@ -5,7 +5,7 @@ import { GridRepository } from '../adapters/grid-repository.js';
 import { townSettings } from '../adapters/settings-repository.js';
 import { DEFAULT_CATEGORY_CODES } from '../domain/catalog.js';
 import { beijingDate } from '../domain/deadlines.js';
-import { NotFoundError, RuleViolationError } from '../domain/errors.js';
+import { NotFoundError, RuleViolationError, StaleVersionError } from '../domain/errors.js';
 import { childPath, type GridRecord, parentProblem } from '../domain/grid.js';
 import type { PatrolRecord } from '../domain/patrol.js';
 import { STAFF_ROLES } from '../domain/roles.js';
@@ -23,14 +23,28 @@ import {
 } from '../http/grid-schemas.js';
 import { patrolFindingBody } from '../http/schemas.js';
 import { parseWith, z } from '../http/validation.js';
-import { caseView } from '../http/views.js';
+import { caseView, helperView } from '../http/views.js';
 import { prepareRegistration, registrationDepsOf, registrationWrites } from '../usecases/register-case.js';
 import { CounterRepository } from '../adapters/counter-repository.js';
 import { patrolCounts, registrationCounts } from '../domain/counters.js';
 import { NotificationRepository } from '../adapters/notification-repository.js';
+import { HelperRepository } from '../adapters/helper-repository.js';
+import { PersonalVault } from '../adapters/personal-vault.js';
+import { HELPER_PHONE_FIELD, type HelperRecord } from '../domain/helper.js';
+import { maskPhone } from '../domain/masking.js';
+import { parseIfMatch, requireIfMatch } from '../http/command-schemas.js';
+import { createHelperBody, listHelpersQuery, patchHelperBody } from '../http/helper-schemas.js';
+import type { Language } from '../http/problem.js';
 
 const gridView = ({ town: _town, path: _path, ...grid }: GridRecord) => grid;
 const newGridId = () => `g_${randomBytes(9).toString('base64url')}`;
+/** Helper ids begin with their creation time (base 36, fixed width), so the directory lists newest first. */
+const newHelperId = (at: Date) =>
+  `h_${at.getTime().toString(36).padStart(9, '0')}${randomBytes(6).toString('base64url')}`;
+/** Who keeps the helper directory: the petition office and the administrator. */
+const HELPER_KEEPERS = ['admin', 'supervisor'] as const;
+const helperEtag = (record: HelperRecord) => ({ etag: `"${record.version}"` });
+const say = (language: Language, zh: string, en: string) => (language === 'en' ? en : zh);
 
 export function createGridsHandler(deps: Deps) {
   const grids = new GridRepository(deps.db, deps.tables.grids);
@@ -39,11 +53,33 @@ export function createGridsHandler(deps: Deps) {
 
   const notifications = new NotificationRepository(deps.db, deps.tables.cases);
   const counters = new CounterRepository(deps.db, deps.tables.cases);
+  const helpers = new HelperRepository(deps.db, deps.tables.grids);
+  const vault = new PersonalVault(deps.dataKeys);
 
   const loadGrid = async (town: string, id: string | undefined) => {
     const grid = id ? await grids.get(town, id) : undefined;
     if (!grid) throw new NotFoundError();
     return grid;
+  };
+
+  const loadHelper = async (town: string, id: string | undefined) => {
+    const helper = id ? await helpers.get(town, id) : undefined;
+    if (!helper) throw new NotFoundError();
+    return helper;
+  };
+
+  /** A helper's grid must be a grid of the town. */
+  const requireTownGrid = async (town: string, gridId: string | null | undefined, language: Language) => {
+    if (gridId && !(await grids.get(town, gridId)))
+      throw validationProblem([
+        { path: 'gridId', message: say(language, '不是本镇的网格', 'is not a grid of this town') },
+      ]);
+  };
+
+  /** The phone sealed under a new data key of the helper's, and its masked form. */
+  const sealedPhone = async (town: string, id: string, phone: string) => {
+    const personal = await vault.sealHelper(town, id, { [HELPER_PHONE_FIELD]: phone });
+    return { phoneMasked: maskPhone(phone), ...(personal ? { personal } : {}) };
   };
 
   return createApiHandler({
@@ -171,6 +207,84 @@ export function createGridsHandler(deps: Deps) {
           await grids.putStaff(staff);
           const { town: _town, ...view } = staff;
           return { status: 200, body: view };
+        },
+      },
+      'POST /v1/helpers': {
+        async handle(request) {
+          requireRole(request.principal, HELPER_KEEPERS);
+          const { phone, ...fields } = request.body(createHelperBody);
+          const town = request.principal.town;
+          await requireTownGrid(town, fields.gridId, request.language);
+          const now = deps.now();
+          const id = newHelperId(now);
+          const record: HelperRecord = {
+            ...fields,
+            id,
+            town,
+            ...(await sealedPhone(town, id, phone)),
+            active: true,
+            version: 1,
+            createdAt: now.toISOString(),
+            updatedAt: now.toISOString(),
+          };
+          // ids carry 48 random bits: a clash is a retry's business
+          if (!(await helpers.create(record)))
+            throw new HttpProblem('unavailable', {}, { headers: { 'retry-after': '1' } });
+          return {
+            status: 201,
+            body: helperView(record),
+            headers: { location: `/v1/helpers/${id}`, ...helperEtag(record) },
+          };
+        },
+      },
+      'GET /v1/helpers': {
+        async handle(request) {
+          requireRole(request.principal, STAFF_ROLES);
+          const query = parseWith(listHelpersQuery, request.query, request.language);
+          const page = await helpers.list(request.principal.town, query, query.limit, query.cursor);
+          return {
+            status: 200,
+            body: {
+              items: page.items.map(helperView),
+              ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+            },
+          };
+        },
+      },
+      'GET /v1/helpers/{id}': {
+        async handle(request) {
+          const helper = await loadHelper(request.principal.town, request.params.id);
+          requireRole(request.principal, STAFF_ROLES);
+          return { status: 200, body: helperView(helper), headers: helperEtag(helper) };
+        },
+      },
+      'PATCH /v1/helpers/{id}': {
+        async handle(request) {
+          const town = request.principal.town;
+          const helper = await loadHelper(town, request.params.id);
+          requireRole(request.principal, HELPER_KEEPERS);
+          const raw = request.json();
+          const ifMatch = requireIfMatch(request);
+          const body = parseWith(patchHelperBody, raw, request.language);
+          if (Object.keys(body).length === 0)
+            throw validationProblem([
+              { path: '', message: say(request.language, '没有要修改的字段', 'names nothing to change') },
+            ]);
+          await requireTownGrid(town, body.gridId, request.language);
+          if (parseIfMatch(ifMatch) !== helper.version) throw new StaleVersionError();
+          const { gridId, phone, ...fields } = body;
+          const next: HelperRecord = { ...helper, ...fields };
+          if (gridId === null) delete next.gridId;
+          else if (gridId !== undefined) next.gridId = gridId;
+          if (phone === null) {
+            // the number goes with its data key: nothing of it is left to reveal
+            delete next.phoneMasked;
+            delete next.personal;
+          } else if (phone !== undefined) Object.assign(next, await sealedPhone(town, helper.id, phone));
+          next.version = helper.version + 1;
+          next.updatedAt = deps.now().toISOString();
+          if (!(await helpers.update(helper, next))) throw new StaleVersionError();
+          return { status: 200, body: helperView(next), headers: helperEtag(next) };
         },
       },
       'POST /v1/grids/{id}/patrols': {

@@ -5,8 +5,11 @@ import { GridRepository } from '../adapters/grid-repository.js';
 import { logger } from '../adapters/observability.js';
 import { PersonalVault } from '../adapters/personal-vault.js';
 import { PrivacyRepository } from '../adapters/privacy-repository.js';
+import { HelperRepository } from '../adapters/helper-repository.js';
+import { HELPER_PHONE_FIELD } from '../domain/helper.js';
+import { revealHelperBody } from '../http/helper-schemas.js';
 import { mayReveal } from '../domain/access.js';
-import { ForbiddenError, StaleVersionError } from '../domain/errors.js';
+import { ForbiddenError, NotFoundError, StaleVersionError } from '../domain/errors.js';
 import { PERSONAL_FIELDS } from '../domain/personal.js';
 import { primaryRole } from '../domain/roles.js';
 import { type ApiRequest, createApiHandler, lazyHandler } from '../http/api.js';
@@ -25,12 +28,29 @@ registerRuleTitles({
   'case-open': { zh: '案件尚在办理，个人信息不能删除', en: 'The case is still being handled' },
 });
 
-/** Petitioners' personal data: reveals with a reason, the reveal log, and erasure. */
+/** Who may reveal a helper's phone: those who put helpers on teams (leaders) and those who keep the directory. */
+const HELPER_REVEALERS = ['leader', 'supervisor', 'admin'] as const;
+
+/** An Idempotency-Key would have the idempotency layer keep the answer, clear values and all. */
+const refuseIdempotencyKey = (request: ApiRequest) => {
+  if (request.header('idempotency-key') !== undefined)
+    throw new HttpProblem(
+      'validation',
+      {
+        zh: '查看个人信息不接受 Idempotency-Key，每次查看单独记录',
+        en: 'A reveal takes no Idempotency-Key: every reveal is logged on its own',
+      },
+      { errors: [{ path: 'Idempotency-Key', message: 'is not accepted on a reveal' }] },
+    );
+};
+
+/** Petitioners' and helpers' personal data: reveals with a reason, the reveal log, and erasure. */
 export function createPrivacyHandler(deps: Deps) {
   const cases = new CaseRepository(deps.db, deps.tables.cases);
   const grids = new GridRepository(deps.db, deps.tables.grids);
   const privacy = new PrivacyRepository(deps.db, deps.tables.cases);
   const vault = new PersonalVault(new DataKeyCache(deps.dataKeys));
+  const helpers = new HelperRepository(deps.db, deps.tables.grids);
 
   const load = (request: ApiRequest) =>
     loadVisibleCase({ cases, grids }, request.principal, request.params.id ?? '');
@@ -50,16 +70,7 @@ export function createPrivacyHandler(deps: Deps) {
             throw new ForbiddenError(
               'personal data is revealed to clerks, supervisors and the assignee; an accuser only to those who may see them',
             );
-          // the idempotency layer would keep the response, clear values and all; every reveal is logged on its own
-          if (request.header('idempotency-key') !== undefined)
-            throw new HttpProblem(
-              'validation',
-              {
-                zh: '查看个人信息不接受 Idempotency-Key，每次查看单独记录',
-                en: 'A reveal takes no Idempotency-Key: every reveal is logged on its own',
-              },
-              { errors: [{ path: 'Idempotency-Key', message: 'is not accepted on a reveal' }] },
-            );
+          refuseIdempotencyKey(request);
           const body = request.body(revealBody);
           const revealed = await revealPersonalData({ vault, privacy }, record, {
             actor: actorOf(request),
@@ -69,6 +80,35 @@ export function createPrivacyHandler(deps: Deps) {
           });
           logger.info('personal data revealed', { caseId: record.id, fields: revealed.fields });
           return { status: 200, body: revealed, headers: { 'cache-control': 'no-store' } };
+        },
+      },
+      'POST /v1/helpers/{id}/reveal': {
+        async handle(request) {
+          const town = request.principal.town;
+          const helper = await helpers.get(town, request.params.id ?? '');
+          if (!helper) throw new NotFoundError();
+          requireRole(request.principal, HELPER_REVEALERS);
+          refuseIdempotencyKey(request);
+          const body = request.body(revealHelperBody);
+          const opened =
+            helper.personal?.state === 'sealed'
+              ? await vault.openHelper(town, helper.id, helper.personal, [HELPER_PHONE_FIELD])
+              : {};
+          // a reveal that cannot be logged reveals nothing
+          await privacy.appendReveal(town, {
+            at: deps.now().toISOString(),
+            helperId: helper.id,
+            actor: actorOf(request),
+            fields: ['phone'],
+            purpose: body.purpose,
+          });
+          logger.info('helper contact revealed', { helperId: helper.id });
+          const phone = opened[HELPER_PHONE_FIELD];
+          return {
+            status: 200,
+            body: { id: helper.id, name: helper.name, ...(phone ? { phone } : {}) },
+            headers: { 'cache-control': 'no-store' },
+          };
         },
       },
       'GET /v1/audit/reveals': {

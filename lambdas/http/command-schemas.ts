@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { OUTCOME_CODES, RATING_CODES, TRACK_CODES } from '../domain/catalog.js';
 import type { CommandName } from '../domain/lifecycle.js';
 import type { DeadlinePolicy } from '../domain/policy.js';
+import { helperId, MAX_TEAM_HELPERS } from './helper-schemas.js';
 import { HttpProblem } from './problem.js';
 import { CLOCK_SKEW_MS } from './schemas.js';
 
@@ -26,6 +27,8 @@ export function commandBodySchemas(policy: DeadlinePolicy, now: Date) {
     own: z.strictObject({
       leaderId: userId,
       team: z.array(userId).max(20),
+      /** Helpers who are not staff, by their id in the town's helper directory; each must be active. */
+      helpers: z.array(helperId).max(MAX_TEAM_HELPERS).optional(),
       plan: z.strictObject({ tasks: listItems, responsibilities: listItems, measures: listItems }),
     }),
     escalate: z.strictObject({ level: z.enum(['town', 'county']), reason }),

@@ -8,6 +8,14 @@ import { calendarSchema, policySchema } from './admin-schemas.js';
 import { commandBodySchemas, noteBody } from './command-schemas.js';
 import { createGridBody, MAX_FINDINGS, patchGridBody, patrolRange, staffBody } from './grid-schemas.js';
 import {
+  createHelperBody,
+  helperViewSchema,
+  listHelpersQuery,
+  patchHelperBody,
+  revealedHelperSchema,
+  revealHelperBody,
+} from './helper-schemas.js';
+import {
   auditRangeQuery,
   eraseBody,
   MAX_AUDIT_DAYS,
@@ -134,7 +142,8 @@ const OPERATIONS: Record<string, Operation> = {
   'GET /v1/openapi.json': { summary: 'This document', roles: 'anyone' },
   'GET /v1/catalog': {
     summary:
-      'Codes and labels of categories, channels, kinds, types, tracks, statuses, outcomes, service lines, ratings',
+      'Codes and labels of categories, channels, kinds, types, tracks, statuses, outcomes, service lines, ratings, ' +
+      'helper kinds',
     roles: 'any signed-in user',
     response: { status: 200, schema: catalogSchema, description: 'The catalogue' },
   },
@@ -291,6 +300,51 @@ const OPERATIONS: Record<string, Operation> = {
       status: 200,
       schema: staffBody.extend({ userId: z.string(), updatedAt: z.string() }),
       description: 'The entry',
+    },
+  },
+  'POST /v1/helpers': {
+    summary:
+      'Add a helper who is not staff (三官一律, counsellor, veteran cadre or party member, volunteer, village ' +
+      'mediation committee member) to the town’s directory; the phone is kept sealed and shown masked',
+    roles: 'admin, supervisor',
+    body: createHelperBody,
+    response: {
+      status: 201,
+      schema: helperViewSchema,
+      description: 'The helper, active; `Location` and `ETag` set',
+    },
+  },
+  'GET /v1/helpers': {
+    summary: 'The town’s helper directory, newest first, optionally of one kind',
+    roles: 'staff',
+    query: listHelpersQuery,
+    response: { status: 200, schema: listOf(helperViewSchema), description: 'One page' },
+  },
+  'GET /v1/helpers/{id}': {
+    summary: 'One helper, the phone masked',
+    roles: 'staff',
+    response: {
+      status: 200,
+      schema: helperViewSchema,
+      description: 'The helper; `ETag` carries its version',
+    },
+  },
+  'PATCH /v1/helpers/{id}': {
+    summary:
+      'Change a helper (unit, grid, phone, kind, name) or deactivate them (`active: false`: they stay on the cases ' +
+      'they were on and join no new team); `null` removes the grid or the phone; needs `If-Match`',
+    roles: 'admin, supervisor',
+    body: patchHelperBody,
+    response: { status: 200, schema: helperViewSchema, description: 'The helper; `ETag` set' },
+  },
+  'POST /v1/helpers/{id}/reveal': {
+    summary: 'A helper’s phone in the clear, logged with its purpose in the reveal log; no `Idempotency-Key`',
+    roles: 'leader, supervisor, admin',
+    body: revealHelperBody,
+    response: {
+      status: 200,
+      schema: revealedHelperSchema,
+      description: 'The clear phone; `Cache-Control: no-store`',
     },
   },
   'GET /v1/public/track/{queryCode}': {

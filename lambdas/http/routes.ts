@@ -7,8 +7,8 @@
 export const FUNCTION_FAMILIES = {
   public: 'Health, OpenAPI document and catalogue',
   cases: 'Case intake, reads, lists, commands, notes and timeline',
-  grids: 'Grid tree, grid workers, staff directory and patrols',
-  privacy: 'Personal data: reveals with a reason, the reveal log, erasure',
+  grids: 'Grid tree, grid workers, staff and helper directories, and patrols',
+  privacy: 'Personal data: reveals with a reason (petitioners’, helpers’ phones), the reveal log, erasure',
   me: 'The caller’s own inbox (and, for citizens, their cases)',
   admin: 'Town settings: deadline policy, working-day calendars and Open311 keys',
   reports: 'Daily, weekly and monthly bulletins and the indicators behind them',
@@ -51,6 +51,12 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/v1/grids/{id}/patrols', family: 'grids', authorized: true },
   { method: 'GET', path: '/v1/staff', family: 'grids', authorized: true },
   { method: 'PUT', path: '/v1/staff/{userId}', family: 'grids', authorized: true },
+  { method: 'POST', path: '/v1/helpers', family: 'grids', authorized: true },
+  { method: 'GET', path: '/v1/helpers', family: 'grids', authorized: true },
+  { method: 'GET', path: '/v1/helpers/{id}', family: 'grids', authorized: true },
+  { method: 'PATCH', path: '/v1/helpers/{id}', family: 'grids', authorized: true },
+  // revealing a helper's phone unwraps a data key: the privacy function alone may
+  { method: 'POST', path: '/v1/helpers/{id}/reveal', family: 'privacy', authorized: true },
   { method: 'GET', path: '/v1/public/track/{queryCode}', family: 'public', authorized: false },
   { method: 'POST', path: '/v1/public/petitions', family: 'me', authorized: true },
   { method: 'GET', path: '/v1/me/cases', family: 'me', authorized: true },

@@ -31,7 +31,7 @@ const ID_NUMBER_MESSAGES = {
 } as const;
 
 /** Mainland mobile numbers, or landlines with an optional area code. */
-const PHONE = /^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/;
+export const PHONE = /^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/;
 
 const datetimeWithOffset = z.iso.datetime({ offset: true, local: false });
 

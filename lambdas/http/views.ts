@@ -1,5 +1,6 @@
 import { canSeeAccuserIdentity } from '../domain/access.js';
 import type { CaseRecord } from '../domain/case.js';
+import type { HelperRecord } from '../domain/helper.js';
 import { type ProtectedPetitioner, REDACTED } from '../domain/personal.js';
 import type { Principal } from '../domain/roles.js';
 
@@ -29,4 +30,10 @@ export function caseView(record: CaseRecord, viewer: Principal) {
     ...(restricted ? { description: REDACTED } : {}),
     petitioners: record.petitioners.map(restricted ? redactedPetitioner : maskedPetitioner),
   };
+}
+
+/** A helper who is not staff, as staff see them: the phone masked, the town and the sealed envelope left out. */
+export function helperView(record: HelperRecord) {
+  const { town: _town, personal: _personal, phoneMasked, ...rest } = record;
+  return { ...rest, ...(phoneMasked ? { phone: phoneMasked } : {}) };
 }

@@ -77,6 +77,8 @@ interface World {
   clerk: string;
   leader: string;
   policy: unknown;
+  /** A helper who is not staff, in this town's directory (a lawyer). */
+  helper: string;
 }
 
 interface Call {
@@ -191,6 +193,20 @@ async function windowCase(title: string): Promise<{ id: string; version: number;
   expect(created.status, created.text).toBe(201);
   expect(created.body.queryCode).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
   return { id: created.body.id, version: created.body.version, queryCode: created.body.queryCode };
+}
+
+/** A helper who is not staff: a lawyer of the town's legal aid. */
+const helperBody = (name: string) => ({ name, kind: 'lawyer', unit: '枫桥律师事务所', phone: '13811112222' });
+
+/** A helper added by the admin, at version 1. */
+async function newHelper(): Promise<string> {
+  seq += 1;
+  const added = await h.request('POST', '/v1/helpers', {
+    token: world.admin,
+    body: helperBody(`律师${seq}`),
+  });
+  expect(added.status, added.text).toBe(201);
+  return added.body.id;
 }
 
 /** An online petition's body: a case body without channel (the caller is the petitioner). */
@@ -501,6 +517,50 @@ function probes(): Probe[] {
         body: { name: '李调解', roles: ['handler'], contact: { channel: 'inbox' } },
       }),
     },
+    // -- helpers who are not staff: the petition office and the admin keep them, staff read, reveals are logged
+    {
+      route: 'POST /v1/helpers',
+      label: 'POST /v1/helpers',
+      expect: cells('403 403 403 403 ok ok 403 403'),
+      call: async (actor) => ({ method: 'POST', path: '/v1/helpers', body: helperBody(`${actor} 律师`) }),
+    },
+    {
+      route: 'GET /v1/helpers',
+      label: 'GET /v1/helpers',
+      expect: cells('ok ok ok ok ok ok 403 ok'),
+      call: get('/v1/helpers'),
+    },
+    {
+      route: 'GET /v1/helpers/{id}',
+      label: 'GET /v1/helpers/{lawyer}',
+      expect: cells('ok ok ok ok ok ok 403 404'),
+      call: async () => ({ method: 'GET', path: `/v1/helpers/${world.helper}` }),
+    },
+    {
+      // an allowed change gets a helper of its own; a refusal must leave the town's lawyer at version 1
+      route: 'PATCH /v1/helpers/{id}',
+      label: 'PATCH /v1/helpers/{lawyer}',
+      expect: cells('403 403 403 403 ok ok 403 404'),
+      call: async (_actor, allowed) => {
+        const id = allowed ? await newHelper() : world.helper;
+        return {
+          method: 'PATCH',
+          path: `/v1/helpers/${id}`,
+          body: { unit: '诸暨市法律援助中心' },
+          headers: { 'if-match': '"1"' },
+        };
+      },
+    },
+    {
+      route: 'POST /v1/helpers/{id}/reveal',
+      label: 'POST /v1/helpers/{lawyer}/reveal',
+      expect: cells('403 403 403 ok ok ok 403 404'),
+      call: async () => ({
+        method: 'POST',
+        path: `/v1/helpers/${world.helper}/reveal`,
+        body: { purpose: '包案前电话联系律师' },
+      }),
+    },
     // -- town settings: admin only
     {
       route: 'GET /v1/admin/policy',
@@ -752,6 +812,7 @@ beforeAll(async () => {
   const policy = await h.request('GET', '/v1/admin/policy', { token: tokens.admin });
   expect(policy.status).toBe(200);
   world.policy = policy.body;
+  world.helper = await newHelper();
 });
 
 afterAll(async () => {

@@ -191,6 +191,63 @@ describe('answers match the OpenAPI document', () => {
     await conforms('GET', '/v1/public/track/AAAA-BBBB-CCCC', {}, 404);
   });
 
+  it('for the helper directory, a team with helpers and a helper’s reveal', async () => {
+    const admin = await h.token('admin', 'admin-1');
+    const leader = await h.token('leader', 'leader-1');
+    const clerk = await h.token('clerk', 'clerk-1');
+    const added = await conforms(
+      'POST',
+      '/v1/helpers',
+      {
+        token: admin,
+        body: { name: '周律师', kind: 'lawyer', unit: '枫桥律师事务所', phone: '13811112222' },
+      },
+      201,
+    );
+    const id = added.body.id as string;
+    await conforms('GET', '/v1/helpers?kind=lawyer&limit=1', { token: clerk }, 200);
+    await conforms('GET', `/v1/helpers/${id}`, { token: clerk }, 200);
+    await conforms(
+      'PATCH',
+      `/v1/helpers/${id}`,
+      { token: admin, body: { unit: '诸暨市法律援助中心' }, headers: { 'if-match': '"1"' } },
+      200,
+    );
+    await conforms(
+      'POST',
+      `/v1/helpers/${id}/reveal`,
+      { token: leader, body: { purpose: '包案前联系律师' } },
+      200,
+    );
+    await conforms('GET', '/v1/audit/reveals?from=2026-11-28&to=2026-11-28', {
+      token: await h.token('supervisor', 'supervisor-1'),
+    });
+    const created = await conforms('POST', '/v1/cases', { token: clerk, body: caseBody() }, 201);
+    await conforms(
+      'POST',
+      `/v1/cases/${created.body.id}/accept`,
+      { token: clerk, body: { track: 'supervised' }, headers: { 'if-match': '"1"' } },
+      200,
+    );
+    await conforms(
+      'POST',
+      `/v1/cases/${created.body.id}/own`,
+      {
+        token: leader,
+        body: {
+          leaderId: 'leader-1',
+          team: [],
+          helpers: [id],
+          plan: { tasks: ['法律释明'], responsibilities: ['律师'], measures: ['约谈'] },
+        },
+        headers: { 'if-match': '"2"' },
+      },
+      200,
+    );
+    await conforms('POST', '/v1/helpers', { token: admin, body: { name: '王老' } }, 400);
+    await conforms('GET', '/v1/helpers/h_nobody', { token: clerk }, 404);
+  });
+
   it('walked at least forty of the documented answers', () => {
     expect(checked.size, [...checked].join('\n')).toBeGreaterThanOrEqual(40);
   });

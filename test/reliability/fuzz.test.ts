@@ -33,6 +33,8 @@ let policy: Record<string, unknown>;
 let apiKey = 'no-key-issued';
 /** A key of its own for the revocation route, so that filing keeps its key. */
 let revocableKeyId = 'abcdefghijkl';
+/** A helper who is not staff, for the helper routes. */
+let helperId = 'h_none';
 let total = 0;
 const agent = new Agent({ keepAlive: true, maxSockets: BATCH });
 
@@ -97,6 +99,12 @@ beforeAll(async () => {
   const current = await h.request('GET', '/v1/admin/policy', { token: staffToken });
   expect(current.status).toBe(200);
   policy = current.body;
+  const helper = await h.request('POST', '/v1/helpers', {
+    token: staffToken,
+    body: { name: '周律师', kind: 'lawyer', unit: '律师事务所', phone: '13811112222' },
+  });
+  expect(helper.status, helper.text).toBe(201);
+  helperId = helper.body.id;
 });
 
 afterAll(async () => {
@@ -682,6 +690,34 @@ const PLANS: Record<string, RoutePlan> = {
     params: () => ({ userId: segment('staff-1') }),
     body: () =>
       fc.constant({ name: '吴十', roles: ['clerk'], contact: { channel: 'sms', address: '13912345678' } }),
+  },
+  'POST /v1/helpers': {
+    params: () => ({}),
+    body: () =>
+      fc.constantFrom(
+        { name: '何老师', kind: 'counsellor', unit: '心理服务站', phone: '13900002222' },
+        {
+          name: '陈乡贤',
+          kind: 'village_mediator',
+          unit: '东村调委会',
+          phone: '0575-87001234',
+          gridId: villageGridId,
+        },
+      ),
+  },
+  'PATCH /v1/helpers/{id}': {
+    params: () => ({ id: segment(helperId) }),
+    body: () =>
+      fc.constantFrom(
+        { unit: '法律援助中心' },
+        { active: false },
+        { phone: null, gridId: null },
+        { kind: 'judge' },
+      ),
+  },
+  'POST /v1/helpers/{id}/reveal': {
+    params: () => ({ id: segment(helperId) }),
+    body: () => fc.constant({ purpose: '联系律师到场' }),
   },
   'POST /v1/public/petitions': {
     runs: 14,

@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import { HELPER_KIND_CODES } from '../domain/catalog.js';
+import type { HelperProblem } from '../domain/helper.js';
+import { HttpProblem, type Language, validationProblem } from './problem.js';
+import { limitParam, PHONE } from './schemas.js';
+
+/** The helper directory's bodies, queries and answers. */
+
+/** A team names at most this many helpers, as it names at most 20 staff. */
+export const MAX_TEAM_HELPERS = 20;
+
+export const helperId = z.string().trim().min(1).max(64);
+const name = z.string().trim().min(1).max(50);
+const unit = z.string().trim().min(1).max(100);
+const gridId = z.string().min(1).max(64);
+const phone = z
+  .string()
+  .trim()
+  .regex(PHONE, { message: 'must be a mainland mobile number or a landline with area code' });
+
+export const createHelperBody = z.strictObject({
+  name,
+  kind: z.enum(HELPER_KIND_CODES),
+  /** The unit or organisation they come from: a court, a law firm, a village committee. */
+  unit,
+  gridId: gridId.optional(),
+  /** Kept sealed; answers show it masked. */
+  phone,
+});
+
+/** What may change; `null` removes the grid or the phone (the sealed number is dropped with its data key). */
+export const patchHelperBody = z.strictObject({
+  name: name.optional(),
+  kind: z.enum(HELPER_KIND_CODES).optional(),
+  unit: unit.optional(),
+  gridId: gridId.nullable().optional(),
+  phone: phone.nullable().optional(),
+  /** `false` deactivates: the helper stays on the cases they were on and joins no new team. */
+  active: z.boolean().optional(),
+});
+
+export const listHelpersQuery = z.strictObject({
+  kind: z.enum(HELPER_KIND_CODES).optional(),
+  limit: limitParam,
+  cursor: z.string().min(1).max(2048).optional(),
+});
+
+/** A helper as staff see them: the phone masked (`139****5678`). */
+export const helperViewSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    kind: z.enum(HELPER_KIND_CODES),
+    unit: z.string(),
+    gridId: z.string().optional(),
+    phone: z.string().optional(),
+    active: z.boolean(),
+    version: z.number().int(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'Helper' });
+
+export const revealHelperBody = z.strictObject({
+  /** Why the clear number is needed; kept in the reveal log. */
+  purpose: z.string().trim().min(5).max(500),
+});
+
+export const revealedHelperSchema = z
+  .object({ id: z.string(), name: z.string(), phone: z.string().optional() })
+  .meta({ id: 'RevealedHelperContact' });
+
+/** An `own` that names ids the town's helper directory does not have: a 400 naming each (`helpers.1`). */
+export const unknownHelpersProblem = (missing: readonly HelperProblem[], language: Language): HttpProblem =>
+  validationProblem(
+    missing.map(({ index }) => ({
+      path: `helpers.${index}`,
+      message: language === 'en' ? 'is not a helper of this town' : '不是本镇登记的社会调解力量',
+    })),
+  );
+
+/** An `own` that names a deactivated helper: a rule, 409, naming the field. */
+export function inactiveHelperProblem({ index, id }: HelperProblem, language: Language): HttpProblem {
+  const path = `helpers.${index}`;
+  const detail = {
+    zh: `${path}：社会调解力量 ${id} 已停用，不能加入包案团队`,
+    en: `${path}: helper ${id} is inactive and cannot join a team`,
+  };
+  return new HttpProblem('helper-inactive', detail, {
+    status: 409,
+    title: { zh: '社会调解力量已停用', en: 'Helper inactive' },
+    errors: [{ path, message: detail[language] }],
+  });
+}
