@@ -65,6 +65,7 @@ export class FengqiaoStack extends Stack {
       audience: identity.audience,
       corsOrigins: config.corsOrigins,
       logs,
+      alarmTopic: notifications.ops,
     });
     this.logs = logs;
     this.data = data;

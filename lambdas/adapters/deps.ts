@@ -1,8 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { MacFunction } from '../domain/timeline.js';
 import { type KeyWrapper, kmsKeyWrapper } from './data-keys.js';
 import { kmsClient, kmsMac } from './mac.js';
+import { cloudMetrics } from './metrics.js';
 import { type Publisher, snsPublisherFromEnv } from './publisher.js';
 import type { TableNames } from './table-model.js';
 
@@ -19,6 +21,8 @@ export interface Deps {
   publisher: Publisher;
   /** How long a function keeps a town's settings before reading them again (default one minute). */
   settingsCacheMs?: number;
+  /** Where the API functions count their 5xx answers (the local host and the tests record none). */
+  metrics?: Metrics;
 }
 
 export const documentClient = (client: DynamoDBClient): DynamoDBDocumentClient =>
@@ -64,5 +68,6 @@ export function depsFromEnv(): Deps {
     mac: kmsMac(kmsClient(), requiredEnv('MAC_KEY_ID')),
     dataKeys: kmsKeyWrapper(kmsClient(), requiredEnv('DATA_KEY_ID')),
     publisher: snsPublisherFromEnv(process.env),
+    metrics: cloudMetrics(),
   };
 }

@@ -1,7 +1,7 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 
 /**
- * CloudWatch metrics of the scheduled functions, in the embedded metric format (log lines CloudWatch turns into
+ * CloudWatch metrics of the scheduled and API functions, in the embedded metric format (log lines CloudWatch turns into
  * metrics: no API call, no permission). The names are shared with the stack, whose alarms watch them.
  */
 export const METRICS_NAMESPACE = 'Fengqiao';
@@ -14,7 +14,11 @@ export const METRIC = {
   messagesPublished: 'MessagesPublished',
   publishFailures: 'PublishFailures',
   personalDataErased: 'PersonalDataErased',
+  serverErrors: 'ServerErrors',
 } as const;
+
+/** The dimension that tells the API functions' metrics apart, beside the service. */
+export const FAMILY_DIMENSION = 'family';
 
 export type MetricCounts = Partial<Record<keyof typeof METRIC, number>>;
 
@@ -27,4 +31,11 @@ export function publishCounts(metrics: Metrics, counts: MetricCounts): void {
   for (const [name, value] of Object.entries(counts) as [keyof typeof METRIC, number][])
     metrics.addMetric(METRIC[name], MetricUnit.Count, value);
   metrics.publishStoredMetrics();
+}
+
+/** One 5xx answer of an API function, written at once (a request has no end of run to flush at). */
+export function countServerError(metrics: Metrics, family: string): void {
+  const single = metrics.singleMetric();
+  single.addDimension(FAMILY_DIMENSION, family);
+  single.addMetric(METRIC.serverErrors, MetricUnit.Count, 1);
 }

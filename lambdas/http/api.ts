@@ -8,12 +8,13 @@ import type {
 } from 'aws-lambda';
 import type { z } from 'zod';
 import type { Deps } from '../adapters/deps.js';
+import { countServerError } from '../adapters/metrics.js';
 import { logger } from '../adapters/observability.js';
 import type { Principal } from '../domain/roles.js';
 import { principalOf } from './auth.js';
 import { translateIdempotencyError } from './idempotency-errors.js';
 import { translateServiceError } from './service-errors.js';
-import { HttpProblem, type Language, languageOf, problemResponse } from './problem.js';
+import { HttpProblem, type Language, languageOf, problemResponse, toProblem } from './problem.js';
 import { parseWith } from './validation.js';
 
 export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -123,7 +124,7 @@ export interface ApiOptions {
   /** Names the function in idempotency keys. */
   family: string;
   routes: Record<string, RouteDefinition>;
-  deps: Pick<Deps, 'db' | 'tables'>;
+  deps: Pick<Deps, 'db' | 'tables' | 'metrics'>;
 }
 
 /**
@@ -195,18 +196,12 @@ export function createApiHandler(options: ApiOptions) {
     keyPrefix: options.family,
   });
 
-  return middy<ApiEvent, ApiResult, Error, Context>()
+  const chain = middy<ApiEvent, ApiResult, Error, Context>()
     .use({
       onError: async (request) => {
-        const error = translateServiceError(translateIdempotencyError(request.error));
-        const status = error instanceof HttpProblem ? error.status : 500;
-        // only the route goes to the log: the event carries the token and personal data
-        const route = request.event.routeKey;
-        if (status >= 500 && !(error instanceof HttpProblem))
-          logger.error('unhandled error', { route, error: request.error as Error });
-        else if (status === 503)
-          logger.warn('transient failure', { route, cause: (request.error as Error).name });
-        request.response = problemResponse(error, {
+        const problem = toProblem(translateServiceError(translateIdempotencyError(request.error)));
+        logProblem(problem, request.error, request.event.routeKey);
+        request.response = problemResponse(problem, {
           language: languageOf(header(request.event, 'accept-language')),
           instance: request.event.rawPath,
         });
@@ -219,6 +214,26 @@ export function createApiHandler(options: ApiOptions) {
       const secret = await secretOf(event, result);
       return Object.keys(secret).length > 0 ? withFields(result, secret) : result;
     });
+
+  const { metrics } = options.deps;
+  // every 5xx answer is counted, those a route gives itself (Open311's) included
+  return async (event: ApiEvent, context: Context): Promise<ApiResult> => {
+    const result = await chain(event, context);
+    if (metrics && (result.statusCode ?? 200) >= 500) countServerError(metrics, options.family);
+    return result;
+  };
+}
+
+/**
+ * One log line per refused or failed request, at the level of whose fault it is: the client's (4xx) at INFO, a
+ * transient one (503) at WARN, the service's (other 5xx) at ERROR with the error. Only the route, the problem's type
+ * and status go with it: the event carries the token and personal data.
+ */
+function logProblem(problem: HttpProblem, error: unknown, route: string): void {
+  const { type, status } = problem;
+  if (status === 503) logger.warn('transient failure', { route, status, cause: (error as Error).name });
+  else if (status >= 500) logger.error('unhandled error', { route, status, type, error: error as Error });
+  else logger.info('request refused', { route, status, type });
 }
 
 /** The deployed entry point: dependencies are made on the first invocation, once per execution environment. */

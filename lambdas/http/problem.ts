@@ -119,14 +119,16 @@ export interface ProblemContext {
   instance?: string;
 }
 
+/** Any thrown value as the problem it answers: a domain error as its 4xx, anything unknown as a 500. */
+export function toProblem(error: unknown): HttpProblem {
+  if (error instanceof HttpProblem) return error;
+  if (error instanceof DomainError) return fromDomain(error);
+  return new HttpProblem('internal', {});
+}
+
 /** Any thrown value → a problem+json response. Unknown errors become a 500 that says nothing of their cause. */
 export function problemResponse(error: unknown, ctx: ProblemContext): APIGatewayProxyStructuredResultV2 {
-  const problem =
-    error instanceof HttpProblem
-      ? error
-      : error instanceof DomainError
-        ? fromDomain(error)
-        : new HttpProblem('internal', {});
+  const problem = toProblem(error);
   const kind = PROBLEM_KINDS[problem.type as ProblemType] as ProblemKind | undefined;
   const title = problem.options.title ?? kind?.title ?? PROBLEM_KINDS.conflict.title;
   const lang = ctx.language;

@@ -12,8 +12,23 @@ import {
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import {
+  Alarm,
+  ComparisonOperator,
+  MathExpression,
+  Metric,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import {
+  FAMILY_DIMENSION,
+  METRIC,
+  METRICS_NAMESPACE,
+  METRICS_SERVICE,
+} from '../../lambdas/adapters/metrics.js';
 import { type FunctionFamily, ROUTES, routeKey } from '../../lambdas/http/routes.js';
 import { type HandlerFunction, pascal } from './functions.js';
 import type { Logs } from './logs.js';
@@ -25,7 +40,14 @@ export interface ApiProps {
   readonly corsOrigins: readonly string[];
   /** Where the access log group goes (encrypted with the logs key). */
   readonly logs: Logs;
+  /** Where the API's alarms go: the operations topic. */
+  readonly alarmTopic: ITopic;
 }
+
+/** How long the API's alarms look at a time. */
+const ALARM_PERIOD = Duration.minutes(5);
+/** The most metrics one alarm's metric math may read. */
+const MAX_ALARM_METRICS = 10;
 
 /** Requests per second, and the burst above it, that API Gateway lets through. */
 export interface Throttle {
@@ -76,6 +98,10 @@ const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
 export class Api extends Construct {
   readonly httpApi: HttpApi;
   readonly stage: HttpStage;
+  /** The functions' own count of their 5xx answers (lambdas/adapters/metrics.ts), all families together. */
+  readonly serverErrorsAlarm: Alarm;
+  /** The gateway's count of 5xx answers: with those no function gave (a timeout, a crash, a throttled invocation). */
+  readonly gatewayErrorsAlarm: Alarm;
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
@@ -134,6 +160,58 @@ export class Api extends Construct {
       for (const httpRoute of created) routes.set(routeKey(route), httpRoute);
     }
     this.throttleRoutes(routes);
+
+    const alarmAction = new SnsAction(props.alarmTopic);
+    const alarm = (id: string, description: string, metric: Metric | MathExpression): Alarm => {
+      const made = new Alarm(this, id, {
+        alarmDescription: description,
+        metric,
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+      made.addAlarmAction(alarmAction);
+      made.addOkAction(alarmAction);
+      return made;
+    };
+    this.serverErrorsAlarm = alarm(
+      'ServerErrorsAlarm',
+      'An API function answered 5xx (a fault of the service, or DynamoDB busy past its retries): see the ERROR and ' +
+        'WARN lines of that function’s log group; the metric’s family dimension names the function',
+      this.serverErrors(),
+    );
+    this.gatewayErrorsAlarm = alarm(
+      'GatewayServerErrorsAlarm',
+      'The HTTP API answered 5xx; without the ServerErrors alarm, no function gave that answer (a timeout, a crash ' +
+        'or a throttled invocation): see the access log’s integrationError and the functions’ Errors and Throttles',
+      this.httpApi.metricServerError({ period: ALARM_PERIOD, statistic: 'Sum' }),
+    );
+  }
+
+  /** The 5xx answers the API functions counted, summed over their families (one metric per family). */
+  private serverErrors(): MathExpression {
+    const families = [...new Set(ROUTES.map((route) => route.family))];
+    if (families.length > MAX_ALARM_METRICS)
+      throw new Error(`an alarm reads at most ${MAX_ALARM_METRICS} metrics: ${families.length} families`);
+    const usingMetrics = Object.fromEntries(
+      families.map((family) => [
+        family,
+        new Metric({
+          namespace: METRICS_NAMESPACE,
+          metricName: METRIC.serverErrors,
+          dimensionsMap: { service: METRICS_SERVICE, [FAMILY_DIMENSION]: family },
+          statistic: 'Sum',
+          period: ALARM_PERIOD,
+        }),
+      ]),
+    );
+    return new MathExpression({
+      expression: 'SUM(METRICS())',
+      usingMetrics,
+      label: 'API 5xx answers',
+      period: ALARM_PERIOD,
+    });
   }
 
   /**
