@@ -14,6 +14,11 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import {
+  FAMILY_ACCESS,
+  type FunctionAccess,
+  type TableAccess,
+} from '../../lambdas/adapters/function-access.js';
 import type { TableModel } from '../../lambdas/adapters/table-model.js';
 import { FUNCTION_FAMILIES, type FunctionFamily } from '../../lambdas/http/routes.js';
 import { type Data, tableEnvName } from './data.js';
@@ -25,18 +30,6 @@ const repoPath = (relative: string): string => fileURLToPath(new URL(`../../${re
 /** `grid-workers` → `GridWorkers`: construct ids from family names. */
 export const pascal = (name: string): string =>
   name.replace(/(^|[-_])([a-z0-9])/g, (_match, _sep: string, char: string) => char.toUpperCase());
-
-/** Item-level access only: no Scan, no table management. */
-const TABLE_ACTIONS = [
-  'dynamodb:GetItem',
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:Query',
-  'dynamodb:ConditionCheckItem',
-  'dynamodb:BatchGetItem',
-  'dynamodb:BatchWriteItem',
-];
 
 export interface HandlerFunctionProps {
   /** The file under `lambdas/handlers/` (without `.ts`) that exports `handler`. */
@@ -204,39 +197,67 @@ export class HandlerFunction extends Construct {
       );
   }
 
-  /** Item-level reads and writes on the tables and their indexes, and use of their keys through DynamoDB only. */
-  grantItemAccess(tables: ReadonlyMap<TableModel, Table>): void {
+  /**
+   * What the function's code uses (lambdas/adapters/function-access.ts), and nothing else: the declared item actions
+   * on each table, Query on the indexes it names, the MAC key, the data key and the topics it publishes to.
+   */
+  grantAccess(access: FunctionAccess, resources: { data: Data; notifications: Notifications }): void {
+    const { data, notifications } = resources;
     this.grantTableActions(
-      [...tables].map(([model, table]) => ({
-        model,
-        table,
-        actions: TABLE_ACTIONS,
-        indexActions: TABLE_ACTIONS,
-      })),
+      Object.entries(access.tables).map(([name, tableAccess]: [string, TableAccess]) => {
+        const found = [...data.tables].find(([model]) => model.logicalName === name);
+        if (!found) throw new Error(`${this.node.path}: no table ${name} in the table model`);
+        return { model: found[0], table: found[1], access: tableAccess };
+      }),
     );
+    if (access.mac) this.grantMac(data.macKey);
+    if (access.dataKey.length > 0)
+      this.role.addToPolicy(
+        new PolicyStatement({
+          actions: access.dataKey.map((action) => `kms:${action}`),
+          resources: [data.dataKey.keyArn],
+        }),
+      );
+    if (access.publishes.length > 0) notifications.grantPublish(this, access.publishes);
   }
 
   /**
-   * Exactly the named actions on each table and, where `indexActions` is given, on each of its indexes by name (no
-   * `index/*` wildcard); and use of the tables' keys through DynamoDB only.
+   * Exactly the named actions on each table; those confined to a partition-key prefix under `dynamodb:LeadingKeys`;
+   * Query on each named index (no `index/*` wildcard); and use of the tables' keys through DynamoDB only.
    */
-  grantTableActions(
-    grants: readonly {
-      model: TableModel;
-      table: Table;
-      actions: readonly string[];
-      indexActions?: readonly string[];
-    }[],
-  ): void {
-    for (const { model, table, actions, indexActions } of grants) {
-      this.role.addToPolicy(new PolicyStatement({ actions: [...actions], resources: [table.tableArn] }));
-      if (indexActions?.length && model.indexes.length > 0)
+  grantTableActions(grants: readonly { model: TableModel; table: Table; access: TableAccess }[]): void {
+    const dynamodb = (actions: readonly string[]) => actions.map((action) => `dynamodb:${action}`);
+    for (const { model, table, access } of grants) {
+      if (access.actions?.length)
+        this.role.addToPolicy(
+          new PolicyStatement({ actions: dynamodb(access.actions), resources: [table.tableArn] }),
+        );
+      if (access.confined) {
+        const overlap = access.confined.actions.filter((action) => access.actions?.includes(action));
+        if (overlap.length > 0)
+          throw new Error(
+            `${this.node.path}: ${overlap.join(', ')} on ${model.logicalName} both confined and not`,
+          );
         this.role.addToPolicy(
           new PolicyStatement({
-            actions: [...indexActions],
-            resources: model.indexes.map((index) => `${table.tableArn}/index/${index.name}`),
+            actions: dynamodb(access.confined.actions),
+            resources: [table.tableArn],
+            conditions: {
+              'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${access.confined.prefix}*`] },
+            },
           }),
         );
+      }
+      // one statement per set of actions, each index by name
+      const byActions = new Map<string, string[]>();
+      for (const [index, actions] of Object.entries(access.indexes ?? {})) {
+        if (!model.indexes.some((known) => known.name === index))
+          throw new Error(`${this.node.path}: ${model.logicalName} has no index ${index}`);
+        const key = [...actions].sort().join();
+        byActions.set(key, [...(byActions.get(key) ?? []), `${table.tableArn}/index/${index}`]);
+      }
+      for (const [actions, resources] of byActions)
+        this.role.addToPolicy(new PolicyStatement({ actions: dynamodb(actions.split(',')), resources }));
     }
     const keys = new Set(grants.flatMap(({ table }) => (table.encryptionKey ? [table.encryptionKey] : [])));
     if (keys.size === 0) return;
@@ -275,17 +296,6 @@ export const depsEnvironment = (data: Data, notifications: Notifications): Recor
   ...notifications.environment,
 });
 
-/** Who may make data keys (the families that register cases) and who may unwrap them (only reveals). */
-const DATA_KEY_ACTIONS: Partial<Record<FunctionFamily, string[]>> = {
-  cases: ['kms:GenerateDataKey'],
-  grids: ['kms:GenerateDataKey'],
-  // online petitions are registered by the citizens' family
-  me: ['kms:GenerateDataKey'],
-  // and requests filed by Open311 client apps by theirs
-  open311: ['kms:GenerateDataKey'],
-  privacy: ['kms:Decrypt'],
-};
-
 /**
  * Reserved concurrency of the families that need a ceiling of their own. `public` answers unauthenticated calls
  * (tracking by query code, health, the OpenAPI document): whatever reaches it, it cannot take more than this from the
@@ -316,16 +326,7 @@ export class Functions extends Construct {
         environment,
         ...(reserved === undefined ? {} : { reservedConcurrentExecutions: reserved }),
       });
-      fn.grantItemAccess(data.tables);
-      fn.role.addToPolicy(
-        new PolicyStatement({ actions: ['kms:GenerateMac'], resources: [data.macKey.keyArn] }),
-      );
-      const dataKeyActions = DATA_KEY_ACTIONS[family];
-      if (dataKeyActions)
-        fn.role.addToPolicy(
-          new PolicyStatement({ actions: dataKeyActions, resources: [data.dataKey.keyArn] }),
-        );
-      notifications.grantPublish(fn);
+      fn.grantAccess(FAMILY_ACCESS[family], { data, notifications });
       byFamily.set(family, fn);
     }
     this.byFamily = byFamily;

@@ -114,14 +114,18 @@ export class Notifications extends Construct {
   }
 
   /**
-   * `sns:Publish` on the domain topics alone (not the operations topic), and, in the key policy, the use of the topic
-   * key that publishing to an encrypted topic takes, through SNS only (kms:ViaService).
+   * `sns:Publish` on these domain topics alone (never the operations topic), and, in the key policy, the use of the
+   * topic key that publishing to an encrypted topic takes, through SNS only (kms:ViaService).
    */
-  grantPublish(handler: HandlerFunction): void {
+  grantPublish(handler: HandlerFunction, topics: readonly Topic[]): void {
     handler.role.addToPolicy(
       new PolicyStatement({
         actions: ['sns:Publish'],
-        resources: [...this.topics.values()].map((topic) => topic.topicArn),
+        resources: topics.map((topic) => {
+          const sns = this.topics.get(topic);
+          if (!sns) throw new Error(`no topic ${topic}`);
+          return sns.topicArn;
+        }),
       }),
     );
     if (!this.publishers) {

@@ -10,7 +10,7 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { METRIC, METRICS_NAMESPACE, METRICS_SERVICE } from '../../lambdas/adapters/metrics.js';
-import { CASES_TABLE, GRIDS_TABLE } from '../../lambdas/adapters/table-model.js';
+import { SCHEDULED_ACCESS } from '../../lambdas/adapters/function-access.js';
 import { SCHEDULES, TOWN_WORK } from '../../lambdas/domain/schedules.js';
 import type { Data } from './data.js';
 import { depsEnvironment, HandlerFunction } from './functions.js';
@@ -196,30 +196,8 @@ export class Schedules extends Construct {
         onFailure: this.deadLetters,
       },
     });
-    const cases = data.tables.get(CASES_TABLE);
-    const grids = data.tables.get(GRIDS_TABLE);
-    if (!cases || !grids) throw new Error('the sweep needs the Cases and Grids tables');
-    this.sweep.grantTableActions([
-      {
-        // due alerts (GSI6) and the outbox: Query; advancing an alert with its inbox and outbox items: one
-        // transaction of Update, Put and ConditionCheck; a published message leaves the outbox: Delete
-        model: CASES_TABLE,
-        table: cases,
-        actions: [
-          'dynamodb:Query',
-          'dynamodb:UpdateItem',
-          'dynamodb:PutItem',
-          'dynamodb:DeleteItem',
-          'dynamodb:ConditionCheckItem',
-        ],
-        indexActions: ['dynamodb:Query'],
-      },
-      // grid leaders, staff and the town's settings
-      { model: GRIDS_TABLE, table: grids, actions: ['dynamodb:GetItem', 'dynamodb:Query'] },
-    ]);
-    // depsFromEnv builds the MAC function (the sweep makes none today; it is one call away)
-    this.sweep.grantMac(data.macKey);
-    notifications.grantPublish(this.sweep);
+    // due alerts, their notices and the shared outbox (lambdas/adapters/function-access.ts)
+    this.sweep.grantAccess(SCHEDULED_ACCESS.sweep, { data, notifications });
 
     this.sweepSchedule = this.schedule(
       'SweepSchedule',

@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { CASES_TABLE, GRIDS_TABLE } from '../../lambdas/adapters/table-model.js';
+import { SCHEDULED_ACCESS } from '../../lambdas/adapters/function-access.js';
 import type { Data } from './data.js';
 import { depsEnvironment, HandlerFunction } from './functions.js';
 import type { Logs } from './logs.js';
@@ -48,36 +48,7 @@ export class ScheduledTownWork extends Construct {
       },
     });
 
-    const cases = data.tables.get(CASES_TABLE);
-    const grids = data.tables.get(GRIDS_TABLE);
-    if (!cases || !grids) throw new Error('the scheduled town work needs the Cases and Grids tables');
-    this.handler.grantTableActions([
-      {
-        // counters, the open-by-deadline and relations indexes and the outbox: Query; the cases a leader owns,
-        // behind relation items: BatchGetItem; a report with its bulletin, and supervision notices (inbox and outbox
-        // items), are written once: transactions of conditional Puts; the outbox lease and its release: Update; a
-        // published message leaves the outbox: Delete. Retention erasure reads the sparse index of closed cases and
-        // erases in one transaction (the case Put, its sealed items Deleted, the timeline event Put). GetItem and
-        // ConditionCheckItem complete the sweep's item set; no Scan, nothing on the idempotency table
-        model: CASES_TABLE,
-        table: cases,
-        actions: [
-          'dynamodb:Query',
-          'dynamodb:GetItem',
-          'dynamodb:BatchGetItem',
-          'dynamodb:PutItem',
-          'dynamodb:UpdateItem',
-          'dynamodb:DeleteItem',
-          'dynamodb:ConditionCheckItem',
-        ],
-        indexActions: ['dynamodb:Query'],
-      },
-      // the grid tree, the staff (leaders) and the town's settings
-      { model: GRIDS_TABLE, table: grids, actions: ['dynamodb:GetItem', 'dynamodb:Query'] },
-    ]);
-    // retention erasure chains an 'erase' event onto each case's timeline
-    this.handler.grantMac(data.macKey);
-    // the bulletins and supervision notices; and, since the outbox is shared, whatever else waits in it
-    notifications.grantPublish(this.handler);
+    // the reports, their notices, retention and the shared outbox (lambdas/adapters/function-access.ts)
+    this.handler.grantAccess(SCHEDULED_ACCESS.townWork, { data, notifications });
   }
 }

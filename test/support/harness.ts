@@ -9,11 +9,12 @@ import { TablePublisher } from '../../lambdas/adapters/publisher.js';
 import { tableNamesFor } from '../../lambdas/adapters/table-model.js';
 import { makeValidIdNumber } from '../../lambdas/domain/id-number.js';
 import type { ApiEvent, ApiResult } from '../../lambdas/http/api.js';
-import { matchRoute, routeKey } from '../../lambdas/http/routes.js';
-import { createFamilyHandlers } from '../../lambdas/local/app.js';
+import { type FunctionFamily, matchRoute, routeKey } from '../../lambdas/http/routes.js';
+import { createFamilyHandlers, type FamilyHandler } from '../../lambdas/local/app.js';
 import { ensureTables, localClient } from '../../lambdas/local/dynamo-local.js';
 import { issueToken, loadOrCreateKeys, type TokenRequest } from '../../lambdas/local/identity.js';
 import { createLocalServer } from '../../lambdas/local/server.js';
+import type { AccessRecorder } from './access-recorder.js';
 
 /**
  * A test town: its own tables in the shared DynamoDB Local, the local host on a free loopback port, a settable
@@ -65,24 +66,42 @@ export async function httpRequest(
   return { status: response.status, headers: response.headers, body: parsed, text };
 }
 
-export async function createHarness(options: { now?: Date; dataKeys?: KeyWrapper } = {}) {
+/**
+ * `recorder`: records what each function sends (DynamoDB commands, keyed hashes, data-key calls), attributed to the
+ * family whose handler is running.
+ */
+export async function createHarness(
+  options: { now?: Date; dataKeys?: KeyWrapper; recorder?: AccessRecorder } = {},
+) {
   const endpoint = inject('dynamoEndpoint');
   const client = localClient(endpoint);
   const tables = tableNamesFor(`t-${randomBytes(5).toString('hex')}`);
   await ensureTables(client, tables);
   let now = options.now ?? new Date();
   const db = documentClient(client);
+  const { recorder } = options;
+  const mac = localMac(randomBytes(32));
+  const dataKeys = options.dataKeys ?? localKeyWrapper(newLocalKeyRing());
   const deps: Deps = {
     db,
     tables,
     now: () => now,
-    mac: localMac(randomBytes(32)),
-    dataKeys: options.dataKeys ?? localKeyWrapper(newLocalKeyRing()),
+    mac: recorder ? recorder.mac(mac) : mac,
+    dataKeys: recorder ? recorder.dataKeys(dataKeys) : dataKeys,
     publisher: new TablePublisher(db, tables.cases),
     settingsCacheMs: 0,
   };
+  recorder?.attach(client, tables);
   const keys = await loadOrCreateKeys(undefined);
-  const handlers = createFamilyHandlers(deps);
+  const made = createFamilyHandlers(deps);
+  const handlers = recorder
+    ? (Object.fromEntries(
+        (Object.entries(made) as [FunctionFamily, FamilyHandler][]).map(([family, handler]) => [
+          family,
+          recorder.serve(family, handler),
+        ]),
+      ) as typeof made)
+    : made;
   const server = createLocalServer({ handlers, keys });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

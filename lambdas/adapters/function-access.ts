@@ -1,0 +1,209 @@
+import type { Topic } from '../domain/notification.js';
+import type { FunctionFamily } from '../http/routes.js';
+
+/**
+ * What each function may do to the outside world, by the access patterns its code uses: per table (the logical names
+ * of the table model), the item actions on the table and the Query on each index by name; the topics it publishes
+ * to; whether it makes keyed hashes with the MAC key; what it does with the data key. The stack grants exactly this
+ * and nothing more, and a test walks every route comparing what each function sends with what is declared here.
+ *
+ * DynamoDB authorises each item of a transaction as its own action (a Put inside TransactWriteItems needs PutItem),
+ * and a batch as the batch action (BatchGetItem), so those are the actions listed.
+ */
+
+export type TableAction =
+  | 'GetItem'
+  | 'PutItem'
+  | 'UpdateItem'
+  | 'DeleteItem'
+  | 'ConditionCheckItem'
+  | 'BatchGetItem'
+  | 'BatchWriteItem'
+  | 'Query';
+
+/** An index is only ever read by Query (never Scan). */
+export type IndexAction = 'Query';
+
+export type TableName = 'Cases' | 'Grids' | 'Idempotency';
+
+export type DataKeyAction = 'GenerateDataKey' | 'Decrypt';
+
+export interface TableAccess {
+  /** Item actions on any item of the table. */
+  readonly actions?: readonly TableAction[];
+  /**
+   * Item actions only on items whose partition key begins with `prefix`: the grant carries the condition
+   * `dynamodb:LeadingKeys`, so a function with nothing else to write can write nothing else.
+   */
+  readonly confined?: { readonly prefix: string; readonly actions: readonly TableAction[] };
+  /** Query on these indexes, by name. */
+  readonly indexes?: Readonly<Record<string, readonly IndexAction[]>>;
+}
+
+export interface FunctionAccess {
+  readonly tables: Readonly<Partial<Record<TableName, TableAccess>>>;
+  readonly publishes: readonly Topic[];
+  /** Keyed hashes (timeline chain, blind index, query codes, Open311 keys) with the HMAC key. */
+  readonly mac: boolean;
+  /** Per-case data keys: made where personal data is sealed, unwrapped only where it is revealed. */
+  readonly dataKey: readonly DataKeyAction[];
+}
+
+const QUERY = ['Query'] as const;
+const ALL_TOPICS = [
+  'deadlines',
+  'supervision',
+  'bulletins',
+  'milestones',
+] as const satisfies readonly Topic[];
+
+/** Powertools idempotency: the in-progress record (a conditional Put), the answer (Update), a failed run (Delete). */
+const IDEMPOTENCY: TableAccess = { actions: ['PutItem', 'UpdateItem', 'DeleteItem'] };
+
+/** Town settings (policy: Get; calendars: Query) and the staff a registration tells (Query). */
+const SETTINGS_AND_STAFF: TableAccess = { actions: ['GetItem', 'Query'] };
+
+/**
+ * The API functions, one per family of the route table. `public` answers anyone: it reads a case by its query code and
+ * writes only the per-minute counters of query-code misses (`RATE#…`); its routes are all GETs, which the idempotency
+ * layer never records.
+ */
+export const FAMILY_ACCESS = {
+  public: {
+    tables: {
+      Cases: { actions: ['GetItem', 'Query'], confined: { prefix: 'RATE#', actions: ['UpdateItem'] } },
+    },
+    publishes: [],
+    mac: true,
+    dataKey: [],
+  },
+  cases: {
+    tables: {
+      // GSI1 all cases and the number lookup, GSI2 by status, GSI3 by grid, GSI4 relations (batch-read behind them),
+      // GSI5 earlier cases of a petitioner; an assignee replaced deletes their relation item
+      Cases: {
+        actions: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem'],
+        indexes: { GSI1: QUERY, GSI2: QUERY, GSI3: QUERY, GSI4: QUERY, GSI5: QUERY },
+      },
+      // a grid worker's scope (GSI1) within the tree; the helpers a leader puts on a team, by id (BatchGet)
+      Grids: { actions: ['GetItem', 'Query', 'BatchGetItem'], indexes: { GSI1: QUERY } },
+      Idempotency: IDEMPOTENCY,
+    },
+    publishes: [],
+    mac: true,
+    dataKey: ['GenerateDataKey'],
+  },
+  grids: {
+    tables: {
+      // a patrol's findings are registered in the patrol's transaction (GSI5: earlier cases); a grid with cases
+      // (GSI3) does not move
+      Cases: { actions: ['PutItem', 'UpdateItem'], indexes: { GSI3: QUERY, GSI5: QUERY } },
+      // the tree, workers, staff, patrols and the helper directory (GSI1: a worker's grids, a grid's patrols,
+      // helpers by kind)
+      Grids: { actions: ['GetItem', 'PutItem', 'DeleteItem', 'Query'], indexes: { GSI1: QUERY } },
+      Idempotency: IDEMPOTENCY,
+    },
+    publishes: [],
+    mac: true,
+    dataKey: ['GenerateDataKey'],
+  },
+  privacy: {
+    tables: {
+      // the reveal log (Put, Query); erasure: the case Updated, its event Put, its blind-index items Deleted
+      Cases: { actions: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'] },
+      // a grid worker's scope (GSI1) within the tree; a helper whose phone is revealed (Get)
+      Grids: { actions: ['GetItem', 'Query'], indexes: { GSI1: QUERY } },
+      Idempotency: IDEMPOTENCY,
+    },
+    publishes: [],
+    mac: true,
+    dataKey: ['Decrypt'],
+  },
+  me: {
+    tables: {
+      // the inbox, online petitions (GSI5: earlier cases), the citizen's cases by relation (GSI4) and claiming
+      Cases: {
+        actions: ['GetItem', 'PutItem', 'UpdateItem', 'Query', 'BatchGetItem'],
+        indexes: { GSI4: QUERY, GSI5: QUERY },
+      },
+      Grids: SETTINGS_AND_STAFF,
+      Idempotency: IDEMPOTENCY,
+    },
+    publishes: [],
+    mac: true,
+    dataKey: ['GenerateDataKey'],
+  },
+  admin: {
+    tables: {
+      // Open311 keys: issued (Puts), listed (Query), revoked (Get, then Delete and Update)
+      Cases: { actions: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'] },
+      Grids: { actions: ['GetItem', 'PutItem', 'Query'] },
+      // issuing a key refuses an Idempotency-Key, after the layer wrote its record: the record goes again
+      Idempotency: { actions: ['PutItem', 'DeleteItem'] },
+    },
+    publishes: [],
+    mac: true,
+    dataKey: [],
+  },
+  reports: {
+    tables: {
+      // stored bulletins (Get), counters (Query), leaders' cases by relation (GSI4), open cases by deadline (GSI8)
+      Cases: { actions: ['GetItem', 'Query', 'BatchGetItem'], indexes: { GSI4: QUERY, GSI8: QUERY } },
+      Grids: SETTINGS_AND_STAFF,
+    },
+    publishes: [],
+    mac: false,
+    dataKey: [],
+  },
+  open311: {
+    tables: {
+      // keys and jurisdictions (Get, Query), filing (the per-minute limiter and the registration), requests by month
+      // (Query) with their cases (BatchGet)
+      Cases: {
+        actions: ['GetItem', 'PutItem', 'UpdateItem', 'Query', 'BatchGetItem'],
+        indexes: { GSI5: QUERY },
+      },
+      Grids: SETTINGS_AND_STAFF,
+    },
+    publishes: [],
+    mac: true,
+    dataKey: ['GenerateDataKey'],
+  },
+} as const satisfies Record<FunctionFamily, FunctionAccess>;
+
+export type ScheduledFunction = 'sweep' | 'townWork';
+
+/**
+ * The scheduled functions. Both publish the shared outbox, so whatever waits there may go to any domain topic.
+ */
+export const SCHEDULED_ACCESS = {
+  sweep: {
+    tables: {
+      // due alerts (GSI6) and the outbox: Query; advancing an alert with its inbox and outbox items and counters: one
+      // transaction of Updates and Puts; the outbox lease and its release: Update; a published message: Delete
+      Cases: { actions: ['Query', 'UpdateItem', 'PutItem', 'DeleteItem'], indexes: { GSI6: QUERY } },
+      // grid leaders, staff and the town's settings
+      Grids: SETTINGS_AND_STAFF,
+    },
+    publishes: ALL_TOPICS,
+    mac: false,
+    dataKey: [],
+  },
+  townWork: {
+    tables: {
+      // counters and the outbox: Query; leaders' cases behind relation items (GSI4): BatchGet; open cases by deadline
+      // (GSI8); a report with its bulletin and the supervision notices: transactions of conditional Puts; the outbox
+      // lease: Update, a published message: Delete. Retention reads the closed cases (GSI7) and erases each in one
+      // transaction (the case Updated, its event Put, its blind-index items Deleted)
+      Cases: {
+        actions: ['Query', 'GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
+        indexes: { GSI4: QUERY, GSI7: QUERY, GSI8: QUERY },
+      },
+      Grids: SETTINGS_AND_STAFF,
+    },
+    publishes: ALL_TOPICS,
+    // retention chains an 'erase' event onto each case's timeline
+    mac: true,
+    dataKey: [],
+  },
+} as const satisfies Record<ScheduledFunction, FunctionAccess>;

@@ -1,0 +1,482 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CaseRepository } from '../../lambdas/adapters/case-repository.js';
+import {
+  FAMILY_ACCESS,
+  type FunctionAccess,
+  SCHEDULED_ACCESS,
+} from '../../lambdas/adapters/function-access.js';
+import { PersonalVault } from '../../lambdas/adapters/personal-vault.js';
+import { QUERY_CODE_FIELD } from '../../lambdas/domain/citizen.js';
+import type { SealedPersonalData } from '../../lambdas/domain/personal.js';
+import type { TownWork } from '../../lambdas/domain/schedules.js';
+import { createTownScheduleHandler } from '../../lambdas/handlers/town-schedule.js';
+import { ROUTES, routeKey } from '../../lambdas/http/routes.js';
+import { runSweep } from '../../lambdas/usecases/sweep.js';
+import { sweepDeps } from '../../lambdas/usecases/sweep-deps.js';
+import { AccessRecorder, type Caller } from '../support/access-recorder.js';
+import {
+  caseBody,
+  createHarness,
+  type Harness,
+  type TestResponse,
+  validIdNumber,
+} from '../support/harness.js';
+import { declaredPermissions } from '../support/iam.js';
+import { FORM, requestForm } from '../support/open311.js';
+
+/**
+ * Least privilege, checked against the code: every route of every family is walked through the real handlers (and the
+ * sweep and the town work are run), a recorder on the DynamoDB client noting each action as IAM authorises it (each
+ * item of a transaction, each table of a batch), with every keyed hash, data-key call and publish. Each function must
+ * use nothing its declaration (lambdas/adapters/function-access.ts) does not grant, and must use everything it does:
+ * the stack grants the declaration (test/infra/least-privilege.test.ts), so a grant nobody uses is one too many.
+ */
+
+const TOWN = 'town-a';
+const T0 = new Date('2026-11-02T02:00:00Z');
+const DAY_MS = 24 * 60 * 60 * 1000;
+const day = (n: number) => new Date(T0.getTime() + n * DAY_MS);
+
+const ACCESS: Record<Caller, FunctionAccess> = { ...FAMILY_ACCESS, ...SCHEDULED_ACCESS };
+const CALLERS = Object.keys(ACCESS) as Caller[];
+
+const recorder = new AccessRecorder();
+let h: Harness;
+const PEOPLE = {
+  admin: ['admin', 'admin-1'],
+  clerk: ['clerk', 'clerk-1'],
+  worker: ['grid_worker', 'worker-1'],
+  handler: ['handler', 'handler-1'],
+  leader: ['leader', 'leader-1'],
+  supervisor: ['supervisor', 'supervisor-1'],
+  citizen: ['petitioner', 'citizen-1'],
+} as const;
+const tokens = {} as Record<keyof typeof PEOPLE, string>;
+let seq = 0;
+
+/** A call whose status must be `status`, with the answer's text on failure. */
+async function call(
+  status: number,
+  method: string,
+  path: string,
+  options: Parameters<Harness['request']>[2] = {},
+): Promise<TestResponse> {
+  const response = await h.request(method, path, options);
+  expect(response.status, `${method} ${path}: ${response.text}`).toBe(status);
+  return response;
+}
+
+/** A petitioner not seen before, with an ID number and a phone (each makes a blind-index item). */
+const petitioner = (n = ++seq) => ({
+  name: `村民${n}`,
+  idNumber: validIdNumber(300 + n),
+  phone: `1390000${String(n).padStart(4, '0')}`,
+});
+
+const register = async (overrides: Record<string, unknown> = {}, token = tokens.clerk) =>
+  (
+    await call(201, 'POST', '/v1/cases', {
+      token,
+      body: caseBody({ petitioners: [petitioner()], ...overrides }),
+    })
+  ).body as { id: string; version: number; number: string; queryCode: string };
+
+const command = async (id: string, name: string, version: number, body: unknown, token = tokens.clerk) =>
+  (
+    await call(200, 'POST', `/v1/cases/${id}/${name}`, {
+      token,
+      body,
+      headers: { 'if-match': `"${version}"` },
+    })
+  ).body as { version: number };
+
+/** A POST with an Idempotency-Key, then the same again (replayed from the record, not run twice). */
+async function twice(status: number, path: string, token: string, body: unknown, key: string) {
+  const first = await call(status, 'POST', path, { token, body, headers: { 'idempotency-key': key } });
+  await call(status, 'POST', path, { token, body, headers: { 'idempotency-key': key } });
+  return first;
+}
+
+/** Runs the sweep until nothing more is due (a case may have several steps due at once). */
+async function sweepAt(at: Date) {
+  h.setNow(at);
+  const sweep = sweepDeps({ ...h.deps, publisher: recorder.publisher() });
+  for (let run = 0; run < 10; run++)
+    if ((await recorder.as('sweep', () => runSweep(sweep, at))).due === 0) return;
+  throw new Error('the sweep never settled');
+}
+
+/** One kind of town work; with SNS down the run fails, as it should, keeping its messages in the outbox. */
+async function townWork(kind: TownWork, options: { snsDown?: boolean } = {}) {
+  const run = () =>
+    recorder.as('townWork', () =>
+      createTownScheduleHandler({ ...h.deps, publisher: recorder.publisher() }, [TOWN])({ kind }),
+    );
+  if (!options.snsDown) return run();
+  await expect(recorder.publishesFailing(run)).rejects.toThrow(/scheduled work failed/);
+}
+
+async function walkGrids(): Promise<{ a: string; b: string; e: string; helper: string }> {
+  const { admin, worker } = tokens;
+  const c = await twice(201, '/v1/grids', admin, { name: '第一综合网格', level: 'comprehensive' }, 'grid-c');
+  const a = (
+    await call(201, 'POST', '/v1/grids', {
+      token: admin,
+      body: { name: '东村网格', level: 'village', parentId: c.body.id },
+    })
+  ).body.id as string;
+  const b = (
+    await call(201, 'POST', '/v1/grids', {
+      token: admin,
+      body: { name: '西村网格', level: 'village', parentId: c.body.id },
+    })
+  ).body.id as string;
+  // a refused POST: its idempotency record goes again
+  await call(400, 'POST', '/v1/grids', {
+    token: admin,
+    body: { level: 'village' },
+    headers: { 'idempotency-key': 'grid-bad' },
+  });
+  await call(200, 'GET', '/v1/grids', { token: admin });
+  await call(200, 'GET', `/v1/grids/${a}`, { token: admin });
+  await call(200, 'PATCH', `/v1/grids/${a}`, { token: admin, body: { name: '东村综合网格' } });
+  // a move: the grid has no cases yet (Query on the grid-path index), its subtree moves in one transaction
+  const e = (
+    await call(201, 'POST', '/v1/grids', {
+      token: admin,
+      body: { name: '第二综合网格', level: 'comprehensive' },
+    })
+  ).body.id as string;
+  const d = (
+    await call(201, 'POST', '/v1/grids', {
+      token: admin,
+      body: { name: '南村网格', level: 'village', parentId: c.body.id },
+    })
+  ).body.id as string;
+  await call(200, 'PATCH', `/v1/grids/${d}`, { token: admin, body: { parentId: e } });
+  await call(200, 'PUT', `/v1/grids/${a}/workers/worker-1`, { token: admin });
+  await call(200, 'PUT', `/v1/grids/${a}/workers/worker-9`, { token: admin });
+  await call(204, 'DELETE', `/v1/grids/${a}/workers/worker-9`, { token: admin });
+  for (const [userId, role] of [
+    ['leader-1', 'leader'],
+    ['supervisor-1', 'supervisor'],
+    ['handler-1', 'handler'],
+  ] as const)
+    await call(200, 'PUT', `/v1/staff/${userId}`, {
+      token: admin,
+      body: { name: `${role}一`, roles: [role], contact: { channel: 'inbox' } },
+    });
+  await call(200, 'GET', '/v1/staff', { token: admin });
+  // a patrol with a finding: the finding is registered as a case in the patrol's transaction
+  const { channel: _channel, ...finding } = caseBody({ petitioners: [petitioner()] });
+  await twice(
+    201,
+    `/v1/grids/${a}/patrols`,
+    worker,
+    { date: '2026-11-02', households: 12, findings: [finding] },
+    'patrol-1',
+  );
+  await call(200, 'GET', `/v1/grids/${a}/patrols?from=2026-11-01&to=2026-11-02`, { token: worker });
+
+  // the helper directory: a lawyer (the phone sealed), listed (all, and by kind), read and changed
+  const helper = (
+    await call(201, 'POST', '/v1/helpers', {
+      token: admin,
+      body: { name: '周律师', kind: 'lawyer', unit: '枫桥律师事务所', phone: '13811112222' },
+    })
+  ).body as { id: string };
+  await call(200, 'GET', '/v1/helpers', { token: admin });
+  await call(200, 'GET', '/v1/helpers?kind=lawyer', { token: admin });
+  await call(200, 'GET', `/v1/helpers/${helper.id}`, { token: admin });
+  await call(200, 'PATCH', `/v1/helpers/${helper.id}`, {
+    token: admin,
+    body: { unit: '诸暨市法律援助中心', phone: '13811113333' },
+    headers: { 'if-match': '"1"' },
+  });
+  return { a, b, e, helper: helper.id };
+}
+
+async function walkAdmin() {
+  const { admin } = tokens;
+  const policy = await call(200, 'GET', '/v1/admin/policy', { token: admin });
+  // closed cases keep personal data 30 days, so the retention run below has one to erase
+  await call(200, 'PUT', '/v1/admin/policy', {
+    token: admin,
+    body: { ...policy.body, retentionDaysAfterClosure: 30 },
+  });
+  await call(200, 'GET', '/v1/admin/calendar/2026', { token: admin });
+  await call(200, 'PUT', '/v1/admin/calendar/2030', {
+    token: admin,
+    body: { year: 2030, holidays: ['2030-01-01'], swappedWorkdays: [] },
+  });
+  const issued = await call(201, 'POST', '/v1/admin/open311-keys', {
+    token: admin,
+    body: { name: '街道随手拍' },
+  });
+  const second = await call(201, 'POST', '/v1/admin/open311-keys', {
+    token: admin,
+    body: { name: '待吊销的应用' },
+  });
+  // issuing takes no Idempotency-Key (the key is shown once): refused after its record was written, which goes again
+  await call(400, 'POST', '/v1/admin/open311-keys', {
+    token: admin,
+    body: { name: '重复签发' },
+    headers: { 'idempotency-key': 'key-1' },
+  });
+  await call(200, 'GET', '/v1/admin/open311-keys', { token: admin });
+  await call(200, 'DELETE', `/v1/admin/open311-keys/${second.body.keyId}`, { token: admin });
+  return issued.body.apiKey as string;
+}
+
+/** Cases: intake, every list source, reads, notes and commands. Returns a closed case and a window case's code. */
+async function walkCases(grids: { a: string; b: string; e: string; helper: string }) {
+  const { clerk, worker, leader, handler } = tokens;
+  const repeated = petitioner();
+  const first = await register({ gridId: grids.a, petitioners: [repeated] });
+  await command(first.id, 'withdraw', 1, { reason: '已私下和解' });
+  // the same petitioner again: the earlier (withdrawn) case is found by the blind index
+  const worked = (
+    await twice(201, '/v1/cases', clerk, caseBody({ gridId: grids.a, petitioners: [repeated] }), 'case-1')
+  ).body as { id: string; number: string };
+  await call(400, 'POST', '/v1/cases', {
+    token: clerk,
+    body: { kind: 'petition' },
+    headers: { 'idempotency-key': 'case-bad' },
+  });
+  await register({ gridId: grids.a }, worker);
+
+  // accepted with an assignee (a relation item, an assignment notice), owned, reassigned (the old relation goes),
+  // answered, rated and closed
+  let v = (await command(worked.id, 'accept', 1, { track: 'coordinated', assigneeId: 'handler-1' })).version;
+  v = (
+    await command(
+      worked.id,
+      'own',
+      v,
+      {
+        leaderId: 'leader-1',
+        team: ['team-1'],
+        plan: { tasks: ['查明欠薪数额'], responsibilities: ['劳动保障所'], measures: ['约谈用工方'] },
+      },
+      leader,
+    )
+  ).version;
+  v = (await command(worked.id, 'classify', v, { repeatOf: first.id, reason: '同一当事人重复信访' })).version;
+  v = (await command(worked.id, 'assign', v, { assigneeId: 'handler-2', note: '改由二号承办' })).version;
+  await call(201, 'POST', `/v1/cases/${worked.id}/notes`, { token: clerk, body: { text: '已约谈用工方' } });
+  v = (
+    await command(
+      worked.id,
+      'reply',
+      v,
+      { outcome: 'resolved', opinion: '已督促支付工资' },
+      await h.token('handler', 'handler-2'),
+    )
+  ).version;
+  v = (await command(worked.id, 'rate', v, { rating: 'satisfied' })).version;
+  await command(worked.id, 'close', v, {});
+
+  // open, owned by the leader (the weekly bulletin reads the cases leaders own), with the lawyer on the team
+  const open = await register({ gridId: grids.b });
+  const accepted = await command(open.id, 'accept', 1, { track: 'coordinated', assigneeId: 'handler-1' });
+  await command(
+    open.id,
+    'own',
+    accepted.version,
+    {
+      leaderId: 'leader-1',
+      team: [],
+      helpers: [grids.helper],
+      plan: { tasks: ['调查'], responsibilities: ['司法所'], measures: ['法律释明'] },
+    },
+    leader,
+  );
+
+  for (const query of [
+    '',
+    '?status=accepted',
+    `?gridId=${grids.a}`,
+    '?assignee=handler-1',
+    `?number=${worked.number}`,
+  ])
+    await call(200, 'GET', `/v1/cases${query}`, { token: clerk });
+  await call(200, 'GET', '/v1/cases', { token: worker });
+  await call(200, 'GET', '/v1/cases?assignee=me', { token: handler });
+  await call(200, 'GET', `/v1/cases/${worked.id}`, { token: clerk });
+  await call(200, 'GET', `/v1/cases/${worked.id}/timeline?verify=true`, { token: clerk });
+  await call(404, 'GET', '/v1/cases/no-such-case', { token: clerk });
+
+  // registered and left alone: its acknowledgement runs late, for the sweep
+  const late = await register();
+  const withdrawn = await register();
+  await command(withdrawn.id, 'withdraw', 1, { reason: '已私下和解' });
+  return { worked, late, withdrawn, first };
+}
+
+async function walkPrivacy(cases: { worked: { id: string }; withdrawn: { id: string } }, helper: string) {
+  const { clerk, worker, supervisor, admin, leader } = tokens;
+  await call(200, 'POST', `/v1/helpers/${helper}/reveal`, {
+    token: leader,
+    body: { purpose: '包案前联系律师' },
+  });
+  await call(200, 'POST', `/v1/cases/${cases.worked.id}/reveal`, {
+    token: clerk,
+    body: { purpose: '电话回访核实身份' },
+  });
+  // a reveal takes no Idempotency-Key: refused after the idempotency record was written, which goes again
+  await call(400, 'POST', `/v1/cases/${cases.worked.id}/reveal`, {
+    token: clerk,
+    body: { purpose: '电话回访核实身份' },
+    headers: { 'idempotency-key': 'reveal-1' },
+  });
+  // a grid worker's scope is read first
+  await call(403, 'POST', `/v1/cases/${cases.worked.id}/reveal`, {
+    token: worker,
+    body: { purpose: '核实' },
+  });
+  await call(200, 'GET', '/v1/audit/reveals?from=2026-11-01&to=2026-11-02', { token: supervisor });
+  await call(200, 'POST', `/v1/cases/${cases.withdrawn.id}/erase`, {
+    token: admin,
+    body: { reason: '当事人申请删除个人信息' },
+    headers: { 'if-match': '"2"', 'idempotency-key': 'erase-1' },
+  });
+}
+
+async function walkCitizen(windowCase: { queryCode: string }) {
+  const { citizen } = tokens;
+  const { channel: _channel, ...online } = caseBody({ category: 'neighbor', petitioners: [petitioner()] });
+  const filed = await twice(201, '/v1/public/petitions', citizen, online, 'petition-1');
+  await call(200, 'GET', '/v1/me/cases', { token: citizen });
+  await call(200, 'GET', `/v1/me/cases/${filed.body.id}`, { token: citizen });
+  await call(200, 'POST', '/v1/me/cases/claim', {
+    token: citizen,
+    body: { queryCode: windowCase.queryCode },
+  });
+  await call(404, 'POST', '/v1/me/cases/claim', {
+    token: citizen,
+    body: { queryCode: 'AAAA-BBBB-CCCC' },
+    headers: { 'idempotency-key': 'claim-bad' },
+  });
+  const inbox = await call(200, 'GET', '/v1/me/notifications', { token: citizen });
+  const id = inbox.body.items[0]?.id as string | undefined;
+  expect(id, 'the citizen was told of their petition').toBeDefined();
+  await call(204, 'POST', `/v1/me/notifications/${id}/read`, { token: citizen });
+  return filed.body as { queryCode: string };
+}
+
+async function walkPublic(filed: { queryCode: string }) {
+  await call(200, 'GET', '/v1/health');
+  await call(200, 'GET', '/v1/openapi.json');
+  await call(200, 'GET', '/v1/catalog', { token: tokens.citizen });
+  await call(200, 'GET', `/v1/public/track/${filed.queryCode}`);
+  await call(404, 'GET', '/v1/public/track/AAAA-BBBB-CCCC');
+}
+
+async function walkReports() {
+  const { leader } = tokens;
+  await call(200, 'GET', '/v1/metrics?from=2026-11-01&to=2026-11-02', { token: leader });
+  await call(200, 'GET', '/v1/reports/daily/2026-11-01', { token: leader });
+  await call(200, 'GET', '/v1/reports/weekly/2026-W45', { token: leader });
+  await call(200, 'GET', '/v1/reports/monthly/2026-11', { token: leader });
+}
+
+async function walkOpen311(apiKey: string) {
+  for (const path of [
+    '/open311/discovery.xml',
+    '/open311/discovery.json',
+    `/open311/v2/services.xml?jurisdiction_id=${TOWN}`,
+    `/open311/v2/services.json?jurisdiction_id=${TOWN}`,
+    `/open311/v2/services/environment.json?jurisdiction_id=${TOWN}`,
+  ])
+    await call(200, 'GET', path);
+  const form = (overrides: Record<string, string> = {}) =>
+    new URLSearchParams(requestForm(apiKey, { jurisdiction_id: TOWN, ...overrides })).toString();
+  const filed = await call(201, 'POST', '/open311/v2/requests.json', {
+    rawBody: form(),
+    headers: { 'content-type': FORM },
+  });
+  await call(201, 'POST', '/open311/v2/requests.xml', {
+    rawBody: form({ phone: '13800000001' }),
+    headers: { 'content-type': FORM },
+  });
+  const id = filed.body[0].service_request_id as string;
+  await call(200, 'GET', `/open311/v2/requests.json?jurisdiction_id=${TOWN}`);
+  await call(200, 'GET', `/open311/v2/requests.xml?jurisdiction_id=${TOWN}&service_request_id=${id}`);
+  await call(200, 'GET', `/open311/v2/requests/${id}.json?jurisdiction_id=${TOWN}`);
+  // the request's token is its query code, kept sealed on the case (read here outside any function)
+  const record = await new CaseRepository(h.deps.db, h.tables.cases).get(TOWN, id);
+  const opened = await new PersonalVault(h.deps.dataKeys).open(
+    TOWN,
+    id,
+    record?.personal as SealedPersonalData,
+    [QUERY_CODE_FIELD],
+  );
+  await call(200, 'GET', `/open311/v2/tokens/${opened[QUERY_CODE_FIELD]}.json?jurisdiction_id=${TOWN}`);
+}
+
+beforeAll(async () => {
+  h = await createHarness({ now: T0, recorder });
+  for (const [name, [role, sub]] of Object.entries(PEOPLE))
+    tokens[name as keyof typeof PEOPLE] = await h.token(role, sub, TOWN);
+
+  const grids = await walkGrids();
+  const apiKey = await walkAdmin();
+  const cases = await walkCases(grids);
+  await walkPrivacy(cases, grids.helper);
+  const filed = await walkCitizen(cases.late);
+  await walkPublic(filed);
+  await walkReports();
+  await walkOpen311(apiKey);
+  // a grid with cases does not move (Query on the grid-path index finds one)
+  await call(409, 'PATCH', `/v1/grids/${grids.a}`, { token: tokens.admin, body: { parentId: grids.e } });
+
+  // SNS is down for the first sweeps (a warning, then the overdue step): their notices stay in the outbox, for the
+  // town work to publish with its own
+  await recorder.publishesFailing(() => sweepAt(day(9)));
+  await recorder.publishesFailing(() => sweepAt(day(18)));
+  h.setNow(day(29));
+  for (const kind of ['daily', 'weekly', 'monthly'] as const) await townWork(kind);
+  // a month after the worked case closed, retention erases its personal data
+  h.setNow(day(31));
+  await townWork('retention');
+
+  // new milestones and notices, and a bulletin that could not be published: the next sweep publishes them all
+  const later = await register();
+  await command(later.id, 'accept', 1, { track: 'immediate', assigneeId: 'handler-1' });
+  await register();
+  await call(200, 'GET', '/v1/reports/monthly/2026-11', { token: tokens.leader });
+  await townWork('daily', { snsDown: true });
+  await sweepAt(day(55));
+}, 180_000);
+
+afterAll(() => h?.close());
+
+describe('the walk', () => {
+  it('called every route of the route table', () => {
+    const missing = ROUTES.map(routeKey).filter((key) => !recorder.routes.has(key));
+    expect(missing, 'walk these routes here, so their families’ grants are checked').toEqual([]);
+  });
+});
+
+describe.each(CALLERS)('the %s function', (caller) => {
+  it('uses nothing it is not granted', () => {
+    const declared = new Set(declaredPermissions(ACCESS[caller]));
+    expect(recorder.permissionsUsed(caller, ACCESS[caller]).filter((p) => !declared.has(p))).toEqual([]);
+  });
+
+  it('is granted nothing it does not use', () => {
+    const used = new Set(recorder.permissionsUsed(caller, ACCESS[caller]));
+    expect(declaredPermissions(ACCESS[caller]).filter((p) => !used.has(p))).toEqual([]);
+  });
+});
+
+describe('the public function', () => {
+  it('writes only the per-minute counters of query-code misses', () => {
+    const writes = recorder.uses.filter(
+      (use) => use.caller === 'public' && /Put|Update|Delete|BatchWrite/.test(use.action),
+    );
+    expect(writes.length).toBeGreaterThan(0);
+    expect(new Set(writes.map((use) => use.action))).toEqual(new Set(['dynamodb:UpdateItem']));
+    for (const use of writes) expect(use.partitionKey).toMatch(/^RATE#/);
+  });
+});
