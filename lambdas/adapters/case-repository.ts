@@ -46,6 +46,9 @@ export function caseIndexAttributes(record: CaseRecord): Record<string, string> 
     gsi1sk: sort,
     gsi2pk: keys.byStatus(record.town, record.status),
     gsi2sk: sort,
+    // a case item has no relation or blind index of its own: GSI4 and GSI5 hold its backlog and key marks
+    ...(record.backlog ? { gsi4pk: keys.backlogCases(record.town), gsi4sk: sort } : {}),
+    ...(record.key ? { gsi5pk: keys.keyCases(record.town), gsi5sk: sort } : {}),
     ...(record.alert
       ? {
           gsi6pk: keys.alertShard(shardOf(record.id, ALERT_SHARDS)),
@@ -139,6 +142,10 @@ function sourceQuery(town: string, source: ListSource): SourceQuery {
       };
     case 'related':
       return { index: CASES_TABLE.indexes[3]!, partition: keys.related(town, source.userId), source };
+    case 'backlog':
+      return { index: CASES_TABLE.indexes[3]!, partition: keys.backlogCases(town), source };
+    case 'key':
+      return { index: CASES_TABLE.indexes[4]!, partition: keys.keyCases(town), source };
   }
 }
 
@@ -347,7 +354,12 @@ export class CaseRepository {
 
   /** Appends an event that changes nothing else (a note): moves the head, keeps the version. */
   async appendEvent(record: CaseRecord, event: TimelineEvent): Promise<boolean> {
-    return this.transactOrConflict([
+    return this.transactOrConflict(this.appendItems(record, event));
+  }
+
+  /** The head moved to an event, conditioned on the head the caller read, and the event itself. */
+  private appendItems(record: CaseRecord, event: TimelineEvent) {
+    return [
       {
         Update: {
           TableName: this.table,
@@ -368,7 +380,75 @@ export class CaseRepository {
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
-    ]);
+    ] satisfies NonNullable<TransactWriteCommandInput['TransactItems']>;
+  }
+
+  /**
+   * Appends a linked repeat's event (like a note: the version stays) with what it adds to the counters. With `ref` (the
+   * keyed hash of the request's Idempotency-Key) a marker in the case's partition lets a retry whose first attempt
+   * committed find the link made: `already` names the event it made. `head-moved`: re-read and try again.
+   */
+  async appendLinkedRepeat(
+    record: CaseRecord,
+    event: TimelineEvent,
+    counterUpdates: readonly Record<string, unknown>[],
+    ref?: string,
+  ): Promise<'written' | 'head-moved' | { already: { seq: number; at: string } }> {
+    const marker = ref ? keys.linkedRepeat(record.town, record.id, ref) : undefined;
+    const items = [
+      ...this.appendItems(record, event),
+      ...(marker
+        ? [
+            {
+              Put: {
+                TableName: this.table,
+                Item: { ...marker, seq: event.seq, at: event.at },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+          ]
+        : []),
+      ...counterUpdates,
+    ] as NonNullable<TransactWriteCommandInput['TransactItems']>;
+    try {
+      await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+      return 'written';
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      // the marker sits third: a retry of a link that committed finds it, whatever else failed with it
+      if (marker && error.CancellationReasons?.[2]?.Code === 'ConditionalCheckFailed') {
+        const made = await this.db.send(
+          new GetCommand({ TableName: this.table, Key: marker, ConsistentRead: true }),
+        );
+        return { already: { seq: Number(made.Item?.seq), at: String(made.Item?.at) } };
+      }
+      if (isConflict(error)) return 'head-moved';
+      throw error;
+    }
+  }
+
+  /** The keyed blind indexes a case's petitioners are found by, as their GSI5 partitions. */
+  async petitionerPartitions(town: string, caseId: string): Promise<string[]> {
+    const items = await queryAll(this.db, {
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: {
+        ':pk': keys.caseItem(town, caseId).pk,
+        ':prefix': keys.petitionerIndexPrefix,
+      },
+    });
+    return items.map((item) => String(item.gsi5pk));
+  }
+
+  /** Every case carried from before the system (积案) of the town: the sparse backlog partition, whole. */
+  async backlogCases(town: string): Promise<{ items: CaseRecord[]; itemsRead: number }> {
+    const items = await queryAll(this.db, {
+      TableName: this.table,
+      IndexName: CASES_TABLE.indexes[3]!.name,
+      KeyConditionExpression: 'gsi4pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.backlogCases(town) },
+    });
+    return { items: items.map(parseCaseItem), itemsRead: items.length };
   }
 
   private async transactOrConflict(

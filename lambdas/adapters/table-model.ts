@@ -24,8 +24,9 @@ const gsi = (n: number): IndexModel => ({ name: `GSI${n}`, partitionKey: `gsi${n
 
 /**
  * Cases: the case item (`CASE`), its timeline events (`EV#000001`...) and, in their own partitions, counters.
- * GSI1 all cases of a town, GSI2 by status, GSI3 by grid path, GSI4 relation items (assignee, owner, team),
- * GSI5 blind-index items of petitioners,
+ * GSI1 all cases of a town, GSI2 by status, GSI3 by grid path, GSI4 relation items (assignee, owner, team) and, on
+ * case items, the town's backlog ledger (积案), GSI5 blind-index items of petitioners and, on case items, the town's key
+ * cases (重点信访矛盾): a case item carries no relation or blind index of its own, so those two slots are free on it,
  * GSI6 the alert steps due (sweeps),
  * GSI7 closed cases that still hold personal data, by closing time (retention),
  * GSI8 open cases by the deadline staff must meet next (overdue and at-risk lists).
@@ -128,6 +129,16 @@ export const keys = {
     pk: `T#${town}#C#${caseId}`,
     sk: `REL#${userId}`,
   }),
+  /** GSI4, on case items: the town's cases carried from before the system (积案), sparse. */
+  backlogCases: (town: string) => `T#${town}#BACKLOG`,
+  /** GSI5, on case items: the town's key cases (重点信访矛盾), sparse. */
+  keyCases: (town: string) => `T#${town}#KEY`,
+  /** A repeat linked to a case by a request with an Idempotency-Key: the marker a retried link finds. */
+  linkedRepeat: (town: string, caseId: string, ref: string) => ({
+    pk: `T#${town}#C#${caseId}`,
+    sk: `LINK#${ref}`,
+  }),
+  petitionerIndexPrefix: 'PI#',
   /** GSI5: earlier cases of the same petitioner (keyed blind index of ID number or phone) in one category. */
   byPetitioner: (town: string, category: string, blindIndex: string) =>
     `T#${town}#P#${category}#${blindIndex}`,

@@ -84,6 +84,10 @@ export interface CaseListFilters {
   track?: Track;
   firstTime?: 'true' | 'false';
   dueBefore?: string;
+  /** 重点信访矛盾: key cases only (`true`) or none of them (`false`). */
+  key?: 'true' | 'false';
+  /** 积案: cases carried from before the system only (`true`) or none of them (`false`). */
+  backlog?: 'true' | 'false';
 }
 
 /** Filters an index does not answer, applied to what it returns; `hiddenFrom` is the caller (see isHiddenFrom). */
@@ -94,6 +98,9 @@ export type ListSource =
   | { index: 'all' }
   | { index: 'status'; status: Status }
   | { index: 'grid'; path: string }
+  /** The town's key cases, or its carried cases: sparse partitions, read whole by the town's readers. */
+  | { index: 'key' }
+  | { index: 'backlog' }
   | {
       index: 'related';
       userId: string;
@@ -118,11 +125,18 @@ export function caseListPlan(
 ): CaseListPlan {
   const scope = caseScope(principal, scopeGridPaths);
   const assignee = filters.assignee === 'me' ? principal.userId : filters.assignee;
-  const { status, track, firstTime, dueBefore } = filters;
-  const residual = { track, firstTime, dueBefore, hiddenFrom: principal.userId };
+  const { status, track, firstTime, dueBefore, key, backlog } = filters;
+  const residual = { track, firstTime, dueBefore, key, backlog, hiddenFrom: principal.userId };
   if (scope.kind === 'none' || scope.kind === 'own') return { sources: [], filters: residual };
 
   if (scope.kind === 'town') {
+    // the key and backlog partitions hold a few cases of the town: read them before any wider one
+    const flagged = key === 'true' ? 'key' : backlog === 'true' ? 'backlog' : undefined;
+    if (flagged)
+      return {
+        sources: [{ index: flagged }],
+        filters: { ...residual, status, assignee, ...(gridPath !== undefined ? { gridPath } : {}) },
+      };
     if (gridPath !== undefined)
       return { sources: [{ index: 'grid', path: gridPath }], filters: { ...residual, status, assignee } };
     if (assignee !== undefined)
@@ -161,6 +175,9 @@ export function matchesFilters(record: CaseRecord, filters: ResidualFilters): bo
   if (filters.assignee !== undefined && record.assignee !== filters.assignee) return false;
   if (filters.track !== undefined && record.track !== filters.track) return false;
   if (filters.firstTime !== undefined && record.firstTime !== (filters.firstTime === 'true')) return false;
+  if (filters.key !== undefined && (record.key !== undefined) !== (filters.key === 'true')) return false;
+  if (filters.backlog !== undefined && (record.backlog !== undefined) !== (filters.backlog === 'true'))
+    return false;
   if (filters.gridPath !== undefined && !record.gridPath?.startsWith(filters.gridPath)) return false;
   if (filters.dueBefore !== undefined) {
     const due = record.deadlines.extendedTo ?? record.deadlines.replyBy ?? record.deadlines.acknowledgeBy;

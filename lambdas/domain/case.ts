@@ -9,6 +9,7 @@ import {
   TRACK_CODES,
   TYPE_CODES,
 } from './catalog.js';
+import { type BacklogInput, backlogRecordSchema, carryBacklog } from './backlog.js';
 import type { WorkingCalendar } from './calendar.js';
 import { calendarDaysDeadline, earliest, workingDaysDeadline } from './deadlines.js';
 import { helperRefSchema } from './helper.js';
@@ -91,6 +92,12 @@ export const caseRecordSchema = z.object({
   track: z.enum(TRACK_CODES).optional(),
   firstTime: z.boolean(),
   repeatOf: z.string().optional(),
+  /** Why the registrar opened this second track beside the petitioner's open case `repeatOf` (Art 19). */
+  secondTrackReason: z.string().optional(),
+  /** 重点信访矛盾: marked by a leader or the petition office, with why; lists and counters follow the mark. */
+  key: z.object({ since: z.string(), by: z.string(), reason: z.string() }).optional(),
+  /** 积案: carried from before the system, with the day it first came and its history. */
+  backlog: backlogRecordSchema.optional(),
   level: z.enum(['village', 'town', 'county']).optional(),
   assignee: z.string().optional(),
   owner: z.string().optional(),
@@ -181,6 +188,8 @@ export interface RegistrationInput {
   petitioners: Petitioner[];
   headcount?: number;
   respondent?: CaseRecord['respondent'];
+  /** A matter carried from before the system (积案), entered by the petition office. */
+  backlog?: BacklogInput;
 }
 
 export const numberPrefix = (kind: CaseRecord['kind']): string => (kind === 'petition' ? 'XF' : 'JF');
@@ -210,6 +219,8 @@ export interface RegistrationContext {
   calendar: WorkingCalendar;
   firstTime: boolean;
   repeatOf?: string;
+  /** The registrar's reason for a second track beside an open case of the same petitioner (Art 19). */
+  secondTrackReason?: string;
   level: 'village' | 'town';
   gridPath?: string;
   /** Registration is event 1 of the timeline. */
@@ -271,17 +282,25 @@ export function registerCase(input: RegistrationInput, ctx: RegistrationContext)
     status: 'registered',
     firstTime: ctx.firstTime,
     ...(ctx.repeatOf ? { repeatOf: ctx.repeatOf } : {}),
+    ...(ctx.secondTrackReason ? { secondTrackReason: ctx.secondTrackReason } : {}),
     level: ctx.level,
     timelineHead: ctx.timelineHead,
-    deadlines: registrationDeadlines(receivedAt, input.referral, ctx.policy, ctx.calendar),
+    // a carried case's clock runs from its entry (see backlog.ts)
+    deadlines: registrationDeadlines(
+      input.backlog ? ctx.now : receivedAt,
+      input.referral,
+      ctx.policy,
+      ctx.calendar,
+    ),
     registeredBy: { id: ctx.principal.userId, role: primaryRole(ctx.principal) },
     // a citizen filing online is the petitioner of the case they file
     ...(ctx.principal.kind === 'petitioner' ? { petitionerUserId: ctx.principal.userId } : {}),
     createdAt: now,
     updatedAt: now,
   };
-  const alert = nextAlert(record, ctx.policy.escalation);
-  return alert ? { ...record, alert } : record;
+  const entered = input.backlog ? carryBacklog(record, input.backlog, ctx) : record;
+  const alert = nextAlert(entered, ctx.policy.escalation);
+  return alert ? { ...entered, alert } : entered;
 }
 
 /** Art 20: at most five representatives speak for a collective petition; only they are indexed. */

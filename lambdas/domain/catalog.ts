@@ -1,3 +1,5 @@
+import { INDICATOR_LABELS } from './indicators.js';
+
 /** The catalogue: every code a client may send or show, with its zh-CN and English label. */
 export interface CatalogEntry {
   code: string;
@@ -138,7 +140,21 @@ export const OPEN_STATUSES: readonly Status[] = [
   'reviewed',
 ];
 
+/** The backlog ledger's figures (积案台账), as `GET /v1/metrics` gives them under `backlog`. */
+export const BACKLOG_LEDGER = entries([
+  ['openAtStart', '期初积案', 'Open when the period began'],
+  ['entered', '本期录入', 'Entered in the period'],
+  ['resolved', '本期化解（办结）', 'Resolved (closed) in the period'],
+  ['otherwiseConcluded', '本期以其他方式了结', 'Concluded otherwise in the period'],
+  ['remaining', '期末剩余', 'Remaining when the period ended'],
+]);
+
+/** The indicators of `GET /v1/metrics` and the bulletins, by name. */
+const INDICATORS = Object.entries(INDICATOR_LABELS).map(([code, label]) => ({ code, ...label }));
+
 export const catalog = () => ({
+  indicators: INDICATORS,
+  backlogLedger: BACKLOG_LEDGER,
   categories: CATEGORIES,
   kinds: KINDS,
   channels: CHANNELS,

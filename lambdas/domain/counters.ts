@@ -25,6 +25,11 @@ export const COUNTERS = [
   'extended',
   'replied',
   'resolved',
+  // replies and resolutions by kind: 信访 (petitions) and 矛盾纠纷 (disputes) have their own resolution rates
+  'petitionsReplied',
+  'petitionsResolved',
+  'disputesReplied',
+  'disputesResolved',
   'partiallyResolved',
   'notResolved',
   'referred',
@@ -37,6 +42,13 @@ export const COUNTERS = [
   'overdue',
   'closed',
   'patrols',
+  // 重点信访矛盾: marks given and taken back, and replies to key cases
+  'keyMarked',
+  'keyUnmarked',
+  'keyReplied',
+  'keyResolved',
+  /** A matter received again and linked to the petitioner's open case instead of a second one (Art 19). */
+  'repeatLinked',
 ] as const;
 export type Counter = (typeof COUNTERS)[number];
 
@@ -59,6 +71,8 @@ export const deadlineDay = (deadline: string): string =>
 const gridOf = (record: CaseRecord) => record.gridId ?? NO_GRID;
 
 export function registrationCounts(record: CaseRecord): CountDelta[] {
+  // a carried case (积案) is no new intake: the backlog ledger counts it, not the day's registrations
+  if (record.backlog) return [];
   return [
     {
       day: beijingDate(record.createdAt),
@@ -140,6 +154,11 @@ export function commandCounts(before: CaseRecord, effect: CommandEffect, now: Da
       const day = met[0]?.day ?? deadlineDay(deadline ?? now.toISOString());
       const resolvedAt =
         outcome === 'resolved' && after.reply?.level ? LEVEL_COUNTER[after.reply.level] : undefined;
+      const resolved = outcome === 'resolved';
+      const byKind =
+        after.kind === 'petition'
+          ? { petitionsReplied: 1, ...(resolved ? { petitionsResolved: 1 } : {}) }
+          : { disputesReplied: 1, ...(resolved ? { disputesResolved: 1 } : {}) };
       return [
         ...met,
         {
@@ -149,6 +168,8 @@ export function commandCounts(before: CaseRecord, effect: CommandEffect, now: Da
             replied: 1,
             ...(outcome ? { [OUTCOME_COUNTER[outcome]]: 1 } : {}),
             ...(resolvedAt ? { [resolvedAt]: 1 } : {}),
+            ...byKind,
+            ...(after.key ? { keyReplied: 1, ...(resolved ? { keyResolved: 1 } : {}) } : {}),
           },
         },
       ];
@@ -163,10 +184,19 @@ export function commandCounts(before: CaseRecord, effect: CommandEffect, now: Da
       return after.rating ? [{ ...today, counts: { [RATING_COUNTER[after.rating.rating]]: 1 } }] : [];
     case 'close':
       return [{ ...today, counts: { closed: 1 } }];
+    case 'mark-key':
+      return [{ ...today, counts: { keyMarked: 1 } }];
+    case 'unmark-key':
+      return [{ ...today, counts: { keyUnmarked: 1 } }];
     default:
       return [];
   }
 }
+
+/** A repeat linked to the open case it repeats, on the day it was received at the window. */
+export const linkedRepeatCounts = (record: CaseRecord, now: Date): CountDelta[] => [
+  { day: beijingDate(now), gridId: gridOf(record), counts: { repeatLinked: 1 } },
+];
 
 export const patrolCounts = (gridId: string, date: string): CountDelta[] => [
   { day: date, gridId, counts: { patrols: 1 } },

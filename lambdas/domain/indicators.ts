@@ -45,8 +45,17 @@ export function indicators(t: Totals) {
     satisfiedOnly: indicator(n('ratedSatisfied'), rated),
     /** 化解率: resolved ÷ replied. */
     resolution: indicator(n('resolved'), n('replied')),
-    /** 重复信访率: repeat petitions ÷ registered. */
-    repeat: indicator(n('repeat'), n('registered')),
+    /** 信访事项化解率: petitions resolved ÷ petitions replied. */
+    petitionResolution: indicator(n('petitionsResolved'), n('petitionsReplied')),
+    /** 矛盾化解率: disputes resolved ÷ disputes replied (a dispute's reply concludes its mediation). */
+    disputeResolution: indicator(n('disputesResolved'), n('disputesReplied')),
+    /** 重点信访矛盾化解率: key cases resolved ÷ key cases replied. */
+    keyResolution: indicator(n('keyResolved'), n('keyReplied')),
+    /**
+     * 重复信访率: repeat matters ÷ matters received; a repeat linked to its open case (Art 19) is received but not
+     * registered, so it counts on both sides.
+     */
+    repeat: indicator(n('repeat') + n('repeatLinked'), n('registered') + n('repeatLinked')),
     /** 小事不出村: resolved in the village ÷ resolved. */
     resolvedInVillage: indicator(n('resolvedVillage'), resolvedByLevel),
     /** 大事不出镇: resolved in the village or the town ÷ resolved. */
@@ -55,6 +64,22 @@ export function indicators(t: Totals) {
 }
 
 export type Indicators = ReturnType<typeof indicators>;
+
+/** Each indicator's name, in Chinese and in English. */
+export const INDICATOR_LABELS: Record<keyof Indicators, { zh: string; en: string }> = {
+  timelyAcknowledgement: { zh: '及时受理率', en: 'Timely acknowledgement rate' },
+  onTimeReply: { zh: '按期办结率', en: 'On-time completion rate' },
+  ratingParticipation: { zh: '群众参评率', en: 'Rating participation rate' },
+  satisfaction: { zh: '群众满意率', en: 'Satisfaction rate' },
+  satisfiedOnly: { zh: '“满意”占比', en: 'Share rated “satisfied”' },
+  resolution: { zh: '化解率', en: 'Resolution rate' },
+  petitionResolution: { zh: '信访事项化解率', en: 'Petition resolution rate' },
+  disputeResolution: { zh: '矛盾化解率', en: 'Dispute resolution rate' },
+  keyResolution: { zh: '重点信访矛盾化解率', en: 'Key case resolution rate' },
+  repeat: { zh: '重复信访率', en: 'Repeat petition rate' },
+  resolvedInVillage: { zh: '小事不出村', en: 'Resolved in the village' },
+  resolvedInTown: { zh: '大事不出镇', en: 'Resolved in the village or town' },
+};
 
 /** For rankings: a rate over fewer than `minimum` cases is hidden (null), its counts still shown. */
 export function hideSmallSamples(values: Indicators, minimum: number): Indicators {

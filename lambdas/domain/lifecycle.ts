@@ -34,6 +34,9 @@ export const COMMANDS = {
   escalate: { from: ['accepted'], actors: ['assignee', 'owner', 'supervisor'] },
   extend: { from: ['accepted'], actors: ['leader'] },
   classify: { from: OPEN_STATUSES, actors: ['clerk', 'supervisor'] },
+  // 重点信访矛盾: a mark on an open case, given and taken back by leaders and the petition office
+  'mark-key': { from: OPEN_STATUSES, actors: ['leader', 'supervisor'] },
+  'unmark-key': { from: OPEN_STATUSES, actors: ['leader', 'supervisor'] },
   reply: { from: ['accepted'], to: 'replied', actors: ['assignee', 'owner'] },
   rate: { from: ['replied', 'reviewed'], actors: ['petitioner_on_case', 'clerk'] },
   'request-review': {
@@ -92,6 +95,8 @@ export type CommandInput =
   | { command: 'escalate'; level: 'town' | 'county'; reason: string }
   | { command: 'extend'; days: number; reason: string }
   | { command: 'classify'; repeatOf: string | null; reason: string }
+  | { command: 'mark-key'; reason: string }
+  | { command: 'unmark-key'; reason: string }
   | { command: 'reply'; outcome: Outcome; opinion: string; resolution?: string[]; deliveredAt?: string }
   | { command: 'rate'; rating: Rating; comment?: string }
   | { command: 'request-review'; reason: string }
@@ -240,6 +245,16 @@ export function applyCommand(record: CaseRecord, input: CommandInput, ctx: Comma
       next.firstTime = input.repeatOf === null;
       if (input.repeatOf === null) delete next.repeatOf;
       else next.repeatOf = input.repeatOf;
+      note = input.reason;
+      break;
+    case 'mark-key':
+      if (record.key) throw rule('already-key', 'the case is already a key case');
+      next.key = { since: now, by: ctx.principal.userId, reason: input.reason };
+      note = input.reason;
+      break;
+    case 'unmark-key':
+      if (!record.key) throw rule('not-key', 'the case is not a key case');
+      delete next.key;
       note = input.reason;
       break;
     case 'reply': {

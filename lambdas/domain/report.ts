@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { CaseRecord } from './case.js';
+import type { BacklogLedger } from './backlog.js';
 import { CHANNEL_CODES, KIND_CODES, STATUS_CODES } from './catalog.js';
 import type { CounterName } from './counters.js';
 import { TIME_ZONE } from './deadlines.js';
@@ -118,6 +119,15 @@ export type WeeklyReport = z.infer<typeof weeklyReportSchema>;
 export type MonthlyReport = z.infer<typeof monthlyReportSchema>;
 export type Report = z.infer<typeof reportSchema>;
 
+/** The backlog ledger (积案) of a period: `openAtStart + entered - resolved - otherwiseConcluded = remaining`. */
+export const backlogLedgerSchema = z.object({
+  openAtStart: count,
+  entered: count,
+  resolved: count,
+  otherwiseConcluded: count,
+  remaining: count,
+}) satisfies z.ZodType<BacklogLedger>;
+
 /** Indicators over any range of days, for the town or a grid subtree; `byGrid` ranks, so small samples are hidden. */
 export const metricsSchema = z.object({
   from: z.string(),
@@ -125,6 +135,8 @@ export const metricsSchema = z.object({
   gridId: z.string().optional(),
   totals: totalsSchema,
   indicators: indicatorsSchema,
+  /** Carried cases (积案): open when the period began, entered, resolved and concluded in it, remaining at its end. */
+  backlog: backlogLedgerSchema,
   byGrid: z.array(
     z.object({
       gridId: z.string(),

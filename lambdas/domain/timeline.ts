@@ -13,8 +13,17 @@ export interface TimelineEvent {
   fromStatus?: string;
   toStatus?: string;
   note?: string;
+  /** A matter received again and linked to this case instead of opening a second one (Art 19). */
+  received?: ReceivedMatter;
   prevHash: string;
   hash: string;
+}
+
+/** What a linked repeat brought: how and when it reached the town, and its title (nothing personal). */
+export interface ReceivedMatter {
+  channel: string;
+  receivedAt: string;
+  title: string;
 }
 
 export type TimelineFields = Omit<TimelineEvent, 'seq' | 'prevHash' | 'hash'>;
@@ -26,6 +35,10 @@ export const GENESIS_HASH = '0'.repeat(64);
 
 /** The exact bytes that are signed: every field but the hash, in a fixed order. */
 export function canonicalEvent(event: Omit<TimelineEvent, 'hash'>): string {
+  // `received` joins the signed bytes only when present, so every event written before it still verifies
+  const received = event.received
+    ? [[event.received.channel, event.received.receivedAt, event.received.title]]
+    : [];
   return JSON.stringify([
     event.seq,
     event.at,
@@ -36,6 +49,7 @@ export function canonicalEvent(event: Omit<TimelineEvent, 'hash'>): string {
     event.toStatus ?? null,
     event.note ?? null,
     event.prevHash,
+    ...received,
   ]);
 }
 

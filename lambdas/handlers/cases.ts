@@ -25,7 +25,9 @@ import {
   prepareRegistration,
   registrationDepsOf,
   countedRegistrationWrites,
+  lookUpEarlierCase,
   replayedQueryCode,
+  seededCaseId,
   seedOf,
   writeRegistration,
 } from '../usecases/register-case.js';
@@ -35,12 +37,21 @@ import { findVisibleByNumber, loadVisibleCase, workerGridPaths } from '../usecas
 import { CounterRepository } from '../adapters/counter-repository.js';
 import { commandCounts } from '../domain/counters.js';
 import { NotificationRepository } from '../adapters/notification-repository.js';
+import { repeatProblem } from '../http/case-problems.js';
+import { linkRepeat, repeatAtWindow } from '../usecases/repeat-at-window.js';
 
 const REGISTRARS = ['clerk', 'grid_worker', 'leader', 'supervisor'] as const;
 /** Concurrent notes or sweeps can move the timeline head without changing the version: retry those a few times. */
 const HEAD_RETRIES = 3;
 
 const etag = (record: CaseRecord) => ({ etag: `"${record.version}"` });
+
+const member = (raw: unknown, name: string): unknown =>
+  typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>)[name] : undefined;
+/** A registration body that enters a carried case (积案). */
+const isCarried = (raw: unknown) => member(raw, 'backlog') !== undefined;
+/** A registration body that links the matter to the petitioner's open case. */
+const isLink = (raw: unknown) => member(member(raw, 'repeatOfOpenCase'), 'action') === 'link';
 
 const actorOf = (principal: Principal) => ({ id: principal.userId, role: primaryRole(principal) });
 
@@ -93,13 +104,45 @@ export function createCasesHandler(deps: Deps) {
       'POST /v1/cases': {
         async handle(request) {
           requireRole(request.principal, REGISTRARS);
+          const raw = request.json();
+          // the backlog ledger (积案) is the petition office's to keep
+          if (isCarried(raw) && !hasAnyRole(request.principal, ['supervisor']))
+            throw new ForbiddenError('only the petition office (supervisor) enters a carried case');
           const now = deps.now();
           const { policy, calendar } = await settings.get(request.principal.town);
-          const body = request.body(registerCaseBody({ now, policy, categories: DEFAULT_CATEGORY_CODES }));
+          const { repeatOfOpenCase: choice, ...body } = parseWith(
+            registerCaseBody({ now, policy, categories: DEFAULT_CATEGORY_CODES }),
+            raw,
+            request.language,
+          );
           const grid = body.gridId ? await grids.get(request.principal.town, body.gridId) : undefined;
           if (body.gridId && !grid)
             throw validationProblem([{ path: 'gridId', message: 'is not a grid of this town' }]);
           await requireRegistrableGrid(request.principal, grid);
+
+          // Art 19: a repeat of a case still open is linked to it, unless the registrar says why not
+          const lookup = await lookUpEarlierCase(registrationDeps, request.principal.town, body);
+          const { seed } = seedOf(request);
+          // the earlier case may be this very request's, written by an attempt whose answer was lost: not a repeat
+          const ownRetry = seed !== undefined && lookup.repeatOf === (await seededCaseId(deps.mac, seed));
+          const decision = ownRetry
+            ? { kind: 'register' as const }
+            : await repeatAtWindow({ cases, grids }, request.principal, body, lookup, choice);
+          if (decision.kind === 'link') {
+            const { record, linked } = await linkRepeat(
+              { cases, counters, mac: deps.mac },
+              request.principal,
+              decision.openCase,
+              body,
+              { now, ...seedOf(request) },
+            );
+            return {
+              status: 200,
+              body: { ...caseView(record, request.principal), linked },
+              headers: { 'content-location': `/v1/cases/${record.id}`, ...etag(record) },
+            };
+          }
+          if (decision.kind !== 'register' && decision.kind !== 'second-track') throw repeatProblem(decision);
 
           const prepared = await prepareRegistration(registrationDeps, body, {
             principal: request.principal,
@@ -108,6 +151,8 @@ export function createCasesHandler(deps: Deps) {
             calendar,
             ...(grid ? { grid } : {}),
             ...seedOf(request),
+            lookup,
+            ...(decision.kind === 'second-track' ? { secondTrackReason: decision.reason } : {}),
           });
           const record = await writeRegistration(
             cases,
@@ -122,7 +167,8 @@ export function createCasesHandler(deps: Deps) {
             secret: { queryCode: prepared.queryCode },
           };
         },
-        replaySecret: (request) => replayedQueryCode(deps.mac, request),
+        // a linked repeat made no case, so its replayed answer has no query code
+        replaySecret: async (request) => (isLink(request.json()) ? {} : replayedQueryCode(deps.mac, request)),
       },
       'GET /v1/cases': {
         async handle(request) {

@@ -34,6 +34,8 @@ export function commandBodySchemas(policy: DeadlinePolicy, now: Date) {
     escalate: z.strictObject({ level: z.enum(['town', 'county']), reason }),
     extend: z.strictObject({ days: z.number().int().min(1).max(policy.maxExtensionDays), reason }),
     classify: z.strictObject({ repeatOf: z.string().min(1).max(64).nullable(), reason }),
+    'mark-key': z.strictObject({ reason }),
+    'unmark-key': z.strictObject({ reason }),
     reply: z.strictObject({
       outcome: z.enum(OUTCOME_CODES),
       opinion: z.string().trim().min(1).max(8000),

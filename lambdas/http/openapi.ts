@@ -101,6 +101,8 @@ interface Operation {
   body?: z.ZodType;
   query?: z.ZodObject;
   response?: { status: number; schema: z.ZodType; description: string };
+  /** Other answers with a JSON body, beside `response`. */
+  also?: readonly { status: number; schema: z.ZodType; description: string }[];
   /** The answer of an operation without a JSON body (204, or Open311's own formats); 200 when neither is given. */
   answer?: { status: number; description: string };
 }
@@ -148,14 +150,28 @@ const OPERATIONS: Record<string, Operation> = {
     response: { status: 200, schema: catalogSchema, description: 'The catalogue' },
   },
   'POST /v1/cases': {
-    summary: 'Register a case',
-    roles: 'clerk, grid_worker, leader, supervisor',
+    summary:
+      'Register a case. Art 19: when the petitioner’s newest earlier case of the category is still open, the answer ' +
+      'is 409 `repeat-of-open-case` (with `openCase: {id, number, status}` when the caller may see it), unless ' +
+      '`repeatOfOpenCase` links the matter to that case (200, no new case: a `repeat-received` event on its timeline) ' +
+      'or gives the reason for a second case. `backlog` enters a case carried from before the system (积案; ' +
+      'supervisor only; `receivedAt` is the day it first came, no `lateEntryReason` needed)',
+    roles: 'clerk, grid_worker, leader, supervisor; `backlog` supervisor',
     body: registerCaseBody({ now: new Date(0), policy: DEFAULT_POLICY, categories: DEFAULT_CATEGORY_CODES }),
     response: {
       status: 201,
       schema: caseViewSchema.extend({ queryCode: z.string() }),
       description: 'The registered case, with its query code shown this once; `Location` and `ETag` set',
     },
+    also: [
+      {
+        status: 200,
+        schema: caseViewSchema.extend({ linked: z.object({ seq: z.number().int(), at: z.string() }) }),
+        description:
+          'The matter was linked to the open case it repeats: that case, and `linked`, the timeline event that ' +
+          'records it; `Content-Location` and `ETag` set',
+      },
+    ],
   },
   'GET /v1/cases': {
     summary: 'List cases visible to the caller, newest first',
@@ -456,7 +472,10 @@ const OPERATIONS: Record<string, Operation> = {
   'GET /v1/metrics': {
     summary:
       `Indicators between two Beijing dates (both included, at most ${MAX_METRICS_DAYS} days), for the town or a ` +
-      'grid and the grids below it; `byGrid` hides rates over fewer cases than the policy’s `rankingMinimum`',
+      'grid and the grids below it; `byGrid` hides rates over fewer cases than the policy’s `rankingMinimum`. ' +
+      'Resolution rates for petitions (信访) and disputes (矛盾) apart, key cases (重点信访矛盾) and the backlog ledger ' +
+      '(积案: open when the period began, entered, resolved, remaining). `from=YYYY-01-01&to=YYYY-12-31` is the ' +
+      'yearly summary',
     roles: 'leader, supervisor, admin',
     query: metricsQuery,
     response: { status: 200, schema: metricsResponseSchema, description: 'Counts, rates and samples' },
@@ -558,6 +577,12 @@ const problemSchema = {
       type: 'array',
       items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } },
     },
+    openCase: {
+      description: '`repeat-of-open-case`: the open case the matter repeats, when the caller may see it',
+      type: 'object',
+      required: ['id', 'number', 'status'],
+      properties: { id: { type: 'string' }, number: { type: 'string' }, status: { type: 'string' } },
+    },
   },
 };
 
@@ -608,6 +633,15 @@ export function openApiDocument() {
               },
             }
           : { [op.answer?.status ?? 200]: { description: op.answer?.description ?? 'OK' } }),
+        ...Object.fromEntries(
+          (op.also ?? []).map((answer) => [
+            answer.status,
+            {
+              description: answer.description,
+              content: { 'application/json': { schema: jsonSchema(answer.schema, 'output') } },
+            },
+          ]),
+        ),
         default: {
           description: 'A problem (RFC 9457)',
           content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },

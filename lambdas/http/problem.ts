@@ -35,6 +35,13 @@ export const PROBLEM_KINDS = {
     title: { zh: '当前状态不允许此操作', en: 'Not allowed in the current status' },
   },
   conflict: { status: 409, title: { zh: '与现有数据冲突', en: 'Conflict' } },
+  'repeat-of-open-case': {
+    status: 409,
+    title: {
+      zh: '该信访人同类事项尚在办理中（重复信访）',
+      en: 'The petitioner already has an open case of this category (repeat petition)',
+    },
+  },
   'idempotency-mismatch': {
     status: 409,
     title: { zh: '幂等键已用于另一个请求', en: 'Idempotency key reused with another request' },
@@ -64,6 +71,8 @@ export class HttpProblem extends Error {
       headers?: Record<string, string>;
       status?: number;
       title?: Text;
+      /** Members of the problem beyond RFC 9457's own (machine-readable details of this cause). */
+      extensions?: Record<string, unknown>;
     } = {},
   ) {
     super(detail.en ?? type);
@@ -139,6 +148,7 @@ export function problemResponse(error: unknown, ctx: ProblemContext): APIGateway
     detail: problem.detail[lang] ?? title[lang],
     ...(ctx.instance ? { instance: ctx.instance } : {}),
     ...(problem.options.errors ? { errors: problem.options.errors } : {}),
+    ...problem.options.extensions,
   };
   return {
     statusCode: problem.status,

@@ -3,7 +3,7 @@ import { CHANNELS, STATUSES } from '../domain/catalog.js';
 import { NO_GRID } from '../domain/counters.js';
 import { TIME_ZONE } from '../domain/deadlines.js';
 import type { GridLevel } from '../domain/grid.js';
-import type { Indicator, Indicators } from '../domain/indicators.js';
+import { INDICATOR_LABELS as LABELS, type Indicator, type Indicators } from '../domain/indicators.js';
 import {
   beijingDeadline,
   type CaseList,
@@ -56,17 +56,11 @@ const ESCAPES: Record<string, string> = {
 export const escapeHtml = (value: string | number): string =>
   String(value).replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
 
-const INDICATOR_LABELS: Record<IndicatorName, string> = {
-  timelyAcknowledgement: '及时受理率',
-  onTimeReply: '按期办结率',
-  ratingParticipation: '群众参评率',
-  satisfaction: '群众满意率',
-  satisfiedOnly: '“满意”占比',
-  resolution: '化解率',
-  repeat: '重复信访率',
-  resolvedInVillage: '小事不出村',
-  resolvedInTown: '大事不出镇',
-};
+/** The page is zh-CN: each indicator by its Chinese name. */
+const INDICATOR_LABELS = Object.fromEntries(INDICATOR_NAMES.map((name) => [name, LABELS[name].zh])) as Record<
+  IndicatorName,
+  string
+>;
 const LEVEL_LABELS: Record<GridLevel, string> = {
   comprehensive: '综合网格',
   village: '村级网格',
@@ -229,13 +223,14 @@ function weekly(report: WeeklyReport): string {
       1,
     ),
     table(
-      ['网格', '及时受理率', '按期办结率', '群众满意率', '化解率', '按期办结率变化'],
+      ['网格', '及时受理率', '按期办结率', '群众满意率', '信访事项化解率', '矛盾化解率', '按期办结率变化'],
       report.byVillage.map((v) => [
         v.name,
         rateText(v.indicators.timelyAcknowledgement),
         rateText(v.indicators.onTimeReply),
         rateText(v.indicators.satisfaction),
-        rateText(v.indicators.resolution),
+        rateText(v.indicators.petitionResolution),
+        rateText(v.indicators.disputeResolution),
         changeText(v.change.onTimeReply),
       ]),
     ),

@@ -15,6 +15,7 @@ import {
   TRACK_CODES,
   TYPE_CODES,
 } from '../domain/catalog.js';
+import { BACKLOG_STATUSES } from '../domain/backlog.js';
 import { beijingDate } from '../domain/deadlines.js';
 import { checkIdNumber } from '../domain/id-number.js';
 import type { DeadlinePolicy } from '../domain/policy.js';
@@ -91,7 +92,10 @@ type CaseFields = z.output<ReturnType<typeof caseFields>>;
 /** The rules across fields: headcount, late entry, referral. */
 const crossFieldRules =
   (rules: IntakeRules) =>
-  (body: Partial<CaseFields> & Pick<CaseFields, 'petitioners'>, ctx: z.RefinementCtx) => {
+  (
+    body: Partial<CaseFields> & Pick<CaseFields, 'petitioners'> & { backlog?: unknown },
+    ctx: z.RefinementCtx,
+  ) => {
     if (body.headcount !== undefined && body.headcount < body.petitioners.length)
       ctx.addIssue({
         code: 'custom',
@@ -102,7 +106,9 @@ const crossFieldRules =
     if (
       receivedAt !== undefined &&
       rules.now.getTime() - receivedAt > rules.policy.lateEntryDays * DAY_MS &&
-      !body.lateEntryReason
+      !body.lateEntryReason &&
+      // a carried case (积案) came long ago by definition: its history says why it is entered now
+      body.backlog === undefined
     )
       ctx.addIssue({
         code: 'custom',
@@ -113,8 +119,86 @@ const crossFieldRules =
       ctx.addIssue({ code: 'custom', path: ['referral'], message: 'is required for the referral channel' });
   };
 
-/** The body of `POST /v1/cases`, checked against the clock, the policy and the town's catalogue. */
-export const registerCaseBody = (rules: IntakeRules) => caseFields(rules).superRefine(crossFieldRules(rules));
+/** Art 19: once told of the petitioner's open case, link the matter to it, or give the reason for a second track. */
+const repeatOfOpenCaseBody = z.union([
+  z.strictObject({ caseId: z.string().min(1).max(64), action: z.literal('link') }),
+  z.strictObject({ reason: z.string().trim().min(1).max(2000) }),
+]);
+
+/** A carried case (积案): the status it was carried in and its earlier history, oldest or newest first. */
+const backlogBody = (rules: IntakeRules) => {
+  const today = beijingDate(rules.now);
+  return z.strictObject({
+    status: z.enum(BACKLOG_STATUSES),
+    track: z.enum(TRACK_CODES).optional(),
+    history: z
+      .array(
+        z.strictObject({
+          date: z.iso.date().refine((date) => date <= today, { message: 'may not be in the future' }),
+          what: z.string().trim().min(1).max(2000),
+          unit: z.string().trim().min(1).max(200),
+        }),
+      )
+      .min(1)
+      .max(50),
+  });
+};
+
+/** A carried case needs the day it first came, a track when it was in hand, and history from that day on. */
+const backlogRules =
+  (rules: IntakeRules) =>
+  (
+    body: {
+      receivedAt?: string;
+      referral?: { dueBy?: string };
+      backlog?: { status: string; track?: string; history: { date: string }[] };
+    },
+    ctx: z.RefinementCtx,
+  ) => {
+    const { backlog } = body;
+    if (!backlog) return;
+    if (!body.receivedAt)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['receivedAt'],
+        message: 'is required for a carried case: the day it first reached the town',
+      });
+    if (backlog.status === 'accepted' && !backlog.track)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['backlog', 'track'],
+        message: 'is required when the carried status is accepted',
+      });
+    const since = body.receivedAt ? beijingDate(body.receivedAt) : undefined;
+    backlog.history.forEach((entry, i) => {
+      if (since && entry.date < since)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['backlog', 'history', i, 'date'],
+          message: 'is before receivedAt, the day the matter first reached the town',
+        });
+    });
+    // a carried case's clock runs from its entry: a due date of the level above already passed has no place in it
+    if (body.referral?.dueBy && Date.parse(body.referral.dueBy) < rules.now.getTime())
+      ctx.addIssue({
+        code: 'custom',
+        path: ['referral', 'dueBy'],
+        message: 'has passed: a carried case takes no due date that is already over',
+      });
+  };
+
+/**
+ * The body of `POST /v1/cases`, checked against the clock, the policy and the town's catalogue; with the registrar's
+ * answer to an open repeat (Art 19), or a carried case's backlog entry.
+ */
+export const registerCaseBody = (rules: IntakeRules) =>
+  caseFields(rules)
+    .extend({
+      repeatOfOpenCase: repeatOfOpenCaseBody.optional(),
+      backlog: backlogBody(rules).optional(),
+    })
+    .superRefine(crossFieldRules(rules))
+    .superRefine(backlogRules(rules));
 
 /** An online petition: the case body without what the town fills in (channel, grid, time of receipt, referral). */
 export const onlinePetitionBody = (rules: IntakeRules) =>
@@ -162,6 +246,14 @@ export const listCasesQuery = z.strictObject({
   track: z.enum(TRACK_CODES).optional(),
   firstTime: z.enum(['true', 'false']).optional(),
   dueBefore: datetimeWithOffset.optional(),
+  key: z
+    .enum(['true', 'false'])
+    .meta({ description: 'Key cases (重点信访矛盾) only, or none of them' })
+    .optional(),
+  backlog: z
+    .enum(['true', 'false'])
+    .meta({ description: 'Cases carried from before the system (积案) only, or none of them' })
+    .optional(),
   limit: limitParam,
   cursor: cursor.optional(),
 });
@@ -176,6 +268,8 @@ export const timelineEventSchema = z
     fromStatus: z.string().optional(),
     toStatus: z.string().optional(),
     note: z.string().optional(),
+    /** `repeat-received`: the matter received again and linked to this case (Art 19). */
+    received: z.object({ channel: z.string(), receivedAt: z.string(), title: z.string() }).optional(),
     prevHash: z.string(),
     hash: z.string(),
   })

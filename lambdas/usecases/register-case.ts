@@ -38,6 +38,7 @@ import {
   toOutbox,
 } from '../domain/notification.js';
 import { chainEvent, type MacFunction, type TimelineEvent } from '../domain/timeline.js';
+import { backlogEntryNote } from '../domain/backlog.js';
 
 /** The inbox and outbox writes of notices, to join the registration's transaction. */
 export const noticePuts = (notifications: NotificationRepository, notices: readonly Notification[]) =>
@@ -83,6 +84,12 @@ export function milestoneWrites(
   ];
 }
 
+/** The id of the case a request with this seed (its Idempotency-Key) registers, whichever attempt writes it. */
+export const seededCaseId = async (mac: MacFunction, seed: string): Promise<string> =>
+  Buffer.from(await mac(`case-id\n${seed}`), 'hex')
+    .subarray(0, 16)
+    .toString('base64url');
+
 /** Opaque, unguessable case ids: 128 random bits. */
 const newCaseId = (): string => randomBytes(16).toString('base64url');
 
@@ -95,6 +102,24 @@ export interface PreparedCase {
   /** Shown once, to whoever registered the case, to hand to the petitioner. */
   queryCode: string;
   queryCodeHash: string;
+}
+
+/** The petitioners' keyed blind indexes, and the newest earlier case of any of them in the category. */
+export interface EarlierCaseLookup {
+  blindIndexes: string[];
+  repeatOf?: string;
+}
+
+export async function lookUpEarlierCase(
+  deps: { cases: CaseRepository; mac: MacFunction },
+  town: string,
+  input: Pick<RegistrationInput, 'petitioners' | 'category'>,
+): Promise<EarlierCaseLookup> {
+  const blindIndexes = await Promise.all(
+    petitionerIdentifiers(input.petitioners).map((identifier) => deps.mac(`petitioner\n${identifier}`)),
+  );
+  const repeatOf = await deps.cases.findEarlierCase(town, input.category, blindIndexes);
+  return { blindIndexes, ...(repeatOf ? { repeatOf } : {}) };
 }
 
 /**
@@ -117,13 +142,18 @@ export async function prepareRegistration(
     grid?: GridRecord;
     /** What identifies this request across retries: town, caller, path and Idempotency-Key. */
     seed?: string;
+    /** The repeat lookup, when the caller made it already (the window decides on it first, Art 19). */
+    lookup?: EarlierCaseLookup;
+    /** Why a second track is opened beside the petitioner's open case: kept on the case and its first event. */
+    secondTrackReason?: string;
   },
 ): Promise<PreparedCase> {
   const { principal, now, grid } = ctx;
-  const blindIndexes = await Promise.all(
-    petitionerIdentifiers(input.petitioners).map((identifier) => deps.mac(`petitioner\n${identifier}`)),
-  );
-  const repeatOf = await deps.cases.findEarlierCase(principal.town, input.category, blindIndexes);
+  const { blindIndexes, repeatOf } = ctx.lookup ?? (await lookUpEarlierCase(deps, principal.town, input));
+  const backlogNote = input.backlog
+    ? backlogEntryNote(input.backlog, input.receivedAt ?? now.toISOString())
+    : undefined;
+  const firstNote = [ctx.secondTrackReason, backlogNote].filter(Boolean).join('\n');
   const day = beijingDate(now);
   const sequence = await deps.cases.nextSequence(principal.town, numberPrefix(input.kind), day);
   const event = await chainEvent(
@@ -132,16 +162,14 @@ export async function prepareRegistration(
       at: now.toISOString(),
       actor: { id: principal.userId, role: primaryRole(principal) },
       action: 'register',
-      toStatus: 'registered',
+      // a carried case (积案) enters in the status it was carried in
+      toStatus: input.backlog?.status ?? 'registered',
+      ...(firstNote ? { note: firstNote } : {}),
     },
     deps.mac,
   );
   // a retry of the same request (same Idempotency-Key) must land on the same case, not make a second one
-  const id = ctx.seed
-    ? Buffer.from(await deps.mac(`case-id\n${ctx.seed}`), 'hex')
-        .subarray(0, 16)
-        .toString('base64url')
-    : newCaseId();
+  const id = ctx.seed ? await seededCaseId(deps.mac, ctx.seed) : newCaseId();
   // the query code is kept sealed (for sending again) and found by its keyed hash
   const queryCode = ctx.seed ? await seededQueryCode(deps.mac, ctx.seed) : newQueryCode();
   const queryCodeHash = await deps.mac(queryCodeMacInput(normaliseQueryCode(queryCode)!));
@@ -159,6 +187,7 @@ export async function prepareRegistration(
     calendar: ctx.calendar,
     firstTime: repeatOf === undefined,
     ...(repeatOf ? { repeatOf } : {}),
+    ...(ctx.secondTrackReason ? { secondTrackReason: ctx.secondTrackReason } : {}),
     level: intakeLevel(grid),
     ...(grid ? { gridPath: grid.path } : {}),
     timelineHead: { seq: event.seq, hash: event.hash },

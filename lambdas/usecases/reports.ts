@@ -7,6 +7,7 @@ import { logger } from '../adapters/observability.js';
 import type { Publisher } from '../adapters/publisher.js';
 import { ReportRepository } from '../adapters/report-repository.js';
 import { SettingsRepository } from '../adapters/settings-repository.js';
+import { backlogLedger } from '../domain/backlog.js';
 import type { CaseRecord } from '../domain/case.js';
 import { eachDay } from '../domain/deadlines.js';
 import { hideSmallSamples, indicators, sumTotals } from '../domain/indicators.js';
@@ -224,7 +225,8 @@ async function monthlyReport(
     itemsRead: counters.itemsRead + overdue.itemsRead + backlog.itemsRead,
     totals,
     indicators: indicators(totals),
-    repeatPetitions: totals.repeat ?? 0,
+    // second tracks registered and repeats linked to their open case alike
+    repeatPetitions: (totals.repeat ?? 0) + (totals.repeatLinked ?? 0),
     overdue: caseList(overdue, now),
     backlog: caseList(backlog, now),
   };
@@ -257,7 +259,12 @@ export async function metrics(
   const [tree, policy] = await Promise.all([deps.grids.tree(town), deps.settings.policy(town)]);
   const root = range.gridId ? tree.find((grid) => grid.id === range.gridId) : undefined;
   if (range.gridId && !root) return undefined;
-  const counters = await readCounters(deps, town, range.from, range.to);
+  // the backlog ledger is read whole: it holds the carried cases only, entered once
+  const [counters, carried] = await Promise.all([
+    readCounters(deps, town, range.from, range.to),
+    deps.cases.backlogCases(town),
+  ]);
+  const inScope = carried.items.filter((record) => !root || record.gridPath?.startsWith(root.path));
   const byGrid = totalsByGrid(counters.rows);
   // by path, so each subtree reads together
   const scope = tree
@@ -270,13 +277,14 @@ export async function metrics(
     ...(root ? { gridId: root.id } : {}),
     totals,
     indicators: indicators(totals),
+    backlog: backlogLedger(inScope, range.from, range.to),
     byGrid: scope.map((grid) => ({
       gridId: grid.id,
       name: grid.name,
       level: grid.level,
       indicators: hideSmallSamples(indicators(subtreeTotals(byGrid, tree, grid)), policy.rankingMinimum),
     })),
-    itemsRead: counters.itemsRead + tree.length,
+    itemsRead: counters.itemsRead + tree.length + carried.itemsRead,
   };
 }
 

@@ -147,6 +147,8 @@ const COMMAND_BODIES: Record<string, unknown> = {
   escalate: { level: 'county', reason: '涉及县级部门' },
   extend: { days: 10, reason: '需调取工资台账' },
   classify: { repeatOf: null, reason: '核实为初信初访' },
+  'mark-key': { reason: '群体性欠薪矛盾' },
+  'unmark-key': { reason: '欠薪已结清' },
   reply: { outcome: 'resolved', opinion: '已督促用工方支付工资' },
   rate: { rating: 'satisfied' },
   'request-review': { reason: '对答复不满意' },
@@ -172,6 +174,9 @@ const COMMAND_TABLE: Record<string, string> = {
   escalate: '        403   404    ok      ok     ok   403   404   404', // assignee, owner, supervisor
   extend: '          403   404    403     ok     403  403   404   404',
   classify: '        ok    404    403     403    ok   403   404   404',
+  // 重点信访矛盾: leaders and the petition office; unmarking a case that is not key is a 409 rule, after access
+  'mark-key': '      403   404    403     ok     ok   403   404   404',
+  'unmark-key': '    403   404    403     ok     ok   403   404   404',
   reply: '           403   404    ok      ok     403  403   404   404', // assignee, owner
   rate: '            ok    404    403     403    403  403   404   404', // petitioner on the case, clerk
   'request-review': 'ok    404    403     403    403  403   404   404',

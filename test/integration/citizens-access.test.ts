@@ -81,6 +81,8 @@ const COMMAND_BODIES = {
   escalate: { level: 'county', reason: '需县级协调' },
   extend: { days: 10, reason: '需要调查' },
   classify: { repeatOf: null, reason: '更正' },
+  'mark-key': { reason: '重点矛盾' },
+  'unmark-key': { reason: '已化解' },
   reply: { outcome: 'resolved', opinion: '已处理' },
   rate: { rating: 'dissatisfied', comment: '不满意' },
   'request-review': { reason: '不服答复' },

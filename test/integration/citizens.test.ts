@@ -19,7 +19,10 @@ describe('the citizens channel', () => {
     const clerk = await h.token('clerk', 'clerk-1');
     const handler = await h.token('handler', 'handler-1');
 
-    const filed = await h.request('POST', '/v1/public/petitions', { token: alice, body: onlineBody() });
+    const filed = await h.request('POST', '/v1/public/petitions', {
+      token: alice,
+      body: onlineBody({ petitioners: [{ name: '张三', idNumber: validIdNumber() }] }),
+    });
     expect(filed.status).toBe(201);
     expect(filed.body.channel).toBe('online');
     expect(filed.body.queryCode).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);

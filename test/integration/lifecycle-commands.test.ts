@@ -520,6 +520,9 @@ describe('escalate', () => {
 });
 
 describe('repeat detection by blind index', () => {
+  // the earlier cases are still open: the registrar opens each second case with a reason (Art 19)
+  const secondTrack = { repeatOfOpenCase: { reason: '新的事实，另案办理' } };
+
   it('marks a second case of the same ID number and category as a repeat of the newest earlier one', async () => {
     const petitioners = [{ name: '张三', idNumber: validIdNumber(801) }];
     const first = await register({ petitioners, category: 'labor_wages' });
@@ -528,7 +531,7 @@ describe('repeat detection by blind index', () => {
 
     // the harness clock stands still: move it, so "newest" is decided by time, not by the random case id
     h.setNow('2026-11-28T02:01:00Z');
-    const second = await register({ petitioners, category: 'labor_wages' });
+    const second = await register({ petitioners, category: 'labor_wages', ...secondTrack });
     expect(second.body.firstTime).toBe(false);
     expect(second.body.repeatOf).toBe(first.body.id);
 
@@ -537,6 +540,7 @@ describe('repeat detection by blind index', () => {
     const third = await register({
       petitioners: [{ name: '其他人', idNumber: validIdNumber(802) }, petitioners[0]],
       category: 'labor_wages',
+      ...secondTrack,
     });
     h.setNow('2026-11-28T02:00:00Z');
     expect(third.body.firstTime).toBe(false);
@@ -566,6 +570,7 @@ describe('repeat detection by blind index', () => {
     const b = await register({
       petitioners: [{ name: '钱老七', phone: '13700001111' }],
       category: 'village_affairs',
+      ...secondTrack,
     });
     expect(a.body.firstTime).toBe(true);
     expect(b.body.firstTime).toBe(false);

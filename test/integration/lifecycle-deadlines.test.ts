@@ -373,7 +373,12 @@ describe('a provincial variant by configuration alone (town-zj: reply 30 days, e
     const petitioners = [{ name: '王五', idNumber: validIdNumber(901) }];
     const first = await register(town, { petitioners, category: 'land_use' });
     expect(first.body.firstTime).toBe(true);
-    const repeat = await register(town, { petitioners, category: 'land_use' });
+    // the first is still open: the clerk opens the repeat as a second case with a reason (Art 19)
+    const repeat = await register(town, {
+      petitioners,
+      category: 'land_use',
+      repeatOfOpenCase: { reason: '新的补偿争议' },
+    });
     expect(repeat.body.firstTime).toBe(false);
     expect(repeat.body.repeatOf).toBe(first.body.id);
 
@@ -435,7 +440,7 @@ describe('a provincial variant by configuration alone (town-zj: reply 30 days, e
     h.setNow('2026-11-28T02:00:00Z');
     const petitioners = [{ name: '赵六', idNumber: validIdNumber(902) }];
     await register('town-a', { petitioners });
-    const repeat = await register('town-a', { petitioners });
+    const repeat = await register('town-a', { petitioners, repeatOfOpenCase: { reason: '另案' } });
     expect(repeat.body.firstTime).toBe(false);
     const accepted = await command(
       'town-a',

@@ -248,6 +248,53 @@ describe('answers match the OpenAPI document', () => {
     await conforms('GET', '/v1/helpers/h_nobody', { token: clerk }, 404);
   });
 
+  it('for a repeat at the window, a link, a second case, the key-case mark and a carried case', async () => {
+    const clerk = await h.token('clerk', 'clerk-1');
+    const leader = await h.token('leader', 'leader-1');
+    const supervisor = await h.token('supervisor', 'supervisor-1');
+    const petitioners = [{ name: '钱七', idNumber: validIdNumber(611) }];
+    const open = await conforms('POST', '/v1/cases', { token: clerk, body: caseBody({ petitioners }) }, 201);
+    const refused = await conforms(
+      'POST',
+      '/v1/cases',
+      { token: clerk, body: caseBody({ petitioners }) },
+      409,
+    );
+    expect(refused.body.openCase.id).toBe(open.body.id);
+    const link = { caseId: open.body.id, action: 'link' };
+    await conforms(
+      'POST',
+      '/v1/cases',
+      { token: clerk, body: caseBody({ petitioners, repeatOfOpenCase: link }) },
+      200,
+    );
+    const reason = { reason: '另案处理' };
+    await conforms(
+      'POST',
+      '/v1/cases',
+      { token: clerk, body: caseBody({ petitioners, repeatOfOpenCase: reason }) },
+      201,
+    );
+    await conforms(
+      'POST',
+      `/v1/cases/${open.body.id}/mark-key`,
+      { token: leader, body: { reason: '重点矛盾' }, headers: { 'if-match': '"1"' } },
+      200,
+    );
+    await conforms('GET', '/v1/cases?key=true', { token: clerk }, 200);
+    const backlog = {
+      status: 'registered',
+      history: [{ date: '2020-05-01', what: '首次来访', unit: '镇信访办' }],
+    };
+    await conforms(
+      'POST',
+      '/v1/cases',
+      { token: supervisor, body: caseBody({ receivedAt: '2020-05-01T09:00:00+08:00', backlog }) },
+      201,
+    );
+    await conforms('GET', '/v1/metrics?from=2026-01-01&to=2026-12-31', { token: leader }, 200);
+  });
+
   it('walked at least forty of the documented answers', () => {
     expect(checked.size, [...checked].join('\n')).toBeGreaterThanOrEqual(40);
   });

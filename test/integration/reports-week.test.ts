@@ -113,7 +113,12 @@ beforeAll(async () => {
   expect((await h.request('PUT', `/v1/grids/${g.v1}/workers/worker-1`, { token: admin })).status).toBe(200);
 
   await register('E0', '2026-07-01T10:00', { gridId: g.v1, petitioners: petitioners(1) });
-  const repeat = await register('C', '2026-07-20T10:00', { gridId: g.u1, petitioners: petitioners(1) });
+  // E0 is still open: the clerk opens C beside it with a reason (Art 19)
+  const repeat = await register('C', '2026-07-20T10:00', {
+    gridId: g.u1,
+    petitioners: petitioners(1),
+    repeatOfOpenCase: { reason: '新的欠薪事实' },
+  });
   expect(repeat.firstTime).toBe(false);
   const acceptedC = await command('C', '2026-07-21T10:00', clerk, 'accept', {
     track: 'supervised',
@@ -249,6 +254,7 @@ describe('monthly supervision 2026-09 (run 10-01 09:00)', () => {
       replyOnTime: 1,
       replied: 1,
       partiallyResolved: 1,
+      petitionsReplied: 1,
     });
     expect(monthly.indicators.timelyAcknowledgement).toEqual({ numerator: 3, denominator: 3, rate: 1 });
     expect(monthly.indicators.onTimeReply).toEqual({ numerator: 1, denominator: 1, rate: 1 });
@@ -312,6 +318,9 @@ describe('weekly bulletin 2026-W40 (run Monday 10-05 09:00)', () => {
       resolved: 1,
       partiallyResolved: 1,
       notResolved: 1,
+      // the three replies are petitions' (A, C, E)
+      petitionsReplied: 3,
+      petitionsResolved: 1,
       resolvedVillage: 1,
       ratedSatisfied: 1,
       ratedBasicallySatisfied: 1,
@@ -324,6 +333,9 @@ describe('weekly bulletin 2026-W40 (run Monday 10-05 09:00)', () => {
       satisfaction: { numerator: 2, denominator: 3, rate: 2 / 3 }, // A satisfied, C basically
       satisfiedOnly: { numerator: 1, denominator: 3, rate: 1 / 3 },
       resolution: { numerator: 1, denominator: 3, rate: 1 / 3 }, // A
+      petitionResolution: { numerator: 1, denominator: 3, rate: 1 / 3 },
+      disputeResolution: { numerator: 0, denominator: 0, rate: null }, // D is not replied yet
+      keyResolution: { numerator: 0, denominator: 0, rate: null },
       repeat: { numerator: 0, denominator: 1, rate: 0 }, // D is first-time
       resolvedInVillage: { numerator: 1, denominator: 1, rate: 1 },
       resolvedInTown: { numerator: 1, denominator: 1, rate: 1 },

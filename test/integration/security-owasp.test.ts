@@ -12,7 +12,10 @@ let caseId: string;
 beforeAll(async () => {
   h = await createHarness({ now: new Date('2026-11-28T02:00:00Z') });
   clerk = await h.token('clerk', 'clerk-1');
-  const created = await h.request('POST', '/v1/cases', { token: clerk, body: caseBody() });
+  const created = await h.request('POST', '/v1/cases', {
+    token: clerk,
+    body: caseBody({ petitioners: [{ name: '张三', idNumber: validIdNumber(), phone: '13912345678' }] }),
+  });
   caseId = created.body.id;
 });
 afterAll(() => h.close());

@@ -53,6 +53,8 @@ const BODIES: Record<CommandName, unknown> = {
   escalate: { level: 'town', reason: '需要协调' },
   extend: { days: 10, reason: '需要调查' },
   classify: { repeatOf: null, reason: '首次' },
+  'mark-key': { reason: '重点矛盾' },
+  'unmark-key': { reason: '已化解' },
   reply: { outcome: 'resolved', opinion: '已协调解决' },
   rate: { rating: 'satisfied' },
   'request-review': { reason: '不服' },

@@ -56,6 +56,9 @@ export const CONTRACT_COMMANDS: Record<string, ContractCommand> = {
   escalate: { from: ['accepted'], actors: ['assignee', 'owner', 'supervisor'] },
   extend: { from: ['accepted'], actors: ['leader'] },
   classify: { from: CONTRACT_OPEN, actors: ['clerk', 'supervisor'] },
+  // additions to the contract's table: the key-case mark (重点信访矛盾) on an open case, by leaders and the petition office
+  'mark-key': { from: CONTRACT_OPEN, actors: ['leader', 'supervisor'] },
+  'unmark-key': { from: CONTRACT_OPEN, actors: ['leader', 'supervisor'] },
   reply: { from: ['accepted'], to: 'replied', actors: ['assignee', 'owner'] },
   rate: { from: ['replied', 'reviewed'], actors: ['petitioner_on_case', 'clerk'] },
   'request-review': {

@@ -390,22 +390,26 @@ export class TownSimulation {
     const registrar = this.clerk(1 + Math.floor(this.rand() * this.config.clerks));
     this.clock = at;
     const channel = this.pick(['visit', 'visit', 'letter', 'phone'] as const);
-    const response = await this.api.call(
-      'POST',
-      '/v1/cases',
-      { sub: registrar, roles: ['clerk'] },
-      {
-        kind,
-        channel,
-        category,
-        title: kind === 'petition' ? '反映问题' : '矛盾纠纷',
-        description: '群众反映的具体情况（模拟）',
-        receivedAt: new Date(receivedAt).toISOString(),
-        ...(late ? { lateEntryReason: '来信积压，补录' } : {}),
-        petitioners: petitioners.map((p) => ({ ...p })),
-        ...(collective ? { headcount: 6 + Math.floor(this.rand() * 25) } : {}),
-      },
-    );
+    const send = (extra: Record<string, unknown>) =>
+      this.api.call('POST', '/v1/cases', { sub: registrar, roles: ['clerk'] }, { ...matter, ...extra });
+    const matter = {
+      kind,
+      channel,
+      category,
+      title: kind === 'petition' ? '反映问题' : '矛盾纠纷',
+      description: '群众反映的具体情况（模拟）',
+      receivedAt: new Date(receivedAt).toISOString(),
+      ...(late ? { lateEntryReason: '来信积压，补录' } : {}),
+      petitioners: petitioners.map((p) => ({ ...p })),
+      ...(collective ? { headcount: 6 + Math.floor(this.rand() * 25) } : {}),
+    };
+    let response = await send({});
+    // a repeat of a case still open (Art 19): the clerk, told so, opens it as a case of its own with a reason
+    if (
+      response.status === 409 &&
+      (response.body as { type?: string }).type === '/problems/repeat-of-open-case'
+    )
+      response = await send({ repeatOfOpenCase: { reason: '新的诉求，另案办理' } });
     this.stats.wallMs.registrations += performance.now() - started;
     if (response.status !== 201) {
       this.stats.registrationFailures.push(`${response.status} ${JSON.stringify(response.body)}`);

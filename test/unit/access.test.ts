@@ -398,6 +398,10 @@ function inSource(source: ListSource, c: CaseRecord): boolean {
       if (source.relation && !relations.includes(source.relation)) return false;
       return !isInGrids(c, source.skipGridPaths);
     }
+    case 'key':
+      return c.key !== undefined;
+    case 'backlog':
+      return c.backlog !== undefined;
   }
 }
 
@@ -425,6 +429,8 @@ function expectedList(
     .filter((c) => assignee === undefined || c.assignee === assignee)
     .filter((c) => filters.track === undefined || c.track === filters.track)
     .filter((c) => filters.firstTime === undefined || String(c.firstTime) === filters.firstTime)
+    .filter((c) => filters.key === undefined || String(c.key !== undefined) === filters.key)
+    .filter((c) => filters.backlog === undefined || String(c.backlog !== undefined) === filters.backlog)
     .filter((c) => gridPath === undefined || (c.gridPath?.startsWith(gridPath) ?? false))
     .map((c) => c.id);
 }
@@ -452,6 +458,23 @@ describe('a list is exactly the visible cases that match, each once', () => {
     record({ id: 'B-handler', gridPath: P.B, status: 'accepted', assignee: 'handler-1', firstTime: false }),
     record({ id: 'B1-repeat', gridPath: P.B1, firstTime: false, owner: 'worker-a' }),
     record({ id: 'window', status: 'accepted', assignee: 'handler-1', track: 'supervised' }),
+    record({
+      id: 'A-key',
+      gridPath: P.A,
+      key: { since: '2026-11-20T02:00:00.000Z', by: 'leader-1', reason: '重点' },
+    }),
+    record({
+      id: 'window-key-carried',
+      status: 'accepted',
+      assignee: 'handler-1',
+      key: { since: '2026-11-20T02:00:00.000Z', by: 'leader-1', reason: '重点' },
+      backlog: { since: '2019-03-01', carriedStatus: 'accepted', history: [] },
+    }),
+    record({
+      id: 'B-carried',
+      gridPath: P.B,
+      backlog: { since: '2020-01-02', carriedStatus: 'registered', history: [] },
+    }),
     record({ id: 'online', channel: 'online', petitionerUserId: 'citizen-1' }),
     record({
       id: 'A1-accuses-worker',
@@ -497,6 +520,14 @@ describe('a list is exactly the visible cases that match, each once', () => {
     { assignee: 'handler-2' },
     { assignee: 'me', gridId: 'A' },
     { assignee: 'handler-1', status: 'accepted' },
+    { key: 'true' },
+    { key: 'false' },
+    { key: 'true', status: 'accepted' },
+    { key: 'true', gridId: 'A' },
+    { key: 'true', assignee: 'me' },
+    { backlog: 'true' },
+    { backlog: 'false', gridId: 'B' },
+    { backlog: 'true', key: 'true' },
   ];
   it.each(callers)('%s', (_name, principal, paths) => {
     for (const filters of filterSets) {

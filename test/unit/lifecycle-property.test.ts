@@ -92,6 +92,8 @@ interface Model {
   reviewRequestBy?: number;
   reviewAnswerBy?: number;
   reviews: number;
+  /** Marked a key case (重点信访矛盾). */
+  key: boolean;
   /** Reviews answered: 0 while the reply is the answer the petitioner holds. */
   answered: number;
   rating?: Rating;
@@ -189,6 +191,14 @@ function modelStep(m: Model, input: CommandInput, p: Principal, now: number): Ve
         return refuse('review-window-open');
       break;
     }
+    case 'mark-key':
+      if (m.key) return refuse('already-key');
+      n.key = true;
+      break;
+    case 'unmark-key':
+      if (!m.key) return refuse('not-key');
+      n.key = false;
+      break;
     case 'decline':
     case 'transfer':
     case 'withdraw':
@@ -221,6 +231,7 @@ function observe(r: CaseRecord) {
     reviewAnswerBy: instant(r.deadlines.reviewAnswerBy),
     reviews: r.reviews?.length ?? 0,
     rating: r.rating?.rating,
+    key: r.key !== undefined,
   };
 }
 
@@ -242,6 +253,7 @@ function expected(m: Model) {
     reviewAnswerBy: m.reviewAnswerBy,
     reviews: m.reviews,
     rating: m.rating,
+    key: m.key,
   };
 }
 
@@ -347,6 +359,10 @@ function inputFor(command: CommandName, s: Step, now: number): CommandInput {
       return { command, ...(s.note ? { note: s.note } : {}) };
     case 'withdraw':
       return { command, reason: '和解' };
+    case 'mark-key':
+      return { command, reason: '群体性矛盾' };
+    case 'unmark-key':
+      return { command, reason: '已化解' };
   }
 }
 
@@ -436,6 +452,7 @@ const property = fc.asyncProperty(
       ...(record.deadlines.objectBy ? { objectBy: Date.parse(record.deadlines.objectBy) } : {}),
       reviews: 0,
       answered: 0,
+      key: false,
     };
     expect(observe(record)).toEqual(expected(model));
 

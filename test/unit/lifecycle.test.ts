@@ -126,6 +126,8 @@ const INPUTS: Record<CommandName, CommandInput> = {
   escalate: { command: 'escalate', level: 'town', reason: '村级无法化解' },
   extend: { command: 'extend', days: 30, reason: '需鉴定' },
   classify: { command: 'classify', repeatOf: null, reason: '经核实为初信' },
+  'mark-key': { command: 'mark-key', reason: '征地补偿群体性矛盾' },
+  'unmark-key': { command: 'unmark-key', reason: '已达成补偿协议' },
   reply: { command: 'reply', outcome: 'resolved', opinion: '已支付工资' },
   rate: { command: 'rate', rating: 'basically_satisfied' },
   'request-review': { command: 'request-review', reason: '对答复不服' },
@@ -138,6 +140,8 @@ const INPUTS: Record<CommandName, CommandInput> = {
 function fixture(command: CommandName, status: Status): CaseRecord {
   const record = permissiveCase(status);
   if (command === 'close') record.rating = { rating: 'satisfied', at: '2026-11-27T02:00:00.000Z' };
+  if (command === 'unmark-key')
+    record.key = { since: '2026-11-21T02:00:00.000Z', by: 'leader-1', reason: '征地补偿群体性矛盾' };
   return record;
 }
 
@@ -555,6 +559,50 @@ describe('the rules', () => {
     expect(ruleCode(record, { command: 'classify', repeatOf: record.id, reason: 'x' }, clerkCtx)).toBe(
       'self-reference',
     );
+  });
+});
+
+describe('the key-case mark (重点信访矛盾)', () => {
+  const leader = staff('leader-1', 'leader');
+  const supervisor = staff('sup-1', 'supervisor');
+
+  it('marks an open case key with who, when and why; the status stays, the version moves', () => {
+    const record = newCase();
+    const effect = applyCommand(record, INPUTS['mark-key'], context(leader));
+    expect(effect.record.key).toEqual({
+      since: NOW.toISOString(),
+      by: 'leader-1',
+      reason: '征地补偿群体性矛盾',
+    });
+    expect(effect.record.status).toBe('registered');
+    expect(effect.toStatus).toBe('registered');
+    expect(effect.record.version).toBe(record.version + 1);
+    expect(effect.note).toBe('征地补偿群体性矛盾');
+  });
+
+  it('refuses a second mark and an unmark of a case that is not key, by rule', () => {
+    const marked = applyCommand(newCase(), INPUTS['mark-key'], context(leader)).record;
+    expect(ruleCode(marked, INPUTS['mark-key'], context(supervisor))).toBe('already-key');
+    expect(ruleCode(newCase(), INPUTS['unmark-key'], context(supervisor))).toBe('not-key');
+  });
+
+  it('takes the mark back with a reason, leaving the rest of the case as it was', () => {
+    const marked = applyCommand(newCase(), INPUTS['mark-key'], context(leader)).record;
+    const unmarked = applyCommand(marked, INPUTS['unmark-key'], context(supervisor));
+    expect(unmarked.record).not.toHaveProperty('key');
+    expect(unmarked.note).toBe('已达成补偿协议');
+    expect({ ...unmarked.record, version: 0, updatedAt: '' }).toEqual({
+      ...newCase(),
+      version: 0,
+      updatedAt: '',
+    });
+  });
+
+  it('is no clerk’s, handler’s or grid worker’s to give', () => {
+    for (const role of ['clerk', 'handler', 'grid_worker', 'admin'] as const)
+      expect(() => applyCommand(newCase(), INPUTS['mark-key'], context(staff(`${role}-1`, role)))).toThrow(
+        ForbiddenError,
+      );
   });
 });
 
