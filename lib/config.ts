@@ -1,3 +1,4 @@
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 
 /** What a deployment is told through context (`cdk.json`, or `-c key=value`). */
@@ -20,6 +21,12 @@ export interface FengqiaoConfig {
    * Context `towns`, a comma-separated list of town ids.
    */
   readonly towns?: readonly string[];
+  /**
+   * How long every log group (the functions' logs, the API's access logs) keeps its events: one of the periods
+   * CloudWatch Logs offers, in days; default 365, the least the Control Tower rules that synth runs accept.
+   * Context `logRetentionDays`.
+   */
+  readonly logRetentionDays: RetentionDays;
 }
 
 /** The town of self-registered citizens when the context names none (the local host seeds the same one). */
@@ -45,16 +52,37 @@ const text = (node: Node, key: string): string | undefined => {
 /** Intervals that divide the hour, so that a step of n in the minute field runs every n minutes with no short gap. */
 export const SWEEP_INTERVALS = [1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30] as const;
 
-/** `cdk.json` holds a number, `-c sweepIntervalMinutes=5` a string: both are read. */
+/** A whole number from context: `cdk.json` holds a number, `-c key=5` a string; both are read. */
+const wholeNumber = (value: unknown): unknown =>
+  typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
+
+const absent = (value: unknown): boolean => value === undefined || value === null || value === '';
+
 function sweepInterval(node: Node): number {
   const value: unknown = node.tryGetContext('sweepIntervalMinutes');
-  if (value === undefined || value === null || value === '') return 15;
-  const minutes = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
+  if (absent(value)) return 15;
+  const minutes = wholeNumber(value);
   if (typeof minutes !== 'number' || !(SWEEP_INTERVALS as readonly number[]).includes(minutes))
     throw new Error(
       `context sweepIntervalMinutes must be one of ${SWEEP_INTERVALS.join(', ')}, got ${JSON.stringify(value)}`,
     );
   return minutes;
+}
+
+/** The retention periods CloudWatch Logs offers, in days (RetentionDays without "never expire"). */
+export const LOG_RETENTIONS: readonly RetentionDays[] = Object.values(RetentionDays)
+  .filter((days): days is RetentionDays => typeof days === 'number' && days !== RetentionDays.INFINITE)
+  .sort((a, b) => a - b);
+
+function logRetention(node: Node): RetentionDays {
+  const value: unknown = node.tryGetContext('logRetentionDays');
+  if (absent(value)) return RetentionDays.ONE_YEAR;
+  const days = LOG_RETENTIONS.find((retention) => retention === wholeNumber(value));
+  if (days === undefined)
+    throw new Error(
+      `context logRetentionDays must be one of ${LOG_RETENTIONS.join(', ')}, got ${JSON.stringify(value)}`,
+    );
+  return days;
 }
 
 const list = (value: string | undefined): string[] =>
@@ -73,6 +101,7 @@ export function readConfig(node: Node): FengqiaoConfig {
       throw new Error(`context corsOrigins: "${origin}" is not an origin (scheme://host[:port])`);
 
   const sweepIntervalMinutes = sweepInterval(node);
+  const logRetentionDays = logRetention(node);
 
   const town = text(node, 'defaultTown');
   if (town !== undefined && !TOWN.test(town))
@@ -91,7 +120,7 @@ export function readConfig(node: Node): FengqiaoConfig {
   const audience = list(text(node, 'identityAudience'));
   if (!issuer) {
     if (audience.length > 0) throw new Error('context identityAudience needs identityIssuer');
-    return { stage, corsOrigins, sweepIntervalMinutes, ...defaultTown, ...towns };
+    return { stage, corsOrigins, sweepIntervalMinutes, logRetentionDays, ...defaultTown, ...towns };
   }
   // API Gateway fetches the issuer's discovery document over HTTPS
   if (!issuer.startsWith('https://')) throw new Error('context identityIssuer must be an https URL');
@@ -100,6 +129,7 @@ export function readConfig(node: Node): FengqiaoConfig {
     stage,
     corsOrigins,
     sweepIntervalMinutes,
+    logRetentionDays,
     ...defaultTown,
     ...towns,
     identity: { issuer, audience },

@@ -1,14 +1,17 @@
-import { CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Stack, type StackProps, Tags, Validations } from 'aws-cdk-lib';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { CfnPermission } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import { DEFAULT_TOWN, type FengqiaoConfig, reportTowns } from './config.js';
 import { Api } from './constructs/api.js';
 import { Data } from './constructs/data.js';
-import { Functions, pascal } from './constructs/functions.js';
+import { Functions, HandlerFunction, pascal } from './constructs/functions.js';
 import { Identity } from './constructs/identity.js';
-import { Logs } from './constructs/logs.js';
+import { Logs, limitGrantsToAwsServices } from './constructs/logs.js';
 import { Notifications } from './constructs/notifications.js';
 import { ScheduledTownWork } from './constructs/town-work.js';
 import { Schedules } from './constructs/schedules.js';
+import { guardRule } from './nag.js';
 
 export interface FengqiaoStackProps extends StackProps {
   readonly config: FengqiaoConfig;
@@ -35,7 +38,7 @@ export class FengqiaoStack extends Stack {
     Tags.of(this).add('project', 'fengqiao');
     Tags.of(this).add('stage', config.stage);
 
-    const logs = new Logs(this, 'Logs');
+    const logs = new Logs(this, 'Logs', { retention: config.logRetentionDays });
     const data = new Data(this, 'Data');
     const notifications = new Notifications(this, 'Notifications');
     const functions = new Functions(this, 'Functions', { data, notifications, logs });
@@ -92,5 +95,29 @@ export class FengqiaoStack extends Stack {
     // what an operator invokes to repeat a failed run (README, "When an alarm fires")
     new CfnOutput(this, 'SweepFunctionName', { value: schedules.sweep.fn.functionName });
     new CfnOutput(this, 'TownWorkFunctionName', { value: townWork.handler.fn.functionName });
+
+    this.applyStackWideRules();
+  }
+
+  /**
+   * What holds for every resource of a kind, whichever construct made it: every key limits grants to AWS services;
+   * every Lambda permission names this account beside its source ARN (confused deputy), as the stack's other
+   * conditions on service principals do; and every function, outside a VPC, says why.
+   */
+  private applyStackWideRules(): void {
+    for (const construct of this.node.findAll()) {
+      if (construct instanceof Key) limitGrantsToAwsServices(construct);
+      if (construct instanceof CfnPermission && construct.principal.endsWith('.amazonaws.com'))
+        construct.sourceAccount ??= Aws.ACCOUNT_ID;
+      if (construct instanceof HandlerFunction)
+        Validations.of(construct.fn).acknowledge({
+          id: guardRule('lambda_inside_vpc_check'),
+          reason:
+            'no VPC by design: the functions reach only AWS regional endpoints (DynamoDB, KMS, SNS, CloudWatch, ' +
+            'X-Ray, Cognito) with IAM-signed requests over TLS, and there is no private resource to reach; holding ' +
+            'their egress to those endpoints would take a VPC with an interface endpoint per service and zone, a ' +
+            'fixed cost out of proportion for a town, for no access the roles and key policies do not already limit',
+        });
+    }
   }
 }

@@ -1,5 +1,5 @@
 import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { AnyPrincipal, Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -13,15 +13,39 @@ export const keyAlias = (scope: Construct, purpose: string): string =>
   `alias/${Stack.of(scope).stackName}/${purpose}`;
 
 /**
+ * Grants on the key only for AWS resources or to AWS services (Control Tower CT.KMS.PR.3): a grant is a permission that
+ * no policy shows, so nobody, however broad their IAM rights, may hand one to a principal of their choosing. DynamoDB's
+ * grants for the tables it encrypts are made for an AWS resource and keep working; nothing else here uses grants.
+ */
+export function limitGrantsToAwsServices(key: Key): void {
+  key.addToResourcePolicy(
+    new PolicyStatement({
+      sid: 'GrantsOnlyForAwsResources',
+      effect: Effect.DENY,
+      principals: [new AnyPrincipal()],
+      actions: ['kms:CreateGrant'],
+      // in a key policy `*` is this key
+      resources: ['*'],
+      conditions: {
+        BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' },
+      },
+    }),
+  );
+}
+
+/**
  * Where the functions and the API write their logs: log groups encrypted with one customer-managed key, which only
  * CloudWatch Logs of this account and region may use, and only for log groups (the `aws:logs:arn` encryption context).
  * The logs hold case ids, caller ids and errors, so they are kept under a key the account controls and can audit.
  */
 export class Logs extends Construct {
   readonly key: Key;
+  /** How long every log group made here keeps its events (context `logRetentionDays`). */
+  readonly retention: RetentionDays;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: { retention: RetentionDays }) {
     super(scope, id);
+    this.retention = props.retention;
     const stack = Stack.of(this);
     this.key = new Key(this, 'Key', {
       description: 'Encrypts the Fengqiao log groups (function logs and API access logs)',
@@ -52,8 +76,8 @@ export class Logs extends Construct {
     );
   }
 
-  /** A log group encrypted with the key, kept for `retention`. */
-  logGroup(scope: Construct, id: string, retention: RetentionDays): LogGroup {
-    return new LogGroup(scope, id, { retention, encryptionKey: this.key });
+  /** A log group encrypted with the key, kept for the deployment's retention. */
+  logGroup(scope: Construct, id: string): LogGroup {
+    return new LogGroup(scope, id, { retention: this.retention, encryptionKey: this.key });
   }
 }

@@ -7,11 +7,12 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Schedule, ScheduleExpression, ScheduleTargetInput, TimeWindow } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Queue, QueueEncryption, RedrivePermission } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { METRIC, METRICS_NAMESPACE, METRICS_SERVICE } from '../../lambdas/adapters/metrics.js';
 import { SCHEDULED_ACCESS } from '../../lambdas/adapters/function-access.js';
 import { SCHEDULES, TOWN_WORK } from '../../lambdas/domain/schedules.js';
+import { guardRule } from '../nag.js';
 import type { Data } from './data.js';
 import { depsEnvironment, HandlerFunction } from './functions.js';
 import { keyAlias, type Logs } from './logs.js';
@@ -139,6 +140,8 @@ export class Schedules extends Construct {
       encryptionMasterKey: this.deadLetterKey,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
+      // the schedules and the functions' on-failure destinations send here; no SQS queue may dead-letter into it
+      redriveAllowPolicy: { redrivePermission: RedrivePermission.DENY_ALL },
     });
     Validations.of(this.deadLetters).acknowledge({
       id: 'AwsSolutions-SQS3',
@@ -153,6 +156,13 @@ export class Schedules extends Construct {
         'this queue is itself the dead-letter queue of the schedules and the on-failure destination of the scheduled ' +
         'functions; nothing consumes it automatically, so there is no receive count to redrive on: the queue keeps ' +
         'events 14 days and an alarm fires on the first one',
+    });
+    Validations.of(this.deadLetters).acknowledge({
+      id: guardRule('sqs_dlq_check'),
+      reason:
+        'this queue is itself the dead-letter queue of the schedules and the on-failure destination of the scheduled ' +
+        'functions, and its RedriveAllowPolicy refuses every SQS source queue (denyAll); the rule counts a queue as a ' +
+        'dead-letter queue only with allowAll or byQueue, which would let other queues dead-letter into this one',
     });
 
     this.role = new Role(this, 'SchedulerRole', {
