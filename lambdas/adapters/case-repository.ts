@@ -19,6 +19,7 @@ import {
   matchesFilters,
 } from '../domain/access.js';
 import { type CaseRecord, caseRecordSchema, registrationDayOf } from '../domain/case.js';
+import { OPEN_STATUSES } from '../domain/catalog.js';
 import { endOfBeijingDay } from '../domain/deadlines.js';
 import { watchedDeadline } from '../domain/ladder.js';
 import type { TimelineEvent } from '../domain/timeline.js';
@@ -26,6 +27,12 @@ import { HttpProblem } from '../http/problem.js';
 import { timelineEventSchema } from '../http/schemas.js';
 import { queryAll } from './query-all.js';
 import { ALERT_SHARDS, CASES_TABLE, keys, shardOf } from './table-model.js';
+
+/** Where a walk over a town's open cases stands: which open status (by its place in OPEN_STATUSES), and after which key. */
+export interface OpenCasesPosition {
+  status: number;
+  key?: Record<string, string>;
+}
 
 export interface CasePage {
   items: CaseRecord[];
@@ -638,6 +645,51 @@ export class CaseRepository {
       startKey = counted.LastEvaluatedKey;
     } while (startKey);
     return { items: items.slice(0, limit), total, itemsRead };
+  }
+
+  /**
+   * One page of the town's open cases, status by status (GSI2), oldest first, from `position`; each case with the
+   * index key it was read at, so a caller can stop after any case and resume after it. No `next` when all are read.
+   */
+  async openCasesPage(
+    town: string,
+    position: OpenCasesPosition,
+    limit: number,
+  ): Promise<{ items: { record: CaseRecord; at: OpenCasesPosition }[]; next?: OpenCasesPosition }> {
+    const index = CASES_TABLE.indexes[1]!;
+    let { status, key } = position;
+    while (status < OPEN_STATUSES.length) {
+      const result: QueryCommandOutput = await this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: index.name,
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': index.partitionKey },
+          ExpressionAttributeValues: { ':pk': keys.byStatus(town, OPEN_STATUSES[status]!) },
+          Limit: limit,
+          ...(key ? { ExclusiveStartKey: key } : {}),
+        }),
+      );
+      const at = status;
+      const items = (result.Items ?? []).map((item) => ({
+        record: parseCaseItem(item),
+        at: {
+          status: at,
+          key: Object.fromEntries(
+            ['pk', 'sk', index.partitionKey, index.sortKey].map((name) => [name, String(item[name])]),
+          ),
+        },
+      }));
+      const last = result.LastEvaluatedKey as Record<string, string> | undefined;
+      const next = last
+        ? { status, key: last }
+        : status + 1 < OPEN_STATUSES.length
+          ? { status: status + 1 }
+          : undefined;
+      if (items.length > 0 || !next) return { items, ...(next ? { next } : {}) };
+      ({ status, key } = next);
+    }
+    return { items: [] };
   }
 
   /** Whether any case was registered in this grid or below it. */

@@ -135,8 +135,13 @@ export const FAMILY_ACCESS = {
   },
   admin: {
     tables: {
-      // Open311 keys: issued (Puts), listed (Query), revoked (Get, then Delete and Update)
-      Cases: { actions: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'] },
+      // Open311 keys: issued (Puts), listed (Query), revoked (Get, then Delete and Update); a stored calendar or policy
+      // recomputes the open cases' deadlines (GSI2 by status; each changed case Put with its event)
+      Cases: {
+        actions: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query'],
+        indexes: { GSI2: QUERY },
+      },
+      // settings: the policy, the calendars and the recomputation job with its cursor
       Grids: { actions: ['GetItem', 'PutItem', 'Query'] },
       // issuing a key refuses an Idempotency-Key, after the layer wrote its record: the record goes again
       Idempotency: { actions: ['PutItem', 'DeleteItem'] },
@@ -194,12 +199,14 @@ export const SCHEDULED_ACCESS = {
       // counters and the outbox: Query; leaders' cases behind relation items (GSI4): BatchGet; open cases by deadline
       // (GSI8); a report with its bulletin and the supervision notices: transactions of conditional Puts; the outbox
       // lease: Update, a published message: Delete. Retention reads the closed cases (GSI7) and erases each in one
-      // transaction (the case Updated, its event Put, its blind-index items Deleted)
+      // transaction (the case Updated, its event Put, its blind-index items Deleted). The nightly deadline upkeep
+      // carries on an unfinished recomputation over the open cases by status (GSI2) and puts calendar notices
       Cases: {
         actions: ['Query', 'GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
-        indexes: { GSI4: QUERY, GSI7: QUERY, GSI8: QUERY },
+        indexes: { GSI2: QUERY, GSI4: QUERY, GSI7: QUERY, GSI8: QUERY },
       },
-      Grids: SETTINGS_AND_STAFF,
+      // settings and staff; the recomputation job's cursor is Put as it goes
+      Grids: { actions: ['GetItem', 'PutItem', 'Query'] },
     },
     publishes: ALL_TOPICS,
     // retention chains an 'erase' event onto each case's timeline

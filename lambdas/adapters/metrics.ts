@@ -14,6 +14,10 @@ export const METRIC = {
   messagesPublished: 'MessagesPublished',
   publishFailures: 'PublishFailures',
   personalDataErased: 'PersonalDataErased',
+  /** Town-years (this year and next) with no working-day calendar: deadlines there count weekends only. */
+  calendarYearsMissing: 'CalendarYearsMissing',
+  /** Open cases whose deadlines a stored calendar or policy moved, in the nightly run. */
+  deadlinesRecomputed: 'DeadlinesRecomputed',
   serverErrors: 'ServerErrors',
 } as const;
 

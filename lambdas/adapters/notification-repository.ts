@@ -2,6 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
+  PutCommand,
   QueryCommand,
   type QueryCommandOutput,
   UpdateCommand,
@@ -43,6 +44,17 @@ export class NotificationRepository {
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     };
+  }
+
+  /** Writes a notification unless one with its id is there already: false when it was. */
+  async putOnce(notification: Notification): Promise<boolean> {
+    try {
+      await this.db.send(new PutCommand(this.inboxPut(notification).Put));
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
   }
 
   /** A user's inbox, newest first, one page. */

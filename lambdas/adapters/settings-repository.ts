@@ -1,4 +1,6 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
 import { shippedCalendars, WorkingCalendar, type YearCalendar } from '../domain/calendar.js';
 import { beijingDate } from '../domain/deadlines.js';
 import { DEFAULT_POLICY, type DeadlinePolicy } from '../domain/policy.js';
@@ -50,7 +52,59 @@ export class SettingsRepository {
       }),
     );
   }
+
+  /** The town's recomputation of deadlines, if one was ever started. */
+  async recomputeJob(town: string): Promise<RecomputeJob | undefined> {
+    const result = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: keys.recomputeJob(town), ConsistentRead: true }),
+    );
+    return result.Item ? recomputeJobSchema.parse(result.Item.job) : undefined;
+  }
+
+  /**
+   * Stores a job. With `replacing`, only over the job of that id: a run that a newer job overtook (settings stored
+   * again meanwhile) stops instead of writing its cursor over the newer one. False when it was overtaken.
+   */
+  async putRecomputeJob(town: string, job: RecomputeJob, replacing?: string): Promise<boolean> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...keys.recomputeJob(town), job },
+          ...(replacing
+            ? {
+                ConditionExpression: '#job.#id = :id',
+                ExpressionAttributeNames: { '#job': 'job', '#id': 'id' },
+                ExpressionAttributeValues: { ':id': replacing },
+              }
+            : {}),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
 }
+
+/**
+ * A recomputation of the town's open cases' deadlines: why (each settings change since it began), where it stands in
+ * the open cases (absent once done), and what it did so far.
+ */
+export const recomputeJobSchema = z.object({
+  id: z.string(),
+  reasons: z.array(z.string()),
+  startedAt: z.string(),
+  updatedAt: z.string(),
+  position: z
+    .object({ status: z.number().int(), key: z.record(z.string(), z.string()).optional() })
+    .optional(),
+  examined: z.number().int(),
+  changed: z.number().int(),
+  done: z.boolean(),
+});
+export type RecomputeJob = z.infer<typeof recomputeJobSchema>;
 
 export interface TownSettings {
   policy: DeadlinePolicy;

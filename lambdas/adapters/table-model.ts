@@ -172,6 +172,8 @@ export const keys = {
   policy: (town: string) => ({ pk: `T#${town}#SETTINGS`, sk: 'POLICY' }),
   calendar: (town: string, year: number) => ({ pk: `T#${town}#SETTINGS`, sk: `CALENDAR#${year}` }),
   calendarPrefix: 'CALENDAR#',
+  /** The town's recomputation of open cases' deadlines after a calendar or policy was stored: one job, its cursor. */
+  recomputeJob: (town: string) => ({ pk: `T#${town}#SETTINGS`, sk: 'RECOMPUTE' }),
   /** Blind-index items of a case's petitioners (at most five representatives), one per identifier. */
   petitionerIndexItem: (town: string, caseId: string, n: number) => ({
     pk: `T#${town}#C#${caseId}`,

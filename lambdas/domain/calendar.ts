@@ -3,13 +3,18 @@
  * Each year's schedule is published by the State Council, usually in November; a year without data falls back to
  * weekends-only, and callers must log that loudly (see `missingYears`).
  */
-import calendar2026 from '../../data/calendars/2026.json' with { type: 'json' };
+// every shipped year in one file, so that shipping a year is a data edit (and the bundles still carry it)
+import shippedJson from '../../data/calendars.json' with { type: 'json' };
 
 /** One year's schedule. Dates are Beijing calendar dates, `YYYY-MM-DD`. */
 export interface YearCalendar {
   year: number;
   holidays: string[];
   swappedWorkdays: string[];
+  /** Statutory holidays only, without the make-up days: the State Council's notice for the year is still to come. */
+  provisional?: boolean;
+  /** Where the schedule comes from (the notice, or the holiday law for a provisional year). */
+  source?: string;
 }
 
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -72,8 +77,9 @@ function dateList(v: unknown, what: string, year: number): string[] {
 }
 
 /**
- * Parses the published-schedule shape of `data/calendars/<year>.json`:
- * `{ year, holidays: [{ name, days: [...] }], swappedWorkdays: [...] }` (other fields are ignored).
+ * Parses the published-schedule shape of one year of `data/calendars.json`:
+ * `{ year, holidays: [{ name, days: [...] }], swappedWorkdays: [...], provisional?, source? }` (other fields are
+ * ignored).
  */
 export function calendarFromOfficialJson(json: unknown): YearCalendar {
   if (!isRecord(json)) throw new Error('calendar: expected an object');
@@ -90,13 +96,23 @@ export function calendarFromOfficialJson(json: unknown): YearCalendar {
     holidays.push(...dateList(h.days, `holidays[${i}].days`, year));
   });
   const swappedWorkdays = dateList(json.swappedWorkdays, 'swappedWorkdays', year);
+  if (json.provisional !== undefined && typeof json.provisional !== 'boolean')
+    throw new Error(`calendar ${year}: provisional must be true or false`);
+  if (json.source !== undefined && typeof json.source !== 'string')
+    throw new Error(`calendar ${year}: source must be a string`);
   const holidaySet = new Set(holidays);
   for (const d of swappedWorkdays) {
     if (holidaySet.has(d)) throw new Error(`calendar ${year}: ${d} is both a holiday and a swapped workday`);
     if (!isWeekend(dayNumber(d)))
       throw new Error(`calendar ${year}: swapped workday ${d} is not a weekend day`);
   }
-  return { year, holidays: [...holidaySet].sort(), swappedWorkdays: [...new Set(swappedWorkdays)].sort() };
+  return {
+    year,
+    holidays: [...holidaySet].sort(),
+    swappedWorkdays: [...new Set(swappedWorkdays)].sort(),
+    ...(json.provisional ? { provisional: true } : {}),
+    ...(typeof json.source === 'string' ? { source: json.source } : {}),
+  };
 }
 
 function frozen(c: YearCalendar): YearCalendar {
@@ -105,18 +121,26 @@ function frozen(c: YearCalendar): YearCalendar {
   return Object.freeze(c);
 }
 
-/** Calendars shipped with the code, by year. Add next year's file here when it is published. */
+/** The years of a shipped-calendars document (`{ years: [...] }`), each parsed; a year given twice is a typo. */
+export function calendarsFromShippedJson(json: unknown): YearCalendar[] {
+  if (!isRecord(json) || !Array.isArray(json.years)) throw new Error('calendars: expected { years: [...] }');
+  const calendars = json.years.map((year: unknown) => calendarFromOfficialJson(year));
+  const years = calendars.map((c) => c.year);
+  const twice = years.find((y, i) => years.indexOf(y) !== i);
+  if (twice !== undefined) throw new Error(`calendars: ${twice} is given twice`);
+  return calendars;
+}
+
+/** Calendars shipped with the code, by year (`data/calendars.json`: add next year's entry there). */
 export const shippedCalendars: ReadonlyMap<number, YearCalendar> = new Map(
-  [calendar2026].map((j) => {
-    const c = frozen(calendarFromOfficialJson(j));
-    return [c.year, c] as const;
-  }),
+  calendarsFromShippedJson(shippedJson).map((c) => [c.year, frozen(c)] as const),
 );
 
 export class WorkingCalendar {
   private readonly years = new Set<number>();
   private readonly holidays = new Set<string>();
   private readonly swapped = new Set<string>();
+  private readonly provisionalYears = new Set<number>();
 
   /** A later calendar for the same year replaces an earlier one (shipped data first, then overrides). */
   constructor(calendars: Iterable<YearCalendar>) {
@@ -124,6 +148,7 @@ export class WorkingCalendar {
     for (const c of calendars) byYear.set(c.year, c);
     for (const c of byYear.values()) {
       this.years.add(c.year);
+      if (c.provisional) this.provisionalYears.add(c.year);
       for (const d of c.holidays) this.holidays.add(formatDay(dayNumber(d)));
       for (const d of c.swappedWorkdays) this.swapped.add(formatDay(dayNumber(d)));
     }
@@ -131,6 +156,11 @@ export class WorkingCalendar {
 
   hasYear(year: number): boolean {
     return this.years.has(year);
+  }
+
+  /** Years whose calendar holds the statutory holidays only, still waiting for the State Council's notice. */
+  isProvisional(year: number): boolean {
+    return this.provisionalYears.has(year);
   }
 
   /** Years touched by the inclusive range (in either order) that have no calendar: only weekends count there. */
@@ -170,4 +200,26 @@ export class WorkingCalendar {
     while (!this.isWorkingDayNumber(day)) day += 1;
     return formatDay(day);
   }
+}
+
+/** A year the town's deadlines depend on whose calendar needs the admin: none at all, or statutory holidays only. */
+export interface CalendarGap {
+  year: number;
+  state: 'missing' | 'provisional';
+}
+
+/**
+ * This year's and next year's calendars as of the Beijing date `today`: a missing year always, a provisional one once
+ * its notice is due (from November of the year before; this year's at once).
+ */
+export function calendarGaps(calendar: WorkingCalendar, today: string): CalendarGap[] {
+  dayNumber(today);
+  const year = yearOf(today);
+  const gaps: CalendarGap[] = [];
+  for (const y of [year, year + 1]) {
+    if (!calendar.hasYear(y)) gaps.push({ year: y, state: 'missing' });
+    else if (calendar.isProvisional(y) && (y === year || today >= `${year}-11-01`))
+      gaps.push({ year: y, state: 'provisional' });
+  }
+  return gaps;
 }

@@ -102,6 +102,10 @@ export const caseRecordSchema = z.object({
   assignee: z.string().optional(),
   owner: z.string().optional(),
   acknowledgedAt: z.string().optional(),
+  /** When it was accepted: the reply period runs from it (older records have only `acknowledgedAt`, the same instant). */
+  acceptedAt: z.string().optional(),
+  /** The one extension (Art 34): its days count from the end of the reply period, not from when it was granted. */
+  extension: z.object({ days: z.number().int(), reason: z.string(), at: z.string() }).optional(),
   deadlines: deadlinesSchema,
   registeredBy: z.object({ id: z.string(), role: z.string() }),
   /** The citizen account the case belongs to, when it was filed online or claimed. */
@@ -148,6 +152,8 @@ export const caseRecordSchema = z.object({
         outcome: z.enum(OUTCOME_CODES).optional(),
         opinion: z.string().optional(),
         answeredAt: z.string().optional(),
+        /** When the written review opinion reached the petitioner: the next review window counts from it (Art 36). */
+        deliveredAt: z.string().optional(),
       }),
     )
     .optional(),

@@ -81,7 +81,11 @@ export function watchedDeadline(
     case 'accepted': {
       const due = record.deadlines.extendedTo ?? record.deadlines.replyBy;
       return due
-        ? { kind: 'reply', start: new Date(record.acknowledgedAt ?? record.createdAt), due: new Date(due) }
+        ? {
+            kind: 'reply',
+            start: new Date(record.acceptedAt ?? record.acknowledgedAt ?? record.createdAt),
+            due: new Date(due),
+          }
         : undefined;
     }
     case 'under_review': {

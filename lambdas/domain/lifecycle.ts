@@ -1,7 +1,15 @@
 import type { CaseRecord } from './case.js';
 import type { WorkingCalendar } from './calendar.js';
 import { OPEN_STATUSES, type Status } from './catalog.js';
-import { calendarDaysDeadline, earliest, isLate } from './deadlines.js';
+import {
+  acceptedAtOf,
+  extendedDeadlineOf,
+  replyDeadlineOf,
+  reviewAnswerDeadlineOf,
+  reviewRequestDeadlineOf,
+  upperLevelDueOf,
+} from './case-deadlines.js';
+import { beijingDate, calendarDaysDeadline, isLate } from './deadlines.js';
 import { ForbiddenError, RuleViolationError, WrongStatusError } from './errors.js';
 import type { HelperRef } from './helper.js';
 import { nextAlert } from './ladder.js';
@@ -100,7 +108,7 @@ export type CommandInput =
   | { command: 'reply'; outcome: Outcome; opinion: string; resolution?: string[]; deliveredAt?: string }
   | { command: 'rate'; rating: Rating; comment?: string }
   | { command: 'request-review'; reason: string }
-  | { command: 'record-review'; outcome: Outcome; opinion: string }
+  | { command: 'record-review'; outcome: Outcome; opinion: string; deliveredAt?: string }
   | { command: 'close'; note?: string }
   | { command: 'withdraw'; reason: string };
 
@@ -167,13 +175,12 @@ export function applyCommand(record: CaseRecord, input: CommandInput, ctx: Comma
 
   switch (input.command) {
     case 'accept': {
-      const replyBy = period(ctx.now, ctx.policy.replyDays);
-      const upperLevelDue = deadlineOf(record.referral?.dueBy);
       refuseRespondent(record, [input.assigneeId]);
       next.acknowledgedAt = now;
+      next.acceptedAt = now;
       next.track = input.track;
       if (input.assigneeId) next.assignee = input.assigneeId;
-      next.deadlines.replyBy = (earliest(replyBy, upperLevelDue) ?? replyBy).toISOString();
+      next.deadlines.replyBy = replyDeadlineOf(ctx.now, record.referral, ctx).toISOString();
       note = input.note;
       break;
     }
@@ -235,8 +242,20 @@ export function applyCommand(record: CaseRecord, input: CommandInput, ctx: Comma
         throw rule('extension-too-long', `an extension is at most ${ctx.policy.maxExtensionDays} days`);
       if (!replyBy || isLate(ctx.now, replyBy))
         throw rule('window-closed', 'the reply deadline has already passed');
-      // the extension adds days to the last day of the period, not to today
-      next.deadlines.extendedTo = period(new Date(replyBy.getTime() - 1), input.days).toISOString();
+      // the extension adds days to the period's own last day, not to today nor to a day a holiday moved it to
+      const acceptedAt = acceptedAtOf(record);
+      const extendedTo = acceptedAt
+        ? extendedDeadlineOf(new Date(acceptedAt), input.days, ctx)
+        : period(new Date(replyBy.getTime() - 1), input.days);
+      const upperLevelDue = upperLevelDueOf(record);
+      if (upperLevelDue && extendedTo.getTime() > upperLevelDue.getTime())
+        throw rule(
+          'past-upper-level-due',
+          `the level above set the due date ${beijingDate(new Date(upperLevelDue.getTime() - 1))} (Beijing): ` +
+            `an extension of ${input.days} days would end ${beijingDate(new Date(extendedTo.getTime() - 1))}`,
+        );
+      next.deadlines.extendedTo = extendedTo.toISOString();
+      next.extension = { days: input.days, reason: input.reason, at: now };
       note = input.reason;
       break;
     }
@@ -267,7 +286,7 @@ export function applyCommand(record: CaseRecord, input: CommandInput, ctx: Comma
         deliveredAt: deliveredAt.toISOString(),
         ...(record.level ? { level: record.level } : {}),
       };
-      next.deadlines.reviewRequestBy = period(deliveredAt, ctx.policy.reviewRequestDays).toISOString();
+      next.deadlines.reviewRequestBy = reviewRequestDeadlineOf(deliveredAt, ctx).toISOString();
       break;
     }
     case 'rate': {
@@ -289,7 +308,7 @@ export function applyCommand(record: CaseRecord, input: CommandInput, ctx: Comma
       if (!window || isLate(ctx.now, window))
         throw rule('window-closed', 'the 30 days to ask for review have passed');
       next.reviews = [...reviews, { requestedAt: now, reason: input.reason }];
-      next.deadlines.reviewAnswerBy = period(ctx.now, ctx.policy.reviewAnswerDays).toISOString();
+      next.deadlines.reviewAnswerBy = reviewAnswerDeadlineOf(ctx.now, ctx).toISOString();
       note = input.reason;
       break;
     }
@@ -297,16 +316,24 @@ export function applyCommand(record: CaseRecord, input: CommandInput, ctx: Comma
       const reviews = [...(record.reviews ?? [])];
       const last = reviews.at(-1);
       if (!last) throw new WrongStatusError(record.status, input.command);
+      // Art 36: the next window counts from when the written opinion reached the petitioner
+      const deliveredAt = input.deliveredAt ? new Date(input.deliveredAt) : ctx.now;
+      if (deliveredAt.getTime() < new Date(last.requestedAt).getTime())
+        throw rule(
+          'delivered-before-request',
+          'a review opinion cannot be delivered before it was asked for',
+        );
       reviews[reviews.length - 1] = {
         ...last,
         outcome: input.outcome,
         opinion: input.opinion,
         answeredAt: now,
+        deliveredAt: deliveredAt.toISOString(),
       };
       next.reviews = reviews;
       delete next.deadlines.reviewAnswerBy;
       if (reviews.length < MAX_REVIEWS)
-        next.deadlines.reviewRequestBy = period(ctx.now, ctx.policy.reviewRequestDays).toISOString();
+        next.deadlines.reviewRequestBy = reviewRequestDeadlineOf(deliveredAt, ctx).toISOString();
       else delete next.deadlines.reviewRequestBy;
       break;
     }

@@ -188,3 +188,44 @@ export function assignmentNotice(record: CaseRecord, at: string): Notification |
     read: false,
   };
 }
+
+/** Beijing midnight at the start of a date, as an instant. */
+const beijingMidnight = (date: string): string => new Date(`${date}T00:00:00+08:00`).toISOString();
+
+/**
+ * When the notice about a year's calendar belongs in an inbox: a missing year from the start of the year before (when
+ * the nightly check first looks at it), a provisional one from November of the year before (when the State Council's
+ * notice is due). The id is made from that instant, so the notice is written once per town, year and admin.
+ */
+export const calendarNoticeFrom = (year: number, state: 'missing' | 'provisional'): string =>
+  beijingMidnight(state === 'missing' ? `${year - 1}-01-01` : `${year - 1}-11-01`);
+
+/** A year without a working-day calendar (weekends only), or with the statutory holidays only, for a town's admin. */
+export function calendarNotice(
+  town: string,
+  year: number,
+  state: 'missing' | 'provisional',
+  recipient: string,
+  at: string,
+): Notification {
+  const put = `PUT /v1/admin/calendar/${year}`;
+  return {
+    id: notificationId(calendarNoticeFrom(year, state), town, 'calendar', String(year), state, recipient),
+    town,
+    recipient,
+    kind: 'calendar',
+    severity: state === 'missing' ? 'urgent' : 'notice',
+    text:
+      state === 'missing'
+        ? {
+            zh: `${year} 年没有工作日历：期限只按周末计算，法定节假日和调休都未计入。请录入国务院办公厅关于 ${year} 年部分节假日安排的通知（${put}）。`,
+            en: `There is no working-day calendar for ${year}: deadlines count weekends only, without the holidays and make-up days. Store the State Council's ${year} holiday notice (${put}).`,
+          }
+        : {
+            zh: `${year} 年工作日历为暂定：只有法定节假日，没有调休上班日。国务院办公厅的通知发布后，请录入（${put}）。`,
+            en: `The ${year} working-day calendar is provisional: the statutory holidays only, without make-up working days. Store the State Council's notice once it is published (${put}).`,
+          },
+    at,
+    read: false,
+  };
+}

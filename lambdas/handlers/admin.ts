@@ -1,3 +1,4 @@
+import { CaseRepository } from '../adapters/case-repository.js';
 import { type Deps, depsFromEnv } from '../adapters/deps.js';
 import { SettingsRepository } from '../adapters/settings-repository.js';
 import { calendarFromOfficialJson } from '../domain/calendar.js';
@@ -9,12 +10,20 @@ import { HttpProblem, validationProblem } from '../http/problem.js';
 import { parseWith, z } from '../http/validation.js';
 import { issueApiKey, keyIdParam, open311KeyBody } from '../open311/keys.js';
 import { Open311Repository } from '../open311/repository.js';
+import { INLINE_BUDGET, runRecompute, startRecompute } from '../usecases/recompute-deadlines.js';
 
 const yearParam = z.strictObject({ year: z.coerce.number().int().min(2000).max(2100) });
 
 export function createAdminHandler(deps: Deps) {
   const settings = new SettingsRepository(deps.db, deps.tables.grids);
   const open311 = new Open311Repository(deps.db, deps.tables.cases);
+  const recomputeDeps = { cases: new CaseRepository(deps.db, deps.tables.cases), settings, mac: deps.mac };
+
+  /** New settings take effect on the open cases: as many as the request's budget allows now, the rest tonight. */
+  const recomputeAfterStoring = async (town: string, reason: string, now: Date) => {
+    await startRecompute(settings, town, reason, now);
+    return runRecompute(recomputeDeps, town, now, INLINE_BUDGET);
+  };
 
   return createApiHandler({
     family: 'admin',
@@ -30,13 +39,15 @@ export function createAdminHandler(deps: Deps) {
         async handle(request) {
           requireRole(request.principal, ['admin']);
           const policy = request.body(policySchema);
+          const now = deps.now();
           await settings.putPolicy(
             request.principal.town,
             policy,
             request.principal.userId,
-            deps.now().toISOString(),
+            now.toISOString(),
           );
-          return { status: 200, body: policy };
+          const recompute = await recomputeAfterStoring(request.principal.town, 'policy stored', now);
+          return { status: 200, body: { ...policy, recompute } };
         },
       },
       'GET /v1/admin/calendar/{year}': {
@@ -46,7 +57,9 @@ export function createAdminHandler(deps: Deps) {
           const calendar = (await settings.calendars(request.principal.town)).find((c) => c.year === year);
           return {
             status: 200,
-            body: calendar ?? { year, holidays: [], swappedWorkdays: [], fallback: true },
+            body: calendar
+              ? { ...calendar, provisional: calendar.provisional ?? false }
+              : { year, holidays: [], swappedWorkdays: [], fallback: true },
           };
         },
       },
@@ -63,17 +76,29 @@ export function createAdminHandler(deps: Deps) {
               year,
               holidays: [{ name: 'holidays', days: body.holidays }],
               swappedWorkdays: body.swappedWorkdays,
+              // the notice stored by the admin replaces the statutory-holidays-only year that shipped
+              provisional: body.provisional ?? false,
+              ...(body.source ? { source: body.source } : {}),
             });
           } catch (error) {
             throw validationProblem([{ path: 'holidays', message: (error as Error).message }]);
           }
+          const now = deps.now();
           await settings.putCalendar(
             request.principal.town,
             calendar,
             request.principal.userId,
-            deps.now().toISOString(),
+            now.toISOString(),
           );
-          return { status: 200, body: calendar };
+          const recompute = await recomputeAfterStoring(
+            request.principal.town,
+            `calendar ${year} stored`,
+            now,
+          );
+          return {
+            status: 200,
+            body: { ...calendar, provisional: calendar.provisional ?? false, recompute },
+          };
         },
       },
       'POST /v1/admin/open311-keys': {

@@ -16,7 +16,7 @@ import { type ApiRequest, createApiHandler, lazyHandler } from '../http/api.js';
 import { requireRole } from '../http/auth.js';
 import { commandBodySchemas, noteBody, parseIfMatch, requireIfMatch } from '../http/command-schemas.js';
 import { inactiveHelperProblem, unknownHelpersProblem } from '../http/helper-schemas.js';
-import { HttpProblem, validationProblem } from '../http/problem.js';
+import { HttpProblem, registerRuleTitles, validationProblem } from '../http/problem.js';
 import { listCasesQuery, registerCaseBody } from '../http/schemas.js';
 import { parseWith, z } from '../http/validation.js';
 import { caseView } from '../http/views.js';
@@ -39,6 +39,17 @@ import { commandCounts } from '../domain/counters.js';
 import { NotificationRepository } from '../adapters/notification-repository.js';
 import { repeatProblem } from '../http/case-problems.js';
 import { linkRepeat, repeatAtWindow } from '../usecases/repeat-at-window.js';
+
+registerRuleTitles({
+  'past-upper-level-due': {
+    zh: '延期不得超过上级交办的办理期限',
+    en: 'An extension may not end after the due date the level above set',
+  },
+  'delivered-before-request': {
+    zh: '复查（复核）意见送达时间不得早于申请时间',
+    en: 'A review opinion cannot be delivered before the review was asked for',
+  },
+});
 
 const REGISTRARS = ['clerk', 'grid_worker', 'leader', 'supervisor'] as const;
 /** Concurrent notes or sweeps can move the timeline head without changing the version: retry those a few times. */
@@ -247,7 +258,8 @@ export function createCasesHandler(deps: Deps) {
           const ifMatch = requireIfMatch(request);
           const now = deps.now();
           const { policy, calendar } = await settings.get(record.town);
-          const parsed = parseWith(commandBodySchemas(policy, now)[command], raw, request.language);
+          const about = { reviewRequestedAt: record.reviews?.at(-1)?.requestedAt };
+          const parsed = parseWith(commandBodySchemas(policy, now, about)[command], raw, request.language);
           const input = { command, ...parsed } as CommandInput;
           // helpers who are not staff join a team by their id in the town's directory: an unknown one is a 400,
           // an inactive one a rule (409, after the version)

@@ -5,6 +5,7 @@ import { cloudMetrics, publishCounts } from '../adapters/metrics.js';
 import { logger } from '../adapters/observability.js';
 import type { ReportKind } from '../domain/periods.js';
 import { SCHEDULES, TOWN_WORK, type TownWork } from '../domain/schedules.js';
+import { nightlyDeadlineUpkeep } from '../usecases/deadline-upkeep.js';
 import { eraseExpiredInTowns } from '../usecases/erase-personal-data.js';
 import { reportDeps, runScheduledReports, townsFrom } from '../usecases/reports.js';
 
@@ -32,8 +33,8 @@ export interface TownScheduleEvent {
 /**
  * The scheduled town work (EventBridge Scheduler, Asia/Shanghai): the bulletins, each due kind for every town, stored
  * and published once per period (the monthly run also sends the supervision notices); and the nightly retention
- * erasure. A failed town or publish fails the run, so the scheduler's retry and alarm see it; a retry repeats nothing
- * already done.
+ * erasure, with the deadline upkeep (calendar gaps told to the admins, an unfinished recomputation carried on). A
+ * failed town or publish fails the run, so the scheduler's retry and alarm see it; a retry repeats nothing already done.
  */
 export function createTownScheduleHandler(deps: Deps, towns: readonly string[], metrics?: Metrics) {
   if (towns.length === 0) throw new Error('TOWNS names no town');
@@ -41,10 +42,18 @@ export function createTownScheduleHandler(deps: Deps, towns: readonly string[], 
   /** One kind of work for every town: what it did, and whether any town or publish failed. */
   const run = async (kind: TownWork, now: Date) => {
     if (!isReport(kind)) {
-      const result = { kind, ...(await eraseExpiredInTowns(deps, towns, now)) };
-      logger.info('retention erasure', result);
-      if (metrics) publishCounts(metrics, { personalDataErased: result.erased });
-      return { result, failed: result.failed.length > 0 };
+      const erasure = await eraseExpiredInTowns(deps, towns, now);
+      // the night's other care: the calendars this year and next, and a recomputation of deadlines left unfinished
+      const deadlines = await nightlyDeadlineUpkeep(deps, towns, now);
+      const result = { kind, ...erasure, deadlines };
+      logger.info('retention erasure and deadline upkeep', result);
+      if (metrics)
+        publishCounts(metrics, {
+          personalDataErased: result.erased,
+          calendarYearsMissing: deadlines.calendarsMissing,
+          deadlinesRecomputed: deadlines.casesRecomputed,
+        });
+      return { result, failed: erasure.failed.length > 0 || deadlines.failed.length > 0 };
     }
     const result = { kind, ...(await runScheduledReports(reports, towns, kind, now)) };
     logger.info('scheduled reports', result);

@@ -75,5 +75,34 @@ export const calendarSchema = z
     holidays: z.array(day).max(60),
     swappedWorkdays: z.array(day).max(20),
     fallback: z.boolean().optional(),
+    provisional: z
+      .boolean()
+      .meta({
+        description:
+          'The statutory holidays only, without make-up working days, until the State Council’s notice is stored; ' +
+          'a stored calendar is not provisional unless it says so',
+      })
+      .optional(),
+    source: z
+      .string()
+      .trim()
+      .min(1)
+      .max(500)
+      .meta({ description: 'Where the schedule comes from (the notice, its date)' })
+      .optional(),
   })
   .meta({ id: 'WorkingCalendar' });
+
+/** What storing a calendar or a policy did at once to the open cases' deadlines; the nightly run does the rest. */
+export const recomputeOutcomeSchema = z
+  .object({
+    examined: z.number().int().meta({ description: 'Open cases looked at in this request' }),
+    changed: z.number().int().meta({ description: 'Of those, the cases whose future deadlines moved' }),
+    done: z.boolean().meta({
+      description: 'Every open case has been looked at; otherwise the nightly town work carries on',
+    }),
+  })
+  .meta({ id: 'DeadlineRecomputation' });
+
+export const storedCalendarSchema = calendarSchema.extend({ recompute: recomputeOutcomeSchema });
+export const storedPolicySchema = policySchema.extend({ recompute: recomputeOutcomeSchema });

@@ -13,7 +13,13 @@ const optionalNote = z.string().trim().min(1).max(2000).optional();
 const userId = z.string().trim().min(1).max(128);
 const listItems = z.array(z.string().trim().min(1).max(500)).max(50);
 
-export function commandBodySchemas(policy: DeadlinePolicy, now: Date) {
+/** Facts of the case a body is checked against: when the review now pending was asked for. */
+export interface CommandBodyContext {
+  reviewRequestedAt?: string;
+}
+
+export function commandBodySchemas(policy: DeadlinePolicy, now: Date, about: CommandBodyContext = {}) {
+  const requestedAt = about.reviewRequestedAt ? new Date(about.reviewRequestedAt).getTime() : undefined;
   return {
     accept: z.strictObject({ track: z.enum(TRACK_CODES), assigneeId: userId.optional(), note: optionalNote }),
     decline: z.strictObject({
@@ -52,6 +58,17 @@ export function commandBodySchemas(policy: DeadlinePolicy, now: Date) {
     'record-review': z.strictObject({
       outcome: z.enum(OUTCOME_CODES),
       opinion: z.string().trim().min(1).max(8000),
+      // Art 36: the next review window counts from the delivery of the written opinion
+      deliveredAt: z.iso
+        .datetime({ offset: true })
+        .refine((at) => new Date(at).getTime() <= now.getTime() + CLOCK_SKEW_MS, {
+          message: 'may not be in the future',
+        })
+        .refine((at) => requestedAt === undefined || new Date(at).getTime() >= requestedAt, {
+          message: 'may not be before the review was requested',
+        })
+        .meta({ description: 'When the written review opinion reached the petitioner; default now' })
+        .optional(),
     }),
     close: z.strictObject({ note: optionalNote }),
     withdraw: z.strictObject({ reason }),

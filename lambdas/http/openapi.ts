@@ -4,7 +4,7 @@ import { DEFAULT_POLICY } from '../domain/policy.js';
 import { PROBLEM_KINDS, problemTypeUri } from './problem.js';
 import { ROUTES, routeKey } from './routes.js';
 import { COMMAND_NAMES, COMMANDS } from '../domain/lifecycle.js';
-import { calendarSchema, policySchema } from './admin-schemas.js';
+import { calendarSchema, policySchema, storedCalendarSchema, storedPolicySchema } from './admin-schemas.js';
 import { commandBodySchemas, noteBody } from './command-schemas.js';
 import { createGridBody, MAX_FINDINGS, patchGridBody, patrolRange, staffBody } from './grid-schemas.js';
 import {
@@ -423,10 +423,17 @@ const OPERATIONS: Record<string, Operation> = {
     response: { status: 200, schema: policySchema, description: 'The policy in force' },
   },
   'PUT /v1/admin/policy': {
-    summary: 'Replace the town’s deadline policy',
+    summary:
+      'Replace the town’s deadline policy; the open cases’ deadlines still ahead are recomputed under it ' +
+      '(as many as the request allows at once, the rest by the nightly town work)',
     roles: 'admin',
     body: policySchema,
-    response: { status: 200, schema: policySchema, description: 'The policy now in force' },
+    response: {
+      status: 200,
+      schema: storedPolicySchema,
+      description:
+        'The policy now in force, and what the recomputation of open cases did at once (`recompute`)',
+    },
   },
   'GET /v1/admin/calendar/{year}': {
     summary: 'The working-day calendar of a year (shipped or stored)',
@@ -434,14 +441,21 @@ const OPERATIONS: Record<string, Operation> = {
     response: {
       status: 200,
       schema: calendarSchema,
-      description: 'The calendar; `fallback: true` when none exists',
+      description:
+        'The calendar, `provisional: true` while it holds the statutory holidays only; `fallback: true` when none exists',
     },
   },
   'PUT /v1/admin/calendar/{year}': {
-    summary: 'Store the year’s official holiday schedule, with its swapped working days',
+    summary:
+      'Store the year’s official holiday schedule (the State Council’s notice), with its swapped working days; it ' +
+      'replaces a shipped or provisional year, and the open cases’ deadlines still ahead are recomputed under it',
     roles: 'admin',
     body: calendarSchema,
-    response: { status: 200, schema: calendarSchema, description: 'The stored calendar' },
+    response: {
+      status: 200,
+      schema: storedCalendarSchema,
+      description: 'The stored calendar, and what the recomputation of open cases did at once (`recompute`)',
+    },
   },
   'POST /v1/admin/open311-keys': {
     summary:

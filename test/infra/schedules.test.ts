@@ -554,12 +554,14 @@ describe('the town-work function', () => {
       'dynamodb:Query',
       'dynamodb:UpdateItem',
     ]);
-    // relations (the cases leaders own), closed cases (retention), open cases by deadline; no other index
+    // open cases by status (deadline recomputation), relations (the cases leaders own), closed cases (retention),
+    // open cases by deadline; no other index
     for (const index of CASES_TABLE.indexes)
       expect(on({ 'Fn::Join': ['', [arnOf(cases), `/index/${index.name}`]] })).toEqual(
-        ['GSI4', 'GSI7', 'GSI8'].includes(index.name) ? ['dynamodb:Query'] : undefined,
+        ['GSI2', 'GSI4', 'GSI7', 'GSI8'].includes(index.name) ? ['dynamodb:Query'] : undefined,
       );
-    expect(on(arnOf(grids))).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
+    // settings and staff, and the cursor of a deadline recomputation
+    expect(on(arnOf(grids))).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
     for (const index of GRIDS_TABLE.indexes)
       expect(on({ 'Fn::Join': ['', [arnOf(grids), `/index/${index.name}`]] })).toBeUndefined();
     expect(on(arnOf(idempotency))).toBeUndefined();

@@ -6,11 +6,13 @@ import {
   SCHEDULED_ACCESS,
 } from '../../lambdas/adapters/function-access.js';
 import { PersonalVault } from '../../lambdas/adapters/personal-vault.js';
+import { SettingsRepository } from '../../lambdas/adapters/settings-repository.js';
 import { QUERY_CODE_FIELD } from '../../lambdas/domain/citizen.js';
 import type { SealedPersonalData } from '../../lambdas/domain/personal.js';
 import type { TownWork } from '../../lambdas/domain/schedules.js';
 import { createTownScheduleHandler } from '../../lambdas/handlers/town-schedule.js';
 import { ROUTES, routeKey } from '../../lambdas/http/routes.js';
+import { startRecompute } from '../../lambdas/usecases/recompute-deadlines.js';
 import { runSweep } from '../../lambdas/usecases/sweep.js';
 import { sweepDeps } from '../../lambdas/usecases/sweep-deps.js';
 import { AccessRecorder, type Caller } from '../support/access-recorder.js';
@@ -436,8 +438,15 @@ beforeAll(async () => {
   await recorder.publishesFailing(() => sweepAt(day(18)));
   h.setNow(day(29));
   for (const kind of ['daily', 'weekly', 'monthly'] as const) await townWork(kind);
-  // a month after the worked case closed, retention erases its personal data
+  // a month after the worked case closed, retention erases its personal data; the same night carries on a
+  // recomputation of deadlines that a stored calendar started and its request did not finish
   h.setNow(day(31));
+  await startRecompute(
+    new SettingsRepository(h.deps.db, h.deps.tables.grids),
+    TOWN,
+    'calendar 2030 stored',
+    day(31),
+  );
   await townWork('retention');
 
   // new milestones and notices, and a bulletin that could not be published: the next sweep publishes them all

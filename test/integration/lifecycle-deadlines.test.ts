@@ -184,11 +184,11 @@ describe('across the 2026 Spring Festival with the next-working-day rule (town-s
     const moved = await register(town);
     // 17 → past the holidays to Tuesday 24 February, the first working day
     expect(moved.body.deadlines.acknowledgeBy).toBe('2026-02-24T16:00:00.000Z');
-    // the case registered before the change keeps its deadline
+    // the open case registered before the change follows the new policy (its deadline was still ahead)
     const before = await h.request('GET', `/v1/cases/${kept.body.id}`, {
       token: await h.token('clerk', 'c', town),
     });
-    expect(before.body.deadlines.acknowledgeBy).toBe('2026-02-17T16:00:00.000Z');
+    expect(before.body.deadlines.acknowledgeBy).toBe('2026-02-24T16:00:00.000Z');
   });
 
   it('keeps a period ending on a swapped working Saturday (14 February), moves one ending on a plain Saturday', async () => {
@@ -206,6 +206,19 @@ describe('across the 2026 Spring Festival with the next-working-day rule (town-s
     const accepted = await command(town, 'clerk', 'clerk-1', id, 'accept', { track: 'coordinated' }, 1);
     expect(accepted.status, accepted.text).toBe(200);
     expect(accepted.body.deadlines.replyBy).toBe('2026-02-24T16:00:00.000Z');
+  });
+
+  it('extends from the period’s own last day, not from the day the holidays moved it to: 60 + 30, never 96', async () => {
+    await setPolicy(town, { firstTimeNoExtension: false });
+    h.setNow('2025-12-20T02:00:00Z');
+    const { id } = (await register(town)).body;
+    const accepted = await command(town, 'clerk', 'clerk-1', id, 'accept', { track: 'coordinated' }, 1);
+    // 20 December + 60 = 18 February, a Spring Festival holiday → 24 February
+    expect(accepted.body.deadlines.replyBy).toBe('2026-02-24T16:00:00.000Z');
+    const extended = await command(town, 'leader', 'leader-1', id, 'extend', { days: 30, reason: '鉴定' }, 2);
+    expect(extended.status, extended.text).toBe(200);
+    // 18 February + 30 = 20 March, a working Friday (from 24 February it would be 26 March, 96 days)
+    expect(extended.body.deadlines.extendedTo).toBe('2026-03-20T16:00:00.000Z');
   });
 });
 
@@ -310,19 +323,21 @@ describe('across a leap day (2028, no calendar: weekends only)', () => {
   });
 });
 
-describe('a year with no calendar (2027) and then its calendar stored by the admin (town-2027)', () => {
+describe('the provisional 2027 and then its notice stored by the admin (town-2027)', () => {
   const town = 'town-2027';
 
-  it('counts weekends only until PUT /v1/admin/calendar/2027 changes the outcome', async () => {
+  it('counts the statutory holidays until PUT /v1/admin/calendar/2027 replaces them, moving open cases too', async () => {
     const admin = await h.token('admin', 'admin-1', town);
-    const fallback = await h.request('GET', '/v1/admin/calendar/2027', { token: admin });
-    expect(fallback.status).toBe(200);
-    expect(fallback.body).toEqual({ year: 2027, holidays: [], swappedWorkdays: [], fallback: true });
+    const shipped = await h.request('GET', '/v1/admin/calendar/2027', { token: admin });
+    expect(shipped.status).toBe(200);
+    expect(shipped.body).toMatchObject({ year: 2027, provisional: true, swappedWorkdays: [] });
+    expect(shipped.body.fallback).toBeUndefined();
 
-    // received Thursday 4 February 2027; weekends only: Fri 5 (1), Mon 8 (2), Tue 9 (3), Wed 10 (4), Thu 11 (5)
+    // received Thursday 4 February 2027; the Spring Festival 5–8 February (provisional, no make-up days):
+    // Tue 9 (1), Wed 10 (2), Thu 11 (3), Fri 12 (4), Mon 15 (5)
     h.setNow('2027-02-04T02:00:00Z');
     const before = await register(town, referral('2027-04-30T16:00:00Z'));
-    expect(before.body.deadlines.objectBy).toBe('2027-02-11T16:00:00.000Z');
+    expect(before.body.deadlines.objectBy).toBe('2027-02-15T16:00:00.000Z');
 
     // a schedule for 2027 (made up for the test): holidays Sat 6 – Fri 12 February, Saturday 13 February worked
     const holidays = ['06', '07', '08', '09', '10', '11', '12'].map((d) => `2027-02-${d}`);
@@ -331,16 +346,24 @@ describe('a year with no calendar (2027) and then its calendar stored by the adm
       body: { year: 2027, holidays, swappedWorkdays: ['2027-02-13'] },
     });
     expect(put.status, put.text).toBe(200);
+    expect(put.body.recompute).toEqual({ examined: 1, changed: 1, done: true });
     const stored = await h.request('GET', '/v1/admin/calendar/2027', { token: admin });
-    expect(stored.body).toMatchObject({ year: 2027, holidays, swappedWorkdays: ['2027-02-13'] });
+    expect(stored.body).toMatchObject({
+      year: 2027,
+      holidays,
+      swappedWorkdays: ['2027-02-13'],
+      provisional: false,
+    });
     expect(stored.body.fallback).toBeUndefined();
 
-    // now: Fri 5 (1), Sat 13 swapped (2), Mon 15 (3), Tue 16 (4), Wed 17 (5)
+    // now: Fri 5 (1), Sat 13 swapped (2), Mon 15 (3), Tue 16 (4), Wed 17 (5), for the new case and the open one
     const after = await register(town, referral('2027-04-30T16:00:00Z'));
     expect(after.body.deadlines.objectBy).toBe('2027-02-17T16:00:00.000Z');
+    const moved = await h.request('GET', `/v1/cases/${before.body.id}`, { token: admin });
+    expect(moved.body.deadlines.objectBy).toBe('2027-02-17T16:00:00.000Z');
 
-    h.setNow('2027-02-12T02:00:00Z');
-    const tooLate = await command(
+    h.setNow('2027-02-17T15:59:59Z');
+    const inTime = await command(
       town,
       'clerk',
       'clerk-1',
@@ -349,9 +372,9 @@ describe('a year with no calendar (2027) and then its calendar stored by the adm
       { reason: '不属本镇' },
       1,
     );
-    expect(tooLate.status).toBe(409);
-    expect(tooLate.body.type).toBe('/problems/window-closed');
-    const inTime = await command(
+    expect(inTime.status, inTime.text).toBe(200);
+    h.setNow('2027-02-17T16:00:00Z');
+    const tooLate = await command(
       town,
       'clerk',
       'clerk-1',
@@ -360,7 +383,8 @@ describe('a year with no calendar (2027) and then its calendar stored by the adm
       { reason: '不属本镇' },
       1,
     );
-    expect(inTime.status, inTime.text).toBe(200);
+    expect(tooLate.status).toBe(409);
+    expect(tooLate.body.type).toBe('/problems/window-closed');
   });
 });
 

@@ -153,6 +153,14 @@ describe('answers match the OpenAPI document', () => {
     const policy = await conforms('GET', '/v1/admin/policy', { token: admin }, 200);
     await conforms('PUT', '/v1/admin/policy', { token: admin, body: policy.body }, 200);
     await conforms('GET', '/v1/admin/calendar/2026', { token: admin }, 200);
+    await conforms('GET', '/v1/admin/calendar/2027', { token: admin }, 200);
+    await conforms('GET', '/v1/admin/calendar/2031', { token: admin }, 200);
+    await conforms(
+      'PUT',
+      '/v1/admin/calendar/2030',
+      { token: admin, body: { year: 2030, holidays: ['2030-01-01'], swappedWorkdays: [], source: '通知' } },
+      200,
+    );
     const issued = await conforms(
       'POST',
       '/v1/admin/open311-keys',

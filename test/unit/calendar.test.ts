@@ -1,11 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import calendar2026Json from '../../data/calendars/2026.json' with { type: 'json' };
+import shippedJson from '../../data/calendars.json' with { type: 'json' };
 import {
   calendarFromOfficialJson,
+  calendarGaps,
+  calendarsFromShippedJson,
   shippedCalendars,
   WorkingCalendar,
 } from '../../lambdas/domain/calendar.js';
+
+const calendar2026Json = shippedJson.years.find((y) => y.year === 2026);
 
 const cal = new WorkingCalendar(shippedCalendars.values());
 
@@ -36,6 +40,53 @@ describe('calendarFromOfficialJson', () => {
     const shipped = shippedCalendars.get(2026);
     expect(shipped).toEqual(calendarFromOfficialJson(calendar2026Json));
     expect(Object.isFrozen(shipped?.holidays)).toBe(true);
+  });
+
+  it('ships 2025 from the State Council’s notice, with its five swapped working days', () => {
+    const c = shippedCalendars.get(2025);
+    expect(c?.provisional).toBeUndefined();
+    expect(c?.source).toMatch(/State Council/);
+    expect(c?.holidays).toHaveLength(28);
+    expect(c?.swappedWorkdays).toEqual([
+      '2025-01-26',
+      '2025-02-08',
+      '2025-04-27',
+      '2025-09-28',
+      '2025-10-11',
+    ]);
+  });
+
+  it('ships 2027 as provisional: the statutory holidays of the holiday law only, no make-up days', () => {
+    const c = shippedCalendars.get(2027);
+    expect(c?.provisional).toBe(true);
+    expect(c?.swappedWorkdays).toEqual([]);
+    expect(c?.holidays).toEqual([
+      '2027-01-01',
+      '2027-02-05',
+      '2027-02-06',
+      '2027-02-07',
+      '2027-02-08',
+      '2027-04-05',
+      '2027-05-01',
+      '2027-05-02',
+      '2027-06-09',
+      '2027-09-15',
+      '2027-10-01',
+      '2027-10-02',
+      '2027-10-03',
+    ]);
+    expect(new WorkingCalendar(shippedCalendars.values()).isProvisional(2027)).toBe(true);
+    expect(new WorkingCalendar(shippedCalendars.values()).isProvisional(2026)).toBe(false);
+  });
+
+  it('reads every shipped year from one document, and refuses a year given twice or a bad provisional', () => {
+    expect(calendarsFromShippedJson(shippedJson).map((c) => c.year)).toEqual([2025, 2026, 2027]);
+    const year = { year: 2030, holidays: [], swappedWorkdays: [] };
+    expect(() => calendarsFromShippedJson({ years: [year, year] })).toThrow(/2030 is given twice/);
+    expect(() => calendarsFromShippedJson([year])).toThrow(Error);
+    expect(() => calendarFromOfficialJson({ ...year, provisional: 'yes' })).toThrow(/provisional/);
+    expect(() => calendarFromOfficialJson({ ...year, source: 7 })).toThrow(/source/);
+    expect(calendarFromOfficialJson({ ...year, provisional: false })).toEqual(year);
   });
 
   it.each([
@@ -81,11 +132,13 @@ describe('calendarFromOfficialJson', () => {
 
 describe('WorkingCalendar', () => {
   it('knows which years it has', () => {
+    expect(cal.hasYear(2025)).toBe(true);
     expect(cal.hasYear(2026)).toBe(true);
-    expect(cal.hasYear(2027)).toBe(false);
+    expect(cal.hasYear(2027)).toBe(true);
+    expect(cal.hasYear(2028)).toBe(false);
     expect(cal.missingYears('2026-01-01', '2026-12-31')).toEqual([]);
-    expect(cal.missingYears('2026-12-20', '2027-01-10')).toEqual([2027]);
-    expect(cal.missingYears('2028-03-01', '2025-06-01')).toEqual([2025, 2027, 2028]);
+    expect(cal.missingYears('2026-12-20', '2027-01-10')).toEqual([]);
+    expect(cal.missingYears('2028-03-01', '2024-06-01')).toEqual([2024, 2028]);
   });
 
   it.each([
@@ -100,8 +153,14 @@ describe('WorkingCalendar', () => {
     ['2026-01-04', true], // swapped working Sunday after New Year
     ['2026-10-10', true], // swapped working Saturday after National Day
     ['2026-10-08', true], // Thursday after National Day
-    ['2027-01-01', true], // no 2027 calendar: a Friday counts as working
+    ['2027-01-01', false], // New Year's Day, a Friday (2027 provisional)
     ['2027-01-02', false], // Saturday
+    ['2027-01-04', true], // Monday
+    ['2027-02-08', false], // Monday, Spring Festival
+    ['2025-01-26', true], // swapped working Sunday before the 2025 Spring Festival
+    ['2025-02-04', false], // Tuesday, last day of the 2025 Spring Festival
+    ['2028-01-03', true], // no 2028 calendar: weekdays count
+    ['2028-01-01', false], // Saturday
   ])('isWorkingDay(%s) = %s', (date, expected) => {
     expect(cal.isWorkingDay(date)).toBe(expected);
   });
@@ -136,9 +195,14 @@ describe('WorkingCalendar', () => {
     expect(cal.addWorkingDays('2026-01-01', 1)).toBe('2026-01-04');
   });
 
+  it('crosses into 2027 past its New Year’s Day', () => {
+    // 12-31 Thu (1), 2027-01-01 Fri holiday, 01-04 Mon (2), 01-05 Tue (3).
+    expect(cal.addWorkingDays('2026-12-30', 3)).toBe('2027-01-05');
+  });
+
   it('crosses into a year without data using weekends only', () => {
-    // 12-31 Thu (1), 2027-01-01 Fri (2, no 2027 data), 01-04 Mon (3).
-    expect(cal.addWorkingDays('2026-12-30', 3)).toBe('2027-01-04');
+    // 2027-12-31 Fri (1), 2028-01-03 Mon (2, no 2028 data), 01-04 Tue (3).
+    expect(cal.addWorkingDays('2027-12-30', 3)).toBe('2028-01-04');
   });
 
   it('finds the next working day on or after a date', () => {
@@ -147,6 +211,21 @@ describe('WorkingCalendar', () => {
     expect(cal.nextWorkingDayOnOrAfter('2026-10-01')).toBe('2026-10-08');
     expect(cal.nextWorkingDayOnOrAfter('2026-12-26')).toBe('2026-12-28');
     expect(cal.nextWorkingDayOnOrAfter('2028-02-26')).toBe('2028-02-28');
+  });
+
+  it('names the years that need the admin: missing ones always, a provisional one once its notice is due', () => {
+    expect(calendarGaps(cal, '2026-06-01')).toEqual([]);
+    expect(calendarGaps(cal, '2026-10-31')).toEqual([]);
+    expect(calendarGaps(cal, '2026-11-01')).toEqual([{ year: 2027, state: 'provisional' }]);
+    expect(calendarGaps(cal, '2027-01-01')).toEqual([
+      { year: 2027, state: 'provisional' },
+      { year: 2028, state: 'missing' },
+    ]);
+    expect(calendarGaps(new WorkingCalendar([]), '2026-03-01')).toEqual([
+      { year: 2026, state: 'missing' },
+      { year: 2027, state: 'missing' },
+    ]);
+    expect(() => calendarGaps(cal, 'soon')).toThrow(Error);
   });
 
   it('rejects bad input', () => {

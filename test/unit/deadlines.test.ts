@@ -111,11 +111,17 @@ describe('calendarDaysDeadline', () => {
   });
 
   it('in a year without a calendar, only weekends move the end', () => {
-    // 2027-01-15 + 15 = 2027-01-30, a Saturday: Monday 02-01 by the weekends-only fallback.
-    expect(calendar.missingYears('2027-01-15', '2027-01-30')).toEqual([2027]);
-    expect(iso(calendarDaysDeadline('2027-01-15T01:00:00Z', 15, moveOn))).toBe('2027-02-01T16:00:00.000Z');
-    // 2026-12-17 + 15 = 2027-01-01, a Friday: without 2027 data it counts as a working day.
-    expect(iso(calendarDaysDeadline('2026-12-17T01:00:00Z', 15, moveOn))).toBe('2027-01-01T16:00:00.000Z');
+    // 2028-01-15 + 15 = 2028-01-30, a Sunday: Monday 01-31 by the weekends-only fallback.
+    expect(calendar.missingYears('2028-01-15', '2028-01-30')).toEqual([2028]);
+    expect(iso(calendarDaysDeadline('2028-01-15T01:00:00Z', 15, moveOn))).toBe('2028-01-31T16:00:00.000Z');
+    // 2027-12-17 + 15 = 2028-01-01, a Saturday: Monday 01-03.
+    expect(iso(calendarDaysDeadline('2027-12-17T01:00:00Z', 15, moveOn))).toBe('2028-01-03T16:00:00.000Z');
+  });
+
+  it('in the provisional 2027: New Year’s Day is a holiday', () => {
+    // 2026-12-17 + 15 = 2027-01-01, a Friday and a holiday: Monday 01-04.
+    expect(iso(calendarDaysDeadline('2026-12-17T01:00:00Z', 15, moveOn))).toBe('2027-01-04T16:00:00.000Z');
+    expect(iso(calendarDaysDeadline('2026-12-17T01:00:00Z', 15, keep))).toBe('2027-01-01T16:00:00.000Z');
   });
 
   it('rejects bad period lengths', () => {
@@ -139,10 +145,16 @@ describe('workingDaysDeadline', () => {
     expect(iso(workingDaysDeadline('2026-09-30T02:00:00Z', 5, calendar))).toBe('2026-10-13T16:00:00.000Z');
   });
 
+  it('across the year end into 2027, whose New Year’s Day is a holiday', () => {
+    // 12-30 Wed: 12-31 (1), 2027-01-01 Fri holiday, 01-04 (2), 01-05 (3), 01-06 (4), 01-07 (5).
+    expect(calendar.missingYears('2026-12-30', '2027-01-07')).toEqual([]);
+    expect(iso(workingDaysDeadline('2026-12-30T02:00:00Z', 5, calendar))).toBe('2027-01-07T16:00:00.000Z');
+  });
+
   it('across the year end into a year without a calendar', () => {
-    // 12-30 Wed: 12-31 (1), 2027-01-01 Fri (2, weekends-only fallback), 01-04 (3), 01-05 (4), 01-06 (5).
-    expect(calendar.missingYears('2026-12-30', '2027-01-06')).toEqual([2027]);
-    expect(iso(workingDaysDeadline('2026-12-30T02:00:00Z', 5, calendar))).toBe('2027-01-06T16:00:00.000Z');
+    // 2027-12-29 Wed: 12-30 (1), 12-31 (2), 2028-01-03 Mon (3, weekends-only fallback), 01-04 (4), 01-05 (5).
+    expect(calendar.missingYears('2027-12-29', '2028-01-05')).toEqual([2028]);
+    expect(iso(workingDaysDeadline('2027-12-29T02:00:00Z', 5, calendar))).toBe('2028-01-05T16:00:00.000Z');
   });
 });
 

@@ -22,13 +22,7 @@ import {
 import { DEFAULT_POLICY } from '../../lambdas/domain/policy.js';
 import { type Principal, primaryRole, type StaffRole } from '../../lambdas/domain/roles.js';
 import { chainEvent, type TimelineEvent, verifyChain } from '../../lambdas/domain/timeline.js';
-import {
-  CONTRACT_COMMANDS,
-  DAY_MS,
-  beijingDayIndex,
-  endOfBeijingDayIndex,
-  periodEnd,
-} from '../support/lifecycle-model.js';
+import { CONTRACT_COMMANDS, DAY_MS, periodEnd } from '../support/lifecycle-model.js';
 
 /**
  * Random command sequences against a reference model. The model is the contract's command table
@@ -87,8 +81,13 @@ interface Model {
   referred: boolean;
   referralDueBy?: number;
   objectBy?: number;
+  /** When it was accepted: the reply period and an extension of it count from this day. */
+  acceptedAt?: number;
   replyBy?: number;
   extendedTo?: number;
+  extensionDays?: number;
+  /** When the review now pending (or last answered) was asked for. */
+  reviewRequestedAt?: number;
   reviewRequestBy?: number;
   reviewAnswerBy?: number;
   reviews: number;
@@ -129,6 +128,7 @@ function modelStep(m: Model, input: CommandInput, p: Principal, now: number): Ve
     case 'accept': {
       const sixty = periodEnd(now, DEFAULT_POLICY.replyDays);
       n.replyBy = m.referralDueBy !== undefined ? Math.min(sixty, m.referralDueBy) : sixty;
+      n.acceptedAt = now;
       n.track = input.track;
       if (input.assigneeId) n.assignee = input.assigneeId;
       break;
@@ -155,8 +155,12 @@ function modelStep(m: Model, input: CommandInput, p: Principal, now: number): Ve
       if (m.firstTime) return refuse('first-time-no-extension');
       if (input.days > DEFAULT_POLICY.maxExtensionDays) return refuse('extension-too-long');
       if (late(now, m.replyBy)) return refuse('window-closed');
-      // the last day of the period, plus the days
-      n.extendedTo = endOfBeijingDayIndex(beijingDayIndex(m.replyBy! - 1) + input.days);
+      // the period's own last day (acceptance + 60, never the day a cap or a holiday made it), plus the days
+      const extendedTo = periodEnd(m.acceptedAt!, DEFAULT_POLICY.replyDays + input.days);
+      if (m.referralDueBy !== undefined && extendedTo > m.referralDueBy)
+        return refuse('past-upper-level-due');
+      n.extendedTo = extendedTo;
+      n.extensionDays = input.days;
       break;
     }
     case 'classify':
@@ -177,14 +181,19 @@ function modelStep(m: Model, input: CommandInput, p: Principal, now: number): Ve
       if (m.reviews >= MAX_REVIEWS) return refuse('no-further-review');
       if (late(now, m.reviewRequestBy)) return refuse('window-closed');
       n.reviews = m.reviews + 1;
+      n.reviewRequestedAt = now;
       n.reviewAnswerBy = periodEnd(now, DEFAULT_POLICY.reviewAnswerDays);
       break;
-    case 'record-review':
+    case 'record-review': {
+      // Art 36: the next window runs from the delivery of the opinion, which cannot precede the request
+      const delivered = input.deliveredAt ? Date.parse(input.deliveredAt) : now;
+      if (delivered < m.reviewRequestedAt!) return refuse('delivered-before-request');
       n.answered = m.answered + 1;
       n.reviewAnswerBy = undefined;
       n.reviewRequestBy =
-        m.reviews < MAX_REVIEWS ? periodEnd(now, DEFAULT_POLICY.reviewRequestDays) : undefined;
+        m.reviews < MAX_REVIEWS ? periodEnd(delivered, DEFAULT_POLICY.reviewRequestDays) : undefined;
       break;
+    }
     case 'close': {
       const satisfied = m.rating === 'satisfied' && m.ratedAnswer === m.answered;
       if (!(m.reviews >= MAX_REVIEWS || satisfied || late(now, m.reviewRequestBy)))
@@ -227,6 +236,7 @@ function observe(r: CaseRecord) {
     hasReviewRequestBy: r.deadlines.reviewRequestBy !== undefined,
     replyBy: instant(r.deadlines.replyBy),
     extendedTo: instant(r.deadlines.extendedTo),
+    extensionDays: r.extension?.days,
     reviewRequestBy: instant(r.deadlines.reviewRequestBy),
     reviewAnswerBy: instant(r.deadlines.reviewAnswerBy),
     reviews: r.reviews?.length ?? 0,
@@ -249,6 +259,7 @@ function expected(m: Model) {
     hasReviewRequestBy: m.reviewRequestBy !== undefined,
     replyBy: m.replyBy,
     extendedTo: m.extendedTo,
+    extensionDays: m.extensionDays,
     reviewRequestBy: m.reviewRequestBy,
     reviewAnswerBy: m.reviewAnswerBy,
     reviews: m.reviews,
@@ -354,7 +365,14 @@ function inputFor(command: CommandName, s: Step, now: number): CommandInput {
     case 'request-review':
       return { command, reason: '不服' };
     case 'record-review':
-      return { command, outcome: s.outcome, opinion: '维持' };
+      return {
+        command,
+        outcome: s.outcome,
+        opinion: '维持',
+        ...(s.deliveredBack !== undefined
+          ? { deliveredAt: new Date(now - s.deliveredBack).toISOString() }
+          : {}),
+      };
     case 'close':
       return { command, ...(s.note ? { note: s.note } : {}) };
     case 'withdraw':
@@ -384,6 +402,7 @@ const REQUIRED_REFUSALS = [
   'review-window-open',
   'not-referred',
   'self-reference',
+  'delivered-before-request',
 ];
 /** Every command applied and the main refusals met: otherwise the property would be close to vacuous. */
 const covered = () =>

@@ -104,6 +104,7 @@ function permissiveCase(status: Status): CaseRecord {
   record.assignee = ASSIGNEE;
   record.owner = OWNER;
   record.petitionerUserId = CITIZEN;
+  record.acceptedAt = NOW.toISOString();
   record.deadlines.replyBy = FUTURE;
   record.deadlines.reviewRequestBy = FUTURE;
   record.reviews = [{ requestedAt: '2026-11-20T02:00:00.000Z', reason: '不服' }];
@@ -331,11 +332,12 @@ describe('the rules', () => {
     expect(
       applyCommand(record, { command: 'extend', days: 30, reason: 'x' }, context(leader)).record.version,
     ).toBe(3);
+    // the extension counts from the acceptance date + the policy's reply days: 28 Nov + 30 + 45
     const provincial = { ...DEFAULT_POLICY, replyDays: 30, maxExtensionDays: 60 };
     expect(
       applyCommand(record, { command: 'extend', days: 45, reason: 'x' }, context(leader, NOW, provincial))
         .record.deadlines.extendedTo,
-    ).toBe('2027-03-13T16:00:00.000Z');
+    ).toBe('2027-02-11T16:00:00.000Z');
   });
 
   it('refuses to extend once the reply deadline has passed (window-closed)', () => {
