@@ -23,8 +23,8 @@ import { OPEN_STATUSES } from '../domain/catalog.js';
 import { endOfBeijingDay } from '../domain/deadlines.js';
 import { watchedDeadline } from '../domain/ladder.js';
 import type { TimelineEvent } from '../domain/timeline.js';
-import { HttpProblem } from '../http/problem.js';
 import { timelineEventSchema } from '../http/schemas.js';
+import { decodeCursor, encodeCursor, type KeyRange, positionIndex, startKeyOf } from './cursor.js';
 import { queryAll } from './query-all.js';
 import { ALERT_SHARDS, CASES_TABLE, keys, shardOf } from './table-model.js';
 
@@ -80,13 +80,6 @@ export function caseIndexAttributes(record: CaseRecord): Record<string, string> 
   };
 }
 
-const invalidCursor = () =>
-  new HttpProblem(
-    'validation',
-    { zh: 'cursor 无效', en: 'The cursor is not valid' },
-    { errors: [{ path: 'cursor', message: 'is not a cursor this list issued' }] },
-  );
-
 interface ListPosition {
   /** Which source of the plan the next page starts in. */
   source: number;
@@ -95,36 +88,29 @@ interface ListPosition {
 }
 
 /**
- * Cursors are the position in the plan, encoded. A forged one is refused unless its key points into the very
- * partition that source reads, so a cursor can never reach another town's items.
+ * The start key a source's Query may be given: its index's partition, its index's sort key inside the source's prefix,
+ * and the table key of an item that index holds (a case's own partition; a relation item of the source's user).
  */
-export function decodeCursor(cursor: string, sources: readonly SourceQuery[]): ListPosition {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw invalidCursor();
-  }
-  const position = parsed as ListPosition;
-  const source = typeof parsed === 'object' && parsed !== null ? sources[position.source] : undefined;
-  if (!source || !Number.isInteger(position.source)) throw invalidCursor();
-  if (position.key === undefined) return { source: position.source };
-  const key = position.key as unknown;
-  const expected = ['pk', 'sk', source.index.partitionKey, source.index.sortKey].sort();
-  if (
-    typeof key !== 'object' ||
-    key === null ||
-    Array.isArray(key) ||
-    Object.keys(key).sort().join() !== expected.join() ||
-    Object.values(key).some((v) => typeof v !== 'string' || v.length > 1024) ||
-    (key as Record<string, string>)[source.index.partitionKey] !== source.partition
-  )
-    throw invalidCursor();
-  return { source: position.source, key: key as Record<string, string> };
+function startKeyPlan(town: string, query: SourceQuery): Record<string, KeyRange> {
+  const { index, partition, prefix, source } = query;
+  return {
+    [index.partitionKey]: { equals: partition },
+    [index.sortKey]: prefix ? { prefix } : 'any',
+    pk: { prefix: keys.caseItem(town, '').pk },
+    sk: { equals: source.index === 'related' ? keys.relationItem(town, '', source.userId).sk : keys.caseSk },
+  };
 }
 
-const encodeCursor = (position: ListPosition): string =>
-  Buffer.from(JSON.stringify(position), 'utf8').toString('base64url');
+/**
+ * Cursors are the position in the plan, encoded. A forged one is refused unless its key lies inside the very Query
+ * that source sends, so a cursor can never reach another town's items nor make DynamoDB refuse the Query.
+ */
+function decodeListCursor(cursor: string, town: string, sources: readonly SourceQuery[]): ListPosition {
+  const { source, key } = decodeCursor(cursor, ['source', 'key']);
+  const at = positionIndex(source, sources.length);
+  if (key === undefined) return { source: at };
+  return { source: at, key: startKeyOf(key, startKeyPlan(town, sources[at]!)) };
+}
 
 /** A plan's source as a Query: index, partition and optional sort-key prefix. */
 interface SourceQuery {
@@ -732,7 +718,7 @@ export class CaseRepository {
    */
   async list(town: string, plan: CaseListPlan, limit: number, cursor?: string): Promise<CasePage> {
     const sources = plan.sources.map((source) => sourceQuery(town, source));
-    let position: ListPosition | undefined = cursor ? decodeCursor(cursor, sources) : { source: 0 };
+    let position: ListPosition | undefined = cursor ? decodeListCursor(cursor, town, sources) : { source: 0 };
     const items: CaseRecord[] = [];
     let itemsRead = 0;
     while (position && items.length < limit) {

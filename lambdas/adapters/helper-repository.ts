@@ -7,7 +7,7 @@ import {
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { type HelperKind, type HelperRecord, helperRecordSchema } from '../domain/helper.js';
-import { HttpProblem } from '../http/problem.js';
+import { decodeCursor, encodeCursor, startKeyOf } from './cursor.js';
 import { GRIDS_TABLE, keys } from './table-model.js';
 
 export interface HelperPage {
@@ -17,13 +17,6 @@ export interface HelperPage {
 
 /** A team holds few helpers; one BatchGetItem reads at most 100 keys. */
 const MAX_BATCH = 100;
-
-const invalidCursor = () =>
-  new HttpProblem(
-    'validation',
-    { zh: 'cursor 无效', en: 'The cursor is not valid' },
-    { errors: [{ path: 'cursor', message: 'is not a cursor this list issued' }] },
-  );
 
 /**
  * The town's helpers who are not staff, in the Grids table beside the staff directory: one partition per town, and
@@ -139,32 +132,23 @@ export class HelperRepository {
     const next = result.LastEvaluatedKey;
     return {
       items: (result.Items ?? []).map((item) => helperRecordSchema.parse(item)),
-      ...(next ? { nextCursor: Buffer.from(JSON.stringify(next), 'utf8').toString('base64url') } : {}),
+      ...(next ? { nextCursor: encodeCursor(next) } : {}),
     };
   }
 
   /**
-   * A cursor is the key the last page ended at. A forged one is refused unless it points at a helper of this town,
-   * and, for a list by kind, into that kind's index partition.
+   * A cursor is the key the last page ended at. A forged one is refused unless it lies inside the Query it starts: a
+   * helper of this town, and, for a list by kind, that kind's index partition.
    */
   private decodeCursor(cursor: string, town: string, kindPartition?: string): Record<string, string> {
-    let key: unknown;
-    try {
-      key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    } catch {
-      throw invalidCursor();
-    }
-    const names = ['pk', 'sk', ...(kindPartition ? [this.index.partitionKey, this.index.sortKey] : [])];
-    if (typeof key !== 'object' || key === null || Array.isArray(key)) throw invalidCursor();
-    const fields = key as Record<string, unknown>;
-    if (
-      Object.keys(fields).sort().join() !== [...names].sort().join() ||
-      Object.values(fields).some((v) => typeof v !== 'string' || v.length > 1024) ||
-      fields.pk !== keys.helpersPk(town) ||
-      !(fields.sk as string).startsWith(keys.helperPrefix) ||
-      (kindPartition !== undefined && fields[this.index.partitionKey] !== kindPartition)
-    )
-      throw invalidCursor();
-    return fields as Record<string, string>;
+    // the cursor is the start key itself
+    const key = decodeCursor(cursor, ['pk', 'sk', this.index.partitionKey, this.index.sortKey]);
+    return startKeyOf(key, {
+      pk: { equals: keys.helpersPk(town) },
+      sk: { prefix: keys.helperPrefix },
+      ...(kindPartition !== undefined
+        ? { [this.index.partitionKey]: { equals: kindPartition }, [this.index.sortKey]: 'any' as const }
+        : {}),
+    });
   }
 }

@@ -12,9 +12,9 @@ import { type CaseRecord, MAX_INDEXED_PETITIONERS } from '../domain/case.js';
 import { beijingDate } from '../domain/deadlines.js';
 import type { PersonalData, ProtectedPetitioner } from '../domain/personal.js';
 import type { TimelineEvent } from '../domain/timeline.js';
-import { HttpProblem } from '../http/problem.js';
 import { type RevealEntry, revealEntrySchema } from '../http/privacy-schemas.js';
 import { isConflict } from './case-repository.js';
+import { decodeCursor, encodeCursor, positionIndex, startKeyOf } from './cursor.js';
 import { CASES_TABLE, keys } from './table-model.js';
 
 /** What erasure writes over a case's personal data. */
@@ -34,13 +34,6 @@ interface RevealPosition {
   month: number;
   key?: { pk: string; sk: string };
 }
-
-const invalidCursor = () =>
-  new HttpProblem(
-    'validation',
-    { zh: 'cursor 无效', en: 'The cursor is not valid' },
-    { errors: [{ path: 'cursor', message: 'is not a cursor this list issued' }] },
-  );
 
 /** The Beijing months (`2026-11`) from one date's to another's, both included. */
 function monthsBetween(from: string, to: string): string[] {
@@ -94,7 +87,7 @@ export class PrivacyRepository {
     const start = startOfBeijingDay(from);
     const end = new Date(Date.parse(startOfBeijingDay(to)) + DAY_MS).toISOString();
     let position: RevealPosition | undefined = cursor
-      ? decodeRevealCursor(cursor, town, months)
+      ? decodeRevealCursor(cursor, { town, months, start, end })
       : { month: 0 };
     const items: RevealEntry[] = [];
     while (position && items.length < limit) {
@@ -119,7 +112,7 @@ export class PrivacyRepository {
     }
     return {
       items,
-      ...(position ? { nextCursor: Buffer.from(JSON.stringify(position)).toString('base64url') } : {}),
+      ...(position ? { nextCursor: encodeCursor(position) } : {}),
     };
   }
 
@@ -201,27 +194,20 @@ export class PrivacyRepository {
   }
 }
 
-/** A cursor is refused unless it points into the very month partition of this town it names. */
-function decodeRevealCursor(cursor: string, town: string, months: readonly string[]): RevealPosition {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw invalidCursor();
-  }
-  const position = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Partial<RevealPosition>;
-  const month = Number.isInteger(position.month) ? months[position.month as number] : undefined;
-  if (!month) throw invalidCursor();
-  if (position.key === undefined) return { month: position.month as number };
-  const key = position.key as unknown as Record<string, unknown>;
-  if (
-    typeof key !== 'object' ||
-    key === null ||
-    Object.keys(key).sort().join() !== 'pk,sk' ||
-    key.pk !== keys.revealMonth(town, month) ||
-    typeof key.sk !== 'string' ||
-    key.sk.length > 1024
-  )
-    throw invalidCursor();
-  return { month: position.month as number, key: { pk: key.pk, sk: key.sk } };
+/**
+ * A cursor is refused unless its month is one of the range and its key lies inside that month's Query: the town's
+ * partition of that month, a sort key between the range's start and end.
+ */
+function decodeRevealCursor(
+  cursor: string,
+  range: { town: string; months: readonly string[]; start: string; end: string },
+): RevealPosition {
+  const { month, key } = decodeCursor(cursor, ['month', 'key']);
+  const at = positionIndex(month, range.months.length);
+  if (key === undefined) return { month: at };
+  const { pk, sk } = startKeyOf(key, {
+    pk: { equals: keys.revealMonth(range.town, range.months[at]!) },
+    sk: { from: range.start, below: range.end },
+  });
+  return { month: at, key: { pk: pk!, sk: sk! } };
 }

@@ -14,6 +14,7 @@ import type { WorkingCalendar } from './calendar.js';
 import { calendarDaysDeadline, earliest, workingDaysDeadline } from './deadlines.js';
 import { helperRefSchema } from './helper.js';
 import { nextAlert } from './ladder.js';
+import { decimal } from './numbers.js';
 import {
   type PersonalData,
   personalDataSchema,
@@ -35,10 +36,13 @@ export const petitionerSchema = z.strictObject({
 });
 export type Petitioner = z.infer<typeof petitionerSchema>;
 
+/** Coordinates in degrees (WGS-84), kept to 7 decimals (about a centimetre): a latitude of 1e-131 is 0. */
+const COORDINATE_PLACES = 7;
+
 export const locationSchema = z.strictObject({
   address: z.string().max(200).optional(),
-  lat: z.number().min(-90).max(90).optional(),
-  lng: z.number().min(-180).max(180).optional(),
+  lat: decimal({ min: -90, max: 90, places: COORDINATE_PLACES, excess: 'round' }).optional(),
+  lng: decimal({ min: -180, max: 180, places: COORDINATE_PLACES, excess: 'round' }).optional(),
 });
 
 export const referralSchema = z.strictObject({

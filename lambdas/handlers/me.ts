@@ -3,6 +3,7 @@ import { NotificationRepository } from '../adapters/notification-repository.js';
 import { keys } from '../adapters/table-model.js';
 import { NotFoundError, RuleViolationError } from '../domain/errors.js';
 import { CaseRepository } from '../adapters/case-repository.js';
+import { invalidCursor } from '../adapters/cursor.js';
 import { CounterRepository } from '../adapters/counter-repository.js';
 import { GridRepository } from '../adapters/grid-repository.js';
 import { MinuteLimiter } from '../adapters/minute-limiter.js';
@@ -22,7 +23,7 @@ import {
   writeRegistration,
 } from '../usecases/register-case.js';
 import { createApiHandler, lazyHandler } from '../http/api.js';
-import { HttpProblem, throttledProblem } from '../http/problem.js';
+import { throttledProblem } from '../http/problem.js';
 import { limitParam } from '../http/schemas.js';
 import { parseWith, z } from '../http/validation.js';
 
@@ -31,13 +32,6 @@ const inboxQuery = z.strictObject({
   limit: limitParam,
   cursor: z.string().min(1).max(512).optional(),
 });
-
-const badCursor = () =>
-  new HttpProblem(
-    'validation',
-    { zh: 'cursor 无效', en: 'The cursor is not valid' },
-    { errors: [{ path: 'cursor', message: 'is not a cursor this list issued' }] },
-  );
 
 const citizenCasesQuery = z.strictObject({
   limit: limitParam,
@@ -70,8 +64,8 @@ export function createMeHandler(deps: Deps) {
           const { town, userId } = request.principal;
           const query = parseWith(inboxQuery, request.query, request.language);
           // the cursor is the last notification id: it can only point into the caller's own inbox
+          if (query.cursor && !/^[\dTZ]+-[\w-]{16}$/.test(query.cursor)) throw invalidCursor();
           const startKey = query.cursor ? keys.inboxItem(town, userId, query.cursor) : undefined;
-          if (query.cursor && !/^[\dTZ]+-[\w-]{16}$/.test(query.cursor)) throw badCursor();
           const page = await notifications.inbox(
             town,
             userId,

@@ -1,11 +1,13 @@
 import { z } from 'zod';
+import { decimal } from '../domain/numbers.js';
 
 const day = z.iso.date();
 
 const ladderStep = z.strictObject({
   id: z.string().trim().min(1).max(40),
   when: z.union([
-    z.strictObject({ fractionElapsed: z.number().gt(0).lt(1) }),
+    // a fraction of the period, in hundredths: 0.01 to 0.99
+    z.strictObject({ fractionElapsed: decimal({ min: 0.01, max: 0.99, places: 2, excess: 'refuse' }) }),
     z.strictObject({ daysBefore: z.number().int().min(0).max(60) }),
   ]),
   notify: z

@@ -68,6 +68,9 @@ const ARGUMENT_OF: Record<string, string> = {
   'location.lng': 'long',
 };
 
+/** A decimal number as a form field writes it: `30.27`, `-120`, `.5`, `1e-3`. */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
 export interface ParsedRequest {
   input: RegistrationInput;
   publicDescription: boolean;
@@ -89,8 +92,10 @@ export function parseServiceRequest(
   const errors: Open311ErrorItem[] = [];
   const problem = (description: string) => errors.push({ code: 400, description });
   const coordinate = (name: string, raw: string | undefined): number | undefined => {
-    const value = raw === undefined ? undefined : Number(raw);
-    if (value === undefined || Number.isFinite(value)) return value;
+    if (raw === undefined) return undefined;
+    // decimal notation only: `Number` would also read `0x1e`, `0b1` and `Infinity`
+    const value = DECIMAL.test(raw) ? Number(raw) : Number.NaN;
+    if (Number.isFinite(value)) return value;
     problem(`${name} must be a number`);
     return undefined;
   };

@@ -121,6 +121,32 @@ describe('paging', () => {
     expect(ids(second)).toEqual([...registered].reverse().slice(7, 14));
   });
 
+  it('a real cursor with a key attribute emptied, dropped, added, mistyped or too long is 400 naming cursor', async () => {
+    const first = await h.request('GET', '/v1/cases?limit=7', { token });
+    const position = JSON.parse(Buffer.from(first.body.nextCursor, 'base64url').toString('utf8'));
+    const { sk: _sk, ...withoutSk } = position.key;
+    const forgedKeys = [
+      { ...position.key, gsi1sk: '' },
+      { ...position.key, pk: '' },
+      withoutSk,
+      { ...position.key, gsi2pk: 'T#town-p#S#registered' },
+      { ...position.key, gsi1sk: 7 },
+      // 342 characters, 1026 bytes: longer than a sort key may be
+      { ...position.key, gsi1sk: '长'.repeat(342) },
+      // not the key of an item the index holds: a case's timeline event, another town's case
+      { ...position.key, sk: 'EV#000001' },
+      { ...position.key, pk: 'T#town-a#C#x' },
+    ];
+    for (const key of [...forgedKeys, null, [], 'x']) {
+      const forged = Buffer.from(JSON.stringify({ ...position, key })).toString('base64url');
+      expectBadParam(await h.request('GET', `/v1/cases?limit=7&cursor=${forged}`, { token }), 'cursor');
+    }
+    for (const source of [-1, 1, 0.5, '0', null]) {
+      const forged = Buffer.from(JSON.stringify({ ...position, source })).toString('base64url');
+      expectBadParam(await h.request('GET', `/v1/cases?limit=7&cursor=${forged}`, { token }), 'cursor');
+    }
+  });
+
   it("another town's cursor is refused by this town", async () => {
     const first = await h.request('GET', '/v1/cases?limit=7', { token });
     const other = await h.token('clerk', 'clerk-q', 'town-q');
@@ -188,6 +214,24 @@ describe('filters', () => {
     expect(ids(await h.request('GET', '/v1/cases?gridId=g2', { token }))).toEqual([inGrid.g2]);
     expect(ids(await h.request('GET', '/v1/cases?gridId=g3', { token }))).toEqual([inGrid.g3]);
     expect(ids(await h.request('GET', '/v1/cases?gridId=g10', { token }))).toEqual([inGrid.g10]);
+  });
+
+  it("a grid's cursor moved to a grid outside the one listed is 400 naming cursor", async () => {
+    const first = await h.request('GET', '/v1/cases?gridId=g1&limit=1', { token });
+    const position = JSON.parse(Buffer.from(first.body.nextCursor, 'base64url').toString('utf8'));
+    const { gsi3sk } = position.key as { gsi3sk: string };
+    expect(gsi3sk.startsWith('/g1/')).toBe(true);
+    for (const moved of [gsi3sk.replace('/g1/', '/g3/'), gsi3sk.replace('/g1/', '/g10/'), '/g1', '']) {
+      const forged = Buffer.from(JSON.stringify({ ...position, key: { ...position.key, gsi3sk: moved } }));
+      expectBadParam(
+        await h.request('GET', `/v1/cases?gridId=g1&cursor=${forged.toString('base64url')}`, { token }),
+        'cursor',
+      );
+    }
+    const next = await h.request('GET', `/v1/cases?gridId=g1&limit=1&cursor=${first.body.nextCursor}`, {
+      token,
+    });
+    expect(ids(next)).toEqual([inGrid.g1]);
   });
 
   it('records the intake level from the grid', async () => {

@@ -156,6 +156,25 @@ describe('the limits themselves are accepted', () => {
   });
 });
 
+describe('coordinates', () => {
+  it('keeps 7 decimals: a latitude too small for the store, or -0, is 0', async () => {
+    const response = await register(caseBody({ location: { lat: 1e-131, lng: 120.15512345678 } }));
+    expect(response.status, response.text).toBe(201);
+    expect(response.body.location).toEqual({ lat: 0, lng: 120.1551235 });
+    const zero = await register(caseBody({ location: { lat: -1e-200, lng: 5e-324 } }));
+    expect(zero.status, zero.text).toBe(201);
+    expect(zero.body.location).toEqual({ lat: 0, lng: 0 });
+  });
+
+  it('takes the bounds and refuses beyond them, naming each coordinate', async () => {
+    const bounds = await register(caseBody({ location: { lat: -90, lng: 180 } }));
+    expect(bounds.status, bounds.text).toBe(201);
+    const beyond = await register(caseBody({ location: { lat: 90.0000001, lng: -180.0000001 } }));
+    expectFieldError(beyond, 'location.lat');
+    expectFieldError(beyond, 'location.lng');
+  });
+});
+
 describe('ID numbers', () => {
   it('accepts a valid ID number and refuses it with its last character changed', async () => {
     const id = validIdNumber(321);

@@ -500,3 +500,44 @@ describe('a provincial variant by configuration alone (town-zj: reply 30 days, e
     expect(ok.body.deadlines.extendedTo).toBe('2027-02-26T16:00:00.000Z');
   });
 });
+
+describe('the ladder fires at hundredths of a period (town-ladder)', () => {
+  const town = 'town-ladder';
+  const withFraction = async (fractionElapsed: number, language = 'zh-CN') => {
+    const admin = await h.token('admin', 'admin-1', town);
+    const current = await h.request('GET', '/v1/admin/policy', { token: admin });
+    const [first, ...rest] = current.body.escalation.steps;
+    return h.request('PUT', '/v1/admin/policy', {
+      token: admin,
+      headers: { 'accept-language': language },
+      body: {
+        ...current.body,
+        escalation: { ...current.body.escalation, steps: [{ ...first, when: { fractionElapsed } }, ...rest] },
+      },
+    });
+  };
+  const PATH = 'escalation.steps.0.when.fractionElapsed';
+
+  it('takes 0.01, 0.25 and 0.99', async () => {
+    for (const fraction of [0.01, 0.25, 0.99]) {
+      const put = await withFraction(fraction);
+      expect(put.status, put.text).toBe(200);
+      expect(put.body.escalation.steps[0].when).toEqual({ fractionElapsed: fraction });
+    }
+  });
+
+  it('refuses a fraction below 0.01 (1e-200 too, which the store could not keep), above 0.99, or between hundredths', async () => {
+    for (const fraction of [0, 1e-200, 0.005, 0.333, 1]) {
+      const put = await withFraction(fraction);
+      expect(put.status, `${fraction}`).toBe(400);
+      expect(put.body.errors.map((e: { path: string }) => e.path)).toContain(PATH);
+    }
+    const english = await withFraction(0.333, 'en');
+    expect(english.body.errors).toEqual([
+      { path: PATH, message: expect.stringContaining('multiple of 0.01') },
+    ]);
+    const chinese = await withFraction(0.333);
+    expect(chinese.body.errors[0].message).toMatch(/0\.01/);
+    expect(chinese.body.errors[0].message).not.toMatch(/multiple/);
+  });
+});

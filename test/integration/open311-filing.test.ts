@@ -184,6 +184,21 @@ describe('the location', () => {
       /^long: /,
     );
   });
+
+  it('keep 7 decimals, so a latitude too small for the store is 0; only decimal notation is a number', async () => {
+    // a key of its own: each key files at most 30 requests a minute
+    const { apiKey: key } = await issueKey(h, 'town-a');
+    const filed = await postRequest(h, 'json', requestForm(key, { lat: '1e-200', long: '120.15512345678' }));
+    expect(filed.status, filed.text).toBe(201);
+    const clerk = await h.token('clerk', 'clerk-1');
+    const record = (await h.request('GET', `/v1/cases/${filed.body[0].service_request_id}`, { token: clerk }))
+      .body;
+    expect(record.location).toMatchObject({ lat: 0, lng: 120.1551235 });
+    for (const lat of ['0x1e', '0b1', 'Infinity', '1e999', '30,1'])
+      expect(expectJsonErrors(await postRequest(h, 'json', requestForm(key, { lat })), 400)).toContain(
+        'lat must be a number',
+      );
+  });
 });
 
 describe('the other fields', () => {

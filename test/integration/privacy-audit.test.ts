@@ -124,6 +124,29 @@ describe('GET /v1/audit/reveals', () => {
     }
   });
 
+  it('refuses a cursor whose sort key lies outside the range read, or is empty', async () => {
+    const first = await audit('from=2026-11-28&to=2026-11-30&limit=1');
+    const position = JSON.parse(Buffer.from(first.body.nextCursor, 'base64url').toString('utf8'));
+    const { sk } = position.key as { sk: string };
+    // the range's end is the start of Beijing 12-01: a key there or after it, or before the range, is outside
+    for (const moved of [
+      '',
+      '2026-11-27T00:00:00.000Z#x',
+      '2026-11-30T16:00:00.000Z',
+      `2027${sk.slice(4)}`,
+    ]) {
+      const cursor = Buffer.from(
+        JSON.stringify({ ...position, key: { ...position.key, sk: moved } }),
+      ).toString('base64url');
+      const response = await audit(`from=2026-11-28&to=2026-11-30&cursor=${cursor}`);
+      expect(response.status, moved).toBe(400);
+      expect(response.body.errors[0].path).toBe('cursor');
+    }
+    const real = await audit(`from=2026-11-28&to=2026-11-30&cursor=${first.body.nextCursor}`);
+    expect(real.status).toBe(200);
+    expect(real.body.items.map((item: { at: string }) => item.at)).toEqual(['2026-11-30T15:30:00.000Z']);
+  });
+
   it('keeps one town’s log from another', async () => {
     const elsewhere = await h.token('supervisor', 'supervisor-b', 'town-b');
     const response = await audit('from=2026-11-01&to=2027-01-31', elsewhere);

@@ -1,9 +1,11 @@
 import { Agent, request as httpRequest } from 'node:http';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { COMMAND_NAMES } from '../../lambdas/domain/lifecycle.js';
+import { COMMAND_NAMES, COMMANDS } from '../../lambdas/domain/lifecycle.js';
+import { openApiDocument } from '../../lambdas/http/openapi.js';
 import { matchRoute, ROUTES, type RouteSpec, routeKey } from '../../lambdas/http/routes.js';
-import { caseBody, createHarness, type Harness, validIdNumber } from '../support/harness.js';
+import { CONSENT_ATTRIBUTE } from '../../lambdas/open311/services.js';
+import { caseBody, createHarness, type Harness, uniqueIdNumber, validIdNumber } from '../support/harness.js';
 
 /**
  * Property-based fuzzing of every write route (POST, PUT, PATCH, DELETE in ROUTES) through the real local host:
@@ -36,6 +38,8 @@ let revocableKeyId = 'abcdefghijkl';
 /** A helper who is not staff, for the helper routes. */
 let helperId = 'h_none';
 let total = 0;
+let edgeBodies = 0;
+let forgedCursors = 0;
 const agent = new Agent({ keepAlive: true, maxSockets: BATCH });
 
 beforeAll(async () => {
@@ -112,7 +116,10 @@ afterAll(async () => {
   agent.destroy();
   await h?.close();
   // the figure the brief asks for, printed once per run
-  console.info(`fuzz: ${total} generated requests`);
+  console.info(
+    `fuzz: ${total} generated requests, of which ${edgeBodies} bodies with fields at their edges and ` +
+      `${forgedCursors} forged cursors`,
+  );
 });
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -124,6 +131,8 @@ interface FuzzRequest {
   method: string;
   path: string;
   auth: Auth;
+  /** A token of its own (another town's caller), in place of what `auth` names. */
+  token?: string;
   headers: Record<string, string>;
   body?: string;
 }
@@ -141,6 +150,7 @@ function send(req: FuzzRequest): Promise<FuzzResponse> {
   if (req.auth === 'staff') headers.authorization = `Bearer ${staffToken}`;
   if (req.auth === 'citizen') headers.authorization = `Bearer ${citizenToken}`;
   if (req.auth === 'garbage') headers.authorization = `Bearer ${staffToken.slice(0, -4)}AAAA`;
+  if (req.token) headers.authorization = `Bearer ${req.token}`;
   const payload = req.body === undefined ? undefined : Buffer.from(req.body, 'utf8');
   if (payload) headers['content-length'] = String(payload.length);
   return new Promise((done, fail) => {
@@ -929,4 +939,1054 @@ describe('what the fuzzing found, pinned down', () => {
     expect(res.status, res.text.slice(0, 200)).toBe(404);
     expect(header(res, 'content-type')).toMatch(/^application\/problem\+json/);
   });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Every field of every body at its edges, read from the OpenAPI document (generated from the schemas the handlers
+// parse with), so a field added to a schema is fuzzed as it is added
+
+/** A JSON Schema as the OpenAPI document holds it. */
+interface Schema {
+  $ref?: string;
+  type?: string;
+  title?: string;
+  enum?: unknown[];
+  format?: string;
+  pattern?: string;
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: number;
+  exclusiveMaximum?: number;
+  multipleOf?: number;
+  minLength?: number;
+  maxLength?: number;
+  minItems?: number;
+  properties?: Record<string, Schema>;
+  required?: string[];
+  additionalProperties?: boolean;
+  items?: Schema;
+  anyOf?: Schema[];
+  default?: unknown;
+}
+
+interface DocumentOperation {
+  parameters?: { name: string; in: string }[];
+  requestBody?: { content: Record<string, { schema: Schema }> };
+}
+
+const DOCUMENT = openApiDocument() as unknown as {
+  paths: Record<string, Record<string, DocumentOperation>>;
+  components: { schemas: Record<string, Schema> };
+};
+
+const resolve = (schema: Schema): Schema =>
+  schema.$ref ? resolve(DOCUMENT.components.schemas[schema.$ref.split('/').at(-1) ?? ''] ?? {}) : schema;
+
+const operationOf = (route: RouteSpec): DocumentOperation | undefined =>
+  DOCUMENT.paths[route.path]?.[route.method.toLowerCase()];
+
+const bodySchemaOf = (route: RouteSpec): Schema | undefined =>
+  operationOf(route)?.requestBody?.content['application/json']?.schema;
+
+/** A field of a body: where it sits, the schema of each object or array on the way there, and its own. */
+interface Field {
+  path: (string | number)[];
+  containers: Schema[];
+  leaf: Schema;
+}
+
+function fieldsOf(root: Schema): Field[] {
+  const found: Field[] = [];
+  const visit = (at: Schema, path: (string | number)[], containers: Schema[]) => {
+    const schema = resolve(at);
+    if (schema.anyOf) for (const branch of schema.anyOf) visit(branch, path, containers);
+    else if (schema.type === 'object' && schema.properties)
+      for (const [name, property] of Object.entries(schema.properties))
+        visit(property, [...path, name], [...containers, schema]);
+    else if (schema.type === 'array' && schema.items)
+      visit(schema.items, [...path, 0], [...containers, schema]);
+    else if (path.length > 0) found.push({ path, containers, leaf: schema });
+  };
+  visit(root, [], []);
+  return found;
+}
+
+/** The smallest value a schema takes, to fill in an object or array a field needs around it. */
+function minimal(at: Schema): unknown {
+  const schema = resolve(at);
+  if (schema.default !== undefined) return structuredClone(schema.default);
+  if (schema.anyOf?.[0]) return minimal(schema.anyOf[0]);
+  if (schema.enum) return schema.enum[0];
+  switch (schema.type) {
+    case 'object':
+      return Object.fromEntries(
+        (schema.required ?? []).map((name) => [name, minimal(schema.properties?.[name] ?? {})]),
+      );
+    case 'array':
+      return Array.from({ length: schema.minItems ?? 0 }, () => minimal(schema.items ?? {}));
+    case 'integer':
+    case 'number':
+      return schema.minimum ?? (schema.exclusiveMinimum ?? 0) + (schema.type === 'integer' ? 1 : 0.5);
+    case 'boolean':
+      return false;
+    case 'null':
+      return null;
+    default:
+      if (schema.format === 'date') return '2026-11-27';
+      if (schema.format === 'date-time') return '2026-11-28T09:00:00+08:00';
+      if (schema.pattern?.includes('1[3-9]')) return '13912345678';
+      return 'x'.repeat(Math.max(1, schema.minLength ?? 1));
+  }
+}
+
+/** Whether a value can hold the fields of a schema (an object with no field the schema does not have). */
+function fits(value: unknown, at: Schema): boolean {
+  const schema = resolve(at);
+  if (schema.type === 'array') return Array.isArray(value);
+  if (schema.type !== 'object') return true;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  return (
+    schema.additionalProperties !== false ||
+    Object.keys(value).every((name) => name in (schema.properties ?? {}))
+  );
+}
+
+/** The field left out. */
+const ABSENT = Symbol('absent');
+
+/** A body with one field set to a value, the objects and arrays around it made where the body has none. */
+function place(base: unknown, field: Field, value: unknown): unknown {
+  const [top] = field.containers;
+  const root = fits(base, top ?? {}) ? structuredClone(base) : minimal(top ?? {});
+  let parent = root as Record<string | number, unknown>;
+  field.path.forEach((key, i) => {
+    if (i === field.path.length - 1) {
+      if (value !== ABSENT) parent[key] = value;
+      else if (Array.isArray(parent)) parent.splice(Number(key), 1);
+      else delete parent[key];
+      return;
+    }
+    const inner = field.containers[i + 1] ?? {};
+    if (!fits(parent[key], inner)) parent[key] = minimal(inner);
+    parent = parent[key] as Record<string | number, unknown>;
+  });
+  return root;
+}
+
+/** JSON text that keeps `-0` (which `JSON.stringify` writes as `0`). */
+const NEGATIVE_ZERO = '\u0000negative zero\u0000';
+const toJson = (body: unknown): string =>
+  JSON.stringify(body, (_key, v) => (Object.is(v, -0) ? NEGATIVE_ZERO : v)).replaceAll(
+    JSON.stringify(NEGATIVE_ZERO),
+    '-0',
+  );
+
+/** Numbers a JSON body may hold that no store keeps as they are: magnitudes below 1e-130 and above 2^53. */
+const TINY = [1e-200, -1e-200, 1e-131, -1e-131, 1e-130, 5e-324, -5e-324, 4e-8, 5e-8, 1e-7];
+const HUGE = [1e21, 2 ** 53, 2 ** 53 + 2, 1e126, -1e126, 1e200, Number.MAX_VALUE, -Number.MAX_VALUE];
+
+function numberEdges(schema: Schema): unknown[] {
+  const step = schema.type === 'integer' ? 1 : 1e-9;
+  const edges: unknown[] = [0, -0, ...TINY, ...HUGE, 0.1 + 0.2, 1 / 3, 1.5, '1', null, ABSENT];
+  const low = schema.minimum ?? schema.exclusiveMinimum;
+  const high = schema.maximum ?? schema.exclusiveMaximum;
+  for (const bound of [low, high])
+    if (bound !== undefined)
+      edges.push(
+        bound,
+        bound - step,
+        bound + step,
+        bound - 0.5,
+        bound + 0.5,
+        bound * (1 + Number.EPSILON),
+        bound * (1 - Number.EPSILON),
+      );
+  if (low !== undefined && high !== undefined) edges.push((low + high) / 2 + 1 / 3);
+  if (schema.multipleOf !== undefined && low !== undefined)
+    edges.push(low + schema.multipleOf / 2, low + schema.multipleOf * 7, low + schema.multipleOf * 1e-9);
+  return edges;
+}
+
+/** Code points that break naive handling: NUL, bidi override, zero width, a lone surrogate, BOM, a ZWJ family, CRLF. */
+const ODD_TEXT = '\u0000\u202e\u200b\ud800\ufeff👨‍👩‍👧‍👦\r\n';
+
+function stringEdges(schema: Schema): unknown[] {
+  if (schema.enum) {
+    const first = String(schema.enum[0]);
+    return [schema.enum[0], schema.enum.at(-1), `${first} `, first.toUpperCase(), '', 0, null, ABSENT];
+  }
+  const common: unknown[] = ['', ' ', null, 0, ABSENT, '__proto__', ODD_TEXT, 'e\u0301'];
+  if (schema.format === 'date')
+    return [...common, '2026-11-28', '2026-11-29', '2024-02-29', '2026-02-29', '0001-01-01', '9999-12-31'];
+  if (schema.format === 'date-time')
+    return [
+      ...common,
+      '2026-11-28T02:01:00Z',
+      '2026-11-28T02:01:00.001Z',
+      '2026-11-24T10:00:00+08:00',
+      '0001-01-01T00:00:00Z',
+      '9999-12-31T23:59:59.999Z',
+      '2026-11-28T02:00:00.123456789Z',
+      '2026-11-28T16:00:00+14:00',
+    ];
+  if (schema.pattern?.includes('1[3-9]'))
+    return [...common, '13912345678', '010-12345678', '1391234567', '139123456789', '+8613912345678'];
+  const min = schema.minLength ?? 0;
+  const max = schema.maxLength;
+  const edges = [...common, 'x'.repeat(Math.max(min, 1))];
+  if (min > 1) edges.push('x'.repeat(min - 1), ' '.repeat(min));
+  if (max === undefined) edges.push('长'.repeat(20_000), 'x'.repeat(70_000));
+  else
+    edges.push(
+      '长'.repeat(max),
+      'x'.repeat(max + 1),
+      // a character outside the BMP is two UTF-16 units
+      '𠮷'.repeat(Math.floor(max / 2)),
+      '𠮷'.repeat(Math.floor(max / 2) + 1),
+      ` ${'长'.repeat(max)} `,
+    );
+  return edges;
+}
+
+function edgesOf(schema: Schema): unknown[] {
+  switch (schema.type) {
+    case 'integer':
+    case 'number':
+      return numberEdges(schema);
+    case 'string':
+      return stringEdges(schema);
+    case 'boolean':
+      return [true, false, 'true', 1, null, ABSENT];
+    case 'null':
+      return [null, ABSENT];
+    default:
+      return [null, 0, '', {}, [], ABSENT];
+  }
+}
+
+const edgeKey = (v: unknown): string =>
+  v === ABSENT ? 'absent' : Object.is(v, -0) ? '-0' : `${typeof v}:${typeof v === 'string' ? v : toJson(v)}`;
+
+/** Each field of a schema with each of its edges, once. */
+function edgesOfBody(schema: Schema, base: unknown): { path: string; body: unknown }[] {
+  const seen = new Set<string>();
+  return fieldsOf(schema).flatMap((field) =>
+    edgesOf(field.leaf).flatMap((edge) => {
+      const path = field.path.join('.');
+      const key = `${path}=${edgeKey(edge)}`;
+      if (seen.has(key)) return [];
+      seen.add(key);
+      return [{ path, body: place(base, field, edge) }];
+    }),
+  );
+}
+
+/**
+ * A refusal of a body with one field changed names that field, the object it sits in or a field inside it; a rule
+ * across fields names the field it asks for.
+ */
+const ASKED_FOR: Record<string, string[]> = {
+  receivedAt: ['lateEntryReason'],
+  channel: ['referral'],
+  from: ['to'],
+  petitioners: ['headcount'],
+  level: ['parentId'],
+  backlog: ['receivedAt'],
+  status: ['track'],
+  // the checks of a calendar across its two lists are named at its holidays
+  swappedWorkdays: ['holidays'],
+};
+
+function namesField(res: FuzzResponse, path: string): string | undefined {
+  if (res.status !== 400) return undefined;
+  let errors: unknown;
+  try {
+    errors = (JSON.parse(res.text) as { errors?: unknown }).errors;
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(errors)) return '400 without errors';
+  const segments = path.split('.');
+  const askedFor = Object.entries(ASKED_FOR).flatMap(([name, asked]) => {
+    const at = segments.lastIndexOf(name);
+    return at < 0 ? [] : asked.map((other) => [...segments.slice(0, at), other].join('.'));
+  });
+  const names = errors.map((e) => String((e as { path?: unknown }).path));
+  // an error at the body itself ('') is about every field in it
+  const related = (p: string) =>
+    p === '' || p === path || path.startsWith(`${p}.`) || p.startsWith(`${path}.`) || askedFor.includes(p);
+  return names.some(related)
+    ? undefined
+    : `400 naming ${names.join(', ') || 'nothing'} for a change of ${path}`;
+}
+
+/** Runs work over items with at most `lanes` at a time. */
+async function inLanes<T>(items: readonly T[], lanes: number, work: (item: T) => Promise<void>) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: lanes }, async () => {
+      while (next < items.length) await work(items[next++] as T);
+    }),
+  );
+}
+
+const EDGE_TOWN = 'town-e';
+/**
+ * Each body its own petitioner (an open case of the same petitioner and category is a repeat, refused before anything
+ * is stored): the valid bodies' ID number and phones, replaced by ones seen once.
+ */
+const BASE_ID_NUMBER = validIdNumber(333);
+const BASE_PHONES = ['13812345678', '13912345678'];
+let phones = 0;
+const freshen = (value: unknown): unknown => {
+  if (value === BASE_ID_NUMBER) return uniqueIdNumber();
+  if (typeof value === 'string' && BASE_PHONES.includes(value)) {
+    phones += 1;
+    return `137${String(phones).padStart(8, '0')}`;
+  }
+  if (Array.isArray(value)) return value.map(freshen);
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, freshen(v)]));
+  return value;
+};
+/** Each route's edges are hundreds of requests, many of them registrations. */
+const EDGE_TIMEOUT = 300_000;
+
+describe('every field of every body at its edges: never a 5xx, and a 400 names the field', () => {
+  let staff: string;
+  let citizen: string;
+  let edgeCaseId: string;
+  let edgeQueryCode: string;
+  let villageId: string;
+  let unitId: string;
+  let helperId: string;
+  const json = { 'content-type': 'application/json' };
+  const HELPER = { name: '王法官', kind: 'judge', unit: '县法院', phone: '13912345678' };
+
+  beforeAll(async () => {
+    staff = await h.token(STAFF, 'edge-staff', EDGE_TOWN);
+    citizen = await h.token('petitioner', 'edge-citizen', EDGE_TOWN);
+    const created = await h.request('POST', '/v1/cases', { token: staff, body: caseBody() });
+    expect(created.status, created.text).toBe(201);
+    edgeCaseId = created.body.id;
+    edgeQueryCode = created.body.queryCode;
+    const root = await h.request('POST', '/v1/grids', {
+      token: staff,
+      body: { name: '综合网格', level: 'comprehensive' },
+    });
+    const village = await h.request('POST', '/v1/grids', {
+      token: staff,
+      body: { name: '东村', level: 'village', parentId: root.body.id },
+    });
+    villageId = village.body.id;
+    const unit = await h.request('POST', '/v1/grids', {
+      token: staff,
+      body: { name: '一组', level: 'unit', parentId: villageId },
+    });
+    unitId = unit.body.id;
+    const assigned = await h.request('PUT', `/v1/grids/${villageId}/workers/edge-staff`, { token: staff });
+    expect(assigned.status, assigned.text).toBe(200);
+    const helper = await h.request('POST', '/v1/helpers', { token: staff, body: HELPER });
+    expect(helper.status, helper.text).toBe(201);
+    helperId = helper.body.id;
+  });
+
+  /**
+   * Where each route's edges are sent, with whose token and which valid body they change; `versioned`: one at a time,
+   * each with the `If-Match` of the version the last one left; `stores`: the valid bodies among the edges are stored,
+   * so the edges reach the store and not only the schema.
+   */
+  const targets = (): Record<
+    string,
+    { path: string; token: string; base: unknown; versioned?: boolean; stores?: boolean }
+  > => ({
+    'POST /v1/cases': {
+      path: '/v1/cases',
+      token: staff,
+      base: { ...trimmedCase([]), receivedAt: '2026-11-27T10:00:00+08:00' },
+      stores: true,
+    },
+    'POST /v1/cases/{id}/notes': {
+      path: `/v1/cases/${edgeCaseId}/notes`,
+      token: staff,
+      base: { text: '进展' },
+      stores: true,
+    },
+    'POST /v1/cases/{id}/reveal': {
+      path: `/v1/cases/${edgeCaseId}/reveal`,
+      token: staff,
+      base: { purpose: '回访需要电话' },
+    },
+    'POST /v1/cases/{id}/erase': {
+      path: `/v1/cases/${edgeCaseId}/erase`,
+      token: staff,
+      base: { reason: '保存期限届满' },
+    },
+    'POST /v1/grids': {
+      path: '/v1/grids',
+      token: staff,
+      base: { name: '二组', level: 'unit', parentId: villageId },
+      stores: true,
+    },
+    'PATCH /v1/grids/{id}': {
+      path: `/v1/grids/${unitId}`,
+      token: staff,
+      base: { name: '新名' },
+      stores: true,
+    },
+    'POST /v1/grids/{id}/patrols': {
+      path: `/v1/grids/${villageId}/patrols`,
+      token: staff,
+      base: {
+        date: '2026-11-27',
+        households: 12,
+        notes: '巡查',
+        findings: [trimmedCase(['channel', 'gridId'])],
+      },
+      stores: true,
+    },
+    'PUT /v1/staff/{userId}': {
+      path: '/v1/staff/staff-1',
+      token: staff,
+      base: { name: '吴十', roles: ['clerk'], contact: { channel: 'sms', address: '13912345678' } },
+      stores: true,
+    },
+    'POST /v1/public/petitions': {
+      path: '/v1/public/petitions',
+      token: citizen,
+      base: trimmedCase(['channel', 'gridId', 'receivedAt']),
+      stores: true,
+    },
+    'POST /v1/me/cases/claim': {
+      path: '/v1/me/cases/claim',
+      token: citizen,
+      base: { queryCode: edgeQueryCode },
+    },
+    'PUT /v1/admin/calendar/{year}': {
+      path: '/v1/admin/calendar/2027',
+      token: staff,
+      base: { year: 2027, holidays: ['2027-01-01'], swappedWorkdays: ['2027-02-14'] },
+      stores: true,
+    },
+    'POST /v1/admin/open311-keys': {
+      path: '/v1/admin/open311-keys',
+      token: staff,
+      base: { name: '县应用' },
+      stores: true,
+    },
+    'POST /v1/helpers': { path: '/v1/helpers', token: staff, base: HELPER, stores: true },
+    'PATCH /v1/helpers/{id}': {
+      path: `/v1/helpers/${helperId}`,
+      token: staff,
+      base: { unit: '县人民法院' },
+      versioned: true,
+      stores: true,
+    },
+  });
+
+  const bodyRoutes = WRITE_ROUTES.filter((route) => bodySchemaOf(route) !== undefined);
+  const COMMAND_ROUTE = 'POST /v1/cases/{id}/{command}';
+  const POLICY_ROUTE = 'PUT /v1/admin/policy';
+
+  it('reads a body schema for every write route that takes a JSON body', () => {
+    expect(bodyRoutes.length).toBeGreaterThanOrEqual(14);
+    expect(bodyRoutes.map(routeKey)).toEqual(expect.arrayContaining([COMMAND_ROUTE, POLICY_ROUTE]));
+  });
+
+  /** Sends a body to a route and records what breaks the contract. */
+  const judge = async (route: RouteSpec, req: FuzzRequest, field: string) => {
+    const res = await send(req);
+    const why = violation(req, res) ?? namesField(res, field);
+    if (why) record(route, req, res, why);
+    return res;
+  };
+
+  const request = (route: RouteSpec, path: string, token: string, body: unknown, i: number): FuzzRequest => {
+    edgeBodies += 1;
+    return {
+      method: route.method,
+      path,
+      auth: 'staff',
+      token,
+      headers: { ...json, 'accept-language': i % 2 ? 'en' : 'zh-CN' },
+      body: toJson(freshen(body)),
+    };
+  };
+
+  for (const route of bodyRoutes.filter((r) => ![COMMAND_ROUTE, POLICY_ROUTE].includes(routeKey(r))))
+    it(
+      `${routeKey(route)}: each field at each edge`,
+      async () => {
+        // a route without a plan of its own still has its fields fuzzed, against a made-up id
+        const target = targets()[routeKey(route)] ?? {
+          path: route.path.replace(/\{\w+\}/g, 'edge-x'),
+          token: staff,
+          base: minimal(bodySchemaOf(route)!),
+        };
+        const cases = edgesOfBody(bodySchemaOf(route)!, target.base);
+        let version = 1;
+        let taken = 0;
+        await inLanes(
+          cases.map((c, i) => ({ ...c, i })),
+          target.versioned ? 1 : BATCH,
+          async ({ path, body, i }) => {
+            const req = request(route, target.path, target.token, body, i);
+            if (target.versioned) req.headers['if-match'] = `"${version}"`;
+            const res = await judge(route, req, path);
+            if (res.status < 300) taken += 1;
+            if (res.status === 200 && target.versioned) version = Number(JSON.parse(res.text).version);
+          },
+        );
+        if (target.stores) expect(taken, `${cases.length} bodies`).toBeGreaterThan(0);
+        expect(summary(route)).toEqual([]);
+      },
+      EDGE_TIMEOUT,
+    );
+
+  it(
+    `${COMMAND_ROUTE}: each field of each command at each edge, on a case in a status that takes it`,
+    async () => {
+      const route = ROUTES.find((r) => routeKey(r) === COMMAND_ROUTE)!;
+      const branches = resolve(bodySchemaOf(route)!).anyOf ?? [];
+      expect(branches.map((b) => b.title).sort()).toEqual([...COMMAND_NAMES].sort());
+
+      /** A new case, brought to a status by the shortest way there. */
+      const caseIn = async (status: string) => {
+        const created = await h.request('POST', '/v1/cases', {
+          token: staff,
+          body: caseBody({ title: '边界' }),
+        });
+        expect(created.status, created.text).toBe(201);
+        const current = { id: created.body.id as string, version: created.body.version as number };
+        const step = async (command: string, body: Json) => {
+          const res = await h.request('POST', `/v1/cases/${current.id}/${command}`, {
+            token: staff,
+            body,
+            headers: { 'if-match': `"${current.version}"` },
+          });
+          expect(res.status, res.text).toBe(200);
+          current.version = res.body.version;
+        };
+        if (status !== 'registered') await step('accept', { track: 'immediate', assigneeId: 'edge-staff' });
+        if (status === 'replied' || status === 'under_review')
+          await step('reply', { outcome: 'resolved', opinion: '已解决' });
+        if (status === 'under_review') await step('request-review', { reason: '不服' });
+        return current;
+      };
+
+      await inLanes(branches, BATCH, async (branch) => {
+        const command = branch.title as keyof typeof COMMANDS;
+        const { from, ...rest } = COMMANDS[command] as { from: readonly string[]; to?: string };
+        let current: { id: string; version: number } | undefined;
+        for (const [i, { path, body }] of edgesOfBody(branch, COMMAND_BODIES[command]).entries()) {
+          current ??= await caseIn(from[0]!);
+          const req = request(route, `/v1/cases/${current.id}/${command}`, staff, body, i);
+          req.headers['if-match'] = `"${current.version}"`;
+          const res = await judge(route, req, path);
+          // a command that moves the case on uses it up; one that keeps its status moves its version
+          if (res.status === 200 && rest.to === undefined)
+            current.version = Number(JSON.parse(res.text).version);
+          else if (res.status === 200 || res.status === 412) current = undefined;
+        }
+      });
+      expect(summary(route)).toEqual([]);
+    },
+    EDGE_TIMEOUT,
+  );
+
+  it(
+    `${POLICY_ROUTE}: each field at each edge, and the town works under every policy it took`,
+    async () => {
+      const route = ROUTES.find((r) => routeKey(r) === POLICY_ROUTE)!;
+      // a town of its own: a stored policy is applied to the town's open cases
+      const staff = await h.token(STAFF, 'policy-staff', 'town-policy');
+      const current = await h.request('GET', '/v1/admin/policy', { token: staff });
+      expect(current.status).toBe(200);
+      const cases = edgesOfBody(bodySchemaOf(route)!, current.body);
+      // one at a time: each policy taken is the town's until the next
+      for (const [i, { path, body }] of cases.entries()) {
+        const res = await judge(route, request(route, '/v1/admin/policy', staff, body, i), path);
+        if (res.status !== 200) continue;
+        const registered = {
+          method: 'POST',
+          path: '/v1/cases',
+          auth: 'staff' as const,
+          token: staff,
+          headers: json,
+        };
+        const after = { ...registered, body: JSON.stringify(caseBody({ title: '新规则下登记' })) };
+        const answer = await send(after);
+        if (answer.status >= 500) record(route, after, answer, `${answer.status} registering under ${path}`);
+      }
+      const restored = await h.request('PUT', '/v1/admin/policy', { token: staff, body: current.body });
+      expect(restored.status, restored.text).toBe(200);
+      expect(summary(route)).toEqual([]);
+    },
+    EDGE_TIMEOUT,
+  );
+
+  it(
+    'Open311 filing: each form field at each edge (lat and long as the strings a form sends)',
+    async () => {
+      const degrees = (bound: number) => [
+        ...numberEdges({ type: 'number', minimum: -bound, maximum: bound })
+          .filter((v) => v !== null && v !== ABSENT)
+          .map((v) => (Object.is(v, -0) ? '-0' : String(v))),
+        ...[
+          '0x1e',
+          '0b1',
+          '0o7',
+          'Infinity',
+          '-Infinity',
+          'NaN',
+          '1e999',
+          '-1e999',
+          '1,5',
+          '30.1.2',
+          '+30.1',
+        ],
+        ...['.5', '5.', '1_000', '３０', '٣٠', '-0.0', '30.27412345678901234567890123456789012345', ''],
+      ];
+      const strings = (schema: Schema) =>
+        stringEdges({ type: 'string', ...schema }).filter((v): v is string => typeof v === 'string');
+      const FIELDS: Record<string, string[]> = {
+        lat: degrees(90),
+        long: degrees(180),
+        description: strings({ maxLength: 4000 }),
+        first_name: strings({ maxLength: 50 }),
+        last_name: strings({ maxLength: 50 }),
+        phone: strings({ pattern: '1[3-9]' }),
+        address_string: strings({ maxLength: 200 }),
+        [`attribute[${CONSENT_ATTRIBUTE}]`]: ['true', 'false', 'TRUE', '', 'maybe', '1'],
+        service_code: ['neighbor', 'environment', 'NEIGHBOR', '', 'x'.repeat(2000), '__proto__'],
+        jurisdiction_id: [EDGE_TOWN, 'town-a', '', 'x'.repeat(2000)],
+        email: strings({ maxLength: 100 }),
+        device_id: strings({ maxLength: 100 }),
+        account_id: strings({ maxLength: 100 }),
+        media_url: ['https://example.org/a.jpg', 'javascript:alert(1)', 'x'.repeat(5000)],
+      };
+      const forms = Object.entries(FIELDS).flatMap(([name, values]) =>
+        [...new Set(values)].map((value) => ({ name, value })),
+      );
+      // each key files at most 30 requests a minute: a fresh key for every 25
+      const keys: string[] = [];
+      for (let i = 0; i < Math.ceil((forms.length * 2) / 25); i++) {
+        const issued = await h.request('POST', '/v1/admin/open311-keys', {
+          token: staff,
+          body: { name: `边界 ${i}` },
+        });
+        expect(issued.status, issued.text).toBe(201);
+        keys.push(issued.body.apiKey);
+      }
+      const routes = ['json', 'xml'].map(
+        (format) => ROUTES.find((r) => r.method === 'POST' && r.path === `/open311/v2/requests.${format}`)!,
+      );
+      const sends = routes.flatMap((route) => forms.map((form) => ({ route, ...form })));
+      await inLanes(
+        sends.map((s, i) => ({ ...s, i })),
+        BATCH,
+        async ({ route, name, value, i }) => {
+          const fields: Record<string, string> = {
+            ...(freshen(open311Form()) as Record<string, string>),
+            api_key: keys[Math.floor(i / 25)]!,
+            jurisdiction_id: EDGE_TOWN,
+            [name]: value,
+          };
+          const form = new URLSearchParams(fields).toString();
+          edgeBodies += 1;
+          const req: FuzzRequest = {
+            method: 'POST',
+            path: route.path,
+            auth: 'none',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            body: form,
+          };
+          const res = await send(req);
+          const why =
+            violation(req, res) ??
+            (res.status === 400 && !res.text.includes(name.split('[')[0]!)
+              ? `400 not naming ${name}`
+              : undefined);
+          if (why) record(route, req, res, why);
+        },
+      );
+      for (const route of routes) expect(summary(route)).toEqual([]);
+    },
+    EDGE_TIMEOUT,
+  );
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Forged cursors for every list that takes one (every GET the OpenAPI document gives a `cursor` parameter)
+
+const CURSOR_TOWN = 'town-c';
+
+const LIST_ROUTES = ROUTES.filter(
+  (route) => route.method === 'GET' && operationOf(route)?.parameters?.some((p) => p.name === 'cursor'),
+);
+
+const base64url = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
+
+/** A cursor's position, when it is base64url JSON. */
+function positionOf(cursor: string): Json | undefined {
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
+      ? (parsed as Json)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Moves a key value out of where its Query reads: another town, a grid above, a month before or after, a bound. */
+const moved = (value: string): string[] => [
+  '',
+  ' ',
+  '!',
+  '~',
+  '\ud800',
+  `${value}~`,
+  `~${value}`,
+  `!${value}`,
+  `${value}\u0000`,
+  value.slice(0, -1),
+  value.slice(0, 1),
+  value.replaceAll(CURSOR_TOWN, 'town-a'),
+  value.replace(/#[^#]*$/, '#'),
+  value.replace(/\/[^/]+\/(?=[^/]*$)/, '/'),
+  value.replace(/^\/[^/]+\//, '/other/'),
+  value.replace(/^\d{4}/, '2025'),
+  value.replace(/^\d{4}/, '2027'),
+  value.replace(/^(\d{4}-\d\d-\d\d)T[^#]*/, '$1T16:00:00.000Z'),
+  'x'.repeat(1025),
+  '长'.repeat(342),
+  `${value}${'x'.repeat(Math.max(0, 1025 - Buffer.byteLength(value)))}`,
+];
+
+type CursorMutation = (position: unknown) => unknown;
+
+/**
+ * Every way one step can forge a JSON cursor of this shape: a position in a plan (`{source, key}`, `{month, key}`),
+ * or the start key itself (all of its values strings).
+ */
+function mutationsOf(position: Json): CursorMutation[] {
+  const set =
+    (name: string, to: unknown): CursorMutation =>
+    (p) => {
+      if (p === null || typeof p !== 'object' || Array.isArray(p)) return p;
+      const copy = { ...(p as Json) };
+      if (to === ABSENT) delete copy[name];
+      else copy[name] = to;
+      return copy;
+    };
+  const bare = !('key' in position) && Object.values(position).every((v) => typeof v === 'string');
+  const setKey =
+    (name: string, to: unknown): CursorMutation =>
+    (p) => {
+      if (bare) return set(name, to)(p);
+      const key = (p as Json | null)?.key;
+      if (key === null || typeof key !== 'object' || Array.isArray(key)) return p;
+      return { ...(p as Json), key: set(name, to)(key) };
+    };
+  const mutations: CursorMutation[] = [
+    set('extra', 1),
+    set('__proto__', { key: {} }),
+    (p) => [p],
+    () => null,
+    () => 7,
+    () => 'x',
+  ];
+  const key = bare ? position : (position.key as Json | undefined);
+  if (!bare) {
+    const index = Object.keys(position).find((name) => name !== 'key') ?? 'source';
+    mutations.push(...[-1, 1.5, '0', null, 99, 2 ** 53, true, [], {}, ABSENT].map((to) => set(index, to)));
+    if (key) mutations.push(...[null, [], 'x', 1, {}, ABSENT].map((to) => set('key', to)));
+    else mutations.push(set('key', { pk: `T#${CURSOR_TOWN}#C#x`, sk: 'CASE' }), set('key', {}));
+  }
+  if (key) {
+    mutations.push(setKey('gsi9pk', 'x'), setKey('', 'x'));
+    for (const [name, value] of Object.entries(key))
+      for (const to of [ABSENT, 1, null, {}, [], true, ...moved(String(value))])
+        mutations.push(setKey(name, to));
+  }
+  return mutations;
+}
+
+/** Forgeries of any cursor, JSON or not. */
+const rawForgeries = (cursor: string): string[] => [
+  'a',
+  '!!!',
+  '%00',
+  '..',
+  'x'.repeat(512),
+  'x'.repeat(513),
+  'x'.repeat(2048),
+  `${cursor}A`,
+  cursor.slice(0, -3),
+  cursor.toUpperCase(),
+  Buffer.from(cursor, 'base64url').toString('base64'),
+  base64url('[]'),
+  base64url('1'),
+  base64url('"x"'),
+  base64url('{}'),
+  base64url('{"__proto__":{"source":0}}'),
+  base64url('{"source":0,"month":0}'),
+  // an inbox cursor is the last notification's id
+  `${cursor}x`,
+  cursor.replace(/.$/, 'A'),
+  `0-${'a'.repeat(16)}`,
+  `${'9'.repeat(495)}-${'a'.repeat(16)}`,
+  `Z-${'-'.repeat(16)}`,
+  `${cursor.split('-')[0]}-${'_'.repeat(16)}`,
+];
+
+/** Forgeries of a cursor: one step at a time, on the raw string or on its JSON. */
+function forgeriesOf(cursor: string): string[] {
+  const position = positionOf(cursor);
+  const json = position
+    ? mutationsOf(position).map((mutate) =>
+        base64url(JSON.stringify(mutate(structuredClone(position))) ?? ''),
+      )
+    : [];
+  return [...new Set([...rawForgeries(cursor), ...json])].filter((c) => c !== cursor);
+}
+
+interface ListVariant {
+  token: string;
+  query: Record<string, string>;
+}
+
+const queryString = (query: Record<string, string>) => new URLSearchParams(query).toString();
+
+describe('forged cursors on every list: never a 5xx, a 400 names cursor, and nothing outside the list', () => {
+  const variants: Record<string, ListVariant[]> = {};
+  /** Everything each variant lists, to tell a forged page that reaches outside it. */
+  const listed = new Map<ListVariant, Set<string>>();
+  const cursors = new Map<ListVariant, string[]>();
+  const itemKey = (item: Json) => (typeof item.id === 'string' ? item.id : JSON.stringify(item));
+
+  beforeAll(async () => {
+    const staff = await h.token(STAFF, 'cursor-staff', CURSOR_TOWN);
+    const worker = await h.token('grid_worker', 'cursor-worker', CURSOR_TOWN);
+    const citizen = await h.token('petitioner', 'cursor-citizen', CURSOR_TOWN);
+    const post = async (path: string, body: unknown, token = staff) => {
+      const res = await h.request('POST', path, { token, body });
+      expect(res.status, res.text).toBeLessThan(300);
+      return res.body;
+    };
+    const root = await post('/v1/grids', { name: '综合网格', level: 'comprehensive' });
+    const village = await post('/v1/grids', { name: '东村', level: 'village', parentId: root.id });
+    expect(
+      (await h.request('PUT', `/v1/grids/${village.id}/workers/cursor-worker`, { token: staff })).status,
+    ).toBe(200);
+    for (let i = 0; i < 3; i++) await post('/v1/cases', caseBody({ title: `网格 ${i}`, gridId: village.id }));
+    // cases assigned to the worker and to the staff member: their relation items and their inboxes
+    for (const assignee of [
+      'cursor-worker',
+      'cursor-worker',
+      'cursor-staff',
+      'cursor-staff',
+      'cursor-staff',
+    ]) {
+      const created = await post('/v1/cases', caseBody({ title: `分派 ${assignee}` }));
+      const accepted = await h.request('POST', `/v1/cases/${created.id}/accept`, {
+        token: staff,
+        body: { track: 'immediate', assigneeId: assignee },
+        headers: { 'if-match': `"${created.version}"` },
+      });
+      expect(accepted.status, accepted.text).toBe(200);
+    }
+    for (let i = 0; i < 3; i++)
+      await post(
+        '/v1/public/petitions',
+        {
+          kind: 'petition',
+          category: 'neighbor',
+          title: `网上 ${i}`,
+          description: '夜间施工',
+          petitioners: [{ name: '钱八', idNumber: validIdNumber(700 + i) }],
+        },
+        citizen,
+      );
+    // the reveal log over two months: one reveal in October, three in November
+    const revealed = await post('/v1/cases', caseBody({ title: '查阅' }));
+    h.setNow('2026-10-20T02:00:00Z');
+    await post(`/v1/cases/${revealed.id}/reveal`, { purpose: '回访需要电话' });
+    h.setNow(NOW);
+    for (let i = 0; i < 3; i++)
+      await post(`/v1/cases/${revealed.id}/reveal`, { purpose: `回访需要电话 ${i}` });
+
+    for (const [name, kind] of [
+      ['王法官', 'judge'],
+      ['李法官', 'judge'],
+      ['赵律师', 'lawyer'],
+    ])
+      await post('/v1/helpers', { name, kind, unit: '县法院', phone: '13912345678' });
+
+    const plans: Record<string, ListVariant[]> = {
+      'GET /v1/cases': [
+        { token: staff, query: {} },
+        { token: staff, query: { status: 'registered' } },
+        { token: staff, query: { status: 'accepted' } },
+        { token: staff, query: { gridId: village.id } },
+        { token: staff, query: { assignee: 'cursor-staff' } },
+        { token: staff, query: { assignee: 'cursor-worker' } },
+        // a grid worker's scope: their grids, then the cases they are related to elsewhere
+        { token: worker, query: {} },
+        { token: worker, query: { gridId: village.id } },
+      ],
+      'GET /v1/me/cases': [{ token: citizen, query: {} }],
+      'GET /v1/me/notifications': [
+        { token: citizen, query: {} },
+        { token: citizen, query: { unread: 'true' } },
+        { token: staff, query: {} },
+      ],
+      'GET /v1/helpers': [
+        { token: staff, query: {} },
+        { token: staff, query: { kind: 'judge' } },
+      ],
+      'GET /v1/audit/reveals': [
+        { token: staff, query: { from: '2026-11-01', to: '2026-11-28' } },
+        { token: staff, query: { from: '2026-10-15', to: '2026-11-28' } },
+        { token: staff, query: { from: '2026-11-28', to: '2026-11-28' } },
+      ],
+    };
+    for (const route of LIST_ROUTES) {
+      const key = routeKey(route);
+      // a list nobody wrote variants for yet still has its cursors forged, as the town's staff sees it
+      variants[key] = plans[key] ?? [{ token: staff, query: {} }];
+      for (const variant of variants[key]!) {
+        const seen = new Set<string>();
+        const issued: string[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await h.request(
+            'GET',
+            `${route.path}?${queryString({ ...variant.query, limit: '1', ...(cursor ? { cursor } : {}) })}`,
+            { token: variant.token },
+          );
+          expect(page.status, page.text).toBe(200);
+          for (const item of page.body.items as Json[]) seen.add(itemKey(item));
+          cursor = page.body.nextCursor;
+          if (cursor) issued.push(cursor);
+        } while (cursor && issued.length < 12);
+        listed.set(variant, seen);
+        cursors.set(variant, issued.slice(0, 4));
+      }
+    }
+  });
+
+  it('covers every list that takes a cursor, each with cursors it issued', () => {
+    expect(LIST_ROUTES.map(routeKey)).toEqual(
+      expect.arrayContaining([
+        'GET /v1/cases',
+        'GET /v1/me/cases',
+        'GET /v1/me/notifications',
+        'GET /v1/audit/reveals',
+      ]),
+    );
+    for (const route of LIST_ROUTES)
+      for (const variant of variants[routeKey(route)] ?? [])
+        expect(
+          cursors.get(variant)?.length,
+          `${routeKey(route)}?${queryString(variant.query)}`,
+        ).toBeGreaterThan(0);
+  });
+
+  /** Lists a page with a cursor, and records what breaks the contract. */
+  const judge = async (route: RouteSpec, variant: ListVariant, cursor: string) => {
+    forgedCursors += 1;
+    const req: FuzzRequest = {
+      method: 'GET',
+      path: `${route.path}?${queryString({ ...variant.query, limit: '2', cursor })}`,
+      auth: 'staff',
+      token: variant.token,
+      headers: { 'accept-language': forgedCursors % 2 ? 'en' : 'zh-CN' },
+    };
+    const res = await send(req);
+    let why = violation(req, res);
+    if (!why && res.status === 400) {
+      const errors = (JSON.parse(res.text) as { errors?: { path: string }[] }).errors ?? [];
+      if (!errors.some((e) => e.path === 'cursor'))
+        why = `400 naming ${errors.map((e) => e.path).join(', ')}`;
+    }
+    if (!why && res.status === 200) {
+      const outside = (JSON.parse(res.text).items as Json[])
+        .map(itemKey)
+        .filter((k) => !listed.get(variant)?.has(k));
+      if (outside.length > 0) why = 'a page with items the list does not hold';
+    }
+    if (why) record(route, req, res, why);
+  };
+
+  for (const route of LIST_ROUTES)
+    it(
+      `${routeKey(route)}: every one-step forgery of every cursor it issued, and cursors of other lists`,
+      async () => {
+        const own = variants[routeKey(route)] ?? [];
+        const others = LIST_ROUTES.filter((r) => r !== route).flatMap((r) =>
+          (variants[routeKey(r)] ?? []).flatMap((v) => cursors.get(v) ?? []),
+        );
+        const sends = own.flatMap((variant) => [
+          ...(cursors.get(variant) ?? [])
+            .flatMap((cursor) => forgeriesOf(cursor))
+            .map((cursor) => ({ variant, cursor })),
+          // a cursor of the same list under another filter or caller, and of another list
+          ...own
+            .filter((v) => v !== variant)
+            .flatMap((v) => (cursors.get(v) ?? []).map((cursor) => ({ variant, cursor }))),
+          ...others.map((cursor) => ({ variant, cursor })),
+        ]);
+        await inLanes(sends, BATCH, ({ variant, cursor }) => judge(route, variant, cursor));
+        expect(sends.length).toBeGreaterThan(100);
+        expect(summary(route)).toEqual([]);
+      },
+      EDGE_TIMEOUT,
+    );
+
+  for (const route of LIST_ROUTES)
+    it(
+      `${routeKey(route)}: forgeries of two to four steps`,
+      async () => {
+        const own = (variants[routeKey(route)] ?? []).filter((v) => (cursors.get(v)?.length ?? 0) > 0);
+        const jsonCursors = own.flatMap((variant) =>
+          (cursors.get(variant) ?? []).flatMap((cursor) => {
+            const position = positionOf(cursor);
+            return position ? [{ variant, position, mutations: mutationsOf(position) }] : [];
+          }),
+        );
+        if (jsonCursors.length === 0) return;
+        await fc.assert(
+          fc.asyncProperty(
+            fc.array(
+              fc.nat({ max: jsonCursors.length - 1 }).chain((i) =>
+                fc.tuple(
+                  fc.constant(jsonCursors[i]!),
+                  fc.array(fc.nat({ max: jsonCursors[i]!.mutations.length - 1 }), {
+                    minLength: 2,
+                    maxLength: 4,
+                  }),
+                ),
+              ),
+              { minLength: BATCH, maxLength: BATCH },
+            ),
+            async (batch) => {
+              await Promise.all(
+                batch.map(([{ variant, position, mutations }, steps]) => {
+                  const forged = steps.reduce<unknown>(
+                    (p, step) => mutations[step]!(p),
+                    structuredClone(position),
+                  );
+                  return judge(route, variant, base64url(JSON.stringify(forged) ?? ''));
+                }),
+              );
+            },
+          ),
+          { numRuns: 25, seed: 20261128 + route.path.length },
+        );
+        expect(summary(route)).toEqual([]);
+      },
+      EDGE_TIMEOUT,
+    );
 });
