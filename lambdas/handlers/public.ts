@@ -1,12 +1,14 @@
 import { CaseRepository } from '../adapters/case-repository.js';
 import { type Deps, depsFromEnv } from '../adapters/deps.js';
+import { casesTableAnswers } from '../adapters/health.js';
 import { MinuteLimiter } from '../adapters/minute-limiter.js';
+import { logger } from '../adapters/observability.js';
 import { catalog } from '../domain/catalog.js';
 import { trackingView } from '../domain/citizen.js';
 import { NotFoundError } from '../domain/errors.js';
 import { createApiHandler, lazyHandler } from '../http/api.js';
 import { openApiDocument } from '../http/openapi.js';
-import { throttledProblem } from '../http/problem.js';
+import { HttpProblem, throttledProblem } from '../http/problem.js';
 import { lookUpQueryCode } from '../usecases/query-code.js';
 
 export function createPublicHandler(deps: Deps) {
@@ -18,7 +20,22 @@ export function createPublicHandler(deps: Deps) {
     family: 'public',
     deps,
     routes: {
-      'GET /v1/health': { authorized: false, handle: async () => ({ status: 200, body: { status: 'ok' } }) },
+      'GET /v1/health': {
+        authorized: false,
+        // one cheap real read: the function is healthy only if its table answers
+        async handle() {
+          const probe = await casesTableAnswers(deps.db, deps.tables.cases);
+          if (!probe.ok) {
+            logger.warn('health check failed', { cause: probe.cause });
+            throw new HttpProblem(
+              'unavailable',
+              { zh: '数据库暂时无法访问', en: 'The database does not answer' },
+              { headers: { 'retry-after': '1', 'cache-control': 'no-store' } },
+            );
+          }
+          return { status: 200, body: { status: 'ok' }, headers: { 'cache-control': 'no-store' } };
+        },
+      },
       'GET /v1/openapi.json': { authorized: false, handle: async () => ({ status: 200, body: document }) },
       'GET /v1/catalog': { handle: async () => ({ status: 200, body: catalog() }) },
       'GET /v1/public/track/{queryCode}': {

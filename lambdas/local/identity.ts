@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
+  calculateJwkThumbprint,
   exportJWK,
   generateKeyPair,
   importJWK,
@@ -23,6 +24,8 @@ export const DEFAULT_TOWN = 'demo-town';
 export interface LocalKeys {
   privateKey: JoseKey;
   publicKey: JoseKey;
+  /** The key's id in the local key set (its RFC 7638 thumbprint), which every token names in its `kid` header. */
+  kid: string;
 }
 
 export async function loadOrCreateKeys(dataDir: string | undefined): Promise<LocalKeys> {
@@ -32,16 +35,17 @@ export async function loadOrCreateKeys(dataDir: string | undefined): Promise<Loc
     return {
       privateKey: (await importJWK(stored.privateKey, 'RS256')) as JoseKey,
       publicKey: (await importJWK(stored.publicKey, 'RS256')) as JoseKey,
+      kid: await calculateJwkThumbprint(stored.publicKey),
     };
   }
   const pair = await generateKeyPair('RS256', { extractable: true });
+  const publicJwk = await exportJWK(pair.publicKey);
   if (file) {
     mkdirSync(resolve(file, '..'), { recursive: true });
     const privateJwk = await exportJWK(pair.privateKey);
-    const publicJwk = await exportJWK(pair.publicKey);
     writeFileSync(file, JSON.stringify({ privateKey: privateJwk, publicKey: publicJwk }), { mode: 0o600 });
   }
-  return pair;
+  return { ...pair, kid: await calculateJwkThumbprint(publicJwk) };
 }
 
 export interface TokenRequest {
@@ -63,7 +67,7 @@ export async function issueToken(keys: LocalKeys, request: TokenRequest): Promis
     client_id: request.audience ?? LOCAL_AUDIENCE,
     ...request.extraClaims,
   })
-    .setProtectedHeader({ alg: 'RS256', typ: 'JWT' })
+    .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: keys.kid })
     .setSubject(request.sub)
     .setIssuer(LOCAL_ISSUER)
     .setAudience(request.audience ?? LOCAL_AUDIENCE)
@@ -73,15 +77,22 @@ export async function issueToken(keys: LocalKeys, request: TokenRequest): Promis
 }
 
 /**
- * Verifies a bearer token as the gateway's JWT authorizer does: RS256 signature, issuer, expiry and not-before, and
- * the audience in `aud` or, for access tokens that have none, in `client_id`. Undefined if any check fails.
+ * Verifies a bearer token as the gateway's JWT authorizer does: a `kid` header naming a key of the issuer's key set,
+ * RS256 signature, issuer, expiry, not-before, an issued-at that is not in the future (the gateway documents no clock
+ * leeway, and here the issuer shares the host's clock), and the audience in `aud` or, for access tokens that have
+ * none, in `client_id`. Undefined if any check fails.
  */
 export async function verifyToken(keys: LocalKeys, token: string): Promise<JWTPayload | undefined> {
   try {
-    const { payload } = await jwtVerify(token, keys.publicKey, {
-      algorithms: ['RS256'],
-      issuer: LOCAL_ISSUER,
-    });
+    const { payload } = await jwtVerify(
+      token,
+      (header) => {
+        if (header.kid !== keys.kid) throw new Error('no key of the key set has this kid');
+        return keys.publicKey;
+      },
+      { algorithms: ['RS256'], issuer: LOCAL_ISSUER },
+    );
+    if (typeof payload.iat === 'number' && payload.iat > Date.now() / 1000) return undefined;
     const audiences = [payload.aud ?? []].flat();
     const audienceOk =
       audiences.length > 0 ? audiences.includes(LOCAL_AUDIENCE) : payload.client_id === LOCAL_AUDIENCE;

@@ -7,25 +7,102 @@ import { TablePublisher } from '../adapters/publisher.js';
 import { logger } from '../adapters/observability.js';
 import { tableNamesFor } from '../adapters/table-model.js';
 import { createFamilyHandlers } from './app.js';
-import { clearRuntime, ensureTables, startDynamoLocal, writeRuntime } from './dynamo-local.js';
+import {
+  clearRuntime,
+  enginesOn,
+  ensureTables,
+  isEngine,
+  type RunningDynamo,
+  startDynamoLocal,
+  writeRuntime,
+} from './dynamo-local.js';
+import { DataDirInUseError, type HostLock, lockDataDir } from './host-lock.js';
 import { DEFAULT_TOWN, loadOrCreateKeys } from './identity.js';
 import { seedDemoCases, seedDemoGrids } from './seed.js';
 import { DATA_DIR, TABLE_PREFIX } from './paths.js';
+import { commandLine, endProcess, signal } from './processes.js';
 import { startLocalSchedules } from './schedules.js';
 import { createLocalServer } from './server.js';
 
-/** `npm start`: DynamoDB Local, the tables, the demo town and the API on one machine. */
+/**
+ * `npm start`: DynamoDB Local, the tables, the demo town and the API on one machine. One host per data folder (a lock
+ * file); the host stops its engine whenever it stops, and restarts the engine if it dies.
+ */
+
+/** An engine that dies more often than this is not restarted again: the host exits and says why. */
+const RESTARTS_PER_MINUTE = 3;
+
+const STARTING = { zh: '本地服务正在启动', en: 'The local host is starting' };
+const RESTARTING = { zh: 'DynamoDB Local 正在重启', en: 'DynamoDB Local is restarting' };
+
+/** Ends engines a host that is gone left running on these files (or on the port its lock recorded). */
+async function stopOrphans(lock: HostLock, dbPath: string | undefined): Promise<void> {
+  const orphans = new Set(dbPath ? enginesOn(dbPath) : []);
+  const { enginePid, enginePort } = lock.stale ?? {};
+  if (enginePid && enginePort && isEngine(commandLine(enginePid), '-port', String(enginePort)))
+    orphans.add(enginePid);
+  for (const pid of orphans) {
+    console.warn(
+      `stopping DynamoDB Local (pid ${pid}), left running on ${dbPath ?? DATA_DIR} by a host that is gone`,
+    );
+    await endProcess(pid);
+  }
+}
 
 async function main(): Promise<void> {
   const started = Date.now();
   const inMemory = process.argv.includes('--in-memory');
   const port = Number(process.env.PORT ?? 3000);
+  const dbPath = inMemory ? undefined : resolve(DATA_DIR, 'dynamodb');
 
+  const lock = lockDataDir(DATA_DIR);
+  if (lock.stale) console.warn(`taking over ${DATA_DIR} from a host that is gone (pid ${lock.stale.pid})`);
+
+  let dynamo: RunningDynamo | undefined;
+  let server: ReturnType<typeof createLocalServer> | undefined;
+  let schedules: ReturnType<typeof startLocalSchedules> = [];
+  let notReady: typeof STARTING | undefined = STARTING;
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    for (const job of schedules) job.stop();
+    server?.close();
+    server?.closeAllConnections();
+    await dynamo?.stop();
+    clearRuntime(DATA_DIR);
+    lock.release();
+    process.exit(code);
+  };
+  for (const name of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(name, () => void stop(0));
+  const crash = (error: unknown) => {
+    logger.error('local host failed', { error: error as Error });
+    void stop(1);
+  };
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
+  // whatever way the process ends from here, the engine and the lock do not stay behind
+  process.on('exit', () => {
+    if (dynamo) signal(dynamo.pid, 'SIGTERM');
+    lock.release();
+  });
+
+  await stopOrphans(lock, dbPath);
   const keys = await loadOrCreateKeys(DATA_DIR);
-  const dynamo = await startDynamoLocal(inMemory ? {} : { dataDir: resolve(DATA_DIR, 'dynamodb') });
+  const startEngine = async (enginePort?: number) => {
+    const engine = await startDynamoLocal({
+      ...(dbPath ? { dataDir: dbPath } : {}),
+      ...(enginePort ? { port: enginePort } : {}),
+    });
+    lock.update({ enginePid: engine.pid, enginePort: engine.port });
+    return engine;
+  };
+  dynamo = await startEngine();
+  // a restarted engine listens on the same port: this one client serves every engine the host runs
+  const { endpoint, client } = dynamo;
   const tables = tableNamesFor(TABLE_PREFIX);
-  await ensureTables(dynamo.client, tables);
-  const db = documentClient(dynamo.client);
+  await ensureTables(client, tables);
+  const db = documentClient(client);
   const deps = {
     db,
     tables,
@@ -35,33 +112,57 @@ async function main(): Promise<void> {
     publisher: new TablePublisher(db, tables.cases),
   };
 
-  const server = createLocalServer({ handlers: createFamilyHandlers(deps), keys });
-  await new Promise<void>((done) => server.listen(port, '127.0.0.1', done));
-  const baseUrl = `http://localhost:${(server.address() as AddressInfo).port}`;
-
-  if (await seedDemoGrids(deps, DEFAULT_TOWN)) await seedDemoCases(baseUrl, keys, DEFAULT_TOWN);
-  writeRuntime(DATA_DIR, {
-    endpoint: dynamo.endpoint,
-    apiPort: port,
-    tablePrefix: TABLE_PREFIX,
-    pid: process.pid,
+  // health answers 503 until the demo town is seeded (and while the engine restarts)
+  const listening = createLocalServer({
+    handlers: createFamilyHandlers(deps),
+    keys,
+    notReady: () => notReady,
   });
-
-  const schedules = startLocalSchedules(deps);
-
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
-    for (const job of schedules) job.stop();
-    server.close();
-    server.closeAllConnections();
-    await dynamo.stop();
-    clearRuntime(DATA_DIR);
-    process.exit(0);
+  server = listening;
+  await new Promise<void>((done) => listening.listen(port, '127.0.0.1', done));
+  const baseUrl = `http://localhost:${(listening.address() as AddressInfo).port}`;
+  const seed = async () => {
+    if (await seedDemoGrids(deps, DEFAULT_TOWN)) await seedDemoCases(baseUrl, keys, DEFAULT_TOWN);
   };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  await seed();
+
+  // the engine may die under the host (killed, out of memory): start it again on the same port and files, so the
+  // clients keep their endpoint; in memory its data is gone, and the demo town is seeded again
+  const deaths: number[] = [];
+  const watch = (engine: RunningDynamo) =>
+    void engine.exited.then(async (status) => {
+      // a signal that stops the host may come with the engine's end (a terminal's Ctrl-C): let it win
+      await new Promise((r) => setTimeout(r, 200));
+      if (stopping) return;
+      notReady = RESTARTING;
+      deaths.push(Date.now());
+      while (deaths.length && (deaths[0] ?? 0) < Date.now() - 60_000) deaths.shift();
+      if (deaths.length > RESTARTS_PER_MINUTE) {
+        console.error(`DynamoDB Local ended (${status}) ${deaths.length} times in a minute: stopping`);
+        return stop(1);
+      }
+      console.warn(
+        `DynamoDB Local (pid ${engine.pid}) ended (${status}): restarting it${inMemory ? ' (in memory: its data is gone)' : ''}`,
+      );
+      try {
+        const restarted = await startEngine(engine.port);
+        restarted.client.destroy();
+        dynamo = restarted;
+        if (stopping) return restarted.stop();
+        await ensureTables(client, tables);
+        await seed();
+        notReady = undefined;
+        watch(restarted);
+      } catch (error) {
+        console.error(`DynamoDB Local could not be restarted: ${(error as Error).message}`);
+        await stop(1);
+      }
+    });
+  watch(dynamo);
+
+  writeRuntime(DATA_DIR, { endpoint, apiPort: port, tablePrefix: TABLE_PREFIX, pid: process.pid });
+  schedules = startLocalSchedules(deps);
+  notReady = undefined;
 
   console.log(
     [
@@ -73,6 +174,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  logger.error('local host failed to start', { error: error as Error });
+  if (error instanceof DataDirInUseError) console.error(error.message);
+  else logger.error('local host failed to start', { error: error as Error });
   process.exit(1);
 });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Context } from 'aws-lambda';
 import type { ApiEvent, ApiResult } from '../http/api.js';
+import { HttpProblem, languageOf, problemResponse } from '../http/problem.js';
 import { type FunctionFamily, matchRoute, routeKey } from '../http/routes.js';
 import type { FamilyHandler } from './app.js';
 import { claimsAsGatewayShapes, type LocalKeys, verifyToken } from './identity.js';
@@ -13,6 +14,18 @@ import { claimsAsGatewayShapes, type LocalKeys, verifyToken } from './identity.j
 
 /** API Gateway's own payload limit; the functions enforce the contract's smaller one. */
 const GATEWAY_MAX_BODY = 10 * 1024 * 1024;
+
+/**
+ * The gateway's quota for the request line and headers together. An Authorization header past it is no token the
+ * authorizer accepts: 401 with the authorizer's body, never read further.
+ */
+export const GATEWAY_MAX_HEADER_BYTES = 10_240;
+
+/**
+ * What node:http itself accepts (its default, 16 KiB, answers a bare 431 before any code of ours runs): well above
+ * the gateway's quota, so that the checks above decide.
+ */
+const NODE_MAX_HEADER_BYTES = 64 * 1024;
 
 const gatewayReply = (res: ServerResponse, status: number, message: string) => {
   res.writeHead(status, { 'content-type': 'application/json' });
@@ -53,15 +66,27 @@ const TEXT_TYPES = /^(application\/(json|problem\+json|x-www-form-urlencoded|xml
 export interface LocalServerOptions {
   handlers: Record<FunctionFamily, FamilyHandler>;
   keys: LocalKeys;
+  /** Why the host cannot serve yet (starting, its engine restarting): health answers 503 with it meanwhile. */
+  notReady?: () => { zh: string; en: string } | undefined;
 }
 
 export function createLocalServer(options: LocalServerOptions): Server {
-  return createServer(async (req, res) => {
+  return createServer({ maxHeaderSize: NODE_MAX_HEADER_BYTES }, async (req, res) => {
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const method = (req.method ?? 'GET').toUpperCase();
       const match = matchRoute(method, url.pathname);
       if (!match) return gatewayReply(res, 404, 'Not Found');
+      const waiting = match.route.path === '/v1/health' ? options.notReady?.() : undefined;
+      if (waiting) {
+        const problem = new HttpProblem('unavailable', waiting, { headers: { 'retry-after': '1' } });
+        const result = problemResponse(problem, {
+          language: languageOf(req.headers['accept-language']),
+          instance: url.pathname,
+        });
+        res.writeHead(result.statusCode ?? 503, result.headers as Record<string, string>);
+        return res.end(result.body);
+      }
       const body = await readBody(req);
       if (body === 'too-large') return gatewayReply(res, 413, 'Request Entity Too Large');
 
@@ -71,6 +96,8 @@ export function createLocalServer(options: LocalServerOptions): Server {
 
       let claims: Record<string, string> | undefined;
       if (match.route.authorized) {
+        if (Buffer.byteLength(headers.authorization ?? '') > GATEWAY_MAX_HEADER_BYTES)
+          return gatewayReply(res, 401, 'Unauthorized');
         const bearer = /^Bearer\s+(.+)$/i.exec(headers.authorization ?? '')?.[1];
         const payload = bearer ? await verifyToken(options.keys, bearer.trim()) : undefined;
         if (!payload) return gatewayReply(res, 401, 'Unauthorized');

@@ -1,4 +1,4 @@
-import { generateKeyPair, SignJWT } from 'jose';
+import { generateKeyPair, type JWTHeaderParameters, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GridRepository } from '../../lambdas/adapters/grid-repository.js';
 import { childPath } from '../../lambdas/domain/grid.js';
@@ -67,6 +67,12 @@ function expectInvokeProblem(result: ApiResult, status: number, type: string) {
   expect(body.status).toBe(status);
 }
 
+/** Signed with the local host's own key: refused, if at all, for what the header or the claims say. */
+const signedLocally = (
+  header: Partial<JWTHeaderParameters>,
+  claims: Record<string, unknown> = validClaims('intruder'),
+) => new SignJWT(claims).setProtectedHeader({ alg: 'RS256', typ: 'JWT', ...header }).sign(h.keys.privateKey);
+
 const register = async (token: string, overrides: Record<string, unknown> = {}) => {
   const response = await h.request('POST', '/v1/cases', { token, body: caseBody(overrides) });
   expect(response.status).toBe(201);
@@ -112,6 +118,23 @@ describe('tokens the gateway refuses', () => {
       },
     ],
     ['a bearer that is not a JWT', async () => 'not-a-jwt'],
+    // the gateway requires a kid that names a key of the issuer's key set, even when the signature would verify
+    ['a token without a kid', () => signedLocally({})],
+    ['a token whose kid names no key of the key set', () => signedLocally({ kid: 'some-other-key' })],
+    [
+      'a token issued in the future',
+      () =>
+        signedLocally(
+          { kid: h.keys.kid },
+          { ...validClaims('intruder'), iat: Math.floor(Date.now() / 1000) + 600 },
+        ),
+    ],
+    // past the gateway's header quota: 401 with its body, not node's bare 431 (over 16 KiB) nor a pass
+    ['a bearer of 20 KB', async () => 'a'.repeat(20_000)],
+    [
+      'a valid token made larger than the gateway allows',
+      () => h.token('clerk', 'clerk-1', 'town-a', { extraClaims: { padding: 'x'.repeat(12_000) } }),
+    ],
   ];
 
   it.each(badTokens)(
@@ -136,6 +159,16 @@ describe('tokens the gateway refuses', () => {
     const response = await h.request('GET', '/v1/cases', { token: clerkToken });
     expect(response.status).toBe(200);
     expect(Array.isArray(response.body.items)).toBe(true);
+  });
+
+  it("a token made by hand with the key set's kid and iat now passes (control for the forgeries)", async () => {
+    const token = await signedLocally({ kid: h.keys.kid }, validClaims('clerk-by-hand'));
+    expect((await h.request('GET', '/v1/cases', { token })).status).toBe(200);
+    // and just under the gateway's header quota, still a token
+    const large = await h.token('clerk', 'clerk-1', 'town-a', {
+      extraClaims: { padding: 'x'.repeat(6_000) },
+    });
+    expect((await h.request('GET', '/v1/cases', { token: large })).status).toBe(200);
   });
 });
 

@@ -1,6 +1,12 @@
+import { createServer, type Socket } from 'node:net';
 import { Validator } from '@seriousme/openapi-schema-validator';
+import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { documentClient } from '../../lambdas/adapters/deps.js';
+import { createPublicHandler } from '../../lambdas/handlers/public.js';
+import type { ApiEvent } from '../../lambdas/http/api.js';
 import { ROUTES } from '../../lambdas/http/routes.js';
+import { freePort, localClient } from '../../lambdas/local/dynamo-local.js';
 import { createHarness, type Harness } from '../support/harness.js';
 
 /** The routes anyone may call, the catalogue, and what the gateway answers for a path it does not know. */
@@ -37,6 +43,60 @@ describe('GET /v1/health', () => {
     const response = await h.request('GET', '/v1/health', { token: 'garbage' });
     expect(response.status).toBe(200);
     expect(response.body).toEqual({ status: 'ok' });
+  });
+
+  /** The deployed function's health, over a table at `endpoint`. */
+  const healthOver = async (endpoint: string) => {
+    const handler = createPublicHandler({ ...h.deps, db: documentClient(localClient(endpoint)) });
+    const event = {
+      version: '2.0',
+      routeKey: 'GET /v1/health',
+      rawPath: '/v1/health',
+      rawQueryString: '',
+      headers: {},
+      requestContext: {
+        http: { method: 'GET', path: '/v1/health' },
+        routeKey: 'GET /v1/health',
+        requestId: 'h',
+      },
+      isBase64Encoded: false,
+    } as unknown as ApiEvent;
+    const context = {
+      functionName: 'test-public',
+      getRemainingTimeInMillis: () => 10_000,
+    } as unknown as Context;
+    const started = Date.now();
+    const result = await handler(event, context);
+    return { result, ms: Date.now() - started };
+  };
+
+  const expectUnavailable = (result: Awaited<ReturnType<typeof healthOver>>['result']) => {
+    expect(result.statusCode).toBe(503);
+    expect(String(result.headers?.['content-type'])).toMatch(/^application\/problem\+json/);
+    expect(result.headers?.['retry-after']).toBe('1');
+    expect(JSON.parse(result.body ?? '')).toMatchObject({ type: '/problems/unavailable', status: 503 });
+  };
+
+  it('is 503 problem+json when its table refuses connections', async () => {
+    const { result } = await healthOver(`http://127.0.0.1:${await freePort()}`);
+    expectUnavailable(result);
+  });
+
+  it('is 503 problem+json within about a second when its table never answers', async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((done) => silent.listen(0, '127.0.0.1', done));
+    const address = silent.address();
+    try {
+      const { result, ms } = await healthOver(
+        `http://127.0.0.1:${typeof address === 'object' && address?.port}`,
+      );
+      expectUnavailable(result);
+      expect(ms).toBeLessThan(2_500);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+    }
   });
 });
 

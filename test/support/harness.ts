@@ -148,6 +148,8 @@ export async function createHarness(
   return {
     deps,
     tables,
+    /** The local identity provider's key pair, for tests that forge tokens with it. */
+    keys,
     baseUrl,
     request,
     invoke,
