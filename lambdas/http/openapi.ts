@@ -279,12 +279,13 @@ const OPERATIONS: Record<string, Operation> = {
     roles: 'the grid’s workers (assigned to it or to a grid above it)',
     body: z.strictObject({
       date: z.iso.date(),
-      households: z.number().int().min(0).optional(),
-      notes: z.string().optional(),
+      households: z.number().int().min(0).max(100_000).optional(),
+      notes: z.string().trim().min(1).max(4000).optional(),
       findings: z
         .array(
           patrolFindingBody({ now: new Date(0), policy: DEFAULT_POLICY, categories: DEFAULT_CATEGORY_CODES }),
         )
+        .max(MAX_FINDINGS)
         .optional(),
     }),
     response: {
