@@ -75,7 +75,11 @@ beforeAll(async () => {
     respondent: { name: '被举报人', kind: 'person', userId },
   });
   accusation = await accepted(accused('staff-accused'));
-  againstSupervisor = await accepted(accused('supervisor-accused'), 'leader-2');
+  // the same accuser in the same category while the first accusation is open: a second track needs a reason (Art 19)
+  againstSupervisor = await accepted(
+    { ...accused('supervisor-accused'), repeatOfOpenCase: { reason: '举报另一名工作人员' } },
+    'leader-2',
+  );
 });
 afterAll(() => h.close());
 
