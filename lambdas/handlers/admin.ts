@@ -3,10 +3,10 @@ import { type Deps, depsFromEnv } from '../adapters/deps.js';
 import { SettingsRepository } from '../adapters/settings-repository.js';
 import { calendarFromOfficialJson } from '../domain/calendar.js';
 import { NotFoundError } from '../domain/errors.js';
-import { createApiHandler, lazyHandler } from '../http/api.js';
+import { createApiHandler, lazyHandler, refuseIdempotencyKey } from '../http/api.js';
 import { requireRole } from '../http/auth.js';
 import { calendarSchema, policySchema } from '../http/admin-schemas.js';
-import { HttpProblem, validationProblem } from '../http/problem.js';
+import { validationProblem } from '../http/problem.js';
 import { parseWith, z } from '../http/validation.js';
 import { issueApiKey, keyIdParam, open311KeyBody } from '../open311/keys.js';
 import { Open311Repository } from '../open311/repository.js';
@@ -102,18 +102,15 @@ export function createAdminHandler(deps: Deps) {
         },
       },
       'POST /v1/admin/open311-keys': {
+        // the idempotency layer would keep the response, and the key in it
+        idempotent: false,
         async handle(request) {
           requireRole(request.principal, ['admin']);
-          // the idempotency layer would keep the response, and the key in it
-          if (request.header('idempotency-key') !== undefined)
-            throw new HttpProblem(
-              'validation',
-              {
-                zh: '签发 Open311 密钥不接受 Idempotency-Key，密钥只显示一次',
-                en: 'Issuing an Open311 key takes no Idempotency-Key: the key is shown once',
-              },
-              { errors: [{ path: 'Idempotency-Key', message: 'is not accepted when issuing a key' }] },
-            );
+          refuseIdempotencyKey(request, {
+            zh: '签发 Open311 密钥不接受 Idempotency-Key，密钥只显示一次',
+            en: 'Issuing an Open311 key takes no Idempotency-Key: the key is shown once',
+            field: 'is not accepted when issuing a key',
+          });
           const { name } = request.body(open311KeyBody);
           const issued = await issueApiKey(
             { repository: open311, mac: deps.mac },

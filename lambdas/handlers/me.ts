@@ -136,6 +136,8 @@ export function createMeHandler(deps: Deps) {
         },
       },
       'POST /v1/me/cases/claim': {
+        // the body is the query code, which no store keeps even hashed; a repeated claim answers the same anyway
+        idempotent: false,
         async handle(request) {
           requireRole(request.principal, ['petitioner']);
           const { queryCode } = request.body(claimBody);

@@ -12,7 +12,7 @@ import { mayReveal } from '../domain/access.js';
 import { ForbiddenError, NotFoundError, StaleVersionError } from '../domain/errors.js';
 import { PERSONAL_FIELDS } from '../domain/personal.js';
 import { primaryRole } from '../domain/roles.js';
-import { type ApiRequest, createApiHandler, lazyHandler } from '../http/api.js';
+import { type ApiRequest, createApiHandler, lazyHandler, refuseIdempotencyKey } from '../http/api.js';
 import { requireRole } from '../http/auth.js';
 import { parseIfMatch, requireIfMatch } from '../http/command-schemas.js';
 import { auditRangeQuery, eraseBody, revealBody } from '../http/privacy-schemas.js';
@@ -32,16 +32,10 @@ registerRuleTitles({
 const HELPER_REVEALERS = ['leader', 'supervisor', 'admin'] as const;
 
 /** An Idempotency-Key would have the idempotency layer keep the answer, clear values and all. */
-const refuseIdempotencyKey = (request: ApiRequest) => {
-  if (request.header('idempotency-key') !== undefined)
-    throw new HttpProblem(
-      'validation',
-      {
-        zh: '查看个人信息不接受 Idempotency-Key，每次查看单独记录',
-        en: 'A reveal takes no Idempotency-Key: every reveal is logged on its own',
-      },
-      { errors: [{ path: 'Idempotency-Key', message: 'is not accepted on a reveal' }] },
-    );
+const REVEAL_TAKES_NO_KEY = {
+  zh: '查看个人信息不接受 Idempotency-Key，每次查看单独记录',
+  en: 'A reveal takes no Idempotency-Key: every reveal is logged on its own',
+  field: 'is not accepted on a reveal',
 };
 
 /** Petitioners' and helpers' personal data: reveals with a reason, the reveal log, and erasure. */
@@ -64,13 +58,14 @@ export function createPrivacyHandler(deps: Deps) {
     deps,
     routes: {
       'POST /v1/cases/{id}/reveal': {
+        idempotent: false,
         async handle(request) {
           const record = await load(request);
           if (!mayReveal(request.principal, record))
             throw new ForbiddenError(
               'personal data is revealed to clerks, supervisors and the assignee; an accuser only to those who may see them',
             );
-          refuseIdempotencyKey(request);
+          refuseIdempotencyKey(request, REVEAL_TAKES_NO_KEY);
           const body = request.body(revealBody);
           const revealed = await revealPersonalData({ vault, privacy }, record, {
             actor: actorOf(request),
@@ -83,12 +78,13 @@ export function createPrivacyHandler(deps: Deps) {
         },
       },
       'POST /v1/helpers/{id}/reveal': {
+        idempotent: false,
         async handle(request) {
           const town = request.principal.town;
           const helper = await helpers.get(town, request.params.id ?? '');
           if (!helper) throw new NotFoundError();
           requireRole(request.principal, HELPER_REVEALERS);
-          refuseIdempotencyKey(request);
+          refuseIdempotencyKey(request, REVEAL_TAKES_NO_KEY);
           const body = request.body(revealHelperBody);
           const opened =
             helper.personal?.state === 'sealed'

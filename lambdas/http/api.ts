@@ -57,6 +57,25 @@ export interface RouteDefinition {
   handle(request: ApiRequest): Promise<ApiResponse>;
   /** The `secret` fields of an answer replayed from the idempotency store, derived again from the same request. */
   replaySecret?(request: ApiRequest): Promise<Record<string, string>>;
+  /**
+   * `false`: the idempotency layer never sees this route, because its answer holds what no store may keep (clear
+   * personal data, a key shown once) or its body is a secret. The route refuses an `Idempotency-Key` itself, where the
+   * contract's order of checks puts a 400, with `refuseIdempotencyKey`.
+   */
+  idempotent?: false;
+}
+
+/** The 400 of a route that takes no `Idempotency-Key` (see `RouteDefinition.idempotent`), when one is sent. */
+export function refuseIdempotencyKey(
+  request: ApiRequest,
+  why: { zh: string; en: string; field: string },
+): void {
+  if (request.header('idempotency-key') !== undefined)
+    throw new HttpProblem(
+      'validation',
+      { zh: why.zh, en: why.en },
+      { errors: [{ path: 'Idempotency-Key', message: why.field }] },
+    );
 }
 
 const header = (event: ApiEvent, name: string): string | undefined => {
@@ -210,7 +229,8 @@ export function createApiHandler(options: ApiOptions) {
     .handler(async (event, context) => {
       idempotencyConfig.registerLambdaContext(context);
       // what the idempotency layer stores is the answer without its secret fields
-      const result = await idempotentCore(event, context);
+      const bypass = options.routes[event.routeKey]?.idempotent === false;
+      const result = await (bypass ? core : idempotentCore)(event, context);
       const secret = await secretOf(event, result);
       return Object.keys(secret).length > 0 ? withFields(result, secret) : result;
     });

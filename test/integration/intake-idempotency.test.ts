@@ -171,3 +171,45 @@ describe('Idempotency-Key on reads is ignored', () => {
     expect(second.body.items.map((c: { id: string }) => c.id)).toContain(added.body.id);
   });
 });
+
+describe('Routes whose body or answer no store may keep never reach the idempotency table', () => {
+  const stored = async () =>
+    ((await h.deps.db.send(new ScanCommand({ TableName: h.tables.idempotency }))).Items ?? []).length;
+
+  it('a claim with a key: answered as without one, twice, and nothing stored (its body is the query code)', async () => {
+    const registered = await post(
+      caseBody({ title: 'claimed with a key', petitioners: unmatched }),
+      undefined,
+    );
+    expect(registered.status).toBe(201);
+    const citizen = await h.token('petitioner', 'citizen-claim');
+    const before = await stored();
+    const claim = () =>
+      h.request('POST', '/v1/me/cases/claim', {
+        token: citizen,
+        body: { queryCode: registered.body.queryCode },
+        headers: { 'idempotency-key': 'claim-key' },
+      });
+    const first = await claim();
+    expect(first.status, first.text).toBe(200);
+    const again = await claim();
+    expect(again.status, again.text).toBe(200);
+    expect(again.body.id).toBe(first.body.id);
+    expect(await stored()).toBe(before);
+  });
+
+  it('a reveal with a key: refused, and nothing stored', async () => {
+    const registered = await post(caseBody({ title: 'revealed with a key' }), undefined);
+    const before = await stored();
+    const refused = await h.request('POST', `/v1/cases/${registered.body.id}/reveal`, {
+      token,
+      body: { purpose: '电话回访核实身份' },
+      headers: { 'idempotency-key': 'reveal-key' },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors).toEqual([
+      { path: 'Idempotency-Key', message: 'is not accepted on a reveal' },
+    ]);
+    expect(await stored()).toBe(before);
+  });
+});

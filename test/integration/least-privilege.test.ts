@@ -219,7 +219,7 @@ async function walkAdmin() {
     token: admin,
     body: { name: '待吊销的应用' },
   });
-  // issuing takes no Idempotency-Key (the key is shown once): refused after its record was written, which goes again
+  // issuing takes no Idempotency-Key (the key is shown once): refused, and the idempotency layer never sees it
   await call(400, 'POST', '/v1/admin/open311-keys', {
     token: admin,
     body: { name: '重复签发' },
@@ -325,7 +325,7 @@ async function walkPrivacy(cases: { worked: { id: string }; withdrawn: { id: str
     token: clerk,
     body: { purpose: '电话回访核实身份' },
   });
-  // a reveal takes no Idempotency-Key: refused after the idempotency record was written, which goes again
+  // a reveal takes no Idempotency-Key: refused, and the idempotency layer never sees it
   await call(400, 'POST', `/v1/cases/${cases.worked.id}/reveal`, {
     token: clerk,
     body: { purpose: '电话回访核实身份' },
@@ -337,6 +337,12 @@ async function walkPrivacy(cases: { worked: { id: string }; withdrawn: { id: str
     body: { purpose: '核实' },
   });
   await call(200, 'GET', '/v1/audit/reveals?from=2026-11-01&to=2026-11-02', { token: supervisor });
+  // an erasure refused (a stale version): its idempotency record goes again
+  await call(412, 'POST', `/v1/cases/${cases.worked.id}/erase`, {
+    token: admin,
+    body: { reason: '当事人申请删除个人信息' },
+    headers: { 'if-match': '"0"', 'idempotency-key': 'erase-stale' },
+  });
   await call(200, 'POST', `/v1/cases/${cases.withdrawn.id}/erase`, {
     token: admin,
     body: { reason: '当事人申请删除个人信息' },
@@ -354,10 +360,17 @@ async function walkCitizen(windowCase: { queryCode: string }) {
     token: citizen,
     body: { queryCode: windowCase.queryCode },
   });
+  // a claim never goes through the idempotency layer (its body is the query code): the key is not used
   await call(404, 'POST', '/v1/me/cases/claim', {
     token: citizen,
     body: { queryCode: 'AAAA-BBBB-CCCC' },
     headers: { 'idempotency-key': 'claim-bad' },
+  });
+  // a refused online petition: its idempotency record goes again
+  await call(400, 'POST', '/v1/public/petitions', {
+    token: citizen,
+    body: { kind: 'petition' },
+    headers: { 'idempotency-key': 'petition-bad' },
   });
   const inbox = await call(200, 'GET', '/v1/me/notifications', { token: citizen });
   const id = inbox.body.items[0]?.id as string | undefined;
