@@ -14,11 +14,17 @@ import { hasAnyRole, type Principal, primaryRole, STAFF_ROLES } from '../domain/
 import { chainEvent, type TimelineFields, verifyChain } from '../domain/timeline.js';
 import { type ApiRequest, createApiHandler, lazyHandler } from '../http/api.js';
 import { requireRole } from '../http/auth.js';
-import { commandBodySchemas, noteBody, parseIfMatch, requireIfMatch } from '../http/command-schemas.js';
+import {
+  commandBodySchemas,
+  noteBody,
+  parseIfMatch,
+  requireIfMatch,
+  timelineQuery,
+} from '../http/command-schemas.js';
 import { inactiveHelperProblem, unknownHelpersProblem } from '../http/helper-schemas.js';
 import { HttpProblem, registerRuleTitles, validationProblem } from '../http/problem.js';
 import { listCasesQuery, registerCaseBody } from '../http/schemas.js';
-import { parseWith, z } from '../http/validation.js';
+import { parseWith } from '../http/validation.js';
 import { caseView } from '../http/views.js';
 import {
   milestoneWrites,
@@ -222,11 +228,7 @@ export function createCasesHandler(deps: Deps) {
         async handle(request) {
           const record = await loadVisible(request);
           requireRole(request.principal, STAFF_ROLES);
-          const query = parseWith(
-            z.strictObject({ verify: z.enum(['true', 'false']).optional() }),
-            request.query,
-            request.language,
-          );
+          const query = parseWith(timelineQuery, request.query, request.language);
           const items = await cases.timeline(record.town, record.id);
           if (query.verify !== 'true') return { status: 200, body: { items } };
           const verdict = await verifyChain(items, record.timelineHead, deps.mac);

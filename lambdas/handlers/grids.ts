@@ -4,7 +4,6 @@ import { type Deps, depsFromEnv } from '../adapters/deps.js';
 import { GridRepository } from '../adapters/grid-repository.js';
 import { townSettings } from '../adapters/settings-repository.js';
 import { DEFAULT_CATEGORY_CODES } from '../domain/catalog.js';
-import { beijingDate } from '../domain/deadlines.js';
 import { NotFoundError, RuleViolationError, StaleVersionError } from '../domain/errors.js';
 import { childPath, type GridRecord, parentProblem } from '../domain/grid.js';
 import type { PatrolRecord } from '../domain/patrol.js';
@@ -14,15 +13,13 @@ import { requireRole } from '../http/auth.js';
 import { HttpProblem, validationProblem } from '../http/problem.js';
 import {
   createGridBody,
-  isoDate,
-  MAX_FINDINGS,
   patchGridBody,
+  patrolBody,
   patrolRange,
   staffBody,
   userId,
 } from '../http/grid-schemas.js';
-import { patrolFindingBody } from '../http/schemas.js';
-import { parseWith, z } from '../http/validation.js';
+import { parseWith } from '../http/validation.js';
 import { caseView, helperView } from '../http/views.js';
 import { prepareRegistration, registrationDepsOf, registrationWrites } from '../usecases/register-case.js';
 import { CounterRepository } from '../adapters/counter-repository.js';
@@ -304,14 +301,7 @@ export function createGridsHandler(deps: Deps) {
           const now = deps.now();
           const { policy, calendar } = await settings.get(town);
           const rules = { now, policy, categories: DEFAULT_CATEGORY_CODES };
-          const body = request.body(
-            z.strictObject({
-              date: isoDate.refine((d) => d <= beijingDate(now), { message: 'may not be in the future' }),
-              households: z.number().int().min(0).max(100_000).optional(),
-              notes: z.string().trim().min(1).max(4000).optional(),
-              findings: z.array(patrolFindingBody(rules)).max(MAX_FINDINGS).optional(),
-            }),
-          );
+          const body = request.body(patrolBody(rules));
           const prepared = [];
           for (const finding of body.findings ?? [])
             prepared.push(

@@ -75,6 +75,9 @@ export function commandBodySchemas(policy: DeadlinePolicy, now: Date, about: Com
   } satisfies Record<CommandName, z.ZodType>;
 }
 
+/** `?verify=true` recomputes the timeline's keyed hash chain. */
+export const timelineQuery = z.strictObject({ verify: z.enum(['true', 'false']).optional() });
+
 export const noteBody = z.strictObject({ text: z.string().trim().min(1).max(4000) });
 
 /** `If-Match: "3"` (or `W/"3"`, or `3`) → 3; anything else matches no version. */

@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import { beijingDate } from '../domain/deadlines.js';
 import { GRID_LEVELS } from '../domain/grid.js';
 import { ROLES } from '../domain/roles.js';
+import { type IntakeRules, patrolFindingBody } from './schemas.js';
 
 /** A patrol's findings and the patrol itself are one transaction: at most this many findings keep it under 100 writes. */
 export const MAX_FINDINGS = 5;
@@ -36,3 +38,12 @@ export const staffBody = z.strictObject({
 });
 export const isoDate = z.iso.date();
 export const patrolRange = z.strictObject({ from: isoDate, to: isoDate });
+
+/** A patrol as a grid worker logs it: its day (not in the future), what was seen, and findings that become cases. */
+export const patrolBody = (rules: IntakeRules) =>
+  z.strictObject({
+    date: isoDate.refine((d) => d <= beijingDate(rules.now), { message: 'may not be in the future' }),
+    households: z.number().int().min(0).max(100_000).optional(),
+    notes: z.string().trim().min(1).max(4000).optional(),
+    findings: z.array(patrolFindingBody(rules)).max(MAX_FINDINGS).optional(),
+  });

@@ -5,8 +5,15 @@ import { PROBLEM_KINDS, problemTypeUri } from './problem.js';
 import { ROUTES, routeKey } from './routes.js';
 import { COMMAND_NAMES, COMMANDS } from '../domain/lifecycle.js';
 import { calendarSchema, policySchema, storedCalendarSchema, storedPolicySchema } from './admin-schemas.js';
-import { commandBodySchemas, noteBody } from './command-schemas.js';
-import { createGridBody, MAX_FINDINGS, patchGridBody, patrolRange, staffBody } from './grid-schemas.js';
+import { commandBodySchemas, noteBody, timelineQuery } from './command-schemas.js';
+import {
+  createGridBody,
+  MAX_FINDINGS,
+  patchGridBody,
+  patrolBody,
+  patrolRange,
+  staffBody,
+} from './grid-schemas.js';
 import {
   createHelperBody,
   helperViewSchema,
@@ -38,7 +45,6 @@ import {
   limitParam,
   listCasesQuery,
   onlinePetitionBody,
-  patrolFindingBody,
   registerCaseBody,
   timelineEventSchema,
 } from './schemas.js';
@@ -187,7 +193,7 @@ const OPERATIONS: Record<string, Operation> = {
   'GET /v1/cases/{id}/timeline': {
     summary: 'The append-only timeline; `?verify=true` recomputes the keyed hash chain',
     roles: 'staff who may see the case',
-    query: z.object({ verify: z.enum(['true', 'false']).optional() }),
+    query: timelineQuery,
     response: {
       status: 200,
       schema: timelineSchema,
@@ -277,17 +283,7 @@ const OPERATIONS: Record<string, Operation> = {
   'POST /v1/grids/{id}/patrols': {
     summary: `Log a patrol; each finding (at most ${MAX_FINDINGS}) becomes a case with channel patrol in this grid`,
     roles: 'the grid’s workers (assigned to it or to a grid above it)',
-    body: z.strictObject({
-      date: z.iso.date(),
-      households: z.number().int().min(0).max(100_000).optional(),
-      notes: z.string().trim().min(1).max(4000).optional(),
-      findings: z
-        .array(
-          patrolFindingBody({ now: new Date(0), policy: DEFAULT_POLICY, categories: DEFAULT_CATEGORY_CODES }),
-        )
-        .max(MAX_FINDINGS)
-        .optional(),
-    }),
+    body: patrolBody({ now: new Date(0), policy: DEFAULT_POLICY, categories: DEFAULT_CATEGORY_CODES }),
     response: {
       status: 201,
       schema: z.object({ patrol: z.record(z.string(), z.unknown()), cases: z.array(caseViewSchema) }),
