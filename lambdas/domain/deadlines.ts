@@ -7,6 +7,9 @@ import type { WorkingCalendar } from './calendar.js';
 
 export const TIME_ZONE = 'Asia/Shanghai';
 
+/** Inputs may be up to this far in the future, for clock skew between a client and the service. */
+export const CLOCK_SKEW_MS = 60_000;
+
 // An instant given as a string must say which instant it is: a bare local time would be read in the host's zone.
 const EXPLICIT_OFFSET_RE = /T\d{2}(?::?\d{2})*(?:[.,]\d+)?(?:Z|[+-]\d{2}(?::?\d{2})?)$/i;
 

@@ -11,6 +11,11 @@ import { personalDataSchema } from './personal.js';
  * helper's own envelope under a data key of its own, read only by a logged reveal.
  */
 
+/** A team names at most this many helpers, as it names at most 20 staff. */
+export const MAX_TEAM_HELPERS = 20;
+
+export const helperId = z.string().trim().min(1).max(64);
+
 /** The field path of the phone in a helper's envelope. */
 export const HELPER_PHONE_FIELD = 'phone';
 

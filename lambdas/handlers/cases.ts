@@ -8,19 +8,14 @@ import type { CaseRecord } from '../domain/case.js';
 import { DEFAULT_CATEGORY_CODES } from '../domain/catalog.js';
 import { ForbiddenError, NotFoundError, StaleVersionError } from '../domain/errors.js';
 import type { GridRecord } from '../domain/grid.js';
+import { commandBodySchemas } from '../domain/command-bodies.js';
 import { teamHelpers } from '../domain/helper.js';
 import { applyCommand, type CommandInput, isCommandName, mayGive } from '../domain/lifecycle.js';
 import { hasAnyRole, type Principal, primaryRole, STAFF_ROLES } from '../domain/roles.js';
 import { chainEvent, type TimelineFields, verifyChain } from '../domain/timeline.js';
 import { type ApiRequest, createApiHandler, lazyHandler } from '../http/api.js';
 import { requireRole } from '../http/auth.js';
-import {
-  commandBodySchemas,
-  noteBody,
-  parseIfMatch,
-  requireIfMatch,
-  timelineQuery,
-} from '../http/command-schemas.js';
+import { noteBody, parseIfMatch, requireIfMatch, timelineQuery } from '../http/command-schemas.js';
 import { inactiveHelperProblem, unknownHelpersProblem } from '../http/helper-schemas.js';
 import { HttpProblem, registerRuleTitles, validationProblem } from '../http/problem.js';
 import { listCasesQuery, registerCaseBody } from '../http/schemas.js';

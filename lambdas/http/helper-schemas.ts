@@ -6,10 +6,6 @@ import { limitParam, PHONE } from './schemas.js';
 
 /** The helper directory's bodies, queries and answers. */
 
-/** A team names at most this many helpers, as it names at most 20 staff. */
-export const MAX_TEAM_HELPERS = 20;
-
-export const helperId = z.string().trim().min(1).max(64);
 const name = z.string().trim().min(1).max(50);
 const unit = z.string().trim().min(1).max(100);
 const gridId = z.string().min(1).max(64);

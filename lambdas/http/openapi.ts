@@ -5,7 +5,8 @@ import { PROBLEM_KINDS, problemTypeUri } from './problem.js';
 import { ROUTES, routeKey } from './routes.js';
 import { COMMAND_NAMES, COMMANDS } from '../domain/lifecycle.js';
 import { calendarSchema, policySchema, storedCalendarSchema, storedPolicySchema } from './admin-schemas.js';
-import { commandBodySchemas, noteBody, timelineQuery } from './command-schemas.js';
+import { commandBodySchemas } from '../domain/command-bodies.js';
+import { noteBody, timelineQuery } from './command-schemas.js';
 import {
   createGridBody,
   MAX_FINDINGS,

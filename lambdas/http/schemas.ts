@@ -16,12 +16,10 @@ import {
   TYPE_CODES,
 } from '../domain/catalog.js';
 import { BACKLOG_STATUSES } from '../domain/backlog.js';
-import { beijingDate } from '../domain/deadlines.js';
+import { beijingDate, CLOCK_SKEW_MS } from '../domain/deadlines.js';
 import { checkIdNumber } from '../domain/id-number.js';
 import type { DeadlinePolicy } from '../domain/policy.js';
 
-/** Inputs may be up to this far in the future, for clock skew between a client and the service. */
-export const CLOCK_SKEW_MS = 60_000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 const ID_NUMBER_MESSAGES = {
