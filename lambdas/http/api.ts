@@ -15,6 +15,7 @@ import { principalOf } from './auth.js';
 import { translateIdempotencyError } from './idempotency-errors.js';
 import { translateServiceError } from './service-errors.js';
 import { HttpProblem, type Language, languageOf, problemResponse, toProblem } from './problem.js';
+import type { FunctionFamily, RouteKeyOf } from './routes.js';
 import { parseWith } from './validation.js';
 
 export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -139,10 +140,15 @@ function withFields(result: ApiResult, fields: Record<string, string>): ApiResul
   return { ...result, body: JSON.stringify({ ...body, ...fields }) };
 }
 
-export interface ApiOptions {
+/** A function family of the route table serves exactly its routes; any other name (a test's probe) what it is given. */
+export type FamilyRoutes<F extends string> = F extends FunctionFamily
+  ? Record<RouteKeyOf<F>, RouteDefinition>
+  : Record<string, RouteDefinition>;
+
+export interface ApiOptions<F extends string> {
   /** Names the function in idempotency keys. */
-  family: string;
-  routes: Record<string, RouteDefinition>;
+  family: F;
+  routes: FamilyRoutes<F>;
   deps: Pick<Deps, 'db' | 'tables' | 'metrics'>;
 }
 
@@ -151,7 +157,9 @@ export interface ApiOptions {
  * for POSTs that carry an `Idempotency-Key` (scoped by town, caller and request path), then the route. An answer's
  * secret fields are added outside the idempotency layer, so its stored copy never holds them.
  */
-export function createApiHandler(options: ApiOptions) {
+export function createApiHandler<F extends string>(options: ApiOptions<F>) {
+  // the gateway names the route of an event by its key
+  const routes: Partial<Record<string, RouteDefinition>> = options.routes;
   const requestOf = (event: ApiEvent, definition: RouteDefinition): ApiRequest => {
     const principal = definition.authorized === false ? undefined : principalOf(event);
     const language = languageOf(header(event, 'accept-language'));
@@ -171,7 +179,7 @@ export function createApiHandler(options: ApiOptions) {
   const secrets = new WeakMap<ApiEvent, Record<string, string>>();
 
   const core = async (event: ApiEvent, _context: Context): Promise<ApiResult> => {
-    const definition = options.routes[event.routeKey];
+    const definition = routes[event.routeKey];
     if (!definition) throw new HttpProblem('not-found', {});
     // no id of this service is that long, and DynamoDB refuses such keys: it cannot exist
     if (Object.values(event.pathParameters ?? {}).some((p) => (p?.length ?? 0) > MAX_PATH_PARAMETER))
@@ -185,7 +193,7 @@ export function createApiHandler(options: ApiOptions) {
   const secretOf = async (event: ApiEvent, result: ApiResult): Promise<Record<string, string>> => {
     const made = secrets.get(event);
     if (made) return made;
-    const definition = options.routes[event.routeKey];
+    const definition = routes[event.routeKey];
     if (!definition?.replaySecret || (result.statusCode ?? 200) >= 300) return {};
     return definition.replaySecret(requestOf(event, definition));
   };
@@ -229,7 +237,7 @@ export function createApiHandler(options: ApiOptions) {
     .handler(async (event, context) => {
       idempotencyConfig.registerLambdaContext(context);
       // what the idempotency layer stores is the answer without its secret fields
-      const bypass = options.routes[event.routeKey]?.idempotent === false;
+      const bypass = routes[event.routeKey]?.idempotent === false;
       const result = await (bypass ? core : idempotentCore)(event, context);
       const secret = await secretOf(event, result);
       return Object.keys(secret).length > 0 ? withFields(result, secret) : result;

@@ -28,7 +28,7 @@ export interface RouteSpec {
   readonly authorized: boolean;
 }
 
-export const ROUTES: readonly RouteSpec[] = [
+export const ROUTES = [
   { method: 'GET', path: '/v1/health', family: 'public', authorized: false },
   { method: 'GET', path: '/v1/openapi.json', family: 'public', authorized: false },
   { method: 'GET', path: '/v1/catalog', family: 'public', authorized: true },
@@ -87,13 +87,25 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/open311/v2/requests.json', family: 'open311', authorized: false },
   { method: 'GET', path: '/open311/v2/requests/{id}', family: 'open311', authorized: false },
   { method: 'GET', path: '/open311/v2/tokens/{token}', family: 'open311', authorized: false },
-];
+] as const satisfies readonly RouteSpec[];
 
-export const routeKey = (route: Pick<RouteSpec, 'method' | 'path'>): string =>
-  `${route.method} ${route.path}`;
+export type Route = (typeof ROUTES)[number];
+
+/** `'METHOD /path'`, one per route (distributed, so no method is paired with another route's path). */
+type KeyOf<R extends Pick<RouteSpec, 'method' | 'path'>> = R extends R
+  ? `${R['method']} ${R['path']}`
+  : never;
+
+/** The gateway's route key of each route of the table: `'GET /v1/cases/{id}'`. */
+export type RouteKey = KeyOf<Route>;
+
+export type RouteKeyOf<F extends FunctionFamily> = KeyOf<Extract<Route, { family: F }>>;
+
+export const routeKey = <R extends Pick<RouteSpec, 'method' | 'path'>>(route: R): KeyOf<R> =>
+  `${route.method} ${route.path}` as KeyOf<R>;
 
 export interface RouteMatch {
-  route: RouteSpec;
+  route: Route;
   pathParameters: Record<string, string>;
 }
 

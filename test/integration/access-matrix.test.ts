@@ -3,7 +3,7 @@ import { CaseRepository } from '../../lambdas/adapters/case-repository.js';
 import { PersonalVault } from '../../lambdas/adapters/personal-vault.js';
 import { QUERY_CODE_FIELD } from '../../lambdas/domain/citizen.js';
 import type { SealedPersonalData } from '../../lambdas/domain/personal.js';
-import { ROUTES, routeKey } from '../../lambdas/http/routes.js';
+import { ROUTES, type RouteKey, routeKey } from '../../lambdas/http/routes.js';
 import { caseBody, createHarness, type Harness } from '../support/harness.js';
 import { FORM, requestForm } from '../support/open311.js';
 
@@ -92,7 +92,7 @@ interface Call {
 
 interface Probe {
   /** The ROUTES entry this row exercises. */
-  route: string;
+  route: RouteKey;
   /** What the row is about (the route, or the route with its target). */
   label: string;
   /** Commands: a 409 counts as allowed (rules are checked after access). */
