@@ -19,7 +19,6 @@ import { translateServiceError } from '../http/service-errors.js';
 import {
   badRequest,
   errorResponse,
-  FORMATS,
   type Format,
   forbidden,
   notFound,
@@ -201,54 +200,61 @@ export function createOpen311Handler(deps: Deps) {
     return render(format, 'service_requests', views.slice(0, MAX_REQUESTS));
   }
 
-  const routes: Record<string, RouteDefinition> = {
-    'GET /open311/v2/services/{code}': suffixRoute('code', async (request, code, format) => {
-      await jurisdiction(request.query.jurisdiction_id);
-      const service = serviceOf(code);
-      if (!service) throw notFound('service_code was not found');
-      return render(format, 'service_definition', serviceDefinition(service));
-    }),
-    'GET /open311/v2/requests/{id}': suffixRoute('id', async (request, id, format) => {
-      const town = await jurisdiction(request.query.jurisdiction_id);
-      const record = CASE_ID.test(id) ? await cases.get(town, id) : undefined;
-      const entry = record ? await repository.entry(record) : undefined;
-      const views = record && entry ? publicView({ entry, record }) : [];
-      if (views.length === 0) throw notFound('service_request_id was not found');
-      return render(format, 'service_requests', views);
-    }),
-    // the token is the query code (查询码) the petitioner holds: it finds requests filed through Open311 only
-    'GET /open311/v2/tokens/{token}': suffixRoute('token', async (request, token, format) => {
-      const town = await jurisdiction(request.query.jurisdiction_id);
-      const lookup = await lookUpQueryCode(
-        { cases, limiter, mac: deps.mac },
-        token,
-        request.event.requestContext.http.sourceIp,
-        deps.now(),
-      );
-      if ('retryAfter' in lookup) throw tooMany('Too many attempts', lookup.retryAfter);
-      const record = 'found' in lookup && lookup.found.town === town ? lookup.found : undefined;
-      const entry = record ? await repository.entry(record) : undefined;
-      if (!record || !entry || !serviceOf(record.category)) throw notFound('token was not found');
-      return render(format, 'service_requests', [{ service_request_id: record.id, token }], 200, {
-        'cache-control': 'no-store',
-      });
-    }),
-  };
-  for (const format of FORMATS) {
-    routes[`GET /open311/discovery.${format}`] = route(format, async (request) =>
-      render(format, 'discovery', discovery(baseUrl(request))),
-    );
-    routes[`GET /open311/v2/services.${format}`] = route(format, async (request) => {
+  const showDiscovery = (format: Format) =>
+    route(format, async (request) => render(format, 'discovery', discovery(baseUrl(request))));
+  const listServices = (format: Format) =>
+    route(format, async (request) => {
       await jurisdiction(request.query.jurisdiction_id);
       return render(format, 'services', serviceList());
     });
-    routes[`POST /open311/v2/requests.${format}`] = route(format, (request) =>
-      createRequest(request, format),
-    );
-    routes[`GET /open311/v2/requests.${format}`] = route(format, (request) => listRequests(request, format));
-  }
+  const fileRequest = (format: Format) => route(format, (request) => createRequest(request, format));
+  const findRequests = (format: Format) => route(format, (request) => listRequests(request, format));
 
-  return createApiHandler({ family: 'open311', deps, routes });
+  return createApiHandler({
+    family: 'open311',
+    deps,
+    routes: {
+      'GET /open311/discovery.xml': showDiscovery('xml'),
+      'GET /open311/discovery.json': showDiscovery('json'),
+      'GET /open311/v2/services.xml': listServices('xml'),
+      'GET /open311/v2/services.json': listServices('json'),
+      'POST /open311/v2/requests.xml': fileRequest('xml'),
+      'POST /open311/v2/requests.json': fileRequest('json'),
+      'GET /open311/v2/requests.xml': findRequests('xml'),
+      'GET /open311/v2/requests.json': findRequests('json'),
+      'GET /open311/v2/services/{code}': suffixRoute('code', async (request, code, format) => {
+        await jurisdiction(request.query.jurisdiction_id);
+        const service = serviceOf(code);
+        if (!service) throw notFound('service_code was not found');
+        return render(format, 'service_definition', serviceDefinition(service));
+      }),
+      'GET /open311/v2/requests/{id}': suffixRoute('id', async (request, id, format) => {
+        const town = await jurisdiction(request.query.jurisdiction_id);
+        const record = CASE_ID.test(id) ? await cases.get(town, id) : undefined;
+        const entry = record ? await repository.entry(record) : undefined;
+        const views = record && entry ? publicView({ entry, record }) : [];
+        if (views.length === 0) throw notFound('service_request_id was not found');
+        return render(format, 'service_requests', views);
+      }),
+      // the token is the query code (查询码) the petitioner holds: it finds requests filed through Open311 only
+      'GET /open311/v2/tokens/{token}': suffixRoute('token', async (request, token, format) => {
+        const town = await jurisdiction(request.query.jurisdiction_id);
+        const lookup = await lookUpQueryCode(
+          { cases, limiter, mac: deps.mac },
+          token,
+          request.event.requestContext.http.sourceIp,
+          deps.now(),
+        );
+        if ('retryAfter' in lookup) throw tooMany('Too many attempts', lookup.retryAfter);
+        const record = 'found' in lookup && lookup.found.town === town ? lookup.found : undefined;
+        const entry = record ? await repository.entry(record) : undefined;
+        if (!record || !entry || !serviceOf(record.category)) throw notFound('token was not found');
+        return render(format, 'service_requests', [{ service_request_id: record.id, token }], 200, {
+          'cache-control': 'no-store',
+        });
+      }),
+    },
+  });
 }
 
 export const handler = lazyHandler(() => createOpen311Handler(depsFromEnv()));
