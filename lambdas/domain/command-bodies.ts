@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { OUTCOME_CODES, RATING_CODES, TRACK_CODES } from './catalog.js';
 import { CLOCK_SKEW_MS } from './deadlines.js';
 import { helperId, MAX_TEAM_HELPERS } from './helper.js';
-import type { CommandName } from './lifecycle.js';
 import type { DeadlinePolicy } from './policy.js';
 
 /** The body of each command, checked strictly; limits that come from the town's policy follow it. */
@@ -71,5 +70,23 @@ export function commandBodySchemas(policy: DeadlinePolicy, now: Date, about: Com
     }),
     close: z.strictObject({ note: optionalNote }),
     withdraw: z.strictObject({ reason }),
-  } satisfies Record<CommandName, z.ZodType>;
+  };
 }
+
+/** The body schemas of the commands, by name; the state machine's table names exactly these commands. */
+export type CommandBodies = ReturnType<typeof commandBodySchemas>;
+export type CommandBody<K extends keyof CommandBodies> = z.output<CommandBodies[K]>;
+
+/** A command as asked for: its name and its checked body (one member of the union per name). */
+export type CommandRequest<K extends keyof CommandBodies = keyof CommandBodies> = {
+  [N in K]: { command: N } & CommandBody<N>;
+}[K];
+
+/** A command's name together with its checked body. */
+export const commandRequest = <K extends keyof CommandBodies>(
+  command: K,
+  body: CommandBody<K>,
+): CommandRequest<K> => ({
+  ...body,
+  command,
+});

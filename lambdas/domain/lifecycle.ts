@@ -1,4 +1,6 @@
+import { assertNever } from './assert-never.js';
 import type { CaseRecord } from './case.js';
+import type { CommandBodies, CommandBody, CommandRequest } from './command-bodies.js';
 import type { WorkingCalendar } from './calendar.js';
 import { OPEN_STATUSES, type Status } from './catalog.js';
 import {
@@ -55,7 +57,7 @@ export const COMMANDS = {
   'record-review': { from: ['under_review'], to: 'reviewed', actors: ['supervisor'] },
   close: { from: ['replied', 'reviewed'], to: 'closed', actors: ['clerk', 'supervisor'] },
   withdraw: { from: OPEN_STATUSES, to: 'withdrawn', actors: ['petitioner_on_case', 'clerk'] },
-} as const satisfies Record<string, CommandRule>;
+} as const satisfies Record<keyof CommandBodies, CommandRule>;
 
 export type CommandName = keyof typeof COMMANDS;
 export const COMMAND_NAMES = Object.keys(COMMANDS) as CommandName[];
@@ -81,36 +83,13 @@ const satisfiedWithCurrentAnswer = (record: CaseRecord): boolean =>
 export type Outcome = 'resolved' | 'partially_resolved' | 'not_resolved' | 'referred';
 export type Rating = 'satisfied' | 'basically_satisfied' | 'dissatisfied';
 
+/**
+ * A command the state machine applies: the body as checked, except that `own` names its helpers resolved, as the
+ * directory names them (the body names them by id; each was found and is active).
+ */
 export type CommandInput =
-  | { command: 'accept'; track: NonNullable<CaseRecord['track']>; assigneeId?: string; note?: string }
-  | {
-      command: 'decline';
-      reason: string;
-      route?: 'litigation' | 'arbitration' | 'administrative_review' | 'other';
-    }
-  | { command: 'transfer'; toUnit: string; note?: string }
-  | { command: 'return'; reason: string }
-  | { command: 'triage'; track: NonNullable<CaseRecord['track']> }
-  | { command: 'assign'; assigneeId: string; note?: string }
-  | {
-      command: 'own';
-      leaderId: string;
-      team: string[];
-      /** Helpers who are not staff, as the directory names them (checked to exist and be active). */
-      helpers?: HelperRef[];
-      plan: { tasks: string[]; responsibilities: string[]; measures: string[] };
-    }
-  | { command: 'escalate'; level: 'town' | 'county'; reason: string }
-  | { command: 'extend'; days: number; reason: string }
-  | { command: 'classify'; repeatOf: string | null; reason: string }
-  | { command: 'mark-key'; reason: string }
-  | { command: 'unmark-key'; reason: string }
-  | { command: 'reply'; outcome: Outcome; opinion: string; resolution?: string[]; deliveredAt?: string }
-  | { command: 'rate'; rating: Rating; comment?: string }
-  | { command: 'request-review'; reason: string }
-  | { command: 'record-review'; outcome: Outcome; opinion: string; deliveredAt?: string }
-  | { command: 'close'; note?: string }
-  | { command: 'withdraw'; reason: string };
+  | Exclude<CommandRequest, { command: 'own' }>
+  | ({ command: 'own' } & Omit<CommandBody<'own'>, 'helpers'> & { helpers?: HelperRef[] });
 
 export interface CommandContext {
   principal: Principal;
@@ -353,6 +332,8 @@ export function applyCommand(record: CaseRecord, input: CommandInput, ctx: Comma
       next.withdrawal = { reason: input.reason, at: now };
       note = input.reason;
       break;
+    default:
+      assertNever(input);
   }
 
   const toStatus = spec.to ?? record.status;

@@ -8,7 +8,7 @@ import type { CaseRecord } from '../domain/case.js';
 import { DEFAULT_CATEGORY_CODES } from '../domain/catalog.js';
 import { ForbiddenError, NotFoundError, StaleVersionError } from '../domain/errors.js';
 import type { GridRecord } from '../domain/grid.js';
-import { commandBodySchemas } from '../domain/command-bodies.js';
+import { commandBodySchemas, commandRequest } from '../domain/command-bodies.js';
 import { teamHelpers } from '../domain/helper.js';
 import { applyCommand, type CommandInput, isCommandName, mayGive } from '../domain/lifecycle.js';
 import { hasAnyRole, type Principal, primaryRole, STAFF_ROLES } from '../domain/roles.js';
@@ -256,18 +256,20 @@ export function createCasesHandler(deps: Deps) {
           const now = deps.now();
           const { policy, calendar } = await settings.get(record.town);
           const about = { reviewRequestedAt: record.reviews?.at(-1)?.requestedAt };
-          const parsed = parseWith(commandBodySchemas(policy, now, about)[command], raw, request.language);
-          const input = { command, ...parsed } as CommandInput;
+          const parsed = commandRequest(
+            command,
+            parseWith(commandBodySchemas(policy, now, about)[command], raw, request.language),
+          );
           // helpers who are not staff join a team by their id in the town's directory: an unknown one is a 400,
           // an inactive one a rule (409, after the version)
-          const helperIds = input.command === 'own' ? ((parsed as { helpers?: string[] }).helpers ?? []) : [];
+          const helperIds = parsed.command === 'own' ? (parsed.helpers ?? []) : [];
           const team = helperIds.length
             ? teamHelpers(helperIds, await helpers.getMany(record.town, helperIds))
             : { refs: [] };
           if ('missing' in team) throw unknownHelpersProblem(team.missing, request.language);
           if (parseIfMatch(ifMatch) !== record.version) throw new StaleVersionError();
           if ('inactive' in team) throw inactiveHelperProblem(team.inactive, request.language);
-          if (input.command === 'own') input.helpers = team.refs;
+          const input: CommandInput = parsed.command === 'own' ? { ...parsed, helpers: team.refs } : parsed;
           if (input.command === 'classify' && input.repeatOf !== null) {
             const earlier = await cases.get(record.town, input.repeatOf);
             if (!earlier)
