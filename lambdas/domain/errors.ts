@@ -42,3 +42,19 @@ export class ForbiddenError extends DomainError {
 export class StaleVersionError extends DomainError {
   readonly code = 'stale-version';
 }
+
+/** Others kept changing the object while this change was tried, each time: nothing was written, try again shortly. */
+export class ContentionError extends DomainError {
+  readonly code = 'contention';
+}
+
+/** A field that is well formed but names something the rules refuse (a grid or case the town does not have). */
+export class InvalidFieldError extends DomainError {
+  readonly code = 'invalid-field';
+  constructor(
+    readonly path: string,
+    readonly reason: string,
+  ) {
+    super(`${path} ${reason}`);
+  }
+}

@@ -1,7 +1,9 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import {
+  ContentionError,
   DomainError,
   ForbiddenError,
+  InvalidFieldError,
   NotFoundError,
   RuleViolationError,
   StaleVersionError,
@@ -111,6 +113,10 @@ function fromDomain(error: DomainError): HttpProblem {
   if (error instanceof NotFoundError) return new HttpProblem('not-found', {});
   if (error instanceof ForbiddenError) return new HttpProblem('forbidden', detail);
   if (error instanceof StaleVersionError) return new HttpProblem('stale-version', {});
+  if (error instanceof ContentionError)
+    return new HttpProblem('unavailable', {}, { headers: { 'retry-after': '1' } });
+  if (error instanceof InvalidFieldError)
+    return validationProblem([{ path: error.path, message: error.reason }]);
   if (error instanceof WrongStatusError)
     return new HttpProblem('wrong-status', {
       zh: `案件当前状态（${error.status}）不允许执行 ${error.command}`,
