@@ -21,11 +21,10 @@ import { HttpProblem, registerRuleTitles, validationProblem } from '../http/prob
 import { listCasesQuery, registerCaseBody } from '../http/schemas.js';
 import { parseWith } from '../http/validation.js';
 import { caseView } from '../http/views.js';
+import { assignmentWrites, countedRegistrationWrites, milestoneWrites } from '../usecases/case-writes.js';
 import {
-  milestoneWrites,
   prepareRegistration,
   registrationDepsOf,
-  countedRegistrationWrites,
   lookUpEarlierCase,
   replayedQueryCode,
   seededCaseId,
@@ -33,7 +32,6 @@ import {
   writeRegistration,
 } from '../usecases/register-case.js';
 import { citizenView, isMilestone } from '../domain/citizen.js';
-import { assignmentNotice } from '../domain/notification.js';
 import { findVisibleByNumber, loadVisibleCase, workerGridPaths } from '../usecases/visible-case.js';
 import { CounterRepository } from '../adapters/counter-repository.js';
 import { commandCounts } from '../domain/counters.js';
@@ -88,13 +86,6 @@ export function createCasesHandler(deps: Deps) {
   const notifications = new NotificationRepository(deps.db, deps.tables.cases);
   const counters = new CounterRepository(deps.db, deps.tables.cases);
   const registrationDeps = registrationDepsOf(deps, cases, grids);
-
-  /** A notice to whoever a command has just made the assignee. */
-  const assignmentWrites = (before: CaseRecord, after: CaseRecord, now: Date) => {
-    const notice =
-      after.assignee !== before.assignee ? assignmentNotice(after, now.toISOString()) : undefined;
-    return notice ? [notifications.inboxPut(notice)] : [];
-  };
 
   const loadVisible = (request: ApiRequest): Promise<CaseRecord> =>
     loadVisibleCase({ cases, grids }, request.principal, request.params.id ?? '');
@@ -300,7 +291,7 @@ export function createCasesHandler(deps: Deps) {
               ...(isMilestone(effect.action)
                 ? milestoneWrites(notifications, effect.record, effect.action, now.toISOString())
                 : []),
-              ...assignmentWrites(record, effect.record, now),
+              ...assignmentWrites(notifications, record, effect.record, now),
             ]);
             if (stored)
               return {

@@ -21,7 +21,8 @@ import {
 } from '../http/grid-schemas.js';
 import { parseWith } from '../http/validation.js';
 import { caseView, helperView } from '../http/views.js';
-import { prepareRegistration, registrationDepsOf, registrationWrites } from '../usecases/register-case.js';
+import { registrationWrites } from '../usecases/case-writes.js';
+import { prepareRegistration, registrationDepsOf } from '../usecases/register-case.js';
 import { CounterRepository } from '../adapters/counter-repository.js';
 import { patrolCounts, registrationCounts } from '../domain/counters.js';
 import { NotificationRepository } from '../adapters/notification-repository.js';

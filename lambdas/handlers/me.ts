@@ -14,10 +14,10 @@ import type { Principal } from '../domain/roles.js';
 import { requireRole } from '../http/auth.js';
 import { onlinePetitionBody } from '../http/schemas.js';
 import { lookUpQueryCode } from '../usecases/query-code.js';
+import { countedRegistrationWrites } from '../usecases/case-writes.js';
 import {
   prepareRegistration,
   registrationDepsOf,
-  countedRegistrationWrites,
   replayedQueryCode,
   seedOf,
   writeRegistration,

@@ -43,11 +43,8 @@ import {
 } from '../open311/requests.js';
 import { discovery, SERVICE_CODES, serviceDefinition, serviceList, serviceOf } from '../open311/services.js';
 import { lookUpQueryCode } from '../usecases/query-code.js';
-import {
-  countedRegistrationWrites,
-  prepareRegistration,
-  registrationDepsOf,
-} from '../usecases/register-case.js';
+import { countedRegistrationWrites } from '../usecases/case-writes.js';
+import { prepareRegistration, registrationDepsOf } from '../usecases/register-case.js';
 
 /**
  * Open311 GeoReport v2 for client apps: the public services, filing a request with an `api_key`, and following

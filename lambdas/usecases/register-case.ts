@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { CaseRepository } from '../adapters/case-repository.js';
-import type { CounterRepository } from '../adapters/counter-repository.js';
 import type { Deps } from '../adapters/deps.js';
 import type { GridRepository } from '../adapters/grid-repository.js';
 import type { KeyWrapper } from '../adapters/data-keys.js';
@@ -15,74 +14,21 @@ import {
   registerCase,
 } from '../domain/case.js';
 import type { WorkingCalendar } from '../domain/calendar.js';
-import { registrationCounts } from '../domain/counters.js';
 import { beijingDate } from '../domain/deadlines.js';
 import { type GridRecord, intakeLevel } from '../domain/grid.js';
 import { personalFields } from '../domain/personal.js';
 import type { DeadlinePolicy } from '../domain/policy.js';
 import { type Principal, primaryRole } from '../domain/roles.js';
-import type { NotificationRepository } from '../adapters/notification-repository.js';
 import {
-  type Milestone,
   newQueryCode,
   normaliseQueryCode,
   queryCodeFromDigest,
   QUERY_CODE_FIELD,
   queryCodeMacInput,
 } from '../domain/citizen.js';
-import {
-  collectiveNotice,
-  milestoneMessage,
-  milestoneNotice,
-  type Notification,
-  toOutbox,
-} from '../domain/notification.js';
+import { collectiveNotice, type Notification } from '../domain/notification.js';
 import { chainEvent, type MacFunction, type TimelineEvent } from '../domain/timeline.js';
 import { backlogEntryNote } from '../domain/backlog.js';
-
-/** The inbox and outbox writes of notices, to join the registration's transaction. */
-export const noticePuts = (notifications: NotificationRepository, notices: readonly Notification[]) =>
-  notices.flatMap((notice) => [
-    notifications.inboxPut(notice),
-    notifications.outboxPut(toOutbox(notice, 'leader')),
-  ]);
-
-/**
- * Every write that registers a prepared case, for one transaction: the case, its first event, relations and blind
- * indexes, its query-code lookup, the duty leaders' notices and the petitioner's first milestone.
- */
-export const registrationWrites = (
-  repos: { cases: CaseRepository; notifications: NotificationRepository },
-  prepared: PreparedCase,
-) => [
-  ...repos.cases.creationItems(prepared.record, prepared.event, prepared.blindIndexes),
-  repos.cases.queryCodePut(prepared.queryCodeHash, prepared.record),
-  ...noticePuts(repos.notifications, prepared.notices),
-  ...milestoneWrites(repos.notifications, prepared.record, 'register', prepared.record.createdAt),
-];
-
-/** The writes of one registration together with what it adds to the town's counters. */
-export const countedRegistrationWrites = (
-  repos: { cases: CaseRepository; notifications: NotificationRepository; counters: CounterRepository },
-  prepared: PreparedCase,
-) => [
-  ...registrationWrites(repos, prepared),
-  ...repos.counters.updates(prepared.record.town, prepared.record.id, registrationCounts(prepared.record)),
-];
-
-/** A milestone: the message for the petitioner's SMS, and their inbox entry when the case has a citizen account. */
-export function milestoneWrites(
-  notifications: NotificationRepository,
-  record: CaseRecord,
-  milestone: Milestone,
-  at: string,
-) {
-  const notice = milestoneNotice(record, milestone, at);
-  return [
-    notifications.outboxPut(milestoneMessage(record, milestone, at)),
-    ...(notice ? [notifications.inboxPut(notice)] : []),
-  ];
-}
 
 /** The id of the case a request with this seed (its Idempotency-Key) registers, whichever attempt writes it. */
 export const seededCaseId = async (mac: MacFunction, seed: string): Promise<string> =>
