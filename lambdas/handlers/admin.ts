@@ -5,14 +5,12 @@ import { calendarFromOfficialJson } from '../domain/calendar.js';
 import { NotFoundError } from '../domain/errors.js';
 import { createApiHandler, lazyHandler, refuseIdempotencyKey } from '../http/api.js';
 import { requireRole } from '../http/auth.js';
-import { calendarSchema, policySchema } from '../http/admin-schemas.js';
+import { calendarSchema, policySchema, yearParam } from '../http/admin-schemas.js';
 import { validationProblem } from '../http/problem.js';
-import { parseWith, z } from '../http/validation.js';
+import { parseWith } from '../http/validation.js';
 import { issueApiKey, keyIdParam, open311KeyBody } from '../open311/keys.js';
 import { Open311Repository } from '../open311/repository.js';
 import { INLINE_BUDGET, runRecompute, startRecompute } from '../usecases/recompute-deadlines.js';
-
-const yearParam = z.strictObject({ year: z.coerce.number().int().min(2000).max(2100) });
 
 export function createAdminHandler(deps: Deps) {
   const settings = new SettingsRepository(deps.db, deps.tables.grids);

@@ -24,20 +24,8 @@ import {
 } from '../usecases/register-case.js';
 import { createApiHandler, lazyHandler } from '../http/api.js';
 import { throttledProblem } from '../http/problem.js';
-import { limitParam } from '../http/schemas.js';
-import { parseWith, z } from '../http/validation.js';
-
-const inboxQuery = z.strictObject({
-  unread: z.enum(['true', 'false']).optional(),
-  limit: limitParam,
-  cursor: z.string().min(1).max(512).optional(),
-});
-
-const citizenCasesQuery = z.strictObject({
-  limit: limitParam,
-  cursor: z.string().min(1).max(2048).optional(),
-});
-const claimBody = z.strictObject({ queryCode: z.string().trim().min(1).max(40) });
+import { citizenCasesQuery, claimBody, inboxQuery } from '../http/me-schemas.js';
+import { parseWith } from '../http/validation.js';
 
 export function createMeHandler(deps: Deps) {
   const notifications = new NotificationRepository(deps.db, deps.tables.cases);

@@ -7,8 +7,8 @@ import { catalog } from '../domain/catalog.js';
 import { trackingView } from '../domain/citizen.js';
 import { NotFoundError } from '../domain/errors.js';
 import { createApiHandler, lazyHandler } from '../http/api.js';
-import { openApiDocument } from '../http/openapi.js';
 import { HttpProblem, throttledProblem } from '../http/problem.js';
+import { openApiDocument } from '../openapi/document.js';
 import { lookUpQueryCode } from '../usecases/query-code.js';
 
 export function createPublicHandler(deps: Deps) {

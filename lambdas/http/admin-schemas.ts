@@ -71,9 +71,14 @@ export const policySchema = z
   })
   .meta({ id: 'DeadlinePolicy' });
 
+const year = z.number().int().min(2000).max(2100);
+
+/** The `{year}` of a calendar's path. */
+export const yearParam = z.strictObject({ year: z.coerce.number().pipe(year) });
+
 export const calendarSchema = z
   .strictObject({
-    year: z.number().int().min(2000).max(2100),
+    year,
     holidays: z.array(day).max(60),
     swappedWorkdays: z.array(day).max(20),
     fallback: z.boolean().optional(),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { beijingDate } from '../domain/deadlines.js';
-import { GRID_LEVELS } from '../domain/grid.js';
+import { GRID_LEVELS, gridRecordSchema } from '../domain/grid.js';
+import { patrolRecordSchema } from '../domain/patrol.js';
 import { ROLES } from '../domain/roles.js';
 import { type IntakeRules, patrolFindingBody } from './schemas.js';
 
@@ -47,3 +48,9 @@ export const patrolBody = (rules: IntakeRules) =>
     notes: z.string().trim().min(1).max(4000).optional(),
     findings: z.array(patrolFindingBody(rules)).max(MAX_FINDINGS).optional(),
   });
+
+/** A grid as staff see it: without its town and its place in the tree's keys. */
+export const gridViewSchema = gridRecordSchema.omit({ town: true, path: true }).meta({ id: 'Grid' });
+
+/** A patrol as staff see it: without its town. */
+export const patrolViewSchema = patrolRecordSchema.omit({ town: true }).meta({ id: 'Patrol' });
