@@ -10,7 +10,6 @@ import {
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { z } from 'zod';
 import {
   type CaseListPlan,
   caseRelations,
@@ -22,8 +21,7 @@ import { type CaseRecord, caseRecordSchema, registrationDayOf } from '../domain/
 import { OPEN_STATUSES } from '../domain/catalog.js';
 import { endOfBeijingDay } from '../domain/deadlines.js';
 import { watchedDeadline } from '../domain/ladder.js';
-import type { TimelineEvent } from '../domain/timeline.js';
-import { timelineEventSchema } from '../http/schemas.js';
+import { parseTimelineEvent, type TimelineEvent } from '../domain/timeline.js';
 import { decodeCursor, encodeCursor, type KeyRange, positionIndex, startKeyOf } from './cursor.js';
 import { queryAll } from './query-all.js';
 import { ALERT_SHARDS, CASES_TABLE, keys, shardOf } from './table-model.js';
@@ -141,8 +139,6 @@ function sourceQuery(town: string, source: ListSource): SourceQuery {
       return { index: CASES_TABLE.indexes[4]!, partition: keys.keyCases(town), source };
   }
 }
-
-const storedEventSchema = timelineEventSchema as unknown as z.ZodType<TimelineEvent>;
 
 /** A condition that failed or a concurrent transaction on the same item: both mean "someone moved it first". */
 export const isConflict = (error: TransactionCanceledException): boolean =>
@@ -702,7 +698,7 @@ export class CaseRepository {
       ExpressionAttributeValues: { ':pk': keys.caseItem(town, id).pk, ':prefix': keys.timelinePrefix },
       ConsistentRead: true,
     });
-    return items.map((item) => storedEventSchema.parse(item));
+    return items.map(parseTimelineEvent);
   }
 
   async get(town: string, id: string): Promise<CaseRecord | undefined> {

@@ -11,8 +11,8 @@ import {
 import { type CaseRecord, MAX_INDEXED_PETITIONERS } from '../domain/case.js';
 import { beijingDate } from '../domain/deadlines.js';
 import type { PersonalData, ProtectedPetitioner } from '../domain/personal.js';
+import { type RevealEntry, revealEntrySchema } from '../domain/reveal.js';
 import type { TimelineEvent } from '../domain/timeline.js';
-import { type RevealEntry, revealEntrySchema } from '../http/privacy-schemas.js';
 import { isConflict } from './case-repository.js';
 import { decodeCursor, encodeCursor, positionIndex, startKeyOf } from './cursor.js';
 import { CASES_TABLE, keys } from './table-model.js';

@@ -1,4 +1,5 @@
-import type { Role } from './roles.js';
+import { z } from 'zod';
+import { isRole, type Role } from './roles.js';
 
 /**
  * The case timeline: append-only events chained by a keyed hash (HMAC), so that nobody who can write the table but
@@ -24,6 +25,33 @@ export interface ReceivedMatter {
   channel: string;
   receivedAt: string;
   title: string;
+}
+
+/** A timeline event as it is stored and served. */
+export const timelineEventSchema = z
+  .object({
+    seq: z.number().int(),
+    at: z.string(),
+    actor: z.object({ id: z.string(), role: z.string() }),
+    action: z.string(),
+    fromStatus: z.string().optional(),
+    toStatus: z.string().optional(),
+    note: z.string().optional(),
+    /** `repeat-received`: the matter received again and linked to this case (Art 19). */
+    received: z.object({ channel: z.string(), receivedAt: z.string(), title: z.string() }).optional(),
+    prevHash: z.string(),
+    hash: z.string(),
+  })
+  .meta({ id: 'TimelineEvent' });
+
+const isActorRole = (role: string): role is Role | 'system' => role === 'system' || isRole(role);
+
+/** A stored event, checked: its fields, and an actor role the service records (a role, or `system`). */
+export function parseTimelineEvent(value: unknown): TimelineEvent {
+  const event = timelineEventSchema.parse(value);
+  const { role } = event.actor;
+  if (!isActorRole(role)) throw new Error(`timeline event ${event.seq} names an unknown role`);
+  return { ...event, actor: { id: event.actor.id, role } };
 }
 
 export type TimelineFields = Omit<TimelineEvent, 'seq' | 'prevHash' | 'hash'>;

@@ -37,33 +37,6 @@ export const revealResponseSchema = z
 
 export const eraseBody = z.strictObject({ reason: z.string().trim().min(5).max(500) });
 
-const revealActor = z.object({ id: z.string(), role: z.string() });
-
-/**
- * One entry of the reveal log: who, when, whose data (a case's, or a helper's contact), which fields and why; never
- * the values.
- */
-export const revealEntrySchema = z
-  .union([
-    z.object({
-      at: z.string(),
-      caseId: z.string(),
-      caseNumber: z.string(),
-      actor: revealActor,
-      fields: z.array(z.enum(PERSONAL_FIELDS)),
-      purpose: z.string(),
-    }),
-    z.object({
-      at: z.string(),
-      helperId: z.string(),
-      actor: revealActor,
-      fields: z.array(z.literal('phone')),
-      purpose: z.string(),
-    }),
-  ])
-  .meta({ id: 'RevealLogEntry' });
-export type RevealEntry = z.infer<typeof revealEntrySchema>;
-
 const isoDate = z.iso.date();
 
 /** `from` and `to`: Beijing dates, both included, at most a quarter apart. */

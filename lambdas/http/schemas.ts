@@ -256,19 +256,3 @@ export const listCasesQuery = z.strictObject({
   cursor: cursor.optional(),
 });
 export type ListCasesQuery = z.output<typeof listCasesQuery>;
-
-export const timelineEventSchema = z
-  .object({
-    seq: z.number().int(),
-    at: z.string(),
-    actor: z.object({ id: z.string(), role: z.string() }),
-    action: z.string(),
-    fromStatus: z.string().optional(),
-    toStatus: z.string().optional(),
-    note: z.string().optional(),
-    /** `repeat-received`: the matter received again and linked to this case (Art 19). */
-    received: z.object({ channel: z.string(), receivedAt: z.string(), title: z.string() }).optional(),
-    prevHash: z.string(),
-    hash: z.string(),
-  })
-  .meta({ id: 'TimelineEvent' });

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { PERSONAL_FIELDS } from './personal.js';
+
+const revealActor = z.object({ id: z.string(), role: z.string() });
+
+/**
+ * One entry of the reveal log: who, when, whose data (a case's, or a helper's contact), which fields and why; never
+ * the values.
+ */
+export const revealEntrySchema = z
+  .union([
+    z.object({
+      at: z.string(),
+      caseId: z.string(),
+      caseNumber: z.string(),
+      actor: revealActor,
+      fields: z.array(z.enum(PERSONAL_FIELDS)),
+      purpose: z.string(),
+    }),
+    z.object({
+      at: z.string(),
+      helperId: z.string(),
+      actor: revealActor,
+      fields: z.array(z.literal('phone')),
+      purpose: z.string(),
+    }),
+  ])
+  .meta({ id: 'RevealLogEntry' });
+export type RevealEntry = z.infer<typeof revealEntrySchema>;
