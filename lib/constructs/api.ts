@@ -28,7 +28,7 @@ import {
   METRICS_NAMESPACE,
   METRICS_SERVICE,
 } from '../../lambdas/adapters/metrics.js';
-import { type FunctionFamily, ROUTES, routeKey } from '../../lambdas/http/routes.js';
+import { type FunctionFamily, ROUTES, type RouteKey, routeKey } from '../../lambdas/http/routes.js';
 import { guardRule } from '../nag.js';
 import { type HandlerFunction, pascal } from './functions.js';
 import type { Logs } from './logs.js';
@@ -64,7 +64,7 @@ export const STAGE_THROTTLE: Throttle = { rateLimit: 50, burstLimit: 100 };
  * have directly): these are ceilings that keep a flood on one route from reaching the functions and the tables, and
  * that slow down guessing, not fair shares.
  */
-export const ROUTE_THROTTLES: Readonly<Record<string, Throttle>> = {
+export const ROUTE_THROTTLES = {
   // tracking by query code: a code is found only by guessing, so a trickle (the function counts failed guesses too)
   'GET /v1/public/track/{queryCode}': { rateLimit: 5, burstLimit: 10 },
   // filing by Open311 client apps: no token at the gateway, the function checks the api_key
@@ -73,7 +73,7 @@ export const ROUTE_THROTTLES: Readonly<Record<string, Throttle>> = {
   // registration: citizens' online petitions and staff intake
   'POST /v1/public/petitions': { rateLimit: 10, burstLimit: 20 },
   'POST /v1/cases': { rateLimit: 10, burstLimit: 20 },
-};
+} as const satisfies Partial<Record<RouteKey, Throttle>>;
 
 /** Fields of the access log: no headers, bodies or claims other than the caller's id. */
 const ACCESS_LOG_FORMAT = AccessLogFormat.custom(

@@ -17,7 +17,7 @@ import {
 } from '../../lambdas/adapters/table-model.js';
 import type { Topic } from '../../lambdas/domain/notification.js';
 import type { MacFunction } from '../../lambdas/domain/timeline.js';
-import type { FunctionFamily } from '../../lambdas/http/routes.js';
+import { type FunctionFamily, ROUTES, type RouteKey, routeKey } from '../../lambdas/http/routes.js';
 import { DATA_KEY, MAC_KEY, tablePermission, topicResource } from './iam.js';
 
 /**
@@ -41,6 +41,9 @@ export interface Use {
 
 type Item = Record<string, unknown>;
 
+const ROUTE_KEYS: ReadonlySet<string> = new Set(ROUTES.map(routeKey));
+const isRouteKey = (key: string): key is RouteKey => ROUTE_KEYS.has(key);
+
 const TRANSACT_WRITE_ACTIONS = {
   Put: 'PutItem',
   Update: 'UpdateItem',
@@ -59,7 +62,7 @@ const scalar = (value: unknown): string | undefined =>
 export class AccessRecorder {
   readonly uses: Use[] = [];
   /** The route keys each function served. */
-  readonly routes = new Set<string>();
+  readonly routes = new Set<RouteKey>();
   private readonly running = new AsyncLocalStorage<Caller>();
   private failingPublishes = false;
 
@@ -74,7 +77,7 @@ export class AccessRecorder {
     handler: (event: E, context: C) => Promise<R>,
   ): (event: E, context: C) => Promise<R> {
     return (event, context) => {
-      this.routes.add(event.routeKey);
+      if (isRouteKey(event.routeKey)) this.routes.add(event.routeKey);
       return this.as(family, () => handler(event, context));
     };
   }
