@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { en, zhCN } from 'zod/v4/locales';
 import { type Language, validationProblem } from './problem.js';
 
@@ -21,5 +21,3 @@ export function parseWith<S extends z.ZodType>(schema: S, input: unknown, langua
     ),
   );
 }
-
-export { z };

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { MacFunction } from '../domain/timeline.js';
-import { z } from '../http/validation.js';
+import { z } from 'zod';
 import type { Open311Key, Open311Repository } from './repository.js';
 
 /**

@@ -5,7 +5,7 @@ import { maskIdNumber, maskPhone } from '../domain/masking.js';
 import type { DeadlinePolicy } from '../domain/policy.js';
 import { type ApiRequest, MAX_BODY_BYTES } from '../http/api.js';
 import { onlinePetitionBody } from '../http/schemas.js';
-import { z } from '../http/validation.js';
+import { z } from 'zod';
 import { badRequest, notFound, Open311Error, type Open311ErrorItem, w3 } from './format.js';
 import type { Open311Pair } from './repository.js';
 import { CONSENT_ATTRIBUTE, type Open311Service, SERVICE_CODES, serviceName, serviceOf } from './services.js';
