@@ -1,8 +1,11 @@
+import type { z } from 'zod';
 import { canSeeAccuserIdentity } from '../domain/access.js';
 import type { CaseRecord } from '../domain/case.js';
 import type { HelperRecord } from '../domain/helper.js';
 import { type ProtectedPetitioner, REDACTED } from '../domain/personal.js';
 import type { Principal } from '../domain/roles.js';
+import type { helperViewSchema } from './helper-schemas.js';
+import type { caseViewSchema } from './schemas.js';
 
 const maskedPetitioner = (p: ProtectedPetitioner) => ({
   name: p.name,
@@ -22,7 +25,7 @@ const redactedPetitioner = (p: ProtectedPetitioner) => ({
  * A case as staff see it by default: personal data masked (the clear values only through a logged reveal), the town
  * and the sealed envelope left out. On an accusation, only those who may see the accuser see even the masked forms.
  */
-export function caseView(record: CaseRecord, viewer: Principal) {
+export function caseView(record: CaseRecord, viewer: Principal): z.output<typeof caseViewSchema> {
   const { town: _town, gridPath: _gridPath, timelineHead: _head, personal: _personal, ...rest } = record;
   const restricted = record.type === 'accusation' && !canSeeAccuserIdentity(viewer);
   return {
@@ -33,7 +36,7 @@ export function caseView(record: CaseRecord, viewer: Principal) {
 }
 
 /** A helper who is not staff, as staff see them: the phone masked, the town and the sealed envelope left out. */
-export function helperView(record: HelperRecord) {
+export function helperView(record: HelperRecord): z.output<typeof helperViewSchema> {
   const { town: _town, personal: _personal, phoneMasked, ...rest } = record;
   return { ...rest, ...(phoneMasked ? { phone: phoneMasked } : {}) };
 }
