@@ -1,43 +1,32 @@
 import { CaseRepository } from '../adapters/case-repository.js';
+import { CounterRepository } from '../adapters/counter-repository.js';
 import { type Deps, depsFromEnv } from '../adapters/deps.js';
 import { GridRepository } from '../adapters/grid-repository.js';
 import { HelperRepository } from '../adapters/helper-repository.js';
+import { NotificationRepository } from '../adapters/notification-repository.js';
 import { townSettings } from '../adapters/settings-repository.js';
 import { caseListPlan } from '../domain/access.js';
 import type { CaseRecord } from '../domain/case.js';
 import { DEFAULT_CATEGORY_CODES } from '../domain/catalog.js';
-import { ForbiddenError, NotFoundError, StaleVersionError } from '../domain/errors.js';
-import type { GridRecord } from '../domain/grid.js';
-import { commandBodySchemas, commandRequest } from '../domain/command-bodies.js';
-import { teamHelpers } from '../domain/helper.js';
-import { applyCommand, type CommandInput, isCommandName, mayGive } from '../domain/lifecycle.js';
+import { citizenView } from '../domain/citizen.js';
+import { commandRequest } from '../domain/command-bodies.js';
+import { ForbiddenError } from '../domain/errors.js';
 import { hasAnyRole, type Principal, primaryRole, STAFF_ROLES } from '../domain/roles.js';
-import { chainEvent, type TimelineFields, verifyChain } from '../domain/timeline.js';
+import { verifyChain } from '../domain/timeline.js';
 import { type ApiRequest, createApiHandler, lazyHandler } from '../http/api.js';
 import { requireRole } from '../http/auth.js';
+import { repeatProblem } from '../http/case-problems.js';
 import { noteBody, parseIfMatch, requireIfMatch, timelineQuery } from '../http/command-schemas.js';
 import { inactiveHelperProblem, unknownHelpersProblem } from '../http/helper-schemas.js';
-import { HttpProblem, registerRuleTitles, validationProblem } from '../http/problem.js';
+import { registerRuleTitles, validationProblem } from '../http/problem.js';
 import { listCasesQuery, registerCaseBody } from '../http/schemas.js';
 import { parseWith } from '../http/validation.js';
 import { caseView } from '../http/views.js';
-import { assignmentWrites, countedRegistrationWrites, milestoneWrites } from '../usecases/case-writes.js';
-import {
-  prepareRegistration,
-  registrationDepsOf,
-  lookUpEarlierCase,
-  replayedQueryCode,
-  seededCaseId,
-  seedOf,
-  writeRegistration,
-} from '../usecases/register-case.js';
-import { citizenView, isMilestone } from '../domain/citizen.js';
+import { appendNote } from '../usecases/append-note.js';
+import { commandOnCase, giveCommand } from '../usecases/give-command.js';
+import { registerAtWindow } from '../usecases/register-at-window.js';
+import { replayedQueryCode, seedOf } from '../usecases/register-case.js';
 import { findVisibleByNumber, loadVisibleCase, workerGridPaths } from '../usecases/visible-case.js';
-import { CounterRepository } from '../adapters/counter-repository.js';
-import { commandCounts } from '../domain/counters.js';
-import { NotificationRepository } from '../adapters/notification-repository.js';
-import { repeatProblem } from '../http/case-problems.js';
-import { linkRepeat, repeatAtWindow } from '../usecases/repeat-at-window.js';
 
 registerRuleTitles({
   'past-upper-level-due': {
@@ -51,8 +40,6 @@ registerRuleTitles({
 });
 
 const REGISTRARS = ['clerk', 'grid_worker', 'leader', 'supervisor'] as const;
-/** Concurrent notes or sweeps can move the timeline head without changing the version: retry those a few times. */
-const HEAD_RETRIES = 3;
 
 const etag = (record: CaseRecord) => ({ etag: `"${record.version}"` });
 
@@ -69,36 +56,14 @@ export function createCasesHandler(deps: Deps) {
   const cases = new CaseRepository(deps.db, deps.tables.cases);
   const grids = new GridRepository(deps.db, deps.tables.grids);
   const helpers = new HelperRepository(deps.db, deps.tables.grids);
-  const settings = townSettings(deps);
-
-  const scopeGridPaths = (principal: Principal) => workerGridPaths(grids, principal);
-
-  /** A grid worker registers only in their own grids (or below); the town's other registrars anywhere. */
-  const requireRegistrableGrid = async (principal: Principal, grid: GridRecord | undefined) => {
-    if (hasAnyRole(principal, ['clerk', 'leader', 'supervisor'])) return;
-    if (!grid)
-      throw validationProblem([{ path: 'gridId', message: 'is required when a grid worker registers' }]);
-    const paths = await scopeGridPaths(principal);
-    if (!paths.some((path) => grid.path.startsWith(path)))
-      throw new ForbiddenError('grid workers register cases only in their own grids');
-  };
-
   const notifications = new NotificationRepository(deps.db, deps.tables.cases);
   const counters = new CounterRepository(deps.db, deps.tables.cases);
-  const registrationDeps = registrationDepsOf(deps, cases, grids);
+  const settings = townSettings(deps);
+  const { mac, dataKeys } = deps;
+  const ports = { cases, grids, helpers, notifications, counters, settings, mac, dataKeys };
 
   const loadVisible = (request: ApiRequest): Promise<CaseRecord> =>
-    loadVisibleCase({ cases, grids }, request.principal, request.params.id ?? '');
-
-  /** Appends an event that changes nothing else, retrying if another event took the head first. */
-  const appendNote = async (request: ApiRequest, fields: TimelineFields) => {
-    for (let attempt = 0; attempt < HEAD_RETRIES; attempt++) {
-      const record = await loadVisible(request);
-      const event = await chainEvent(record.timelineHead, fields, deps.mac);
-      if (await cases.appendEvent(record, event)) return event;
-    }
-    throw new HttpProblem('unavailable', {}, { headers: { 'retry-after': '1' } });
-  };
+    loadVisibleCase(ports, request.principal, request.params.id ?? '');
 
   return createApiHandler({
     family: 'cases',
@@ -112,63 +77,38 @@ export function createCasesHandler(deps: Deps) {
           if (isCarried(raw) && !hasAnyRole(request.principal, ['supervisor']))
             throw new ForbiddenError('only the petition office (supervisor) enters a carried case');
           const now = deps.now();
-          const { policy, calendar } = await settings.get(request.principal.town);
+          const townRules = await settings.get(request.principal.town);
           const { repeatOfOpenCase: choice, ...body } = parseWith(
-            registerCaseBody({ now, policy, categories: DEFAULT_CATEGORY_CODES }),
+            registerCaseBody({ now, policy: townRules.policy, categories: DEFAULT_CATEGORY_CODES }),
             raw,
             request.language,
           );
-          const grid = body.gridId ? await grids.get(request.principal.town, body.gridId) : undefined;
-          if (body.gridId && !grid)
-            throw validationProblem([{ path: 'gridId', message: 'is not a grid of this town' }]);
-          await requireRegistrableGrid(request.principal, grid);
-
-          // Art 19: a repeat of a case still open is linked to it, unless the registrar says why not
-          const lookup = await lookUpEarlierCase(registrationDeps, request.principal.town, body);
-          const { seed } = seedOf(request);
-          // the earlier case may be this very request's, written by an attempt whose answer was lost: not a repeat
-          const ownRetry = seed !== undefined && lookup.repeatOf === (await seededCaseId(deps.mac, seed));
-          const decision = ownRetry
-            ? { kind: 'register' as const }
-            : await repeatAtWindow({ cases, grids }, request.principal, body, lookup, choice);
-          if (decision.kind === 'link') {
-            const { record, linked } = await linkRepeat(
-              { cases, counters, mac: deps.mac },
-              request.principal,
-              decision.openCase,
-              body,
-              { now, ...seedOf(request) },
-            );
-            return {
-              status: 200,
-              body: { ...caseView(record, request.principal), linked },
-              headers: { 'content-location': `/v1/cases/${record.id}`, ...etag(record) },
-            };
-          }
-          if (decision.kind !== 'register' && decision.kind !== 'second-track') throw repeatProblem(decision);
-
-          const prepared = await prepareRegistration(registrationDeps, body, {
+          const outcome = await registerAtWindow(ports, {
             principal: request.principal,
+            body,
+            ...(choice ? { choice } : {}),
             now,
-            policy,
-            calendar,
-            ...(grid ? { grid } : {}),
+            settings: townRules,
             ...seedOf(request),
-            lookup,
-            ...(decision.kind === 'second-track' ? { secondTrackReason: decision.reason } : {}),
           });
-          const record = await writeRegistration(
-            cases,
-            prepared,
-            countedRegistrationWrites({ cases, notifications, counters }, prepared),
-          );
-          return {
-            status: 201,
-            body: caseView(record, request.principal),
-            headers: { location: `/v1/cases/${record.id}`, ...etag(record) },
-            // the query code is shown this once, for the clerk to hand over; it is kept only sealed
-            secret: { queryCode: prepared.queryCode },
-          };
+          switch (outcome.kind) {
+            case 'linked':
+              return {
+                status: 200,
+                body: { ...caseView(outcome.record, request.principal), linked: outcome.linked },
+                headers: { 'content-location': `/v1/cases/${outcome.record.id}`, ...etag(outcome.record) },
+              };
+            case 'registered':
+              return {
+                status: 201,
+                body: caseView(outcome.record, request.principal),
+                headers: { location: `/v1/cases/${outcome.record.id}`, ...etag(outcome.record) },
+                // the query code is shown this once, for the clerk to hand over; it is kept only sealed
+                secret: { queryCode: outcome.queryCode },
+              };
+            default:
+              throw repeatProblem(outcome);
+          }
         },
         // a linked repeat made no case, so its replayed answer has no query code
         replaySecret: async (request) => (isLink(request.json()) ? {} : replayedQueryCode(deps.mac, request)),
@@ -183,7 +123,7 @@ export function createCasesHandler(deps: Deps) {
               throw validationProblem([
                 { path: 'number', message: 'finds one case: it takes no other filter and no cursor' },
               ]);
-            const found = await findVisibleByNumber({ cases, grids }, request.principal, number);
+            const found = await findVisibleByNumber(ports, request.principal, number);
             return { status: 200, body: { items: found ? [caseView(found, request.principal)] : [] } };
           }
           const grid = query.gridId ? await grids.get(request.principal.town, query.gridId) : undefined;
@@ -191,7 +131,12 @@ export function createCasesHandler(deps: Deps) {
           const plan =
             query.gridId && !grid
               ? { sources: [], filters: {} }
-              : caseListPlan(request.principal, query, await scopeGridPaths(request.principal), grid?.path);
+              : caseListPlan(
+                  request.principal,
+                  query,
+                  await workerGridPaths(grids, request.principal),
+                  grid?.path,
+                );
           const page = await cases.list(request.principal.town, plan, query.limit, query.cursor);
           return {
             status: 200,
@@ -226,7 +171,7 @@ export function createCasesHandler(deps: Deps) {
           await loadVisible(request);
           requireRole(request.principal, STAFF_ROLES);
           const body = request.body(noteBody);
-          const event = await appendNote(request, {
+          const event = await appendNote(ports, request.principal, request.params.id ?? '', {
             at: deps.now().toISOString(),
             actor: actorOf(request.principal),
             action: 'note',
@@ -237,76 +182,26 @@ export function createCasesHandler(deps: Deps) {
       },
       'POST /v1/cases/{id}/{command}': {
         async handle(request) {
-          const command = request.params.command ?? '';
-          let record = await loadVisible(request);
-          if (!isCommandName(command)) throw new NotFoundError();
-          if (!mayGive(request.principal, command, record))
-            throw new ForbiddenError(`${command} is not yours to give`);
+          const { principal, language } = request;
+          const on = await commandOnCase(
+            ports,
+            principal,
+            request.params.id ?? '',
+            request.params.command ?? '',
+            deps.now(),
+          );
           const raw = request.json();
           const ifMatch = requireIfMatch(request);
-          const now = deps.now();
-          const { policy, calendar } = await settings.get(record.town);
-          const about = { reviewRequestedAt: record.reviews?.at(-1)?.requestedAt };
-          const parsed = commandRequest(
-            command,
-            parseWith(commandBodySchemas(policy, now, about)[command], raw, request.language),
-          );
-          // helpers who are not staff join a team by their id in the town's directory: an unknown one is a 400,
-          // an inactive one a rule (409, after the version)
-          const helperIds = parsed.command === 'own' ? (parsed.helpers ?? []) : [];
-          const team = helperIds.length
-            ? teamHelpers(helperIds, await helpers.getMany(record.town, helperIds))
-            : { refs: [] };
-          if ('missing' in team) throw unknownHelpersProblem(team.missing, request.language);
-          if (parseIfMatch(ifMatch) !== record.version) throw new StaleVersionError();
-          if ('inactive' in team) throw inactiveHelperProblem(team.inactive, request.language);
-          const input: CommandInput = parsed.command === 'own' ? { ...parsed, helpers: team.refs } : parsed;
-          if (input.command === 'classify' && input.repeatOf !== null) {
-            const earlier = await cases.get(record.town, input.repeatOf);
-            if (!earlier)
-              throw validationProblem([{ path: 'repeatOf', message: 'is not a case of this town' }]);
-          }
-
-          for (let attempt = 0; attempt < HEAD_RETRIES; attempt++) {
-            const effect = applyCommand(record, input, {
-              principal: request.principal,
-              now,
-              policy,
-              calendar,
-            });
-            const event = await chainEvent(
-              record.timelineHead,
-              {
-                at: now.toISOString(),
-                actor: actorOf(request.principal),
-                action: effect.action,
-                fromStatus: effect.fromStatus,
-                toStatus: effect.toStatus,
-                ...(effect.note ? { note: effect.note } : {}),
-              },
-              deps.mac,
-            );
-            const stored = await cases.applyChange(record, effect.record, event, [
-              ...counters.updates(record.town, record.id, commandCounts(record, effect, now)),
-              ...(isMilestone(effect.action)
-                ? milestoneWrites(notifications, effect.record, effect.action, now.toISOString())
-                : []),
-              ...assignmentWrites(notifications, record, effect.record, now),
-            ]);
-            if (stored)
-              return {
-                status: 200,
-                body:
-                  request.principal.kind === 'petitioner'
-                    ? citizenView(stored)
-                    : caseView(stored, request.principal),
-                headers: etag(stored),
-              };
-            const current = await cases.get(record.town, record.id);
-            if (!current || current.version !== record.version) throw new StaleVersionError();
-            record = current;
-          }
-          throw new HttpProblem('unavailable', {}, { headers: { 'retry-after': '1' } });
+          const command = commandRequest(on.command, parseWith(on.body, raw, language));
+          const outcome = await giveCommand(ports, principal, on, command, parseIfMatch(ifMatch));
+          if (outcome.kind === 'unknown-helpers') throw unknownHelpersProblem(outcome.missing, language);
+          if (outcome.kind === 'inactive-helper') throw inactiveHelperProblem(outcome.helper, language);
+          const { record } = outcome;
+          return {
+            status: 200,
+            body: principal.kind === 'petitioner' ? citizenView(record) : caseView(record, principal),
+            headers: etag(record),
+          };
         },
       },
     },

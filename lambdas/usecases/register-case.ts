@@ -57,7 +57,7 @@ export interface EarlierCaseLookup {
 }
 
 export async function lookUpEarlierCase(
-  deps: { cases: CaseRepository; mac: MacFunction },
+  deps: { cases: Pick<CaseRepository, 'findEarlierCase'>; mac: MacFunction },
   town: string,
   input: Pick<RegistrationInput, 'petitioners' | 'category'>,
 ): Promise<EarlierCaseLookup> {
@@ -74,7 +74,7 @@ export async function lookUpEarlierCase(
  */
 export async function prepareRegistration(
   deps: {
-    cases: CaseRepository;
+    cases: Pick<CaseRepository, 'findEarlierCase' | 'nextSequence'>;
     mac: MacFunction;
     dataKeys: KeyWrapper;
     dutyLeaders: (town: string, grid: GridRecord | undefined) => Promise<string[]>;
@@ -183,7 +183,7 @@ export async function replayedQueryCode(
  * same id, and answers with it instead of failing or making a second case.
  */
 export async function writeRegistration(
-  cases: CaseRepository,
+  cases: Pick<CaseRepository, 'transact' | 'get'>,
   prepared: PreparedCase,
   writes: readonly Record<string, unknown>[],
 ): Promise<CaseRecord> {

@@ -1,17 +1,15 @@
 import type { CaseRepository } from '../adapters/case-repository.js';
 import type { CounterRepository } from '../adapters/counter-repository.js';
-import type { GridRepository } from '../adapters/grid-repository.js';
 import { keys } from '../adapters/table-model.js';
 import { canSeeCase } from '../domain/access.js';
 import type { CaseRecord, RegistrationInput } from '../domain/case.js';
+import { ContentionError } from '../domain/errors.js';
 import { linkedRepeatCounts } from '../domain/counters.js';
 import { decideRepeat, isOpen, type RepeatChoice, type RepeatDecision } from '../domain/repeat.js';
 import { type Principal, primaryRole } from '../domain/roles.js';
 import { chainEvent, type MacFunction } from '../domain/timeline.js';
-import { HttpProblem } from '../http/problem.js';
-import { repeatProblem } from '../http/case-problems.js';
 import type { EarlierCaseLookup } from './register-case.js';
-import { workerGridPaths } from './visible-case.js';
+import { type WorkerGrids, workerGridPaths } from './visible-case.js';
 
 /**
  * Art 19 at the window: what a registration does when the petitioner's newest earlier case in the category is still
@@ -19,7 +17,10 @@ import { workerGridPaths } from './visible-case.js';
  * registrar may see them) and makes the link.
  */
 
-type Repositories = { cases: CaseRepository; grids: GridRepository };
+type Repositories = {
+  cases: Pick<CaseRepository, 'get' | 'petitionerPartitions'>;
+  grids: WorkerGrids;
+};
 
 export async function repeatAtWindow(
   repositories: Repositories,
@@ -57,17 +58,26 @@ export async function repeatAtWindow(
 /** Concurrent notes or sweeps can move the timeline head: a link tries again a few times. */
 const HEAD_RETRIES = 3;
 
+/** The open case with the matter appended to it, or the case itself when it closed meanwhile. */
+export type LinkOutcome =
+  | { kind: 'linked'; record: CaseRecord; linked: { seq: number; at: string } }
+  | Extract<RepeatDecision, { kind: 'not-open' }>;
+
 /**
  * Appends the matter to the open case's timeline (`repeat-received`, like a note: the version stays) and counts it.
  * With the request's seed (its Idempotency-Key) a retry whose first attempt committed answers with the same event.
  */
 export async function linkRepeat(
-  deps: { cases: CaseRepository; counters: CounterRepository; mac: MacFunction },
+  deps: {
+    cases: Pick<CaseRepository, 'get' | 'appendLinkedRepeat'>;
+    counters: Pick<CounterRepository, 'updates'>;
+    mac: MacFunction;
+  },
   principal: Principal,
   openCase: CaseRecord,
   input: Pick<RegistrationInput, 'channel' | 'receivedAt' | 'title'>,
   ctx: { now: Date; seed?: string },
-): Promise<{ record: CaseRecord; linked: { seq: number; at: string } }> {
+): Promise<LinkOutcome> {
   const { now } = ctx;
   const ref = ctx.seed ? await deps.mac(`repeat-link\n${ctx.seed}`) : undefined;
   const received = {
@@ -91,15 +101,16 @@ export async function linkRepeat(
     const result = await deps.cases.appendLinkedRepeat(record, event, counts, ref);
     if (result === 'written')
       return {
+        kind: 'linked',
         record: { ...record, timelineHead: { seq: event.seq, hash: event.hash } },
         linked: { seq: event.seq, at: event.at },
       };
     const current = await deps.cases.get(record.town, record.id);
     if (!current) break;
-    if (result !== 'head-moved') return { record: current, linked: result.already };
+    if (result !== 'head-moved') return { kind: 'linked', record: current, linked: result.already };
     // closed meanwhile: the matter is no longer a repeat of an open case
-    if (!isOpen(current)) throw repeatProblem({ kind: 'not-open', target: current });
+    if (!isOpen(current)) return { kind: 'not-open', target: current };
     record = current;
   }
-  throw new HttpProblem('unavailable', {}, { headers: { 'retry-after': '1' } });
+  throw new ContentionError();
 }

@@ -5,8 +5,11 @@ import type { CaseRecord } from '../domain/case.js';
 import { NotFoundError } from '../domain/errors.js';
 import { hasAnyRole, type Principal } from '../domain/roles.js';
 
+/** What reading a grid worker's scope takes: the grids they are assigned to, and the town's grid tree. */
+export type WorkerGrids = Pick<GridRepository, 'gridsOfWorker' | 'tree'>;
+
 /** The paths of the grids a grid worker is assigned to (their scope); nobody else needs the read. */
-export async function workerGridPaths(grids: GridRepository, principal: Principal): Promise<string[]> {
+export async function workerGridPaths(grids: WorkerGrids, principal: Principal): Promise<string[]> {
   if (!hasAnyRole(principal, ['grid_worker'])) return [];
   const [assigned, tree] = await Promise.all([
     grids.gridsOfWorker(principal.town, principal.userId),
@@ -16,36 +19,34 @@ export async function workerGridPaths(grids: GridRepository, principal: Principa
   return assigned.flatMap((id) => pathOf.get(id) ?? []);
 }
 
-type Repositories = { cases: CaseRepository; grids: GridRepository };
-
 /** The case if the caller may see it, else nothing. */
 async function ifVisible(
-  repositories: Repositories,
+  grids: WorkerGrids,
   principal: Principal,
   record: CaseRecord | undefined,
 ): Promise<CaseRecord | undefined> {
   if (!record) return undefined;
-  return canSeeCase(principal, record, await workerGridPaths(repositories.grids, principal))
-    ? record
-    : undefined;
+  return canSeeCase(principal, record, await workerGridPaths(grids, principal)) ? record : undefined;
 }
 
 /** The case, if the caller may see it; 404 alike when it does not exist and when it is not theirs to see. */
 export async function loadVisibleCase(
-  repositories: Repositories,
+  repositories: { cases: Pick<CaseRepository, 'get'>; grids: WorkerGrids },
   principal: Principal,
   id: string,
 ): Promise<CaseRecord> {
-  const record = await ifVisible(repositories, principal, await repositories.cases.get(principal.town, id));
+  const { cases, grids } = repositories;
+  const record = await ifVisible(grids, principal, await cases.get(principal.town, id));
   if (!record) throw new NotFoundError();
   return record;
 }
 
 /** The case with this number, if the caller may see it (a lookup the way a list answers: nothing, not 404). */
 export async function findVisibleByNumber(
-  repositories: Repositories,
+  repositories: { cases: Pick<CaseRepository, 'findByNumber'>; grids: WorkerGrids },
   principal: Principal,
   number: string,
 ): Promise<CaseRecord | undefined> {
-  return ifVisible(repositories, principal, await repositories.cases.findByNumber(principal.town, number));
+  const { cases, grids } = repositories;
+  return ifVisible(grids, principal, await cases.findByNumber(principal.town, number));
 }

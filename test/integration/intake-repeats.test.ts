@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, assert, beforeAll, describe, expect, it } from 'vitest';
 import { CaseRepository } from '../../lambdas/adapters/case-repository.js';
 import { CounterRepository } from '../../lambdas/adapters/counter-repository.js';
 import { linkRepeat } from '../../lambdas/usecases/repeat-at-window.js';
@@ -383,6 +383,7 @@ describe('idempotency of the window’s answers', () => {
     const first = await linkRepeat(deps, principal, record!, matter, ctx);
     // the retry read the case before the first attempt committed
     const retry = await linkRepeat(deps, principal, record!, matter, ctx);
+    assert(first.kind === 'linked' && retry.kind === 'linked');
     expect(retry.linked).toEqual(first.linked);
     expect((await timeline(created.body.id)).items.map((e) => e.action)).toEqual([
       'register',
