@@ -1,19 +1,12 @@
-import { HttpProblem } from '../http/problem.js';
+import { InvalidCursorError } from '../domain/errors.js';
 
 /**
  * List cursors: a position in a list's plan, as base64url JSON. A cursor comes back from the client, so it is checked
  * against the very Query it is decoded for before it becomes an `ExclusiveStartKey`: exactly the key attributes that
  * Query's items carry, each a non-empty string no longer than a DynamoDB sort key may be, the partition the one being
- * read, the sort key inside the key condition's range. Anything else is a 400 naming `cursor`, never a DynamoDB
- * error, and never a position outside what the caller may list.
+ * read, the sort key inside the key condition's range. Anything else is an `InvalidCursorError` (a 400 naming
+ * `cursor`), never a DynamoDB error, and never a position outside what the caller may list.
  */
-
-export const invalidCursor = (): HttpProblem =>
-  new HttpProblem(
-    'validation',
-    { zh: 'cursor 无效', en: 'The cursor is not valid' },
-    { errors: [{ path: 'cursor', message: 'is not a cursor this list issued' }] },
-  );
 
 /**
  * What a key attribute of a start key may be: the one value (a partition), a value that begins with a prefix
@@ -36,10 +29,10 @@ function inRange(value: string, range: KeyRange): boolean {
 
 /** The start key a cursor names, if it has exactly the attributes of `plan`, each a non-empty string in its range. */
 export function startKeyOf(value: unknown, plan: Readonly<Record<string, KeyRange>>): Record<string, string> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalidCursor();
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InvalidCursorError();
   const key = value as Record<string, unknown>;
   const names = Object.keys(plan);
-  if (Object.keys(key).length !== names.length) throw invalidCursor();
+  if (Object.keys(key).length !== names.length) throw new InvalidCursorError();
   for (const name of names) {
     const attribute = Object.hasOwn(key, name) ? key[name] : undefined;
     if (
@@ -48,7 +41,7 @@ export function startKeyOf(value: unknown, plan: Readonly<Record<string, KeyRang
       Buffer.byteLength(attribute) > MAX_KEY_BYTES ||
       !inRange(attribute, plan[name]!)
     )
-      throw invalidCursor();
+      throw new InvalidCursorError();
   }
   return key as Record<string, string>;
 }
@@ -66,17 +59,17 @@ export function decodeCursor<F extends string>(
   try {
     parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    throw invalidCursor();
+    throw new InvalidCursorError();
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw invalidCursor();
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new InvalidCursorError();
   if (Object.keys(parsed).some((name) => !(fields as readonly string[]).includes(name)))
-    throw invalidCursor();
+    throw new InvalidCursorError();
   return parsed as Partial<Record<F, unknown>>;
 }
 
 /** An index into a plan's list of sources (or months): a whole number that names one. */
 export function positionIndex(value: unknown, length: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value >= length)
-    throw invalidCursor();
+    throw new InvalidCursorError();
   return value;
 }

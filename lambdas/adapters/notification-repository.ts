@@ -8,6 +8,8 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Notification, OutboxMessage } from '../domain/notification.js';
+import { InvalidCursorError } from '../domain/errors.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
 import { keys, OUTBOX_SHARDS, shardOf } from './table-model.js';
 
 const LEASE_MS = 60_000;
@@ -57,14 +59,14 @@ export class NotificationRepository {
     }
   }
 
-  /** A user's inbox, newest first, one page. */
+  /** A user's inbox, newest first, one page; the cursor is the position after the last notification read. */
   async inbox(
     town: string,
     userId: string,
     limit: number,
-    startKey?: Record<string, unknown>,
+    cursor?: string,
     unreadOnly = false,
-  ) {
+  ): Promise<{ items: Notification[]; nextCursor?: string }> {
     const result: QueryCommandOutput = await this.db.send(
       new QueryCommand({
         TableName: this.table,
@@ -78,12 +80,15 @@ export class NotificationRepository {
           : {}),
         ScanIndexForward: false,
         Limit: limit,
-        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        ...(cursor ? { ExclusiveStartKey: inboxStartKey(cursor, town, userId) } : {}),
       }),
     );
+    const last = result.LastEvaluatedKey;
     return {
       items: (result.Items ?? []).map(({ pk: _pk, sk: _sk, ...n }) => n as Notification),
-      lastKey: result.LastEvaluatedKey,
+      ...(last
+        ? { nextCursor: encodeCursor({ id: String(last.sk).slice(keys.inboxItemPrefix.length) }) }
+        : {}),
     };
   }
 
@@ -164,4 +169,13 @@ export class NotificationRepository {
   async delivered(message: { pk: string; sk: string }): Promise<void> {
     await this.db.send(new DeleteCommand({ TableName: this.table, Key: { pk: message.pk, sk: message.sk } }));
   }
+}
+
+/** A notification id as `notificationId` makes it: a cursor can only name one in the caller's own inbox. */
+const NOTIFICATION_ID = /^[\dTZ]+-[\w-]{16}$/;
+
+function inboxStartKey(cursor: string, town: string, userId: string) {
+  const { id } = decodeCursor(cursor, ['id']);
+  if (typeof id !== 'string' || !NOTIFICATION_ID.test(id)) throw new InvalidCursorError();
+  return keys.inboxItem(town, userId, id);
 }

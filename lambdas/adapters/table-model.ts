@@ -22,29 +22,61 @@ export interface TableModel {
 /** Generic index names (GSI1..n): what each serves is named in the access patterns below. */
 const gsi = (n: number): IndexModel => ({ name: `GSI${n}`, partitionKey: `gsi${n}pk`, sortKey: `gsi${n}sk` });
 
+/** Each index once, in order of first use, from a table's access patterns (two patterns may share one index). */
+const distinct = (patterns: Readonly<Record<string, IndexModel>>): IndexModel[] =>
+  Object.values(patterns).filter(
+    (index, at, all) => all.findIndex((other) => other.name === index.name) === at,
+  );
+
 /**
- * Cases: the case item (`CASE`), its timeline events (`EV#000001`...) and, in their own partitions, counters.
- * GSI1 all cases of a town, GSI2 by status, GSI3 by grid path, GSI4 relation items (assignee, owner, team) and, on
- * case items, the town's backlog ledger (积案), GSI5 blind-index items of petitioners and, on case items, the town's key
- * cases (重点信访矛盾): a case item carries no relation or blind index of its own, so those two slots are free on it,
- * GSI6 the alert steps due (sweeps),
- * GSI7 closed cases that still hold personal data, by closing time (retention),
- * GSI8 open cases by the deadline staff must meet next (overdue and at-risk lists).
+ * The Cases table's access patterns by index. A case item carries no relation or blind index of its own, so GSI4 and
+ * GSI5 each serve a second pattern on case items.
  */
+export const CASES_INDEX = {
+  /** All cases of a town. */
+  allCases: gsi(1),
+  byStatus: gsi(2),
+  byGridPath: gsi(3),
+  /** Relation items (assignee, owner, team member) of a user. */
+  related: gsi(4),
+  /** On case items: the town's backlog ledger (积案). */
+  backlogCases: gsi(4),
+  /** Blind-index items of petitioners. */
+  byPetitioner: gsi(5),
+  /** On case items: the town's key cases (重点信访矛盾). */
+  keyCases: gsi(5),
+  /** The alert steps due (sweeps). */
+  alertsDue: gsi(6),
+  /** Closed cases that still hold personal data, by closing time (retention). */
+  closedCases: gsi(7),
+  /** Open cases by the deadline staff must meet next (overdue and at-risk lists). */
+  openByDue: gsi(8),
+} as const;
+
+/** Cases: the case item (`CASE`), its timeline events (`EV#000001`...) and, in their own partitions, counters. */
 export const CASES_TABLE: TableModel = {
   logicalName: 'Cases',
   partitionKey: 'pk',
   sortKey: 'sk',
-  indexes: [gsi(1), gsi(2), gsi(3), gsi(4), gsi(5), gsi(6), gsi(7), gsi(8)],
+  indexes: distinct(CASES_INDEX),
   ttlAttribute: 'expiresAt',
 };
+
+/** The Grids table's access patterns, all on its one index. */
+export const GRIDS_INDEX = {
+  /** A user's grid assignments. */
+  userGrids: gsi(1),
+  /** A grid's patrols by date. */
+  gridPatrols: gsi(1),
+  /** The town's helpers by kind. */
+  helpersOfKind: gsi(1),
+} as const;
 
 export const GRIDS_TABLE: TableModel = {
   logicalName: 'Grids',
   partitionKey: 'pk',
   sortKey: 'sk',
-  // GSI1: a user's grid assignments, a grid's patrols by date, and the town's helpers by kind
-  indexes: [gsi(1)],
+  indexes: distinct(GRIDS_INDEX),
 };
 
 /** Powertools idempotency records: key `id`, expiry in `expiration` (epoch seconds, TTL). */
@@ -109,6 +141,7 @@ export const keys = {
     pk: `T#${town}#INBOX#${userId}`,
     sk: `N#${notificationId}`,
   }),
+  inboxItemPrefix: 'N#',
   /** A query code's lookup item, keyed by its keyed hash: tracking needs no town. */
   queryCode: (hash: string) => ({ pk: `QC#${hash}`, sk: 'QC' }),
   /** Uses of one subject (a source address's query-code misses, an Open311 key's filings) in one minute. */

@@ -58,3 +58,11 @@ export class InvalidFieldError extends DomainError {
     super(`${path} ${reason}`);
   }
 }
+
+/** A list cursor that no list issued, or that names a position outside the list it came back to. */
+export class InvalidCursorError extends DomainError {
+  readonly code = 'invalid-cursor';
+  constructor() {
+    super('is not a cursor this list issued');
+  }
+}

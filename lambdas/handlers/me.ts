@@ -1,9 +1,7 @@
 import { type Deps, depsFromEnv } from '../adapters/deps.js';
 import { NotificationRepository } from '../adapters/notification-repository.js';
-import { keys } from '../adapters/table-model.js';
 import { NotFoundError, RuleViolationError } from '../domain/errors.js';
 import { CaseRepository } from '../adapters/case-repository.js';
-import { invalidCursor } from '../adapters/cursor.js';
 import { CounterRepository } from '../adapters/counter-repository.js';
 import { GridRepository } from '../adapters/grid-repository.js';
 import { MinuteLimiter } from '../adapters/minute-limiter.js';
@@ -51,19 +49,18 @@ export function createMeHandler(deps: Deps) {
         async handle(request) {
           const { town, userId } = request.principal;
           const query = parseWith(inboxQuery, request.query, request.language);
-          // the cursor is the last notification id: it can only point into the caller's own inbox
-          if (query.cursor && !/^[\dTZ]+-[\w-]{16}$/.test(query.cursor)) throw invalidCursor();
-          const startKey = query.cursor ? keys.inboxItem(town, userId, query.cursor) : undefined;
           const page = await notifications.inbox(
             town,
             userId,
             query.limit,
-            startKey,
+            query.cursor,
             query.unread === 'true',
           );
-          const last = page.lastKey ? String(page.lastKey.sk).slice(2) : undefined;
           const items = page.items.map(({ town: _town, ...n }) => n);
-          return { status: 200, body: { items, ...(last ? { nextCursor: last } : {}) } };
+          return {
+            status: 200,
+            body: { items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) },
+          };
         },
       },
       'POST /v1/public/petitions': {

@@ -3,6 +3,7 @@ import {
   ContentionError,
   DomainError,
   ForbiddenError,
+  InvalidCursorError,
   InvalidFieldError,
   NotFoundError,
   RuleViolationError,
@@ -117,6 +118,12 @@ function fromDomain(error: DomainError): HttpProblem {
     return new HttpProblem('unavailable', {}, { headers: { 'retry-after': '1' } });
   if (error instanceof InvalidFieldError)
     return validationProblem([{ path: error.path, message: error.reason }]);
+  if (error instanceof InvalidCursorError)
+    return new HttpProblem(
+      'validation',
+      { zh: 'cursor 无效', en: 'The cursor is not valid' },
+      { errors: [{ path: 'cursor', message: error.message }] },
+    );
   if (error instanceof WrongStatusError)
     return new HttpProblem('wrong-status', {
       zh: `案件当前状态（${error.status}）不允许执行 ${error.command}`,
