@@ -53,12 +53,7 @@ import {
   REPORT_RESPONSE_SCHEMAS,
 } from '../http/report-schemas.js';
 import { ROUTES, type RouteKey, routeKey } from '../http/routes.js';
-import {
-  caseViewSchema,
-  listCasesQuery,
-  onlinePetitionBody,
-  registerCaseBody,
-} from '../http/schemas.js';
+import { caseViewSchema, listCasesQuery, onlinePetitionBody, registerCaseBody } from '../http/schemas.js';
 import { issuedKeySchema, keyListingSchema, open311KeyBody } from '../open311/keys.js';
 import { FILINGS_PER_KEY_PER_MINUTE } from '../open311/limits.js';
 import { MAX_REQUESTS, requestsQuery, WINDOW_DAYS } from '../open311/requests.js';
@@ -571,6 +566,19 @@ export function openApiDocument() {
   const paths: Record<string, Record<string, unknown>> = {};
   const components = new SchemaComponents();
   const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') => components.convert(schema, io);
+  // a parameter the handler needs (no default, not optional) is required
+  const queryParameters = (query: z.ZodObject | undefined) => {
+    if (!query) return [];
+    const { required = [] } = z.toJSONSchema(query, { io: 'input', unrepresentable: 'any' }) as {
+      required?: string[];
+    };
+    return Object.entries(query.shape).map(([name, schema]) => ({
+      name,
+      in: 'query',
+      required: required.includes(name),
+      schema: jsonSchema(schema as z.ZodType, 'input'),
+    }));
+  };
   for (const route of ROUTES) {
     const key = routeKey(route);
     const op = OPERATIONS[key];
@@ -581,12 +589,7 @@ export function openApiDocument() {
         required: true,
         schema: { type: 'string' },
       })),
-      ...Object.entries(op.query?.shape ?? {}).map(([name, schema]) => ({
-        name,
-        in: 'query',
-        required: false,
-        schema: jsonSchema(schema as z.ZodType, 'input'),
-      })),
+      ...queryParameters(op.query),
     ];
     paths[route.path] ??= {};
     paths[route.path]![route.method.toLowerCase()] = {
