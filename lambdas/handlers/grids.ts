@@ -4,9 +4,8 @@ import { type Deps, depsFromEnv } from '../adapters/deps.js';
 import { GridRepository } from '../adapters/grid-repository.js';
 import { townSettings } from '../adapters/settings-repository.js';
 import { DEFAULT_CATEGORY_CODES } from '../domain/catalog.js';
-import { NotFoundError, RuleViolationError, StaleVersionError } from '../domain/errors.js';
-import { childPath, type GridRecord, parentProblem } from '../domain/grid.js';
-import type { PatrolRecord } from '../domain/patrol.js';
+import { NotFoundError, StaleVersionError } from '../domain/errors.js';
+import type { GridRecord } from '../domain/grid.js';
 import { STAFF_ROLES } from '../domain/roles.js';
 import { createApiHandler, lazyHandler } from '../http/api.js';
 import { requireRole } from '../http/auth.js';
@@ -21,10 +20,9 @@ import {
 } from '../http/grid-schemas.js';
 import { parseWith } from '../http/validation.js';
 import { caseView, helperView } from '../http/views.js';
-import { registrationWrites } from '../usecases/case-writes.js';
-import { prepareRegistration, registrationDepsOf } from '../usecases/register-case.js';
+import { addGrid, changeGrid } from '../usecases/grid-tree.js';
+import { logPatrol, patrolsGrid } from '../usecases/log-patrol.js';
 import { CounterRepository } from '../adapters/counter-repository.js';
-import { patrolCounts, registrationCounts } from '../domain/counters.js';
 import { NotificationRepository } from '../adapters/notification-repository.js';
 import { HelperRepository } from '../adapters/helper-repository.js';
 import { PersonalVault } from '../adapters/personal-vault.js';
@@ -35,7 +33,6 @@ import { createHelperBody, listHelpersQuery, patchHelperBody } from '../http/hel
 import type { Language } from '../http/problem.js';
 
 const gridView = ({ town: _town, path: _path, ...grid }: GridRecord) => grid;
-const newGridId = () => `g_${randomBytes(9).toString('base64url')}`;
 /** Helper ids begin with their creation time (base 36, fixed width), so the directory lists newest first. */
 const newHelperId = (at: Date) =>
   `h_${at.getTime().toString(36).padStart(9, '0')}${randomBytes(6).toString('base64url')}`;
@@ -53,6 +50,7 @@ export function createGridsHandler(deps: Deps) {
   const counters = new CounterRepository(deps.db, deps.tables.cases);
   const helpers = new HelperRepository(deps.db, deps.tables.grids);
   const vault = new PersonalVault(deps.dataKeys);
+  const ports = { grids, cases, counters, notifications, mac: deps.mac, dataKeys: deps.dataKeys };
 
   const loadGrid = async (town: string, id: string | undefined) => {
     const grid = id ? await grids.get(town, id) : undefined;
@@ -88,24 +86,8 @@ export function createGridsHandler(deps: Deps) {
         async handle(request) {
           requireRole(request.principal, ['admin']);
           const body = request.body(createGridBody);
-          const town = request.principal.town;
-          const parent = body.parentId ? await grids.get(town, body.parentId) : undefined;
-          if (body.parentId && !parent)
-            throw validationProblem([{ path: 'parentId', message: 'is not a grid of this town' }]);
-          const problem = parentProblem({ level: body.level }, parent);
-          if (problem) throw validationProblem([{ path: 'parentId', message: problem }]);
-          const id = newGridId();
-          const at = deps.now().toISOString();
-          const grid: GridRecord = {
-            ...body,
-            id,
-            town,
-            path: childPath(parent?.path, id),
-            createdAt: at,
-            updatedAt: at,
-          };
-          await grids.create(grid);
-          return { status: 201, body: gridView(grid), headers: { location: `/v1/grids/${id}` } };
+          const grid = await addGrid(ports, request.principal.town, body, deps.now());
+          return { status: 201, body: gridView(grid), headers: { location: `/v1/grids/${grid.id}` } };
         },
       },
       'GET /v1/grids': {
@@ -126,45 +108,10 @@ export function createGridsHandler(deps: Deps) {
       },
       'PATCH /v1/grids/{id}': {
         async handle(request) {
-          const town = request.principal.town;
-          const grid = await loadGrid(town, request.params.id);
+          const grid = await loadGrid(request.principal.town, request.params.id);
           requireRole(request.principal, ['admin']);
           const body = request.body(patchGridBody);
-          const { parentId, ...fields } = body;
-          const at = deps.now().toISOString();
-          const moving = parentId !== undefined && parentId !== grid.parentId;
-          if (!moving) {
-            const updated = { ...grid, ...fields, updatedAt: at };
-            if (!(await grids.update([{ before: grid, after: updated }])))
-              throw new HttpProblem('stale-version', {});
-            return { status: 200, body: gridView(updated) };
-          }
-          const parent = await grids.get(town, parentId);
-          if (!parent) throw validationProblem([{ path: 'parentId', message: 'is not a grid of this town' }]);
-          const problem = parentProblem(grid, parent);
-          if (problem) throw validationProblem([{ path: 'parentId', message: problem }]);
-          // cases keep the path they were registered under: a grid that has any may not move
-          if (await cases.anyInGridPath(town, grid.path))
-            throw new RuleViolationError(
-              'grid-has-cases',
-              'a grid with cases (or whose sub-grids have cases) cannot move',
-            );
-          const newPath = childPath(parent.path, grid.id);
-          const subtree = (await grids.tree(town)).filter((g) => g.path.startsWith(grid.path));
-          const changes = subtree.map((before) => ({
-            before,
-            after: {
-              ...before,
-              ...(before.id === grid.id ? { ...fields, parentId } : {}),
-              path: newPath + before.path.slice(grid.path.length),
-              updatedAt: at,
-            },
-          }));
-          if (changes.length > 100)
-            throw new RuleViolationError('subtree-too-large', 'move the sub-grids first');
-          if (!(await grids.update(changes))) throw new HttpProblem('stale-version', {});
-          const moved = changes.find((c) => c.after.id === grid.id)!.after;
-          return { status: 200, body: gridView(moved) };
+          return { status: 200, body: gridView(await changeGrid(ports, grid, body, deps.now())) };
         },
       },
       'PUT /v1/grids/{id}/workers/{userId}': {
@@ -287,54 +234,24 @@ export function createGridsHandler(deps: Deps) {
       },
       'POST /v1/grids/{id}/patrols': {
         async handle(request) {
-          const town = request.principal.town;
-          const grid = await loadGrid(town, request.params.id);
-          requireRole(request.principal, ['grid_worker']);
-          const assigned = new Set(await grids.gridsOfWorker(town, request.principal.userId));
-          const tree = await grids.tree(town);
-          const mine = tree.some((g) => assigned.has(g.id) && grid.path.startsWith(g.path));
-          if (!mine)
+          const { principal } = request;
+          const grid = await loadGrid(principal.town, request.params.id);
+          requireRole(principal, ['grid_worker']);
+          if (!(await patrolsGrid(grids, principal, grid)))
             throw new HttpProblem('forbidden', {
               zh: '只能为本人负责的网格登记巡查',
               en: 'Only the grid’s own workers log its patrols',
             });
-
           const now = deps.now();
-          const { policy, calendar } = await settings.get(town);
-          const rules = { now, policy, categories: DEFAULT_CATEGORY_CODES };
-          const body = request.body(patrolBody(rules));
-          const prepared = [];
-          for (const finding of body.findings ?? [])
-            prepared.push(
-              await prepareRegistration(
-                registrationDepsOf(deps, cases, grids),
-                { ...finding, channel: 'patrol', gridId: grid.id },
-                { principal: request.principal, now, policy, calendar, grid },
-              ),
-            );
-          const patrol: PatrolRecord = {
-            id: randomBytes(9).toString('base64url'),
-            town,
-            gridId: grid.id,
-            date: body.date,
-            workerId: request.principal.userId,
-            ...(body.households !== undefined ? { households: body.households } : {}),
-            ...(body.notes ? { notes: body.notes } : {}),
-            caseIds: prepared.map((p) => p.record.id),
-            createdAt: now.toISOString(),
-          };
-          await cases.transact([
-            grids.patrolPut(patrol),
-            ...prepared.flatMap((p) => registrationWrites({ cases, notifications }, p)),
-            ...counters.updates(town, patrol.id, [
-              ...patrolCounts(grid.id, patrol.date),
-              ...prepared.flatMap((p) => registrationCounts(p.record)),
-            ]),
-          ]);
-          const { town: _town, ...patrolView } = patrol;
+          const townRules = await settings.get(principal.town);
+          const body = request.body(
+            patrolBody({ now, policy: townRules.policy, categories: DEFAULT_CATEGORY_CODES }),
+          );
+          const logged = await logPatrol(ports, principal, grid, body, { now, settings: townRules });
+          const { town: _town, ...patrolView } = logged.patrol;
           return {
             status: 201,
-            body: { patrol: patrolView, cases: prepared.map((p) => caseView(p.record, request.principal)) },
+            body: { patrol: patrolView, cases: logged.cases.map((record) => caseView(record, principal)) },
             headers: { location: `/v1/grids/${grid.id}/patrols?from=${body.date}&to=${body.date}` },
           };
         },
