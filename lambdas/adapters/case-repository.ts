@@ -24,7 +24,7 @@ import { watchedDeadline } from '../domain/ladder.js';
 import { parseTimelineEvent, type TimelineEvent } from '../domain/timeline.js';
 import { decodeCursor, encodeCursor, type KeyRange, positionIndex, startKeyOf } from './cursor.js';
 import { queryAll } from './query-all.js';
-import { ALERT_SHARDS, CASES_TABLE, keys, shardOf } from './table-model.js';
+import { ALERT_SHARDS, CASES_INDEX, keys, shardOf } from './table-model.js';
 
 /** Where a walk over a town's open cases stands: which open status (by its place in OPEN_STATUSES), and after which key. */
 export interface OpenCasesPosition {
@@ -121,22 +121,22 @@ interface SourceQuery {
 function sourceQuery(town: string, source: ListSource): SourceQuery {
   switch (source.index) {
     case 'all':
-      return { index: CASES_TABLE.indexes[0]!, partition: keys.allCases(town), source };
+      return { index: CASES_INDEX.allCases, partition: keys.allCases(town), source };
     case 'status':
-      return { index: CASES_TABLE.indexes[1]!, partition: keys.byStatus(town, source.status), source };
+      return { index: CASES_INDEX.byStatus, partition: keys.byStatus(town, source.status), source };
     case 'grid':
       return {
-        index: CASES_TABLE.indexes[2]!,
+        index: CASES_INDEX.byGridPath,
         partition: keys.byGridPath(town),
         prefix: source.path,
         source,
       };
     case 'related':
-      return { index: CASES_TABLE.indexes[3]!, partition: keys.related(town, source.userId), source };
+      return { index: CASES_INDEX.related, partition: keys.related(town, source.userId), source };
     case 'backlog':
-      return { index: CASES_TABLE.indexes[3]!, partition: keys.backlogCases(town), source };
+      return { index: CASES_INDEX.backlogCases, partition: keys.backlogCases(town), source };
     case 'key':
-      return { index: CASES_TABLE.indexes[4]!, partition: keys.keyCases(town), source };
+      return { index: CASES_INDEX.keyCases, partition: keys.keyCases(town), source };
   }
 }
 
@@ -219,7 +219,7 @@ export class CaseRepository {
     const end = endOfBeijingDay(day);
     const items = await queryAll(this.db, {
       TableName: this.table,
-      IndexName: CASES_TABLE.indexes[0]!.name,
+      IndexName: CASES_INDEX.allCases.name,
       KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to',
       FilterExpression: '#number = :number',
       ExpressionAttributeNames: { '#number': 'number' },
@@ -433,7 +433,7 @@ export class CaseRepository {
   async backlogCases(town: string): Promise<{ items: CaseRecord[]; itemsRead: number }> {
     const items = await queryAll(this.db, {
       TableName: this.table,
-      IndexName: CASES_TABLE.indexes[3]!.name,
+      IndexName: CASES_INDEX.related.name,
       KeyConditionExpression: 'gsi4pk = :pk',
       ExpressionAttributeValues: { ':pk': keys.backlogCases(town) },
     });
@@ -496,7 +496,7 @@ export class CaseRepository {
       const result = await this.db.send(
         new QueryCommand({
           TableName: this.table,
-          IndexName: CASES_TABLE.indexes[4]!.name,
+          IndexName: CASES_INDEX.byPetitioner.name,
           KeyConditionExpression: 'gsi5pk = :pk',
           ExpressionAttributeValues: { ':pk': keys.byPetitioner(town, category, blind) },
           ScanIndexForward: false,
@@ -512,7 +512,7 @@ export class CaseRepository {
 
   /** The cases whose next ladder step is due by `now`, in one shard of the alert index; nothing else is read. */
   async dueAlerts(shard: number, now: Date): Promise<CaseRecord[]> {
-    const index = CASES_TABLE.indexes[5]!;
+    const index = CASES_INDEX.alertsDue;
     const items = await queryAll(this.db, {
       TableName: this.table,
       IndexName: index.name,
@@ -583,7 +583,7 @@ export class CaseRepository {
   ): Promise<{ items: CaseRecord[]; total: number; itemsRead: number }> {
     const { from, firstTimePetitions } = options;
     if (from && from.getTime() >= before.getTime()) return { items: [], total: 0, itemsRead: 0 };
-    const index = CASES_TABLE.indexes[7]!;
+    const index = CASES_INDEX.openByDue;
     const range = {
       TableName: this.table,
       IndexName: index.name,
@@ -638,7 +638,7 @@ export class CaseRepository {
     position: OpenCasesPosition,
     limit: number,
   ): Promise<{ items: { record: CaseRecord; at: OpenCasesPosition }[]; next?: OpenCasesPosition }> {
-    const index = CASES_TABLE.indexes[1]!;
+    const index = CASES_INDEX.byStatus;
     let { status, key } = position;
     while (status < OPEN_STATUSES.length) {
       const result: QueryCommandOutput = await this.db.send(
@@ -676,7 +676,7 @@ export class CaseRepository {
 
   /** Whether any case was registered in this grid or below it. */
   async anyInGridPath(town: string, gridPath: string): Promise<boolean> {
-    const index = CASES_TABLE.indexes[2]!;
+    const index = CASES_INDEX.byGridPath;
     const result = await this.db.send(
       new QueryCommand({
         TableName: this.table,

@@ -14,7 +14,7 @@ import {
   staffRecordSchema,
 } from '../domain/patrol.js';
 import { queryAll } from './query-all.js';
-import { GRIDS_TABLE, keys } from './table-model.js';
+import { GRIDS_INDEX, keys } from './table-model.js';
 
 /** Few enough that a patrol's findings, their notices and the patrol stay inside one transaction. */
 const MAX_DUTY_LEADERS = 3;
@@ -124,7 +124,7 @@ export class GridRepository {
   async gridsOfWorker(town: string, userId: string): Promise<string[]> {
     const items = await queryAll(this.db, {
       TableName: this.table,
-      IndexName: GRIDS_TABLE.indexes[0]!.name,
+      IndexName: GRIDS_INDEX.userGrids.name,
       KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)',
       ExpressionAttributeValues: { ':pk': keys.userGrids(town, userId), ':prefix': 'GRID#' },
     });
@@ -175,7 +175,7 @@ export class GridRepository {
   async patrolsOf(town: string, gridId: string, from: string, to: string): Promise<PatrolRecord[]> {
     const items = await queryAll(this.db, {
       TableName: this.table,
-      IndexName: GRIDS_TABLE.indexes[0]!.name,
+      IndexName: GRIDS_INDEX.gridPatrols.name,
       KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to',
       ExpressionAttributeValues: {
         ':pk': keys.gridPatrols(town, gridId),

@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { type HelperKind, type HelperRecord, helperRecordSchema } from '../domain/helper.js';
 import { decodeCursor, encodeCursor, startKeyOf } from './cursor.js';
-import { GRIDS_TABLE, keys } from './table-model.js';
+import { GRIDS_INDEX, keys } from './table-model.js';
 
 export interface HelperPage {
   items: HelperRecord[];
@@ -23,7 +23,7 @@ const MAX_BATCH = 100;
  * GSI1 by kind. Both are sorted by id, which begins with the creation time, so lists read newest first.
  */
 export class HelperRepository {
-  private readonly index = GRIDS_TABLE.indexes[0]!;
+  private readonly index = GRIDS_INDEX.helpersOfKind;
 
   constructor(
     private readonly db: DynamoDBDocumentClient,

@@ -15,7 +15,7 @@ import { type RevealEntry, revealEntrySchema } from '../domain/reveal.js';
 import type { TimelineEvent } from '../domain/timeline.js';
 import { isConflict } from './case-repository.js';
 import { decodeCursor, encodeCursor, positionIndex, startKeyOf } from './cursor.js';
-import { CASES_TABLE, keys } from './table-model.js';
+import { CASES_INDEX, keys } from './table-model.js';
 
 /** What erasure writes over a case's personal data. */
 export interface ErasedData {
@@ -180,7 +180,7 @@ export class PrivacyRepository {
 
   /** The ids of a town's closed cases that still hold personal data and were closed before `cutoff`. */
   async closedBefore(town: string, cutoff: Date): Promise<string[]> {
-    const index = CASES_TABLE.indexes[6]!;
+    const index = CASES_INDEX.closedCases;
     const items = await queryAll(this.db, {
       TableName: this.table,
       IndexName: index.name,

@@ -4,7 +4,7 @@ import { CaseRepository } from '../../lambdas/adapters/case-repository.js';
 import type { Deps } from '../../lambdas/adapters/deps.js';
 import { NotificationRepository } from '../../lambdas/adapters/notification-repository.js';
 import type { Publisher } from '../../lambdas/adapters/publisher.js';
-import { ALERT_SHARDS, CASES_TABLE, keys } from '../../lambdas/adapters/table-model.js';
+import { ALERT_SHARDS, CASES_INDEX, keys } from '../../lambdas/adapters/table-model.js';
 import { shippedCalendars, WorkingCalendar } from '../../lambdas/domain/calendar.js';
 import {
   type CaseRecord,
@@ -112,7 +112,7 @@ export const pendingOutbox = (deps: Deps) => new NotificationRepository(deps.db,
  * or undefined when no open case has an alert.
  */
 export async function nextAlertInstant(deps: Deps): Promise<string | undefined> {
-  const index = CASES_TABLE.indexes[5]!;
+  const index = CASES_INDEX.alertsDue;
   const firsts = await Promise.all(
     Array.from({ length: ALERT_SHARDS }, async (_, shard) => {
       const result = await deps.db.send(
@@ -134,7 +134,7 @@ export async function nextAlertInstant(deps: Deps): Promise<string | undefined> 
 
 /** How many items the sparse alert index holds (every open case with a next step), by counting each shard. */
 export async function alertIndexSize(deps: Deps): Promise<number> {
-  const index = CASES_TABLE.indexes[5]!;
+  const index = CASES_INDEX.alertsDue;
   let total = 0;
   for (let shard = 0; shard < ALERT_SHARDS; shard++) {
     let startKey: Record<string, unknown> | undefined;
