@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { CaseRepository } from '../adapters/case-repository.js';
 import { type Deps, depsFromEnv } from '../adapters/deps.js';
 import { GridRepository } from '../adapters/grid-repository.js';
 import { townSettings } from '../adapters/settings-repository.js';
 import { DEFAULT_CATEGORY_CODES } from '../domain/catalog.js';
-import { NotFoundError, StaleVersionError } from '../domain/errors.js';
+import { NotFoundError } from '../domain/errors.js';
 import type { GridRecord } from '../domain/grid.js';
 import { STAFF_ROLES } from '../domain/roles.js';
 import { createApiHandler, lazyHandler } from '../http/api.js';
@@ -21,25 +20,27 @@ import {
 import { parseWith } from '../http/validation.js';
 import { caseView, helperView } from '../http/views.js';
 import { addGrid, changeGrid } from '../usecases/grid-tree.js';
+import { addHelper, changeHelper } from '../usecases/helper-directory.js';
 import { logPatrol, patrolsGrid } from '../usecases/log-patrol.js';
 import { CounterRepository } from '../adapters/counter-repository.js';
 import { NotificationRepository } from '../adapters/notification-repository.js';
 import { HelperRepository } from '../adapters/helper-repository.js';
 import { PersonalVault } from '../adapters/personal-vault.js';
-import { HELPER_PHONE_FIELD, type HelperRecord } from '../domain/helper.js';
-import { maskPhone } from '../domain/masking.js';
+import type { HelperRecord } from '../domain/helper.js';
 import { parseIfMatch, requireIfMatch } from '../http/command-schemas.js';
 import { createHelperBody, listHelpersQuery, patchHelperBody } from '../http/helper-schemas.js';
 import type { Language } from '../http/problem.js';
 
 const gridView = ({ town: _town, path: _path, ...grid }: GridRecord) => grid;
-/** Helper ids begin with their creation time (base 36, fixed width), so the directory lists newest first. */
-const newHelperId = (at: Date) =>
-  `h_${at.getTime().toString(36).padStart(9, '0')}${randomBytes(6).toString('base64url')}`;
 /** Who keeps the helper directory: the petition office and the administrator. */
 const HELPER_KEEPERS = ['admin', 'supervisor'] as const;
 const helperEtag = (record: HelperRecord) => ({ etag: `"${record.version}"` });
 const say = (language: Language, zh: string, en: string) => (language === 'en' ? en : zh);
+/** A helper's grid must be a grid of the town. */
+const unknownGridProblem = (language: Language) =>
+  validationProblem([
+    { path: 'gridId', message: say(language, '不是本镇的网格', 'is not a grid of this town') },
+  ]);
 
 export function createGridsHandler(deps: Deps) {
   const grids = new GridRepository(deps.db, deps.tables.grids);
@@ -49,8 +50,8 @@ export function createGridsHandler(deps: Deps) {
   const notifications = new NotificationRepository(deps.db, deps.tables.cases);
   const counters = new CounterRepository(deps.db, deps.tables.cases);
   const helpers = new HelperRepository(deps.db, deps.tables.grids);
-  const vault = new PersonalVault(deps.dataKeys);
   const ports = { grids, cases, counters, notifications, mac: deps.mac, dataKeys: deps.dataKeys };
+  const directory = { helpers, grids, vault: new PersonalVault(deps.dataKeys) };
 
   const loadGrid = async (town: string, id: string | undefined) => {
     const grid = id ? await grids.get(town, id) : undefined;
@@ -62,20 +63,6 @@ export function createGridsHandler(deps: Deps) {
     const helper = id ? await helpers.get(town, id) : undefined;
     if (!helper) throw new NotFoundError();
     return helper;
-  };
-
-  /** A helper's grid must be a grid of the town. */
-  const requireTownGrid = async (town: string, gridId: string | null | undefined, language: Language) => {
-    if (gridId && !(await grids.get(town, gridId)))
-      throw validationProblem([
-        { path: 'gridId', message: say(language, '不是本镇的网格', 'is not a grid of this town') },
-      ]);
-  };
-
-  /** The phone sealed under a new data key of the helper's, and its masked form. */
-  const sealedPhone = async (town: string, id: string, phone: string) => {
-    const personal = await vault.sealHelper(town, id, { [HELPER_PHONE_FIELD]: phone });
-    return { phoneMasked: maskPhone(phone), ...(personal ? { personal } : {}) };
   };
 
   return createApiHandler({
@@ -157,28 +144,14 @@ export function createGridsHandler(deps: Deps) {
       'POST /v1/helpers': {
         async handle(request) {
           requireRole(request.principal, HELPER_KEEPERS);
-          const { phone, ...fields } = request.body(createHelperBody);
-          const town = request.principal.town;
-          await requireTownGrid(town, fields.gridId, request.language);
-          const now = deps.now();
-          const id = newHelperId(now);
-          const record: HelperRecord = {
-            ...fields,
-            id,
-            town,
-            ...(await sealedPhone(town, id, phone)),
-            active: true,
-            version: 1,
-            createdAt: now.toISOString(),
-            updatedAt: now.toISOString(),
-          };
-          // ids carry 48 random bits: a clash is a retry's business
-          if (!(await helpers.create(record)))
-            throw new HttpProblem('unavailable', {}, { headers: { 'retry-after': '1' } });
+          const body = request.body(createHelperBody);
+          const outcome = await addHelper(directory, request.principal.town, body, deps.now());
+          if (outcome.kind === 'unknown-grid') throw unknownGridProblem(request.language);
+          const { helper } = outcome;
           return {
             status: 201,
-            body: helperView(record),
-            headers: { location: `/v1/helpers/${id}`, ...helperEtag(record) },
+            body: helperView(helper),
+            headers: { location: `/v1/helpers/${helper.id}`, ...helperEtag(helper) },
           };
         },
       },
@@ -205,8 +178,7 @@ export function createGridsHandler(deps: Deps) {
       },
       'PATCH /v1/helpers/{id}': {
         async handle(request) {
-          const town = request.principal.town;
-          const helper = await loadHelper(town, request.params.id);
+          const helper = await loadHelper(request.principal.town, request.params.id);
           requireRole(request.principal, HELPER_KEEPERS);
           const raw = request.json();
           const ifMatch = requireIfMatch(request);
@@ -215,21 +187,9 @@ export function createGridsHandler(deps: Deps) {
             throw validationProblem([
               { path: '', message: say(request.language, '没有要修改的字段', 'names nothing to change') },
             ]);
-          await requireTownGrid(town, body.gridId, request.language);
-          if (parseIfMatch(ifMatch) !== helper.version) throw new StaleVersionError();
-          const { gridId, phone, ...fields } = body;
-          const next: HelperRecord = { ...helper, ...fields };
-          if (gridId === null) delete next.gridId;
-          else if (gridId !== undefined) next.gridId = gridId;
-          if (phone === null) {
-            // the number goes with its data key: nothing of it is left to reveal
-            delete next.phoneMasked;
-            delete next.personal;
-          } else if (phone !== undefined) Object.assign(next, await sealedPhone(town, helper.id, phone));
-          next.version = helper.version + 1;
-          next.updatedAt = deps.now().toISOString();
-          if (!(await helpers.update(helper, next))) throw new StaleVersionError();
-          return { status: 200, body: helperView(next), headers: helperEtag(next) };
+          const outcome = await changeHelper(directory, helper, body, parseIfMatch(ifMatch), deps.now());
+          if (outcome.kind === 'unknown-grid') throw unknownGridProblem(request.language);
+          return { status: 200, body: helperView(outcome.helper), headers: helperEtag(outcome.helper) };
         },
       },
       'POST /v1/grids/{id}/patrols': {
