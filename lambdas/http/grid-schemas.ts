@@ -37,6 +37,9 @@ export const staffBody = z.strictObject({
     })
     .optional(),
 });
+/** A staff entry as the directory shows it. */
+export const staffViewSchema = staffBody.extend({ userId: z.string(), updatedAt: z.string() });
+
 export const isoDate = z.iso.date();
 export const patrolRange = z.strictObject({ from: isoDate, to: isoDate });
 

@@ -21,6 +21,7 @@ import {
   patrolRange,
   patrolViewSchema,
   staffBody,
+  staffViewSchema,
 } from '../http/grid-schemas.js';
 import {
   createHelperBody,
@@ -270,7 +271,7 @@ const OPERATIONS: Record<RouteKey, Operation> = {
     roles: 'staff',
     response: {
       status: 200,
-      schema: listOf(staffBody.extend({ userId: z.string(), updatedAt: z.string() })),
+      schema: listOf(staffViewSchema),
       description: 'Staff',
     },
   },
@@ -280,7 +281,7 @@ const OPERATIONS: Record<RouteKey, Operation> = {
     body: staffBody,
     response: {
       status: 200,
-      schema: staffBody.extend({ userId: z.string(), updatedAt: z.string() }),
+      schema: staffViewSchema,
       description: 'The entry',
     },
   },
