@@ -54,6 +54,7 @@ export interface ReportDeps {
   notifications: NotificationRepository;
   settings: SettingsRepository;
   publisher: Publisher;
+  now: () => Date;
 }
 
 export const reportDeps = (deps: Deps): ReportDeps => ({
@@ -64,6 +65,7 @@ export const reportDeps = (deps: Deps): ReportDeps => ({
   notifications: new NotificationRepository(deps.db, deps.tables.cases),
   settings: new SettingsRepository(deps.db, deps.tables.grids),
   publisher: deps.publisher,
+  now: deps.now,
 });
 
 /** At most this many cases in each list of a report. */

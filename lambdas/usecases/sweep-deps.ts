@@ -14,4 +14,5 @@ export const sweepDeps = (deps: Deps): SweepDeps => ({
   settings: townSettings(deps),
   publisher: deps.publisher,
   counters: new CounterRepository(deps.db, deps.tables.cases),
+  now: deps.now,
 });

@@ -31,6 +31,8 @@ export interface SweepDeps {
   settings: TownSettingsCache;
   publisher: Publisher;
   counters: CounterRepository;
+  /** The clock the outbox leases are taken by (the injected one, so a test's or the CLI's time holds for them too). */
+  now: () => Date;
 }
 
 export interface SweepResult {
@@ -150,11 +152,11 @@ export async function runSweep(deps: SweepDeps, now: Date): Promise<SweepResult>
 
 /** Publishes what waits in the outbox; a failure stays there for the next run, never dropped. */
 export async function publishOutbox(
-  deps: Pick<SweepDeps, 'notifications' | 'publisher'>,
+  deps: Pick<SweepDeps, 'notifications' | 'publisher' | 'now'>,
 ): Promise<{ published: number; failed: number }> {
   let published = 0;
   let failed = 0;
-  const now = new Date();
+  const now = deps.now();
   for (const message of await deps.notifications.pending()) {
     // of two overlapping runs, only the one holding the lease publishes a message
     if (!(await deps.notifications.lease(message, now))) continue;
