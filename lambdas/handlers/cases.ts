@@ -5,14 +5,12 @@ import { GridRepository } from '../adapters/grid-repository.js';
 import { HelperRepository } from '../adapters/helper-repository.js';
 import { NotificationRepository } from '../adapters/notification-repository.js';
 import { townSettings } from '../adapters/settings-repository.js';
-import { caseListPlan } from '../domain/access.js';
 import type { CaseRecord } from '../domain/case.js';
 import { DEFAULT_CATEGORY_CODES } from '../domain/catalog.js';
 import { citizenView } from '../domain/citizen.js';
 import { commandRequest } from '../domain/command-bodies.js';
 import { ForbiddenError } from '../domain/errors.js';
 import { hasAnyRole, type Principal, primaryRole, STAFF_ROLES } from '../domain/roles.js';
-import { verifyChain } from '../domain/timeline.js';
 import { type ApiRequest, createApiHandler, lazyHandler } from '../http/api.js';
 import { requireRole } from '../http/auth.js';
 import { repeatProblem } from '../http/case-problems.js';
@@ -22,11 +20,11 @@ import { registerRuleTitles, validationProblem } from '../http/problem.js';
 import { listCasesQuery, registerCaseBody } from '../http/schemas.js';
 import { parseWith } from '../http/validation.js';
 import { caseView } from '../http/views.js';
-import { appendNote } from '../usecases/append-note.js';
+import { appendNote, readTimeline } from '../usecases/case-timeline.js';
 import { commandOnCase, giveCommand } from '../usecases/give-command.js';
 import { registerAtWindow } from '../usecases/register-at-window.js';
 import { replayedQueryCode, seedOf } from '../usecases/register-case.js';
-import { findVisibleByNumber, loadVisibleCase, workerGridPaths } from '../usecases/visible-case.js';
+import { findVisibleByNumber, listVisibleCases, loadVisibleCase } from '../usecases/visible-case.js';
 
 registerRuleTitles({
   'past-upper-level-due': {
@@ -126,18 +124,11 @@ export function createCasesHandler(deps: Deps) {
             const found = await findVisibleByNumber(ports, request.principal, number);
             return { status: 200, body: { items: found ? [caseView(found, request.principal)] : [] } };
           }
-          const grid = query.gridId ? await grids.get(request.principal.town, query.gridId) : undefined;
-          // an unknown grid has no cases: an empty list, not an error
-          const plan =
-            query.gridId && !grid
-              ? { sources: [], filters: {} }
-              : caseListPlan(
-                  request.principal,
-                  query,
-                  await workerGridPaths(grids, request.principal),
-                  grid?.path,
-                );
-          const page = await cases.list(request.principal.town, plan, query.limit, query.cursor);
+          const { limit, cursor, ...filters } = query;
+          const page = await listVisibleCases(ports, request.principal, filters, {
+            limit,
+            ...(cursor ? { cursor } : {}),
+          });
           return {
             status: 200,
             body: {
@@ -160,10 +151,7 @@ export function createCasesHandler(deps: Deps) {
           const record = await loadVisible(request);
           requireRole(request.principal, STAFF_ROLES);
           const query = parseWith(timelineQuery, request.query, request.language);
-          const items = await cases.timeline(record.town, record.id);
-          if (query.verify !== 'true') return { status: 200, body: { items } };
-          const verdict = await verifyChain(items, record.timelineHead, deps.mac);
-          return { status: 200, body: { ...verdict, items } };
+          return { status: 200, body: await readTimeline(ports, record, query.verify === 'true') };
         },
       },
       'POST /v1/cases/{id}/notes': {

@@ -1,6 +1,6 @@
 import type { CaseRepository } from '../adapters/case-repository.js';
 import type { GridRepository } from '../adapters/grid-repository.js';
-import { canSeeCase } from '../domain/access.js';
+import { type CaseListFilters, canSeeCase, caseListPlan } from '../domain/access.js';
 import type { CaseRecord } from '../domain/case.js';
 import { NotFoundError } from '../domain/errors.js';
 import { hasAnyRole, type Principal } from '../domain/roles.js';
@@ -49,4 +49,20 @@ export async function findVisibleByNumber(
 ): Promise<CaseRecord | undefined> {
   const { cases, grids } = repositories;
   return ifVisible(grids, principal, await cases.findByNumber(principal.town, number));
+}
+
+/** A page of the cases the caller sees, filtered; an unknown grid has no cases: an empty page, not an error. */
+export async function listVisibleCases(
+  repositories: { cases: Pick<CaseRepository, 'list'>; grids: WorkerGrids & Pick<GridRepository, 'get'> },
+  principal: Principal,
+  filters: CaseListFilters,
+  page: { limit: number; cursor?: string },
+): ReturnType<CaseRepository['list']> {
+  const { cases, grids } = repositories;
+  const grid = filters.gridId ? await grids.get(principal.town, filters.gridId) : undefined;
+  const plan =
+    filters.gridId && !grid
+      ? { sources: [], filters: {} }
+      : caseListPlan(principal, filters, await workerGridPaths(grids, principal), grid?.path);
+  return cases.list(principal.town, plan, page.limit, page.cursor);
 }
