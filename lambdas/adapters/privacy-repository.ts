@@ -13,9 +13,9 @@ import { beijingDate } from '../domain/deadlines.js';
 import type { PersonalData, ProtectedPetitioner } from '../domain/personal.js';
 import { type RevealEntry, revealEntrySchema } from '../domain/reveal.js';
 import type { TimelineEvent } from '../domain/timeline.js';
-import { isConflict } from './case-repository.js';
 import { decodeCursor, encodeCursor, positionIndex, startKeyOf } from './cursor.js';
 import { CASES_INDEX, keys } from './table-model.js';
+import { isConflict } from './transact.js';
 
 /** What erasure writes over a case's personal data. */
 export interface ErasedData {

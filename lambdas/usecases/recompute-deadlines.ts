@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { CaseRepository, OpenCasesPosition } from '../adapters/case-repository.js';
+import type { CaseRepository } from '../adapters/case-repository.js';
+import type { OpenCasesPosition } from '../adapters/case-sweep-reads.js';
 import { logger } from '../adapters/observability.js';
 import type { RecomputeJob, SettingsRepository } from '../adapters/settings-repository.js';
 import type { CaseRecord } from '../domain/case.js';
