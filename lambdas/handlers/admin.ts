@@ -9,7 +9,7 @@ import { calendarSchema, policySchema, yearParam } from '../http/admin-schemas.j
 import { validationProblem } from '../http/problem.js';
 import { parseWith } from '../http/validation.js';
 import { issueApiKey, keyIdParam, open311KeyBody } from '../open311/keys.js';
-import { Open311Repository } from '../open311/repository.js';
+import { Open311Repository } from '../adapters/open311-repository.js';
 import { INLINE_BUDGET, runRecompute, startRecompute } from '../usecases/recompute-deadlines.js';
 
 export function createAdminHandler(deps: Deps) {

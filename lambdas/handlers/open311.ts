@@ -29,7 +29,7 @@ import {
 } from '../open311/format.js';
 import { findApiKey } from '../open311/keys.js';
 import { FILINGS_PER_KEY_PER_MINUTE } from '../open311/limits.js';
-import { type Open311Pair, Open311Repository } from '../open311/repository.js';
+import { type Open311Pair, Open311Repository } from '../adapters/open311-repository.js';
 import {
   CASE_ID,
   formField,

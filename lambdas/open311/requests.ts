@@ -7,7 +7,7 @@ import { type ApiRequest, MAX_BODY_BYTES } from '../http/api.js';
 import { onlinePetitionBody } from '../http/schemas.js';
 import { z } from 'zod';
 import { badRequest, notFound, Open311Error, type Open311ErrorItem, w3 } from './format.js';
-import type { Open311Pair } from './repository.js';
+import type { Open311Pair } from '../adapters/open311-repository.js';
 import { CONSENT_ATTRIBUTE, type Open311Service, SERVICE_CODES, serviceName, serviceOf } from './services.js';
 
 /**

@@ -3,15 +3,14 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
-  type QueryCommandOutput,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { parseCaseItem } from '../adapters/case-repository.js';
-import { queryAll } from '../adapters/query-all.js';
-import { keys } from '../adapters/table-model.js';
 import type { CaseRecord } from '../domain/case.js';
 import { beijingDate } from '../domain/deadlines.js';
+import { parseCaseItem } from './case-items.js';
+import { queryAll, queryPages } from './query-all.js';
+import { keys } from './table-model.js';
 
 /** What the town keeps of a request filed through Open311, beside its case: the index item of its month. */
 export interface Open311Entry {
@@ -134,32 +133,27 @@ export class Open311Repository {
     keep: (entry: Open311Entry) => boolean,
   ): AsyncGenerator<Open311Pair[]> {
     for (const month of monthsBack(start, end)) {
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page: QueryCommandOutput = await this.db.send(
-          new QueryCommand({
-            TableName: this.table,
-            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-            ExpressionAttributeValues: {
-              ':pk': keys.open311Month(town, month),
-              ':from': start.toISOString(),
-              // `#` and then anything an id holds sorts below `~`
-              ':to': `${end.toISOString()}#~`,
-            },
-            ScanIndexForward: false,
-            Limit: BATCH,
-            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-          }),
-        );
+      const pages = queryPages(this.db, {
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: {
+          ':pk': keys.open311Month(town, month),
+          ':from': start.toISOString(),
+          // `#` and then anything an id holds sorts below `~`
+          ':to': `${end.toISOString()}#~`,
+        },
+        ScanIndexForward: false,
+        Limit: BATCH,
+      });
+      for await (const page of pages) {
         const entries = (page.Items ?? []).map(toEntry).filter(keep);
         const records = await this.batchGet(entries.map((entry) => keys.caseItem(town, entry.caseId)));
-        const recordOf = new Map(records.map((item) => [String(item.id), parseCaseItem(item)]));
+        const recordOf = new Map(records.map(parseCaseItem).map((record) => [record.id, record]));
         yield entries.flatMap((entry) => {
           const record = recordOf.get(entry.caseId);
           return record ? [{ entry, record }] : [];
         });
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
+      }
     }
   }
 
