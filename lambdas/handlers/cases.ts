@@ -4,6 +4,7 @@ import { type Deps, depsFromEnv } from '../adapters/deps.js';
 import { GridRepository } from '../adapters/grid-repository.js';
 import { HelperRepository } from '../adapters/helper-repository.js';
 import { NotificationRepository } from '../adapters/notification-repository.js';
+import { PersonalVault } from '../adapters/personal-vault.js';
 import { townSettings } from '../adapters/settings-repository.js';
 import type { CaseRecord } from '../domain/case.js';
 import { DEFAULT_CATEGORY_CODES } from '../domain/catalog.js';
@@ -57,8 +58,8 @@ export function createCasesHandler(deps: Deps) {
   const notifications = new NotificationRepository(deps.db, deps.tables.cases);
   const counters = new CounterRepository(deps.db, deps.tables.cases);
   const settings = townSettings(deps);
-  const { mac, dataKeys } = deps;
-  const ports = { cases, grids, helpers, notifications, counters, settings, mac, dataKeys };
+  const vault = new PersonalVault(deps.dataKeys);
+  const ports = { cases, grids, helpers, notifications, counters, settings, vault, mac: deps.mac };
 
   const loadVisible = (request: ApiRequest): Promise<CaseRecord> =>
     loadVisibleCase(ports, request.principal, request.params.id ?? '');

@@ -50,8 +50,9 @@ export function createGridsHandler(deps: Deps) {
   const notifications = new NotificationRepository(deps.db, deps.tables.cases);
   const counters = new CounterRepository(deps.db, deps.tables.cases);
   const helpers = new HelperRepository(deps.db, deps.tables.grids);
-  const ports = { grids, cases, counters, notifications, mac: deps.mac, dataKeys: deps.dataKeys };
-  const directory = { helpers, grids, vault: new PersonalVault(deps.dataKeys) };
+  const vault = new PersonalVault(deps.dataKeys);
+  const ports = { grids, cases, counters, notifications, vault, mac: deps.mac };
+  const directory = { helpers, grids, vault };
 
   const loadGrid = async (town: string, id: string | undefined) => {
     const grid = id ? await grids.get(town, id) : undefined;

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { CaseRepository } from '../adapters/case-repository.js';
 import type { CounterRepository } from '../adapters/counter-repository.js';
-import type { KeyWrapper } from '../adapters/data-keys.js';
 import type { GridRepository } from '../adapters/grid-repository.js';
 import type { NotificationRepository } from '../adapters/notification-repository.js';
+import type { PersonalVault } from '../adapters/personal-vault.js';
 import type { TownSettings } from '../adapters/settings-repository.js';
 import type { CaseRecord, RegistrationInput } from '../domain/case.js';
 import { patrolCounts, registrationCounts } from '../domain/counters.js';
@@ -26,7 +26,7 @@ export interface PatrolPorts {
   counters: Pick<CounterRepository, 'updates'>;
   notifications: Pick<NotificationRepository, 'inboxPut' | 'outboxPut'>;
   mac: MacFunction;
-  dataKeys: KeyWrapper;
+  vault: Pick<PersonalVault, 'seal'>;
 }
 
 export interface PatrolReport {
@@ -60,7 +60,7 @@ export async function logPatrol(
   const registrationDeps = {
     cases,
     mac: ports.mac,
-    dataKeys: ports.dataKeys,
+    vault: ports.vault,
     dutyLeaders: (town: string, at: GridRecord | undefined) => grids.dutyLeaders(town, at),
   };
   const prepared = [];

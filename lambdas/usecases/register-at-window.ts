@@ -1,8 +1,8 @@
 import type { CaseRepository } from '../adapters/case-repository.js';
 import type { CounterRepository } from '../adapters/counter-repository.js';
-import type { KeyWrapper } from '../adapters/data-keys.js';
 import type { GridRepository } from '../adapters/grid-repository.js';
 import type { NotificationRepository } from '../adapters/notification-repository.js';
+import type { PersonalVault } from '../adapters/personal-vault.js';
 import type { TownSettings } from '../adapters/settings-repository.js';
 import type { CaseRecord, RegistrationInput } from '../domain/case.js';
 import { ForbiddenError, InvalidFieldError } from '../domain/errors.js';
@@ -36,7 +36,7 @@ export interface RegistrationPorts {
   counters: Pick<CounterRepository, 'updates'>;
   notifications: Pick<NotificationRepository, 'inboxPut' | 'outboxPut'>;
   mac: MacFunction;
-  dataKeys: KeyWrapper;
+  vault: Pick<PersonalVault, 'seal'>;
 }
 
 export interface Registration {
@@ -94,7 +94,7 @@ export async function registerAtWindow(
     {
       cases,
       mac: ports.mac,
-      dataKeys: ports.dataKeys,
+      vault: ports.vault,
       dutyLeaders: (town, at) => grids.dutyLeaders(town, at),
     },
     body,

@@ -3,7 +3,6 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { CaseRepository } from '../adapters/case-repository.js';
 import type { Deps } from '../adapters/deps.js';
 import type { GridRepository } from '../adapters/grid-repository.js';
-import type { KeyWrapper } from '../adapters/data-keys.js';
 import { PersonalVault } from '../adapters/personal-vault.js';
 import {
   type CaseRecord,
@@ -76,7 +75,7 @@ export async function prepareRegistration(
   deps: {
     cases: Pick<CaseRepository, 'findEarlierCase' | 'nextSequence'>;
     mac: MacFunction;
-    dataKeys: KeyWrapper;
+    vault: Pick<PersonalVault, 'seal'>;
     dutyLeaders: (town: string, grid: GridRecord | undefined) => Promise<string[]>;
   },
   input: RegistrationInput,
@@ -119,7 +118,7 @@ export async function prepareRegistration(
   // the query code is kept sealed (for sending again) and found by its keyed hash
   const queryCode = ctx.seed ? await seededQueryCode(deps.mac, ctx.seed) : newQueryCode();
   const queryCodeHash = await deps.mac(queryCodeMacInput(normaliseQueryCode(queryCode)!));
-  const personal = await new PersonalVault(deps.dataKeys).seal(principal.town, id, {
+  const personal = await deps.vault.seal(principal.town, id, {
     ...personalFields(input),
     [QUERY_CODE_FIELD]: queryCode,
   });
@@ -205,4 +204,9 @@ export const registrationDepsOf = (
   deps: Pick<Deps, 'mac' | 'dataKeys'>,
   cases: CaseRepository,
   grids: GridRepository,
-) => ({ cases, mac: deps.mac, dataKeys: deps.dataKeys, dutyLeaders: grids.dutyLeaders.bind(grids) });
+) => ({
+  cases,
+  mac: deps.mac,
+  vault: new PersonalVault(deps.dataKeys),
+  dutyLeaders: grids.dutyLeaders.bind(grids),
+});
