@@ -1,12 +1,28 @@
-import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
 import { type CountDelta, type CounterName, mergeDeltas } from '../domain/counters.js';
 import { eachDay } from '../domain/deadlines.js';
+import { queryAll } from './query-all.js';
 import { COUNTER_SHARDS, keys, shardOf } from './table-model.js';
 
 export interface CounterRow {
   day: string;
   gridId: string;
   counts: Partial<Record<CounterName, number>>;
+}
+
+/** A counter item: its day and grid, and every other attribute but the key a count. */
+const counterItemSchema = z.looseObject({
+  pk: z.string(),
+  sk: z.string(),
+  day: z.string(),
+  gridId: z.string(),
+});
+const countsSchema = z.record(z.string(), z.number());
+
+function parseCounterItem(item: Record<string, unknown>): CounterRow {
+  const { pk: _pk, sk: _sk, day, gridId, ...counts } = counterItemSchema.parse(item);
+  return { day, gridId, counts: countsSchema.parse(counts) };
 }
 
 /**
@@ -48,22 +64,13 @@ export class CounterRepository {
     const rows: CounterRow[] = [];
     let itemsRead = 0;
     for (const day of eachDay(from, to)) {
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const result: QueryCommandOutput = await this.db.send(
-          new QueryCommand({
-            TableName: this.table,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': keys.counterDay(town, day) },
-            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-          }),
-        );
-        for (const { pk: _pk, sk: _sk, gridId, day: rowDay, ...counts } of result.Items ?? []) {
-          itemsRead += 1;
-          rows.push({ day: String(rowDay), gridId: String(gridId), counts: counts as CounterRow['counts'] });
-        }
-        startKey = result.LastEvaluatedKey;
-      } while (startKey);
+      const items = await queryAll(this.db, {
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.counterDay(town, day) },
+      });
+      itemsRead += items.length;
+      rows.push(...items.map(parseCounterItem));
     }
     return { rows, itemsRead };
   }

@@ -7,12 +7,23 @@ import {
   type QueryCommandOutput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { Notification, OutboxMessage } from '../domain/notification.js';
+import { z } from 'zod';
+import {
+  type Notification,
+  notificationRecordSchema,
+  type OutboxMessage,
+  outboxMessageSchema,
+} from '../domain/notification.js';
 import { InvalidCursorError } from '../domain/errors.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
+import { queryAll } from './query-all.js';
 import { keys, OUTBOX_SHARDS, shardOf } from './table-model.js';
 
 const LEASE_MS = 60_000;
+
+/** An outbox message with the key it is leased, released and deleted by. */
+const storedOutboxMessageSchema = outboxMessageSchema.extend({ pk: z.string(), sk: z.string() });
+type StoredOutboxMessage = z.infer<typeof storedOutboxMessageSchema>;
 
 /** Inboxes and the outbox, in the Cases table; their writes join the transactions that cause them. */
 export class NotificationRepository {
@@ -85,7 +96,7 @@ export class NotificationRepository {
     );
     const last = result.LastEvaluatedKey;
     return {
-      items: (result.Items ?? []).map(({ pk: _pk, sk: _sk, ...n }) => n as Notification),
+      items: (result.Items ?? []).map((item) => notificationRecordSchema.parse(item)),
       ...(last
         ? { nextCursor: encodeCursor({ id: String(last.sk).slice(keys.inboxItemPrefix.length) }) }
         : {}),
@@ -113,22 +124,15 @@ export class NotificationRepository {
   }
 
   /** Every message waiting in the outbox: one Query per shard. */
-  async pending(): Promise<(OutboxMessage & { pk: string; sk: string })[]> {
-    const all: (OutboxMessage & { pk: string; sk: string })[] = [];
+  async pending(): Promise<StoredOutboxMessage[]> {
+    const all: StoredOutboxMessage[] = [];
     for (let shard = 0; shard < OUTBOX_SHARDS; shard++) {
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const result: QueryCommandOutput = await this.db.send(
-          new QueryCommand({
-            TableName: this.table,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': keys.outbox(shard) },
-            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-          }),
-        );
-        all.push(...((result.Items ?? []) as (OutboxMessage & { pk: string; sk: string })[]));
-        startKey = result.LastEvaluatedKey;
-      } while (startKey);
+      const items = await queryAll(this.db, {
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.outbox(shard) },
+      });
+      all.push(...items.map((item) => storedOutboxMessageSchema.parse(item)));
     }
     return all;
   }

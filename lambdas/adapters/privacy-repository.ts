@@ -32,7 +32,8 @@ export interface RevealPage {
 /** Where the next page starts: which month of the range, and where in it. */
 interface RevealPosition {
   month: number;
-  key?: { pk: string; sk: string };
+  /** Where in that month; absent at its start. */
+  key?: Record<string, unknown>;
 }
 
 /** The Beijing months (`2026-11`) from one date's to another's, both included. */
@@ -105,7 +106,7 @@ export class PrivacyRepository {
       );
       items.push(...(result.Items ?? []).map((item) => revealEntrySchema.parse(item)));
       position = result.LastEvaluatedKey
-        ? { month: position.month, key: result.LastEvaluatedKey as { pk: string; sk: string } }
+        ? { month: position.month, key: result.LastEvaluatedKey }
         : position.month + 1 < months.length
           ? { month: position.month + 1 }
           : undefined;
@@ -205,9 +206,9 @@ function decodeRevealCursor(
   const { month, key } = decodeCursor(cursor, ['month', 'key']);
   const at = positionIndex(month, range.months.length);
   if (key === undefined) return { month: at };
-  const { pk, sk } = startKeyOf(key, {
+  const startKey = startKeyOf(key, {
     pk: { equals: keys.revealMonth(range.town, range.months[at]!) },
     sk: { from: range.start, below: range.end },
   });
-  return { month: at, key: { pk: pk!, sk: sk! } };
+  return { month: at, key: startKey };
 }

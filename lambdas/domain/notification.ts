@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { z } from 'zod';
 import type { CaseRecord } from './case.js';
 import { MILESTONES, type Milestone } from './citizen.js';
 import type { LadderStep, WatchedKind } from './ladder.js';
@@ -8,30 +9,36 @@ import type { LadderStep, WatchedKind } from './ladder.js';
  * number, a phone, an address or an accuser's identity.
  */
 
-export type Topic = 'deadlines' | 'supervision' | 'bulletins' | 'milestones';
+export const TOPICS = ['deadlines', 'supervision', 'bulletins', 'milestones'] as const;
+export type Topic = (typeof TOPICS)[number];
 
-export interface Notification {
-  id: string;
-  town: string;
-  recipient: string;
-  kind: 'deadline' | 'supervision' | 'collective' | 'assignment' | 'bulletin' | 'milestone' | 'calendar';
-  severity: 'notice' | 'warning' | 'urgent' | 'overdue';
-  caseId?: string;
-  caseNumber?: string;
-  text: { zh: string; en: string };
-  at: string;
-  read: boolean;
-}
+/** A notification as an inbox keeps it. */
+export const notificationRecordSchema = z.object({
+  id: z.string(),
+  town: z.string(),
+  recipient: z.string(),
+  kind: z.enum(['deadline', 'supervision', 'collective', 'assignment', 'bulletin', 'milestone', 'calendar']),
+  severity: z.enum(['notice', 'warning', 'urgent', 'overdue']),
+  caseId: z.string().optional(),
+  caseNumber: z.string().optional(),
+  text: z.object({ zh: z.string(), en: z.string() }),
+  at: z.string(),
+  read: z.boolean(),
+  /** When its recipient first marked it read. */
+  readAt: z.string().optional(),
+});
+export type Notification = z.infer<typeof notificationRecordSchema>;
 
 /** A message waiting for its topic, with the attributes subscription filters match on. */
-export interface OutboxMessage {
-  id: string;
-  topic: Topic;
-  subject: string;
-  body: Record<string, unknown>;
-  attributes: { town: string; recipient: string; role: string; severity: string };
-  at: string;
-}
+export const outboxMessageSchema = z.object({
+  id: z.string(),
+  topic: z.enum(TOPICS),
+  subject: z.string(),
+  body: z.record(z.string(), z.unknown()),
+  attributes: z.object({ town: z.string(), recipient: z.string(), role: z.string(), severity: z.string() }),
+  at: z.string(),
+});
+export type OutboxMessage = z.infer<typeof outboxMessageSchema>;
 
 const DEADLINE_NAMES: Record<WatchedKind, { zh: string; en: string }> = {
   acknowledge: { zh: '告知受理', en: 'acknowledgement' },
