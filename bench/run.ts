@@ -12,6 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { BatchWriteCommand, GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import autocannon from 'autocannon';
 import { build } from 'esbuild';
+import { BUNDLE_AWS_SDK, ESM_REQUIRE_BANNER } from '../lib/constructs/bundling.js';
 import { CaseRepository } from '../lambdas/adapters/case-repository.js';
 import { CounterRepository } from '../lambdas/adapters/counter-repository.js';
 import { localKeyWrapper, newLocalKeyRing } from '../lambdas/adapters/data-keys.js';
@@ -19,7 +20,8 @@ import { type Deps, documentClient } from '../lambdas/adapters/deps.js';
 import { localMac } from '../lambdas/adapters/mac.js';
 import { TablePublisher } from '../lambdas/adapters/publisher.js';
 import { ALERT_SHARDS, tableNamesFor } from '../lambdas/adapters/table-model.js';
-import { type CaseRecord, registerCase } from '../lambdas/domain/case.js';
+import type { CaseRecord } from '../lambdas/domain/case.js';
+import { registerCase } from '../lambdas/domain/registration.js';
 import { shippedCalendars, WorkingCalendar } from '../lambdas/domain/calendar.js';
 import { registrationCounts } from '../lambdas/domain/counters.js';
 import { makeValidIdNumber } from '../lambdas/domain/id-number.js';
@@ -341,14 +343,29 @@ async function benchColdStart() {
     ...Object.fromEntries(Object.keys(FUNCTION_FAMILIES).map((f) => [f, `lambdas/handlers/${f}.ts`])),
     sweep: 'lambdas/handlers/sweep.ts',
   };
+  /** A bundle as lib/constructs/functions.ts builds it. */
+  const bundle = (entry: string, outfile: string) =>
+    build({
+      entryPoints: [entry],
+      bundle: true,
+      minify: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      outfile,
+      external: BUNDLE_AWS_SDK ? [] : ['@aws-sdk/*'],
+      banner: { js: ESM_REQUIRE_BANNER },
+      logLevel: 'silent',
+    });
   writeFileSync(resolve(out, 'empty.mjs'), 'export const handler = async () => ({ statusCode: 200 });\n');
-  // the SDK clients every function loads: the floor no code of ours can go below
+  // the SDK clients every function loads, built as the functions are: the floor no code of ours can go below
   writeFileSync(
-    resolve(out, 'sdk.mjs'),
+    resolve(out, 'sdk-entry.mjs'),
     ['client-dynamodb', 'lib-dynamodb', 'client-kms', 'client-sns']
       .map((p) => `import '@aws-sdk/${p}';`)
       .join('\n'),
   );
+  await bundle(resolve(out, 'sdk-entry.mjs'), resolve(out, 'sdk.mjs'));
   const importMs = (file: string): number => {
     const runs = Array.from({ length: 5 }, () =>
       Number(
@@ -367,20 +384,7 @@ async function benchColdStart() {
   row('cold start baselines: empty handler, SDK clients alone', `${fmt(empty, 1)} ms`, `${fmt(sdk, 1)} ms`);
   for (const [name, entry] of Object.entries(entries)) {
     const file = resolve(out, `fn-${name}.mjs`);
-    await build({
-      entryPoints: [entry],
-      bundle: true,
-      minify: true,
-      format: 'esm',
-      platform: 'node',
-      target: 'node20',
-      outfile: file,
-      external: ['@aws-sdk/*'],
-      banner: {
-        js: "import { createRequire } from 'module';const require = createRequire(import.meta.url);",
-      },
-      logLevel: 'silent',
-    });
+    await bundle(entry, file);
     const kb = statSync(file).size / 1024;
     const init = importMs(file);
     cold[name] = { bundleKiB: Math.round(kb), initMs: init };

@@ -20,6 +20,7 @@ import {
 } from '../../lambdas/adapters/function-access.js';
 import type { TableModel } from '../../lambdas/adapters/table-model.js';
 import { FUNCTION_FAMILIES, type FunctionFamily } from '../../lambdas/http/routes.js';
+import { BUNDLE_AWS_SDK, ESM_REQUIRE_BANNER } from './bundling.js';
 import { type Data, tableEnvName } from './data.js';
 import type { Logs } from './logs.js';
 import type { Notifications } from './notifications.js';
@@ -136,9 +137,8 @@ export class HandlerFunction extends Construct {
         sourcesContent: false,
         format: OutputFormat.ESM,
         target: 'node20',
-        externalModules: ['@aws-sdk/*'],
-        // some dependencies still call require(); an ESM bundle has none of its own
-        banner: "import { createRequire } from 'module';const require = createRequire(import.meta.url);",
+        bundleAwsSDK: BUNDLE_AWS_SDK,
+        banner: ESM_REQUIRE_BANNER,
         forceDockerBundling: false,
       },
     });

@@ -1,0 +1,12 @@
+/** What every function's bundle is built with (lib/constructs/functions.ts; `npm run bench:bundles` measures it). */
+
+/** Some dependencies still call require(); an ESM bundle has none of its own. */
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire } from 'module';const require = createRequire(import.meta.url);";
+
+/**
+ * The AWS SDK goes into each bundle rather than being taken from the runtime: the functions then run the SDK version
+ * package-lock.json pins and the tests run, not whichever one the runtime ships that month; and measured
+ * (`npm run bench:bundles`), a bundle with it initialises in about 60% of the CPU time, for ~640 KiB more each.
+ */
+export const BUNDLE_AWS_SDK = true;
