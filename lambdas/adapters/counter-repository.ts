@@ -1,6 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { type CountDelta, type CounterName, mergeDeltas } from '../domain/counters.js';
+import type { CounterName } from '../domain/counter-names.js';
+import { type CountDelta, mergeDeltas } from '../domain/counters.js';
 import { eachDay } from '../domain/deadlines.js';
 import { queryAll } from './query-all.js';
 import { COUNTER_SHARDS, keys, shardOf } from './table-model.js';

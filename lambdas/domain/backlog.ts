@@ -1,5 +1,4 @@
-import { z } from 'zod';
-import type { CaseRecord } from './case.js';
+import type { BacklogStatus, CaseRecord, HistoryEntry } from './case.js';
 import type { WorkingCalendar } from './calendar.js';
 import { OPEN_STATUSES, type Track } from './catalog.js';
 import { beijingDate, calendarDaysDeadline, endOfBeijingDay } from './deadlines.js';
@@ -10,24 +9,6 @@ import type { DeadlinePolicy } from './policy.js';
  * followed until none remains (积案化解零存量). A carried case is an ordinary case from its entry on, marked `backlog`
  * with the day it first reached the town.
  */
-
-/** Where a carried matter stood when it was entered: not yet taken up, or taken up and in hand. */
-export const BACKLOG_STATUSES = ['registered', 'accepted'] as const;
-export type BacklogStatus = (typeof BACKLOG_STATUSES)[number];
-
-/** One dated entry of what happened before the system: what, when, by which unit. */
-export const historyEntrySchema = z.object({ date: z.string(), what: z.string(), unit: z.string() });
-export type HistoryEntry = z.infer<typeof historyEntrySchema>;
-
-/** The backlog mark a carried case keeps. */
-export const backlogRecordSchema = z.object({
-  /** The Beijing day the matter first reached the town (its `receivedAt`). */
-  since: z.string(),
-  /** The status it was carried in. */
-  carriedStatus: z.enum(BACKLOG_STATUSES),
-  history: z.array(historyEntrySchema),
-});
-export type BacklogRecord = z.infer<typeof backlogRecordSchema>;
 
 /** What the petition office enters besides the case fields. */
 export interface BacklogInput {

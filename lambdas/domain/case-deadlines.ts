@@ -1,5 +1,6 @@
 import type { WorkingCalendar } from './calendar.js';
-import { type CaseRecord, registrationDeadlines } from './case.js';
+import type { CaseRecord } from './case.js';
+import { registrationDeadlines } from './registration.js';
 import { calendarDaysDeadline, earliest } from './deadlines.js';
 import type { DeadlinePolicy } from './policy.js';
 

@@ -9,32 +9,11 @@ import {
   TRACK_CODES,
   TYPE_CODES,
 } from './catalog.js';
-import { type BacklogInput, backlogRecordSchema, carryBacklog } from './backlog.js';
-import type { WorkingCalendar } from './calendar.js';
-import { calendarDaysDeadline, earliest, workingDaysDeadline } from './deadlines.js';
 import { helperRefSchema } from './helper.js';
-import { nextAlert } from './ladder.js';
 import { decimal } from './numbers.js';
-import {
-  type PersonalData,
-  personalDataSchema,
-  protectedDescription,
-  protectedPetitionerSchema,
-  protectedPetitioners,
-} from './personal.js';
-import type { DeadlinePolicy } from './policy.js';
-import { type Principal, primaryRole } from './roles.js';
+import { type Petitioner, personalDataSchema, protectedPetitionerSchema } from './personal.js';
 
-/** A collective petition (集体访) is one brought by five or more people (Art 20). */
-export const COLLECTIVE_HEADCOUNT = 5;
-
-export const petitionerSchema = z.strictObject({
-  name: z.string().trim().min(1).max(50),
-  idNumber: z.string().optional(),
-  phone: z.string().optional(),
-  address: z.string().max(200).optional(),
-});
-export type Petitioner = z.infer<typeof petitionerSchema>;
+/** A case as the service keeps it: the record's schema, its parts and its number; the rules that use it import it. */
 
 /** Coordinates in degrees (WGS-84), kept to 7 decimals (about a centimetre): a latitude of 1e-131 is 0. */
 const COORDINATE_PLACES = 7;
@@ -65,6 +44,24 @@ export const deadlinesSchema = z.object({
   reviewRequestBy: z.string().optional(),
   reviewAnswerBy: z.string().optional(),
 });
+
+/** Where a carried matter stood when it was entered: not yet taken up, or taken up and in hand. */
+export const BACKLOG_STATUSES = ['registered', 'accepted'] as const;
+export type BacklogStatus = (typeof BACKLOG_STATUSES)[number];
+
+/** One dated entry of what happened before the system: what, when, by which unit. */
+export const historyEntrySchema = z.object({ date: z.string(), what: z.string(), unit: z.string() });
+export type HistoryEntry = z.infer<typeof historyEntrySchema>;
+
+/** The backlog mark a carried case keeps. */
+export const backlogRecordSchema = z.object({
+  /** The Beijing day the matter first reached the town (its `receivedAt`). */
+  since: z.string(),
+  /** The status it was carried in. */
+  carriedStatus: z.enum(BACKLOG_STATUSES),
+  history: z.array(historyEntrySchema),
+});
+export type BacklogRecord = z.infer<typeof backlogRecordSchema>;
 
 /** A case as the service keeps it. Stored items are parsed with this schema, never cast. */
 export const caseRecordSchema = z.object({
@@ -181,27 +178,6 @@ export const caseRecordSchema = z.object({
 });
 export type CaseRecord = z.infer<typeof caseRecordSchema>;
 
-/** What a caller may set when registering; everything else is the service's. */
-export interface RegistrationInput {
-  kind: CaseRecord['kind'];
-  channel: CaseRecord['channel'];
-  type?: CaseRecord['type'];
-  category: string;
-  serviceLine?: CaseRecord['serviceLine'];
-  title: string;
-  description: string;
-  receivedAt?: string;
-  lateEntryReason?: string;
-  referral?: CaseRecord['referral'];
-  gridId?: string;
-  location?: CaseRecord['location'];
-  petitioners: Petitioner[];
-  headcount?: number;
-  respondent?: CaseRecord['respondent'];
-  /** A matter carried from before the system (积案), entered by the petition office. */
-  backlog?: BacklogInput;
-}
-
 export const numberPrefix = (kind: CaseRecord['kind']): string => (kind === 'petition' ? 'XF' : 'JF');
 
 /** `XF-20261128-0001`: prefix, Beijing date of registration, the day's sequence. */
@@ -218,99 +194,6 @@ export function registrationDayOf(number: string): string | undefined {
   const day = `${match[2]}-${match[3]}-${match[4]}`;
   const parsed = new Date(`${day}T00:00:00Z`);
   return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(day) ? day : undefined;
-}
-
-export interface RegistrationContext {
-  id: string;
-  number: string;
-  now: Date;
-  principal: Principal;
-  policy: DeadlinePolicy;
-  calendar: WorkingCalendar;
-  firstTime: boolean;
-  repeatOf?: string;
-  /** The registrar's reason for a second track beside an open case of the same petitioner (Art 19). */
-  secondTrackReason?: string;
-  level: 'village' | 'town';
-  gridPath?: string;
-  /** Registration is event 1 of the timeline. */
-  timelineHead: CaseRecord['timelineHead'];
-  /** The sealed clear values of `personalFields(input)`; absent when there are none. */
-  personal?: PersonalData;
-}
-
-/** The deadlines a case has from the moment it is registered. */
-export function registrationDeadlines(
-  receivedAt: Date,
-  referral: CaseRecord['referral'],
-  policy: DeadlinePolicy,
-  calendar: WorkingCalendar,
-): CaseRecord['deadlines'] {
-  const referralDueBy = referral?.dueBy;
-  const acknowledge = calendarDaysDeadline(receivedAt, policy.acknowledgeDays, {
-    calendar,
-    holidayRule: policy.holidayRule,
-  });
-  const upperLevelDue = referralDueBy ? new Date(referralDueBy) : undefined;
-  return {
-    // a referred matter is never answered later than the level above asked
-    acknowledgeBy: (earliest(acknowledge, upperLevelDue) ?? acknowledge).toISOString(),
-    // Art 23: every matter referred from above may be returned within the working days, with or without a due date
-    ...(referral
-      ? { objectBy: workingDaysDeadline(receivedAt, policy.returnWorkingDays, calendar).toISOString() }
-      : {}),
-  };
-}
-
-export function registerCase(input: RegistrationInput, ctx: RegistrationContext): CaseRecord {
-  const now = ctx.now.toISOString();
-  const receivedAt = input.receivedAt ? new Date(input.receivedAt) : ctx.now;
-  const headcount = input.headcount ?? input.petitioners.length;
-  const record: CaseRecord = {
-    id: ctx.id,
-    town: ctx.principal.town,
-    number: ctx.number,
-    version: 1,
-    kind: input.kind,
-    channel: input.channel,
-    type: input.type ?? 'claim',
-    category: input.category,
-    ...(input.serviceLine ? { serviceLine: input.serviceLine } : {}),
-    title: input.title,
-    description: protectedDescription(input),
-    receivedAt: receivedAt.toISOString(),
-    ...(input.lateEntryReason ? { lateEntryReason: input.lateEntryReason } : {}),
-    ...(input.referral ? { referral: input.referral } : {}),
-    ...(input.gridId ? { gridId: input.gridId } : {}),
-    ...(ctx.gridPath ? { gridPath: ctx.gridPath } : {}),
-    ...(input.location ? { location: input.location } : {}),
-    petitioners: protectedPetitioners(input),
-    ...(ctx.personal ? { personal: ctx.personal } : {}),
-    headcount,
-    collective: headcount >= COLLECTIVE_HEADCOUNT,
-    ...(input.respondent ? { respondent: input.respondent } : {}),
-    status: 'registered',
-    firstTime: ctx.firstTime,
-    ...(ctx.repeatOf ? { repeatOf: ctx.repeatOf } : {}),
-    ...(ctx.secondTrackReason ? { secondTrackReason: ctx.secondTrackReason } : {}),
-    level: ctx.level,
-    timelineHead: ctx.timelineHead,
-    // a carried case's clock runs from its entry (see backlog.ts)
-    deadlines: registrationDeadlines(
-      input.backlog ? ctx.now : receivedAt,
-      input.referral,
-      ctx.policy,
-      ctx.calendar,
-    ),
-    registeredBy: { id: ctx.principal.userId, role: primaryRole(ctx.principal) },
-    // a citizen filing online is the petitioner of the case they file
-    ...(ctx.principal.kind === 'petitioner' ? { petitionerUserId: ctx.principal.userId } : {}),
-    createdAt: now,
-    updatedAt: now,
-  };
-  const entered = input.backlog ? carryBacklog(record, input.backlog, ctx) : record;
-  const alert = nextAlert(entered, ctx.policy.escalation);
-  return alert ? { ...entered, alert } : entered;
 }
 
 /** Art 20: at most five representatives speak for a collective petition; only they are indexed. */

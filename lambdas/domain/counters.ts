@@ -1,4 +1,5 @@
 import type { CaseRecord } from './case.js';
+import type { Counter, CounterName } from './counter-names.js';
 import { beijingDate } from './deadlines.js';
 import type { CommandEffect } from './lifecycle.js';
 import type { WatchedKind } from './ladder.js';
@@ -8,52 +9,6 @@ import type { WatchedKind } from './ladder.js';
  * cases for numbers. A case counts in the period of the earlier of its act and its deadline: an act on time counts on
  * its own day; a deadline missed counts once, on the deadline's day, whether the sweep saw it first or a late act did.
  */
-
-export const COUNTERS = [
-  'registered',
-  'petitions',
-  'disputes',
-  'collective',
-  'repeat',
-  'ackOnTime',
-  'ackMissed',
-  'replyOnTime',
-  'replyMissed',
-  'reviewOnTime',
-  'reviewMissed',
-  'reviewAnswered',
-  'extended',
-  'replied',
-  'resolved',
-  // replies and resolutions by kind: 信访 (petitions) and 矛盾纠纷 (disputes) have their own resolution rates
-  'petitionsReplied',
-  'petitionsResolved',
-  'disputesReplied',
-  'disputesResolved',
-  'partiallyResolved',
-  'notResolved',
-  'referred',
-  'resolvedVillage',
-  'resolvedTown',
-  'resolvedCounty',
-  'ratedSatisfied',
-  'ratedBasicallySatisfied',
-  'ratedDissatisfied',
-  'overdue',
-  'closed',
-  'patrols',
-  // 重点信访矛盾: marks given and taken back, and replies to key cases
-  'keyMarked',
-  'keyUnmarked',
-  'keyReplied',
-  'keyResolved',
-  /** A matter received again and linked to the petitioner's open case instead of a second one (Art 19). */
-  'repeatLinked',
-] as const;
-export type Counter = (typeof COUNTERS)[number];
-
-/** Registrations by channel are counted too, as `channel_<code>`. */
-export type CounterName = Counter | `channel_${string}`;
 
 export interface CountDelta {
   day: string;

@@ -1,4 +1,4 @@
-import type { CounterName } from './counters.js';
+import type { CounterName } from './counter-names.js';
 
 /**
  * The indicators the national petition information system scores, from summed counters. The formulas are ours (none

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { Petitioner } from './case.js';
 import { OPEN_STATUSES, type Status } from './catalog.js';
 import { RuleViolationError } from './errors.js';
 import { maskAddress, maskIdNumber, maskName, maskPhone } from './masking.js';
@@ -20,6 +19,15 @@ export const ERASED = '[erased]';
 export const REDACTED = '***';
 /** What the description of an accusation reads as until it is revealed. */
 export const SEALED = '[sealed]';
+
+/** A petitioner as the registrar enters them, in the clear. */
+export const petitionerSchema = z.strictObject({
+  name: z.string().trim().min(1).max(50),
+  idNumber: z.string().optional(),
+  phone: z.string().optional(),
+  address: z.string().max(200).optional(),
+});
+export type Petitioner = z.infer<typeof petitionerSchema>;
 
 /** A petitioner as a case keeps them: `name` in the clear (masked on accusations), the rest masked. */
 export const protectedPetitionerSchema = z.object({

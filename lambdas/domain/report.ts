@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { CaseRecord } from './case.js';
 import type { BacklogLedger } from './backlog.js';
 import { CHANNEL_CODES, KIND_CODES, STATUS_CODES } from './catalog.js';
-import type { CounterName } from './counters.js';
+import type { CounterName } from './counter-names.js';
 import { TIME_ZONE } from './deadlines.js';
 import { GRID_LEVELS, type GridRecord } from './grid.js';
 import { type Indicators, indicators, sumTotals, type Totals } from './indicators.js';

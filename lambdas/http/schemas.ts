@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import {
+  BACKLOG_STATUSES,
   caseRecordSchema,
   locationSchema,
-  petitionerSchema,
   referralSchema,
   registrationDayOf,
   respondentSchema,
@@ -15,9 +15,9 @@ import {
   TRACK_CODES,
   TYPE_CODES,
 } from '../domain/catalog.js';
-import { BACKLOG_STATUSES } from '../domain/backlog.js';
 import { beijingDate, CLOCK_SKEW_MS } from '../domain/deadlines.js';
 import { checkIdNumber } from '../domain/id-number.js';
+import { petitionerSchema } from '../domain/personal.js';
 import type { DeadlinePolicy } from '../domain/policy.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;

@@ -1,4 +1,5 @@
-import type { CaseRecord, RegistrationInput } from '../domain/case.js';
+import type { CaseRecord } from '../domain/case.js';
+import type { RegistrationInput } from '../domain/registration.js';
 import { OPEN_STATUSES, OUTCOMES, STATUSES } from '../domain/catalog.js';
 import { deadlineDay } from '../domain/counters.js';
 import { maskIdNumber, maskPhone } from '../domain/masking.js';

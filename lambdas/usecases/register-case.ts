@@ -4,14 +4,8 @@ import type { CaseRepository } from '../adapters/case-repository.js';
 import type { Deps } from '../adapters/deps.js';
 import type { GridRepository } from '../adapters/grid-repository.js';
 import { PersonalVault } from '../adapters/personal-vault.js';
-import {
-  type CaseRecord,
-  formatCaseNumber,
-  numberPrefix,
-  petitionerIdentifiers,
-  type RegistrationInput,
-  registerCase,
-} from '../domain/case.js';
+import { type CaseRecord, formatCaseNumber, numberPrefix, petitionerIdentifiers } from '../domain/case.js';
+import { type RegistrationInput, registerCase } from '../domain/registration.js';
 import type { WorkingCalendar } from '../domain/calendar.js';
 import { beijingDate } from '../domain/deadlines.js';
 import { type GridRecord, intakeLevel } from '../domain/grid.js';

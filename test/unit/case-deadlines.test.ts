@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { shippedCalendars, WorkingCalendar, type YearCalendar } from '../../lambdas/domain/calendar.js';
-import { type CaseRecord, registerCase } from '../../lambdas/domain/case.js';
+import type { CaseRecord } from '../../lambdas/domain/case.js';
+import { registerCase } from '../../lambdas/domain/registration.js';
 import { derivedDeadlines } from '../../lambdas/domain/case-deadlines.js';
 import { RuleViolationError } from '../../lambdas/domain/errors.js';
 import { nextAlert } from '../../lambdas/domain/ladder.js';

@@ -5,7 +5,8 @@ import { CounterRepository } from '../../lambdas/adapters/counter-repository.js'
 import { localMac } from '../../lambdas/adapters/mac.js';
 import { NotificationRepository } from '../../lambdas/adapters/notification-repository.js';
 import { shippedCalendars, WorkingCalendar } from '../../lambdas/domain/calendar.js';
-import { type CaseRecord, registerCase } from '../../lambdas/domain/case.js';
+import type { CaseRecord } from '../../lambdas/domain/case.js';
+import { registerCase } from '../../lambdas/domain/registration.js';
 import { type CommandRequest, commandBodySchemas } from '../../lambdas/domain/command-bodies.js';
 import { ContentionError, InvalidFieldError, StaleVersionError } from '../../lambdas/domain/errors.js';
 import type { HelperRecord } from '../../lambdas/domain/helper.js';

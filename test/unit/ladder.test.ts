@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { shippedCalendars, WorkingCalendar } from '../../lambdas/domain/calendar.js';
-import { type CaseRecord, type RegistrationInput, registerCase } from '../../lambdas/domain/case.js';
+import type { CaseRecord } from '../../lambdas/domain/case.js';
+import { type RegistrationInput, registerCase } from '../../lambdas/domain/registration.js';
 import {
   type Alert,
   DEFAULT_ESCALATION,

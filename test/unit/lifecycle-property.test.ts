@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { localMac } from '../../lambdas/adapters/mac.js';
 import { shippedCalendars, WorkingCalendar } from '../../lambdas/domain/calendar.js';
-import { type CaseRecord, registerCase } from '../../lambdas/domain/case.js';
+import type { CaseRecord } from '../../lambdas/domain/case.js';
+import { registerCase } from '../../lambdas/domain/registration.js';
 import {
   OUTCOME_CODES,
   RATING_CODES,

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { shippedCalendars, WorkingCalendar } from '../../lambdas/domain/calendar.js';
+import type { CaseRecord } from '../../lambdas/domain/case.js';
 import {
-  type CaseRecord,
   type RegistrationContext,
   type RegistrationInput,
   registerCase,
-} from '../../lambdas/domain/case.js';
+} from '../../lambdas/domain/registration.js';
 import { STATUS_CODES, type Status } from '../../lambdas/domain/catalog.js';
 import { ForbiddenError, RuleViolationError, WrongStatusError } from '../../lambdas/domain/errors.js';
 import {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { backlogLedger, concludedAt } from '../../lambdas/domain/backlog.js';
 import { shippedCalendars, WorkingCalendar } from '../../lambdas/domain/calendar.js';
-import { type CaseRecord, type RegistrationInput, registerCase } from '../../lambdas/domain/case.js';
+import type { CaseRecord } from '../../lambdas/domain/case.js';
+import { type RegistrationInput, registerCase } from '../../lambdas/domain/registration.js';
 import { commandCounts, registrationCounts } from '../../lambdas/domain/counters.js';
 import { indicators } from '../../lambdas/domain/indicators.js';
 import { applyCommand } from '../../lambdas/domain/lifecycle.js';

@@ -1,0 +1,47 @@
+/** The counters a town keeps, by Beijing day and grid: what reports and indicators sum. */
+
+export const COUNTERS = [
+  'registered',
+  'petitions',
+  'disputes',
+  'collective',
+  'repeat',
+  'ackOnTime',
+  'ackMissed',
+  'replyOnTime',
+  'replyMissed',
+  'reviewOnTime',
+  'reviewMissed',
+  'reviewAnswered',
+  'extended',
+  'replied',
+  'resolved',
+  // replies and resolutions by kind: 信访 (petitions) and 矛盾纠纷 (disputes) have their own resolution rates
+  'petitionsReplied',
+  'petitionsResolved',
+  'disputesReplied',
+  'disputesResolved',
+  'partiallyResolved',
+  'notResolved',
+  'referred',
+  'resolvedVillage',
+  'resolvedTown',
+  'resolvedCounty',
+  'ratedSatisfied',
+  'ratedBasicallySatisfied',
+  'ratedDissatisfied',
+  'overdue',
+  'closed',
+  'patrols',
+  // 重点信访矛盾: marks given and taken back, and replies to key cases
+  'keyMarked',
+  'keyUnmarked',
+  'keyReplied',
+  'keyResolved',
+  /** A matter received again and linked to the petitioner's open case instead of a second one (Art 19). */
+  'repeatLinked',
+] as const;
+export type Counter = (typeof COUNTERS)[number];
+
+/** Registrations by channel are counted too, as `channel_<code>`. */
+export type CounterName = Counter | `channel_${string}`;
