@@ -1,17 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { CaseRepository } from '../../lambdas/adapters/case-repository.js';
 import type { Deps } from '../../lambdas/adapters/deps.js';
 import { NotificationRepository } from '../../lambdas/adapters/notification-repository.js';
 import type { Publisher } from '../../lambdas/adapters/publisher.js';
+import { queryAll, queryPages } from '../../lambdas/adapters/query-all.js';
 import { ALERT_SHARDS, CASES_INDEX, keys } from '../../lambdas/adapters/table-model.js';
 import { shippedCalendars, WorkingCalendar } from '../../lambdas/domain/calendar.js';
-import {
-  type CaseRecord,
-  formatCaseNumber,
-  type RegistrationInput,
-  registerCase,
-} from '../../lambdas/domain/case.js';
+import { type CaseRecord, formatCaseNumber } from '../../lambdas/domain/case.js';
+import { type RegistrationInput, registerCase } from '../../lambdas/domain/registration.js';
 import { beijingDate } from '../../lambdas/domain/deadlines.js';
 import type { Notification, OutboxMessage } from '../../lambdas/domain/notification.js';
 import { DEFAULT_POLICY, type DeadlinePolicy } from '../../lambdas/domain/policy.js';
@@ -59,22 +56,6 @@ export class RecordingPublisher implements Publisher {
     for (const m of this.delivered) counts.set(m.id, (counts.get(m.id) ?? 0) + 1);
     return counts;
   }
-}
-
-async function queryAll(
-  db: DynamoDBDocumentClient,
-  input: ConstructorParameters<typeof QueryCommand>[0],
-): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const result: QueryCommandOutput = await db.send(
-      new QueryCommand({ ...input, ...(startKey ? { ExclusiveStartKey: startKey } : {}) }),
-    );
-    items.push(...(result.Items ?? []));
-    startKey = result.LastEvaluatedKey;
-  } while (startKey);
-  return items;
 }
 
 /** A message of the escalation ladder (a deadline warning or a supervision notice), not a milestone or a notice. */
@@ -137,22 +118,15 @@ export async function alertIndexSize(deps: Deps): Promise<number> {
   const index = CASES_INDEX.alertsDue;
   let total = 0;
   for (let shard = 0; shard < ALERT_SHARDS; shard++) {
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const result: QueryCommandOutput = await deps.db.send(
-        new QueryCommand({
-          TableName: deps.tables.cases,
-          IndexName: index.name,
-          KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': index.partitionKey },
-          ExpressionAttributeValues: { ':pk': keys.alertShard(shard) },
-          Select: 'COUNT',
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      total += result.Count ?? 0;
-      startKey = result.LastEvaluatedKey;
-    } while (startKey);
+    const pages = queryPages(deps.db, {
+      TableName: deps.tables.cases,
+      IndexName: index.name,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': index.partitionKey },
+      ExpressionAttributeValues: { ':pk': keys.alertShard(shard) },
+      Select: 'COUNT',
+    });
+    for await (const page of pages) total += page.Count ?? 0;
   }
   return total;
 }
