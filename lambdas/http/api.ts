@@ -1,5 +1,6 @@
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type {
   APIGatewayProxyEventV2WithJWTAuthorizer,
@@ -12,9 +13,9 @@ import { countServerError } from '../adapters/metrics.js';
 import { logger } from '../adapters/observability.js';
 import type { Principal } from '../domain/roles.js';
 import { principalOf } from './auth.js';
-import { translateIdempotencyError } from './idempotency-errors.js';
-import { translateServiceError } from './service-errors.js';
-import { HttpProblem, type Language, languageOf, problemResponse, toProblem } from './problem.js';
+import { problemResponses } from './error-middleware.js';
+import { headerOf as header } from './headers.js';
+import { HttpProblem, type Language, languageOf } from './problem.js';
 import type { FunctionFamily, RouteKeyOf } from './routes.js';
 import { parseWith } from './validation.js';
 
@@ -78,13 +79,6 @@ export function refuseIdempotencyKey(
       { errors: [{ path: 'Idempotency-Key', message: why.field }] },
     );
 }
-
-const header = (event: ApiEvent, name: string): string | undefined => {
-  const wanted = name.toLowerCase();
-  for (const [key, value] of Object.entries(event.headers ?? {}))
-    if (key.toLowerCase() === wanted) return value;
-  return undefined;
-};
 
 /** 413 → 415 → 400, in the contract's order. */
 function readJsonBody(event: ApiEvent): unknown {
@@ -153,9 +147,10 @@ export interface ApiOptions<F extends string> {
 }
 
 /**
- * The middy chain every API function shares: problem+json for every error (outermost), then Powertools idempotency
- * for POSTs that carry an `Idempotency-Key` (scoped by town, caller and request path), then the route. An answer's
- * secret fields are added outside the idempotency layer, so its stored copy never holds them.
+ * The middy chain every API function shares: the Lambda context in every log line, problem+json for every error
+ * (`problemResponses`), then Powertools idempotency for POSTs that carry an `Idempotency-Key` (scoped by town, caller
+ * and request path), then the route. An answer's secret fields are added outside the idempotency layer, so its stored
+ * copy never holds them.
  */
 export function createApiHandler<F extends string>(options: ApiOptions<F>) {
   // the gateway names the route of an event by its key
@@ -224,16 +219,10 @@ export function createApiHandler<F extends string>(options: ApiOptions<F>) {
   });
 
   const chain = middy<ApiEvent, ApiResult, Error, Context>()
-    .use({
-      onError: async (request) => {
-        const problem = toProblem(translateServiceError(translateIdempotencyError(request.error)));
-        logProblem(problem, request.error, request.event.routeKey);
-        request.response = problemResponse(problem, {
-          language: languageOf(header(request.event, 'accept-language')),
-          instance: request.event.rawPath,
-        });
-      },
-    })
+    // first, so that every line of the invocation, the error's too, carries the Lambda request id; never the event
+    // (it carries the token and personal data), whatever POWERTOOLS_LOGGER_LOG_EVENT says
+    .use(injectLambdaContext(logger, { logEvent: false }))
+    .use(problemResponses({ logger }))
     .handler(async (event, context) => {
       idempotencyConfig.registerLambdaContext(context);
       // what the idempotency layer stores is the answer without its secret fields
@@ -250,18 +239,6 @@ export function createApiHandler<F extends string>(options: ApiOptions<F>) {
     if (metrics && (result.statusCode ?? 200) >= 500) countServerError(metrics, options.family);
     return result;
   };
-}
-
-/**
- * One log line per refused or failed request, at the level of whose fault it is: the client's (4xx) at INFO, a
- * transient one (503) at WARN, the service's (other 5xx) at ERROR with the error. Only the route, the problem's type
- * and status go with it: the event carries the token and personal data.
- */
-function logProblem(problem: HttpProblem, error: unknown, route: string): void {
-  const { type, status } = problem;
-  if (status === 503) logger.warn('transient failure', { route, status, cause: (error as Error).name });
-  else if (status >= 500) logger.error('unhandled error', { route, status, type, error: error as Error });
-  else logger.info('request refused', { route, status, type });
 }
 
 /** The deployed entry point: dependencies are made on the first invocation, once per execution environment. */

@@ -99,7 +99,12 @@ const event = (routeKey: string): ApiEvent => {
     isBase64Encoded: false,
   } as unknown as ApiEvent;
 };
-const context = { functionName: 'probe', getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
+const REQUEST_ID = 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef';
+const context = {
+  functionName: 'probe',
+  awsRequestId: REQUEST_ID,
+  getRemainingTimeInMillis: () => 10_000,
+} as unknown as Context;
 
 let probe: ReturnType<typeof createApiHandler>;
 let h: Harness;
@@ -124,7 +129,7 @@ describe('a client error', () => {
     ['POST /probe/rule', 409, 'extension-used'],
     ['POST /probe/invalid', 400, 'validation'],
   ])(
-    '%s: answered %i, logged once at INFO with type, status and route, no stack',
+    '%s: answered %i, logged once at INFO with type, status, route and request id, no stack',
     async (route, status, type) => {
       let answered: number | undefined;
       const out = await written(async () => {
@@ -141,6 +146,9 @@ describe('a client error', () => {
           service: 'fengqiao',
           timestamp: expect.any(String),
           sampling_rate: expect.any(Number),
+          cold_start: expect.any(Boolean),
+          function_name: 'probe',
+          function_request_id: REQUEST_ID,
         },
       ]);
       expect(out.metrics).toEqual([]);
@@ -166,6 +174,7 @@ describe('a fault of the service', () => {
       status: 500,
       type: 'internal',
       error: { name: 'Error', stack: expect.stringContaining('api-logs.test.ts') },
+      function_request_id: REQUEST_ID,
     });
     // the event is never logged: neither its body nor its token
     expect(JSON.stringify(out.logs[0])).not.toContain('Bearer');
@@ -194,6 +203,7 @@ describe('a fault of the service', () => {
         message: 'transient failure',
         route: 'POST /probe/busy',
         cause: 'ThrottlingException',
+        function_request_id: REQUEST_ID,
       }),
     ]);
     expect(out.text).not.toContain('stack');
@@ -214,7 +224,7 @@ describe('a fault of the service', () => {
 });
 
 describe('the real functions', () => {
-  it('404, 412 and 409 of the cases function are INFO lines; nothing is logged at ERROR', async () => {
+  it('404, 412 and 409 of the cases function are INFO lines with the request id; nothing is logged at ERROR', async () => {
     const clerk = await h.token('clerk', 'clerk-logs');
     const created = await h.request('POST', '/v1/cases', { token: clerk, body: caseBody() });
     expect(created.status).toBe(201);
@@ -225,15 +235,17 @@ describe('the real functions', () => {
         body: { track: 'immediate' },
         headers: { 'if-match': `"${version}"` },
       });
-    const statuses: number[] = [];
+    const answers: { status: number; requestId: string | null }[] = [];
+    const record = (response: Awaited<ReturnType<typeof accept>>) =>
+      answers.push({ status: response.status, requestId: response.headers.get('apigw-requestid') });
     const out = await written(async () => {
-      statuses.push((await h.request('GET', '/v1/cases/no-such-case', { token: clerk })).status);
-      statuses.push((await accept(7)).status);
-      statuses.push((await accept(1)).status);
+      record(await h.request('GET', '/v1/cases/no-such-case', { token: clerk }));
+      record(await accept(7));
+      record(await accept(1));
       // accepted already: accepting again is not allowed in its status
-      statuses.push((await accept(2)).status);
+      record(await accept(2));
     });
-    expect(statuses).toEqual([404, 412, 200, 409]);
+    expect(answers.map((a) => a.status)).toEqual([404, 412, 200, 409]);
     expect(out.logs.filter((line) => line.level === 'ERROR')).toEqual([]);
     // the lines about a request name its route (others, such as a missing calendar's warning, do not)
     const refused = out.logs.filter((line) => 'route' in line);
@@ -242,6 +254,10 @@ describe('the real functions', () => {
       ['INFO', 412, 'stale-version', 'POST /v1/cases/{id}/{command}'],
       ['INFO', 409, 'wrong-status', 'POST /v1/cases/{id}/{command}'],
     ]);
+    // the local host gives each invocation the request id it answers with (apigw-requestid) as its Lambda request id
+    const refusedIds = answers.filter((a) => a.status !== 200).map((a) => a.requestId);
+    expect(new Set(refusedIds).size).toBe(3);
+    expect(refused.map((line) => line.function_request_id)).toEqual(refusedIds);
     expect(out.text).not.toContain('stack');
     expect(out.text).not.toContain(clerk);
   });

@@ -35,6 +35,8 @@ export function captureOutput() {
     return true;
   };
   const spies = [
+    // each invocation sets the level back to the configured one (Powertools' log sampling); DEBUG must last the capture
+    vi.spyOn(logger, 'refreshSampleRateCalculation').mockImplementation(() => undefined),
     vi.spyOn(process.stdout, 'write').mockImplementation(keep),
     vi.spyOn(process.stderr, 'write').mockImplementation(keep),
     ...(['log', 'info', 'warn', 'error', 'debug', 'trace'] as const).map((method) =>
