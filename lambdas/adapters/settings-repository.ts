@@ -1,12 +1,14 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { shippedCalendars, WorkingCalendar, type YearCalendar } from '../domain/calendar.js';
+import { calendarSchema, shippedCalendars, WorkingCalendar, type YearCalendar } from '../domain/calendar.js';
 import { beijingDate } from '../domain/deadlines.js';
-import { DEFAULT_POLICY, type DeadlinePolicy } from '../domain/policy.js';
+import { DEFAULT_POLICY, type DeadlinePolicy, policySchema } from '../domain/policy.js';
 import type { Deps } from './deps.js';
 import { logger } from './observability.js';
 import { keys } from './table-model.js';
+
+const storedPolicy = policySchema.partial();
 
 /** A town's settings, kept in the Grids table beside its grid tree: deadline policy and working-day calendars. */
 export class SettingsRepository {
@@ -17,7 +19,9 @@ export class SettingsRepository {
 
   async policy(town: string): Promise<DeadlinePolicy> {
     const result = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.policy(town) }));
-    return { ...DEFAULT_POLICY, ...(result.Item?.policy as Partial<DeadlinePolicy> | undefined) };
+    // a policy stored before a field existed takes the default for it
+    const stored = result.Item ? storedPolicy.parse(result.Item.policy) : {};
+    return { ...DEFAULT_POLICY, ...stored };
   }
 
   async putPolicy(town: string, policy: DeadlinePolicy, updatedBy: string, at: string): Promise<void> {
@@ -39,7 +43,10 @@ export class SettingsRepository {
       }),
     );
     const stored = new Map<number, YearCalendar>(
-      (result.Items ?? []).map((item) => [item.calendar.year as number, item.calendar as YearCalendar]),
+      (result.Items ?? []).map((item) => {
+        const calendar = calendarSchema.parse(item.calendar);
+        return [calendar.year, calendar];
+      }),
     );
     return [...new Map([...shippedCalendars, ...stored]).values()];
   }

@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import { DEFAULT_ESCALATION, type EscalationPolicy } from './ladder.js';
+import { decimal } from './numbers.js';
 
 /**
  * A town's deadline policy as data. The defaults are the 2022 信访工作条例 and the town's own stricter rule that
@@ -44,3 +46,73 @@ export const DEFAULT_POLICY: DeadlinePolicy = {
   rankingMinimum: 5,
   escalation: DEFAULT_ESCALATION,
 };
+
+const day = z.iso.date();
+
+const ladderStep = z.strictObject({
+  id: z.string().trim().min(1).max(40),
+  when: z.union([
+    // a fraction of the period, in hundredths: 0.01 to 0.99
+    z.strictObject({ fractionElapsed: decimal({ min: 0.01, max: 0.99, places: 2, excess: 'refuse' }) }),
+    z.strictObject({ daysBefore: z.number().int().min(0).max(60) }),
+  ]),
+  notify: z
+    .array(z.enum(['assignee', 'owner', 'registrar', 'leader', 'supervisor']))
+    .min(1)
+    .max(5),
+  severity: z.enum(['notice', 'warning', 'urgent', 'overdue']),
+});
+
+/** The escalation ladder: its last step is the deadline itself (overdue, 督办), and only that one. */
+export const escalationSchema = z
+  .strictObject({
+    steps: z.array(ladderStep).min(1).max(8),
+    earlierDays: z.strictObject({
+      firstTime: z.number().int().min(0).max(10),
+      collective: z.number().int().min(0).max(10),
+      keyPeriod: z.number().int().min(0).max(10),
+    }),
+    keyPeriods: z
+      .array(
+        z
+          .strictObject({ name: z.string().trim().min(1).max(100), from: day, to: day })
+          .refine((p) => p.from <= p.to, { message: 'from must not be after to', path: ['to'] }),
+      )
+      .max(50),
+  })
+  .superRefine((ladder, ctx) => {
+    const last = ladder.steps.at(-1);
+    const overdueSteps = ladder.steps.filter((s) => s.severity === 'overdue').length;
+    if (
+      last?.severity !== 'overdue' ||
+      !('daysBefore' in last.when) ||
+      last.when.daysBefore !== 0 ||
+      overdueSteps !== 1
+    )
+      ctx.addIssue({
+        code: 'custom',
+        path: ['steps'],
+        message: 'the last step, and only it, is the overdue step at the deadline (daysBefore 0)',
+      });
+    if (new Set(ladder.steps.map((s) => s.id)).size !== ladder.steps.length)
+      ctx.addIssue({ code: 'custom', path: ['steps'], message: 'step ids must be unique' });
+  });
+
+/** The deadline policy an admin may set; the bounds keep a typo from making every case overdue or never due. */
+export const policySchema = z
+  .strictObject({
+    acknowledgeDays: z.number().int().min(1).max(60),
+    replyDays: z.number().int().min(1).max(180),
+    maxExtensionDays: z.number().int().min(0).max(120),
+    firstTimeNoExtension: z.boolean(),
+    reviewRequestDays: z.number().int().min(1).max(90),
+    reviewAnswerDays: z.number().int().min(1).max(90),
+    returnWorkingDays: z.number().int().min(1).max(30),
+    holidayRule: z.enum(['keep', 'next_working_day']),
+    lateEntryDays: z.number().int().min(0).max(30),
+    // optional in a body, so clients written before it keep working; omitted, it is the default
+    retentionDaysAfterClosure: z.number().int().min(1).max(36_500).default(3650),
+    rankingMinimum: z.number().int().min(1).max(1000).default(5),
+    escalation: escalationSchema,
+  })
+  .meta({ id: 'DeadlinePolicy' });

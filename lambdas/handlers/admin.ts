@@ -1,11 +1,12 @@
 import { CaseRepository } from '../adapters/case-repository.js';
 import { type Deps, depsFromEnv } from '../adapters/deps.js';
 import { SettingsRepository } from '../adapters/settings-repository.js';
-import { calendarFromOfficialJson } from '../domain/calendar.js';
+import { calendarFromOfficialJson, calendarSchema } from '../domain/calendar.js';
 import { NotFoundError } from '../domain/errors.js';
+import { policySchema } from '../domain/policy.js';
 import { createApiHandler, lazyHandler, refuseIdempotencyKey } from '../http/api.js';
 import { requireRole } from '../http/auth.js';
-import { calendarSchema, policySchema, yearParam } from '../http/admin-schemas.js';
+import { yearParam } from '../http/admin-schemas.js';
 import { validationProblem } from '../http/problem.js';
 import { parseWith } from '../http/validation.js';
 import { issueApiKey, keyIdParam, open311KeyBody } from '../open311/keys.js';

@@ -1,16 +1,12 @@
 import { z } from 'zod';
+import { calendarSchema } from '../domain/calendar.js';
 import { DEFAULT_CATEGORY_CODES } from '../domain/catalog.js';
 import { commandBodySchemas } from '../domain/command-bodies.js';
 import { COMMAND_NAMES, COMMANDS } from '../domain/lifecycle.js';
-import { DEFAULT_POLICY } from '../domain/policy.js';
+import { DEFAULT_POLICY, policySchema } from '../domain/policy.js';
 import { revealEntrySchema } from '../domain/reveal.js';
 import { timelineEventSchema } from '../domain/timeline.js';
-import {
-  calendarSchema,
-  policySchema,
-  storedCalendarSchema,
-  storedPolicySchema,
-} from '../http/admin-schemas.js';
+import { storedCalendarSchema, storedPolicySchema } from '../http/admin-schemas.js';
 import { noteBody, timelineQuery } from '../http/command-schemas.js';
 import {
   createGridBody,
