@@ -30,11 +30,12 @@ function inRange(value: string, range: KeyRange): boolean {
 /** The start key a cursor names, if it has exactly the attributes of `plan`, each a non-empty string in its range. */
 export function startKeyOf(value: unknown, plan: Readonly<Record<string, KeyRange>>): Record<string, string> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InvalidCursorError();
-  const key = value as Record<string, unknown>;
+  const given = new Map<string, unknown>(Object.entries(value));
   const names = Object.keys(plan);
-  if (Object.keys(key).length !== names.length) throw new InvalidCursorError();
+  if (given.size !== names.length) throw new InvalidCursorError();
+  const key: Record<string, string> = {};
   for (const name of names) {
-    const attribute = Object.hasOwn(key, name) ? key[name] : undefined;
+    const attribute = given.get(name);
     if (
       typeof attribute !== 'string' ||
       attribute.length === 0 ||
@@ -42,8 +43,9 @@ export function startKeyOf(value: unknown, plan: Readonly<Record<string, KeyRang
       !inRange(attribute, plan[name]!)
     )
       throw new InvalidCursorError();
+    key[name] = attribute;
   }
-  return key as Record<string, string>;
+  return key;
 }
 
 /** A position as a cursor. */
