@@ -5,8 +5,9 @@
  * imports taken in turns so that a busy machine slows both builds alike. One JSON line per function.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
+import { deflateRawSync } from 'node:zlib';
 import { build, type Metafile } from 'esbuild';
 import { ESM_REQUIRE_BANNER } from '../lib/constructs/bundling.js';
 
@@ -79,6 +80,8 @@ export async function measureBundles(out: string) {
       });
       const sizes = {
         bundleKiB: kib(statSync(file).size),
+        // about what the deployment package's zip holds for it, which Lambda fetches on a cold start
+        zippedKiB: kib(deflateRawSync(readFileSync(file)).length),
         ...split(metafile, relative(process.cwd(), file)),
       };
       bundles.push({ handler, way, file, sizes });
