@@ -28,7 +28,7 @@ import { makeValidIdNumber } from '../lambdas/domain/id-number.js';
 import { parsePeriod } from '../lambdas/domain/periods.js';
 import { DEFAULT_POLICY } from '../lambdas/domain/policy.js';
 import type { Principal } from '../lambdas/domain/roles.js';
-import { FUNCTION_FAMILIES } from '../lambdas/http/routes.js';
+import { FUNCTION_FAMILIES } from '../lambdas/adapters/function-families.js';
 import { createFamilyHandlers } from '../lambdas/local/app.js';
 import { ensureTables, localClient, startDynamoLocal } from '../lambdas/local/dynamo-local.js';
 import { issueToken, loadOrCreateKeys } from '../lambdas/local/identity.js';

@@ -1,5 +1,5 @@
 import type { Topic } from '../domain/notification.js';
-import type { FunctionFamily } from '../http/routes.js';
+import type { FunctionFamily } from './function-families.js';
 
 /**
  * What each function may do to the outside world, by the access patterns its code uses: per table (the logical names

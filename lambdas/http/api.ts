@@ -16,7 +16,8 @@ import { principalOf } from './auth.js';
 import { problemResponses } from './error-middleware.js';
 import { headerOf as header } from './headers.js';
 import { HttpProblem, type Language, languageOf } from './problem.js';
-import type { FunctionFamily, RouteKeyOf } from './routes.js';
+import type { FunctionFamily } from '../adapters/function-families.js';
+import type { RouteKeyOf } from './routes.js';
 import { parseWith } from './validation.js';
 
 export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;

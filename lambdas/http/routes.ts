@@ -1,21 +1,10 @@
+import type { FunctionFamily } from '../adapters/function-families.js';
+
 /**
  * The route table: every HTTP route, the function family that serves it and whether the gateway's JWT authorizer
  * guards it. The CDK stack creates its routes from this table and the local host matches requests against it, so the
  * two hosts cannot drift apart.
  */
-
-export const FUNCTION_FAMILIES = {
-  public: 'Health, OpenAPI document and catalogue',
-  cases: 'Case intake, reads, lists, commands, notes and timeline',
-  grids: 'Grid tree, grid workers, staff and helper directories, and patrols',
-  privacy: 'Personal data: reveals with a reason (petitioners’, helpers’ phones), the reveal log, erasure',
-  me: 'The caller’s own inbox (and, for citizens, their cases)',
-  admin: 'Town settings: deadline policy, working-day calendars and Open311 keys',
-  reports: 'Daily, weekly and monthly bulletins and the indicators behind them',
-  open311: 'Open311 GeoReport v2: public services and requests, filing by client apps with an api_key',
-} as const;
-
-export type FunctionFamily = keyof typeof FUNCTION_FAMILIES;
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 

@@ -9,7 +9,7 @@ import { createPrivacyHandler } from '../handlers/privacy.js';
 import { createPublicHandler } from '../handlers/public.js';
 import { createReportsHandler } from '../handlers/reports.js';
 import type { ApiEvent, ApiResult } from '../http/api.js';
-import type { FunctionFamily } from '../http/routes.js';
+import type { FunctionFamily } from '../adapters/function-families.js';
 
 export type FamilyHandler = (event: ApiEvent, context: Context) => Promise<ApiResult>;
 

@@ -3,7 +3,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Context } from 'aws-lambda';
 import type { ApiEvent, ApiResult } from '../http/api.js';
 import { HttpProblem, languageOf, problemResponse } from '../http/problem.js';
-import { type FunctionFamily, matchRoute, routeKey } from '../http/routes.js';
+import type { FunctionFamily } from '../adapters/function-families.js';
+import { matchRoute, routeKey } from '../http/routes.js';
 import type { FamilyHandler } from './app.js';
 import { claimsAsGatewayShapes, type LocalKeys, verifyToken } from './identity.js';
 

@@ -28,7 +28,8 @@ import {
   METRICS_NAMESPACE,
   METRICS_SERVICE,
 } from '../../lambdas/adapters/metrics.js';
-import { type FunctionFamily, ROUTES, type RouteKey, routeKey } from '../../lambdas/http/routes.js';
+import type { FunctionFamily } from '../../lambdas/adapters/function-families.js';
+import { ROUTES, type RouteKey, routeKey } from '../../lambdas/http/routes.js';
 import { guardRule } from '../nag.js';
 import { type HandlerFunction, pascal } from './functions.js';
 import type { Logs } from './logs.js';

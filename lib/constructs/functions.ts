@@ -19,7 +19,7 @@ import {
   type TableAccess,
 } from '../../lambdas/adapters/function-access.js';
 import type { TableModel } from '../../lambdas/adapters/table-model.js';
-import { FUNCTION_FAMILIES, type FunctionFamily } from '../../lambdas/http/routes.js';
+import { FUNCTION_FAMILIES, type FunctionFamily } from '../../lambdas/adapters/function-families.js';
 import { BUNDLE_AWS_SDK, ESM_REQUIRE_BANNER } from './bundling.js';
 import { type Data, tableEnvName } from './data.js';
 import type { Logs } from './logs.js';

@@ -8,7 +8,7 @@ import {
   type FunctionAccess,
   SCHEDULED_ACCESS,
 } from '../../lambdas/adapters/function-access.js';
-import { FUNCTION_FAMILIES, type FunctionFamily } from '../../lambdas/http/routes.js';
+import { FUNCTION_FAMILIES, type FunctionFamily } from '../../lambdas/adapters/function-families.js';
 import { readConfig, stackName } from '../../lib/config.js';
 import type { HandlerFunction } from '../../lib/constructs/functions.js';
 import { addNagChecks } from '../../lib/nag.js';

@@ -17,7 +17,8 @@ import {
 } from '../../lambdas/adapters/table-model.js';
 import type { Topic } from '../../lambdas/domain/notification.js';
 import type { MacFunction } from '../../lambdas/domain/timeline.js';
-import { type FunctionFamily, ROUTES, type RouteKey, routeKey } from '../../lambdas/http/routes.js';
+import type { FunctionFamily } from '../../lambdas/adapters/function-families.js';
+import { ROUTES, type RouteKey, routeKey } from '../../lambdas/http/routes.js';
 import { DATA_KEY, MAC_KEY, tablePermission, topicResource } from './iam.js';
 
 /**

@@ -25,7 +25,7 @@ import { createFamilyHandlers, type FamilyHandler } from '../../lambdas/local/ap
 import { localClient } from '../../lambdas/local/dynamo-local.js';
 import { issueToken, type LocalKeys, loadOrCreateKeys } from '../../lambdas/local/identity.js';
 import { createLocalServer } from '../../lambdas/local/server.js';
-import type { FunctionFamily } from '../../lambdas/http/routes.js';
+import type { FunctionFamily } from '../../lambdas/adapters/function-families.js';
 
 /**
  * Fault injection for the reliability tests, without mocking DynamoDB: a second SDK client over the same DynamoDB

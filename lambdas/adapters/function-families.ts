@@ -1,0 +1,13 @@
+/** The API's Lambda functions, one per family of routes: the route table, the stack and the access table name them. */
+export const FUNCTION_FAMILIES = {
+  public: 'Health, OpenAPI document and catalogue',
+  cases: 'Case intake, reads, lists, commands, notes and timeline',
+  grids: 'Grid tree, grid workers, staff and helper directories, and patrols',
+  privacy: 'Personal data: reveals with a reason (petitioners’, helpers’ phones), the reveal log, erasure',
+  me: 'The caller’s own inbox (and, for citizens, their cases)',
+  admin: 'Town settings: deadline policy, working-day calendars and Open311 keys',
+  reports: 'Daily, weekly and monthly bulletins and the indicators behind them',
+  open311: 'Open311 GeoReport v2: public services and requests, filing by client apps with an api_key',
+} as const;
+
+export type FunctionFamily = keyof typeof FUNCTION_FAMILIES;
