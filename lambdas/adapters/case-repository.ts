@@ -66,23 +66,19 @@ export class CaseRepository {
     record: CaseRecord,
     event: TimelineEvent,
     blindIndexes: readonly string[],
-    alsoPut: Record<string, unknown>[] = [],
+    alsoPut: TransactItems = [],
   ): Promise<void> {
     const items = [...this.creationItems(record, event, blindIndexes), ...alsoPut];
     await this.db.send(
       new TransactWriteCommand({
-        TransactItems: items as TransactItems,
+        TransactItems: items,
       }),
     );
   }
 
   /** Writes items of several kinds in one transaction (a registration, a patrol with its findings). */
   async transact(items: readonly Record<string, unknown>[]): Promise<void> {
-    await this.db.send(
-      new TransactWriteCommand({
-        TransactItems: items as TransactItems,
-      }),
-    );
+    await this.db.send(new TransactWriteCommand({ TransactItems: items as TransactItems }));
   }
 
   /** The item that finds a case by the keyed hash of its query code (tracking without login, claiming). */
@@ -142,7 +138,7 @@ export class CaseRepository {
           ExpressionAttributeValues: { ':user': userId },
         },
       },
-      ...(relationChanges(this.table, record, claimed) as TransactItems),
+      ...relationChanges(this.table, record, claimed),
     ]);
   }
 
@@ -179,11 +175,11 @@ export class CaseRepository {
     previous: CaseRecord,
     change: CaseRecord,
     event: TimelineEvent,
-    alsoWrite: Record<string, unknown>[] = [],
+    alsoWrite: TransactItems = [],
   ): Promise<CaseRecord | undefined> {
     const next = { ...change, timelineHead: { seq: event.seq, hash: event.hash } };
     const written = await transactOrConflict(this.db, [
-      ...(alsoWrite as TransactItems),
+      ...alsoWrite,
       ...relationChanges(this.table, previous, next),
       {
         Put: {
@@ -259,7 +255,7 @@ export class CaseRepository {
   async appendLinkedRepeat(
     record: CaseRecord,
     event: TimelineEvent,
-    counterUpdates: readonly Record<string, unknown>[],
+    counterUpdates: TransactItems,
     ref?: string,
   ): Promise<'written' | 'head-moved' | { already: { seq: number; at: string } }> {
     const marker = ref ? keys.linkedRepeat(record.town, record.id, ref) : undefined;
@@ -277,7 +273,7 @@ export class CaseRepository {
           ]
         : []),
       ...counterUpdates,
-    ] as TransactItems;
+    ];
     try {
       await this.db.send(new TransactWriteCommand({ TransactItems: items }));
       return 'written';
@@ -342,7 +338,7 @@ export class CaseRepository {
     record: CaseRecord,
     next: CaseRecord['alert'],
     overdue: { kind: string; due: string; at: string } | undefined,
-    alsoPut: Record<string, unknown>[],
+    alsoPut: TransactItems,
   ): Promise<boolean> {
     const read = record.alert;
     if (!read) return false;
@@ -376,7 +372,7 @@ export class CaseRepository {
         },
       },
       ...alsoPut,
-    ] as TransactItems);
+    ]);
   }
 
   /** Whether any case was registered in this grid or below it. */
