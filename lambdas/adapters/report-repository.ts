@@ -1,15 +1,9 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { ReportKind } from '../domain/periods.js';
 import { type Report, reportSchema } from '../domain/report.js';
 import { keys } from './table-model.js';
-
-type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
+import type { TransactItems } from './transact.js';
 
 /** Stored bulletins (Cases table, a partition per town), and the write-once transactions of the scheduled runs. */
 export class ReportRepository {
