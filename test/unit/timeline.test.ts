@@ -5,6 +5,7 @@ import {
   canonicalEvent,
   chainEvent,
   GENESIS_HASH,
+  parseTimelineEvent,
   type TimelineEvent,
   type TimelineFields,
   verifyChain,
@@ -135,5 +136,30 @@ describe('verifyChain', () => {
     // does not exist
     const events = await chain();
     expect(await verifyChain(events, headOf(events.slice(0, 3)), mac)).toEqual({ valid: false, brokenAt: 4 });
+  });
+});
+
+describe('a stored timeline event', () => {
+  const stored = {
+    pk: 'T#town-a#C#c1',
+    sk: 'EV#000001',
+    seq: 1,
+    at: '2026-11-28T02:00:00.000Z',
+    actor: { id: 'u1', role: 'clerk' },
+    action: 'register',
+    prevHash: GENESIS_HASH,
+    hash: 'h',
+  };
+
+  it('is read without its key attributes', () => {
+    const { pk: _pk, sk: _sk, ...event } = stored;
+    expect(parseTimelineEvent(stored)).toEqual(event);
+  });
+
+  it('names a role the service records, or system', () => {
+    expect(parseTimelineEvent({ ...stored, actor: { id: 'sweep', role: 'system' } }).actor.role).toBe(
+      'system',
+    );
+    expect(() => parseTimelineEvent({ ...stored, actor: { id: 'u1', role: 'mayor' } })).toThrow();
   });
 });
