@@ -23,7 +23,9 @@ export function kmsMac(client: KMSClient, keyId: string): MacFunction {
         Message: Buffer.from(data, 'utf8'),
       }),
     );
-    return Buffer.from(result.Mac ?? new Uint8Array()).toString('hex');
+    // an empty MAC would chain silently: an answer without one is the service's failure, not a hash
+    if (!result.Mac?.length) throw new Error('KMS GenerateMac answered without a MAC');
+    return Buffer.from(result.Mac).toString('hex');
   };
 }
 

@@ -31,7 +31,8 @@ import {
 import type { FunctionFamily } from '../../lambdas/adapters/function-families.js';
 import { ROUTES, type RouteKey, routeKey } from '../../lambdas/http/routes.js';
 import { guardRule } from '../nag.js';
-import { type HandlerFunction, pascal } from './functions.js';
+import type { HandlerFunction } from './functions.js';
+import { pascal } from './names.js';
 import type { Logs } from './logs.js';
 
 export interface ApiProps {

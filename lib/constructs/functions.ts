@@ -22,14 +22,11 @@ import type { TableModel } from '../../lambdas/adapters/table-model.js';
 import { FUNCTION_FAMILIES, type FunctionFamily } from '../../lambdas/adapters/function-families.js';
 import { BUNDLE_AWS_SDK, ESM_REQUIRE_BANNER } from './bundling.js';
 import { type Data, tableEnvName } from './data.js';
+import { pascal } from './names.js';
 import type { Logs } from './logs.js';
 import type { Notifications } from './notifications.js';
 
 const repoPath = (relative: string): string => fileURLToPath(new URL(`../../${relative}`, import.meta.url));
-
-/** `grid-workers` → `GridWorkers`: construct ids from family names. */
-export const pascal = (name: string): string =>
-  name.replace(/(^|[-_])([a-z0-9])/g, (_match, _sep: string, char: string) => char.toUpperCase());
 
 export interface HandlerFunctionProps {
   /** The file under `lambdas/handlers/` (without `.ts`) that exports `handler`. */
@@ -217,7 +214,7 @@ export class HandlerFunction extends Construct {
           resources: [data.dataKey.keyArn],
         }),
       );
-    if (access.publishes.length > 0) notifications.grantPublish(this, access.publishes);
+    if (access.publishes.length > 0) notifications.grantPublish(this.role, access.publishes);
   }
 
   /**

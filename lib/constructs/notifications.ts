@@ -1,10 +1,10 @@
 import { ArnFormat, Aws, Stack } from 'aws-cdk-lib';
-import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { type IRole, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Topic as SnsTopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { Topic } from '../../lambdas/domain/notification.js';
-import { type HandlerFunction, pascal } from './functions.js';
+import { pascal } from './names.js';
 import { keyAlias } from './logs.js';
 
 /** The domain's topics (lambdas/domain/notification.ts), in one list the stack can loop over. */
@@ -117,8 +117,8 @@ export class Notifications extends Construct {
    * `sns:Publish` on these domain topics alone (never the operations topic), and, in the key policy, the use of the
    * topic key that publishing to an encrypted topic takes, through SNS only (kms:ViaService).
    */
-  grantPublish(handler: HandlerFunction, topics: readonly Topic[]): void {
-    handler.role.addToPolicy(
+  grantPublish(role: IRole, topics: readonly Topic[]): void {
+    role.addToPrincipalPolicy(
       new PolicyStatement({
         actions: ['sns:Publish'],
         resources: topics.map((topic) => {
@@ -140,6 +140,6 @@ export class Notifications extends Construct {
       });
       this.key.addToResourcePolicy(this.publishers);
     }
-    this.publishers.addPrincipals(handler.role);
+    this.publishers.addPrincipals(role);
   }
 }

@@ -30,6 +30,12 @@ describe('kmsMac', () => {
 
     await expect(kmsMac(new KMSClient({}), KEY_ID)('data')).rejects.toBe(denied);
   });
+
+  it('refuses an answer without a MAC instead of chaining an empty hash', async () => {
+    kms.on(GenerateMacCommand).resolves({ KeyId: KEY_ID });
+
+    await expect(kmsMac(new KMSClient({}), KEY_ID)('data')).rejects.toThrow('without a MAC');
+  });
 });
 
 describe('localMac', () => {
