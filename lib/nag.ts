@@ -30,8 +30,14 @@ export const guardRule = (rule: string): string => `${GUARD_PLUGIN}::${rule}`;
 class ControlTowerRules implements IPolicyValidationPlugin {
   private readonly guard = new CfnGuardValidator();
   readonly name = this.guard.name;
-  readonly version = this.guard.version;
-  readonly ruleIds = this.guard.ruleIds;
+  // the validator's own, each set only when it has one: the plugin interface's properties are optional
+  declare readonly version?: string;
+  declare readonly ruleIds?: string[];
+
+  constructor() {
+    if (this.guard.version !== undefined) this.version = this.guard.version;
+    if (this.guard.ruleIds !== undefined) this.ruleIds = this.guard.ruleIds;
+  }
 
   validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
     const report = this.guard.validate(context);

@@ -8,7 +8,8 @@ import type { Deps } from './deps.js';
 import { logger } from './observability.js';
 import { keys } from './table-model.js';
 
-const storedPolicy = policySchema.partial();
+// a stored policy's field is absent or set, never undefined: each one set overrides the default
+const storedPolicy = policySchema.exactPartial();
 
 /** A town's settings, kept in the Grids table beside its grid tree: deadline policy and working-day calendars. */
 export class SettingsRepository {
@@ -44,8 +45,15 @@ export class SettingsRepository {
     );
     const stored = new Map<number, YearCalendar>(
       (result.Items ?? []).map((item) => {
-        const calendar = calendarSchema.parse(item.calendar);
-        return [calendar.year, calendar];
+        const { provisional, source, ...calendar } = calendarSchema.parse(item.calendar);
+        return [
+          calendar.year,
+          {
+            ...calendar,
+            ...(provisional !== undefined ? { provisional } : {}),
+            ...(source !== undefined ? { source } : {}),
+          },
+        ];
       }),
     );
     return [...new Map([...shippedCalendars, ...stored]).values()];

@@ -77,17 +77,18 @@ export function canSeeCase(
   }
 }
 
+/** A list's filters, as a query gives them: a filter absent or undefined does not narrow the list. */
 export interface CaseListFilters {
-  status?: Status;
-  gridId?: string;
-  assignee?: string;
-  track?: Track;
-  firstTime?: 'true' | 'false';
-  dueBefore?: string;
+  status?: Status | undefined;
+  gridId?: string | undefined;
+  assignee?: string | undefined;
+  track?: Track | undefined;
+  firstTime?: 'true' | 'false' | undefined;
+  dueBefore?: string | undefined;
   /** 重点信访矛盾: key cases only (`true`) or none of them (`false`). */
-  key?: 'true' | 'false';
+  key?: 'true' | 'false' | undefined;
   /** 积案: cases carried from before the system only (`true`) or none of them (`false`). */
-  backlog?: 'true' | 'false';
+  backlog?: 'true' | 'false' | undefined;
 }
 
 /** Filters an index does not answer, applied to what it returns; `hiddenFrom` is the caller (see isHiddenFrom). */

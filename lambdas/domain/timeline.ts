@@ -48,10 +48,23 @@ const isActorRole = (role: string): role is Role | 'system' => role === 'system'
 
 /** A stored event, checked: its fields, and an actor role the service records (a role, or `system`). */
 export function parseTimelineEvent(value: unknown): TimelineEvent {
-  const event = timelineEventSchema.parse(value);
-  const { role } = event.actor;
-  if (!isActorRole(role)) throw new Error(`timeline event ${event.seq} names an unknown role`);
-  return { ...event, actor: { id: event.actor.id, role } };
+  const { seq, at, actor, action, fromStatus, toStatus, note, received, prevHash, hash } =
+    timelineEventSchema.parse(value);
+  const { role } = actor;
+  if (!isActorRole(role)) throw new Error(`timeline event ${seq} names an unknown role`);
+  // a field the stored event lacks stays absent from the event
+  return {
+    seq,
+    at,
+    actor: { id: actor.id, role },
+    action,
+    ...(fromStatus !== undefined ? { fromStatus } : {}),
+    ...(toStatus !== undefined ? { toStatus } : {}),
+    ...(note !== undefined ? { note } : {}),
+    ...(received !== undefined ? { received } : {}),
+    prevHash,
+    hash,
+  };
 }
 
 export type TimelineFields = Omit<TimelineEvent, 'seq' | 'prevHash' | 'hash'>;

@@ -98,8 +98,16 @@ export function createGridsHandler(deps: Deps) {
         async handle(request) {
           const grid = await loadGrid(request.principal.town, request.params.id);
           requireRole(request.principal, ['admin']);
-          const body = request.body(patchGridBody);
-          return { status: 200, body: gridView(await changeGrid(ports, grid, body, deps.now())) };
+          const { name, village, leaderId, mediators, parentId } = request.body(patchGridBody);
+          // only the fields the body names: the grid is written over with them
+          const change = {
+            ...(name !== undefined ? { name } : {}),
+            ...(village !== undefined ? { village } : {}),
+            ...(leaderId !== undefined ? { leaderId } : {}),
+            ...(mediators !== undefined ? { mediators } : {}),
+            ...(parentId !== undefined ? { parentId } : {}),
+          };
+          return { status: 200, body: gridView(await changeGrid(ports, grid, change, deps.now())) };
         },
       },
       'PUT /v1/grids/{id}/workers/{userId}': {
@@ -188,7 +196,17 @@ export function createGridsHandler(deps: Deps) {
             throw validationProblem([
               { path: '', message: say(request.language, '没有要修改的字段', 'names nothing to change') },
             ]);
-          const outcome = await changeHelper(directory, helper, body, parseIfMatch(ifMatch), deps.now());
+          const { name, kind, unit, gridId, phone, active } = body;
+          // only the fields the body names; `null` is named, and removes the grid or the phone
+          const change = {
+            ...(name !== undefined ? { name } : {}),
+            ...(kind !== undefined ? { kind } : {}),
+            ...(unit !== undefined ? { unit } : {}),
+            ...(gridId !== undefined ? { gridId } : {}),
+            ...(phone !== undefined ? { phone } : {}),
+            ...(active !== undefined ? { active } : {}),
+          };
+          const outcome = await changeHelper(directory, helper, change, parseIfMatch(ifMatch), deps.now());
           if (outcome.kind === 'unknown-grid') throw unknownGridProblem(request.language);
           return { status: 200, body: helperView(outcome.helper), headers: helperEtag(outcome.helper) };
         },
@@ -205,15 +223,21 @@ export function createGridsHandler(deps: Deps) {
             });
           const now = deps.now();
           const townRules = await settings.get(principal.town);
-          const body = request.body(
+          const { date, households, notes, findings } = request.body(
             patrolBody({ now, policy: townRules.policy, categories: DEFAULT_CATEGORY_CODES }),
           );
-          const logged = await logPatrol(ports, principal, grid, body, { now, settings: townRules });
+          const report = {
+            date,
+            ...(households !== undefined ? { households } : {}),
+            ...(notes !== undefined ? { notes } : {}),
+            ...(findings !== undefined ? { findings } : {}),
+          };
+          const logged = await logPatrol(ports, principal, grid, report, { now, settings: townRules });
           const { town: _town, ...patrolView } = logged.patrol;
           return {
             status: 201,
             body: { patrol: patrolView, cases: logged.cases.map((record) => caseView(record, principal)) },
-            headers: { location: `/v1/grids/${grid.id}/patrols?from=${body.date}&to=${body.date}` },
+            headers: { location: `/v1/grids/${grid.id}/patrols?from=${date}&to=${date}` },
           };
         },
       },

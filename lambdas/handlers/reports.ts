@@ -47,8 +47,9 @@ export function createReportsHandler(deps: Deps) {
       'GET /v1/metrics': {
         async handle(request) {
           requireRole(request.principal, READERS);
-          const query = parseWith(metricsQuery, request.query, request.language);
-          const body = await metrics(reports, request.principal.town, query);
+          const { from, to, gridId } = parseWith(metricsQuery, request.query, request.language);
+          const range = { from, to, ...(gridId !== undefined ? { gridId } : {}) };
+          const body = await metrics(reports, request.principal.town, range);
           if (!body) throw validationProblem([{ path: 'gridId', message: 'is not a grid of this town' }]);
           return { status: 200, body };
         },

@@ -158,7 +158,7 @@ const indicatorTable = (values: Indicators) =>
   );
 
 function daily(report: DailyReport): string {
-  const gridName = (g: { gridId: string; name?: string }) =>
+  const gridName = (g: { gridId: string; name?: string | undefined }) =>
     g.gridId === NO_GRID ? '未划入网格' : (g.name ?? g.gridId);
   const { newCases, patrolCoverage } = report;
   return [

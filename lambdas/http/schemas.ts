@@ -63,25 +63,25 @@ function caseFields(rules: IntakeRules) {
   return z.strictObject({
     kind: z.enum(KIND_CODES),
     channel: z.enum(CHANNEL_CODES),
-    type: z.enum(TYPE_CODES).optional(),
+    type: z.enum(TYPE_CODES).exactOptional(),
     category: z
       .string()
       .refine((c) => rules.categories.includes(c), { message: 'is not a catalogue category' }),
-    serviceLine: z.enum(SERVICE_LINE_CODES).optional(),
+    serviceLine: z.enum(SERVICE_LINE_CODES).exactOptional(),
     title: z.string().trim().min(1).max(200),
     description: z.string().trim().min(1).max(4000),
     receivedAt: datetimeWithOffset
       .refine((at) => new Date(at).getTime() <= rules.now.getTime() + CLOCK_SKEW_MS, {
         message: 'may not be in the future',
       })
-      .optional(),
-    lateEntryReason: z.string().trim().min(1).max(500).optional(),
-    referral: referralSchema.optional(),
-    gridId: z.string().min(1).max(64).optional(),
-    location: locationSchema.optional(),
+      .exactOptional(),
+    lateEntryReason: z.string().trim().min(1).max(500).exactOptional(),
+    referral: referralSchema.exactOptional(),
+    gridId: z.string().min(1).max(64).exactOptional(),
+    location: locationSchema.exactOptional(),
     petitioners: z.array(petitioner).min(1).max(50),
-    headcount: z.number().int().min(1).max(100_000).optional(),
-    respondent: respondentSchema.optional(),
+    headcount: z.number().int().min(1).max(100_000).exactOptional(),
+    respondent: respondentSchema.exactOptional(),
   });
 }
 
@@ -128,7 +128,7 @@ const backlogBody = (rules: IntakeRules) => {
   const today = beijingDate(rules.now);
   return z.strictObject({
     status: z.enum(BACKLOG_STATUSES),
-    track: z.enum(TRACK_CODES).optional(),
+    track: z.enum(TRACK_CODES).exactOptional(),
     history: z
       .array(
         z.strictObject({
@@ -148,7 +148,7 @@ const backlogRules =
   (
     body: {
       receivedAt?: string;
-      referral?: { dueBy?: string };
+      referral?: { dueBy?: string | undefined };
       backlog?: { status: string; track?: string; history: { date: string }[] };
     },
     ctx: z.RefinementCtx,
@@ -192,8 +192,8 @@ const backlogRules =
 export const registerCaseBody = (rules: IntakeRules) =>
   caseFields(rules)
     .extend({
-      repeatOfOpenCase: repeatOfOpenCaseBody.optional(),
-      backlog: backlogBody(rules).optional(),
+      repeatOfOpenCase: repeatOfOpenCaseBody.exactOptional(),
+      backlog: backlogBody(rules).exactOptional(),
     })
     .superRefine(crossFieldRules(rules))
     .superRefine(backlogRules(rules));

@@ -68,7 +68,8 @@ export async function commandOnCase(
   if (!isCommandName(command)) throw new NotFoundError();
   if (!mayGive(principal, command, record)) throw new ForbiddenError(`${command} is not yours to give`);
   const settings = await ports.settings.get(record.town);
-  const about = { reviewRequestedAt: record.reviews?.at(-1)?.requestedAt };
+  const reviewRequestedAt = record.reviews?.at(-1)?.requestedAt;
+  const about = reviewRequestedAt !== undefined ? { reviewRequestedAt } : {};
   return { record, command, now, settings, body: commandBodySchemas(settings.policy, now, about)[command] };
 }
 

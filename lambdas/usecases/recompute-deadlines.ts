@@ -111,7 +111,9 @@ export async function runRecompute(
   const reason = job.reasons.join('; ');
   const started = Date.now();
   const outcome = { examined: 0, changed: 0 };
-  let position: OpenCasesPosition | undefined = job.position;
+  // the key is absent at the start of a status: the cursor carries none then
+  const { status, key } = job.position;
+  let position: OpenCasesPosition | undefined = { status, ...(key !== undefined ? { key } : {}) };
   let current = job;
 
   /** Writes the cursor; false when a newer job took over, which this run then leaves alone. */

@@ -10,7 +10,7 @@ import { caseBody, createHarness, type Harness, validIdNumber } from '../support
 const NOW = new Date('2026-11-28T02:00:00Z');
 
 let h: Harness;
-const tokens: Record<string, string> = {};
+const tokens = { clerk: '', worker: '', handler: '', supervisor: '', leader: '', admin: '' };
 let gridA = '';
 let seq = 0;
 

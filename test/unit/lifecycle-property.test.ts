@@ -89,8 +89,10 @@ interface Model {
   extensionDays?: number;
   /** When the review now pending (or last answered) was asked for. */
   reviewRequestedAt?: number;
-  reviewRequestBy?: number;
-  reviewAnswerBy?: number;
+  /** Cleared (undefined) once no further review may be asked for. */
+  reviewRequestBy?: number | undefined;
+  /** Cleared (undefined) once the review is answered. */
+  reviewAnswerBy?: number | undefined;
   reviews: number;
   /** Marked a key case (重点信访矛盾). */
   key: boolean;
