@@ -41,7 +41,8 @@ module.exports = {
     {
       name: 'http-below-handlers',
       severity: 'error',
-      comment: 'The HTTP layer (parsing, problems, views, the route table) serves handlers and never calls them.',
+      comment:
+        'The HTTP layer (parsing, problems, views, the route table) serves handlers and never calls them.',
       from: { path: '^lambdas/(http|open311)/' },
       to: { path: '^lambdas/(handlers|usecases|openapi|local)/' },
     },
@@ -58,6 +59,9 @@ module.exports = {
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     // type-only imports count: a type circle is still a circle
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default'],
+    },
   },
 };

@@ -50,7 +50,7 @@ const text = (node: Node, key: string): string | undefined => {
 };
 
 /** Intervals that divide the hour, so that a step of n in the minute field runs every n minutes with no short gap. */
-export const SWEEP_INTERVALS = [1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30] as const;
+const SWEEP_INTERVALS = [1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30] as const;
 
 /** A whole number from context: `cdk.json` holds a number, `-c key=5` a string; both are read. */
 const wholeNumber = (value: unknown): unknown =>

@@ -14,7 +14,7 @@ import { ScheduledTownWork } from './constructs/town-work.js';
 import { Schedules } from './constructs/schedules.js';
 import { guardRule } from './nag.js';
 
-export interface FengqiaoStackProps extends StackProps {
+interface FengqiaoStackProps extends StackProps {
   readonly config: FengqiaoConfig;
 }
 

@@ -8,7 +8,7 @@ import { ALERT_SHARDS, keys, shardOf } from './table-model.js';
 /** Case records as the Cases table holds them, and back: every item a case writes, built from the record alone. */
 
 /** The index attributes a case item carries, derived from the record so they can never disagree with it. */
-export function caseIndexAttributes(record: CaseRecord): Record<string, string> {
+function caseIndexAttributes(record: CaseRecord): Record<string, string> {
   const gridPath = record.gridPath;
   const watched = watchedDeadline(record);
   const sort = keys.caseSortKey(record.createdAt, record.id);

@@ -6,7 +6,7 @@ import { eachDay } from '../domain/deadlines.js';
 import { queryAll } from './query-all.js';
 import { COUNTER_SHARDS, keys, shardOf } from './table-model.js';
 
-export interface CounterRow {
+interface CounterRow {
   day: string;
   gridId: string;
   counts: Partial<Record<CounterName, number>>;

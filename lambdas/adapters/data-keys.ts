@@ -24,7 +24,7 @@ export interface KeyWrapper {
   unwrap(wrapped: WrappedKey, context: KeyContext): Promise<Buffer>;
 }
 
-export const DATA_KEY_BYTES = 32;
+const DATA_KEY_BYTES = 32;
 
 /** A fixed order, so the same context always makes the same associated data. */
 const canonicalContext = (context: KeyContext): string =>
@@ -64,7 +64,7 @@ export function kmsKeyWrapper(client: Pick<KMSClient, 'send'>, keyId: string): K
  * Local master keys by id. New data keys are wrapped with `current`; rotating means adding a key and making it
  * current, and older keys stay in the ring so everything they wrapped still unwraps.
  */
-export interface LocalKeyRing {
+interface LocalKeyRing {
   current: string;
   keys: Record<string, Buffer>;
 }

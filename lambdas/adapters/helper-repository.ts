@@ -10,7 +10,7 @@ import { type HelperKind, type HelperRecord, helperRecordSchema } from '../domai
 import { decodeCursor, encodeCursor, startKeyOf } from './cursor.js';
 import { GRIDS_INDEX, keys } from './table-model.js';
 
-export interface HelperPage {
+interface HelperPage {
   items: HelperRecord[];
   nextCursor?: string;
 }

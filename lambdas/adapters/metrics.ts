@@ -24,7 +24,7 @@ export const METRIC = {
 /** The dimension that tells the API functions' metrics apart, beside the service. */
 export const FAMILY_DIMENSION = 'family';
 
-export type MetricCounts = Partial<Record<keyof typeof METRIC, number>>;
+type MetricCounts = Partial<Record<keyof typeof METRIC, number>>;
 
 /** The deployed functions' metrics (the local host and the tests record none). */
 export const cloudMetrics = (): Metrics =>

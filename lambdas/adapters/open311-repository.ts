@@ -29,7 +29,7 @@ export interface Open311Key {
 }
 
 /** A key as its town's admin sees it: never the key itself. */
-export interface IssuedKey {
+interface IssuedKey {
   keyId: string;
   name: string;
   issuedBy: string;

@@ -8,7 +8,7 @@ import type { KeyContext, KeyWrapper } from './data-keys.js';
  */
 
 /** Seals one field under a data key. A suite's name is stored with every envelope, so stored data says how to open it. */
-export interface FieldCipher {
+interface FieldCipher {
   readonly suite: string;
   seal(key: Buffer, plaintext: string, aad: string): string;
   open(key: Buffer, sealed: string, aad: string): string;

@@ -18,13 +18,13 @@ import { CASES_INDEX, keys } from './table-model.js';
 import { isConflict } from './transact.js';
 
 /** What erasure writes over a case's personal data. */
-export interface ErasedData {
+interface ErasedData {
   petitioners: ProtectedPetitioner[];
   description?: string;
   personal: Extract<PersonalData, { state: 'erased' }>;
 }
 
-export interface RevealPage {
+interface RevealPage {
   items: RevealEntry[];
   nextCursor?: string;
 }

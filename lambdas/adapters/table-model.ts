@@ -3,8 +3,6 @@
  * repositories alike. Every key begins with the town, so several towns can share one deployment.
  */
 
-export type KeyAttr = { name: string; type: 'S' };
-
 export interface IndexModel {
   readonly name: string;
   readonly partitionKey: string;

@@ -12,7 +12,7 @@ import { hasAnyRole, type Principal } from './roles.js';
 const TOWN_READERS = ['clerk', 'leader', 'supervisor', 'admin'] as const;
 
 /** What a caller's scope is made of: the whole town, or grid subtrees plus the cases they are related to. */
-export type CaseScope =
+type CaseScope =
   | { kind: 'town' }
   | { kind: 'limited'; userId: string; gridPaths: readonly string[] }
   | { kind: 'own'; userId: string }
@@ -55,7 +55,7 @@ export const isInGrids = (record: CaseRecord, gridPaths: readonly string[]): boo
   record.gridPath !== undefined && gridPaths.some((path) => record.gridPath!.startsWith(path));
 
 /** Art 30, 46: an accusation never reaches the staff member it accuses, whatever their roles. */
-export const isHiddenFrom = (record: CaseRecord, userId: string): boolean =>
+const isHiddenFrom = (record: CaseRecord, userId: string): boolean =>
   record.type === 'accusation' && record.respondent?.userId === userId;
 
 export function canSeeCase(

@@ -64,7 +64,7 @@ export const acceptedAtOf = (record: CaseRecord): string | undefined =>
   record.acceptedAt ?? (record.deadlines.replyBy !== undefined ? record.acknowledgedAt : undefined);
 
 /** The delivery the open review window counts from: the latest review answered, else the reply. */
-export function reviewWindowStartOf(record: CaseRecord): string | undefined {
+function reviewWindowStartOf(record: CaseRecord): string | undefined {
   const answered = (record.reviews ?? []).filter((review) => review.answeredAt !== undefined).at(-1);
   if (answered) return answered.deliveredAt ?? answered.answeredAt;
   return record.reply?.deliveredAt;

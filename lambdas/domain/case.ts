@@ -36,7 +36,7 @@ export const respondentSchema = z.strictObject({
   userId: z.string().min(1).max(128).optional(),
 });
 
-export const deadlinesSchema = z.object({
+const deadlinesSchema = z.object({
   acknowledgeBy: z.string(),
   objectBy: z.string().optional(),
   replyBy: z.string().optional(),
@@ -54,14 +54,13 @@ export const historyEntrySchema = z.object({ date: z.string(), what: z.string(),
 export type HistoryEntry = z.infer<typeof historyEntrySchema>;
 
 /** The backlog mark a carried case keeps. */
-export const backlogRecordSchema = z.object({
+const backlogRecordSchema = z.object({
   /** The Beijing day the matter first reached the town (its `receivedAt`). */
   since: z.string(),
   /** The status it was carried in. */
   carriedStatus: z.enum(BACKLOG_STATUSES),
   history: z.array(historyEntrySchema),
 });
-export type BacklogRecord = z.infer<typeof backlogRecordSchema>;
 
 /** A case as the service keeps it. Stored items are parsed with this schema, never cast. */
 export const caseRecordSchema = z.object({

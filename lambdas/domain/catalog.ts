@@ -25,7 +25,7 @@ export const CATEGORIES = entries([
   ['other', '其他', 'Other'],
 ]);
 
-export const KINDS = entries([
+const KINDS = entries([
   ['petition', '信访', 'Petition'],
   ['dispute', '矛盾纠纷', 'Dispute'],
 ]);
@@ -39,13 +39,13 @@ export const CHANNELS = entries([
   ['referral', '上级交办/转送', 'Referred from above'],
 ]);
 
-export const TYPES = entries([
+const TYPES = entries([
   ['suggestion', '意见建议', 'Suggestion'],
   ['accusation', '检举控告', 'Accusation'],
   ['claim', '申诉求决', 'Claim or appeal'],
 ]);
 
-export const TRACKS = entries([
+const TRACKS = entries([
   ['immediate', '马上办', 'Do it now'],
   ['coordinated', '协调办', 'Coordinate across departments'],
   ['supervised', '盯着办', 'Close follow-up'],
@@ -71,7 +71,7 @@ export const OUTCOMES = entries([
   ['referred', '已引导至法定途径', 'Referred to another channel'],
 ]);
 
-export const SERVICE_LINES = entries([
+const SERVICE_LINES = entries([
   ['mediation', '人民调解', 'Mediation'],
   ['legal_aid', '法律援助', 'Legal aid'],
   ['labor_arbitration', '劳动仲裁', 'Labour arbitration'],
@@ -79,7 +79,7 @@ export const SERVICE_LINES = entries([
   ['petition', '信访事项办理', 'Petition handling'],
 ]);
 
-export const RATINGS = entries([
+const RATINGS = entries([
   ['satisfied', '满意', 'Satisfied'],
   ['basically_satisfied', '基本满意', 'Basically satisfied'],
   ['dissatisfied', '不满意', 'Dissatisfied'],
@@ -89,7 +89,7 @@ export const RATINGS = entries([
  * Helpers who are not staff (社会力量): the three officials and one lawyer (三官一律), counsellors, veteran cadres and
  * party members, volunteers, and the notables and able villagers of the village mediation committees (乡贤、能人).
  */
-export const HELPER_KINDS = entries([
+const HELPER_KINDS = entries([
   ['judge', '法官', 'Judge'],
   ['prosecutor', '检察官', 'Prosecutor'],
   ['police_officer', '民警', 'Police officer'],
@@ -126,9 +126,6 @@ export const DEFAULT_PUBLIC_CATEGORY_CODES: readonly string[] = [
   'environment',
 ];
 
-export type Kind = (typeof KIND_CODES)[number];
-export type Channel = (typeof CHANNEL_CODES)[number];
-export type CaseType = (typeof TYPE_CODES)[number];
 export type Track = (typeof TRACK_CODES)[number];
 export type Status = (typeof STATUS_CODES)[number];
 
@@ -141,7 +138,7 @@ export const OPEN_STATUSES: readonly Status[] = [
 ];
 
 /** The backlog ledger's figures (积案台账), as `GET /v1/metrics` gives them under `backlog`. */
-export const BACKLOG_LEDGER = entries([
+const BACKLOG_LEDGER = entries([
   ['openAtStart', '期初积案', 'Open when the period began'],
   ['entered', '本期录入', 'Entered in the period'],
   ['resolved', '本期化解（办结）', 'Resolved (closed) in the period'],

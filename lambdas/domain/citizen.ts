@@ -58,14 +58,14 @@ export const MILESTONES = {
 export type Milestone = keyof typeof MILESTONES;
 export const isMilestone = (action: string): action is Milestone => Object.hasOwn(MILESTONES, action);
 
-export interface PublicMilestone {
+interface PublicMilestone {
   milestone: Milestone;
   at: string;
   zh: string;
   en: string;
 }
 
-export const publicMilestones = (events: readonly TimelineEvent[]): PublicMilestone[] =>
+const publicMilestones = (events: readonly TimelineEvent[]): PublicMilestone[] =>
   events.flatMap((event) =>
     isMilestone(event.action) ? [{ milestone: event.action, at: event.at, ...MILESTONES[event.action] }] : [],
   );

@@ -12,7 +12,7 @@ const userId = z.string().trim().min(1).max(128);
 const listItems = z.array(z.string().trim().min(1).max(500)).max(50);
 
 /** Facts of the case a body is checked against: when the review now pending was asked for. */
-export interface CommandBodyContext {
+interface CommandBodyContext {
   reviewRequestedAt?: string;
 }
 

@@ -48,7 +48,7 @@ export const helperRefSchema = z.object({
 });
 export type HelperRef = z.infer<typeof helperRefSchema>;
 
-export const helperRef = ({ id, name, kind, unit }: HelperRecord): HelperRef => ({ id, name, kind, unit });
+const helperRef = ({ id, name, kind, unit }: HelperRecord): HelperRef => ({ id, name, kind, unit });
 
 /** A helper of a team that cannot be on it: its position in the list asked for, and its id. */
 export interface HelperProblem {

@@ -6,7 +6,7 @@
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2] as const;
 const CHECK_CHARS = '10X98765432';
 
-export type IdNumberCheck =
+type IdNumberCheck =
   | { ok: true; value: string }
   | { ok: false; reason: 'length' | 'format' | 'birth_date' | 'checksum' };
 

@@ -24,9 +24,9 @@ import { hasAnyRole, type Principal, type Role } from './roles.js';
  */
 
 /** Who may give a command: a role, or a relation to the case. */
-export type Actor = Role | 'assignee' | 'owner' | 'petitioner_on_case';
+type Actor = Role | 'assignee' | 'owner' | 'petitioner_on_case';
 
-export interface CommandRule {
+interface CommandRule {
   from: readonly Status[];
   /** `undefined`: the status stays as it is. */
   to?: Status;
@@ -64,7 +64,7 @@ export const COMMAND_NAMES = Object.keys(COMMANDS) as CommandName[];
 export const isCommandName = (name: string): name is CommandName => Object.hasOwn(COMMANDS, name);
 
 /** A review (复查) and then a re-review (复核); after that the same facts are not taken up again (Art 36). */
-export const MAX_REVIEWS = 2;
+const MAX_REVIEWS = 2;
 
 /** The answers a petitioner receives and may rate, each once: the reply, then each review's answer. */
 const ANSWERS = ['reply', 'review', 're_review'] as const;
@@ -136,7 +136,7 @@ function refuseRespondent(record: CaseRecord, userIds: readonly (string | undefi
 const deadlineOf = (iso: string | undefined) => (iso ? new Date(iso) : undefined);
 
 /** The reply deadline in force: the extended one when there is one. */
-export const replyDeadline = (record: CaseRecord): Date | undefined =>
+const replyDeadline = (record: CaseRecord): Date | undefined =>
   deadlineOf(record.deadlines.extendedTo ?? record.deadlines.replyBy);
 
 /** Applies a command to a case: the next record, or an error naming the rule it breaks. Pure. */

@@ -204,7 +204,7 @@ const beijingMidnight = (date: string): string => new Date(`${date}T00:00:00+08:
  * the nightly check first looks at it), a provisional one from November of the year before (when the State Council's
  * notice is due). The id is made from that instant, so the notice is written once per town, year and admin.
  */
-export const calendarNoticeFrom = (year: number, state: 'missing' | 'provisional'): string =>
+const calendarNoticeFrom = (year: number, state: 'missing' | 'provisional'): string =>
   beijingMidnight(state === 'missing' ? `${year - 1}-01-01` : `${year - 1}-11-01`);
 
 /** A year without a working-day calendar (weekends only), or with the statutory holidays only, for a town's admin. */

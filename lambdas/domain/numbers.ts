@@ -5,7 +5,7 @@ import { z } from 'zod';
  * keeps numbers of at most 38 significant digits whose magnitude lies between 1e-130 and 1e+126, so every decimal a
  * caller sends is a range and a number of decimal places, and every value within them is one the store can keep. Whole numbers are `z.number().int()` with a minimum and a maximum.
  */
-export interface DecimalOptions {
+interface DecimalOptions {
   min: number;
   max: number;
   /** Decimal places kept: the smallest value other than 0 is 10^-places, far above the store's 1e-130. */

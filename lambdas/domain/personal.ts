@@ -15,10 +15,10 @@ export const PERSONAL_FIELDS = ['name', 'idNumber', 'phone', 'address', 'descrip
 export type PersonalField = (typeof PERSONAL_FIELDS)[number];
 
 /** What an erased field reads as; what a restricted reader sees instead of a field. */
-export const ERASED = '[erased]';
+const ERASED = '[erased]';
 export const REDACTED = '***';
 /** What the description of an accusation reads as until it is revealed. */
-export const SEALED = '[sealed]';
+const SEALED = '[sealed]';
 
 /** A petitioner as the registrar enters them, in the clear. */
 export const petitionerSchema = z.strictObject({

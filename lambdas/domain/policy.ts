@@ -64,7 +64,7 @@ const ladderStep = z.strictObject({
 });
 
 /** The escalation ladder: its last step is the deadline itself (overdue, 督办), and only that one. */
-export const escalationSchema = z
+const escalationSchema = z
   .strictObject({
     steps: z.array(ladderStep).min(1).max(8),
     earlierDays: z.strictObject({

@@ -10,13 +10,13 @@ import { nextAlert, watchedDeadline } from './ladder.js';
  * version stays too: the case's handling did not change.
  */
 
-export interface DeadlineChange {
+interface DeadlineChange {
   name: DeadlineName;
   from: string;
   to: string;
 }
 
-export interface RecomputedCase {
+interface RecomputedCase {
   record: CaseRecord;
   changes: DeadlineChange[];
 }

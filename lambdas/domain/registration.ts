@@ -15,7 +15,7 @@ import { type Principal, primaryRole } from './roles.js';
 /** Registration: a case record made from what the registrar entered, with its first deadlines and alert. */
 
 /** A collective petition (集体访) is one brought by five or more people (Art 20). */
-export const COLLECTIVE_HEADCOUNT = 5;
+const COLLECTIVE_HEADCOUNT = 5;
 
 /** What a caller may set when registering; everything else is the service's. */
 export interface RegistrationInput {

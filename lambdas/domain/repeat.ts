@@ -11,7 +11,7 @@ import { OPEN_STATUSES } from './catalog.js';
 export type RepeatChoice = { caseId: string; action: 'link' } | { reason: string };
 
 /** A case as the rule needs it: the case, and whether the registrar may see it. */
-export interface SeenCase {
+interface SeenCase {
   record: CaseRecord;
   visible: boolean;
 }

@@ -20,17 +20,17 @@ export type IndicatorName = keyof Indicators;
 export const INDICATOR_NAMES = Object.keys(indicators({})) as [IndicatorName, ...IndicatorName[]];
 
 const count = z.number().int();
-export const indicatorSchema = z.object({
+const indicatorSchema = z.object({
   numerator: count,
   denominator: count,
   rate: z.number().nullable(),
 });
-export const indicatorsSchema = z.record(z.enum(INDICATOR_NAMES), indicatorSchema);
-export const totalsSchema = z.partialRecord(z.string(), z.number());
+const indicatorsSchema = z.record(z.enum(INDICATOR_NAMES), indicatorSchema);
+const totalsSchema = z.partialRecord(z.string(), z.number());
 /** Each rate minus the previous period's (a difference of fractions); null where either rate is null. */
-export const changeSchema = z.record(z.enum(INDICATOR_NAMES), z.number().nullable());
+const changeSchema = z.record(z.enum(INDICATOR_NAMES), z.number().nullable());
 
-export const caseLineSchema = z.object({
+const caseLineSchema = z.object({
   id: z.string(),
   number: z.string(),
   kind: z.enum(KIND_CODES),
@@ -44,7 +44,7 @@ export const caseLineSchema = z.object({
   /** Staff user id: the assignee, else the owner (包案领导), else the registrar. */
   responsible: z.string().optional(),
 });
-export type CaseLine = z.infer<typeof caseLineSchema>;
+type CaseLine = z.infer<typeof caseLineSchema>;
 
 /** The first cases of a list (at most the report's cap) and how many there are in all. */
 export const caseListSchema = z.object({ total: count, items: z.array(caseLineSchema) });
@@ -120,7 +120,7 @@ export type MonthlyReport = z.infer<typeof monthlyReportSchema>;
 export type Report = z.infer<typeof reportSchema>;
 
 /** The backlog ledger (积案) of a period: `openAtStart + entered - resolved - otherwiseConcluded = remaining`. */
-export const backlogLedgerSchema = z.object({
+const backlogLedgerSchema = z.object({
   openAtStart: count,
   entered: count,
   resolved: count,

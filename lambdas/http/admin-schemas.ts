@@ -6,7 +6,7 @@ import { policySchema } from '../domain/policy.js';
 export const yearParam = z.strictObject({ year: z.coerce.number().pipe(calendarYear) });
 
 /** What storing a calendar or a policy did at once to the open cases' deadlines; the nightly run does the rest. */
-export const recomputeOutcomeSchema = z
+const recomputeOutcomeSchema = z
   .object({
     examined: z.number().int().meta({ description: 'Open cases looked at in this request' }),
     changed: z.number().int().meta({ description: 'Of those, the cases whose future deadlines moved' }),

@@ -136,11 +136,11 @@ function withFields(result: ApiResult, fields: Record<string, string>): ApiResul
 }
 
 /** A function family of the route table serves exactly its routes; any other name (a test's probe) what it is given. */
-export type FamilyRoutes<F extends string> = F extends FunctionFamily
+type FamilyRoutes<F extends string> = F extends FunctionFamily
   ? Record<RouteKeyOf<F>, RouteDefinition>
   : Record<string, RouteDefinition>;
 
-export interface ApiOptions<F extends string> {
+interface ApiOptions<F extends string> {
   /** Names the function in idempotency keys. */
   family: F;
   routes: FamilyRoutes<F>;

@@ -6,7 +6,7 @@ import { HttpProblem } from './problem.js';
  * Reads the caller from the claims API Gateway's JWT authorizer hands over. Claims arrive as strings; an array claim
  * such as `cognito:groups` arrives as `"[clerk leader]"` (and, from some issuers, as a JSON array string).
  */
-export function parseGroupsClaim(raw: unknown): string[] {
+function parseGroupsClaim(raw: unknown): string[] {
   if (Array.isArray(raw)) return raw.map(String);
   if (typeof raw !== 'string') return [];
   const text = raw.trim();
@@ -28,7 +28,7 @@ const unauthorized = (): HttpProblem =>
     en: 'The token does not identify a caller',
   });
 
-export function principalFromClaims(claims: Record<string, unknown> | undefined): Principal {
+function principalFromClaims(claims: Record<string, unknown> | undefined): Principal {
   // API Gateway accepts an ID token whose `aud` is the client: only access tokens may call the API
   if (claims?.token_use !== undefined && claims.token_use !== 'access') throw unauthorized();
   const sub = claims?.sub;

@@ -16,7 +16,7 @@ registerRuleTitles({
 const statusLabel = (code: string) => STATUSES.find((s) => s.code === code) ?? { zh: code, en: code };
 
 /** What a client needs to act on the open case, and nothing personal: its id, number and status. */
-export const openCaseMember = (record: CaseRecord) => ({
+const openCaseMember = (record: CaseRecord) => ({
   id: record.id,
   number: record.number,
   status: record.status,

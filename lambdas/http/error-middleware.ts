@@ -12,9 +12,9 @@ import { type HttpProblem, languageOf, problemResponse, toProblem } from './prob
 import { translateServiceError } from './service-errors.js';
 
 /** Turns an error of a library into the problem it answers, or hands it on unchanged. */
-export type ErrorTranslator = (error: unknown) => unknown;
+type ErrorTranslator = (error: unknown) => unknown;
 
-export interface ProblemResponsesOptions {
+interface ProblemResponsesOptions {
   /** Default: the shared logger. */
   logger?: Pick<Logger, 'info' | 'warn' | 'error'>;
   /** Applied in order before the problem catalogue maps what is left. Default: idempotency, then DynamoDB faults. */

@@ -40,7 +40,7 @@ export const staffBody = z.strictObject({
 /** A staff entry as the directory shows it. */
 export const staffViewSchema = staffBody.extend({ userId: z.string(), updatedAt: z.string() });
 
-export const isoDate = z.iso.date();
+const isoDate = z.iso.date();
 export const patrolRange = z.strictObject({ from: isoDate, to: isoDate });
 
 /** A patrol as a grid worker logs it: its day (not in the future), what was seen, and findings that become cases. */

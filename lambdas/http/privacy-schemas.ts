@@ -18,7 +18,7 @@ export const revealBody = z.strictObject({
     .optional(),
 });
 
-export const revealedPetitionerSchema = z.object({
+const revealedPetitionerSchema = z.object({
   name: z.string().optional(),
   idNumber: z.string().optional(),
   phone: z.string().optional(),

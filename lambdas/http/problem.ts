@@ -55,11 +55,11 @@ export const PROBLEM_KINDS = {
   internal: { status: 500, title: { zh: '服务内部错误', en: 'Internal error' } },
 } as const satisfies Record<string, ProblemKind>;
 
-export type ProblemType = keyof typeof PROBLEM_KINDS;
+type ProblemType = keyof typeof PROBLEM_KINDS;
 
 export const problemTypeUri = (type: string): string => `/problems/${type}`;
 
-export interface FieldError {
+interface FieldError {
   path: string;
   message: string;
 }
@@ -136,7 +136,7 @@ function fromDomain(error: DomainError): HttpProblem {
   return new HttpProblem('conflict', detail);
 }
 
-export interface ProblemContext {
+interface ProblemContext {
   language: Language;
   instance?: string;
 }

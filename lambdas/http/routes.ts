@@ -93,7 +93,7 @@ export type RouteKeyOf<F extends FunctionFamily> = KeyOf<Extract<Route, { family
 export const routeKey = <R extends Pick<RouteSpec, 'method' | 'path'>>(route: R): KeyOf<R> =>
   `${route.method} ${route.path}` as KeyOf<R>;
 
-export interface RouteMatch {
+interface RouteMatch {
   route: Route;
   pathParameters: Record<string, string>;
 }

@@ -208,8 +208,6 @@ export const onlinePetitionBody = (rules: IntakeRules) =>
 export const patrolFindingBody = (rules: IntakeRules) =>
   caseFields(rules).omit({ channel: true, gridId: true }).superRefine(crossFieldRules(rules));
 
-export type RegisterCaseBody = z.output<ReturnType<typeof registerCaseBody>>;
-
 /**
  * The case as clients see it: personal data masked (`330106********1234`, `139****5678`), `[erased]` once erased, and
  * `***` on an accusation for those who may not see the accuser.
@@ -255,4 +253,3 @@ export const listCasesQuery = z.strictObject({
   limit: limitParam,
   cursor: cursor.optional(),
 });
-export type ListCasesQuery = z.output<typeof listCasesQuery>;

@@ -178,7 +178,7 @@ export const enginesOn = (dataDir: string): number[] =>
     .filter(({ pid, argv }) => isEngine(argv, '-dbPath', resolve(dataDir)) && processAlive(pid))
     .map(({ pid }) => pid);
 
-export function createTableInput(model: TableModel, name: string): CreateTableCommandInput {
+function createTableInput(model: TableModel, name: string): CreateTableCommandInput {
   const attributes = new Set([model.partitionKey, ...(model.sortKey ? [model.sortKey] : [])]);
   for (const index of model.indexes) {
     attributes.add(index.partitionKey);
@@ -231,7 +231,7 @@ export async function ensureTables(client: DynamoDBClient, names: TableNames): P
 }
 
 /** Where a running `npm start` says which DynamoDB Local it uses, so a second process (the sweep CLI) finds it. */
-export const runtimeFile = (dataDir: string): string => resolve(dataDir, 'runtime.json');
+const runtimeFile = (dataDir: string): string => resolve(dataDir, 'runtime.json');
 
 export interface RuntimeInfo {
   endpoint: string;

@@ -74,7 +74,7 @@ export function signal(pid: number, name: NodeJS.Signals): void {
 }
 
 /** Waits until the process has ended; false if it still runs after `timeoutMs`. */
-export async function waitForEnd(pid: number, timeoutMs: number): Promise<boolean> {
+async function waitForEnd(pid: number, timeoutMs: number): Promise<boolean> {
   const until = Date.now() + timeoutMs;
   while (processAlive(pid)) {
     if (Date.now() > until) return false;

@@ -20,7 +20,7 @@ const GATEWAY_MAX_BODY = 10 * 1024 * 1024;
  * The gateway's quota for the request line and headers together. An Authorization header past it is no token the
  * authorizer accepts: 401 with the authorizer's body, never read further.
  */
-export const GATEWAY_MAX_HEADER_BYTES = 10_240;
+const GATEWAY_MAX_HEADER_BYTES = 10_240;
 
 /**
  * What node:http itself accepts (its default, 16 KiB, answers a bare 431 before any code of ours runs): well above
@@ -64,7 +64,7 @@ function lambdaContext(family: string, requestId: string): Context {
 
 const TEXT_TYPES = /^(application\/(json|problem\+json|x-www-form-urlencoded|xml)|text\/)/;
 
-export interface LocalServerOptions {
+interface LocalServerOptions {
   handlers: Record<FunctionFamily, FamilyHandler>;
   keys: LocalKeys;
   /** Why the host cannot serve yet (starting, its engine restarting): health answers 503 with it meanwhile. */

@@ -8,7 +8,7 @@ import type { ApiResponse } from '../http/api.js';
 export const FORMATS = ['json', 'xml'] as const;
 export type Format = (typeof FORMATS)[number];
 
-export type Open311Value =
+type Open311Value =
   | string
   | number
   | boolean

@@ -72,7 +72,7 @@ const ARGUMENT_OF: Record<string, string> = {
 /** A decimal number as a form field writes it: `30.27`, `-120`, `.5`, `1e-3`. */
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
-export interface ParsedRequest {
+interface ParsedRequest {
   input: RegistrationInput;
   publicDescription: boolean;
 }
@@ -157,7 +157,7 @@ const label = <T extends { code: string; zh: string; en: string }>(list: readonl
   list.find((entry) => entry.code === code);
 
 /** The status in both languages, with the latest answer's outcome, so "closed" never hides "not resolved". */
-export function statusNotes(record: CaseRecord): string {
+function statusNotes(record: CaseRecord): string {
   const status = label(STATUSES, record.status)!;
   const outcomeCode = record.reviews?.findLast((r) => r.outcome)?.outcome ?? record.reply?.outcome;
   const outcome = outcomeCode ? label(OUTCOMES, outcomeCode) : undefined;
@@ -237,7 +237,7 @@ const MAX_IDS = 100;
 /** Case ids are 128 random bits in base64url. */
 export const CASE_ID = /^[\w-]{22}$/;
 
-export type RequestsFilter =
+type RequestsFilter =
   | { ids: string[] }
   | { start: Date; end: Date; codes: readonly string[]; statuses: readonly string[] };
 

@@ -14,7 +14,7 @@ import { loadVisibleCase, type WorkerGrids } from './visible-case.js';
 
 /** A case's timeline: read whole (its keyed hash chain recomputed when asked), and appended to by notes. */
 
-export interface TimelinePorts {
+interface TimelinePorts {
   cases: Pick<CaseRepository, 'get' | 'appendEvent' | 'timeline'>;
   grids: WorkerGrids;
   mac: MacFunction;

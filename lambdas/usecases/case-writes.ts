@@ -18,7 +18,7 @@ import type { PreparedCase } from './register-case.js';
 type Notices = Pick<NotificationRepository, 'inboxPut' | 'outboxPut'>;
 
 /** The inbox and outbox writes of notices, to join the registration's transaction. */
-export const noticePuts = (notifications: Notices, notices: readonly Notification[]) =>
+const noticePuts = (notifications: Notices, notices: readonly Notification[]) =>
   notices.flatMap((notice) => [
     notifications.inboxPut(notice),
     notifications.outboxPut(toOutbox(notice, 'leader')),

@@ -15,14 +15,14 @@ import { NIGHTLY_BUDGET, type RecomputeBudget, runRecompute } from './recompute-
  * PUT left unfinished carried on.
  */
 
-export interface CalendarCheckDeps {
+interface CalendarCheckDeps {
   settings: SettingsRepository;
   grids: GridRepository;
   notifications: NotificationRepository;
 }
 
 /** The town's calendar gaps as of `now`, each told once to every admin in its staff directory. */
-export async function checkCalendars(
+async function checkCalendars(
   deps: CalendarCheckDeps,
   town: string,
   now: Date,
@@ -45,7 +45,7 @@ export async function checkCalendars(
   return { gaps, noticesWritten };
 }
 
-export interface DeadlineUpkeepResult {
+interface DeadlineUpkeepResult {
   /** Town-years with no calendar, and with a provisional one, as of tonight. */
   calendarsMissing: number;
   calendarsProvisional: number;

@@ -12,7 +12,7 @@ import { chainEvent, type MacFunction, type TimelineEvent } from '../domain/time
 const HEAD_RETRIES = 3;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export interface ErasureDeps {
+interface ErasureDeps {
   cases: CaseRepository;
   privacy: PrivacyRepository;
   mac: MacFunction;

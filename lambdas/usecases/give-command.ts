@@ -47,7 +47,7 @@ export interface CommandPorts {
 const HEAD_RETRIES = 3;
 
 /** A command the caller may give on a case they see, and the body it takes there. */
-export interface CommandOnCase {
+interface CommandOnCase {
   record: CaseRecord;
   command: CommandName;
   now: Date;
@@ -74,7 +74,7 @@ export async function commandOnCase(
 }
 
 /** The case as the command left it, or a team's helper the directory refuses (for the caller to be told why). */
-export type CommandOutcome =
+type CommandOutcome =
   | { kind: 'given'; record: CaseRecord }
   | { kind: 'unknown-helpers'; missing: HelperProblem[] }
   | { kind: 'inactive-helper'; helper: HelperProblem };

@@ -6,12 +6,12 @@ import { childPath, type GridRecord, parentProblem } from '../domain/grid.js';
 
 /** The town's grid tree as the administrator shapes it: grids added under a parent of the right level, and moved. */
 
-export interface GridTreePorts {
+interface GridTreePorts {
   grids: Pick<GridRepository, 'get' | 'create' | 'tree' | 'update'>;
   cases: Pick<CaseRepository, 'anyInGridPath'>;
 }
 
-export type NewGrid = Pick<GridRecord, 'name' | 'level' | 'village' | 'leaderId' | 'mediators' | 'parentId'>;
+type NewGrid = Pick<GridRecord, 'name' | 'level' | 'village' | 'leaderId' | 'mediators' | 'parentId'>;
 
 const newGridId = () => `g_${randomBytes(9).toString('base64url')}`;
 
@@ -40,9 +40,7 @@ export async function addGrid(
   return grid;
 }
 
-export type GridChange = Partial<
-  Pick<GridRecord, 'name' | 'village' | 'leaderId' | 'mediators' | 'parentId'>
->;
+type GridChange = Partial<Pick<GridRecord, 'name' | 'village' | 'leaderId' | 'mediators' | 'parentId'>>;
 
 /** A transaction holds at most 100 writes. */
 const MAX_MOVED = 100;

@@ -8,7 +8,7 @@ import { maskPhone } from '../domain/masking.js';
 
 /** The town's directory of helpers who are not staff: adding one, and changing or deactivating them. */
 
-export interface HelperDirectoryPorts {
+interface HelperDirectoryPorts {
   helpers: Pick<HelperRepository, 'create' | 'update'>;
   grids: Pick<GridRepository, 'get'>;
   vault: Pick<PersonalVault, 'sealHelper'>;
@@ -16,19 +16,19 @@ export interface HelperDirectoryPorts {
 
 type HelperFields = Pick<HelperRecord, 'name' | 'kind' | 'unit' | 'gridId'>;
 
-export interface NewHelper extends HelperFields {
+interface NewHelper extends HelperFields {
   phone: string;
 }
 
 /** What may change; `null` removes the grid or the phone. */
-export interface HelperChange extends Partial<Omit<HelperFields, 'gridId'>> {
+interface HelperChange extends Partial<Omit<HelperFields, 'gridId'>> {
   gridId?: string | null;
   phone?: string | null;
   active?: boolean;
 }
 
 /** The helper as kept, or a grid that is not the town's (for the caller to be told in their language). */
-export type HelperOutcome = { kind: 'kept'; helper: HelperRecord } | { kind: 'unknown-grid' };
+type HelperOutcome = { kind: 'kept'; helper: HelperRecord } | { kind: 'unknown-grid' };
 
 /** Helper ids begin with their creation time (base 36, fixed width), so the directory lists newest first. */
 const newHelperId = (at: Date) =>

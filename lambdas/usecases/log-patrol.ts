@@ -18,7 +18,7 @@ import type { WorkerGrids } from './visible-case.js';
 
 /** A grid worker logs a patrol of their grid (网格巡查); what they found becomes cases of the grid, in one transaction. */
 
-export interface PatrolPorts {
+interface PatrolPorts {
   cases: Pick<
     CaseRepository,
     'findEarlierCase' | 'nextSequence' | 'transact' | 'creationItems' | 'queryCodePut'
@@ -30,7 +30,7 @@ export interface PatrolPorts {
   vault: Pick<PersonalVault, 'seal'>;
 }
 
-export interface PatrolReport {
+interface PatrolReport {
   date: string;
   households?: number;
   notes?: string;

@@ -4,7 +4,7 @@ import type { CaseRecord } from '../domain/case.js';
 import { normaliseQueryCode, queryCodeMacInput } from '../domain/citizen.js';
 import type { MacFunction } from '../domain/timeline.js';
 
-export type QueryCodeLookup = { found: CaseRecord } | { missing: true } | { retryAfter: number };
+type QueryCodeLookup = { found: CaseRecord } | { missing: true } | { retryAfter: number };
 
 /**
  * Finds a case by its query code. A malformed code and an unknown one are the same miss; a client that misses too

@@ -16,7 +16,7 @@ import { chainEvent, type MacFunction } from '../domain/timeline.js';
  * changed.
  */
 
-export interface RecomputeDeps {
+interface RecomputeDeps {
   cases: CaseRepository;
   settings: SettingsRepository;
   mac: MacFunction;
@@ -32,7 +32,7 @@ export interface RecomputeBudget {
 export const INLINE_BUDGET: RecomputeBudget = { maxCases: 500, maxMs: 3_000 };
 export const NIGHTLY_BUDGET: RecomputeBudget = { maxCases: 20_000, maxMs: 60_000 };
 
-export interface RecomputeOutcome {
+interface RecomputeOutcome {
   /** Open cases looked at in this run, and those whose deadlines it moved. */
   examined: number;
   changed: number;

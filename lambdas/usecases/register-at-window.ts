@@ -21,7 +21,7 @@ import { type WorkerGrids, workerGridPaths } from './visible-case.js';
  * a second case beside the petitioner's open one (with the reason), or linked to that open case.
  */
 
-export interface RegistrationPorts {
+interface RegistrationPorts {
   cases: Pick<
     CaseRepository,
     | 'get'
@@ -40,7 +40,7 @@ export interface RegistrationPorts {
   vault: Pick<PersonalVault, 'seal'>;
 }
 
-export interface Registration {
+interface Registration {
   principal: Principal;
   body: RegistrationInput;
   /** The registrar's answer to an open case of the petitioner's: link to it, or a second case and why. */
@@ -52,7 +52,7 @@ export interface Registration {
 }
 
 /** A new case (with its query code, shown once), the open case the matter joined, or why the window refused it. */
-export type RegistrationOutcome =
+type RegistrationOutcome =
   | { kind: 'registered'; record: CaseRecord; queryCode: string }
   | { kind: 'linked'; record: CaseRecord; linked: { seq: number; at: string } }
   | Extract<RepeatDecision, { kind: 'refused' | 'invalid' | 'not-open' }>;

@@ -60,7 +60,7 @@ export async function repeatAtWindow(
 const HEAD_RETRIES = 3;
 
 /** The open case with the matter appended to it, or the case itself when it closed meanwhile. */
-export type LinkOutcome =
+type LinkOutcome =
   | { kind: 'linked'; record: CaseRecord; linked: { seq: number; at: string } }
   | Extract<RepeatDecision, { kind: 'not-open' }>;
 

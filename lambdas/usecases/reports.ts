@@ -46,7 +46,7 @@ import { publishOutbox } from './sweep.js';
  * index, capped. Every report says how many items DynamoDB returned to make it.
  */
 
-export interface ReportDeps {
+interface ReportDeps {
   cases: CaseRepository;
   counters: CounterRepository;
   grids: GridRepository;
@@ -328,7 +328,7 @@ async function sendSupervision(deps: ReportDeps, town: string, month: Period, no
   return sent;
 }
 
-export interface ScheduledRun {
+interface ScheduledRun {
   town: string;
   kind: ReportKind;
   period: string;

@@ -35,7 +35,7 @@ import type { HandlerFunction } from './functions.js';
 import { pascal } from './names.js';
 import type { Logs } from './logs.js';
 
-export interface ApiProps {
+interface ApiProps {
   readonly functions: ReadonlyMap<FunctionFamily, HandlerFunction>;
   readonly issuer: string;
   readonly audience: readonly string[];
@@ -52,7 +52,7 @@ const ALARM_PERIOD = Duration.minutes(5);
 const MAX_ALARM_METRICS = 10;
 
 /** Requests per second, and the burst above it, that API Gateway lets through. */
-export interface Throttle {
+interface Throttle {
   readonly rateLimit: number;
   readonly burstLimit: number;
 }

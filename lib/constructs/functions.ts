@@ -28,7 +28,7 @@ import type { Notifications } from './notifications.js';
 
 const repoPath = (relative: string): string => fileURLToPath(new URL(`../../${relative}`, import.meta.url));
 
-export interface HandlerFunctionProps {
+interface HandlerFunctionProps {
   /** The file under `lambdas/handlers/` (without `.ts`) that exports `handler`. */
   readonly handler: string;
   readonly description: string;
@@ -69,7 +69,7 @@ class QueueOnFailure implements IDestination {
  * IAM role descriptions allow only Latin-1 (CloudFormation rejects the stack otherwise): typographic quotes and dashes
  * become ASCII, anything else outside the set is dropped. The function keeps the description as written.
  */
-export const iamDescription = (text: string): string =>
+const iamDescription = (text: string): string =>
   text
     .replace(/[\u2018\u2019]/g, "'")
     .replace(/[\u201c\u201d]/g, '"')

@@ -93,7 +93,7 @@ export const TOWN_SCHEDULES = TOWN_WORK.map((name) => ({
 /** Every schedule retries twice within ten minutes, which stays inside the default sweep interval. */
 const RETRY = { retryAttempts: 2, maxEventAge: Duration.minutes(10) };
 
-export interface SchedulesProps {
+interface SchedulesProps {
   readonly data: Data;
   readonly notifications: Notifications;
   readonly logs: Logs;

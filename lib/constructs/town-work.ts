@@ -7,7 +7,7 @@ import { depsEnvironment, HandlerFunction } from './functions.js';
 import type { Logs } from './logs.js';
 import type { Notifications } from './notifications.js';
 
-export interface ScheduledTownWorkProps {
+interface ScheduledTownWorkProps {
   readonly data: Data;
   readonly notifications: Notifications;
   readonly logs: Logs;

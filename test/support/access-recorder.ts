@@ -30,7 +30,7 @@ import { DATA_KEY, MAC_KEY, tablePermission, topicResource } from './iam.js';
 
 export type Caller = FunctionFamily | ScheduledFunction;
 
-export interface Use {
+interface Use {
   caller: Caller;
   /** `Cases`, or `Cases/index/GSI1`; `mac-key`, `data-key`, `topic/deadlines`. */
   resource: string;

@@ -106,7 +106,7 @@ export function cancelled(
 // The injector
 
 /** The low-level operation name, as the client command is called without `Command` (`TransactWriteItems`). */
-export type Operation =
+type Operation =
   | 'GetItem'
   | 'PutItem'
   | 'UpdateItem'
@@ -125,7 +125,7 @@ export interface CallInfo {
   input: Record<string, unknown>;
 }
 
-export interface FaultRule {
+interface FaultRule {
   /** Which operations it applies to; all of them when absent. */
   operations?: Operation[];
   /** Only calls that touch this table. */
@@ -157,7 +157,7 @@ interface LiveRule extends FaultRule {
   fired: number;
 }
 
-export function tablesOf(input: Record<string, unknown>): string[] {
+function tablesOf(input: Record<string, unknown>): string[] {
   const tables = new Set<string>();
   if (typeof input.TableName === 'string') tables.add(input.TableName);
   const items = input.TransactItems;
@@ -172,7 +172,7 @@ export function tablesOf(input: Record<string, unknown>): string[] {
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 /** Holds the rules of one faulty client and counts what went through it. */
-export class FaultInjector {
+class FaultInjector {
   private rules: LiveRule[] = [];
   /** Every call the client made, by operation (attempts not counted twice). */
   readonly calls: CallInfo[] = [];
@@ -266,7 +266,7 @@ export function faultyDocumentClient(
 // ---------------------------------------------------------------------------------------------------------------
 // A stalling proxy: real sockets, real SDK timeouts
 
-export interface StallRule {
+interface StallRule {
   /** The `X-Amz-Target` operation (`TransactWriteItems`). */
   operation: string;
   /** How many requests to stall (default: all). */
@@ -277,7 +277,7 @@ export interface StallRule {
   holdMs?: number;
 }
 
-export interface StallingProxy {
+interface StallingProxy {
   endpoint: string;
   stall(rule: StallRule): { readonly stalled: number };
   clear(): void;
@@ -374,7 +374,7 @@ export interface HostResponse {
   text: string;
 }
 
-export interface HostRequest {
+interface HostRequest {
   token?: string;
   body?: unknown;
   rawBody?: string;
@@ -512,13 +512,13 @@ export async function scanAll(db: DynamoDBDocumentClient, table: string): Promis
   return items;
 }
 
-export interface StoredCase {
+interface StoredCase {
   id: string;
   record?: CaseRecord;
   events: TimelineEvent[];
 }
 
-export interface TableAudit {
+interface TableAudit {
   cases: Map<string, StoredCase>;
   /** Every way the tables disagree with "each state change and its event are one transaction". */
   problems: string[];

@@ -30,7 +30,7 @@ export interface TestResponse {
   text: string;
 }
 
-export interface RequestOptions {
+interface RequestOptions {
   token?: string;
   body?: unknown;
   rawBody?: string;

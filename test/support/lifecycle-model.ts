@@ -16,7 +16,7 @@ export type ContractActor =
   | 'owner'
   | 'petitioner_on_case';
 
-export interface ContractCommand {
+interface ContractCommand {
   from: readonly Status[];
   /** `undefined`: the status stays as it is. */
   to?: Status;
@@ -24,13 +24,7 @@ export interface ContractCommand {
 }
 
 /** "any open status" in the contract. */
-export const CONTRACT_OPEN: readonly Status[] = [
-  'registered',
-  'accepted',
-  'replied',
-  'under_review',
-  'reviewed',
-];
+const CONTRACT_OPEN: readonly Status[] = ['registered', 'accepted', 'replied', 'under_review', 'reviewed'];
 
 export const ALL_STATUSES: readonly Status[] = [
   'registered',
@@ -79,7 +73,7 @@ const HOUR = 3_600_000;
 export const DAY_MS = 24 * HOUR;
 const BEIJING_OFFSET = 8 * HOUR;
 
-export const beijingDayIndex = (t: number): number => Math.floor((t + BEIJING_OFFSET) / DAY_MS);
-export const endOfBeijingDayIndex = (day: number): number => (day + 1) * DAY_MS - BEIJING_OFFSET;
+const beijingDayIndex = (t: number): number => Math.floor((t + BEIJING_OFFSET) / DAY_MS);
+const endOfBeijingDayIndex = (day: number): number => (day + 1) * DAY_MS - BEIJING_OFFSET;
 /** `days` calendar days from the instant `t`, the starting day not counted, `keep` rule. */
 export const periodEnd = (t: number, days: number): number => endOfBeijingDayIndex(beijingDayIndex(t) + days);

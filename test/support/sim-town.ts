@@ -21,14 +21,14 @@ import { inChunks, nextAlertInstant, RecordingPublisher } from './sim-tools.js';
  * `GET /v1/me/notifications` after each sweep and act within a set reaction time of each warning.
  */
 
-export const MINUTE = 60_000;
-export const HOUR = 60 * MINUTE;
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
 export const DAY = 24 * HOUR;
 export const SWEEP_INTERVAL = 15 * MINUTE;
 const TOWN = 'town-sim';
 
 /** mulberry32: a small seeded generator, so every run is the same town. */
-export function random(seed: number): () => number {
+function random(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -77,7 +77,7 @@ interface Person {
   address: string;
 }
 
-export interface SimCase {
+interface SimCase {
   id: string;
   number: string;
   kind: 'petition' | 'dispute';
@@ -134,7 +134,7 @@ export interface SimStats {
 type ResponseBody = any;
 
 /** Calls the deployed handlers with an API Gateway v2 event, as the gateway would after its JWT authorizer. */
-export class DirectApi {
+class DirectApi {
   private readonly handlers: ReturnType<typeof createFamilyHandlers>;
 
   constructor(deps: Deps) {
