@@ -6,12 +6,12 @@ import { DEFAULT_TOWN, type FengqiaoConfig, reportTowns } from './config.js';
 import { Api } from './constructs/api.js';
 import { Data } from './constructs/data.js';
 import { Functions, HandlerFunction } from './constructs/functions.js';
-import { pascal } from './constructs/names.js';
 import { Identity } from './constructs/identity.js';
 import { Logs, limitGrantsToAwsServices } from './constructs/logs.js';
+import { pascal } from './constructs/names.js';
 import { Notifications } from './constructs/notifications.js';
-import { ScheduledTownWork } from './constructs/town-work.js';
 import { Schedules } from './constructs/schedules.js';
+import { ScheduledTownWork } from './constructs/town-work.js';
 import { guardRule } from './nag.js';
 
 interface FengqiaoStackProps extends StackProps {

@@ -1,6 +1,6 @@
+import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { MacFunction } from '../domain/timeline.js';
 import { type KeyWrapper, kmsKeyWrapper } from './data-keys.js';
 import { kmsClient, kmsMac } from './mac.js';

@@ -8,13 +8,13 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { InvalidCursorError } from '../domain/errors.js';
 import {
   type Notification,
   notificationRecordSchema,
   type OutboxMessage,
   outboxMessageSchema,
 } from '../domain/notification.js';
-import { InvalidCursorError } from '../domain/errors.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { queryAll } from './query-all.js';
 import { keys, OUTBOX_SHARDS, shardOf } from './table-model.js';

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { queryAll } from './query-all.js';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
@@ -14,6 +13,7 @@ import type { PersonalData, ProtectedPetitioner } from '../domain/personal.js';
 import { type RevealEntry, revealEntrySchema } from '../domain/reveal.js';
 import type { TimelineEvent } from '../domain/timeline.js';
 import { decodeCursor, encodeCursor, positionIndex, startKeyOf } from './cursor.js';
+import { queryAll } from './query-all.js';
 import { CASES_INDEX, keys } from './table-model.js';
 import { isConflict } from './transact.js';
 

@@ -1,5 +1,5 @@
-import type { BacklogStatus, CaseRecord, HistoryEntry } from './case.js';
 import type { WorkingCalendar } from './calendar.js';
+import type { BacklogStatus, CaseRecord, HistoryEntry } from './case.js';
 import { OPEN_STATUSES, type Track } from './catalog.js';
 import { beijingDate, calendarDaysDeadline, endOfBeijingDay } from './deadlines.js';
 import type { DeadlinePolicy } from './policy.js';

@@ -4,8 +4,9 @@
  * weekends-only, and callers must log that loudly (see `missingYears`).
  */
 // every shipped year in one file, so that shipping a year is a data edit (and the bundles still carry it)
-import shippedJson from '../../data/calendars.json' with { type: 'json' };
+
 import { z } from 'zod';
+import shippedJson from '../../data/calendars.json' with { type: 'json' };
 
 /** One year's schedule. Dates are Beijing calendar dates, `YYYY-MM-DD`. */
 export interface YearCalendar {

@@ -1,8 +1,8 @@
 import type { WorkingCalendar } from './calendar.js';
 import type { CaseRecord } from './case.js';
-import { registrationDeadlines } from './registration.js';
 import { calendarDaysDeadline, earliest } from './deadlines.js';
 import type { DeadlinePolicy } from './policy.js';
+import { registrationDeadlines } from './registration.js';
 
 /**
  * Each deadline of a case as a function of the case's facts (when it was received, accepted, extended, answered and

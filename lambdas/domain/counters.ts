@@ -1,8 +1,8 @@
 import type { CaseRecord } from './case.js';
 import type { Counter, CounterName } from './counter-names.js';
 import { beijingDate } from './deadlines.js';
-import type { CommandEffect } from './lifecycle.js';
 import type { WatchedKind } from './ladder.js';
+import type { CommandEffect } from './lifecycle.js';
 
 /**
  * What each act adds to the town's counters (by Beijing day and grid), so that reports sum counters and never read

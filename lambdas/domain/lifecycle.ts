@@ -1,8 +1,6 @@
 import { assertNever } from './assert-never.js';
-import type { CaseRecord } from './case.js';
-import type { CommandBodies, CommandBody, CommandRequest } from './command-bodies.js';
 import type { WorkingCalendar } from './calendar.js';
-import { OPEN_STATUSES, type Status } from './catalog.js';
+import type { CaseRecord } from './case.js';
 import {
   acceptedAtOf,
   extendedDeadlineOf,
@@ -11,6 +9,8 @@ import {
   reviewRequestDeadlineOf,
   upperLevelDueOf,
 } from './case-deadlines.js';
+import { OPEN_STATUSES, type Status } from './catalog.js';
+import type { CommandBodies, CommandBody, CommandRequest } from './command-bodies.js';
 import { beijingDate, calendarDaysDeadline, isLate } from './deadlines.js';
 import { ForbiddenError, RuleViolationError, WrongStatusError } from './errors.js';
 import type { HelperRef } from './helper.js';

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import type { CaseRecord } from './case.js';
 import type { BacklogLedger } from './backlog.js';
+import type { CaseRecord } from './case.js';
 import { CHANNEL_CODES, KIND_CODES, STATUS_CODES } from './catalog.js';
 import type { CounterName } from './counter-names.js';
 import { TIME_ZONE } from './deadlines.js';

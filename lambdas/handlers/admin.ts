@@ -1,16 +1,16 @@
 import { CaseRepository } from '../adapters/case-repository.js';
 import { type Deps, depsFromEnv } from '../adapters/deps.js';
+import { Open311Repository } from '../adapters/open311-repository.js';
 import { SettingsRepository } from '../adapters/settings-repository.js';
 import { calendarFromOfficialJson, calendarSchema } from '../domain/calendar.js';
 import { NotFoundError } from '../domain/errors.js';
 import { policySchema } from '../domain/policy.js';
+import { yearParam } from '../http/admin-schemas.js';
 import { createApiHandler, lazyHandler, refuseIdempotencyKey } from '../http/api.js';
 import { requireRole } from '../http/auth.js';
-import { yearParam } from '../http/admin-schemas.js';
 import { validationProblem } from '../http/problem.js';
 import { parseWith } from '../http/validation.js';
 import { issueApiKey, keyIdParam, open311KeyBody } from '../open311/keys.js';
-import { Open311Repository } from '../adapters/open311-repository.js';
 import { INLINE_BUDGET, runRecompute, startRecompute } from '../usecases/recompute-deadlines.js';
 
 export function createAdminHandler(deps: Deps) {

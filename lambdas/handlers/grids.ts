@@ -1,14 +1,19 @@
 import { CaseRepository } from '../adapters/case-repository.js';
+import { CounterRepository } from '../adapters/counter-repository.js';
 import { type Deps, depsFromEnv } from '../adapters/deps.js';
 import { GridRepository } from '../adapters/grid-repository.js';
+import { HelperRepository } from '../adapters/helper-repository.js';
+import { NotificationRepository } from '../adapters/notification-repository.js';
+import { PersonalVault } from '../adapters/personal-vault.js';
 import { townSettings } from '../adapters/settings-repository.js';
 import { DEFAULT_CATEGORY_CODES } from '../domain/catalog.js';
 import { NotFoundError } from '../domain/errors.js';
 import type { GridRecord } from '../domain/grid.js';
+import type { HelperRecord } from '../domain/helper.js';
 import { STAFF_ROLES } from '../domain/roles.js';
 import { createApiHandler, lazyHandler } from '../http/api.js';
 import { requireRole } from '../http/auth.js';
-import { HttpProblem, validationProblem } from '../http/problem.js';
+import { parseIfMatch, requireIfMatch } from '../http/command-schemas.js';
 import {
   createGridBody,
   patchGridBody,
@@ -17,19 +22,14 @@ import {
   staffBody,
   userId,
 } from '../http/grid-schemas.js';
+import { createHelperBody, listHelpersQuery, patchHelperBody } from '../http/helper-schemas.js';
+import type { Language } from '../http/problem.js';
+import { HttpProblem, validationProblem } from '../http/problem.js';
 import { parseWith } from '../http/validation.js';
 import { caseView, helperView } from '../http/views.js';
 import { addGrid, changeGrid } from '../usecases/grid-tree.js';
 import { addHelper, changeHelper } from '../usecases/helper-directory.js';
 import { logPatrol, patrolsGrid } from '../usecases/log-patrol.js';
-import { CounterRepository } from '../adapters/counter-repository.js';
-import { NotificationRepository } from '../adapters/notification-repository.js';
-import { HelperRepository } from '../adapters/helper-repository.js';
-import { PersonalVault } from '../adapters/personal-vault.js';
-import type { HelperRecord } from '../domain/helper.js';
-import { parseIfMatch, requireIfMatch } from '../http/command-schemas.js';
-import { createHelperBody, listHelpersQuery, patchHelperBody } from '../http/helper-schemas.js';
-import type { Language } from '../http/problem.js';
 
 const gridView = ({ town: _town, path: _path, ...grid }: GridRecord) => grid;
 /** Who keeps the helper directory: the petition office and the administrator. */

@@ -1,18 +1,22 @@
-import { type Deps, depsFromEnv } from '../adapters/deps.js';
-import { NotificationRepository } from '../adapters/notification-repository.js';
-import { NotFoundError, RuleViolationError } from '../domain/errors.js';
 import { CaseRepository } from '../adapters/case-repository.js';
 import { CounterRepository } from '../adapters/counter-repository.js';
+import { type Deps, depsFromEnv } from '../adapters/deps.js';
 import { GridRepository } from '../adapters/grid-repository.js';
 import { MinuteLimiter } from '../adapters/minute-limiter.js';
+import { NotificationRepository } from '../adapters/notification-repository.js';
 import { townSettings } from '../adapters/settings-repository.js';
 import { DEFAULT_CATEGORY_CODES } from '../domain/catalog.js';
 import { citizenView } from '../domain/citizen.js';
+import { NotFoundError, RuleViolationError } from '../domain/errors.js';
 import type { Principal } from '../domain/roles.js';
+import { createApiHandler, lazyHandler } from '../http/api.js';
 import { requireRole } from '../http/auth.js';
+import { citizenCasesQuery, claimBody, inboxQuery } from '../http/me-schemas.js';
+import { throttledProblem } from '../http/problem.js';
 import { onlinePetitionBody } from '../http/schemas.js';
-import { lookUpQueryCode } from '../usecases/query-code.js';
+import { parseWith } from '../http/validation.js';
 import { countedRegistrationWrites } from '../usecases/case-writes.js';
+import { lookUpQueryCode } from '../usecases/query-code.js';
 import {
   prepareRegistration,
   registrationDepsOf,
@@ -20,10 +24,6 @@ import {
   seedOf,
   writeRegistration,
 } from '../usecases/register-case.js';
-import { createApiHandler, lazyHandler } from '../http/api.js';
-import { throttledProblem } from '../http/problem.js';
-import { citizenCasesQuery, claimBody, inboxQuery } from '../http/me-schemas.js';
-import { parseWith } from '../http/validation.js';
 
 export function createMeHandler(deps: Deps) {
   const notifications = new NotificationRepository(deps.db, deps.tables.cases);

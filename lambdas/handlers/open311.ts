@@ -5,6 +5,7 @@ import { GridRepository } from '../adapters/grid-repository.js';
 import { MinuteLimiter } from '../adapters/minute-limiter.js';
 import { NotificationRepository } from '../adapters/notification-repository.js';
 import { logger } from '../adapters/observability.js';
+import { type Open311Pair, Open311Repository } from '../adapters/open311-repository.js';
 import { townSettings } from '../adapters/settings-repository.js';
 import type { Principal } from '../domain/roles.js';
 import {
@@ -23,13 +24,12 @@ import {
   forbidden,
   notFound,
   Open311Error,
-  tooMany,
   render,
   splitFormat,
+  tooMany,
 } from '../open311/format.js';
 import { findApiKey } from '../open311/keys.js';
 import { FILINGS_PER_KEY_PER_MINUTE } from '../open311/limits.js';
-import { type Open311Pair, Open311Repository } from '../adapters/open311-repository.js';
 import {
   CASE_ID,
   formField,
@@ -42,8 +42,8 @@ import {
   serviceNotice,
 } from '../open311/requests.js';
 import { discovery, SERVICE_CODES, serviceDefinition, serviceList, serviceOf } from '../open311/services.js';
-import { lookUpQueryCode } from '../usecases/query-code.js';
 import { countedRegistrationWrites } from '../usecases/case-writes.js';
+import { lookUpQueryCode } from '../usecases/query-code.js';
 import { prepareRegistration, registrationDepsOf } from '../usecases/register-case.js';
 
 /**

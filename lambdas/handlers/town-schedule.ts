@@ -1,5 +1,5 @@
-import { Cron } from 'croner';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { Cron } from 'croner';
 import { type Deps, depsFromEnv } from '../adapters/deps.js';
 import { cloudMetrics, publishCounts } from '../adapters/metrics.js';
 import { logger } from '../adapters/observability.js';

@@ -9,6 +9,7 @@ import type {
 } from 'aws-lambda';
 import type { z } from 'zod';
 import type { Deps } from '../adapters/deps.js';
+import type { FunctionFamily } from '../adapters/function-families.js';
 import { countServerError } from '../adapters/metrics.js';
 import { logger } from '../adapters/observability.js';
 import type { Principal } from '../domain/roles.js';
@@ -16,7 +17,6 @@ import { principalOf } from './auth.js';
 import { problemResponses } from './error-middleware.js';
 import { headerOf as header } from './headers.js';
 import { HttpProblem, type Language, languageOf } from './problem.js';
-import type { FunctionFamily } from '../adapters/function-families.js';
 import type { RouteKeyOf } from './routes.js';
 import { parseWith } from './validation.js';
 

@@ -3,7 +3,7 @@ import { CHANNELS, STATUSES } from '../domain/catalog.js';
 import { NO_GRID } from '../domain/counters.js';
 import { TIME_ZONE } from '../domain/deadlines.js';
 import type { GridLevel } from '../domain/grid.js';
-import { INDICATOR_LABELS as LABELS, type Indicator, type Indicators } from '../domain/indicators.js';
+import { type Indicator, type Indicators, INDICATOR_LABELS as LABELS } from '../domain/indicators.js';
 import {
   beijingDeadline,
   type CaseList,

@@ -1,5 +1,6 @@
 import type { Context } from 'aws-lambda';
 import type { Deps } from '../adapters/deps.js';
+import type { FunctionFamily } from '../adapters/function-families.js';
 import { createAdminHandler } from '../handlers/admin.js';
 import { createCasesHandler } from '../handlers/cases.js';
 import { createGridsHandler } from '../handlers/grids.js';
@@ -9,7 +10,6 @@ import { createPrivacyHandler } from '../handlers/privacy.js';
 import { createPublicHandler } from '../handlers/public.js';
 import { createReportsHandler } from '../handlers/reports.js';
 import type { ApiEvent, ApiResult } from '../http/api.js';
-import type { FunctionFamily } from '../adapters/function-families.js';
 
 export type FamilyHandler = (event: ApiEvent, context: Context) => Promise<ApiResult>;
 

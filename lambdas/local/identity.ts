@@ -5,10 +5,10 @@ import {
   exportJWK,
   generateKeyPair,
   importJWK,
+  type CryptoKey as JoseKey,
   type JWK,
   type JWTPayload,
   jwtVerify,
-  type CryptoKey as JoseKey,
   SignJWT,
 } from 'jose';
 

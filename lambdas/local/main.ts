@@ -1,10 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
-import { documentClient } from '../adapters/deps.js';
 import { loadOrCreateLocalKeyRing, localKeyWrapper } from '../adapters/data-keys.js';
+import { documentClient } from '../adapters/deps.js';
 import { loadOrCreateLocalSecret, localMac } from '../adapters/mac.js';
-import { TablePublisher } from '../adapters/publisher.js';
 import { logger } from '../adapters/observability.js';
+import { TablePublisher } from '../adapters/publisher.js';
 import { tableNamesFor } from '../adapters/table-model.js';
 import { createFamilyHandlers } from './app.js';
 import {
@@ -18,10 +18,10 @@ import {
 } from './dynamo-local.js';
 import { DataDirInUseError, type HostLock, lockDataDir } from './host-lock.js';
 import { DEFAULT_TOWN, loadOrCreateKeys } from './identity.js';
-import { seedDemoCases, seedDemoGrids } from './seed.js';
 import { DATA_DIR, TABLE_PREFIX } from './paths.js';
 import { commandLine, endProcess, signal } from './processes.js';
 import { startLocalSchedules } from './schedules.js';
+import { seedDemoCases, seedDemoGrids } from './seed.js';
 import { createLocalServer } from './server.js';
 
 /**

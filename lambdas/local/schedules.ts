@@ -2,8 +2,8 @@ import { Cron } from 'croner';
 import type { Deps } from '../adapters/deps.js';
 import { logger } from '../adapters/observability.js';
 import { SCHEDULES, TOWN_WORK } from '../domain/schedules.js';
-import { createTownScheduleHandler } from '../handlers/town-schedule.js';
 import { createSweepHandler } from '../handlers/sweep.js';
+import { createTownScheduleHandler } from '../handlers/town-schedule.js';
 import { townsFrom } from '../usecases/reports.js';
 import { DEFAULT_TOWN } from './identity.js';
 

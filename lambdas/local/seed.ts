@@ -1,5 +1,5 @@
-import { GridRepository } from '../adapters/grid-repository.js';
 import type { Deps } from '../adapters/deps.js';
+import { GridRepository } from '../adapters/grid-repository.js';
 import { childPath, type GridRecord } from '../domain/grid.js';
 import { makeValidIdNumber } from '../domain/id-number.js';
 import { issueToken, type LocalKeys } from './identity.js';

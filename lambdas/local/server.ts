@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Context } from 'aws-lambda';
+import type { FunctionFamily } from '../adapters/function-families.js';
 import type { ApiEvent, ApiResult } from '../http/api.js';
 import { HttpProblem, languageOf, problemResponse } from '../http/problem.js';
-import type { FunctionFamily } from '../adapters/function-families.js';
 import { matchRoute, routeKey } from '../http/routes.js';
 import type { FamilyHandler } from './app.js';
 import { claimsAsGatewayShapes, type LocalKeys, verifyToken } from './identity.js';

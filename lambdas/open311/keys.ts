@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { MacFunction } from '../domain/timeline.js';
 import { z } from 'zod';
 import type { Open311Key, Open311Repository } from '../adapters/open311-repository.js';
+import type { MacFunction } from '../domain/timeline.js';
 
 /**
  * Open311 `api_key`s, one per client app, issued by a town's admin. The key is shown once and kept only as its keyed

@@ -1,14 +1,14 @@
+import { z } from 'zod';
+import type { Open311Pair } from '../adapters/open311-repository.js';
 import type { CaseRecord } from '../domain/case.js';
-import type { RegistrationInput } from '../domain/registration.js';
 import { OPEN_STATUSES, OUTCOMES, STATUSES } from '../domain/catalog.js';
 import { deadlineDay } from '../domain/counters.js';
 import { maskIdNumber, maskPhone } from '../domain/masking.js';
 import type { DeadlinePolicy } from '../domain/policy.js';
+import type { RegistrationInput } from '../domain/registration.js';
 import { type ApiRequest, MAX_BODY_BYTES } from '../http/api.js';
 import { onlinePetitionBody } from '../http/schemas.js';
-import { z } from 'zod';
 import { badRequest, notFound, Open311Error, type Open311ErrorItem, w3 } from './format.js';
-import type { Open311Pair } from '../adapters/open311-repository.js';
 import { CONSENT_ATTRIBUTE, type Open311Service, SERVICE_CODES, serviceName, serviceOf } from './services.js';
 
 /**

@@ -28,8 +28,8 @@ import {
   revealHelperBody,
 } from '../http/helper-schemas.js';
 import {
-  citizenCasesQuery,
   citizenCaseSchema,
+  citizenCasesQuery,
   claimBody,
   inboxQuery,
   notificationSchema,

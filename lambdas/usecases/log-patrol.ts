@@ -6,10 +6,10 @@ import type { NotificationRepository } from '../adapters/notification-repository
 import type { PersonalVault } from '../adapters/personal-vault.js';
 import type { TownSettings } from '../adapters/settings-repository.js';
 import type { CaseRecord } from '../domain/case.js';
-import type { RegistrationInput } from '../domain/registration.js';
 import { patrolCounts, registrationCounts } from '../domain/counters.js';
 import type { GridRecord } from '../domain/grid.js';
 import type { PatrolRecord } from '../domain/patrol.js';
+import type { RegistrationInput } from '../domain/registration.js';
 import type { Principal } from '../domain/roles.js';
 import type { MacFunction } from '../domain/timeline.js';
 import { registrationWrites } from './case-writes.js';

@@ -3,9 +3,9 @@ import type { CaseRepository } from '../adapters/case-repository.js';
 import type { OpenCasesPosition } from '../adapters/case-sweep-reads.js';
 import { logger } from '../adapters/observability.js';
 import type { RecomputeJob, SettingsRepository } from '../adapters/settings-repository.js';
+import { WorkingCalendar } from '../domain/calendar.js';
 import type { CaseRecord } from '../domain/case.js';
 import type { DeadlineRules } from '../domain/case-deadlines.js';
-import { WorkingCalendar } from '../domain/calendar.js';
 import { recomputeDeadlines, recomputeNote } from '../domain/recompute.js';
 import { chainEvent, type MacFunction } from '../domain/timeline.js';
 

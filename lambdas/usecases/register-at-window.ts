@@ -5,9 +5,9 @@ import type { NotificationRepository } from '../adapters/notification-repository
 import type { PersonalVault } from '../adapters/personal-vault.js';
 import type { TownSettings } from '../adapters/settings-repository.js';
 import type { CaseRecord } from '../domain/case.js';
-import type { RegistrationInput } from '../domain/registration.js';
 import { ForbiddenError, InvalidFieldError } from '../domain/errors.js';
 import type { GridRecord } from '../domain/grid.js';
+import type { RegistrationInput } from '../domain/registration.js';
 import type { RepeatChoice, RepeatDecision } from '../domain/repeat.js';
 import { hasAnyRole, type Principal } from '../domain/roles.js';
 import type { MacFunction } from '../domain/timeline.js';

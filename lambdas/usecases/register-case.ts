@@ -4,24 +4,24 @@ import type { CaseRepository } from '../adapters/case-repository.js';
 import type { Deps } from '../adapters/deps.js';
 import type { GridRepository } from '../adapters/grid-repository.js';
 import { PersonalVault } from '../adapters/personal-vault.js';
-import { type CaseRecord, formatCaseNumber, numberPrefix, petitionerIdentifiers } from '../domain/case.js';
-import { type RegistrationInput, registerCase } from '../domain/registration.js';
+import { backlogEntryNote } from '../domain/backlog.js';
 import type { WorkingCalendar } from '../domain/calendar.js';
-import { beijingDate } from '../domain/deadlines.js';
-import { type GridRecord, intakeLevel } from '../domain/grid.js';
-import { personalFields } from '../domain/personal.js';
-import type { DeadlinePolicy } from '../domain/policy.js';
-import { type Principal, primaryRole } from '../domain/roles.js';
+import { type CaseRecord, formatCaseNumber, numberPrefix, petitionerIdentifiers } from '../domain/case.js';
 import {
   newQueryCode,
   normaliseQueryCode,
-  queryCodeFromDigest,
   QUERY_CODE_FIELD,
+  queryCodeFromDigest,
   queryCodeMacInput,
 } from '../domain/citizen.js';
+import { beijingDate } from '../domain/deadlines.js';
+import { type GridRecord, intakeLevel } from '../domain/grid.js';
 import { collectiveNotice, type Notification } from '../domain/notification.js';
+import { personalFields } from '../domain/personal.js';
+import type { DeadlinePolicy } from '../domain/policy.js';
+import { type RegistrationInput, registerCase } from '../domain/registration.js';
+import { type Principal, primaryRole } from '../domain/roles.js';
 import { chainEvent, type MacFunction, type TimelineEvent } from '../domain/timeline.js';
-import { backlogEntryNote } from '../domain/backlog.js';
 
 /** The id of the case a request with this seed (its Idempotency-Key) registers, whichever attempt writes it. */
 export const seededCaseId = async (mac: MacFunction, seed: string): Promise<string> =>

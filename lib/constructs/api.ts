@@ -22,18 +22,18 @@ import {
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import type { FunctionFamily } from '../../lambdas/adapters/function-families.js';
 import {
   FAMILY_DIMENSION,
   METRIC,
   METRICS_NAMESPACE,
   METRICS_SERVICE,
 } from '../../lambdas/adapters/metrics.js';
-import type { FunctionFamily } from '../../lambdas/adapters/function-families.js';
 import { ROUTES, type RouteKey, routeKey } from '../../lambdas/http/routes.js';
 import { guardRule } from '../nag.js';
 import type { HandlerFunction } from './functions.js';
-import { pascal } from './names.js';
 import type { Logs } from './logs.js';
+import { pascal } from './names.js';
 
 interface ApiProps {
   readonly functions: ReadonlyMap<FunctionFamily, HandlerFunction>;

@@ -18,12 +18,12 @@ import {
   type FunctionAccess,
   type TableAccess,
 } from '../../lambdas/adapters/function-access.js';
-import type { TableModel } from '../../lambdas/adapters/table-model.js';
 import { FUNCTION_FAMILIES, type FunctionFamily } from '../../lambdas/adapters/function-families.js';
+import type { TableModel } from '../../lambdas/adapters/table-model.js';
 import { BUNDLE_AWS_SDK, ESM_REQUIRE_BANNER } from './bundling.js';
 import { type Data, tableEnvName } from './data.js';
-import { pascal } from './names.js';
 import type { Logs } from './logs.js';
+import { pascal } from './names.js';
 import type { Notifications } from './notifications.js';
 
 const repoPath = (relative: string): string => fileURLToPath(new URL(`../../${relative}`, import.meta.url));

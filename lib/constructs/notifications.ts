@@ -4,8 +4,8 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import { Topic as SnsTopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { Topic } from '../../lambdas/domain/notification.js';
-import { pascal } from './names.js';
 import { keyAlias } from './logs.js';
+import { pascal } from './names.js';
 
 /** The domain's topics (lambdas/domain/notification.ts), in one list the stack can loop over. */
 export const TOPICS = [

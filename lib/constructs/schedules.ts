@@ -9,8 +9,8 @@ import { Schedule, ScheduleExpression, ScheduleTargetInput, TimeWindow } from 'a
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Queue, QueueEncryption, RedrivePermission } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { METRIC, METRICS_NAMESPACE, METRICS_SERVICE } from '../../lambdas/adapters/metrics.js';
 import { SCHEDULED_ACCESS } from '../../lambdas/adapters/function-access.js';
+import { METRIC, METRICS_NAMESPACE, METRICS_SERVICE } from '../../lambdas/adapters/metrics.js';
 import { SCHEDULES, TOWN_WORK } from '../../lambdas/domain/schedules.js';
 import { guardRule } from '../nag.js';
 import type { Data } from './data.js';

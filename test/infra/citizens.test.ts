@@ -3,10 +3,10 @@ import {
   AdminAddUserToGroupCommand,
   AdminUpdateUserAttributesCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import type { PostConfirmationTriggerEvent } from 'aws-lambda';
 import { App, AssetStaging, type CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import type { PostConfirmationTriggerEvent } from 'aws-lambda';
 import type { IConstruct } from 'constructs';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';

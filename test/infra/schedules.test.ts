@@ -11,7 +11,7 @@ import { CASES_TABLE, GRIDS_TABLE, IDEMPOTENCY_TABLE } from '../../lambdas/adapt
 import { SCHEDULES, TOWN_WORK } from '../../lambdas/domain/schedules.js';
 import { readConfig, stackName } from '../../lib/config.js';
 import { TOPICS, topicEnvName } from '../../lib/constructs/notifications.js';
-import { TOWN_SCHEDULES, sweepCron, toEventBridgeCron } from '../../lib/constructs/schedules.js';
+import { sweepCron, TOWN_SCHEDULES, toEventBridgeCron } from '../../lib/constructs/schedules.js';
 import { addNagChecks } from '../../lib/nag.js';
 import { FengqiaoStack } from '../../lib/stack.js';
 import {

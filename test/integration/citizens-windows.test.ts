@@ -2,8 +2,8 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../lambdas/adapters/table-model.js';
 import type { OutboxMessage } from '../../lambdas/domain/notification.js';
-import { sweepDeps } from '../../lambdas/usecases/sweep-deps.js';
 import { publishOutbox } from '../../lambdas/usecases/sweep.js';
+import { sweepDeps } from '../../lambdas/usecases/sweep-deps.js';
 import {
   caseBody,
   createHarness,

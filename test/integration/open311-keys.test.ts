@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHarness, type Harness } from '../support/harness.js';
 import { FILINGS_PER_KEY_PER_MINUTE } from '../../lambdas/open311/limits.js';
+import { createHarness, type Harness } from '../support/harness.js';
 import { expectJsonErrors, expectXmlErrors, issueKey, postRequest, requestForm } from '../support/open311.js';
 
 /** A town's Open311 keys after issue: listed without the keys themselves, revoked by its admin. */

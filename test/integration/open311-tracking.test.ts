@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PersonalVault } from '../../lambdas/adapters/personal-vault.js';
 import { CaseRepository } from '../../lambdas/adapters/case-repository.js';
+import { PersonalVault } from '../../lambdas/adapters/personal-vault.js';
 import { QUERY_CODE_FIELD } from '../../lambdas/domain/citizen.js';
 import type { SealedPersonalData } from '../../lambdas/domain/personal.js';
 import { caseBody, createHarness, type Harness } from '../support/harness.js';

@@ -7,8 +7,8 @@ import { sweepDeps } from '../../lambdas/usecases/sweep-deps.js';
 import {
   auditCases,
   CANCELLATION_CODES,
-  type CancellationCode,
   type CallInfo,
+  type CancellationCode,
   cancelled,
   connectionReset,
   crash,

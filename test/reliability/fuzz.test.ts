@@ -2,9 +2,9 @@ import { Agent, request as httpRequest } from 'node:http';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { COMMAND_NAMES, COMMANDS } from '../../lambdas/domain/lifecycle.js';
-import { openApiDocument } from '../../lambdas/openapi/document.js';
 import { matchRoute, ROUTES, type RouteSpec, routeKey } from '../../lambdas/http/routes.js';
 import { CONSENT_ATTRIBUTE } from '../../lambdas/open311/services.js';
+import { openApiDocument } from '../../lambdas/openapi/document.js';
 import { caseBody, createHarness, type Harness, uniqueIdNumber, validIdNumber } from '../support/harness.js';
 
 /**

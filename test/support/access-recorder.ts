@@ -7,6 +7,7 @@ import type {
   ScheduledFunction,
   TableAccess,
 } from '../../lambdas/adapters/function-access.js';
+import type { FunctionFamily } from '../../lambdas/adapters/function-families.js';
 import type { Publisher } from '../../lambdas/adapters/publisher.js';
 import {
   CASES_TABLE,
@@ -17,7 +18,6 @@ import {
 } from '../../lambdas/adapters/table-model.js';
 import type { Topic } from '../../lambdas/domain/notification.js';
 import type { MacFunction } from '../../lambdas/domain/timeline.js';
-import type { FunctionFamily } from '../../lambdas/adapters/function-families.js';
 import { ROUTES, type RouteKey, routeKey } from '../../lambdas/http/routes.js';
 import { DATA_KEY, MAC_KEY, tablePermission, topicResource } from './iam.js';
 

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { httpRequest } from './harness.js';
 import { createServer, type IncomingMessage, request as nodeRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
@@ -14,6 +13,7 @@ import { type DynamoDBDocumentClient, ScanCommand, type ScanCommandOutput } from
 import type { Context } from 'aws-lambda';
 import { inject } from 'vitest';
 import { type Deps, documentClient } from '../../lambdas/adapters/deps.js';
+import type { FunctionFamily } from '../../lambdas/adapters/function-families.js';
 import type { Publisher } from '../../lambdas/adapters/publisher.js';
 import type { TableNames } from '../../lambdas/adapters/table-model.js';
 import type { CaseRecord } from '../../lambdas/domain/case.js';
@@ -25,7 +25,7 @@ import { createFamilyHandlers, type FamilyHandler } from '../../lambdas/local/ap
 import { localClient } from '../../lambdas/local/dynamo-local.js';
 import { issueToken, type LocalKeys, loadOrCreateKeys } from '../../lambdas/local/identity.js';
 import { createLocalServer } from '../../lambdas/local/server.js';
-import type { FunctionFamily } from '../../lambdas/adapters/function-families.js';
+import { httpRequest } from './harness.js';
 
 /**
  * Fault injection for the reliability tests, without mocking DynamoDB: a second SDK client over the same DynamoDB

@@ -8,10 +8,10 @@ import { queryAll, queryPages } from '../../lambdas/adapters/query-all.js';
 import { ALERT_SHARDS, CASES_INDEX, keys } from '../../lambdas/adapters/table-model.js';
 import { shippedCalendars, WorkingCalendar } from '../../lambdas/domain/calendar.js';
 import { type CaseRecord, formatCaseNumber } from '../../lambdas/domain/case.js';
-import { type RegistrationInput, registerCase } from '../../lambdas/domain/registration.js';
 import { beijingDate } from '../../lambdas/domain/deadlines.js';
 import type { Notification, OutboxMessage } from '../../lambdas/domain/notification.js';
 import { DEFAULT_POLICY, type DeadlinePolicy } from '../../lambdas/domain/policy.js';
+import { type RegistrationInput, registerCase } from '../../lambdas/domain/registration.js';
 import type { Principal } from '../../lambdas/domain/roles.js';
 import { chainEvent } from '../../lambdas/domain/timeline.js';
 

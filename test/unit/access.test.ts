@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import {
   type CaseListFilters,
   type CaseListPlan,
+  canSeeCase,
   caseListPlan,
   caseRelations,
   caseScope,
-  canSeeCase,
   isInGrids,
   type ListSource,
   matchesFilters,

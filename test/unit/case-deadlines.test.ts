@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { shippedCalendars, WorkingCalendar, type YearCalendar } from '../../lambdas/domain/calendar.js';
 import type { CaseRecord } from '../../lambdas/domain/case.js';
-import { registerCase } from '../../lambdas/domain/registration.js';
 import { derivedDeadlines } from '../../lambdas/domain/case-deadlines.js';
 import { RuleViolationError } from '../../lambdas/domain/errors.js';
 import { nextAlert } from '../../lambdas/domain/ladder.js';
 import { applyCommand, type CommandInput } from '../../lambdas/domain/lifecycle.js';
 import { DEFAULT_POLICY, type DeadlinePolicy } from '../../lambdas/domain/policy.js';
 import { recomputeDeadlines, recomputeNote } from '../../lambdas/domain/recompute.js';
+import { registerCase } from '../../lambdas/domain/registration.js';
 import type { Principal, StaffRole } from '../../lambdas/domain/roles.js';
 
 /** Extension and review-delivery rules, and the recomputation of open cases' deadlines under new settings. */

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { shippedCalendars, WorkingCalendar } from '../../lambdas/domain/calendar.js';
 import type { CaseRecord } from '../../lambdas/domain/case.js';
-import { registerCase } from '../../lambdas/domain/registration.js';
 import { derivedDeadlines } from '../../lambdas/domain/case-deadlines.js';
 import { applyCommand, type CommandInput } from '../../lambdas/domain/lifecycle.js';
 import { DEFAULT_POLICY, type DeadlinePolicy } from '../../lambdas/domain/policy.js';
+import { registerCase } from '../../lambdas/domain/registration.js';
 import type { Principal, StaffRole } from '../../lambdas/domain/roles.js';
 
 /**

@@ -1,5 +1,5 @@
-import { ThrottlingException } from '@aws-sdk/client-dynamodb';
 import { IdempotencyValidationError } from '@aws-lambda-powertools/idempotency';
+import { ThrottlingException } from '@aws-sdk/client-dynamodb';
 import middy from '@middy/core';
 import type {
   APIGatewayProxyEventV2WithJWTAuthorizer,

@@ -2,7 +2,6 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { shippedCalendars, WorkingCalendar } from '../../lambdas/domain/calendar.js';
 import type { CaseRecord } from '../../lambdas/domain/case.js';
-import { type RegistrationInput, registerCase } from '../../lambdas/domain/registration.js';
 import {
   type Alert,
   DEFAULT_ESCALATION,
@@ -14,6 +13,7 @@ import {
   watchedDeadline,
 } from '../../lambdas/domain/ladder.js';
 import { DEFAULT_POLICY } from '../../lambdas/domain/policy.js';
+import { type RegistrationInput, registerCase } from '../../lambdas/domain/registration.js';
 import type { Principal } from '../../lambdas/domain/roles.js';
 
 const calendar = new WorkingCalendar(shippedCalendars.values());

@@ -4,7 +4,6 @@ import { describe, expect, it } from 'vitest';
 import { localMac } from '../../lambdas/adapters/mac.js';
 import { shippedCalendars, WorkingCalendar } from '../../lambdas/domain/calendar.js';
 import type { CaseRecord } from '../../lambdas/domain/case.js';
-import { registerCase } from '../../lambdas/domain/registration.js';
 import {
   OUTCOME_CODES,
   RATING_CODES,
@@ -21,6 +20,7 @@ import {
   type Rating,
 } from '../../lambdas/domain/lifecycle.js';
 import { DEFAULT_POLICY } from '../../lambdas/domain/policy.js';
+import { registerCase } from '../../lambdas/domain/registration.js';
 import { type Principal, primaryRole, type StaffRole } from '../../lambdas/domain/roles.js';
 import { chainEvent, type TimelineEvent, verifyChain } from '../../lambdas/domain/timeline.js';
 import { CONTRACT_COMMANDS, DAY_MS, periodEnd } from '../support/lifecycle-model.js';

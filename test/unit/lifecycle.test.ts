@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { shippedCalendars, WorkingCalendar } from '../../lambdas/domain/calendar.js';
 import type { CaseRecord } from '../../lambdas/domain/case.js';
-import {
-  type RegistrationContext,
-  type RegistrationInput,
-  registerCase,
-} from '../../lambdas/domain/registration.js';
 import { STATUS_CODES, type Status } from '../../lambdas/domain/catalog.js';
 import { ForbiddenError, RuleViolationError, WrongStatusError } from '../../lambdas/domain/errors.js';
 import {
@@ -18,6 +13,11 @@ import {
   mayGive,
 } from '../../lambdas/domain/lifecycle.js';
 import { DEFAULT_POLICY, type DeadlinePolicy } from '../../lambdas/domain/policy.js';
+import {
+  type RegistrationContext,
+  type RegistrationInput,
+  registerCase,
+} from '../../lambdas/domain/registration.js';
 import { type Principal, STAFF_ROLES, type StaffRole } from '../../lambdas/domain/roles.js';
 import { ALL_STATUSES, CONTRACT_COMMANDS, type ContractActor } from '../support/lifecycle-model.js';
 

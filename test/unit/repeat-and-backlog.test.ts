@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { backlogLedger, concludedAt } from '../../lambdas/domain/backlog.js';
 import { shippedCalendars, WorkingCalendar } from '../../lambdas/domain/calendar.js';
 import type { CaseRecord } from '../../lambdas/domain/case.js';
-import { type RegistrationInput, registerCase } from '../../lambdas/domain/registration.js';
 import { commandCounts, registrationCounts } from '../../lambdas/domain/counters.js';
 import { indicators } from '../../lambdas/domain/indicators.js';
 import { applyCommand } from '../../lambdas/domain/lifecycle.js';
 import { DEFAULT_POLICY } from '../../lambdas/domain/policy.js';
+import { type RegistrationInput, registerCase } from '../../lambdas/domain/registration.js';
 import { decideRepeat, type RepeatChoice } from '../../lambdas/domain/repeat.js';
 import type { Principal } from '../../lambdas/domain/roles.js';
 

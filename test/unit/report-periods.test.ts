@@ -7,8 +7,8 @@ import {
   previousPeriod,
   runPeriod,
 } from '../../lambdas/domain/periods.js';
-import { escapeHtml, prefersHtml } from '../../lambdas/http/report-html.js';
 import { dueTownWork } from '../../lambdas/handlers/town-schedule.js';
+import { escapeHtml, prefersHtml } from '../../lambdas/http/report-html.js';
 
 describe('report periods', () => {
   it('reads a day, an ISO week and a month in Beijing dates', () => {
