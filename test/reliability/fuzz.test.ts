@@ -1732,7 +1732,7 @@ const rawForgeries = (cursor: string): string[] => [
   base64url('{}'),
   base64url('{"__proto__":{"source":0}}'),
   base64url('{"source":0,"month":0}'),
-  // an inbox cursor is the last notification's id
+  // strings shaped like a notification id (time-random): a list's cursor is never a bare id
   `${cursor}x`,
   cursor.replace(/.$/, 'A'),
   `0-${'a'.repeat(16)}`,
