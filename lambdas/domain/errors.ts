@@ -18,10 +18,39 @@ export class WrongStatusError extends DomainError {
   }
 }
 
+/**
+ * Every rule the domain refuses an act by (each a 409 whose problem type is `/problems/<code>`): a refusal names one
+ * of these, so the OpenAPI document's list of problem types is made from this list and cannot miss one.
+ */
+export const RULE_CODES = [
+  'respondent-recusal',
+  'not-referred',
+  'window-closed',
+  'not-higher-level',
+  'already-extended',
+  'first-time-no-extension',
+  'extension-too-long',
+  'past-upper-level-due',
+  'self-reference',
+  'already-key',
+  'not-key',
+  'already-rated',
+  'no-further-review',
+  'delivered-before-request',
+  'review-window-open',
+  'grid-has-cases',
+  'subtree-too-large',
+  'already-claimed',
+  'already-erased',
+  'case-open',
+] as const;
+
+export type RuleCode = (typeof RULE_CODES)[number];
+
 /** A rule of the law or of the town's policy forbids the act (for example a second extension). */
 export class RuleViolationError extends DomainError {
   constructor(
-    readonly code: string,
+    readonly code: RuleCode,
     message: string,
   ) {
     super(message);

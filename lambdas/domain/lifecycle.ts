@@ -12,7 +12,7 @@ import {
 import { OPEN_STATUSES, type Status } from './catalog.js';
 import type { CommandBodies, CommandBody, CommandRequest } from './command-bodies.js';
 import { beijingDate, calendarDaysDeadline, isLate } from './deadlines.js';
-import { ForbiddenError, RuleViolationError, WrongStatusError } from './errors.js';
+import { ForbiddenError, type RuleCode, RuleViolationError, WrongStatusError } from './errors.js';
 import type { HelperRef } from './helper.js';
 import { nextAlert } from './ladder.js';
 import type { DeadlinePolicy } from './policy.js';
@@ -121,7 +121,7 @@ export function mayGive(principal: Principal, command: CommandName, record: Case
   );
 }
 
-const rule = (code: string, message: string) => new RuleViolationError(code, message);
+const rule = (code: RuleCode, message: string) => new RuleViolationError(code, message);
 
 /**
  * Recusal (回避, and Art 30's confidentiality): the staff member a case names as its respondent never sees it, so they

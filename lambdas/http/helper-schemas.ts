@@ -83,8 +83,6 @@ export function inactiveHelperProblem({ index, id }: HelperProblem, language: La
     en: `${path}: helper ${id} is inactive and cannot join a team`,
   };
   return new HttpProblem('helper-inactive', detail, {
-    status: 409,
-    title: { zh: '社会调解力量已停用', en: 'Helper inactive' },
     errors: [{ path, message: detail[language] }],
   });
 }

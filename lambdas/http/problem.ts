@@ -6,6 +6,7 @@ import {
   InvalidCursorError,
   InvalidFieldError,
   NotFoundError,
+  type RuleCode,
   RuleViolationError,
   StaleVersionError,
   WrongStatusError,
@@ -49,6 +50,7 @@ export const PROBLEM_KINDS = {
     status: 409,
     title: { zh: '幂等键已用于另一个请求', en: 'Idempotency key reused with another request' },
   },
+  'helper-inactive': { status: 409, title: { zh: '社会调解力量已停用', en: 'Helper inactive' } },
   'in-progress': { status: 409, title: { zh: '相同请求正在处理', en: 'The same request is in progress' } },
   throttled: { status: 429, title: { zh: '请求过于频繁', en: 'Too many requests' } },
   unavailable: { status: 503, title: { zh: '服务暂时不可用', en: 'Service unavailable' } },
@@ -103,9 +105,9 @@ export const validationProblem = (errors: FieldError[]): HttpProblem =>
   );
 
 /** Titles of the domain's own rule codes (409s), in both languages. */
-const RULE_TITLES: Record<string, Text> = {};
+const RULE_TITLES: Partial<Record<RuleCode, Text>> = {};
 
-export const registerRuleTitles = (titles: Record<string, Text>): void => {
+export const registerRuleTitles = (titles: Partial<Record<RuleCode, Text>>): void => {
   Object.assign(RULE_TITLES, titles);
 };
 

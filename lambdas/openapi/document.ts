@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { calendarSchema } from '../domain/calendar.js';
 import { DEFAULT_CATEGORY_CODES } from '../domain/catalog.js';
 import { commandBodySchemas } from '../domain/command-bodies.js';
+import { RULE_CODES } from '../domain/errors.js';
 import { COMMAND_NAMES, COMMANDS } from '../domain/lifecycle.js';
 import { DEFAULT_POLICY, policySchema } from '../domain/policy.js';
 import { revealEntrySchema } from '../domain/reveal.js';
@@ -541,7 +542,7 @@ const problemSchema = {
   type: 'object',
   required: ['type', 'title', 'status', 'detail'],
   properties: {
-    type: { type: 'string', enum: [...Object.keys(PROBLEM_KINDS).map(problemTypeUri)] },
+    type: { type: 'string', enum: [...Object.keys(PROBLEM_KINDS), ...RULE_CODES].map(problemTypeUri) },
     title: { type: 'string' },
     status: { type: 'integer' },
     detail: { type: 'string' },

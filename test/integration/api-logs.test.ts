@@ -68,7 +68,7 @@ const ROUTES: Record<string, RouteDefinition> = {
   },
   'POST /probe/rule': {
     authorized: false,
-    handle: throwing(() => new RuleViolationError('extension-used', 'a second extension')),
+    handle: throwing(() => new RuleViolationError('already-extended', 'a second extension')),
   },
   'POST /probe/invalid': {
     authorized: false,
@@ -126,7 +126,7 @@ describe('a client error', () => {
     ['POST /probe/forbidden', 403, 'forbidden'],
     ['POST /probe/stale', 412, 'stale-version'],
     ['POST /probe/status', 409, 'wrong-status'],
-    ['POST /probe/rule', 409, 'extension-used'],
+    ['POST /probe/rule', 409, 'already-extended'],
     ['POST /probe/invalid', 400, 'validation'],
   ])(
     '%s: answered %i, logged once at INFO with type, status, route and request id, no stack',

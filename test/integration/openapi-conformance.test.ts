@@ -96,6 +96,14 @@ describe('answers match the OpenAPI document', () => {
     await conforms('POST', `/v1/cases/${id}/notes`, { token: handler, body: { text: '已约谈' } }, 201);
     await cmd('reply', { outcome: 'resolved', opinion: '已支付' }, 2, handler);
     await cmd('rate', { rating: 'satisfied' }, 3);
+    // a rule code's 409 is one of the document's problem types
+    const ratedTwice = await conforms(
+      'POST',
+      `/v1/cases/${id}/rate`,
+      { token: clerk, body: { rating: 'satisfied' }, headers: { 'if-match': '"4"' } },
+      409,
+    );
+    expect(ratedTwice.body.type).toBe('/problems/already-rated');
     await cmd('close', {}, 4);
     await conforms('GET', `/v1/cases/${id}/timeline?verify=true`, { token: clerk }, 200);
     await conforms(
