@@ -68,14 +68,32 @@ const timelineSchema = z.object({
  * so it cannot describe a route or a field the service does not have.
  */
 
+/** Response headers an answer sets (components.headers). */
+type AnswerHeader = 'ETag' | 'Location' | 'Content-Location';
+
+interface Answer {
+  status: number;
+  schema: z.ZodType;
+  description: string;
+  headers?: readonly AnswerHeader[];
+}
+
 interface Operation {
   summary: string;
   roles: string;
+  /** The handler requires `If-Match` (428 without it, 412 when stale). */
+  ifMatch?: true;
+  /** `false` for a POST the idempotency layer does not handle (an `Idempotency-Key` is refused). */
+  idempotent?: false;
+  /** A rule may refuse it (409) although it is no idempotent POST. */
+  conflicts?: true;
+  /** Any signed-in caller may call it: no role is checked (no 403). */
+  anyCaller?: true;
   body?: z.ZodType;
   query?: z.ZodObject;
-  response?: { status: number; schema: z.ZodType; description: string };
+  response?: Answer;
   /** Other answers with a JSON body, beside `response`. */
-  also?: readonly { status: number; schema: z.ZodType; description: string }[];
+  also?: readonly Answer[];
   /** The answer of an operation without a JSON body (204, or Open311's own formats); 200 when neither is given. */
   answer?: { status: number; description: string };
 }
@@ -116,6 +134,7 @@ const OPERATIONS: Record<RouteKey, Operation> = {
   },
   'GET /v1/openapi.json': { summary: 'This document', roles: 'anyone' },
   'GET /v1/catalog': {
+    anyCaller: true,
     summary:
       'Codes and labels of categories, channels, kinds, types, tracks, statuses, outcomes, service lines, ratings, ' +
       'helper kinds',
@@ -134,12 +153,14 @@ const OPERATIONS: Record<RouteKey, Operation> = {
     response: {
       status: 201,
       schema: caseViewSchema.extend({ queryCode: z.string() }),
+      headers: ['Location', 'ETag'],
       description: 'The registered case, with its query code shown this once; `Location` and `ETag` set',
     },
     also: [
       {
         status: 200,
         schema: caseViewSchema.extend({ linked: z.object({ seq: z.number().int(), at: z.string() }) }),
+        headers: ['Content-Location', 'ETag'],
         description:
           'The matter was linked to the open case it repeats: that case, and `linked`, the timeline event that ' +
           'records it; `Content-Location` and `ETag` set',
@@ -155,7 +176,12 @@ const OPERATIONS: Record<RouteKey, Operation> = {
   'GET /v1/cases/{id}': {
     summary: 'One case',
     roles: 'staff who may see it',
-    response: { status: 200, schema: caseViewSchema, description: 'The case; `ETag` carries its version' },
+    response: {
+      status: 200,
+      schema: caseViewSchema,
+      headers: ['ETag'],
+      description: 'The case; `ETag` carries its version',
+    },
   },
   'GET /v1/cases/{id}/timeline': {
     summary: 'The append-only timeline; `?verify=true` recomputes the keyed hash chain',
@@ -174,12 +200,19 @@ const OPERATIONS: Record<RouteKey, Operation> = {
     response: { status: 201, schema: timelineEventSchema, description: 'The appended event' },
   },
   'POST /v1/cases/{id}/{command}': {
+    ifMatch: true,
     summary: `A state change: ${COMMAND_NAMES.join(', ')}. Needs \`If-Match\`.`,
     roles: COMMAND_NAMES.map((name) => `${name}: ${COMMANDS[name].actors.join('/')}`).join('; '),
     body: z.union(COMMAND_NAMES.map((name) => commandSchemas[name].meta({ title: name }))),
-    response: { status: 200, schema: caseViewSchema, description: 'The case after the command; `ETag` set' },
+    response: {
+      status: 200,
+      schema: caseViewSchema,
+      headers: ['ETag'],
+      description: 'The case after the command; `ETag` set',
+    },
   },
   'POST /v1/cases/{id}/reveal': {
+    idempotent: false,
     summary:
       'The clear personal data of a case (all fields unless `fields` says which), logged with its purpose; ' +
       'no `Idempotency-Key`',
@@ -193,12 +226,18 @@ const OPERATIONS: Record<RouteKey, Operation> = {
     },
   },
   'POST /v1/cases/{id}/erase': {
+    ifMatch: true,
     summary:
       'Erase the personal data of a case no longer being handled (fields read `[erased]`); needs `If-Match`; ' +
       'the version stays, the timeline records it',
     roles: 'admin',
     body: eraseBody,
-    response: { status: 200, schema: caseViewSchema, description: 'The case after erasure; `ETag` set' },
+    response: {
+      status: 200,
+      schema: caseViewSchema,
+      headers: ['ETag'],
+      description: 'The case after erasure; `ETag` set',
+    },
   },
   'GET /v1/audit/reveals': {
     summary: `The reveal log between two Beijing dates (both included, at most ${MAX_AUDIT_DAYS} days), oldest first`,
@@ -211,7 +250,12 @@ const OPERATIONS: Record<RouteKey, Operation> = {
       'Create a grid: comprehensive, village (under a comprehensive grid) or unit (under a village grid)',
     roles: 'admin',
     body: createGridBody,
-    response: { status: 201, schema: gridViewSchema, description: 'The grid; `Location` set' },
+    response: {
+      status: 201,
+      schema: gridViewSchema,
+      headers: ['Location'],
+      description: 'The grid; `Location` set',
+    },
   },
   'GET /v1/grids': {
     summary: 'The town’s grid tree (flat list with parentId)',
@@ -228,6 +272,7 @@ const OPERATIONS: Record<RouteKey, Operation> = {
     },
   },
   'PATCH /v1/grids/{id}': {
+    conflicts: true,
     summary: 'Edit a grid; moving one (new parentId) whose subtree has cases is 409 grid-has-cases',
     roles: 'admin',
     body: patchGridBody,
@@ -254,6 +299,7 @@ const OPERATIONS: Record<RouteKey, Operation> = {
     response: {
       status: 201,
       schema: z.object({ patrol: patrolViewSchema, cases: z.array(caseViewSchema) }),
+      headers: ['Location'],
       description: 'The patrol and its cases',
     },
   },
@@ -291,6 +337,7 @@ const OPERATIONS: Record<RouteKey, Operation> = {
     response: {
       status: 201,
       schema: helperViewSchema,
+      headers: ['Location', 'ETag'],
       description: 'The helper, active; `Location` and `ETag` set',
     },
   },
@@ -306,18 +353,26 @@ const OPERATIONS: Record<RouteKey, Operation> = {
     response: {
       status: 200,
       schema: helperViewSchema,
+      headers: ['ETag'],
       description: 'The helper; `ETag` carries its version',
     },
   },
   'PATCH /v1/helpers/{id}': {
+    ifMatch: true,
     summary:
       'Change a helper (unit, grid, phone, kind, name) or deactivate them (`active: false`: they stay on the cases ' +
       'they were on and join no new team); `null` removes the grid or the phone; needs `If-Match`',
     roles: 'admin, supervisor',
     body: patchHelperBody,
-    response: { status: 200, schema: helperViewSchema, description: 'The helper; `ETag` set' },
+    response: {
+      status: 200,
+      schema: helperViewSchema,
+      headers: ['ETag'],
+      description: 'The helper; `ETag` set',
+    },
   },
   'POST /v1/helpers/{id}/reveal': {
+    idempotent: false,
     summary: 'A helper’s phone in the clear, logged with its purpose in the reveal log; no `Idempotency-Key`',
     roles: 'leader, supervisor, admin',
     body: revealHelperBody,
@@ -345,6 +400,7 @@ const OPERATIONS: Record<RouteKey, Operation> = {
     response: {
       status: 201,
       schema: citizenCaseSchema.extend({ queryCode: z.string() }),
+      headers: ['Location', 'ETag'],
       description: 'The case',
     },
   },
@@ -357,15 +413,18 @@ const OPERATIONS: Record<RouteKey, Operation> = {
   'GET /v1/me/cases/{id}': {
     summary: 'One of the caller’s cases, with its milestones, reply and the deadlines that concern them',
     roles: 'its petitioner',
-    response: { status: 200, schema: citizenCaseSchema, description: 'The case' },
+    response: { status: 200, schema: citizenCaseSchema, headers: ['ETag'], description: 'The case' },
   },
   'POST /v1/me/cases/claim': {
+    idempotent: false,
+    conflicts: true,
     summary: 'Attach a case registered at the window to the caller’s account, by its query code',
     roles: 'petitioner',
     body: claimBody,
     response: { status: 200, schema: citizenCaseSchema, description: 'The case, now the caller’s' },
   },
   'GET /v1/me/notifications': {
+    anyCaller: true,
     summary:
       'The caller’s inbox: deadline warnings, supervision notices, assignments, milestones; newest first',
     roles: 'any signed-in user',
@@ -373,6 +432,7 @@ const OPERATIONS: Record<RouteKey, Operation> = {
     response: { status: 200, schema: listOf(notificationSchema), description: 'One page' },
   },
   'POST /v1/me/notifications/{id}/read': {
+    anyCaller: true,
     summary: 'Mark a notification read',
     roles: 'its recipient',
     answer: { status: 204, description: 'Marked read' },
@@ -418,6 +478,7 @@ const OPERATIONS: Record<RouteKey, Operation> = {
     },
   },
   'POST /v1/admin/open311-keys': {
+    idempotent: false,
     summary:
       'Issue an Open311 `api_key` for a client app; the key is shown once and kept only as its keyed hash; ' +
       'no `Idempotency-Key`',
@@ -560,6 +621,100 @@ const problemSchema = {
   },
 };
 
+/** Path parameters that name a resource (an unknown one is 404); any other is parsed (400 when malformed). */
+const ID_PARAMETERS = new Set(['id', 'userId', 'keyId', 'queryCode', 'command']);
+
+const problemContent = { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } };
+const problemAnswer = (description: string, headers?: Record<string, unknown>) => ({
+  description,
+  ...(headers ? { headers } : {}),
+  content: problemContent,
+});
+/** What API Gateway answers itself before any code runs (401 for a missing or bad token, 429 of its throttling). */
+const gatewayContent = {
+  'application/json': {
+    schema: { type: 'object', required: ['message'], properties: { message: { type: 'string' } } },
+  },
+};
+const retryAfter = { 'Retry-After': { $ref: '#/components/headers/RetryAfter' } };
+
+/** The problems an operation answers, from what it does: authorizes, checks roles, parses, loads, guards a version. */
+function problemResponses(does: {
+  authorized: boolean;
+  roles: boolean;
+  input: boolean;
+  lookup: boolean;
+  conflicts: boolean;
+  ifMatch: boolean;
+  body: boolean;
+}): Record<string, unknown> {
+  return {
+    ...(does.input || does.body
+      ? { 400: problemAnswer('Invalid input: every field problem listed in `errors`') }
+      : {}),
+    ...(does.authorized
+      ? {
+          401: {
+            description: 'No or bad token (the gateway’s own `{message}` when it refuses the token)',
+            content: { ...problemContent, ...gatewayContent },
+          },
+        }
+      : {}),
+    ...(does.roles ? { 403: problemAnswer('The caller sees it but its role may not do this') } : {}),
+    ...(does.lookup ? { 404: problemAnswer('Not found, or not visible to the caller') } : {}),
+    ...(does.conflicts
+      ? { 409: problemAnswer('The status or a rule forbids it, or the `Idempotency-Key` was used otherwise') }
+      : {}),
+    ...(does.ifMatch ? { 412: problemAnswer('The `If-Match` version is stale') } : {}),
+    ...(does.body
+      ? {
+          413: problemAnswer('The body is over 64 KB'),
+          415: problemAnswer('The body is not JSON'),
+        }
+      : {}),
+    ...(does.ifMatch ? { 428: problemAnswer('`If-Match` is missing') } : {}),
+    429: {
+      description: 'Throttled (the gateway’s own `{message}` when its throttling refuses the request)',
+      headers: retryAfter,
+      content: { ...problemContent, ...gatewayContent },
+    },
+    503: problemAnswer('Busy or unavailable: try again after `Retry-After` seconds', retryAfter),
+  };
+}
+
+const PARAMETERS = {
+  AcceptLanguage: {
+    name: 'Accept-Language',
+    in: 'header',
+    required: false,
+    description:
+      'The language of problem titles and details: `en` for English, anything else zh-CN (the default)',
+    schema: { type: 'string', default: 'zh-CN', examples: ['zh-CN', 'en'] },
+  },
+  IfMatch: {
+    name: 'If-Match',
+    in: 'header',
+    required: true,
+    description: 'The version the change is made on, as its `ETag` gave it: `"<version>"`',
+    schema: { type: 'string' },
+  },
+  IdempotencyKey: {
+    name: 'Idempotency-Key',
+    in: 'header',
+    required: false,
+    description:
+      'A retry with the same key and body answers the first response (kept 24 hours, per town, caller and path)',
+    schema: { type: 'string', minLength: 1 },
+  },
+};
+
+const HEADERS = {
+  ETag: { description: 'The version of the object: `"<version>"`', schema: { type: 'string' } },
+  Location: { description: 'Where the created object is', schema: { type: 'string' } },
+  'Content-Location': { description: 'Where the object answered is', schema: { type: 'string' } },
+  RetryAfter: { description: 'Seconds to wait before trying again', schema: { type: 'integer', minimum: 0 } },
+};
+
 export function openApiDocument() {
   const paths: Record<string, Record<string, unknown>> = {};
   const components = new SchemaComponents();
@@ -580,15 +735,43 @@ export function openApiDocument() {
   for (const route of ROUTES) {
     const key = routeKey(route);
     const op = OPERATIONS[key];
+    const pathNames = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] ?? '');
+    const idempotent = route.method === 'POST' && route.authorized && op.idempotent !== false;
     const parameters = [
-      ...[...route.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
-        name: m[1],
+      ...pathNames.map((name) => ({
+        name,
         in: 'path',
         required: true,
         schema: { type: 'string' },
       })),
       ...queryParameters(op.query),
+      { $ref: '#/components/parameters/AcceptLanguage' },
+      ...(op.ifMatch ? [{ $ref: '#/components/parameters/IfMatch' }] : []),
+      ...(idempotent ? [{ $ref: '#/components/parameters/IdempotencyKey' }] : []),
     ];
+    const answerOf = (answer: Answer) => ({
+      description: answer.description,
+      ...(answer.headers
+        ? {
+            headers: Object.fromEntries(
+              answer.headers.map((name) => [name, { $ref: `#/components/headers/${name}` }]),
+            ),
+          }
+        : {}),
+      content: { 'application/json': { schema: jsonSchema(answer.schema, 'output') } },
+    });
+    // Open311's routes answer errors in the specification's own shape, not as problems
+    const problems = route.path.startsWith('/open311/')
+      ? {}
+      : problemResponses({
+          authorized: route.authorized,
+          roles: route.authorized && !op.anyCaller,
+          input: Boolean(op.body || op.query) || pathNames.some((name) => !ID_PARAMETERS.has(name)),
+          lookup: pathNames.length > 0,
+          conflicts: idempotent || Boolean(op.ifMatch || op.conflicts),
+          ifMatch: Boolean(op.ifMatch),
+          body: Boolean(op.body),
+        });
     paths[route.path] ??= {};
     paths[route.path]![route.method.toLowerCase()] = {
       operationId: key.replace(/[^A-Za-z0-9]+/g, '_'),
@@ -607,22 +790,10 @@ export function openApiDocument() {
         : {}),
       responses: {
         ...(op.response
-          ? {
-              [op.response.status]: {
-                description: op.response.description,
-                content: { 'application/json': { schema: jsonSchema(op.response.schema, 'output') } },
-              },
-            }
+          ? { [op.response.status]: answerOf(op.response) }
           : { [op.answer?.status ?? 200]: { description: op.answer?.description ?? 'OK' } }),
-        ...Object.fromEntries(
-          (op.also ?? []).map((answer) => [
-            answer.status,
-            {
-              description: answer.description,
-              content: { 'application/json': { schema: jsonSchema(answer.schema, 'output') } },
-            },
-          ]),
-        ),
+        ...Object.fromEntries((op.also ?? []).map((answer) => [answer.status, answerOf(answer)])),
+        ...problems,
         default: {
           description: 'A problem (RFC 9457)',
           content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
@@ -640,6 +811,8 @@ export function openApiDocument() {
     servers: [{ url: '/' }],
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      parameters: PARAMETERS,
+      headers: HEADERS,
       schemas: { Problem: problemSchema, ...components.schemas },
     },
     security: [{ bearer: [] }],
