@@ -1,9 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { CaseRepository } from '../adapters/case-repository.js';
-import type { CounterRepository } from '../adapters/counter-repository.js';
 import type { GridRepository } from '../adapters/grid-repository.js';
-import type { NotificationRepository } from '../adapters/notification-repository.js';
-import type { PersonalVault } from '../adapters/personal-vault.js';
 import type { TownSettings } from '../adapters/settings-repository.js';
 import type { CaseRecord } from '../domain/case.js';
 import { patrolCounts, registrationCounts } from '../domain/counters.js';
@@ -11,23 +7,14 @@ import type { GridRecord } from '../domain/grid.js';
 import type { PatrolRecord } from '../domain/patrol.js';
 import type { RegistrationInput } from '../domain/registration.js';
 import type { Principal } from '../domain/roles.js';
-import type { MacFunction } from '../domain/timeline.js';
 import { registrationWrites } from './case-writes.js';
-import { prepareRegistration } from './register-case.js';
+import { prepareRegistration, type RegistrationPorts } from './register-case.js';
 import type { WorkerGrids } from './visible-case.js';
 
 /** A grid worker logs a patrol of their grid (网格巡查); what they found becomes cases of the grid, in one transaction. */
 
-interface PatrolPorts {
-  cases: Pick<
-    CaseRepository,
-    'findEarlierCase' | 'nextSequence' | 'transact' | 'creationItems' | 'queryCodePut'
-  >;
-  grids: Pick<GridRepository, 'dutyLeaders' | 'patrolPut'>;
-  counters: Pick<CounterRepository, 'updates'>;
-  notifications: Pick<NotificationRepository, 'inboxPut' | 'outboxPut'>;
-  mac: MacFunction;
-  vault: Pick<PersonalVault, 'seal'>;
+interface PatrolPorts extends RegistrationPorts {
+  grids: RegistrationPorts['grids'] & Pick<GridRepository, 'patrolPut'>;
 }
 
 interface PatrolReport {

@@ -1,8 +1,5 @@
 import type { CaseRepository } from '../adapters/case-repository.js';
-import type { CounterRepository } from '../adapters/counter-repository.js';
 import type { GridRepository } from '../adapters/grid-repository.js';
-import type { NotificationRepository } from '../adapters/notification-repository.js';
-import type { PersonalVault } from '../adapters/personal-vault.js';
 import type { TownSettings } from '../adapters/settings-repository.js';
 import type { CaseRecord } from '../domain/case.js';
 import { ForbiddenError, InvalidFieldError } from '../domain/errors.js';
@@ -10,9 +7,14 @@ import type { GridRecord } from '../domain/grid.js';
 import type { RegistrationInput } from '../domain/registration.js';
 import type { RepeatChoice, RepeatDecision } from '../domain/repeat.js';
 import { hasAnyRole, type Principal } from '../domain/roles.js';
-import type { MacFunction } from '../domain/timeline.js';
 import { countedRegistrationWrites } from './case-writes.js';
-import { lookUpEarlierCase, prepareRegistration, seededCaseId, writeRegistration } from './register-case.js';
+import {
+  lookUpEarlierCase,
+  prepareRegistration,
+  type RegistrationPorts,
+  seededCaseId,
+  writeRegistration,
+} from './register-case.js';
 import { linkRepeat, repeatAtWindow } from './repeat-at-window.js';
 import { type WorkerGrids, workerGridPaths } from './visible-case.js';
 
@@ -21,23 +23,10 @@ import { type WorkerGrids, workerGridPaths } from './visible-case.js';
  * a second case beside the petitioner's open one (with the reason), or linked to that open case.
  */
 
-interface RegistrationPorts {
-  cases: Pick<
-    CaseRepository,
-    | 'get'
-    | 'findEarlierCase'
-    | 'nextSequence'
-    | 'transact'
-    | 'creationItems'
-    | 'queryCodePut'
-    | 'petitionerPartitions'
-    | 'appendLinkedRepeat'
-  >;
+interface WindowPorts extends RegistrationPorts {
+  cases: RegistrationPorts['cases'] &
+    Pick<CaseRepository, 'get' | 'petitionerPartitions' | 'appendLinkedRepeat'>;
   grids: WorkerGrids & Pick<GridRepository, 'get' | 'dutyLeaders'>;
-  counters: Pick<CounterRepository, 'updates'>;
-  notifications: Pick<NotificationRepository, 'inboxPut' | 'outboxPut'>;
-  mac: MacFunction;
-  vault: Pick<PersonalVault, 'seal'>;
 }
 
 interface Registration {
@@ -71,7 +60,7 @@ async function requireRegistrableGrid(
 }
 
 export async function registerAtWindow(
-  ports: RegistrationPorts,
+  ports: WindowPorts,
   registration: Registration,
 ): Promise<RegistrationOutcome> {
   const { cases, grids } = ports;

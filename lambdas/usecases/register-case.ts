@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { CaseRepository } from '../adapters/case-repository.js';
+import type { CounterRepository } from '../adapters/counter-repository.js';
 import type { Deps } from '../adapters/deps.js';
 import type { GridRepository } from '../adapters/grid-repository.js';
+import type { NotificationRepository } from '../adapters/notification-repository.js';
 import { PersonalVault } from '../adapters/personal-vault.js';
 import { backlogEntryNote } from '../domain/backlog.js';
 import type { WorkingCalendar } from '../domain/calendar.js';
@@ -59,6 +61,19 @@ export async function lookUpEarlierCase(
   );
   const repeatOf = await deps.cases.findEarlierCase(town, input.category, blindIndexes);
   return { blindIndexes, ...(repeatOf ? { repeatOf } : {}) };
+}
+
+/** What registering a case reads and writes through, whoever registers it (the window, a patrol). */
+export interface RegistrationPorts {
+  cases: Pick<
+    CaseRepository,
+    'findEarlierCase' | 'nextSequence' | 'transact' | 'creationItems' | 'queryCodePut'
+  >;
+  grids: Pick<GridRepository, 'dutyLeaders'>;
+  counters: Pick<CounterRepository, 'updates'>;
+  notifications: Pick<NotificationRepository, 'inboxPut' | 'outboxPut'>;
+  mac: MacFunction;
+  vault: Pick<PersonalVault, 'seal'>;
 }
 
 /**
