@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FUNCTION_FAMILIES } from '../adapters/function-families.js';
 import { calendarSchema } from '../domain/calendar.js';
 import { DEFAULT_CATEGORY_CODES } from '../domain/catalog.js';
 import { commandBodySchemas } from '../domain/command-bodies.js';
@@ -809,6 +810,8 @@ export function openApiDocument() {
       description: 'Petition and dispute work of a town: intake, lifecycle, deadlines, grids and reports.',
     },
     servers: [{ url: '/' }],
+    // each operation is tagged with the function family that serves it
+    tags: Object.entries(FUNCTION_FAMILIES).map(([name, description]) => ({ name, description })),
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
       parameters: PARAMETERS,
