@@ -98,15 +98,7 @@ export function createGridsHandler(deps: Deps) {
         async handle(request) {
           const grid = await loadGrid(request.principal.town, request.params.id);
           requireRole(request.principal, ['admin']);
-          const { name, village, leaderId, mediators, parentId } = request.body(patchGridBody);
-          // only the fields the body names: the grid is written over with them
-          const change = {
-            ...(name !== undefined ? { name } : {}),
-            ...(village !== undefined ? { village } : {}),
-            ...(leaderId !== undefined ? { leaderId } : {}),
-            ...(mediators !== undefined ? { mediators } : {}),
-            ...(parentId !== undefined ? { parentId } : {}),
-          };
+          const change = request.body(patchGridBody);
           return { status: 200, body: gridView(await changeGrid(ports, grid, change, deps.now())) };
         },
       },
@@ -196,17 +188,7 @@ export function createGridsHandler(deps: Deps) {
             throw validationProblem([
               { path: '', message: say(request.language, '没有要修改的字段', 'names nothing to change') },
             ]);
-          const { name, kind, unit, gridId, phone, active } = body;
-          // only the fields the body names; `null` is named, and removes the grid or the phone
-          const change = {
-            ...(name !== undefined ? { name } : {}),
-            ...(kind !== undefined ? { kind } : {}),
-            ...(unit !== undefined ? { unit } : {}),
-            ...(gridId !== undefined ? { gridId } : {}),
-            ...(phone !== undefined ? { phone } : {}),
-            ...(active !== undefined ? { active } : {}),
-          };
-          const outcome = await changeHelper(directory, helper, change, parseIfMatch(ifMatch), deps.now());
+          const outcome = await changeHelper(directory, helper, body, parseIfMatch(ifMatch), deps.now());
           if (outcome.kind === 'unknown-grid') throw unknownGridProblem(request.language);
           return { status: 200, body: helperView(outcome.helper), headers: helperEtag(outcome.helper) };
         },

@@ -20,12 +20,13 @@ export const createGridBody = z.strictObject({
   level: z.enum(GRID_LEVELS),
   parentId: z.string().min(1).max(64).optional(),
 });
+/** Only the fields it names change: a named field is never `undefined` (exactOptional), so the body is the change. */
 export const patchGridBody = z.strictObject({
-  name: gridFields.name.optional(),
-  village: gridFields.village,
-  leaderId: gridFields.leaderId,
-  mediators: gridFields.mediators,
-  parentId: z.string().min(1).max(64).optional(),
+  name: gridFields.name.exactOptional(),
+  village: gridFields.village.unwrap().exactOptional(),
+  leaderId: gridFields.leaderId.unwrap().exactOptional(),
+  mediators: gridFields.mediators.unwrap().exactOptional(),
+  parentId: z.string().min(1).max(64).exactOptional(),
 });
 export const staffBody = z.strictObject({
   name: z.string().trim().min(1).max(100),

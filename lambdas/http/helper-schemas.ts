@@ -25,14 +25,15 @@ export const createHelperBody = z.strictObject({
 });
 
 /** What may change; `null` removes the grid or the phone (the sealed number is dropped with its data key). */
+/** Only the fields it names change (exactOptional: a named field is never `undefined`); `null` removes. */
 export const patchHelperBody = z.strictObject({
-  name: name.optional(),
-  kind: z.enum(HELPER_KIND_CODES).optional(),
-  unit: unit.optional(),
-  gridId: gridId.nullable().optional(),
-  phone: phone.nullable().optional(),
+  name: name.exactOptional(),
+  kind: z.enum(HELPER_KIND_CODES).exactOptional(),
+  unit: unit.exactOptional(),
+  gridId: gridId.nullable().exactOptional(),
+  phone: phone.nullable().exactOptional(),
   /** `false` deactivates: the helper stays on the cases they were on and joins no new team. */
-  active: z.boolean().optional(),
+  active: z.boolean().exactOptional(),
 });
 
 export const listHelpersQuery = z.strictObject({
