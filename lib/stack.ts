@@ -42,7 +42,12 @@ export class FengqiaoStack extends Stack {
     const logs = new Logs(this, 'Logs', { retention: config.logRetentionDays });
     const data = new Data(this, 'Data');
     const notifications = new Notifications(this, 'Notifications');
-    const functions = new Functions(this, 'Functions', { data, notifications, logs });
+    const functions = new Functions(this, 'Functions', {
+      data,
+      notifications,
+      logs,
+      towns: reportTowns(config),
+    });
     const schedules = new Schedules(this, 'Schedules', {
       data,
       notifications,

@@ -45,6 +45,7 @@ import { discovery, SERVICE_CODES, serviceDefinition, serviceList, serviceOf } f
 import { countedRegistrationWrites } from '../usecases/case-writes.js';
 import { lookUpQueryCode } from '../usecases/query-code.js';
 import { prepareRegistration, registrationDepsOf } from '../usecases/register-case.js';
+import { townsFrom } from '../usecases/reports.js';
 
 /**
  * Open311 GeoReport v2 for client apps: the public services, filing a request with an `api_key`, and following
@@ -103,11 +104,22 @@ const suffixRoute = (
   },
 });
 
-/** This deployment's address as its caller reached it (API Gateway sets the domain name and the forwarded scheme). */
-const baseUrl = (request: ApiRequest): string =>
-  `${request.header('x-forwarded-proto') === 'http' ? 'http' : 'https'}://${request.event.requestContext.domainName}`;
+/**
+ * This deployment's address as its caller reached it: the scheme API Gateway forwards (the local host forwards http),
+ * the domain name, and the stage when it is a named one (a `$default` stage has no path of its own).
+ */
+const baseUrl = (request: ApiRequest): string => {
+  const { domainName, stage } = request.event.requestContext;
+  const scheme = request.header('x-forwarded-proto')?.split(',')[0]?.trim() === 'http' ? 'http' : 'https';
+  return `${scheme}://${domainName}${stage && stage !== '$default' ? `/${stage}` : ''}`;
+};
 
-export function createOpen311Handler(deps: Deps) {
+export interface Open311Options {
+  /** The towns the deployment serves (`TOWNS`): jurisdictions from the start, before any key is issued. */
+  towns?: readonly string[];
+}
+
+export function createOpen311Handler(deps: Deps, options: Open311Options = {}) {
   const cases = new CaseRepository(deps.db, deps.tables.cases);
   const notifications = new NotificationRepository(deps.db, deps.tables.cases);
   const counters = new CounterRepository(deps.db, deps.tables.cases);
@@ -118,8 +130,9 @@ export function createOpen311Handler(deps: Deps) {
   const settings = townSettings(deps);
   const registrationDeps = registrationDepsOf(deps, cases, grids);
 
+  const configured = (options.towns ?? []).filter((town) => JURISDICTION.test(town));
   const isJurisdiction = async (town: string) =>
-    JURISDICTION.test(town) && (await repository.isJurisdiction(town));
+    JURISDICTION.test(town) && (configured.includes(town) || (await repository.isJurisdiction(town)));
 
   /** The town asked for, or the only one served; several served and none named is the client's error. */
   async function jurisdiction(asked: string | undefined): Promise<string> {
@@ -128,7 +141,8 @@ export function createOpen311Handler(deps: Deps) {
       if (await isJurisdiction(town)) return town;
       throw notFound('jurisdiction_id was not found');
     }
-    const served = await repository.jurisdictions(2);
+    // the configured towns, and those of the keys issued (a key may name a town no longer configured)
+    const served = [...new Set([...configured, ...(await repository.jurisdictions(configured.length + 2))])];
     if (served.length === 0) throw notFound('No jurisdiction is served here');
     if (served.length > 1)
       throw badRequest('jurisdiction_id was not provided: this endpoint serves several jurisdictions');
@@ -254,4 +268,6 @@ export function createOpen311Handler(deps: Deps) {
   });
 }
 
-export const handler = lazyHandler(() => createOpen311Handler(depsFromEnv()));
+export const handler = lazyHandler(() =>
+  createOpen311Handler(depsFromEnv(), { towns: townsFrom(process.env.TOWNS) }),
+);

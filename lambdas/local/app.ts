@@ -10,11 +10,25 @@ import { createPrivacyHandler } from '../handlers/privacy.js';
 import { createPublicHandler } from '../handlers/public.js';
 import { createReportsHandler } from '../handlers/reports.js';
 import type { ApiEvent, ApiResult } from '../http/api.js';
+import { townsFrom } from '../usecases/reports.js';
+import { DEFAULT_TOWN } from './identity.js';
 
 export type FamilyHandler = (event: ApiEvent, context: Context) => Promise<ApiResult>;
 
-/** The very handlers the stack deploys, one per function family, built over the given dependencies. */
-export function createFamilyHandlers(deps: Deps): Record<FunctionFamily, FamilyHandler> {
+/** The towns the local host serves: `TOWNS` (comma-separated), else the demo town. */
+export const localTowns = (): string[] => {
+  const listed = townsFrom(process.env.TOWNS);
+  return listed.length ? listed : [DEFAULT_TOWN];
+};
+
+/**
+ * The very handlers the stack deploys, one per function family, built over the given dependencies; `towns` are the
+ * deployment's towns, which Open311 serves from the start (none: only the towns keys were issued for).
+ */
+export function createFamilyHandlers(
+  deps: Deps,
+  options: { towns?: readonly string[] } = {},
+): Record<FunctionFamily, FamilyHandler> {
   return {
     public: createPublicHandler(deps),
     cases: createCasesHandler(deps),
@@ -23,6 +37,6 @@ export function createFamilyHandlers(deps: Deps): Record<FunctionFamily, FamilyH
     privacy: createPrivacyHandler(deps),
     admin: createAdminHandler(deps),
     reports: createReportsHandler(deps),
-    open311: createOpen311Handler(deps),
+    open311: createOpen311Handler(deps, options),
   };
 }

@@ -4,8 +4,7 @@ import { logger } from '../adapters/observability.js';
 import { SCHEDULES, TOWN_WORK } from '../domain/schedules.js';
 import { createSweepHandler } from '../handlers/sweep.js';
 import { createTownScheduleHandler } from '../handlers/town-schedule.js';
-import { townsFrom } from '../usecases/reports.js';
-import { DEFAULT_TOWN } from './identity.js';
+import { localTowns } from './app.js';
 
 /**
  * The stack's schedules, fired in-process by the local host, in Beijing time like EventBridge Scheduler, calling the
@@ -13,9 +12,7 @@ import { DEFAULT_TOWN } from './identity.js';
  */
 export function startLocalSchedules(deps: Deps): Cron[] {
   const sweep = createSweepHandler(deps);
-  // the towns whose bulletins and retention run here: TOWNS (comma-separated), else the demo town
-  const listed = townsFrom(process.env.TOWNS);
-  const townWork = createTownScheduleHandler(deps, listed.length ? listed : [DEFAULT_TOWN]);
+  const townWork = createTownScheduleHandler(deps, localTowns());
   const every = (cron: string, name: string, run: () => Promise<unknown>) =>
     new Cron(cron, { timezone: SCHEDULES.timeZone, protect: true }, async () => {
       try {

@@ -94,6 +94,11 @@ export function createLocalServer(options: LocalServerOptions): Server {
       const headers: Record<string, string> = {};
       for (const [key, value] of Object.entries(req.headers))
         if (value !== undefined) headers[key.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
+      // as API Gateway sets them, whatever the client sent: the scheme here is plain http
+      const sourceIp = req.socket.remoteAddress ?? '127.0.0.1';
+      headers['x-forwarded-proto'] = 'http';
+      headers['x-forwarded-port'] = String(req.socket.localPort ?? '');
+      headers['x-forwarded-for'] = sourceIp;
 
       let claims: Record<string, string> | undefined;
       if (match.route.authorized) {
@@ -129,7 +134,7 @@ export function createLocalServer(options: LocalServerOptions): Server {
             method,
             path: url.pathname,
             protocol: 'HTTP/1.1',
-            sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+            sourceIp,
             userAgent: headers['user-agent'] ?? '',
           },
           requestId,

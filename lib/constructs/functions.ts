@@ -308,7 +308,11 @@ export const RESERVED_CONCURRENCY: Partial<Record<FunctionFamily, number>> = { p
 export class Functions extends Construct {
   readonly byFamily: ReadonlyMap<FunctionFamily, HandlerFunction>;
 
-  constructor(scope: Construct, id: string, props: { data: Data; notifications: Notifications; logs: Logs }) {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { data: Data; notifications: Notifications; logs: Logs; towns: readonly string[] },
+  ) {
     super(scope, id);
     const { data, notifications, logs } = props;
     const environment = depsEnvironment(data, notifications);
@@ -319,7 +323,8 @@ export class Functions extends Construct {
         handler: family,
         description,
         logs,
-        environment,
+        // Open311 serves the deployment's towns as jurisdictions from the start
+        environment: family === 'open311' ? { ...environment, TOWNS: props.towns.join(',') } : environment,
         ...(reserved === undefined ? {} : { reservedConcurrentExecutions: reserved }),
       });
       fn.grantAccess(FAMILY_ACCESS[family], { data, notifications });

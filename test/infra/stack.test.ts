@@ -488,6 +488,8 @@ describe('functions', () => {
       for (const [model, table] of stack.data.tables)
         expect(variables[tableEnvName(model)]).toEqual({ Ref: logicalId(stack, table) });
       expect(variables.MAC_KEY_ID).toEqual({ 'Fn::GetAtt': [logicalId(stack, stack.data.macKey), 'Arn'] });
+      // Open311 serves the deployment's towns from the start; no other family is told them
+      expect(variables.TOWNS).toBe(family === 'open311' ? 'demo-town' : undefined);
     }
   });
 

@@ -72,7 +72,7 @@ export async function httpRequest(
  * family whose handler is running.
  */
 export async function createHarness(
-  options: { now?: Date; dataKeys?: KeyWrapper; recorder?: AccessRecorder } = {},
+  options: { now?: Date; dataKeys?: KeyWrapper; recorder?: AccessRecorder; towns?: readonly string[] } = {},
 ) {
   const endpoint = inject('dynamoEndpoint');
   const client = localClient(endpoint);
@@ -94,7 +94,7 @@ export async function createHarness(
   };
   recorder?.attach(client, tables);
   const keys = await loadOrCreateKeys(undefined);
-  const made = createFamilyHandlers(deps);
+  const made = createFamilyHandlers(deps, options.towns ? { towns: options.towns } : {});
   const handlers = recorder
     ? (Object.fromEntries(
         (Object.entries(made) as [FunctionFamily, FamilyHandler][]).map(([family, handler]) => [
