@@ -4,7 +4,7 @@ import { calendarSchema } from '../domain/calendar.js';
 import { DEFAULT_CATEGORY_CODES } from '../domain/catalog.js';
 import { commandBodySchemas } from '../domain/command-bodies.js';
 import { RULE_CODES } from '../domain/errors.js';
-import { COMMAND_NAMES, COMMANDS } from '../domain/lifecycle.js';
+import { COMMAND_NAMES, COMMANDS, type CommandName } from '../domain/lifecycle.js';
 import { DEFAULT_POLICY, policySchema } from '../domain/policy.js';
 import { revealEntrySchema } from '../domain/reveal.js';
 import { timelineEventSchema } from '../domain/timeline.js';
@@ -51,13 +51,19 @@ import {
   metricsResponseSchema,
   REPORT_RESPONSE_SCHEMAS,
 } from '../http/report-schemas.js';
-import { ROUTES, type RouteKey, routeKey } from '../http/routes.js';
+import { ROUTES, type Route, type RouteKey, routeKey } from '../http/routes.js';
 import { caseViewSchema, listCasesQuery, onlinePetitionBody, registerCaseBody } from '../http/schemas.js';
+import { FORMATS, type Format, type Open311ErrorItem } from '../open311/format.js';
 import { issuedKeySchema, keyListingSchema, open311KeyBody } from '../open311/keys.js';
 import { FILINGS_PER_KEY_PER_MINUTE } from '../open311/limits.js';
-import { MAX_REQUESTS, requestsQuery, WINDOW_DAYS } from '../open311/requests.js';
+import { MAX_REQUESTS, requestsQuery, type requestView, WINDOW_DAYS } from '../open311/requests.js';
+import {
+  CONSENT_ATTRIBUTE,
+  type discovery,
+  type serviceDefinition,
+  type serviceList,
+} from '../open311/services.js';
 
-const commandSchemas = commandBodySchemas(DEFAULT_POLICY, new Date(0));
 const timelineSchema = z.object({
   valid: z.boolean().optional(),
   brokenAt: z.number().int().optional(),
@@ -70,7 +76,7 @@ const timelineSchema = z.object({
  */
 
 /** Response headers an answer sets (components.headers). */
-type AnswerHeader = 'ETag' | 'Location' | 'Content-Location';
+type AnswerHeader = 'ETag' | 'Location' | 'Content-Location' | 'Cache-Control';
 
 interface Answer {
   status: number;
@@ -79,51 +85,315 @@ interface Answer {
   headers?: readonly AnswerHeader[];
 }
 
+/** The HTTP statuses of Open311's errors a route answers itself (429 of the gateway and 503 always apply). */
+type Open311Refusal = 400 | 403 | 404 | 429;
+
 interface Operation {
   summary: string;
   roles: string;
+  /** What the operation's description says beside who may call it. */
+  more?: string;
   /** The handler requires `If-Match` (428 without it, 412 when stale). */
   ifMatch?: true;
   /** `false` for a POST the idempotency layer does not handle (an `Idempotency-Key` is refused). */
   idempotent?: false;
   /** A rule may refuse it (409) although it is no idempotent POST. */
   conflicts?: true;
+  /** What the 409 says, when more than the general sentence can be said. */
+  conflict?: string;
   /** Any signed-in caller may call it: no role is checked (no 403). */
   anyCaller?: true;
   body?: z.ZodType;
+  /** Open311's form-encoded body. */
+  form?: z.ZodObject;
   query?: z.ZodObject;
   response?: Answer;
   /** Other answers with a JSON body, beside `response`. */
   also?: readonly Answer[];
-  /** The answer of an operation without a JSON body (204, or Open311's own formats); 200 when neither is given. */
+  /** The answer of an operation without a body (204); 200 when neither it nor `response` is given. */
   answer?: { status: number; description: string };
+  /** Open311's own errors, by status, in the specification's shape. */
+  refusals?: Partial<Record<Open311Refusal, string>>;
 }
 
 const catalogEntry = z.object({ code: z.string(), zh: z.string(), en: z.string() });
 const catalogSchema = z.record(z.string(), z.array(catalogEntry)).meta({ id: 'Catalog' });
 const listOf = (item: z.ZodType) => z.object({ items: z.array(item), nextCursor: z.string().optional() });
 
-const open311 = (summary: string, query: z.ZodObject = requestsQuery.pick({ jurisdiction_id: true })) => ({
-  summary: `Open311 GeoReport v2: ${summary}. Errors are the specification’s list of {code, description}`,
+/**
+ * The one route of the table the document expands: `POST /v1/cases/{id}/{command}` becomes one operation per
+ * command, its path naming the command, so that each has its own body, roles and answers.
+ */
+const COMMAND_ROUTE = 'POST /v1/cases/{id}/{command}' satisfies RouteKey;
+
+const COMMAND_SUMMARIES: Record<CommandName, string> = {
+  accept: 'Accept a registered case (受理): its track, and the handler when one is named; sets `replyBy`',
+  decline:
+    'Decline a registered case (不予受理), saying why and, when there is one, the route to take instead',
+  transfer: 'Transfer a registered case to the unit whose matter it is (转送)',
+  return: 'Return a referred matter that is not the town’s to the level that sent it (退回)',
+  triage: 'Set the track of a registered or accepted case (分流)',
+  assign: 'Assign the accepted case to a handler (交办)',
+  own: 'A leader takes the case in charge (包案): the team, helpers who are not staff, and the plan',
+  escalate: 'Record that the case was taken up at town or county level',
+  extend: `Extend the reply deadline, once, by at most ${DEFAULT_POLICY.maxExtensionDays} days under the default policy; refused for first-time petitions there`,
+  classify:
+    'Correct the first-time or repeat label: `repeatOf` names the earlier case, `null` makes it first-time',
+  'mark-key': 'Mark the case a key case (重点信访矛盾)',
+  'unmark-key': 'Take the key-case mark off the case',
+  reply:
+    'Reply with the outcome and the written opinion (答复); the review window runs from `deliveredAt`, by default now',
+  rate: 'Record the petitioner’s rating of the latest answer (满意度), once per answer',
+  'request-review':
+    'Ask for a review of the answer within its window: a review (复查), then a re-review (复核)',
+  'record-review': 'Record the answer of the review asked for: its outcome and written opinion',
+  close:
+    'Close a replied or reviewed case once no further review can be asked: the window passed, the second review was answered, or the petitioner was satisfied',
+  withdraw: 'The petitioner withdraws the matter (撤回)',
+};
+
+const ACTOR_LABELS: Record<string, string> = {
+  assignee: 'the assignee',
+  owner: 'the leader in charge',
+  petitioner_on_case: 'the case’s petitioner',
+};
+
+/** Each command's body, named in `components.schemas` (`AcceptCommand`, `MarkKeyCommand`). */
+const commandBodies = commandBodySchemas(DEFAULT_POLICY, new Date(0));
+const COMMAND_BODIES = new Map<CommandName, z.ZodType>(
+  COMMAND_NAMES.map((name) => {
+    const title = name.replace(/(^|-)(\w)/g, (_, _dash: string, letter: string) => letter.toUpperCase());
+    return [name, commandBodies[name].meta({ id: `${title}Command` })];
+  }),
+);
+
+function commandOperation(name: CommandName): Operation {
+  const rule: { from: readonly string[]; to?: string; actors: readonly string[] } = COMMANDS[name];
+  const byPetitioner = rule.actors.includes('petitioner_on_case');
+  return {
+    ifMatch: true,
+    summary: COMMAND_SUMMARIES[name],
+    roles: rule.actors.map((actor) => ACTOR_LABELS[actor] ?? actor).join(', '),
+    more: `From ${rule.from.join(', ')}${rule.to ? `, to ${rule.to}` : ', the status unchanged'}. Needs \`If-Match\`.`,
+    conflict:
+      `The case is not ${rule.from.join(' or ')} (\`wrong-status\`), a rule forbids it, or the ` +
+      '`Idempotency-Key` was used otherwise',
+    body: COMMAND_BODIES.get(name)!,
+    response: {
+      status: 200,
+      schema: byPetitioner ? z.union([caseViewSchema, citizenCaseSchema]) : caseViewSchema,
+      headers: ['ETag'],
+      description: byPetitioner
+        ? 'The case after the command, as its petitioner sees it when they gave it; `ETag` set'
+        : 'The case after the command; `ETag` set',
+    },
+  };
+}
+
+/**
+ * Open311's bodies, one schema for both formats: the JSON form, with `xml` names giving the XML elements the
+ * specification's examples use (`<service_requests><request>`), as `lambdas/open311/format.ts` writes them.
+ */
+const xmlList = <T extends z.ZodType>(list: string, item: string, schema: T) =>
+  z.array(schema.meta({ xml: { name: item } })).meta({ xml: { name: list, wrapped: true } });
+const xmlName = <T extends z.ZodType>(name: string, schema: T) => schema.meta({ xml: { name } });
+
+const open311ErrorsSchema = xmlList(
+  'errors',
+  'error',
+  z.object({
+    code: z
+      .number()
+      .int()
+      .describe(
+        'The HTTP status, or one more specific: 413 for a body too large, 415 for one not form-encoded',
+      ),
+    description: z.string(),
+  }),
+).meta({ id: 'Open311Errors' }) satisfies z.ZodType<readonly Open311ErrorItem[]>;
+
+const discoverySchema = xmlName(
+  'discovery',
+  z.object({
+    changeset: z.string(),
+    contact: z.string(),
+    key_service: z.string(),
+    endpoints: xmlList(
+      'endpoints',
+      'endpoint',
+      z.object({
+        specification: z.string(),
+        url: z.string(),
+        changeset: z.string(),
+        type: z.string(),
+        formats: xmlList('formats', 'format', z.string()),
+      }),
+    ),
+  }),
+).meta({ id: 'Open311Discovery' }) satisfies z.ZodType<ReturnType<typeof discovery>>;
+
+const servicesSchema = xmlList(
+  'services',
+  'service',
+  z.object({
+    service_code: z.string(),
+    service_name: z.string(),
+    description: z.string(),
+    metadata: z.boolean(),
+    type: z.string(),
+    keywords: z.string(),
+    group: z.string(),
+  }),
+).meta({ id: 'Open311Services' }) satisfies z.ZodType<ReturnType<typeof serviceList>>;
+
+const serviceDefinitionSchema = xmlName(
+  'service_definition',
+  z.object({
+    service_code: z.string(),
+    attributes: xmlList(
+      'attributes',
+      'attribute',
+      z.object({
+        variable: z.boolean(),
+        code: z.string(),
+        datatype: z.string(),
+        required: z.boolean(),
+        datatype_description: z.string(),
+        order: z.number().int(),
+        description: z.string(),
+        values: xmlList('values', 'value', z.object({ key: z.string(), name: z.string() })),
+      }),
+    ),
+  }),
+).meta({ id: 'Open311ServiceDefinition' }) satisfies z.ZodType<ReturnType<typeof serviceDefinition>>;
+
+const serviceRequestsSchema = xmlList(
+  'service_requests',
+  'request',
+  z.object({
+    service_request_id: z.string(),
+    status: z.enum(['open', 'closed']),
+    status_notes: z
+      .string()
+      .describe('The town’s status, and the outcome of its latest answer, in Chinese and English'),
+    service_name: z.string(),
+    service_code: z.string(),
+    description: z.string().nullable().describe('Only when the petitioner agreed to publish it'),
+    agency_responsible: z.null(),
+    service_notice: z.null(),
+    requested_datetime: z.string(),
+    updated_datetime: z.string(),
+    expected_datetime: z
+      .string()
+      .nullable()
+      .describe('The deadline the town must meet next, while it has one'),
+    address: z.null(),
+    address_id: z.null(),
+    zipcode: z.null(),
+    lat: z.number().nullable().describe('Rounded to three decimals'),
+    long: z.number().nullable().describe('Rounded to three decimals'),
+    media_url: z.null(),
+  }),
+).meta({ id: 'Open311ServiceRequests' }) satisfies z.ZodType<ReturnType<typeof requestView>[]>;
+
+const createdSchema = xmlList(
+  'service_requests',
+  'request',
+  z.object({ service_request_id: z.string(), service_notice: z.string(), account_id: z.null() }),
+).meta({ id: 'Open311CreatedRequest' });
+
+const tokenSchema = xmlList(
+  'service_requests',
+  'request',
+  z.object({ service_request_id: z.string(), token: z.string() }),
+).meta({ id: 'Open311RequestOfToken' });
+
+const kept = (what: string) => z.string().optional().describe(`${what}; accepted and not kept`);
+
+/** What a client posts, form-encoded; other fields are ignored. */
+const open311Form = z.object({
+  api_key: z
+    .string()
+    .describe(
+      'The app’s key, issued by the town’s admin (read from the query string when the form has none)',
+    ),
+  jurisdiction_id: z.string().optional().describe('The town; the key’s own town when absent'),
+  service_code: z.string().describe('One of the public services'),
+  lat: z.number().optional().describe('With `long`; or send `address_string`'),
+  long: z.number().optional().describe('With `lat`'),
+  address_string: z.string().optional(),
+  address_id: z.string().optional().describe('Not supported: send `lat` and `long`, or `address_string`'),
+  email: kept('The petitioner’s email'),
+  device_id: kept('The device'),
+  account_id: kept('The app’s account'),
+  first_name: z.string().optional(),
+  last_name: z.string().optional().describe('Without first and last name the petitioner is 匿名 (anonymous)'),
+  phone: z.string().optional(),
+  description: z.string().optional().describe('Its first line, shortened, becomes the case title'),
+  media_url: kept('A photo'),
+  [`attribute[${CONSENT_ATTRIBUTE}]`]: z
+    .enum(['true', 'false'])
+    .optional()
+    .describe('`true` publishes the description on the public request; private otherwise'),
+});
+
+const JURISDICTION_REFUSALS = {
+  400: 'No `jurisdiction_id` while several towns are served',
+  404: 'The `jurisdiction_id` is not served here',
+} as const;
+const jurisdictionOnly = requestsQuery.pick({ jurisdiction_id: true });
+
+const open311 = (summary: string, more: Partial<Operation> = {}): Operation => ({
+  summary: `Open311 GeoReport v2: ${summary}`,
   roles: 'anyone',
-  query,
+  more: 'Errors are the specification’s list of `{code, description}`, in the format the path names.',
+  query: jurisdictionOnly,
+  refusals: JURISDICTION_REFUSALS,
+  ...more,
 });
-const open311Post = (format: string) => ({
-  ...open311(
-    `file a request, form-encoded (service_code, lat and long or address_string, description, first_name, ` +
-      `last_name, phone, attribute[public_description]); the answer in ${format}`,
-  ),
-  roles: `client apps with an \`api_key\` (form field), issued by the town’s admin; each key files at most ${FILINGS_PER_KEY_PER_MINUTE} a minute (429)`,
-  answer: { status: 201, description: `The new request's id and token, in ${format}` },
-});
+const open311Discovery = (format: string) =>
+  open311(`service discovery: where the endpoint is, its formats and changeset, in ${format}`, {
+    query: z.object({}),
+    refusals: {},
+    response: { status: 200, schema: discoverySchema, description: 'The discovery document' },
+  });
+const open311Services = (format: string) =>
+  open311(`the public services (categories), in ${format}`, {
+    response: { status: 200, schema: servicesSchema, description: 'The services' },
+  });
+const open311Post = (format: string) =>
+  open311(`file a request, form-encoded; the answer in ${format}`, {
+    roles: `client apps with an \`api_key\`, issued by the town’s admin; each key files at most ${FILINGS_PER_KEY_PER_MINUTE} a minute`,
+    form: open311Form,
+    response: {
+      status: 201,
+      schema: createdSchema,
+      headers: ['Location'],
+      description:
+        'The new request’s id and a dated notice of when the town says whether it takes it up; `Location` set',
+    },
+    refusals: {
+      400: 'A field is missing or wrong (each error names it); code 413 for a body over 64 KB, 415 for one not form-encoded',
+      403: 'No `api_key`, an unknown or revoked one, or one of another town',
+      404: 'The `service_code` or the `jurisdiction_id` is not served here',
+      429: `The key filed ${FILINGS_PER_KEY_PER_MINUTE} requests this minute`,
+    },
+  });
 const open311List = (format: string) =>
   open311(
     `requests filed through Open311, newest first, in ${format}: at most ${MAX_REQUESTS}, over at most ` +
       `${WINDOW_DAYS} days (the latest ${WINDOW_DAYS} by default)`,
-    requestsQuery,
+    {
+      query: requestsQuery,
+      response: { status: 200, schema: serviceRequestsSchema, description: 'The requests' },
+      refusals: {
+        ...JURISDICTION_REFUSALS,
+        400: 'No `jurisdiction_id` while several towns are served, a malformed filter, or a range over its limit',
+      },
+    },
   );
 
-const OPERATIONS: Record<RouteKey, Operation> = {
+const OPERATIONS: Record<Exclude<RouteKey, typeof COMMAND_ROUTE>, Operation> = {
   'GET /v1/health': {
     summary: 'Health: one read of the Cases table; a 503 problem when it does not answer within a second',
     roles: 'anyone',
@@ -199,18 +469,6 @@ const OPERATIONS: Record<RouteKey, Operation> = {
     roles: 'staff who may see the case',
     body: noteBody,
     response: { status: 201, schema: timelineEventSchema, description: 'The appended event' },
-  },
-  'POST /v1/cases/{id}/{command}': {
-    ifMatch: true,
-    summary: `A state change: ${COMMAND_NAMES.join(', ')}. Needs \`If-Match\`.`,
-    roles: COMMAND_NAMES.map((name) => `${name}: ${COMMANDS[name].actors.join('/')}`).join('; '),
-    body: z.union(COMMAND_NAMES.map((name) => commandSchemas[name].meta({ title: name }))),
-    response: {
-      status: 200,
-      schema: caseViewSchema,
-      headers: ['ETag'],
-      description: 'The case after the command; `ETag` set',
-    },
   },
   'POST /v1/cases/{id}/reveal': {
     idempotent: false,
@@ -537,30 +795,50 @@ const OPERATIONS: Record<RouteKey, Operation> = {
     roles: 'leader, supervisor, admin',
     response: { status: 200, schema: REPORT_RESPONSE_SCHEMAS.monthly, description: 'The report' },
   },
-  'GET /open311/discovery.xml': {
-    summary: 'Open311 service discovery: where the GeoReport v2 endpoint is, its formats and changeset, XML',
-    roles: 'anyone',
-  },
-  'GET /open311/discovery.json': {
-    summary: 'Open311 service discovery: where the GeoReport v2 endpoint is, its formats and changeset, JSON',
-    roles: 'anyone',
-  },
-  'GET /open311/v2/services.xml': open311('The public services (categories), XML'),
-  'GET /open311/v2/services.json': open311('The public services (categories), JSON'),
+  'GET /open311/discovery.xml': open311Discovery('XML'),
+  'GET /open311/discovery.json': open311Discovery('JSON'),
+  'GET /open311/v2/services.xml': open311Services('XML'),
+  'GET /open311/v2/services.json': open311Services('JSON'),
   'GET /open311/v2/services/{code}': open311(
-    'A service definition (`{code}` ends in `.xml` or `.json`): the consent attribute `public_description`',
+    'a service definition (`{code}` ends in `.xml` or `.json`): the consent attribute `public_description`',
+    {
+      response: { status: 200, schema: serviceDefinitionSchema, description: 'The service definition' },
+      refusals: {
+        ...JURISDICTION_REFUSALS,
+        404: 'No such service, no format suffix, or the `jurisdiction_id` is not served here',
+      },
+    },
   ),
   'POST /open311/v2/requests.xml': open311Post('XML'),
   'POST /open311/v2/requests.json': open311Post('JSON'),
   'GET /open311/v2/requests.xml': open311List('XML'),
   'GET /open311/v2/requests.json': open311List('JSON'),
   'GET /open311/v2/requests/{id}': open311(
-    'One request filed through Open311 (`{id}` ends in `.xml` or `.json`): status, notes, next deadline, ' +
+    'one request filed through Open311 (`{id}` ends in `.xml` or `.json`): status, notes, next deadline, ' +
       'rounded location, the description only with consent',
+    {
+      response: { status: 200, schema: serviceRequestsSchema, description: 'The request, alone in the list' },
+      refusals: {
+        ...JURISDICTION_REFUSALS,
+        404: 'No such request, no format suffix, or the `jurisdiction_id` is not served here',
+      },
+    },
   ),
   'GET /open311/v2/tokens/{token}': open311(
-    'The request id behind a token, which is the petitioner’s query code (`{token}` ends in `.xml` or `.json`); ' +
-      'repeated misses from one client are refused for a minute',
+    'the request id behind a token, which is the petitioner’s query code (`{token}` ends in `.xml` or `.json`)',
+    {
+      response: {
+        status: 200,
+        schema: tokenSchema,
+        headers: ['Cache-Control'],
+        description: 'The request’s id; `Cache-Control: no-store`',
+      },
+      refusals: {
+        ...JURISDICTION_REFUSALS,
+        404: 'No request of this town behind the token, no format suffix, or the `jurisdiction_id` is not served here',
+        429: 'Too many misses from this client: refused for a minute',
+      },
+    },
   ),
 };
 
@@ -623,7 +901,7 @@ const problemSchema = {
 };
 
 /** Path parameters that name a resource (an unknown one is 404); any other is parsed (400 when malformed). */
-const ID_PARAMETERS = new Set(['id', 'userId', 'keyId', 'queryCode', 'command']);
+const ID_PARAMETERS = new Set(['id', 'userId', 'keyId', 'queryCode']);
 
 const problemContent = { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } };
 const problemAnswer = (description: string, headers?: Record<string, unknown>) => ({
@@ -646,6 +924,7 @@ function problemResponses(does: {
   input: boolean;
   lookup: boolean;
   conflicts: boolean;
+  conflict?: string | undefined;
   ifMatch: boolean;
   body: boolean;
 }): Record<string, unknown> {
@@ -664,7 +943,11 @@ function problemResponses(does: {
     ...(does.roles ? { 403: problemAnswer('The caller sees it but its role may not do this') } : {}),
     ...(does.lookup ? { 404: problemAnswer('Not found, or not visible to the caller') } : {}),
     ...(does.conflicts
-      ? { 409: problemAnswer('The status or a rule forbids it, or the `Idempotency-Key` was used otherwise') }
+      ? {
+          409: problemAnswer(
+            does.conflict ?? 'The status or a rule forbids it, or the `Idempotency-Key` was used otherwise',
+          ),
+        }
       : {}),
     ...(does.ifMatch ? { 412: problemAnswer('The `If-Match` version is stale') } : {}),
     ...(does.body
@@ -714,12 +997,75 @@ const HEADERS = {
   Location: { description: 'Where the created object is', schema: { type: 'string' } },
   'Content-Location': { description: 'Where the object answered is', schema: { type: 'string' } },
   RetryAfter: { description: 'Seconds to wait before trying again', schema: { type: 'integer', minimum: 0 } },
+  'Cache-Control': { description: '`no-store`: the answer is kept nowhere', schema: { type: 'string' } },
 };
+
+/** The routes of the table as the document lists them: the command route once per command. */
+function operationsOf(route: Route): { path: string; key: string; op: Operation }[] {
+  const key = routeKey(route);
+  if (key === COMMAND_ROUTE)
+    return COMMAND_NAMES.map((name) => {
+      const path = route.path.replace('{command}', name);
+      return { path, key: `${route.method} ${path}`, op: commandOperation(name) };
+    });
+  return [{ path: route.path, key, op: OPERATIONS[key] }];
+}
+
+/** The formats an Open311 path answers in: the one its suffix names, or either (a `{param}` carries it). */
+const formatsOf = (path: string): readonly Format[] =>
+  FORMATS.filter((format) => path.endsWith(`.${format}`));
+const MEDIA_TYPES: Record<Format, string> = { json: 'application/json', xml: 'text/xml' };
+const open311ErrorsRef = { $ref: '#/components/schemas/Open311Errors' };
+const gatewaySchema = gatewayContent['application/json'].schema;
+
+/**
+ * Open311's errors: the ones its route answers, the gateway's throttling (its own `{message}`) and a busy service's
+ * 503, in the specification's shape and in the format the path names (XML when a `{param}` names none).
+ */
+function open311Responses(
+  formats: readonly Format[],
+  refusals: Partial<Record<Open311Refusal, string>>,
+): Record<string, unknown> {
+  const content = (schema: object) =>
+    Object.fromEntries(formats.map((format) => [MEDIA_TYPES[format], { schema }]));
+  const errors = (description: string, headers?: Record<string, unknown>) => ({
+    description,
+    ...(headers ? { headers } : {}),
+    content: content(open311ErrorsRef),
+  });
+  const own = Object.entries(refusals).map(([status, description]) => [
+    status,
+    errors(description, status === '429' ? retryAfter : undefined),
+  ]);
+  const throttled = refusals[429];
+  return {
+    ...Object.fromEntries(own),
+    429: {
+      description: throttled
+        ? `${throttled}; or the gateway’s throttling, with its own \`{message}\``
+        : 'The gateway’s throttling, with its own `{message}`',
+      headers: retryAfter,
+      content: {
+        ...(throttled ? content(open311ErrorsRef) : {}),
+        'application/json': {
+          schema:
+            throttled && formats.includes('json')
+              ? { anyOf: [open311ErrorsRef, gatewaySchema] }
+              : gatewaySchema,
+        },
+      },
+    },
+    503: errors('Busy: try again after `Retry-After` seconds', retryAfter),
+    default: errors('An internal error (500), which says nothing of its cause'),
+  };
+}
 
 export function openApiDocument() {
   const paths: Record<string, Record<string, unknown>> = {};
   const components = new SchemaComponents();
   const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') => components.convert(schema, io);
+  // Open311's errors are referred to by name from every one of its answers
+  jsonSchema(open311ErrorsSchema, 'output');
   // a parameter the handler needs (no default, not optional) is required
   const queryParameters = (query: z.ZodObject | undefined) => {
     if (!query) return [];
@@ -733,81 +1079,89 @@ export function openApiDocument() {
       schema: jsonSchema(schema as z.ZodType, 'input'),
     }));
   };
-  for (const route of ROUTES) {
-    const key = routeKey(route);
-    const op = OPERATIONS[key];
-    const pathNames = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] ?? '');
-    const idempotent = route.method === 'POST' && route.authorized && op.idempotent !== false;
-    const parameters = [
-      ...pathNames.map((name) => ({
-        name,
-        in: 'path',
-        required: true,
-        schema: { type: 'string' },
-      })),
-      ...queryParameters(op.query),
-      { $ref: '#/components/parameters/AcceptLanguage' },
-      ...(op.ifMatch ? [{ $ref: '#/components/parameters/IfMatch' }] : []),
-      ...(idempotent ? [{ $ref: '#/components/parameters/IdempotencyKey' }] : []),
-    ];
-    const answerOf = (answer: Answer) => ({
-      description: answer.description,
-      ...(answer.headers
-        ? {
-            headers: Object.fromEntries(
-              answer.headers.map((name) => [name, { $ref: `#/components/headers/${name}` }]),
-            ),
-          }
-        : {}),
-      content: { 'application/json': { schema: jsonSchema(answer.schema, 'output') } },
-    });
-    // Open311's routes answer errors in the specification's own shape, not as problems
-    const problems = route.path.startsWith('/open311/')
-      ? {}
-      : problemResponses({
-          authorized: route.authorized,
-          roles: route.authorized && !op.anyCaller,
-          input: Boolean(op.body || op.query) || pathNames.some((name) => !ID_PARAMETERS.has(name)),
-          lookup: pathNames.length > 0,
-          conflicts: idempotent || Boolean(op.ifMatch || op.conflicts),
-          ifMatch: Boolean(op.ifMatch),
-          body: Boolean(op.body),
-        });
-    paths[route.path] ??= {};
-    paths[route.path]![route.method.toLowerCase()] = {
-      operationId: key.replace(/[^A-Za-z0-9]+/g, '_'),
-      summary: op.summary,
-      description: `Who: ${op.roles}.`,
-      tags: [route.family],
-      ...(route.authorized ? {} : { security: [] }),
-      ...(parameters.length ? { parameters } : {}),
-      ...(op.body
-        ? {
-            requestBody: {
-              required: true,
-              content: { 'application/json': { schema: jsonSchema(op.body, 'input') } },
-            },
-          }
-        : {}),
-      responses: {
-        ...(op.response
-          ? { [op.response.status]: answerOf(op.response) }
-          : { [op.answer?.status ?? 200]: { description: op.answer?.description ?? 'OK' } }),
-        ...Object.fromEntries((op.also ?? []).map((answer) => [answer.status, answerOf(answer)])),
-        ...problems,
-        default: {
-          description: 'A problem (RFC 9457)',
-          content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+  for (const route of ROUTES)
+    for (const { path, key, op } of operationsOf(route)) {
+      const open311 = route.family === 'open311';
+      // an Open311 path without a suffix carries the format in its last `{param}`
+      const formats = open311 ? (formatsOf(path).length ? formatsOf(path) : FORMATS) : [];
+      const pathNames = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] ?? '');
+      const idempotent = route.method === 'POST' && route.authorized && op.idempotent !== false;
+      const parameters = [
+        ...pathNames.map((name) => ({
+          name,
+          in: 'path',
+          required: true,
+          ...(open311 ? { description: 'Ends in `.xml` or `.json`, the format of the answer' } : {}),
+          schema: { type: 'string', ...(open311 ? { pattern: '\\.(xml|json)$' } : {}) },
+        })),
+        ...queryParameters(op.query),
+        ...(open311 ? [] : [{ $ref: '#/components/parameters/AcceptLanguage' }]),
+        ...(op.ifMatch ? [{ $ref: '#/components/parameters/IfMatch' }] : []),
+        ...(idempotent ? [{ $ref: '#/components/parameters/IdempotencyKey' }] : []),
+      ];
+      const answerOf = (answer: Answer) => {
+        const schema = jsonSchema(answer.schema, 'output');
+        return {
+          description: answer.description,
+          ...(answer.headers
+            ? {
+                headers: Object.fromEntries(
+                  answer.headers.map((name) => [name, { $ref: `#/components/headers/${name}` }]),
+                ),
+              }
+            : {}),
+          content: open311
+            ? Object.fromEntries(formats.map((format) => [MEDIA_TYPES[format], { schema }]))
+            : { 'application/json': { schema } },
+        };
+      };
+      const responses = open311
+        ? open311Responses(formats, op.refusals ?? {})
+        : {
+            ...problemResponses({
+              authorized: route.authorized,
+              roles: route.authorized && !op.anyCaller,
+              input: Boolean(op.body || op.query) || pathNames.some((name) => !ID_PARAMETERS.has(name)),
+              lookup: pathNames.length > 0,
+              conflicts: idempotent || Boolean(op.ifMatch || op.conflicts),
+              conflict: op.conflict,
+              ifMatch: Boolean(op.ifMatch),
+              body: Boolean(op.body),
+            }),
+            default: problemAnswer('A problem (RFC 9457)'),
+          };
+      const body = op.body
+        ? { 'application/json': { schema: jsonSchema(op.body, 'input') } }
+        : op.form
+          ? { 'application/x-www-form-urlencoded': { schema: jsonSchema(op.form, 'input') } }
+          : undefined;
+      paths[path] ??= {};
+      paths[path]![route.method.toLowerCase()] = {
+        operationId: key.replace(/[^A-Za-z0-9]+/g, '_'),
+        summary: op.summary,
+        description: [`Who: ${op.roles}.`, op.more].filter(Boolean).join(' '),
+        tags: [route.family],
+        ...(route.authorized ? {} : { security: [] }),
+        ...(parameters.length ? { parameters } : {}),
+        ...(body ? { requestBody: { required: true, content: body } } : {}),
+        responses: {
+          ...(op.response
+            ? { [op.response.status]: answerOf(op.response) }
+            : { [op.answer?.status ?? 200]: { description: op.answer?.description ?? 'OK' } }),
+          ...Object.fromEntries((op.also ?? []).map((answer) => [answer.status, answerOf(answer)])),
+          ...responses,
         },
-      },
-    };
-  }
+      };
+    }
   return {
     openapi: '3.1.0',
     info: {
       title: 'Fengqiao',
       version: '1',
       description: 'Petition and dispute work of a town: intake, lifecycle, deadlines, grids and reports.',
+      contact: { name: 'Fengqiao maintainers' },
+      // package.json is private and names no licence, and no LICENSE file grants one
+      license: { name: 'UNLICENSED (proprietary, no licence granted)' },
     },
     servers: [{ url: '/' }],
     // each operation is tagged with the function family that serves it

@@ -1,7 +1,8 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { matchRoute, routeKey } from '../../lambdas/http/routes.js';
+import { COMMAND_NAMES } from '../../lambdas/domain/lifecycle.js';
+import { matchRoute } from '../../lambdas/http/routes.js';
 import {
   caseBody,
   createHarness,
@@ -9,6 +10,7 @@ import {
   type TestResponse,
   validIdNumber,
 } from '../support/harness.js';
+import { FORM, issueKey, requestForm } from '../support/open311.js';
 
 /**
  * What the API answers is what its OpenAPI document says: each JSON answer of a walk through the routes, success and
@@ -18,8 +20,13 @@ import {
 interface DocumentedAnswer {
   content?: Record<string, { schema?: object }>;
 }
+interface DocumentedOperation {
+  operationId: string;
+  requestBody?: DocumentedAnswer;
+  responses: Record<string, DocumentedAnswer>;
+}
 interface OpenApi {
-  paths: Record<string, Record<string, { responses: Record<string, DocumentedAnswer> }>>;
+  paths: Record<string, Record<string, DocumentedOperation>>;
   components: object;
 }
 
@@ -39,16 +46,23 @@ afterAll(() => h.close());
 function documentedSchema(method: string, path: string, response: TestResponse): object | undefined {
   const match = matchRoute(method, path.split('?')[0]!);
   expect(match, `${method} ${path} is a route`).toBeDefined();
-  const operation = document.paths[match!.route.path]?.[method.toLowerCase()];
-  expect(operation, `${method} ${match!.route.path} is documented`).toBeDefined();
-  const problem = (response.headers.get('content-type') ?? '').startsWith('application/problem+json');
+  // the document lists the command route once per command, its path naming the command
+  const documentedPath = match!.route.path.replace('{command}', match!.pathParameters.command ?? '');
+  const operation = document.paths[documentedPath]?.[method.toLowerCase()];
+  expect(operation, `${method} ${documentedPath} is documented`).toBeDefined();
+  const type = (response.headers.get('content-type') ?? '').split(';')[0]!;
+  const problem = type === 'application/problem+json';
   // a problem is documented at its own status; a 500 (a bug) only by `default`
   const documented = operation!.responses[String(response.status)];
   const answer = problem && response.status >= 500 && !documented ? operation!.responses.default : documented;
-  expect(answer, `${method} ${match!.route.path} documents ${response.status}`).toBeDefined();
-  checked.add(`${routeKey(match!.route)} ${response.status}`);
-  const content = answer!.content?.[problem ? 'application/problem+json' : 'application/json'];
-  return content?.schema;
+  expect(answer, `${method} ${documentedPath} documents ${response.status}`).toBeDefined();
+  checked.add(`${method} ${documentedPath} ${response.status}`);
+  if (response.status === 204) return undefined;
+  expect(
+    Object.keys(answer!.content ?? {}),
+    `${method} ${documentedPath} ${response.status} media types`,
+  ).toContain(type);
+  return answer!.content?.[type]?.schema;
 }
 
 async function conforms(
@@ -64,7 +78,12 @@ async function conforms(
     expect(response.text).toBe('');
     return response;
   }
-  expect(schema, `${method} ${path} ${response.status} has a JSON schema`).toBeDefined();
+  expect(schema, `${method} ${path} ${response.status} has a schema`).toBeDefined();
+  // an XML answer is checked for its documented media type only: ajv reads JSON
+  if (response.headers.get('content-type')?.startsWith('text/xml')) {
+    expect(response.text.startsWith('<?xml')).toBe(true);
+    return response;
+  }
   // the components travel with the schema, so its `#/components/schemas/...` refs resolve
   const validate = ajv.compile({ ...schema, components: document.components });
   const valid = validate(response.body);
@@ -313,7 +332,56 @@ describe('answers match the OpenAPI document', () => {
     await conforms('GET', '/v1/metrics?from=2026-01-01&to=2026-12-31', { token: leader }, 200);
   });
 
-  it('walked at least forty of the documented answers', () => {
-    expect(checked.size, [...checked].join('\n')).toBeGreaterThanOrEqual(40);
+  it('for Open311 in both formats: discovery, services, filing, the requests and a token, and its errors', async () => {
+    const { apiKey } = await issueKey(h);
+    await conforms('GET', '/open311/discovery.json', {}, 200);
+    await conforms('GET', '/open311/discovery.xml', {}, 200);
+    await conforms('GET', '/open311/v2/services.json?jurisdiction_id=town-a', {}, 200);
+    await conforms('GET', '/open311/v2/services.xml', {}, 200);
+    await conforms('GET', '/open311/v2/services/environment.json', {}, 200);
+    await conforms('GET', '/open311/v2/services/environment.xml', {}, 200);
+    const form = (fields: Record<string, string>) => ({
+      rawBody: new URLSearchParams(fields).toString(),
+      headers: { 'content-type': FORM },
+    });
+    const filed = await conforms('POST', '/open311/v2/requests.json', form(requestForm(apiKey)), 201);
+    await conforms('POST', '/open311/v2/requests.xml', form(requestForm(apiKey)), 201);
+    const id = filed.body[0].service_request_id as string;
+    await conforms('GET', `/open311/v2/requests/${id}.json`, {}, 200);
+    await conforms('GET', `/open311/v2/requests/${id}.xml`, {}, 200);
+    await conforms('GET', '/open311/v2/requests.json?status=open', {}, 200);
+    await conforms('GET', '/open311/v2/requests.xml', {}, 200);
+    // errors: a wrong key, a bad field, an unknown service, a malformed filter, an unknown request
+    await conforms('POST', '/open311/v2/requests.json', form(requestForm('not-a-key')), 403);
+    await conforms('POST', '/open311/v2/requests.xml', form(requestForm(apiKey, { lat: 'north' })), 400);
+    await conforms(
+      'POST',
+      '/open311/v2/requests.json',
+      form(requestForm(apiKey, { service_code: 'nope' })),
+      404,
+    );
+    await conforms('GET', '/open311/v2/requests.json?status=pending', {}, 400);
+    await conforms('GET', '/open311/v2/requests/AAAAAAAAAAAAAAAAAAAAAA.json', {}, 404);
+    await conforms('GET', '/open311/v2/services/environment', {}, 404);
+    await conforms('GET', '/open311/v2/tokens/AAAA-BBBB-CCCC.json', {}, 404);
+  });
+
+  it('lists each command as an operation of its own, with its own body', () => {
+    expect(document.paths['/v1/cases/{id}/{command}']).toBeUndefined();
+    const ids = new Set<string>();
+    for (const name of COMMAND_NAMES) {
+      const operation = document.paths[`/v1/cases/{id}/${name}`]?.post;
+      expect(operation, name).toBeDefined();
+      ids.add(operation!.operationId);
+      const title = name.replace(/(^|-)(\w)/g, (_, _dash: string, letter: string) => letter.toUpperCase());
+      expect(operation!.requestBody?.content?.['application/json']?.schema).toEqual({
+        $ref: `#/components/schemas/${title}Command`,
+      });
+    }
+    expect(ids.size).toBe(COMMAND_NAMES.length);
+  });
+
+  it('walked at least sixty of the documented answers', () => {
+    expect(checked.size, [...checked].join('\n')).toBeGreaterThanOrEqual(60);
   });
 });
