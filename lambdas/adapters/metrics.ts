@@ -16,6 +16,8 @@ export const METRIC = {
   personalDataErased: 'PersonalDataErased',
   /** Town-years (this year and next) with no working-day calendar: deadlines there count weekends only. */
   calendarYearsMissing: 'CalendarYearsMissing',
+  /** Town-years (this year from January, next year from November) with the statutory holidays only, no make-up days. */
+  calendarYearsProvisional: 'CalendarYearsProvisional',
   /** Open cases whose deadlines a stored calendar or policy moved, in the nightly run. */
   deadlinesRecomputed: 'DeadlinesRecomputed',
   serverErrors: 'ServerErrors',

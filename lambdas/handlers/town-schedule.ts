@@ -51,6 +51,7 @@ export function createTownScheduleHandler(deps: Deps, towns: readonly string[], 
         publishCounts(metrics, {
           personalDataErased: result.erased,
           calendarYearsMissing: deadlines.calendarsMissing,
+          calendarYearsProvisional: deadlines.calendarsProvisional,
           deadlinesRecomputed: deadlines.casesRecomputed,
         });
       return { result, failed: erasure.failed.length > 0 || deadlines.failed.length > 0 };

@@ -123,6 +123,9 @@ export class Schedules extends Construct {
   /** The report and retention schedules, once `addTownSchedules` has made them. */
   readonly townSchedules: Schedule[] = [];
   townWorkErrorsAlarm?: Alarm;
+  /** A year this or next with no working-day calendar, or with the statutory holidays only, by the nightly count. */
+  calendarMissingAlarm?: Alarm;
+  calendarProvisionalAlarm?: Alarm;
   private readonly alarmAction: SnsAction;
 
   constructor(scope: Construct, id: string, props: SchedulesProps) {
@@ -283,6 +286,36 @@ export class Schedules extends Construct {
         evaluationPeriods: 1,
         treatMissingData: TreatMissingData.NOT_BREACHING,
       }),
+    );
+    // the nightly upkeep's counts (lambdas/adapters/metrics.ts) over a day: an alarm holds until the year is stored
+    const calendarAlarm = (id: string, metricName: string, alarmDescription: string) =>
+      this.alarm(
+        new Alarm(this, id, {
+          alarmDescription,
+          metric: new Metric({
+            namespace: METRICS_NAMESPACE,
+            metricName,
+            dimensionsMap: { service: METRICS_SERVICE },
+            statistic: 'Maximum',
+            period: Duration.days(1),
+          }),
+          threshold: 0,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+      );
+    this.calendarMissingAlarm = calendarAlarm(
+      'CalendarYearsMissingAlarm',
+      METRIC.calendarYearsMissing,
+      'A town has no working-day calendar for this year or next: its deadlines there count weekends only. ' +
+        'Its admins were told in their inbox; store the year (PUT /v1/admin/calendar/{year})',
+    );
+    this.calendarProvisionalAlarm = calendarAlarm(
+      'CalendarYearsProvisionalAlarm',
+      METRIC.calendarYearsProvisional,
+      'A town counts this year or next by the statutory holidays only, without the State Council notice and its ' +
+        'make-up working days. Its admins were told in their inbox; store the notice (PUT /v1/admin/calendar/{year})',
     );
     return this.townSchedules;
   }

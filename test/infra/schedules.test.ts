@@ -260,8 +260,8 @@ describe('alarms', () => {
     const { deadLetterAlarm, sweepErrorsAlarm, townWorkErrorsAlarm, overdueAlarm, deadLetters, sweep } =
       stack.schedules;
     if (!townWorkErrorsAlarm) throw new Error('no reports alarm');
-    // the schedules' own (the API's are in api-alarms.test.ts)
-    expect(stack.schedules.node.findAll().filter((c) => c instanceof Alarm)).toHaveLength(4);
+    // the schedules' own (the API's are in api-alarms.test.ts), the two calendar alarms below among them
+    expect(stack.schedules.node.findAll().filter((c) => c instanceof Alarm)).toHaveLength(6);
     const ops = [refOf(stack.notifications.ops)];
     const common = {
       ComparisonOperator: 'GreaterThanThreshold',
@@ -301,6 +301,34 @@ describe('alarms', () => {
       Period: 900,
       Dimensions: [{ Name: 'service', Value: 'fengqiao' }],
     });
+  });
+
+  it('tell operations of a town-year with no calendar, or a provisional one, for as long as the nightly count says so', () => {
+    const { calendarMissingAlarm, calendarProvisionalAlarm } = stack.schedules;
+    if (!calendarMissingAlarm || !calendarProvisionalAlarm) throw new Error('no calendar alarms');
+    const ops = [refOf(stack.notifications.ops)];
+    for (const [alarm, metricName, says] of [
+      [calendarMissingAlarm, 'CalendarYearsMissing', /weekends only/],
+      [calendarProvisionalAlarm, 'CalendarYearsProvisional', /statutory holidays only/],
+    ] as const) {
+      const properties = propertiesOf(alarm);
+      // the metric as lambdas/adapters/metrics.ts writes it, over the day between two nightly runs
+      expect(properties).toMatchObject({
+        Namespace: 'Fengqiao',
+        MetricName: metricName,
+        Statistic: 'Maximum',
+        Period: 86_400,
+        Dimensions: [{ Name: 'service', Value: 'fengqiao' }],
+        ComparisonOperator: 'GreaterThanThreshold',
+        Threshold: 0,
+        EvaluationPeriods: 1,
+        TreatMissingData: 'notBreaching',
+        AlarmActions: ops,
+        OKActions: ops,
+      });
+      expect(properties.AlarmDescription).toMatch(says);
+      expect(properties.AlarmDescription).toMatch(/PUT \/v1\/admin\/calendar/);
+    }
   });
 
   it('reach an encrypted topic: CloudWatch may publish to it and use its key, for this account’s alarms only', () => {
