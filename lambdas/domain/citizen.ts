@@ -1,5 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { CaseRecord } from './case.js';
+import { STATUSES } from './catalog.js';
+import { nextDeadlineIn, nextDeadlineOf } from './next-deadline.js';
 import type { TimelineEvent } from './timeline.js';
 
 /**
@@ -70,16 +72,31 @@ const publicMilestones = (events: readonly TimelineEvent[]): PublicMilestone[] =
     isMilestone(event.action) ? [{ milestone: event.action, at: event.at, ...MILESTONES[event.action] }] : [],
   );
 
-/** What anyone holding the query code may learn: number, status and dated milestones, nothing else. */
-export const trackingView = (record: CaseRecord, events: readonly TimelineEvent[]) => ({
-  number: record.number,
-  status: record.status,
-  milestones: publicMilestones(events),
-});
+const statusLabel = (status: CaseRecord['status'], language: 'zh' | 'en'): string => {
+  const entry = STATUSES.find((s) => s.code === status);
+  if (!entry) throw new Error(`no catalogue label for status ${status}`);
+  return entry[language];
+};
+
+/**
+ * What anyone holding the query code may learn, labelled in the reader's language (a public page has no token to read
+ * the catalogue with): number, status, dated milestones and the deadline the case waits on, nothing else.
+ */
+export function trackingView(record: CaseRecord, events: readonly TimelineEvent[], language: 'zh' | 'en') {
+  const next = nextDeadlineOf(record);
+  return {
+    number: record.number,
+    status: record.status,
+    statusLabel: statusLabel(record.status, language),
+    milestones: publicMilestones(events).map((m) => ({ ...m, label: m[language] })),
+    ...(next ? { nextDeadline: nextDeadlineIn(next, language) } : {}),
+  };
+}
 
 /** The citizen's own view of their case. */
 export function citizenView(record: CaseRecord, events?: readonly TimelineEvent[]) {
   const { deadlines } = record;
+  const nextDeadline = nextDeadlineOf(record);
   return {
     id: record.id,
     number: record.number,
@@ -117,6 +134,7 @@ export function citizenView(record: CaseRecord, events?: readonly TimelineEvent[
         }
       : {}),
     ...(record.rating ? { rating: record.rating } : {}),
+    ...(nextDeadline ? { nextDeadline } : {}),
     ...(events ? { milestones: publicMilestones(events) } : {}),
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,

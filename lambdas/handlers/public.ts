@@ -37,7 +37,8 @@ export function createPublicHandler(deps: Deps) {
         },
       },
       'GET /v1/openapi.json': { authorized: false, handle: async () => ({ status: 200, body: document }) },
-      'GET /v1/catalog': { handle: async () => ({ status: 200, body: catalog() }) },
+      // codes and labels only, the same for every town: a public page labels what it shows without signing in
+      'GET /v1/catalog': { authorized: false, handle: async () => ({ status: 200, body: catalog() }) },
       'GET /v1/public/track/{queryCode}': {
         authorized: false,
         async handle(request) {
@@ -53,8 +54,12 @@ export function createPublicHandler(deps: Deps) {
           const events = await cases.timeline(record.town, record.id);
           return {
             status: 200,
-            body: trackingView(record, events),
-            headers: { 'cache-control': 'no-store' },
+            body: trackingView(record, events, request.language),
+            headers: {
+              'cache-control': 'no-store',
+              'content-language': request.language === 'en' ? 'en' : 'zh-CN',
+              vary: 'accept-language',
+            },
           };
         },
       },

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { STATUS_CODES } from '../domain/catalog.js';
+import { NEXT_DEADLINE_KINDS } from '../domain/next-deadline.js';
 import { limitParam } from './schemas.js';
 
 /** The caller's own inbox and, for citizens, their cases: queries, bodies and answers. */
@@ -32,9 +34,38 @@ export const notificationSchema = z
 
 const milestoneSchema = z.object({ milestone: z.string(), at: z.string(), zh: z.string(), en: z.string() });
 
-/** What anyone holding a query code may learn of its case. */
+const nextDeadlineFields = {
+  kind: z.enum(NEXT_DEADLINE_KINDS),
+  at: z.iso
+    .datetime()
+    .meta({ description: 'The instant the period ends: 24:00 Beijing time of its last day' }),
+  lastDay: z.iso.date().meta({ description: 'The last Beijing calendar day the period includes' }),
+};
+
+/** What anyone holding a query code may learn of its case, labelled in the language `Accept-Language` asks for. */
 export const trackingSchema = z
-  .object({ number: z.string(), status: z.string(), milestones: z.array(milestoneSchema) })
+  .object({
+    number: z.string(),
+    status: z.enum(STATUS_CODES),
+    statusLabel: z
+      .string()
+      .meta({ description: 'The status as the catalogue names it, in zh-CN or English' }),
+    milestones: z.array(
+      milestoneSchema.extend({ label: z.string().meta({ description: 'zh or en, as asked' }) }),
+    ),
+    nextDeadline: z
+      .object({
+        ...nextDeadlineFields,
+        label: z.string().meta({ description: 'What the deadline is for, in zh-CN or English' }),
+        lastDayText: z.string().meta({ description: 'The last day in words: 2027年1月31日, or 31 Jan 2027' }),
+      })
+      .meta({
+        description:
+          'The deadline the case waits on: the town’s answer, or the petitioner’s window to ask for a review; ' +
+          'absent when nothing is due',
+      })
+      .optional(),
+  })
   .meta({ id: 'Tracking' });
 
 export const citizenCaseSchema = z
@@ -53,6 +84,10 @@ export const citizenCaseSchema = z
     reply: z.record(z.string(), z.unknown()).optional(),
     reviews: z.array(z.record(z.string(), z.unknown())).optional(),
     rating: z.record(z.string(), z.unknown()).optional(),
+    nextDeadline: z
+      .object(nextDeadlineFields)
+      .meta({ description: 'The deadline the case waits on; absent when nothing is due' })
+      .optional(),
     milestones: z.array(milestoneSchema).optional(),
     createdAt: z.string(),
     updatedAt: z.string(),

@@ -17,6 +17,7 @@ import {
 } from '../domain/catalog.js';
 import { beijingDate, CLOCK_SKEW_MS } from '../domain/deadlines.js';
 import { checkIdNumber } from '../domain/id-number.js';
+import { NEXT_DEADLINE_KINDS } from '../domain/next-deadline.js';
 import { petitionerSchema } from '../domain/personal.js';
 import type { DeadlinePolicy } from '../domain/policy.js';
 
@@ -208,13 +209,43 @@ export const onlinePetitionBody = (rules: IntakeRules) =>
 export const patrolFindingBody = (rules: IntakeRules) =>
   caseFields(rules).omit({ channel: true, gridId: true }).superRefine(crossFieldRules(rules));
 
+/** The deadline a case waits on now, as a case answer gives it. */
+const nextDeadlineSchema = z
+  .object({
+    kind: z.enum(NEXT_DEADLINE_KINDS).meta({
+      description:
+        'acknowledge: deciding on acceptance; reply: the reply (extended, if it was); review: answering a review; ' +
+        'review_request: the petitioner’s window to ask for a review of the answer they hold',
+    }),
+    at: z.iso
+      .datetime()
+      .meta({ description: 'The instant the period ends: 24:00 Beijing time of its last day' }),
+    lastDay: z.iso.date().meta({ description: 'The last Beijing calendar day the period includes' }),
+  })
+  .meta({ id: 'NextDeadline' });
+
 /**
  * The case as clients see it: personal data masked (`330106********1234`, `139****5678`), `[erased]` once erased, and
- * `***` on an accusation for those who may not see the accuser.
+ * `***` on an accusation for those who may not see the accuser. What the sweep keeps for itself (its next alert) is
+ * not shown; the next deadline is.
  */
 export const caseViewSchema = caseRecordSchema
-  .omit({ town: true, gridPath: true, timelineHead: true, personal: true })
+  .omit({ town: true, gridPath: true, timelineHead: true, personal: true, alert: true, level: true })
   .extend({
+    level: z
+      .enum(['village', 'town', 'county'])
+      .meta({
+        description:
+          'The level that handles the case, once decided: at acceptance (the intake level, from the grid) or by ' +
+          'escalation; absent before acceptance and on a matter never accepted',
+      })
+      .optional(),
+    nextDeadline: nextDeadlineSchema
+      .meta({
+        description:
+          'The deadline the case waits on in its status, even once passed (see `overdue`); absent when nothing is due',
+      })
+      .optional(),
     petitioners: z.array(
       z.object({
         name: z.string(),

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { canSeeAccuserIdentity } from '../domain/access.js';
 import type { CaseRecord } from '../domain/case.js';
 import type { HelperRecord } from '../domain/helper.js';
+import { decidedLevelOf, nextDeadlineOf } from '../domain/next-deadline.js';
 import { type ProtectedPetitioner, REDACTED } from '../domain/personal.js';
 import type { Principal } from '../domain/roles.js';
 import type { helperViewSchema } from './helper-schemas.js';
@@ -22,14 +23,27 @@ const redactedPetitioner = (p: ProtectedPetitioner) => ({
 });
 
 /**
- * A case as staff see it by default: personal data masked (the clear values only through a logged reveal), the town
- * and the sealed envelope left out. On an accusation, only those who may see the accuser see even the masked forms.
+ * A case as staff see it by default: personal data masked (the clear values only through a logged reveal), the town,
+ * the sealed envelope and the sweep's bookkeeping left out, the next deadline and the decided level in. On an
+ * accusation, only those who may see the accuser see even the masked forms.
  */
 export function caseView(record: CaseRecord, viewer: Principal): z.output<typeof caseViewSchema> {
-  const { town: _town, gridPath: _gridPath, timelineHead: _head, personal: _personal, ...rest } = record;
+  const {
+    town: _town,
+    gridPath: _gridPath,
+    timelineHead: _head,
+    personal: _personal,
+    alert: _alert,
+    level: _level,
+    ...rest
+  } = record;
   const restricted = record.type === 'accusation' && !canSeeAccuserIdentity(viewer);
+  const level = decidedLevelOf(record);
+  const nextDeadline = nextDeadlineOf(record);
   return {
     ...rest,
+    ...(level ? { level } : {}),
+    ...(nextDeadline ? { nextDeadline } : {}),
     ...(restricted ? { description: REDACTED } : {}),
     petitioners: record.petitioners.map(restricted ? redactedPetitioner : maskedPetitioner),
   };

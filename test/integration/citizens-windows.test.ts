@@ -1,6 +1,8 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../lambdas/adapters/table-model.js';
+import { STATUSES } from '../../lambdas/domain/catalog.js';
+import { lastBeijingDay, lastDayText } from '../../lambdas/domain/last-day.js';
 import type { OutboxMessage } from '../../lambdas/domain/notification.js';
 import { publishOutbox } from '../../lambdas/usecases/sweep.js';
 import { sweepDeps } from '../../lambdas/usecases/sweep-deps.js';
@@ -105,14 +107,26 @@ async function file(at: Date, overrides: Record<string, unknown> = {}): Promise<
 async function expectTracked(filed: Filed, status: string) {
   const tracked = await h.request('GET', `/v1/public/track/${filed.queryCode}`);
   expect(tracked.status).toBe(200);
-  expect(Object.keys(tracked.body).sort()).toEqual(['milestones', 'number', 'status']);
+  const { nextDeadline, ...rest } = tracked.body;
+  expect(Object.keys(rest).sort()).toEqual(['milestones', 'number', 'status', 'statusLabel']);
   expect(tracked.body.number).toBe(filed.number);
   expect(tracked.body.status).toBe(status);
+  expect(tracked.body.statusLabel).toBe(STATUSES.find((s) => s.code === status)?.zh);
   expect(tracked.body.milestones.map((m: { milestone: string; at: string }) => [m.milestone, m.at])).toEqual(
     filed.milestones.map((m) => [m.milestone, m.at]),
   );
-  for (const m of tracked.body.milestones)
-    expect(Object.keys(m).sort()).toEqual(['at', 'en', 'milestone', 'zh']);
+  for (const m of tracked.body.milestones) {
+    expect(Object.keys(m).sort()).toEqual(['at', 'en', 'label', 'milestone', 'zh']);
+    expect(m.label).toBe(m.zh);
+  }
+  // a concluded case waits on nothing; an open one on its next deadline, with its last day
+  if (['declined', 'transferred', 'returned', 'closed', 'withdrawn'].includes(status))
+    expect(nextDeadline).toBeUndefined();
+  if (nextDeadline) {
+    expect(Object.keys(nextDeadline).sort()).toEqual(['at', 'kind', 'label', 'lastDay', 'lastDayText']);
+    expect(nextDeadline.lastDay).toBe(lastBeijingDay(nextDeadline.at));
+    expect(nextDeadline.lastDayText).toBe(lastDayText(nextDeadline.at, 'zh'));
+  }
   for (const secret of [...Object.values(PETITIONER), STAFF_NOTE, ...STAFF_IDS, 'citizen-mu'])
     expect(tracked.text).not.toContain(secret);
 }

@@ -34,8 +34,47 @@ describe('the citizens channel', () => {
     expect((await h.request('GET', `/v1/cases/${id}`, { token: alice })).status).toBe(403);
     const tracked = await h.request('GET', `/v1/public/track/${queryCode.toLowerCase()}`);
     expect(tracked.status).toBe(200);
-    expect(Object.keys(tracked.body).sort()).toEqual(['milestones', 'number', 'status']);
+    expect(Object.keys(tracked.body).sort()).toEqual([
+      'milestones',
+      'nextDeadline',
+      'number',
+      'status',
+      'statusLabel',
+    ]);
     expect(tracked.text).not.toContain(validIdNumber());
+    expect(tracked.text).not.toContain('张三');
+    // labelled without a token, in Chinese unless asked otherwise, with the last day in words
+    expect(tracked.headers.get('content-language')).toBe('zh-CN');
+    expect(tracked.body).toMatchObject({ status: 'registered', statusLabel: '已登记' });
+    expect(tracked.body.milestones).toEqual([
+      expect.objectContaining({ milestone: 'register', label: '已登记', zh: '已登记', en: 'Registered' }),
+    ]);
+    // filed Saturday 28 November 2026 (Beijing): 15 days to decide on acceptance
+    expect(tracked.body.nextDeadline).toEqual({
+      kind: 'acknowledge',
+      label: '受理告知期限',
+      at: filed.body.deadlines.acknowledgeBy,
+      lastDay: '2026-12-13',
+      lastDayText: '2026年12月13日',
+    });
+    const inEnglish = await h.request('GET', `/v1/public/track/${queryCode}`, {
+      headers: { 'accept-language': 'en-GB,en;q=0.8' },
+    });
+    expect(inEnglish.headers.get('content-language')).toBe('en');
+    expect(inEnglish.body.statusLabel).toBe('Registered');
+    expect(inEnglish.body.milestones[0].label).toBe('Registered');
+    expect(inEnglish.body.nextDeadline).toMatchObject({
+      label: 'Decision on acceptance due',
+      lastDay: '2026-12-13',
+      lastDayText: '13 Dec 2026, Beijing time',
+    });
+    // the citizen's own view gives the same deadline, without the words
+    const own = await h.request('GET', `/v1/me/cases/${id}`, { token: alice });
+    expect(own.body.nextDeadline).toEqual({
+      kind: 'acknowledge',
+      at: filed.body.deadlines.acknowledgeBy,
+      lastDay: '2026-12-13',
+    });
 
     const accept = await h.request('POST', `/v1/cases/${id}/accept`, {
       token: clerk,

@@ -77,31 +77,56 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-describe('the level a case starts at', () => {
+/** The level a case shows: none while registered, the intake level once accepted. */
+async function levelOnAcceptance(created: { id: string; level?: string }) {
+  expect(created.level).toBeUndefined();
+  const read = await h.request('GET', `/v1/cases/${created.id}`, { token: clerk });
+  expect(read.body.level).toBeUndefined();
+  const accepted = await command(created.id, clerk, 'accept', { track: 'immediate' }, 1);
+  expect(accepted.status, accepted.text).toBe(200);
+  const reread = await h.request('GET', `/v1/cases/${created.id}`, { token: clerk });
+  expect(reread.body.level).toBe(accepted.body.level);
+  return accepted.body.level as string | undefined;
+}
+
+describe('the level a case starts at, shown once the case is accepted', () => {
   it('is village for a case registered in a village grid', async () => {
-    const created = await register(clerk, { gridId: g.v });
-    expect(created.level).toBe('village');
-    const read = await h.request('GET', `/v1/cases/${created.id}`, { token: clerk });
-    expect(read.body.level).toBe('village');
+    expect(await levelOnAcceptance(await register(clerk, { gridId: g.v }))).toBe('village');
   });
 
   it('is village for a case registered in a unit', async () => {
-    expect((await register(clerk, { gridId: g.u })).level).toBe('village');
+    expect(await levelOnAcceptance(await register(clerk, { gridId: g.u }))).toBe('village');
   });
 
   it('is village for a case a grid worker registers in their grid', async () => {
     const worker = await h.token('grid_worker', 'worker-1', TOWN);
-    expect((await register(worker, { channel: 'patrol', gridId: g.u })).level).toBe('village');
+    expect(await levelOnAcceptance(await register(worker, { channel: 'patrol', gridId: g.u }))).toBe(
+      'village',
+    );
   });
 
   it('is town for a case registered in a comprehensive grid', async () => {
-    expect((await register(clerk, { gridId: g.c })).level).toBe('town');
+    expect(await levelOnAcceptance(await register(clerk, { gridId: g.c }))).toBe('town');
   });
 
   it('is town for a case registered at the window without a grid', async () => {
     const created = await register(clerk);
     expect(created.gridId).toBeUndefined();
-    expect(created.level).toBe('town');
+    expect(await levelOnAcceptance(created)).toBe('town');
+  });
+
+  it('is never shown on a matter declined at the window', async () => {
+    const created = await register(clerk, { gridId: g.v });
+    const declined = await command(
+      created.id,
+      clerk,
+      'decline',
+      { reason: '属于诉讼渠道解决的事项', route: 'litigation' },
+      1,
+    );
+    expect(declined.status, declined.text).toBe(200);
+    expect(declined.body.status).toBe('declined');
+    expect(declined.body).not.toHaveProperty('level');
   });
 });
 

@@ -234,11 +234,18 @@ describe('filters', () => {
     expect(ids(next)).toEqual([inGrid.g1]);
   });
 
-  it('records the intake level from the grid', async () => {
+  it('shows no level and no sweep bookkeeping before acceptance, and its next deadline instead', async () => {
     const village = await h.request('GET', `/v1/cases/${inGrid.g2}`, { token });
     const town = await h.request('GET', `/v1/cases/${inGrid.g1}`, { token });
-    expect(village.body.level).toBe('village');
-    expect(town.body.level).toBe('town');
+    for (const read of [village, town]) {
+      expect(read.body).not.toHaveProperty('level');
+      expect(read.body).not.toHaveProperty('alert');
+      expect(read.body.nextDeadline).toEqual({
+        kind: 'acknowledge',
+        at: read.body.deadlines.acknowledgeBy,
+        lastDay: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+      });
+    }
     expect(village.body.gridId).toBe('g2');
   });
 

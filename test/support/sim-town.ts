@@ -365,7 +365,9 @@ export class TownSimulation {
     this.actions.splice(lo, 0, action);
   }
 
-  private lowerAlert(alert: { at: string } | undefined): void {
+  /** The case's next ladder step as stored (answers do not show the sweep's bookkeeping). */
+  private async lowerAlert(caseId: string): Promise<void> {
+    const alert = (await new CaseRepository(this.deps.db, this.deps.tables.cases).get(TOWN, caseId))?.alert;
     if (!alert) return;
     const at = Date.parse(alert.at);
     if (this.alertMin === undefined || at < this.alertMin) this.alertMin = at;
@@ -446,7 +448,7 @@ export class TownSimulation {
     if (body.collective) this.stats.collective += 1;
     if (late) this.stats.late += 1;
     if (body.firstTime !== expectedFirstTime) this.stats.firstTimeMismatches += 1;
-    this.lowerAlert(body.alert);
+    await this.lowerAlert(body.id);
   }
 
   private async act(action: Action): Promise<void> {
@@ -488,7 +490,7 @@ export class TownSimulation {
     if (action.command === 'accept') this.stats.accepted += 1;
     if (action.command === 'decline') this.stats.declined += 1;
     if (action.command === 'reply') this.stats.replied += 1;
-    this.lowerAlert(response.body.alert);
+    await this.lowerAlert(c.id);
   }
 
   /** After a sweep: each person who was sent something reads the inbox and decides what to do. */
