@@ -79,6 +79,19 @@ async function casesUnder(gridId: string): Promise<{ id: string; channel: string
   return response.body.items;
 }
 
+/** A patrol case answers with no level while registered; accepted, it shows the level its grid gave it. */
+async function levelOnceAccepted(c: { id: string; level?: string; nextDeadline?: { kind: string } }) {
+  expect(c.level).toBeUndefined();
+  expect(c.nextDeadline?.kind).toBe('acknowledge');
+  const accepted = await h.request('POST', `/v1/cases/${c.id}/accept`, {
+    token: clerk,
+    body: { track: 'immediate' },
+    headers: { 'if-match': '"1"' },
+  });
+  expect(accepted.status, accepted.text).toBe(200);
+  return accepted.body.level as string | undefined;
+}
+
 async function patrolsOf(gridId: string, from = TODAY, to = TODAY) {
   const response = await h.request('GET', `/v1/grids/${gridId}/patrols?from=${from}&to=${to}`, {
     token: clerk,
@@ -146,7 +159,6 @@ describe('POST /v1/grids/{id}/patrols', () => {
       expect(c).toMatchObject({
         channel: 'patrol',
         gridId: g.v,
-        level: 'village',
         status: 'registered',
         kind: 'dispute',
         category: 'neighbor',
@@ -159,12 +171,14 @@ describe('POST /v1/grids/{id}/patrols', () => {
     for (const c of cases) {
       const read = await h.request('GET', `/v1/cases/${c.id}`, { token: clerk });
       expect(read.status).toBe(200);
-      expect(read.body).toMatchObject({ channel: 'patrol', gridId: g.v, level: 'village' });
+      expect(read.body).toMatchObject({ channel: 'patrol', gridId: g.v });
       expect(read.body.registeredBy.id).toBe('worker-v');
     }
     // and the worker sees them in their scope
     const mine = await h.request('GET', `/v1/cases/${cases[0].id}`, { token: workerV });
     expect(mine.status).toBe(200);
+    // taken up, each is a village-level case
+    for (const c of cases) expect(await levelOnceAccepted(c)).toBe('village');
   });
 
   it('logs a patrol without findings', async () => {
@@ -179,19 +193,22 @@ describe('POST /v1/grids/{id}/patrols', () => {
     const response = await postPatrol(g.u, workerV, patrolBody([finding({}, 3)]));
     expect(response.status, response.text).toBe(201);
     expect(response.body.patrol.gridId).toBe(g.u);
-    expect(response.body.cases[0]).toMatchObject({ channel: 'patrol', gridId: g.u, level: 'village' });
+    expect(response.body.cases[0]).toMatchObject({ channel: 'patrol', gridId: g.u });
+    expect(await levelOnceAccepted(response.body.cases[0])).toBe('village');
   });
 
   it('makes findings on a comprehensive grid town-level cases', async () => {
     const response = await postPatrol(g.c, workerC, patrolBody([finding({}, 4)]));
     expect(response.status, response.text).toBe(201);
-    expect(response.body.cases[0]).toMatchObject({ channel: 'patrol', gridId: g.c, level: 'town' });
+    expect(response.body.cases[0]).toMatchObject({ channel: 'patrol', gridId: g.c });
+    expect(await levelOnceAccepted(response.body.cases[0])).toBe('town');
   });
 
   it('lets a worker of the parent grid patrol a child grid and its unit', async () => {
     const village = await postPatrol(g.v, workerC, patrolBody([finding({}, 5)]));
     expect(village.status, village.text).toBe(201);
-    expect(village.body.cases[0]).toMatchObject({ gridId: g.v, level: 'village' });
+    expect(village.body.cases[0]).toMatchObject({ gridId: g.v });
+    expect(await levelOnceAccepted(village.body.cases[0])).toBe('village');
     const unit = await postPatrol(g.u, workerC, patrolBody([]));
     expect(unit.status, unit.text).toBe(201);
     expect(unit.body.patrol.workerId).toBe('worker-c');
