@@ -18,6 +18,7 @@ export const staffRecordSchema = z.object({
   userId: z.string(),
   town: z.string(),
   name: z.string(),
+  title: z.string().optional(),
   roles: z.array(z.string()),
   contact: z
     .object({ channel: z.enum(['sms', 'email', 'inbox']), address: z.string().optional() })

@@ -30,6 +30,8 @@ export const patchGridBody = z.strictObject({
 });
 export const staffBody = z.strictObject({
   name: z.string().trim().min(1).max(100),
+  /** The post held, as the town writes it (镇党委副书记). */
+  title: z.string().trim().min(1).max(100).optional(),
   roles: z.array(z.enum(ROLES)).min(1).max(ROLES.length),
   contact: z
     .strictObject({

@@ -6,7 +6,7 @@ import { loadOrCreateLocalSecret, localMac } from '../adapters/mac.js';
 import { logger } from '../adapters/observability.js';
 import { TablePublisher } from '../adapters/publisher.js';
 import { tableNamesFor } from '../adapters/table-model.js';
-import { createFamilyHandlers } from './app.js';
+import { createFamilyHandlers, localTowns } from './app.js';
 import {
   clearRuntime,
   enginesOn,
@@ -21,7 +21,7 @@ import { DEFAULT_TOWN, loadOrCreateKeys } from './identity.js';
 import { DATA_DIR, TABLE_PREFIX } from './paths.js';
 import { commandLine, endProcess, signal } from './processes.js';
 import { startLocalSchedules } from './schedules.js';
-import { seedDemoCases, seedDemoGrids } from './seed.js';
+import { DEMO_STAFF, type SeededTown, seedDemoGrids, seedDemoTown } from './seed.js';
 import { createLocalServer } from './server.js';
 
 /**
@@ -114,17 +114,18 @@ async function main(): Promise<void> {
 
   // health answers 503 until the demo town is seeded (and while the engine restarts)
   const listening = createLocalServer({
-    handlers: createFamilyHandlers(deps),
+    handlers: createFamilyHandlers(deps, { towns: localTowns() }),
     keys,
     notReady: () => notReady,
   });
   server = listening;
   await new Promise<void>((done) => listening.listen(port, '127.0.0.1', done));
   const baseUrl = `http://localhost:${(listening.address() as AddressInfo).port}`;
-  const seed = async () => {
-    if (await seedDemoGrids(deps, DEFAULT_TOWN)) await seedDemoCases(baseUrl, keys, DEFAULT_TOWN);
-  };
-  await seed();
+  const seed = async (): Promise<SeededTown | undefined> =>
+    (await seedDemoGrids(deps, DEFAULT_TOWN)) ? seedDemoTown(baseUrl, keys, DEFAULT_TOWN) : undefined;
+  const seedStarted = Date.now();
+  const seeded = await seed();
+  const seedMs = Date.now() - seedStarted;
 
   // the engine may die under the host (killed, out of memory): start it again on the same port and files, so the
   // clients keep their endpoint; in memory its data is gone, and the demo town is seeded again
@@ -150,7 +151,9 @@ async function main(): Promise<void> {
         dynamo = restarted;
         if (stopping) return restarted.stop();
         await ensureTables(client, tables);
-        await seed();
+        const again = await seed();
+        if (again?.open311Key)
+          console.log(`demo town seeded again: ${open311Line(baseUrl, again.open311Key)}`);
         notReady = undefined;
         watch(restarted);
       } catch (error) {
@@ -167,11 +170,27 @@ async function main(): Promise<void> {
   console.log(
     [
       `Fengqiao is ready on ${baseUrl} in ${Date.now() - started} ms (${inMemory ? 'in memory' : `data in ${DATA_DIR}`})`,
-      `  token:  npm run token -- --role clerk --sub clerk-1`,
-      `  try:    curl -H "Authorization: Bearer $TOKEN" ${baseUrl}/v1/cases`,
+      seeded
+        ? `  demo town ${DEFAULT_TOWN} seeded in ${seedMs} ms: ${DEMO_STAFF.length} staff, ${seeded.cases} cases`
+        : `  demo town ${DEFAULT_TOWN}: as the data folder keeps it`,
+      `  staff:   ${DEMO_STAFF.map((s) => `${s.userId} (${s.roles.join(',')})`).join(', ')}`,
+      `  token:   TOKEN=$(npm run --silent token -- --role clerk --sub clerk-1)`,
+      `  try:     curl -H "Authorization: Bearer $TOKEN" ${baseUrl}/v1/cases`,
+      seeded
+        ? `  ${open311Line(baseUrl, seeded.open311Key)}`
+        : '  open311: the key was shown at the first start; an admin issues another with POST /v1/admin/open311-keys',
+      `  walk through a day in the town: README.md, "A day in the town"`,
     ].join('\n'),
   );
 }
+
+/** The Open311 key, shown once (only its keyed hash is kept), with a request to file with it. */
+const open311Line = (baseUrl: string, apiKey: string) =>
+  [
+    `open311: api_key ${apiKey} (shown this once: copy it now)`,
+    `           curl -X POST ${baseUrl}/open311/v2/requests.json -d api_key=${apiKey} -d service_code=environment \\`,
+    `             --data-urlencode 'description=河道有人倾倒垃圾' --data-urlencode 'address_string=东村桥头'`,
+  ].join('\n');
 
 main().catch((error: unknown) => {
   if (error instanceof DataDirInUseError) console.error(error.message);

@@ -104,15 +104,33 @@ const parentOf = (pid: number): number => {
   }
 };
 
-async function demoCases(port: number): Promise<number> {
+/** A GET of the local host as one of the demo town's staff (the petition office unless told). */
+async function asOffice(port: number, path: string, role = 'supervisor', sub = 'supervisor-1') {
   const keys = await loadOrCreateKeys(dataDir);
-  const token = await issueToken(keys, { roles: ['clerk'], sub: 'local-host-test' });
-  const response = await fetch(`http://127.0.0.1:${port}/v1/cases?limit=20`, {
+  const token = await issueToken(keys, { roles: [role], sub });
+  const response = await fetch(`http://127.0.0.1:${port}${path}`, {
     headers: { authorization: `Bearer ${token}` },
   });
-  expect(response.status).toBe(200);
-  return ((await response.json()) as { items: unknown[] }).items.length;
+  expect(response.status, path).toBe(200);
+  return (await response.json()) as Record<string, unknown>;
 }
+
+interface DemoCase {
+  status: string;
+  key?: unknown;
+  owner?: unknown;
+  channel: string;
+  receivedAt: string;
+  lateEntryReason?: string;
+}
+
+async function demoCases(port: number): Promise<DemoCase[]> {
+  return (await asOffice(port, '/v1/cases?limit=50')).items as DemoCase[];
+}
+
+/** The demo town's cases, as the first start seeds them, and the one a test files through Open311. */
+const SEEDED_CASES = 7;
+const CASES = SEEDED_CASES + 1;
 
 afterAll(async () => {
   // only if a test failed before stopping them: the hosts started here, and any engine left on the files
@@ -134,12 +152,81 @@ describe('npm start over a data folder', () => {
       expect(['refused', 503]).toContain(answer.status);
       if (answer.status === 503) expect(answer.body.type).toBe('/problems/unavailable');
     }
-    // both demo cases are there as soon as health says ok
-    expect(await demoCases(first.port)).toBe(2);
+    // the demo town is there as soon as health says ok
+    expect(await demoCases(first.port)).toHaveLength(SEEDED_CASES);
     const lock = theLock();
     expect(processAlive(lock.pid)).toBe(true);
     expect(enginesOn(dbPath)).toEqual([lock.enginePid]);
   });
+
+  it(
+    'seeds a town that works: staff, grid workers on their grids, cases in several states, an Open311 key',
+    STEP,
+    async () => {
+      await until('the start banner', () =>
+        first.output().includes('Fengqiao is ready') ? true : undefined,
+      );
+      const staff = (await asOffice(first.port, '/v1/staff')).items as {
+        userId: string;
+        name: string;
+        title?: string;
+        roles: string[];
+      }[];
+      const roles = staff.flatMap((s) => s.roles);
+      for (const role of ['clerk', 'handler', 'leader', 'supervisor', 'admin']) expect(roles).toContain(role);
+      expect(roles.filter((r) => r === 'grid_worker')).toHaveLength(2);
+      expect(roles.filter((r) => r === 'handler')).toHaveLength(2);
+      for (const entry of staff) {
+        expect(entry.name).toMatch(/^\p{Script=Han}{2,4}$/u);
+        expect(entry.title).toMatch(/\p{Script=Han}/u);
+      }
+      expect(staff.find((s) => s.roles.includes('leader'))?.title).toBe('镇党委副书记');
+      for (const [grid, worker] of [
+        ['g-dongcun', 'grid-worker-1'],
+        ['g-xicun', 'grid-worker-2'],
+      ])
+        expect((await asOffice(first.port, `/v1/grids/${grid}`)).workers).toEqual([worker]);
+
+      const cases = await demoCases(first.port);
+      const statuses = cases.map((c) => c.status);
+      for (const status of ['registered', 'accepted', 'replied', 'closed'])
+        expect(statuses).toContain(status);
+      expect(cases.filter((c) => c.key !== undefined && c.owner !== undefined)).toHaveLength(1);
+      expect(cases.some((c) => c.channel === 'patrol')).toBe(true);
+      // received over a few weeks, the late entries with their reason
+      const days = cases.map((c) => (Date.now() - Date.parse(c.receivedAt)) / 86_400_000);
+      expect(Math.max(...days)).toBeGreaterThan(14);
+      for (const [i, late] of days.entries())
+        if (late > 3) expect(cases[i]?.lateEntryReason, cases[i]?.receivedAt).toBeTruthy();
+      // one still registered past its acknowledgement deadline
+      const overdue = (
+        await asOffice(
+          first.port,
+          `/v1/cases?status=registered&dueBefore=${encodeURIComponent(new Date().toISOString())}`,
+        )
+      ).items as unknown[];
+      expect(overdue).toHaveLength(1);
+
+      // the banner shows the Open311 key once, and it files a request; Open311 serves the town from the start
+      expect(first.output()).toMatch(/demo town demo-town seeded in \d+ ms: 8 staff, 7 cases/);
+      const apiKey = /api_key (\S{43}) \(shown this once/.exec(first.output())?.[1];
+      expect(apiKey).toBeDefined();
+      const filed = await fetch(`http://127.0.0.1:${first.port}/open311/v2/requests.json`, {
+        method: 'POST',
+        body: new URLSearchParams({
+          api_key: apiKey ?? '',
+          service_code: 'environment',
+          description: '河道有人倾倒垃圾',
+          address_string: '东村桥头',
+        }),
+      });
+      expect(filed.status).toBe(201);
+      const discovery = await fetch(`http://localhost:${first.port}/open311/discovery.json`);
+      expect(((await discovery.json()) as { endpoints: { url: string }[] }).endpoints[0]?.url).toBe(
+        `http://localhost:${first.port}/open311/v2`,
+      );
+    },
+  );
 
   it('refuses a second host on the same data folder, naming the first', STEP, async () => {
     const second = await startHost();
@@ -167,7 +254,7 @@ describe('npm start over a data folder', () => {
     expect(processAlive(dead)).toBe(false);
     expect(enginesOn(dbPath)).toEqual([restarted]);
     expect(first.output()).toMatch(new RegExp(`DynamoDB Local \\(pid ${dead}\\) ended .*restarting`));
-    expect(await demoCases(first.port)).toBe(2);
+    expect(await demoCases(first.port)).toHaveLength(CASES);
   });
 
   it('takes its engine along when killed with SIGKILL', STEP, async () => {
@@ -188,7 +275,13 @@ describe('npm start over a data folder', () => {
     await untilHealthy(second);
     expect(second.output()).toContain(`taking over ${dataDir} from a host that is gone (pid ${stale})`);
     expect(enginesOn(dbPath)).toEqual([theLock().enginePid]);
-    expect(await demoCases(second.port)).toBe(2);
+    // nothing is seeded again, and no new Open311 key is issued
+    expect(await demoCases(second.port)).toHaveLength(CASES);
+    expect(second.output()).toContain('demo town demo-town: as the data folder keeps it');
+    expect(second.output()).not.toMatch(/api_key \S{43}/);
+    const keys = (await asOffice(second.port, '/v1/admin/open311-keys', 'admin', 'admin-1'))
+      .items as unknown[];
+    expect(keys).toHaveLength(1);
   });
 
   let third: Host;
