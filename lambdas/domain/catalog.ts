@@ -163,3 +163,50 @@ export const catalog = () => ({
   ratings: RATINGS,
   helperKinds: HELPER_KINDS,
 });
+
+/** Who may call, by role: the words a refusal names them by. */
+export const ROLE_LABELS = entries([
+  ['clerk', '接待窗口工作人员', 'reception clerks'],
+  ['grid_worker', '网格员', 'grid workers'],
+  ['handler', '承办人', 'case handlers'],
+  ['leader', '党政领导', 'town leaders'],
+  ['supervisor', '信访办', 'the petition office'],
+  ['admin', '系统管理员', 'administrators'],
+  ['petitioner', '信访人', 'petitioners'],
+]);
+
+/** The commands of the case state machine (`domain/lifecycle.ts`), by the act they name. */
+export const COMMAND_LABELS = entries([
+  ['accept', '受理', 'accept'],
+  ['decline', '不予受理', 'decline'],
+  ['transfer', '转送', 'transfer'],
+  ['return', '退回', 'return'],
+  ['triage', '分流', 'triage'],
+  ['assign', '交办', 'assign'],
+  ['own', '领导包案', 'take ownership'],
+  ['escalate', '提级办理', 'escalate'],
+  ['extend', '延期', 'extend'],
+  ['classify', '认定初信初访或重复信访', 'classify as first-time or repeat'],
+  ['mark-key', '列为重点信访矛盾', 'mark as a key case'],
+  ['unmark-key', '取消重点信访矛盾', 'unmark as a key case'],
+  ['reply', '答复', 'reply'],
+  ['rate', '评价', 'rate'],
+  ['request-review', '申请复查复核', 'request a review'],
+  ['record-review', '录入复查复核意见', 'record the review'],
+  ['close', '办结', 'close'],
+  ['withdraw', '撤回', 'withdraw'],
+]);
+
+/** The levels a case is handled at. */
+export const CASE_LEVEL_LABELS = entries([
+  ['village', '村级', 'village'],
+  ['town', '镇级', 'town'],
+  ['county', '县级', 'county'],
+]);
+
+/** The levels of the grid tree (网格化管理). */
+export const GRID_LEVEL_LABELS = entries([
+  ['comprehensive', '综合网格', 'comprehensive grid'],
+  ['village', '村级网格', 'village grid'],
+  ['unit', '网格单元', 'grid unit'],
+]);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { OUTCOME_CODES, RATING_CODES, TRACK_CODES } from './catalog.js';
 import { CLOCK_SKEW_MS } from './deadlines.js';
+import { because } from './errors.js';
 import { helperId, MAX_TEAM_HELPERS } from './helper.js';
 import type { DeadlinePolicy } from './policy.js';
 
@@ -46,9 +47,7 @@ export function commandBodySchemas(policy: DeadlinePolicy, now: Date, about: Com
       resolution: listItems.optional(),
       deliveredAt: z.iso
         .datetime({ offset: true })
-        .refine((at) => new Date(at).getTime() <= now.getTime() + CLOCK_SKEW_MS, {
-          message: 'may not be in the future',
-        })
+        .refine((at) => new Date(at).getTime() <= now.getTime() + CLOCK_SKEW_MS, because('in-future'))
         .optional(),
     }),
     rate: z.strictObject({ rating: z.enum(RATING_CODES), comment: z.string().trim().max(2000).optional() }),
@@ -59,12 +58,11 @@ export function commandBodySchemas(policy: DeadlinePolicy, now: Date, about: Com
       // Art 36: the next review window counts from the delivery of the written opinion
       deliveredAt: z.iso
         .datetime({ offset: true })
-        .refine((at) => new Date(at).getTime() <= now.getTime() + CLOCK_SKEW_MS, {
-          message: 'may not be in the future',
-        })
-        .refine((at) => requestedAt === undefined || new Date(at).getTime() >= requestedAt, {
-          message: 'may not be before the review was requested',
-        })
+        .refine((at) => new Date(at).getTime() <= now.getTime() + CLOCK_SKEW_MS, because('in-future'))
+        .refine(
+          (at) => requestedAt === undefined || new Date(at).getTime() >= requestedAt,
+          because('before-review-request'),
+        )
         .meta({ description: 'When the written review opinion reached the petitioner; default now' })
         .optional(),
     }),

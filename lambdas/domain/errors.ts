@@ -1,6 +1,6 @@
 /**
- * Errors the domain core raises. Each names a rule of the domain; the HTTP layer maps them to problem types in one
- * place (`http/problem.ts`).
+ * Errors the domain core raises. Each names a rule of the domain by a key and the facts its words need; the HTTP layer
+ * maps them to problem types and words them in the caller's language in one place (`http/problem.ts`).
  */
 export abstract class DomainError extends Error {
   /** Stable machine-readable code, used as the problem type slug. */
@@ -47,13 +47,26 @@ export const RULE_CODES = [
 
 export type RuleCode = (typeof RULE_CODES)[number];
 
+/** The facts a refusal's words need, for the rules that need any. */
+export interface RuleParams {
+  /** Which time limit has passed: returning a referral, the reply (for an extension), asking for review. */
+  'window-closed': { window: 'return' | 'reply' | 'review' };
+  'not-higher-level': { level: 'village' | 'town' | 'county' };
+  'extension-too-long': { maxDays: number };
+  /** Beijing dates (`YYYY-MM-DD`): the due date the level above set, and the day the extension would end. */
+  'past-upper-level-due': { dueDate: string; days: number; endDate: string };
+  'already-rated': { answer: 'reply' | 'review' | 're_review' };
+}
+
 /** A rule of the law or of the town's policy forbids the act (for example a second extension). */
-export class RuleViolationError extends DomainError {
+export class RuleViolationError<C extends RuleCode = RuleCode> extends DomainError {
+  readonly params: RuleParams[keyof RuleParams] | undefined;
   constructor(
-    readonly code: RuleCode,
-    message: string,
+    readonly code: C,
+    ...params: C extends keyof RuleParams ? [params: RuleParams[C]] : []
   ) {
-    super(message);
+    super(code);
+    this.params = params[0];
   }
 }
 
@@ -62,9 +75,27 @@ export class NotFoundError extends DomainError {
   readonly code = 'not-found';
 }
 
+/** Why an act is not the caller's, for the refusals that say more than that. */
+export interface ForbiddenReasons {
+  /** The command is not one the caller's roles or relation to the case may give. */
+  'not-your-command': { command: string };
+  'grid-worker-own-grids': undefined;
+  'carried-case-supervisor-only': undefined;
+  'reveal-not-allowed': undefined;
+  'patrol-own-grids': undefined;
+}
+
 /** The caller sees the object but their role may not do this. */
-export class ForbiddenError extends DomainError {
+export class ForbiddenError<K extends keyof ForbiddenReasons = keyof ForbiddenReasons> extends DomainError {
   readonly code = 'forbidden';
+  readonly params: ForbiddenReasons[K] | undefined;
+  constructor(
+    readonly reason: K,
+    ...params: ForbiddenReasons[K] extends undefined ? [] : [params: ForbiddenReasons[K]]
+  ) {
+    super(reason);
+    this.params = params[0];
+  }
 }
 
 /** Someone changed the object since the caller read it. */
@@ -77,14 +108,70 @@ export class ContentionError extends DomainError {
   readonly code = 'contention';
 }
 
+type GridLevel = 'comprehensive' | 'village' | 'unit';
+
+/**
+ * Why a field is refused, for the refusals the domain and its schemas word themselves (a zod refinement names its
+ * reason in `params`, see `because`), with the facts each needs.
+ */
+export interface FieldReasons {
+  'unknown-grid': undefined;
+  'unknown-case': undefined;
+  'grid-required': undefined;
+  'grid-has-no-parent': undefined;
+  'parent-required': { level: GridLevel; parentLevel: GridLevel };
+  'parent-wrong-level': { level: GridLevel; parentLevel: GridLevel };
+  'parent-under-itself': undefined;
+  'no-open-case': undefined;
+  'case-not-visible': undefined;
+  'not-same-matter': undefined;
+  'in-future': undefined;
+  'before-review-request': undefined;
+  'before-from': undefined;
+  'ladder-overdue-last': undefined;
+  'ladder-ids-unique': undefined;
+  'id-length': undefined;
+  'id-format': undefined;
+  'id-birth-date': undefined;
+  'id-checksum': undefined;
+  phone: undefined;
+  'not-a-category': undefined;
+  'headcount-below-petitioners': undefined;
+  'late-entry-reason-required': { days: number };
+  'referral-required': undefined;
+  'carried-received-at-required': undefined;
+  'carried-track-required': undefined;
+  'history-before-received': undefined;
+  'carried-due-passed': undefined;
+  'range-too-long': { days: number };
+  'fields-repeat': undefined;
+  'not-a-case-number': undefined;
+  'one-line': undefined;
+}
+
+export type FieldReason = keyof FieldReasons;
+
+/** The facts a field reason's words need, as a rest argument: none, or the one object its key names. */
+type FieldParamsArg<K extends FieldReason> = FieldReasons[K] extends undefined
+  ? []
+  : [params: FieldReasons[K]];
+
+/** A zod refinement's options that name its reason: `.refine(ok, because('in-future'))`. */
+export const because = <K extends FieldReason>(key: K, ...params: FieldParamsArg<K>) => ({
+  params: { key, ...params[0] },
+});
+
 /** A field that is well formed but names something the rules refuse (a grid or case the town does not have). */
-export class InvalidFieldError extends DomainError {
+export class InvalidFieldError<K extends FieldReason = FieldReason> extends DomainError {
   readonly code = 'invalid-field';
+  readonly params: FieldReasons[K] | undefined;
   constructor(
     readonly path: string,
-    readonly reason: string,
+    readonly reason: K,
+    ...params: FieldParamsArg<K>
   ) {
-    super(`${path} ${reason}`);
+    super(`${path}: ${reason}`);
+    this.params = params[0];
   }
 }
 
@@ -92,6 +179,6 @@ export class InvalidFieldError extends DomainError {
 export class InvalidCursorError extends DomainError {
   readonly code = 'invalid-cursor';
   constructor() {
-    super('is not a cursor this list issued');
+    super('invalid cursor');
   }
 }

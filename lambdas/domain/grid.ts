@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { InvalidFieldError } from './errors.js';
 
 export const GRID_LEVELS = ['comprehensive', 'village', 'unit'] as const;
 export type GridLevel = (typeof GRID_LEVELS)[number];
@@ -32,15 +33,19 @@ export const PARENT_LEVEL: Record<GridLevel, GridLevel | undefined> = {
   unit: 'village',
 };
 
-/** Why a grid may not have this parent, or undefined when it may. */
+const PARENT = 'parentId';
+
+/** Why a grid may not have this parent (its `parentId` refused), or undefined when it may. */
 export function parentProblem(
   grid: { id?: string; level: GridLevel; path?: string },
   parent: GridRecord | undefined,
-): string | undefined {
+): InvalidFieldError | undefined {
   const wanted = PARENT_LEVEL[grid.level];
-  if (wanted === undefined) return parent ? 'a comprehensive grid has no parent' : undefined;
-  if (!parent) return `a ${grid.level} grid needs a ${wanted} parent`;
-  if (parent.level !== wanted) return `a ${grid.level} grid's parent must be a ${wanted} grid`;
-  if (grid.path && parent.path.startsWith(grid.path)) return 'a grid cannot move under itself';
+  if (wanted === undefined) return parent ? new InvalidFieldError(PARENT, 'grid-has-no-parent') : undefined;
+  const levels = { level: grid.level, parentLevel: wanted };
+  if (!parent) return new InvalidFieldError(PARENT, 'parent-required', levels);
+  if (parent.level !== wanted) return new InvalidFieldError(PARENT, 'parent-wrong-level', levels);
+  if (grid.path && parent.path.startsWith(grid.path))
+    return new InvalidFieldError(PARENT, 'parent-under-itself');
   return undefined;
 }

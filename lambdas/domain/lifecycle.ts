@@ -12,7 +12,7 @@ import {
 import { OPEN_STATUSES, type Status } from './catalog.js';
 import type { CommandBodies, CommandBody, CommandRequest } from './command-bodies.js';
 import { beijingDate, calendarDaysDeadline, isLate } from './deadlines.js';
-import { ForbiddenError, type RuleCode, RuleViolationError, WrongStatusError } from './errors.js';
+import { ForbiddenError, RuleViolationError, WrongStatusError } from './errors.js';
 import type { HelperRef } from './helper.js';
 import { nextAlert } from './ladder.js';
 import type { DeadlinePolicy } from './policy.js';
@@ -121,8 +121,6 @@ export function mayGive(principal: Principal, command: CommandName, record: Case
   );
 }
 
-const rule = (code: RuleCode, message: string) => new RuleViolationError(code, message);
-
 /**
  * Recusal (回避, and Art 30's confidentiality): the staff member a case names as its respondent never sees it, so they
  * can neither handle it nor own it nor sit on its team.
@@ -130,7 +128,7 @@ const rule = (code: RuleCode, message: string) => new RuleViolationError(code, m
 function refuseRespondent(record: CaseRecord, userIds: readonly (string | undefined)[]): void {
   const respondent = record.respondent?.userId;
   if (respondent !== undefined && userIds.includes(respondent))
-    throw rule('respondent-recusal', 'the person the case is about cannot handle it');
+    throw new RuleViolationError('respondent-recusal');
 }
 
 const deadlineOf = (iso: string | undefined) => (iso ? new Date(iso) : undefined);
@@ -143,7 +141,7 @@ const replyDeadline = (record: CaseRecord): Date | undefined =>
 export function applyCommand(record: CaseRecord, input: CommandInput, ctx: CommandContext): CommandEffect {
   const spec: CommandRule = COMMANDS[input.command];
   if (!mayGive(ctx.principal, input.command, record))
-    throw new ForbiddenError(`${input.command} is not yours to give`);
+    throw new ForbiddenError('not-your-command', { command: input.command });
   if (!spec.from.includes(record.status)) throw new WrongStatusError(record.status, input.command);
 
   const now = ctx.now.toISOString();
@@ -175,10 +173,8 @@ export function applyCommand(record: CaseRecord, input: CommandInput, ctx: Comma
       break;
     case 'return': {
       const objectBy = deadlineOf(record.deadlines.objectBy);
-      if (!record.referral || !objectBy)
-        throw rule('not-referred', 'only a matter referred from above can be returned');
-      if (isLate(ctx.now, objectBy))
-        throw rule('window-closed', 'the 5 working days to return the matter have passed');
+      if (!record.referral || !objectBy) throw new RuleViolationError('not-referred');
+      if (isLate(ctx.now, objectBy)) throw new RuleViolationError('window-closed', { window: 'return' });
       next.acknowledgedAt = now;
       next.decision = { reason: input.reason };
       note = input.reason;
@@ -204,23 +200,20 @@ export function applyCommand(record: CaseRecord, input: CommandInput, ctx: Comma
     case 'escalate': {
       const order = { village: 0, town: 1, county: 2 } as const;
       if (record.level && order[input.level] <= order[record.level])
-        throw rule('not-higher-level', `the case is already at ${record.level} level`);
+        throw new RuleViolationError('not-higher-level', { level: record.level });
       next.level = input.level;
       note = input.reason;
       break;
     }
     case 'extend': {
       const replyBy = replyDeadline(record);
-      if (record.deadlines.extendedTo) throw rule('already-extended', 'a case may be extended only once');
+      if (record.deadlines.extendedTo) throw new RuleViolationError('already-extended');
       if (record.firstTime && ctx.policy.firstTimeNoExtension)
-        throw rule(
-          'first-time-no-extension',
-          'first-time petitions are never extended under this town’s policy',
-        );
+        throw new RuleViolationError('first-time-no-extension');
       if (input.days > ctx.policy.maxExtensionDays)
-        throw rule('extension-too-long', `an extension is at most ${ctx.policy.maxExtensionDays} days`);
+        throw new RuleViolationError('extension-too-long', { maxDays: ctx.policy.maxExtensionDays });
       if (!replyBy || isLate(ctx.now, replyBy))
-        throw rule('window-closed', 'the reply deadline has already passed');
+        throw new RuleViolationError('window-closed', { window: 'reply' });
       // the extension adds days to the period's own last day, not to today nor to a day a holiday moved it to
       const acceptedAt = acceptedAtOf(record);
       const extendedTo = acceptedAt
@@ -228,30 +221,30 @@ export function applyCommand(record: CaseRecord, input: CommandInput, ctx: Comma
         : period(new Date(replyBy.getTime() - 1), input.days);
       const upperLevelDue = upperLevelDueOf(record);
       if (upperLevelDue && extendedTo.getTime() > upperLevelDue.getTime())
-        throw rule(
-          'past-upper-level-due',
-          `the level above set the due date ${beijingDate(new Date(upperLevelDue.getTime() - 1))} (Beijing): ` +
-            `an extension of ${input.days} days would end ${beijingDate(new Date(extendedTo.getTime() - 1))}`,
-        );
+        throw new RuleViolationError('past-upper-level-due', {
+          dueDate: beijingDate(new Date(upperLevelDue.getTime() - 1)),
+          days: input.days,
+          endDate: beijingDate(new Date(extendedTo.getTime() - 1)),
+        });
       next.deadlines.extendedTo = extendedTo.toISOString();
       next.extension = { days: input.days, reason: input.reason, at: now };
       note = input.reason;
       break;
     }
     case 'classify':
-      if (input.repeatOf === record.id) throw rule('self-reference', 'a case cannot repeat itself');
+      if (input.repeatOf === record.id) throw new RuleViolationError('self-reference');
       next.firstTime = input.repeatOf === null;
       if (input.repeatOf === null) delete next.repeatOf;
       else next.repeatOf = input.repeatOf;
       note = input.reason;
       break;
     case 'mark-key':
-      if (record.key) throw rule('already-key', 'the case is already a key case');
+      if (record.key) throw new RuleViolationError('already-key');
       next.key = { since: now, by: ctx.principal.userId, reason: input.reason };
       note = input.reason;
       break;
     case 'unmark-key':
-      if (!record.key) throw rule('not-key', 'the case is not a key case');
+      if (!record.key) throw new RuleViolationError('not-key');
       delete next.key;
       note = input.reason;
       break;
@@ -271,7 +264,7 @@ export function applyCommand(record: CaseRecord, input: CommandInput, ctx: Comma
     case 'rate': {
       const of = currentAnswer(record);
       if (record.rating && (record.rating.of ?? 'reply') === of)
-        throw rule('already-rated', `the ${of.replace('_', '-')} has already been rated`);
+        throw new RuleViolationError('already-rated', { answer: of });
       next.rating = {
         rating: input.rating,
         ...(input.comment ? { comment: input.comment } : {}),
@@ -282,10 +275,10 @@ export function applyCommand(record: CaseRecord, input: CommandInput, ctx: Comma
     }
     case 'request-review': {
       const reviews = record.reviews ?? [];
-      if (reviews.length >= MAX_REVIEWS) throw rule('no-further-review', 'the re-review was the last review');
+      if (reviews.length >= MAX_REVIEWS) throw new RuleViolationError('no-further-review');
       const window = deadlineOf(record.deadlines.reviewRequestBy);
       if (!window || isLate(ctx.now, window))
-        throw rule('window-closed', 'the 30 days to ask for review have passed');
+        throw new RuleViolationError('window-closed', { window: 'review' });
       next.reviews = [...reviews, { requestedAt: now, reason: input.reason }];
       next.deadlines.reviewAnswerBy = reviewAnswerDeadlineOf(ctx.now, ctx).toISOString();
       note = input.reason;
@@ -298,10 +291,7 @@ export function applyCommand(record: CaseRecord, input: CommandInput, ctx: Comma
       // Art 36: the next window counts from when the written opinion reached the petitioner
       const deliveredAt = input.deliveredAt ? new Date(input.deliveredAt) : ctx.now;
       if (deliveredAt.getTime() < new Date(last.requestedAt).getTime())
-        throw rule(
-          'delivered-before-request',
-          'a review opinion cannot be delivered before it was asked for',
-        );
+        throw new RuleViolationError('delivered-before-request');
       reviews[reviews.length - 1] = {
         ...last,
         outcome: input.outcome,
@@ -323,7 +313,7 @@ export function applyCommand(record: CaseRecord, input: CommandInput, ctx: Comma
         satisfiedWithCurrentAnswer(record) ||
         !window ||
         isLate(ctx.now, window);
-      if (!noFurtherReview) throw rule('review-window-open', 'the petitioner may still ask for review');
+      if (!noFurtherReview) throw new RuleViolationError('review-window-open');
       next.closedAt = now;
       note = input.note;
       break;

@@ -106,8 +106,6 @@ export function erasedForms(record: { type: string; petitioners: readonly Protec
 
 /** Erasure takes the personal data of a case that is no longer being handled, once. */
 export function assertErasable(record: { status: Status; personal?: PersonalData | undefined }): void {
-  if (record.personal?.state === 'erased')
-    throw new RuleViolationError('already-erased', 'the personal data of this case is already erased');
-  if (OPEN_STATUSES.includes(record.status))
-    throw new RuleViolationError('case-open', 'a case still being handled keeps its personal data');
+  if (record.personal?.state === 'erased') throw new RuleViolationError('already-erased');
+  if (OPEN_STATUSES.includes(record.status)) throw new RuleViolationError('case-open');
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { because } from './errors.js';
 import { DEFAULT_ESCALATION, type EscalationPolicy } from './ladder.js';
 import { decimal } from './numbers.js';
 
@@ -76,7 +77,7 @@ const escalationSchema = z
       .array(
         z
           .strictObject({ name: z.string().trim().min(1).max(100), from: day, to: day })
-          .refine((p) => p.from <= p.to, { message: 'from must not be after to', path: ['to'] }),
+          .refine((p) => p.from <= p.to, { ...because('before-from'), path: ['to'] }),
       )
       .max(50),
   })
@@ -89,13 +90,9 @@ const escalationSchema = z
       last.when.daysBefore !== 0 ||
       overdueSteps !== 1
     )
-      ctx.addIssue({
-        code: 'custom',
-        path: ['steps'],
-        message: 'the last step, and only it, is the overdue step at the deadline (daysBefore 0)',
-      });
+      ctx.addIssue({ code: 'custom', path: ['steps'], ...because('ladder-overdue-last') });
     if (new Set(ladder.steps.map((s) => s.id)).size !== ladder.steps.length)
-      ctx.addIssue({ code: 'custom', path: ['steps'], message: 'step ids must be unique' });
+      ctx.addIssue({ code: 'custom', path: ['steps'], ...because('ladder-ids-unique') });
   });
 
 /** The deadline policy an admin may set; the bounds keep a typo from making every case overdue or never due. */

@@ -26,7 +26,7 @@ export type RepeatDecision =
   /** Refused (409): an open case repeats it. `openCase` only when the registrar may see it. */
   | { kind: 'refused'; openCase?: CaseRecord }
   /** The choice names a case that cannot take it (400), at this field. */
-  | { kind: 'invalid'; path: string; message: string }
+  | { kind: 'invalid'; path: string; reason: 'no-open-case' | 'case-not-visible' | 'not-same-matter' }
   /** The choice names a case of the petitioners that is no longer open (409). */
   | { kind: 'not-open'; target: CaseRecord };
 
@@ -52,25 +52,14 @@ export function decideRepeat(args: {
       : { kind: 'register' };
 
   if ('reason' in choice) {
-    if (!open)
-      return {
-        kind: 'invalid',
-        path: 'repeatOfOpenCase',
-        message: 'these petitioners have no open case in this category: register without repeatOfOpenCase',
-      };
+    if (!open) return { kind: 'invalid', path: 'repeatOfOpenCase', reason: 'no-open-case' };
     // a second track beside a case the registrar may not see is the town window's to decide
     return open.visible ? { kind: 'second-track', reason: choice.reason } : { kind: 'refused' };
   }
 
   // a link: never reveal whether a case the registrar may not see exists
-  if (!target?.visible)
-    return { kind: 'invalid', path: CASE_ID, message: 'is not a case of this town that you may see' };
-  if (!target.sameMatter)
-    return {
-      kind: 'invalid',
-      path: CASE_ID,
-      message: 'is not a case of these petitioners in this category',
-    };
+  if (!target?.visible) return { kind: 'invalid', path: CASE_ID, reason: 'case-not-visible' };
+  if (!target.sameMatter) return { kind: 'invalid', path: CASE_ID, reason: 'not-same-matter' };
   if (!isOpen(target.record)) return { kind: 'not-open', target: target.record };
   return { kind: 'link', openCase: target.record };
 }

@@ -17,7 +17,7 @@ import { requireRole } from '../http/auth.js';
 import { repeatProblem } from '../http/case-problems.js';
 import { noteBody, parseIfMatch, requireIfMatch, timelineQuery } from '../http/command-schemas.js';
 import { inactiveHelperProblem, unknownHelpersProblem } from '../http/helper-schemas.js';
-import { registerRuleTitles, validationProblem } from '../http/problem.js';
+import { fieldProblem } from '../http/problem.js';
 import { listCasesQuery, registerCaseBody } from '../http/schemas.js';
 import { parseWith } from '../http/validation.js';
 import { caseView } from '../http/views.js';
@@ -26,17 +26,6 @@ import { commandOnCase, giveCommand } from '../usecases/give-command.js';
 import { registerAtWindow } from '../usecases/register-at-window.js';
 import { replayedQueryCode, seedOf } from '../usecases/register-case.js';
 import { findVisibleByNumber, listVisibleCases, loadVisibleCase } from '../usecases/visible-case.js';
-
-registerRuleTitles({
-  'past-upper-level-due': {
-    zh: '延期不得超过上级交办的办理期限',
-    en: 'An extension may not end after the due date the level above set',
-  },
-  'delivered-before-request': {
-    zh: '复查（复核）意见送达时间不得早于申请时间',
-    en: 'A review opinion cannot be delivered before the review was asked for',
-  },
-});
 
 const REGISTRARS = ['clerk', 'grid_worker', 'leader', 'supervisor'] as const;
 
@@ -74,7 +63,7 @@ export function createCasesHandler(deps: Deps) {
           const raw = request.json();
           // the backlog ledger (积案) is the petition office's to keep
           if (isCarried(raw) && !hasAnyRole(request.principal, ['supervisor']))
-            throw new ForbiddenError('only the petition office (supervisor) enters a carried case');
+            throw new ForbiddenError('carried-case-supervisor-only');
           const now = deps.now();
           const townRules = await settings.get(request.principal.town);
           const { repeatOfOpenCase: choice, ...body } = parseWith(
@@ -118,10 +107,7 @@ export function createCasesHandler(deps: Deps) {
           const query = parseWith(listCasesQuery, request.query, request.language);
           if (query.number !== undefined) {
             const { number, limit: _limit, ...others } = query;
-            if (Object.keys(others).length > 0)
-              throw validationProblem([
-                { path: 'number', message: 'finds one case: it takes no other filter and no cursor' },
-              ]);
+            if (Object.keys(others).length > 0) throw fieldProblem('number', (m) => m.field['number-alone']);
             const found = await findVisibleByNumber(ports, request.principal, number);
             return { status: 200, body: { items: found ? [caseView(found, request.principal)] : [] } };
           }
@@ -183,8 +169,8 @@ export function createCasesHandler(deps: Deps) {
           const ifMatch = requireIfMatch(request);
           const command = commandRequest(on.command, parseWith(on.body, raw, language));
           const outcome = await giveCommand(ports, principal, on, command, parseIfMatch(ifMatch));
-          if (outcome.kind === 'unknown-helpers') throw unknownHelpersProblem(outcome.missing, language);
-          if (outcome.kind === 'inactive-helper') throw inactiveHelperProblem(outcome.helper, language);
+          if (outcome.kind === 'unknown-helpers') throw unknownHelpersProblem(outcome.missing);
+          if (outcome.kind === 'inactive-helper') throw inactiveHelperProblem(outcome.helper);
           const { record } = outcome;
           return {
             status: 200,

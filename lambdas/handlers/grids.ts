@@ -7,7 +7,7 @@ import { NotificationRepository } from '../adapters/notification-repository.js';
 import { PersonalVault } from '../adapters/personal-vault.js';
 import { townSettings } from '../adapters/settings-repository.js';
 import { DEFAULT_CATEGORY_CODES } from '../domain/catalog.js';
-import { NotFoundError } from '../domain/errors.js';
+import { ForbiddenError, NotFoundError } from '../domain/errors.js';
 import type { GridRecord } from '../domain/grid.js';
 import type { HelperRecord } from '../domain/helper.js';
 import { STAFF_ROLES } from '../domain/roles.js';
@@ -23,8 +23,7 @@ import {
   userId,
 } from '../http/grid-schemas.js';
 import { createHelperBody, listHelpersQuery, patchHelperBody } from '../http/helper-schemas.js';
-import type { Language } from '../http/problem.js';
-import { HttpProblem, validationProblem } from '../http/problem.js';
+import { fieldProblem } from '../http/problem.js';
 import { parseWith } from '../http/validation.js';
 import { caseView, helperView } from '../http/views.js';
 import { addGrid, changeGrid } from '../usecases/grid-tree.js';
@@ -35,12 +34,8 @@ const gridView = ({ town: _town, path: _path, ...grid }: GridRecord) => grid;
 /** Who keeps the helper directory: the petition office and the administrator. */
 const HELPER_KEEPERS = ['admin', 'supervisor'] as const;
 const helperEtag = (record: HelperRecord) => ({ etag: `"${record.version}"` });
-const say = (language: Language, zh: string, en: string) => (language === 'en' ? en : zh);
 /** A helper's grid must be a grid of the town. */
-const unknownGridProblem = (language: Language) =>
-  validationProblem([
-    { path: 'gridId', message: say(language, '不是本镇的网格', 'is not a grid of this town') },
-  ]);
+const unknownGridProblem = () => fieldProblem('gridId', (m) => m.field['unknown-grid']);
 
 export function createGridsHandler(deps: Deps) {
   const grids = new GridRepository(deps.db, deps.tables.grids);
@@ -147,7 +142,7 @@ export function createGridsHandler(deps: Deps) {
           requireRole(request.principal, HELPER_KEEPERS);
           const body = request.body(createHelperBody);
           const outcome = await addHelper(directory, request.principal.town, body, deps.now());
-          if (outcome.kind === 'unknown-grid') throw unknownGridProblem(request.language);
+          if (outcome.kind === 'unknown-grid') throw unknownGridProblem();
           const { helper } = outcome;
           return {
             status: 201,
@@ -184,12 +179,9 @@ export function createGridsHandler(deps: Deps) {
           const raw = request.json();
           const ifMatch = requireIfMatch(request);
           const body = parseWith(patchHelperBody, raw, request.language);
-          if (Object.keys(body).length === 0)
-            throw validationProblem([
-              { path: '', message: say(request.language, '没有要修改的字段', 'names nothing to change') },
-            ]);
+          if (Object.keys(body).length === 0) throw fieldProblem('', (m) => m.field['nothing-to-change']);
           const outcome = await changeHelper(directory, helper, body, parseIfMatch(ifMatch), deps.now());
-          if (outcome.kind === 'unknown-grid') throw unknownGridProblem(request.language);
+          if (outcome.kind === 'unknown-grid') throw unknownGridProblem();
           return { status: 200, body: helperView(outcome.helper), headers: helperEtag(outcome.helper) };
         },
       },
@@ -198,11 +190,7 @@ export function createGridsHandler(deps: Deps) {
           const { principal } = request;
           const grid = await loadGrid(principal.town, request.params.id);
           requireRole(principal, ['grid_worker']);
-          if (!(await patrolsGrid(grids, principal, grid)))
-            throw new HttpProblem('forbidden', {
-              zh: '只能为本人负责的网格登记巡查',
-              en: 'Only the grid’s own workers log its patrols',
-            });
+          if (!(await patrolsGrid(grids, principal, grid))) throw new ForbiddenError('patrol-own-grids');
           const now = deps.now();
           const townRules = await settings.get(principal.town);
           const { date, households, notes, findings } = request.body(
@@ -228,8 +216,7 @@ export function createGridsHandler(deps: Deps) {
           const grid = await loadGrid(request.principal.town, request.params.id);
           requireRole(request.principal, STAFF_ROLES);
           const range = parseWith(patrolRange, request.query, request.language);
-          if (range.from > range.to)
-            throw validationProblem([{ path: 'to', message: 'must not be before from' }]);
+          if (range.from > range.to) throw fieldProblem('to', (m) => m.field['before-from']);
           const items = (await grids.patrolsOf(grid.town, grid.id, range.from, range.to)).map(
             ({ town: _town, ...patrol }) => patrol,
           );

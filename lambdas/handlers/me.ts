@@ -139,7 +139,7 @@ export function createMeHandler(deps: Deps) {
           if (record.petitionerUserId === request.principal.userId)
             return { status: 200, body: citizenView(record) };
           if (record.petitionerUserId !== undefined || !(await cases.claim(record, request.principal.userId)))
-            throw new RuleViolationError('already-claimed', 'this case belongs to another account');
+            throw new RuleViolationError('already-claimed');
           return {
             status: 200,
             body: citizenView({ ...record, petitionerUserId: request.principal.userId }),

@@ -16,27 +16,18 @@ import { requireRole } from '../http/auth.js';
 import { parseIfMatch, requireIfMatch } from '../http/command-schemas.js';
 import { revealHelperBody } from '../http/helper-schemas.js';
 import { auditRangeQuery, eraseBody, revealBody } from '../http/privacy-schemas.js';
-import { HttpProblem, registerRuleTitles } from '../http/problem.js';
+import { HttpProblem, type Say } from '../http/problem.js';
 import { parseWith } from '../http/validation.js';
 import { caseView } from '../http/views.js';
 import { erasePersonalData } from '../usecases/erase-personal-data.js';
 import { revealPersonalData } from '../usecases/reveal-personal-data.js';
 import { loadVisibleCase } from '../usecases/visible-case.js';
 
-registerRuleTitles({
-  'already-erased': { zh: '个人信息已删除', en: 'Personal data already erased' },
-  'case-open': { zh: '案件尚在办理，个人信息不能删除', en: 'The case is still being handled' },
-});
-
 /** Who may reveal a helper's phone: those who put helpers on teams (leaders) and those who keep the directory. */
 const HELPER_REVEALERS = ['leader', 'supervisor', 'admin'] as const;
 
 /** An Idempotency-Key would have the idempotency layer keep the answer, clear values and all. */
-const REVEAL_TAKES_NO_KEY = {
-  zh: '查看个人信息不接受 Idempotency-Key，每次查看单独记录',
-  en: 'A reveal takes no Idempotency-Key: every reveal is logged on its own',
-  field: 'is not accepted on a reveal',
-};
+const REVEAL_TAKES_NO_KEY: Say = (m) => m.detail['key-on-reveal'];
 
 /** Petitioners' and helpers' personal data: reveals with a reason, the reveal log, and erasure. */
 export function createPrivacyHandler(deps: Deps) {
@@ -61,10 +52,7 @@ export function createPrivacyHandler(deps: Deps) {
         idempotent: false,
         async handle(request) {
           const record = await load(request);
-          if (!mayReveal(request.principal, record))
-            throw new ForbiddenError(
-              'personal data is revealed to clerks, supervisors and the assignee; an accuser only to those who may see them',
-            );
+          if (!mayReveal(request.principal, record)) throw new ForbiddenError('reveal-not-allowed');
           refuseIdempotencyKey(request, REVEAL_TAKES_NO_KEY);
           const body = request.body(revealBody);
           const revealed = await revealPersonalData({ vault, privacy }, record, {
@@ -135,7 +123,7 @@ export function createPrivacyHandler(deps: Deps) {
             now: deps.now(),
             expectedVersion: record.version,
           });
-          if (!erased) throw new HttpProblem('unavailable', {}, { headers: { 'retry-after': '1' } });
+          if (!erased) throw new HttpProblem('unavailable', undefined, { headers: { 'retry-after': '1' } });
           logger.info('personal data erased', { caseId: record.id });
           return {
             status: 200,

@@ -27,11 +27,9 @@ export function createPublicHandler(deps: Deps) {
           const probe = await casesTableAnswers(deps.db, deps.tables.cases);
           if (!probe.ok) {
             logger.warn('health check failed', { cause: probe.cause });
-            throw new HttpProblem(
-              'unavailable',
-              { zh: '数据库暂时无法访问', en: 'The database does not answer' },
-              { headers: { 'retry-after': '1', 'cache-control': 'no-store' } },
-            );
+            throw new HttpProblem('unavailable', (m) => m.detail['database-down'], {
+              headers: { 'retry-after': '1', 'cache-control': 'no-store' },
+            });
           }
           return { status: 200, body: { status: 'ok' }, headers: { 'cache-control': 'no-store' } };
         },

@@ -10,7 +10,7 @@ import {
   type RouteDefinition,
 } from '../http/api.js';
 import { requireRole } from '../http/auth.js';
-import { validationProblem } from '../http/problem.js';
+import { fieldProblem } from '../http/problem.js';
 import { HTML_HEADERS, prefersHtml, renderReportHtml } from '../http/report-html.js';
 import { metricsQuery, PERIOD_PARAMS } from '../http/report-schemas.js';
 import { parseWith } from '../http/validation.js';
@@ -32,10 +32,9 @@ export function createReportsHandler(deps: Deps) {
       requireRole(request.principal, READERS);
       const param = PERIOD_PARAMS[kind];
       const period = parsePeriod(kind, request.params[param.name] ?? '');
-      if (!period) throw validationProblem([{ path: param.name, message: `is not ${param.form}` }]);
+      if (!period) throw fieldProblem(param.name, (m) => m.field[param.form]);
       const now = deps.now();
-      if (period.from > beijingDate(now))
-        throw validationProblem([{ path: param.name, message: 'has not begun yet' }]);
+      if (period.from > beijingDate(now)) throw fieldProblem(param.name, (m) => m.field['not-begun']);
       return respond(request, await reportFor(reports, request.principal.town, period, now));
     },
   });
@@ -50,7 +49,7 @@ export function createReportsHandler(deps: Deps) {
           const { from, to, gridId } = parseWith(metricsQuery, request.query, request.language);
           const range = { from, to, ...(gridId !== undefined ? { gridId } : {}) };
           const body = await metrics(reports, request.principal.town, range);
-          if (!body) throw validationProblem([{ path: 'gridId', message: 'is not a grid of this town' }]);
+          if (!body) throw fieldProblem('gridId', (m) => m.field['unknown-grid']);
           return { status: 200, body };
         },
       },

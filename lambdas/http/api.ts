@@ -16,7 +16,7 @@ import type { Principal } from '../domain/roles.js';
 import { principalOf } from './auth.js';
 import { problemResponses } from './error-middleware.js';
 import { headerOf as header } from './headers.js';
-import { HttpProblem, type Language, languageOf } from './problem.js';
+import { HttpProblem, type Language, languageOf, type Say } from './problem.js';
 import type { RouteKeyOf } from './routes.js';
 import { parseWith } from './validation.js';
 
@@ -69,16 +69,11 @@ export interface RouteDefinition {
 }
 
 /** The 400 of a route that takes no `Idempotency-Key` (see `RouteDefinition.idempotent`), when one is sent. */
-export function refuseIdempotencyKey(
-  request: ApiRequest,
-  why: { zh: string; en: string; field: string },
-): void {
+export function refuseIdempotencyKey(request: ApiRequest, why: Say): void {
   if (request.header('idempotency-key') !== undefined)
-    throw new HttpProblem(
-      'validation',
-      { zh: why.zh, en: why.en },
-      { errors: [{ path: 'Idempotency-Key', message: why.field }] },
-    );
+    throw new HttpProblem('validation', why, {
+      errors: [{ path: 'Idempotency-Key', message: (m) => m.field['key-not-accepted'] }],
+    });
 }
 
 /** 413 → 415 → 400, in the contract's order. */
@@ -86,24 +81,16 @@ function readJsonBody(event: ApiEvent): unknown {
   const raw = event.body ?? '';
   const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
   if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES)
-    throw new HttpProblem('payload-too-large', {
-      zh: `请求体不得超过 ${MAX_BODY_BYTES} 字节`,
-      en: `The body may not exceed ${MAX_BODY_BYTES} bytes`,
-    });
+    throw new HttpProblem('payload-too-large', (m) => m.detail['too-large']({ bytes: MAX_BODY_BYTES }));
   const contentType = header(event, 'content-type')?.split(';')[0]?.trim().toLowerCase();
   if (contentType !== 'application/json' && !contentType?.endsWith('+json'))
-    throw new HttpProblem('unsupported-media-type', {
-      zh: 'Content-Type 须为 application/json',
-      en: 'Content-Type must be application/json',
-    });
+    throw new HttpProblem('unsupported-media-type', (m) => m.detail['media-type']);
   try {
     return JSON.parse(text);
   } catch {
-    throw new HttpProblem(
-      'validation',
-      { zh: '请求体不是合法的 JSON', en: 'The body is not valid JSON' },
-      { errors: [{ path: '', message: 'invalid JSON' }] },
-    );
+    throw new HttpProblem('validation', (m) => m.detail['bad-json'], {
+      errors: [{ path: '', message: (m) => m.field['bad-json'] }],
+    });
   }
 }
 
@@ -176,10 +163,10 @@ export function createApiHandler<F extends string>(options: ApiOptions<F>) {
 
   const core = async (event: ApiEvent, _context: Context): Promise<ApiResult> => {
     const definition = routes[event.routeKey];
-    if (!definition) throw new HttpProblem('not-found', {});
+    if (!definition) throw new HttpProblem('not-found');
     // no id of this service is that long, and DynamoDB refuses such keys: it cannot exist
     if (Object.values(event.pathParameters ?? {}).some((p) => (p?.length ?? 0) > MAX_PATH_PARAMETER))
-      throw new HttpProblem('not-found', {});
+      throw new HttpProblem('not-found');
     const { secret, ...response } = await definition.handle(requestOf(event, definition));
     secrets.set(event, secret ?? {});
     return toResult(response);

@@ -22,11 +22,7 @@ function parseGroupsClaim(raw: unknown): string[] {
   return inner.split(/[\s,]+/).filter(Boolean);
 }
 
-const unauthorized = (): HttpProblem =>
-  new HttpProblem('unauthorized', {
-    zh: '令牌缺少有效的身份信息',
-    en: 'The token does not identify a caller',
-  });
+const unauthorized = (): HttpProblem => new HttpProblem('unauthorized', (m) => m.detail.unauthorized);
 
 function principalFromClaims(claims: Record<string, unknown> | undefined): Principal {
   // API Gateway accepts an ID token whose `aud` is the client: only access tokens may call the API
@@ -51,8 +47,5 @@ export function principalOf(event: APIGatewayProxyEventV2WithJWTAuthorizer): Pri
 
 export function requireRole(principal: Principal, allowed: readonly Role[]): void {
   if (!hasAnyRole(principal, allowed))
-    throw new HttpProblem('forbidden', {
-      zh: `此操作仅限：${allowed.join('、')}`,
-      en: `Only ${allowed.join(', ')} may do this`,
-    });
+    throw new HttpProblem('forbidden', (m) => m.forbidden.roles({ roles: allowed }));
 }

@@ -15,10 +15,6 @@ export function parseIfMatch(header: string): number | undefined {
 /** A command's `If-Match` header, or 428: commands name the version they were decided on. */
 export function requireIfMatch(request: { header(name: string): string | undefined }): string {
   const ifMatch = request.header('if-match');
-  if (ifMatch === undefined)
-    throw new HttpProblem('precondition-required', {
-      zh: '命令须带 If-Match 头（案件版本）',
-      en: 'Commands need an If-Match header with the case version',
-    });
+  if (ifMatch === undefined) throw new HttpProblem('precondition-required', (m) => m.detail['if-match']);
   return ifMatch;
 }

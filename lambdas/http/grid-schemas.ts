@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { beijingDate } from '../domain/deadlines.js';
+import { because } from '../domain/errors.js';
 import { GRID_LEVELS, gridRecordSchema } from '../domain/grid.js';
 import { patrolRecordSchema } from '../domain/patrol.js';
 import { ROLES } from '../domain/roles.js';
@@ -49,7 +50,7 @@ export const patrolRange = z.strictObject({ from: isoDate, to: isoDate });
 /** A patrol as a grid worker logs it: its day (not in the future), what was seen, and findings that become cases. */
 export const patrolBody = (rules: IntakeRules) =>
   z.strictObject({
-    date: isoDate.refine((d) => d <= beijingDate(rules.now), { message: 'may not be in the future' }),
+    date: isoDate.refine((d) => d <= beijingDate(rules.now), because('in-future')),
     households: z.number().int().min(0).max(100_000).optional(),
     notes: z.string().trim().min(1).max(4000).optional(),
     findings: z.array(patrolFindingBody(rules)).max(MAX_FINDINGS).optional(),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { HELPER_KIND_CODES } from '../domain/catalog.js';
 import type { HelperProblem } from '../domain/helper.js';
-import { HttpProblem, type Language, validationProblem } from './problem.js';
+import { HttpProblem, validationProblem } from './problem.js';
 import { limitParam, PHONE } from './schemas.js';
 
 /** The helper directory's bodies, queries and answers. */
@@ -9,10 +9,7 @@ import { limitParam, PHONE } from './schemas.js';
 const name = z.string().trim().min(1).max(50);
 const unit = z.string().trim().min(1).max(100);
 const gridId = z.string().min(1).max(64);
-const phone = z
-  .string()
-  .trim()
-  .regex(PHONE, { message: 'must be a mainland mobile number or a landline with area code' });
+const phone = z.string().trim().regex(PHONE);
 
 export const createHelperBody = z.strictObject({
   name,
@@ -68,22 +65,13 @@ export const revealedHelperSchema = z
   .meta({ id: 'RevealedHelperContact' });
 
 /** An `own` that names ids the town's helper directory does not have: a 400 naming each (`helpers.1`). */
-export const unknownHelpersProblem = (missing: readonly HelperProblem[], language: Language): HttpProblem =>
+export const unknownHelpersProblem = (missing: readonly HelperProblem[]): HttpProblem =>
   validationProblem(
-    missing.map(({ index }) => ({
-      path: `helpers.${index}`,
-      message: language === 'en' ? 'is not a helper of this town' : '不是本镇登记的社会调解力量',
-    })),
+    missing.map(({ index }) => ({ path: `helpers.${index}`, message: (m) => m.field['unknown-helper'] })),
   );
 
 /** An `own` that names a deactivated helper: a rule, 409, naming the field. */
-export function inactiveHelperProblem({ index, id }: HelperProblem, language: Language): HttpProblem {
-  const path = `helpers.${index}`;
-  const detail = {
-    zh: `${path}：社会调解力量 ${id} 已停用，不能加入包案团队`,
-    en: `${path}: helper ${id} is inactive and cannot join a team`,
-  };
-  return new HttpProblem('helper-inactive', detail, {
-    errors: [{ path, message: detail[language] }],
+export const inactiveHelperProblem = ({ index, id }: HelperProblem): HttpProblem =>
+  new HttpProblem('helper-inactive', (m) => m.detail['helper-inactive']({ id }), {
+    errors: [{ path: `helpers.${index}`, message: (m) => m.field['helper-inactive'] }],
   });
-}

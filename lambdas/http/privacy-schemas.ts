@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { because } from '../domain/errors.js';
 import { PERSONAL_FIELDS } from '../domain/personal.js';
 import { limitParam } from './schemas.js';
 
@@ -14,7 +15,7 @@ export const revealBody = z.strictObject({
     .array(z.enum(PERSONAL_FIELDS))
     .min(1)
     .max(PERSONAL_FIELDS.length)
-    .refine((fields) => new Set(fields).size === fields.length, { message: 'must not repeat a field' })
+    .refine((fields) => new Set(fields).size === fields.length, because('fields-repeat'))
     .optional(),
 });
 
@@ -49,11 +50,7 @@ export const auditRangeQuery = z
   })
   .superRefine((query, ctx) => {
     const days = (Date.parse(query.to) - Date.parse(query.from)) / DAY_MS + 1;
-    if (days < 1) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
+    if (days < 1) ctx.addIssue({ code: 'custom', path: ['to'], ...because('before-from') });
     else if (days > MAX_AUDIT_DAYS)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['to'],
-        message: `the range may span at most ${MAX_AUDIT_DAYS} days`,
-      });
+      ctx.addIssue({ code: 'custom', path: ['to'], ...because('range-too-long', { days: MAX_AUDIT_DAYS }) });
   });

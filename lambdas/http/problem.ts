@@ -2,140 +2,125 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import {
   ContentionError,
   DomainError,
+  type FieldReason,
+  type FieldReasons,
   ForbiddenError,
+  type ForbiddenReasons,
   InvalidCursorError,
   InvalidFieldError,
   NotFoundError,
   type RuleCode,
+  type RuleParams,
   RuleViolationError,
   StaleVersionError,
   WrongStatusError,
 } from '../domain/errors.js';
+import { type Language, MESSAGES, type Messages, type Say } from './messages/index.js';
 
 /**
- * RFC 9457 problem details: one error class for the HTTP layer, one catalogue of problem types with their status and
- * titles in both languages, and one function that turns any thrown value into a response.
+ * RFC 9457 problem details: one error class for the HTTP layer, the problem types with their status, and one function
+ * that turns any thrown value into a response, worded from the message catalogue of the caller's language.
  */
 
-export type Language = 'zh' | 'en';
-type Text = Record<Language, string>;
-
-interface ProblemKind {
-  status: number;
-  title: Text;
-}
+export type { Language, Say };
 
 export const PROBLEM_KINDS = {
-  unauthorized: { status: 401, title: { zh: '未认证或令牌无效', en: 'Not authenticated' } },
-  'not-found': { status: 404, title: { zh: '未找到', en: 'Not found' } },
-  forbidden: { status: 403, title: { zh: '无权执行此操作', en: 'Forbidden' } },
-  'payload-too-large': { status: 413, title: { zh: '请求体过大', en: 'Payload too large' } },
-  'unsupported-media-type': { status: 415, title: { zh: '请求体须为 JSON', en: 'Unsupported media type' } },
-  'precondition-required': { status: 428, title: { zh: '缺少 If-Match 版本', en: 'Precondition required' } },
-  validation: { status: 400, title: { zh: '输入有误', en: 'Invalid input' } },
-  'stale-version': { status: 412, title: { zh: '版本已过期，请刷新后重试', en: 'Stale version' } },
-  'wrong-status': {
-    status: 409,
-    title: { zh: '当前状态不允许此操作', en: 'Not allowed in the current status' },
-  },
-  conflict: { status: 409, title: { zh: '与现有数据冲突', en: 'Conflict' } },
-  'repeat-of-open-case': {
-    status: 409,
-    title: {
-      zh: '该信访人同类事项尚在办理中（重复信访）',
-      en: 'The petitioner already has an open case of this category (repeat petition)',
-    },
-  },
-  'idempotency-mismatch': {
-    status: 409,
-    title: { zh: '幂等键已用于另一个请求', en: 'Idempotency key reused with another request' },
-  },
-  'helper-inactive': { status: 409, title: { zh: '社会调解力量已停用', en: 'Helper inactive' } },
-  'in-progress': { status: 409, title: { zh: '相同请求正在处理', en: 'The same request is in progress' } },
-  throttled: { status: 429, title: { zh: '请求过于频繁', en: 'Too many requests' } },
-  unavailable: { status: 503, title: { zh: '服务暂时不可用', en: 'Service unavailable' } },
-  internal: { status: 500, title: { zh: '服务内部错误', en: 'Internal error' } },
-} as const satisfies Record<string, ProblemKind>;
+  unauthorized: { status: 401 },
+  'not-found': { status: 404 },
+  forbidden: { status: 403 },
+  'payload-too-large': { status: 413 },
+  'unsupported-media-type': { status: 415 },
+  'precondition-required': { status: 428 },
+  validation: { status: 400 },
+  'stale-version': { status: 412 },
+  'wrong-status': { status: 409 },
+  conflict: { status: 409 },
+  'repeat-of-open-case': { status: 409 },
+  'idempotency-mismatch': { status: 409 },
+  'helper-inactive': { status: 409 },
+  'in-progress': { status: 409 },
+  throttled: { status: 429 },
+  unavailable: { status: 503 },
+  internal: { status: 500 },
+} as const satisfies Record<string, { status: number }>;
 
-type ProblemType = keyof typeof PROBLEM_KINDS;
+/** A problem type: one of the kinds above, or a rule of the domain (each a 409). */
+type ProblemType = keyof typeof PROBLEM_KINDS | RuleCode;
 
 export const problemTypeUri = (type: string): string => `/problems/${type}`;
 
 interface FieldError {
   path: string;
-  message: string;
+  message: Say;
 }
 
 export class HttpProblem extends Error {
   readonly status: number;
   constructor(
-    readonly type: ProblemType | string,
-    readonly detail: Partial<Text> = {},
+    readonly type: ProblemType,
+    /** Default: the title. */
+    readonly detail?: Say,
     readonly options: {
       errors?: FieldError[];
       headers?: Record<string, string>;
-      status?: number;
-      title?: Text;
       /** Members of the problem beyond RFC 9457's own (machine-readable details of this cause). */
       extensions?: Record<string, unknown>;
     } = {},
   ) {
-    super(detail.en ?? type);
-    const kind = PROBLEM_KINDS[type as ProblemType] as ProblemKind | undefined;
-    this.status = options.status ?? kind?.status ?? 409;
+    super(type);
+    this.status = type in PROBLEM_KINDS ? PROBLEM_KINDS[type as keyof typeof PROBLEM_KINDS].status : 409;
   }
 }
 
 /** Told to wait: `Retry-After` seconds. */
 export const throttledProblem = (retryAfter: number): HttpProblem =>
-  new HttpProblem(
-    'throttled',
-    { zh: `尝试过于频繁，请 ${retryAfter} 秒后再试`, en: `Too many attempts; try again in ${retryAfter} s` },
-    { headers: { 'retry-after': String(retryAfter) } },
-  );
+  new HttpProblem('throttled', (m) => m.detail.throttled({ seconds: retryAfter }), {
+    headers: { 'retry-after': String(retryAfter) },
+  });
 
 export const validationProblem = (errors: FieldError[]): HttpProblem =>
-  new HttpProblem(
-    'validation',
-    {
-      zh: `请求有 ${errors.length} 处错误：${errors.map((e) => e.path || '(body)').join('、')}`,
-      en: `${errors.length} invalid field(s): ${errors.map((e) => e.path || '(body)').join(', ')}`,
-    },
-    { errors },
-  );
+  new HttpProblem('validation', (m) => m.detail.validation({ count: errors.length }), { errors });
 
-/** Titles of the domain's own rule codes (409s), in both languages. */
-const RULE_TITLES: Partial<Record<RuleCode, Text>> = {};
+/** A 400 naming one field, with the message of the catalogue's `field` section. */
+export const fieldProblem = (path: string, message: Say): HttpProblem =>
+  validationProblem([{ path, message }]);
 
-export const registerRuleTitles = (titles: Partial<Record<RuleCode, Text>>): void => {
-  Object.assign(RULE_TITLES, titles);
-};
+/** Words whose parameters the caller names apart from the key: an entry with none is the text itself. */
+type Words<P> = [P] extends [undefined] ? string : (params: P) => string;
+
+const sayWith =
+  <K extends string, P>(section: (m: Messages) => Record<K, unknown>, key: K, params: P): Say =>
+  (m) => {
+    const words = section(m)[key] as Words<P> | string;
+    return typeof words === 'string' ? words : words(params);
+  };
+
+// the catalogue words every reason the domain names, with the parameters the domain gives it
+const fieldWords = (m: Messages): { [K in FieldReason]: Words<FieldReasons[K]> } => m.field;
+const ruleWords = (
+  m: Messages,
+): { [C in RuleCode]: Words<C extends keyof RuleParams ? RuleParams[C] : undefined> } => m.rule;
+const forbiddenWords = (m: Messages): { [K in keyof ForbiddenReasons]: Words<ForbiddenReasons[K]> } =>
+  m.forbidden;
 
 function fromDomain(error: DomainError): HttpProblem {
-  const detail = { zh: error.message, en: error.message };
-  if (error instanceof NotFoundError) return new HttpProblem('not-found', {});
-  if (error instanceof ForbiddenError) return new HttpProblem('forbidden', detail);
-  if (error instanceof StaleVersionError) return new HttpProblem('stale-version', {});
+  if (error instanceof NotFoundError) return new HttpProblem('not-found');
+  if (error instanceof ForbiddenError)
+    return new HttpProblem('forbidden', sayWith(forbiddenWords, error.reason, error.params));
+  if (error instanceof StaleVersionError) return new HttpProblem('stale-version');
   if (error instanceof ContentionError)
-    return new HttpProblem('unavailable', {}, { headers: { 'retry-after': '1' } });
+    return new HttpProblem('unavailable', undefined, { headers: { 'retry-after': '1' } });
   if (error instanceof InvalidFieldError)
-    return validationProblem([{ path: error.path, message: error.reason }]);
+    return fieldProblem(error.path, sayWith(fieldWords, error.reason, error.params));
   if (error instanceof InvalidCursorError)
-    return new HttpProblem(
-      'validation',
-      { zh: 'cursor 无效', en: 'The cursor is not valid' },
-      { errors: [{ path: 'cursor', message: error.message }] },
-    );
-  if (error instanceof WrongStatusError)
-    return new HttpProblem('wrong-status', {
-      zh: `案件当前状态（${error.status}）不允许执行 ${error.command}`,
-      en: `${error.command} is not allowed while the case is ${error.status}`,
+    return new HttpProblem('validation', (m) => m.detail.cursor, {
+      errors: [{ path: 'cursor', message: (m) => m.field.cursor }],
     });
-  if (error instanceof RuleViolationError) {
-    const title = RULE_TITLES[error.code] ?? PROBLEM_KINDS.conflict.title;
-    return new HttpProblem(error.code, detail, { status: 409, title });
-  }
-  return new HttpProblem('conflict', detail);
+  if (error instanceof WrongStatusError)
+    return new HttpProblem('wrong-status', (m) => m.detail['wrong-status'](error));
+  if (error instanceof RuleViolationError)
+    return new HttpProblem(error.code, sayWith(ruleWords, error.code, error.params));
+  return new HttpProblem('conflict');
 }
 
 interface ProblemContext {
@@ -147,22 +132,24 @@ interface ProblemContext {
 export function toProblem(error: unknown): HttpProblem {
   if (error instanceof HttpProblem) return error;
   if (error instanceof DomainError) return fromDomain(error);
-  return new HttpProblem('internal', {});
+  return new HttpProblem('internal');
 }
 
 /** Any thrown value → a problem+json response. Unknown errors become a 500 that says nothing of their cause. */
 export function problemResponse(error: unknown, ctx: ProblemContext): APIGatewayProxyStructuredResultV2 {
   const problem = toProblem(error);
-  const kind = PROBLEM_KINDS[problem.type as ProblemType] as ProblemKind | undefined;
-  const title = problem.options.title ?? kind?.title ?? PROBLEM_KINDS.conflict.title;
   const lang = ctx.language;
+  const m = MESSAGES[lang];
+  const title = m.title[problem.type];
   const body = {
     type: problemTypeUri(problem.type),
-    title: title[lang],
+    title,
     status: problem.status,
-    detail: problem.detail[lang] ?? title[lang],
+    detail: problem.detail?.(m, lang) ?? title,
     ...(ctx.instance ? { instance: ctx.instance } : {}),
-    ...(problem.options.errors ? { errors: problem.options.errors } : {}),
+    ...(problem.options.errors
+      ? { errors: problem.options.errors.map(({ path, message }) => ({ path, message: message(m, lang) })) }
+      : {}),
     ...problem.options.extensions,
   };
   return {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { because } from '../domain/errors.js';
 import type { ReportKind } from '../domain/periods.js';
 import {
   dailyReportSchema,
@@ -19,20 +20,23 @@ export const metricsQuery = z
     // a date already refused needs no range check
     if (!isoDate.safeParse(query.from).success || !isoDate.safeParse(query.to).success) return;
     const days = (Date.parse(query.to) - Date.parse(query.from)) / DAY_MS + 1;
-    if (days < 1) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
+    if (days < 1) ctx.addIssue({ code: 'custom', path: ['to'], ...because('before-from') });
     else if (days > MAX_METRICS_DAYS)
       ctx.addIssue({
         code: 'custom',
         path: ['to'],
-        message: `the range may span at most ${MAX_METRICS_DAYS} days`,
+        ...because('range-too-long', { days: MAX_METRICS_DAYS }),
       });
   });
 
 /** Each report route's path parameter and the form it takes. */
-export const PERIOD_PARAMS: Record<ReportKind, { name: string; form: string }> = {
-  daily: { name: 'date', form: 'a calendar date (YYYY-MM-DD)' },
-  weekly: { name: 'week', form: 'an ISO week (YYYY-Www)' },
-  monthly: { name: 'month', form: 'a calendar month (YYYY-MM)' },
+export const PERIOD_PARAMS: Record<
+  ReportKind,
+  { name: string; form: 'not-a-date' | 'not-a-week' | 'not-a-month' }
+> = {
+  daily: { name: 'date', form: 'not-a-date' },
+  weekly: { name: 'week', form: 'not-a-week' },
+  monthly: { name: 'month', form: 'not-a-month' },
 };
 
 export const metricsResponseSchema = metricsSchema.meta({ id: 'Metrics' });

@@ -16,6 +16,7 @@ import {
   TYPE_CODES,
 } from '../domain/catalog.js';
 import { beijingDate, CLOCK_SKEW_MS } from '../domain/deadlines.js';
+import { because } from '../domain/errors.js';
 import { checkIdNumber } from '../domain/id-number.js';
 import { NEXT_DEADLINE_KINDS } from '../domain/next-deadline.js';
 import { petitionerSchema } from '../domain/personal.js';
@@ -23,11 +24,11 @@ import type { DeadlinePolicy } from '../domain/policy.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-const ID_NUMBER_MESSAGES = {
-  length: 'must be 18 characters',
-  format: 'must be 17 digits followed by a digit or X',
-  birth_date: 'contains an impossible birth date',
-  checksum: 'fails the GB 11643 checksum',
+const ID_NUMBER_REASONS = {
+  length: 'id-length',
+  format: 'id-format',
+  birth_date: 'id-birth-date',
+  checksum: 'id-checksum',
 } as const;
 
 /** Mainland mobile numbers, or landlines with an optional area code. */
@@ -51,30 +52,21 @@ function caseFields(rules: IntakeRules) {
       .superRefine((value, ctx) => {
         if (value === undefined) return;
         const check = checkIdNumber(value, today);
-        if (!check.ok)
-          ctx.addIssue({ code: 'custom', message: `ID number ${ID_NUMBER_MESSAGES[check.reason]}` });
+        if (!check.ok) ctx.addIssue({ code: 'custom', ...because(ID_NUMBER_REASONS[check.reason]) });
       })
       .transform((value) => (value === undefined ? undefined : value.trim().toUpperCase())),
-    phone: z
-      .string()
-      .trim()
-      .regex(PHONE, { message: 'must be a mainland mobile number or a landline with area code' })
-      .optional(),
+    phone: z.string().trim().regex(PHONE).optional(),
   });
   return z.strictObject({
     kind: z.enum(KIND_CODES),
     channel: z.enum(CHANNEL_CODES),
     type: z.enum(TYPE_CODES).exactOptional(),
-    category: z
-      .string()
-      .refine((c) => rules.categories.includes(c), { message: 'is not a catalogue category' }),
+    category: z.string().refine((c) => rules.categories.includes(c), because('not-a-category')),
     serviceLine: z.enum(SERVICE_LINE_CODES).exactOptional(),
     title: z.string().trim().min(1).max(200),
     description: z.string().trim().min(1).max(4000),
     receivedAt: datetimeWithOffset
-      .refine((at) => new Date(at).getTime() <= rules.now.getTime() + CLOCK_SKEW_MS, {
-        message: 'may not be in the future',
-      })
+      .refine((at) => new Date(at).getTime() <= rules.now.getTime() + CLOCK_SKEW_MS, because('in-future'))
       .exactOptional(),
     lateEntryReason: z.string().trim().min(1).max(500).exactOptional(),
     referral: referralSchema.exactOptional(),
@@ -96,11 +88,7 @@ const crossFieldRules =
     ctx: z.RefinementCtx,
   ) => {
     if (body.headcount !== undefined && body.headcount < body.petitioners.length)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['headcount'],
-        message: 'must be at least the number of petitioners',
-      });
+      ctx.addIssue({ code: 'custom', path: ['headcount'], ...because('headcount-below-petitioners') });
     const receivedAt = body.receivedAt ? new Date(body.receivedAt).getTime() : undefined;
     if (
       receivedAt !== undefined &&
@@ -112,10 +100,10 @@ const crossFieldRules =
       ctx.addIssue({
         code: 'custom',
         path: ['lateEntryReason'],
-        message: `is required when receivedAt is more than ${rules.policy.lateEntryDays} days back`,
+        ...because('late-entry-reason-required', { days: rules.policy.lateEntryDays }),
       });
     if (body.channel === 'referral' && !body.referral)
-      ctx.addIssue({ code: 'custom', path: ['referral'], message: 'is required for the referral channel' });
+      ctx.addIssue({ code: 'custom', path: ['referral'], ...because('referral-required') });
   };
 
 /** Art 19: once told of the petitioner's open case, link the matter to it, or give the reason for a second track. */
@@ -133,7 +121,7 @@ const backlogBody = (rules: IntakeRules) => {
     history: z
       .array(
         z.strictObject({
-          date: z.iso.date().refine((date) => date <= today, { message: 'may not be in the future' }),
+          date: z.iso.date().refine((date) => date <= today, because('in-future')),
           what: z.string().trim().min(1).max(2000),
           unit: z.string().trim().min(1).max(200),
         }),
@@ -157,33 +145,21 @@ const backlogRules =
     const { backlog } = body;
     if (!backlog) return;
     if (!body.receivedAt)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['receivedAt'],
-        message: 'is required for a carried case: the day it first reached the town',
-      });
+      ctx.addIssue({ code: 'custom', path: ['receivedAt'], ...because('carried-received-at-required') });
     if (backlog.status === 'accepted' && !backlog.track)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['backlog', 'track'],
-        message: 'is required when the carried status is accepted',
-      });
+      ctx.addIssue({ code: 'custom', path: ['backlog', 'track'], ...because('carried-track-required') });
     const since = body.receivedAt ? beijingDate(body.receivedAt) : undefined;
     backlog.history.forEach((entry, i) => {
       if (since && entry.date < since)
         ctx.addIssue({
           code: 'custom',
           path: ['backlog', 'history', i, 'date'],
-          message: 'is before receivedAt, the day the matter first reached the town',
+          ...because('history-before-received'),
         });
     });
     // a carried case's clock runs from its entry: a due date of the level above already passed has no place in it
     if (body.referral?.dueBy && Date.parse(body.referral.dueBy) < rules.now.getTime())
-      ctx.addIssue({
-        code: 'custom',
-        path: ['referral', 'dueBy'],
-        message: 'has passed: a carried case takes no due date that is already over',
-      });
+      ctx.addIssue({ code: 'custom', path: ['referral', 'dueBy'], ...because('carried-due-passed') });
   };
 
 /**
@@ -264,7 +240,7 @@ export const listCasesQuery = z.strictObject({
   /** A lookup of one case by its number (what a petitioner reads out on the phone), alone or with `limit`. */
   number: z
     .string()
-    .refine((n) => registrationDayOf(n) !== undefined, 'is not a case number (XF-YYYYMMDD-NNNN or JF-…)')
+    .refine((n) => registrationDayOf(n) !== undefined, because('not-a-case-number'))
     .meta({ description: 'Find the one case with this number (XF-YYYYMMDD-NNNN); alone or with `limit`' })
     .optional(),
   status: z.enum(STATUS_CODES).optional(),

@@ -27,14 +27,7 @@ const TRANSIENT_NAMES = new Set([
 ]);
 
 const unavailable = () =>
-  new HttpProblem(
-    'unavailable',
-    {
-      zh: '服务繁忙，请稍后用同一 Idempotency-Key 重试',
-      en: 'The service is busy; try again shortly, with the same Idempotency-Key',
-    },
-    { headers: { 'retry-after': '1' } },
-  );
+  new HttpProblem('unavailable', (m) => m.detail.busy, { headers: { 'retry-after': '1' } });
 
 /**
  * DynamoDB throttling, its transient faults and network timeouts (after the SDK's own retries) become a 503 with

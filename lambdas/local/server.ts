@@ -80,7 +80,9 @@ export function createLocalServer(options: LocalServerOptions): Server {
       if (!match) return gatewayReply(res, 404, 'Not Found');
       const waiting = match.route.path === '/v1/health' ? options.notReady?.() : undefined;
       if (waiting) {
-        const problem = new HttpProblem('unavailable', waiting, { headers: { 'retry-after': '1' } });
+        const problem = new HttpProblem('unavailable', (_m, language) => waiting[language], {
+          headers: { 'retry-after': '1' },
+        });
         const result = problemResponse(problem, {
           language: languageOf(req.headers['accept-language']),
           instance: url.pathname,

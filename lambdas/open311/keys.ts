@@ -19,7 +19,7 @@ export const keyListingSchema = z.object({
   revokedBy: z.string().optional(),
   revokedAt: z.string().optional(),
 });
-export const keyIdParam = z.strictObject({ keyId: z.string().regex(/^[\w-]{12}$/, 'is not a key id') });
+export const keyIdParam = z.strictObject({ keyId: z.string().regex(/^[\w-]{12}$/) });
 
 const API_KEY = /^[\w-]{43}$/;
 const macInput = (apiKey: string): string => `open311-key\n${apiKey}`;

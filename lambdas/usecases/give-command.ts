@@ -66,7 +66,7 @@ export async function commandOnCase(
 ): Promise<CommandOnCase> {
   const record = await loadVisibleCase(ports, principal, caseId);
   if (!isCommandName(command)) throw new NotFoundError();
-  if (!mayGive(principal, command, record)) throw new ForbiddenError(`${command} is not yours to give`);
+  if (!mayGive(principal, command, record)) throw new ForbiddenError('not-your-command', { command });
   const settings = await ports.settings.get(record.town);
   const reviewRequestedAt = record.reviews?.at(-1)?.requestedAt;
   const about = reviewRequestedAt !== undefined ? { reviewRequestedAt } : {};
@@ -102,7 +102,7 @@ export async function giveCommand(
   const input: CommandInput = request.command === 'own' ? { ...request, helpers: team.refs } : request;
   if (input.command === 'classify' && input.repeatOf !== null) {
     if (!(await ports.cases.get(record.town, input.repeatOf)))
-      throw new InvalidFieldError('repeatOf', 'is not a case of this town');
+      throw new InvalidFieldError('repeatOf', 'unknown-case');
   }
 
   for (let attempt = 0; attempt < HEAD_RETRIES; attempt++) {

@@ -23,9 +23,9 @@ export async function addGrid(
   now: Date,
 ): Promise<GridRecord> {
   const parent = fields.parentId ? await ports.grids.get(town, fields.parentId) : undefined;
-  if (fields.parentId && !parent) throw new InvalidFieldError('parentId', 'is not a grid of this town');
+  if (fields.parentId && !parent) throw new InvalidFieldError('parentId', 'unknown-grid');
   const problem = parentProblem({ level: fields.level }, parent);
-  if (problem) throw new InvalidFieldError('parentId', problem);
+  if (problem) throw problem;
   const id = newGridId();
   const at = now.toISOString();
   const grid: GridRecord = {
@@ -64,14 +64,10 @@ export async function changeGrid(
     return updated;
   }
   const parent = await grids.get(grid.town, parentId);
-  if (!parent) throw new InvalidFieldError('parentId', 'is not a grid of this town');
+  if (!parent) throw new InvalidFieldError('parentId', 'unknown-grid');
   const problem = parentProblem(grid, parent);
-  if (problem) throw new InvalidFieldError('parentId', problem);
-  if (await ports.cases.anyInGridPath(grid.town, grid.path))
-    throw new RuleViolationError(
-      'grid-has-cases',
-      'a grid with cases (or whose sub-grids have cases) cannot move',
-    );
+  if (problem) throw problem;
+  if (await ports.cases.anyInGridPath(grid.town, grid.path)) throw new RuleViolationError('grid-has-cases');
   const newPath = childPath(parent.path, grid.id);
   const subtree = (await grids.tree(grid.town)).filter((g) => g.path.startsWith(grid.path));
   const changes = subtree.map((before) => ({
@@ -83,8 +79,7 @@ export async function changeGrid(
       updatedAt: at,
     },
   }));
-  if (changes.length > MAX_MOVED)
-    throw new RuleViolationError('subtree-too-large', 'move the sub-grids first');
+  if (changes.length > MAX_MOVED) throw new RuleViolationError('subtree-too-large');
   if (!(await grids.update(changes))) throw new StaleVersionError();
   return changes.find((c) => c.after.id === grid.id)!.after;
 }

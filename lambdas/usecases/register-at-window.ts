@@ -53,10 +53,9 @@ async function requireRegistrableGrid(
   grid: GridRecord | undefined,
 ): Promise<void> {
   if (hasAnyRole(principal, ['clerk', 'leader', 'supervisor'])) return;
-  if (!grid) throw new InvalidFieldError('gridId', 'is required when a grid worker registers');
+  if (!grid) throw new InvalidFieldError('gridId', 'grid-required');
   const paths = await workerGridPaths(grids, principal);
-  if (!paths.some((path) => grid.path.startsWith(path)))
-    throw new ForbiddenError('grid workers register cases only in their own grids');
+  if (!paths.some((path) => grid.path.startsWith(path))) throw new ForbiddenError('grid-worker-own-grids');
 }
 
 export async function registerAtWindow(
@@ -66,7 +65,7 @@ export async function registerAtWindow(
   const { cases, grids } = ports;
   const { principal, body, choice, now, seed } = registration;
   const grid = body.gridId ? await grids.get(principal.town, body.gridId) : undefined;
-  if (body.gridId && !grid) throw new InvalidFieldError('gridId', 'is not a grid of this town');
+  if (body.gridId && !grid) throw new InvalidFieldError('gridId', 'unknown-grid');
   await requireRegistrableGrid(grids, principal, grid);
 
   // Art 19: a repeat of a case still open is linked to it, unless the registrar says why not

@@ -60,7 +60,10 @@ const throwing =
 
 const ROUTES: Record<string, RouteDefinition> = {
   'POST /probe/missing': { authorized: false, handle: throwing(() => new NotFoundError()) },
-  'POST /probe/forbidden': { authorized: false, handle: throwing(() => new ForbiddenError('not yours')) },
+  'POST /probe/forbidden': {
+    authorized: false,
+    handle: throwing(() => new ForbiddenError('patrol-own-grids')),
+  },
   'POST /probe/stale': { authorized: false, handle: throwing(() => new StaleVersionError()) },
   'POST /probe/status': {
     authorized: false,
@@ -68,11 +71,11 @@ const ROUTES: Record<string, RouteDefinition> = {
   },
   'POST /probe/rule': {
     authorized: false,
-    handle: throwing(() => new RuleViolationError('already-extended', 'a second extension')),
+    handle: throwing(() => new RuleViolationError('already-extended')),
   },
   'POST /probe/invalid': {
     authorized: false,
-    handle: throwing(() => validationProblem([{ path: 'title', message: 'is required' }])),
+    handle: throwing(() => validationProblem([{ path: 'title', message: (m) => m.field.required }])),
   },
   'POST /probe/boom': {
     authorized: false,

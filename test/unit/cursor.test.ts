@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeCursor, encodeCursor, positionIndex, startKeyOf } from '../../lambdas/adapters/cursor.js';
 import { InvalidCursorError } from '../../lambdas/domain/errors.js';
-import { toProblem } from '../../lambdas/http/problem.js';
+import { problemResponse, toProblem } from '../../lambdas/http/problem.js';
 
 const base64url = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
 
@@ -52,7 +52,8 @@ describe('list cursors', () => {
     const problem = toProblem(new InvalidCursorError());
     expect(problem.status).toBe(400);
     expect(problem.type).toBe('validation');
-    expect(problem.detail).toEqual({ zh: 'cursor 无效', en: 'The cursor is not valid' });
-    expect(problem.options.errors).toEqual([{ path: 'cursor', message: 'is not a cursor this list issued' }]);
+    const body = JSON.parse(problemResponse(problem, { language: 'zh' }).body ?? '{}');
+    expect(body.detail).toBe('翻页参数无效，请从第一页重新查询');
+    expect(body.errors).toEqual([{ path: 'cursor', message: '不是本列表给出的翻页参数' }]);
   });
 });

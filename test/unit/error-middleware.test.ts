@@ -55,7 +55,7 @@ describe('problemResponses', () => {
       type: '/problems/wrong-status',
       title: 'Not allowed in the current status',
       status: 409,
-      detail: 'accept is not allowed while the case is closed',
+      detail: '“accept” is not allowed while the case is closed',
       instance: '/v1/cases/c-1/accept',
     });
     expect(logger.info).toHaveBeenCalledExactlyOnceWith('request refused', {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { InvalidFieldError } from '../../lambdas/domain/errors.js';
 import {
   childPath,
   GRID_LEVELS,
@@ -63,6 +64,9 @@ describe('PARENT_LEVEL', () => {
   });
 });
 
+/** A refusal of the `parentId` field for this reason. */
+const refused = (reason: string) => ({ path: 'parentId', reason });
+
 describe('parentProblem', () => {
   it('accepts the three allowed shapes', () => {
     expect(parentProblem({ level: 'comprehensive' }, undefined)).toBeUndefined();
@@ -72,19 +76,25 @@ describe('parentProblem', () => {
 
   it('refuses a comprehensive grid with any parent', () => {
     for (const parent of [c1, v1, u1])
-      expect(parentProblem({ level: 'comprehensive' }, parent)).toBeTypeOf('string');
+      expect(parentProblem({ level: 'comprehensive' }, parent)).toMatchObject(refused('grid-has-no-parent'));
   });
 
-  it('refuses a village or a unit without a parent', () => {
-    expect(parentProblem({ level: 'village' }, undefined)).toMatch(/comprehensive/);
-    expect(parentProblem({ level: 'unit' }, undefined)).toMatch(/village/);
+  it('refuses a village or a unit without a parent, naming the level each needs', () => {
+    expect(parentProblem({ level: 'village' }, undefined)).toMatchObject({
+      ...refused('parent-required'),
+      params: { level: 'village', parentLevel: 'comprehensive' },
+    });
+    expect(parentProblem({ level: 'unit' }, undefined)).toMatchObject({
+      ...refused('parent-required'),
+      params: { level: 'unit', parentLevel: 'village' },
+    });
   });
 
   it('refuses a parent of the wrong level', () => {
-    expect(parentProblem({ level: 'unit' }, c1)).toBeTypeOf('string');
-    expect(parentProblem({ level: 'unit' }, u1)).toBeTypeOf('string');
-    expect(parentProblem({ level: 'village' }, v2)).toBeTypeOf('string');
-    expect(parentProblem({ level: 'village' }, u1)).toBeTypeOf('string');
+    expect(parentProblem({ level: 'unit' }, c1)).toMatchObject(refused('parent-wrong-level'));
+    expect(parentProblem({ level: 'unit' }, u1)).toMatchObject(refused('parent-wrong-level'));
+    expect(parentProblem({ level: 'village' }, v2)).toMatchObject(refused('parent-wrong-level'));
+    expect(parentProblem({ level: 'village' }, u1)).toMatchObject(refused('parent-wrong-level'));
   });
 
   it('lets an existing grid move under a parent of the right level elsewhere', () => {
@@ -93,11 +103,13 @@ describe('parentProblem', () => {
   });
 
   it('refuses to move a grid under itself or its own descendant', () => {
-    expect(parentProblem(v1, v1)).toBeTypeOf('string');
-    expect(parentProblem(v1, u1)).toBeTypeOf('string');
+    expect(parentProblem(v1, v1)).toBeInstanceOf(InvalidFieldError);
+    expect(parentProblem(v1, u1)).toBeInstanceOf(InvalidFieldError);
     // the cycle check on its own: a forged tree where the level rule alone would pass
     const strange = { ...grid('x', 'comprehensive'), path: '/c1/v1/x/' };
-    expect(parentProblem({ id: 'v1', level: 'village', path: v1.path }, strange)).toMatch(/itself/);
+    expect(parentProblem({ id: 'v1', level: 'village', path: v1.path }, strange)).toMatchObject(
+      refused('parent-under-itself'),
+    );
   });
 });
 

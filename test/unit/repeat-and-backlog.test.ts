@@ -107,7 +107,7 @@ describe('Art 19 at the window: decideRepeat', () => {
     ).toEqual({
       kind: 'invalid',
       path: 'repeatOfOpenCase.caseId',
-      message: 'is not a case of these petitioners in this category',
+      reason: 'not-same-matter',
     });
     expect(
       decideRepeat({ choice: link('closed-1'), target: { record: closed, visible: true, sameMatter: true } }),
