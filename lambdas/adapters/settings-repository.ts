@@ -4,14 +4,26 @@ import { z } from 'zod';
 import { calendarSchema, shippedCalendars, WorkingCalendar, type YearCalendar } from '../domain/calendar.js';
 import { beijingDate } from '../domain/deadlines.js';
 import { DEFAULT_POLICY, type DeadlinePolicy, policySchema } from '../domain/policy.js';
+import { DEFAULT_TOWN_PROFILE, type TownProfile } from '../domain/report.js';
 import type { Deps } from './deps.js';
 import { logger } from './observability.js';
 import { keys } from './table-model.js';
 
 // a stored policy's field is absent or set, never undefined: each one set overrides the default
 const storedPolicy = policySchema.exactPartial();
+const storedProfile = z
+  .object({
+    townName: z.string(),
+    issuingOffice: z.string(),
+    townNameEn: z.string(),
+    issuingOfficeEn: z.string(),
+  })
+  .exactPartial();
 
-/** A town's settings, kept in the Grids table beside its grid tree: deadline policy and working-day calendars. */
+/**
+ * A town's settings, kept in the Grids table beside its grid tree: deadline policy, the names its bulletins carry (in
+ * the policy's item, as both are stored together) and working-day calendars.
+ */
 export class SettingsRepository {
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -19,17 +31,35 @@ export class SettingsRepository {
   ) {}
 
   async policy(town: string): Promise<DeadlinePolicy> {
+    return (await this.settings(town)).policy;
+  }
+
+  /** The names the town's bulletins carry. */
+  async townProfile(town: string): Promise<TownProfile> {
+    return (await this.settings(town)).profile;
+  }
+
+  /** Both, from one read; each field never stored takes its default. */
+  async settings(town: string): Promise<{ policy: DeadlinePolicy; profile: TownProfile }> {
     const result = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.policy(town) }));
     // a policy stored before a field existed takes the default for it
     const stored = result.Item ? storedPolicy.parse(result.Item.policy) : {};
-    return { ...DEFAULT_POLICY, ...stored };
+    const profile = storedProfile.parse(result.Item?.town ?? {});
+    return { policy: { ...DEFAULT_POLICY, ...stored }, profile: { ...DEFAULT_TOWN_PROFILE, ...profile } };
   }
 
-  async putPolicy(town: string, policy: DeadlinePolicy, updatedBy: string, at: string): Promise<void> {
+  /** The profile's fields left out are stored as absent, so they take their defaults. */
+  async putPolicy(
+    town: string,
+    policy: DeadlinePolicy,
+    profile: Partial<TownProfile>,
+    updatedBy: string,
+    at: string,
+  ): Promise<void> {
     await this.db.send(
       new PutCommand({
         TableName: this.table,
-        Item: { ...keys.policy(town), policy, updatedBy, updatedAt: at },
+        Item: { ...keys.policy(town), policy, town: profile, updatedBy, updatedAt: at },
       }),
     );
   }

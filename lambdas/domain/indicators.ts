@@ -81,6 +81,22 @@ export const INDICATOR_LABELS: Record<keyof Indicators, { zh: string; en: string
   resolvedInTown: { zh: '大事不出镇', en: 'Resolved in the village or town' },
 };
 
+/** Whether a higher value of the indicator is the better one: only the repeat-petition rate is better low. */
+export const HIGHER_IS_BETTER: Record<keyof Indicators, boolean> = {
+  timelyAcknowledgement: true,
+  onTimeReply: true,
+  ratingParticipation: true,
+  satisfaction: true,
+  satisfiedOnly: true,
+  resolution: true,
+  petitionResolution: true,
+  disputeResolution: true,
+  keyResolution: true,
+  repeat: false,
+  resolvedInVillage: true,
+  resolvedInTown: true,
+};
+
 /** For rankings: a rate over fewer than `minimum` cases is hidden (null), its counts still shown. */
 export function hideSmallSamples(values: Indicators, minimum: number): Indicators {
   return Object.fromEntries(

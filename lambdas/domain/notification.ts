@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { CaseRecord } from './case.js';
 import { MILESTONES, type Milestone } from './citizen.js';
 import type { LadderStep, WatchedKind } from './ladder.js';
+import { lastDayText } from './last-day.js';
 
 /**
  * What the service tells people. Messages carry the case number, the deadline and what to do, never a name, an ID
@@ -50,9 +51,6 @@ const DEADLINE_NAMES: Record<WatchedKind, { zh: string; en: string }> = {
 export const notificationId = (at: string, ...parts: string[]): string =>
   `${at.replace(/[-:.]/g, '')}-${createHash('sha256').update(parts.join('|')).digest('base64url').slice(0, 16)}`;
 
-const beijing = (iso: string) =>
-  new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
-
 export function deadlineNotice(
   record: CaseRecord,
   step: LadderStep,
@@ -73,12 +71,12 @@ export function deadlineNotice(
     caseNumber: record.number,
     text: overdue
       ? {
-          zh: `案件 ${record.number} 已超过${name.zh}期限（${beijing(due)}），列入督办。`,
-          en: `Case ${record.number} missed its ${name.en} deadline (${due}) and is under supervision.`,
+          zh: `案件 ${record.number} 已超过${name.zh}期限（${lastDayText(due, 'zh')}），列入督办。`,
+          en: `Case ${record.number} missed its ${name.en} deadline (${lastDayText(due, 'en')}) and is under supervision.`,
         }
       : {
-          zh: `案件 ${record.number} 的${name.zh}期限为 ${beijing(due)}，请及时办理。`,
-          en: `Case ${record.number}: the ${name.en} deadline is ${due}.`,
+          zh: `案件 ${record.number} 的${name.zh}期限至 ${lastDayText(due, 'zh')}，请及时办理。`,
+          en: `Case ${record.number}: the ${name.en} is due by ${lastDayText(due, 'en')}.`,
         },
     at,
     read: false,
@@ -188,8 +186,8 @@ export function assignmentNotice(record: CaseRecord, at: string): Notification |
     caseId: record.id,
     caseNumber: record.number,
     text: {
-      zh: `案件 ${record.number} 已交由您办理${due ? `，答复期限 ${beijing(due)}` : ''}。`,
-      en: `Case ${record.number} is assigned to you${due ? `; reply due ${due}` : ''}.`,
+      zh: `案件 ${record.number} 已交由您办理${due ? `，答复期限至 ${lastDayText(due, 'zh')}` : ''}。`,
+      en: `Case ${record.number} is assigned to you${due ? `; the reply is due by ${lastDayText(due, 'en')}` : ''}.`,
     },
     at,
     read: false,

@@ -1,15 +1,14 @@
-import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { BacklogLedger } from './backlog.js';
 import type { CaseRecord } from './case.js';
 import { CHANNEL_CODES, KIND_CODES, STATUS_CODES } from './catalog.js';
 import type { CounterName } from './counter-names.js';
-import { TIME_ZONE } from './deadlines.js';
 import { GRID_LEVELS, type GridRecord } from './grid.js';
 import { type Indicators, indicators, sumTotals, type Totals } from './indicators.js';
 import { watchedDeadline } from './ladder.js';
+import { lastDayText } from './last-day.js';
 import { type Notification, notificationId, type OutboxMessage } from './notification.js';
-import { type Period, periodEnd, type ReportKind } from './periods.js';
+import { type Period, parsePeriod, periodEnd } from './periods.js';
 
 /**
  * The bulletins of the cadence 日收集、周通报、月督办, as data: numbers from the counters, and lists of cases by number,
@@ -231,13 +230,6 @@ export function patrolCoverage(byGrid: Map<string, Totals>, tree: readonly GridR
   };
 }
 
-/** A deadline as people read it: a midnight that ends a day is "that day, 24:00". */
-export function beijingDeadline(iso: string): string {
-  const at = DateTime.fromISO(iso, { zone: TIME_ZONE });
-  if (at.hour === 0 && at.minute === 0) return `${at.minus({ days: 1 }).toISODate()} 24:00`;
-  return at.toFormat('yyyy-MM-dd HH:mm');
-}
-
 const DEADLINE_NAMES = { acknowledge: '告知受理', reply: '答复', review: '复查复核答复' } as const;
 const DEADLINE_NAMES_EN = {
   acknowledge: 'acknowledgement',
@@ -267,29 +259,31 @@ export function supervisionNotice(
     caseId: record.id,
     caseNumber: record.number,
     text: {
-      zh: `月督办（${month.id}）：案件 ${record.number} 已超过${DEADLINE_NAMES[watched.kind]}期限（${beijingDeadline(due)}），请抓紧办理并报告进展。`,
-      en: `Monthly supervision (${month.id}): case ${record.number} missed its ${DEADLINE_NAMES_EN[watched.kind]} deadline (${due}); please act and report progress.`,
+      zh: `月督办（${monthText(month.id, 'zh')}）：案件 ${record.number} 已超过${DEADLINE_NAMES[watched.kind]}期限（${lastDayText(due, 'zh')}），请抓紧办理并报告进展。`,
+      en: `Monthly supervision (${monthText(month.id, 'en')}): case ${record.number} missed its ${DEADLINE_NAMES_EN[watched.kind]} deadline (${lastDayText(due, 'en')}); please act and report progress.`,
     },
     at,
     read: false,
   };
 }
 
-export const REPORT_TITLES: Record<ReportKind, string> = {
-  daily: '日收集',
-  weekly: '周通报',
-  monthly: '月督办',
-};
-
 /** The bulletin for the `bulletins` topic: the period and its indicator numbers, nothing else. */
-export function bulletinMessage(town: string, report: Report, at: string): OutboxMessage {
+export function bulletinMessage(
+  town: string,
+  profile: TownProfile,
+  report: Report,
+  at: string,
+): OutboxMessage {
+  const heading = (language: Language) =>
+    fullTitle(bulletinHeading(report, townNames(profile, language).town, language), language);
   return {
     id: notificationId(report.to, 'bulletin', town, report.kind, report.period),
     topic: 'bulletins',
-    subject: `${REPORT_TITLES[report.kind]} ${report.period}`,
+    subject: heading('zh'),
     body: {
       kind: 'bulletin',
       report: report.kind,
+      title: { zh: heading('zh'), en: heading('en') },
       period: report.period,
       from: report.from,
       to: report.to,
@@ -297,5 +291,140 @@ export function bulletinMessage(town: string, report: Report, at: string): Outbo
     },
     attributes: { town, recipient: '*', role: 'staff', severity: 'notice' },
     at,
+  };
+}
+
+type Language = 'zh' | 'en';
+
+/**
+ * How a town names itself on its bulletins: set by its admin, with defaults until then. The English forms fall back to
+ * the Chinese ones, as a place's own name stays what it is.
+ */
+export interface TownProfile {
+  townName: string;
+  issuingOffice: string;
+  townNameEn?: string;
+  issuingOfficeEn?: string;
+}
+
+/** What a printed page adds to a report: the town's names, staff names by user id, the smallest sample ranked. */
+export interface PageContext {
+  profile: TownProfile;
+  staffNames: ReadonlyMap<string, string>;
+  rankingMinimum: number;
+}
+
+export const DEFAULT_TOWN_PROFILE: TownProfile = { townName: '本镇', issuingOffice: '本镇信访办公室' };
+const DEFAULT_NAMES_EN = { town: 'Town', office: 'Town Petition Office' };
+
+/** The town's name and its issuing office in one language. */
+export function townNames(profile: TownProfile, language: Language): { town: string; office: string } {
+  if (language === 'zh') return { town: profile.townName, office: profile.issuingOffice };
+  const isDefault = (value: string, fallback: string) => value === fallback;
+  return {
+    town:
+      profile.townNameEn ??
+      (isDefault(profile.townName, DEFAULT_TOWN_PROFILE.townName) ? DEFAULT_NAMES_EN.town : profile.townName),
+    office:
+      profile.issuingOfficeEn ??
+      (isDefault(profile.issuingOffice, DEFAULT_TOWN_PROFILE.issuingOffice)
+        ? DEFAULT_NAMES_EN.office
+        : profile.issuingOffice),
+  };
+}
+
+const EN_MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+] as const;
+
+const parts = (date: string) => date.split('-').map(Number) as [number, number, number];
+
+/** A Beijing date in words: `2026年12月3日` or `3 Dec 2026`; without the year, `12月3日` or `3 Dec`. */
+export function dateText(date: string, language: Language, withYear = true): string {
+  const [year, month, day] = parts(date);
+  if (language === 'zh') return `${withYear ? `${year}年` : ''}${month}月${day}日`;
+  return `${day} ${EN_MONTHS[month - 1]?.slice(0, 3)}${withYear ? ` ${year}` : ''}`;
+}
+
+/** A month (`2026-12`) in words: `2026年12月` or `December 2026`. */
+export function monthText(month: string, language: Language): string {
+  const [year, number] = parts(month);
+  return language === 'zh' ? `${year}年${number}月` : `${EN_MONTHS[number - 1]} ${year}`;
+}
+
+/** From one date to another: the year is said once when both fall in it. */
+export function rangeText(from: string, to: string, language: Language): string {
+  const sameYear = from.slice(0, 4) === to.slice(0, 4);
+  return language === 'zh'
+    ? `${dateText(from, 'zh', !sameYear)}—${dateText(to, 'zh', !sameYear)}`
+    : `${dateText(from, 'en', !sameYear)} – ${dateText(to, 'en', !sameYear)}`;
+}
+
+const KIND_TITLES = {
+  daily: { zh: '信访工作日报', en: 'Daily Petition Work Report' },
+  weekly: { zh: '信访工作周通报', en: 'Weekly Petition Work Bulletin' },
+  monthly: { zh: '信访工作月报', en: 'Monthly Petition Work Report' },
+} as const;
+
+/**
+ * The official title of a bulletin and the period it covers: 某镇信访工作周通报, 2026年第49周（11月30日—12月6日）.
+ */
+export function bulletinHeading(
+  report: Pick<Report, 'kind' | 'period' | 'from' | 'to'>,
+  town: string,
+  language: Language,
+): { title: string; subtitle: string } {
+  const kind = KIND_TITLES[report.kind];
+  const title = language === 'zh' ? `${town}${kind.zh}` : `${kind.en}, ${town}`;
+  if (report.kind === 'daily') return { title, subtitle: dateText(report.from, language) };
+  if (report.kind === 'monthly') return { title, subtitle: monthText(report.period, language) };
+  const [weekYear, week] = report.period.split('-W').map(Number) as [number, number];
+  const range = rangeText(report.from, report.to, language);
+  return {
+    title,
+    subtitle:
+      language === 'zh' ? `${weekYear}年第${week}周（${range}）` : `${weekYear}, week ${week} (${range})`,
+  };
+}
+
+/** Title and subtitle on one line: `某镇信访工作月报 2026年9月`, `Monthly Petition Work Report, 某镇: September 2026`. */
+export const fullTitle = (heading: { title: string; subtitle: string }, language: Language): string =>
+  `${heading.title}${language === 'zh' ? ' ' : ': '}${heading.subtitle}`;
+
+/**
+ * The issue number: the period's place in its year (the day of the year, the ISO week, the month), so the number
+ * follows from the period alone and a bulletin made again keeps it.
+ */
+export function issueNumber(report: Pick<Report, 'kind' | 'period' | 'from'>): number {
+  if (report.kind === 'weekly') return Number(report.period.split('-W')[1]);
+  if (report.kind === 'monthly') return Number(report.period.slice(5, 7));
+  const [year, month, day] = parts(report.from);
+  return Math.round((Date.UTC(year, month - 1, day) - Date.UTC(year, 0, 1)) / 86_400_000) + 1;
+}
+
+/** Whether the period had not ended when the report was made, so its numbers run only to then. */
+export function periodOngoing(report: Pick<Report, 'kind' | 'period' | 'generatedAt'>): boolean {
+  const period = parsePeriod(report.kind, report.period);
+  return period !== undefined && new Date(report.generatedAt).getTime() < periodEnd(period).getTime();
+}
+
+/** The opening line's counts: new registrations, acknowledgements (受理 or not), replies, deadlines missed. */
+export function openingCounts(totals: Totals) {
+  return {
+    registered: n(totals, 'registered'),
+    acknowledged: n(totals, 'ackOnTime') + n(totals, 'ackMissed'),
+    replied: n(totals, 'replied'),
+    missed: n(totals, 'ackMissed') + n(totals, 'replyMissed') + n(totals, 'reviewMissed'),
   };
 }

@@ -4,11 +4,11 @@ import { Open311Repository } from '../adapters/open311-repository.js';
 import { SettingsRepository } from '../adapters/settings-repository.js';
 import { calendarFromOfficialJson, calendarSchema } from '../domain/calendar.js';
 import { NotFoundError } from '../domain/errors.js';
-import { policySchema } from '../domain/policy.js';
-import { yearParam } from '../http/admin-schemas.js';
+import { DEFAULT_TOWN_PROFILE } from '../domain/report.js';
+import { settingsBody, yearParam } from '../http/admin-schemas.js';
 import { createApiHandler, lazyHandler, refuseIdempotencyKey } from '../http/api.js';
 import { requireRole } from '../http/auth.js';
-import { fieldProblem } from '../http/problem.js';
+import { validationProblem } from '../http/problem.js';
 import { parseWith } from '../http/validation.js';
 import { issueApiKey, keyIdParam, open311KeyBody } from '../open311/keys.js';
 import { INLINE_BUDGET, runRecompute, startRecompute } from '../usecases/recompute-deadlines.js';
@@ -31,22 +31,32 @@ export function createAdminHandler(deps: Deps) {
       'GET /v1/admin/policy': {
         async handle(request) {
           requireRole(request.principal, ['admin']);
-          return { status: 200, body: await settings.policy(request.principal.town) };
+          const { policy, profile } = await settings.settings(request.principal.town);
+          return { status: 200, body: { ...policy, ...profile } };
         },
       },
       'PUT /v1/admin/policy': {
         async handle(request) {
           requireRole(request.principal, ['admin']);
-          const policy = request.body(policySchema);
+          const { townName, issuingOffice, townNameEn, issuingOfficeEn, ...policy } =
+            request.body(settingsBody);
+          const given = { townName, issuingOffice, townNameEn, issuingOfficeEn };
+          const profile = Object.fromEntries(
+            Object.entries(given).filter(([, value]) => value !== undefined),
+          );
           const now = deps.now();
           await settings.putPolicy(
             request.principal.town,
             policy,
+            profile,
             request.principal.userId,
             now.toISOString(),
           );
           const recompute = await recomputeAfterStoring(request.principal.town, 'policy stored', now);
-          return { status: 200, body: { ...policy, recompute } };
+          return {
+            status: 200,
+            body: { ...policy, ...DEFAULT_TOWN_PROFILE, ...profile, recompute },
+          };
         },
       },
       'GET /v1/admin/calendar/{year}': {
@@ -67,7 +77,8 @@ export function createAdminHandler(deps: Deps) {
           requireRole(request.principal, ['admin']);
           const { year } = parseWith(yearParam, request.params, request.language);
           const body = request.body(calendarSchema);
-          if (body.year !== year) throw fieldProblem('year', (m) => m.field['year-mismatch']);
+          if (body.year !== year)
+            throw validationProblem([{ path: 'year', message: 'must equal the year in the path' }]);
           let calendar: ReturnType<typeof calendarFromOfficialJson>;
           try {
             calendar = calendarFromOfficialJson({
@@ -78,8 +89,8 @@ export function createAdminHandler(deps: Deps) {
               provisional: body.provisional ?? false,
               ...(body.source ? { source: body.source } : {}),
             });
-          } catch {
-            throw fieldProblem('holidays', (m) => m.field['calendar-conflict']);
+          } catch (error) {
+            throw validationProblem([{ path: 'holidays', message: (error as Error).message }]);
           }
           const now = deps.now();
           await settings.putCalendar(
@@ -104,7 +115,11 @@ export function createAdminHandler(deps: Deps) {
         idempotent: false,
         async handle(request) {
           requireRole(request.principal, ['admin']);
-          refuseIdempotencyKey(request, (m) => m.detail['key-on-issue']);
+          refuseIdempotencyKey(request, {
+            zh: '签发 Open311 密钥不接受 Idempotency-Key，密钥只显示一次',
+            en: 'Issuing an Open311 key takes no Idempotency-Key: the key is shown once',
+            field: 'is not accepted when issuing a key',
+          });
           const { name } = request.body(open311KeyBody);
           const issued = await issueApiKey(
             { repository: open311, mac: deps.mac },

@@ -29,6 +29,7 @@ import {
   type Metrics,
   type MonthlyReport,
   newCases,
+  type PageContext,
   patrolCoverage,
   type Report,
   rateChange,
@@ -252,6 +253,34 @@ export async function reportFor(deps: ReportDeps, town: string, period: Period, 
   );
 }
 
+async function pageContext(deps: ReportDeps, town: string): Promise<PageContext> {
+  const [{ policy, profile }, staff] = await Promise.all([
+    deps.settings.settings(town),
+    deps.grids.staff(town),
+  ]);
+  return {
+    profile,
+    staffNames: new Map(staff.map((member) => [member.userId, member.name])),
+    rankingMinimum: policy.rankingMinimum,
+  };
+}
+
+/** The report of the period with what its printed page needs. */
+export async function bulletinFor(deps: ReportDeps, town: string, period: Period, now: Date) {
+  const [report, context] = await Promise.all([reportFor(deps, town, period, now), pageContext(deps, town)]);
+  return { report, context };
+}
+
+/** The metrics with what their printed page needs; undefined as for `metrics`. */
+export async function metricsPage(
+  deps: ReportDeps,
+  town: string,
+  range: { from: string; to: string; gridId?: string },
+) {
+  const [body, context] = await Promise.all([metrics(deps, town, range), pageContext(deps, town)]);
+  return body && { metrics: body, context };
+}
+
 /** Indicators over `from`..`to` for the town or a grid's subtree; undefined when `gridId` is no grid of the town. */
 export async function metrics(
   deps: ReportDeps,
@@ -349,11 +378,14 @@ async function runScheduledReport(
   now: Date,
 ): Promise<ScheduledRun> {
   const period = runPeriod(kind, now);
-  const report = await generateReport(deps, town, period, now);
+  const [report, profile] = await Promise.all([
+    generateReport(deps, town, period, now),
+    deps.settings.townProfile(town),
+  ]);
   const at = now.toISOString();
   const existing = await deps.reports.writeNew([
     deps.reports.put(town, { ...report, storedAt: at }),
-    deps.notifications.outboxPut(bulletinMessage(town, report, at)),
+    deps.notifications.outboxPut(bulletinMessage(town, profile, report, at)),
   ]);
   const notices = kind === 'monthly' ? await sendSupervision(deps, town, period, now) : 0;
   return {

@@ -190,8 +190,13 @@ describe('cases in reports', () => {
     const first = supervisionNotice(record(), 'clerk-1', september, '2026-10-01T01:00:00.000Z');
     const again = supervisionNotice(record(), 'clerk-1', september, '2026-10-01T03:00:00.000Z');
     expect(first?.id).toBe(again?.id);
+    // the deadline ends 1 October at 24:00 Beijing time: its last day is 1 October, not the 2nd
     expect(first?.text.zh).toBe(
-      '月督办（2026-09）：案件 XF-20260916-0001 已超过告知受理期限（2026-10-01 24:00），请抓紧办理并报告进展。',
+      '月督办（2026年9月）：案件 XF-20260916-0001 已超过告知受理期限（2026年10月1日），请抓紧办理并报告进展。',
+    );
+    expect(first?.text.en).toBe(
+      'Monthly supervision (September 2026): case XF-20260916-0001 missed its acknowledgement deadline ' +
+        '(1 Oct 2026, Beijing time); please act and report progress.',
     );
     const october = parsePeriod('monthly', '2026-10')!;
     expect(supervisionNotice(record(), 'clerk-1', october, '2026-11-01T01:00:00.000Z')?.id).not.toBe(
@@ -203,6 +208,7 @@ describe('cases in reports', () => {
   it('publishes a bulletin with the period and the indicator numbers only', () => {
     const message = bulletinMessage(
       'town-a',
+      { townName: '某镇', issuingOffice: '某镇信访办公室' },
       {
         kind: 'monthly',
         period: '2026-09',
@@ -219,13 +225,18 @@ describe('cases in reports', () => {
       '2026-10-01T01:00:00.000Z',
     );
     expect(message.topic).toBe('bulletins');
-    expect(message.subject).toBe('月督办 2026-09');
+    expect(message.subject).toBe('某镇信访工作月报 2026年9月');
+    expect(message.body.title).toEqual({
+      zh: '某镇信访工作月报 2026年9月',
+      en: 'Monthly Petition Work Report, 某镇: September 2026',
+    });
     expect(Object.keys(message.body).sort()).toEqual([
       'from',
       'indicators',
       'kind',
       'period',
       'report',
+      'title',
       'to',
     ]);
     expect(JSON.stringify(message)).not.toMatch(/XF-|clerk-1|case-1/);
