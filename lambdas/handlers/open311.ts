@@ -114,7 +114,7 @@ const baseUrl = (request: ApiRequest): string => {
   return `${scheme}://${domainName}${stage && stage !== '$default' ? `/${stage}` : ''}`;
 };
 
-export interface Open311Options {
+interface Open311Options {
   /** The towns the deployment serves (`TOWNS`): jurisdictions from the start, before any key is issued. */
   towns?: readonly string[];
 }
