@@ -8,7 +8,7 @@ import { DEFAULT_TOWN_PROFILE } from '../domain/report.js';
 import { settingsBody, yearParam } from '../http/admin-schemas.js';
 import { createApiHandler, lazyHandler, refuseIdempotencyKey } from '../http/api.js';
 import { requireRole } from '../http/auth.js';
-import { validationProblem } from '../http/problem.js';
+import { fieldProblem } from '../http/problem.js';
 import { parseWith } from '../http/validation.js';
 import { issueApiKey, keyIdParam, open311KeyBody } from '../open311/keys.js';
 import { INLINE_BUDGET, runRecompute, startRecompute } from '../usecases/recompute-deadlines.js';
@@ -77,8 +77,7 @@ export function createAdminHandler(deps: Deps) {
           requireRole(request.principal, ['admin']);
           const { year } = parseWith(yearParam, request.params, request.language);
           const body = request.body(calendarSchema);
-          if (body.year !== year)
-            throw validationProblem([{ path: 'year', message: 'must equal the year in the path' }]);
+          if (body.year !== year) throw fieldProblem('year', (m) => m.field['year-mismatch']);
           let calendar: ReturnType<typeof calendarFromOfficialJson>;
           try {
             calendar = calendarFromOfficialJson({
@@ -89,8 +88,8 @@ export function createAdminHandler(deps: Deps) {
               provisional: body.provisional ?? false,
               ...(body.source ? { source: body.source } : {}),
             });
-          } catch (error) {
-            throw validationProblem([{ path: 'holidays', message: (error as Error).message }]);
+          } catch {
+            throw fieldProblem('holidays', (m) => m.field['calendar-conflict']);
           }
           const now = deps.now();
           await settings.putCalendar(
@@ -115,11 +114,7 @@ export function createAdminHandler(deps: Deps) {
         idempotent: false,
         async handle(request) {
           requireRole(request.principal, ['admin']);
-          refuseIdempotencyKey(request, {
-            zh: '签发 Open311 密钥不接受 Idempotency-Key，密钥只显示一次',
-            en: 'Issuing an Open311 key takes no Idempotency-Key: the key is shown once',
-            field: 'is not accepted when issuing a key',
-          });
+          refuseIdempotencyKey(request, (m) => m.detail['key-on-issue']);
           const { name } = request.body(open311KeyBody);
           const issued = await issueApiKey(
             { repository: open311, mac: deps.mac },

@@ -3,7 +3,7 @@ import { beijingDate } from '../domain/deadlines.js';
 import { parsePeriod, type ReportKind } from '../domain/periods.js';
 import { type ApiResponse, createApiHandler, lazyHandler, type RouteDefinition } from '../http/api.js';
 import { requireRole } from '../http/auth.js';
-import { validationProblem } from '../http/problem.js';
+import { fieldProblem } from '../http/problem.js';
 import { HTML_HEADERS, prefersHtml, renderMetricsHtml, renderReportHtml } from '../http/report-html.js';
 import { metricsQuery, PERIOD_PARAMS } from '../http/report-schemas.js';
 import { parseWith } from '../http/validation.js';
@@ -26,10 +26,9 @@ export function createReportsHandler(deps: Deps) {
       requireRole(request.principal, READERS);
       const param = PERIOD_PARAMS[kind];
       const period = parsePeriod(kind, request.params[param.name] ?? '');
-      if (!period) throw validationProblem([{ path: param.name, message: `is not ${param.form}` }]);
+      if (!period) throw fieldProblem(param.name, (m) => m.field[param.form]);
       const now = deps.now();
-      if (period.from > beijingDate(now))
-        throw validationProblem([{ path: param.name, message: 'has not begun yet' }]);
+      if (period.from > beijingDate(now)) throw fieldProblem(param.name, (m) => m.field['not-begun']);
       const town = request.principal.town;
       if (!prefersHtml(request.header('accept'))) return json(await reportFor(reports, town, period, now));
       const { report, context } = await bulletinFor(reports, town, period, now);
@@ -46,7 +45,7 @@ export function createReportsHandler(deps: Deps) {
           requireRole(request.principal, READERS);
           const { from, to, gridId } = parseWith(metricsQuery, request.query, request.language);
           const range = { from, to, ...(gridId !== undefined ? { gridId } : {}) };
-          const notAGrid = () => validationProblem([{ path: 'gridId', message: 'is not a grid of this town' }]);
+          const notAGrid = () => fieldProblem('gridId', (m) => m.field['unknown-grid']);
           if (!prefersHtml(request.header('accept'))) {
             const body = await metrics(reports, request.principal.town, range);
             if (!body) throw notAGrid();

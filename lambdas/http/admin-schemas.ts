@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { calendarSchema, calendarYear } from '../domain/calendar.js';
+import { because } from '../domain/errors.js';
 import { policySchema } from '../domain/policy.js';
 
 /** The `{year}` of a calendar's path. */
@@ -24,7 +25,7 @@ const printedName = (max: number) =>
     .min(1)
     .max(max)
     // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses
-    .refine((name) => !/[\u0000-\u001f\u007f]/.test(name), { message: 'must be one line of text' });
+    .refine((name) => !/[\u0000-\u001f\u007f]/.test(name), because('one-line'));
 
 /** The names the town's bulletins carry; each left out takes its default (本镇, 本镇信访办公室). */
 const townFields = {
