@@ -467,9 +467,17 @@ describe('escalate', () => {
     expect(village.status, village.text).toBe(201);
 
     const created = await register({ gridId: village.body.id });
-    expect(created.body.level).toBe('village');
+    // the level is shown once decided: the village grid's, at acceptance
+    expect(created.body).not.toHaveProperty('level');
     const id = created.body.id;
-    await cmd(tokens.clerk!, id, 'accept', { track: 'coordinated', assigneeId: 'handler-1' }, 1);
+    const accepted = await cmd(
+      tokens.clerk!,
+      id,
+      'accept',
+      { track: 'coordinated', assigneeId: 'handler-1' },
+      1,
+    );
+    expect(accepted.body.level).toBe('village');
 
     // the assignee escalates to town, the supervisor to county
     const town = await cmd(tokens.handler!, id, 'escalate', { level: 'town', reason: '村级调解不成' }, 2);
@@ -506,9 +514,9 @@ describe('escalate', () => {
   });
 
   it('refuses to escalate a case taken up at town level to town again', async () => {
-    const { id, level } = (await register()).body;
-    expect(level).toBe('town');
-    await cmd(tokens.clerk!, id, 'accept', { track: 'coordinated' }, 1);
+    const { id } = (await register()).body;
+    const accepted = await cmd(tokens.clerk!, id, 'accept', { track: 'coordinated' }, 1);
+    expect(accepted.body.level).toBe('town');
     expectProblem(
       await cmd(tokens.supervisor!, id, 'escalate', { level: 'town', reason: 'x' }, 2),
       409,
