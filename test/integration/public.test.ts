@@ -3,6 +3,7 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentClient } from '../../lambdas/adapters/deps.js';
+import { COMMAND_NAMES } from '../../lambdas/domain/lifecycle.js';
 import { createPublicHandler } from '../../lambdas/handlers/public.js';
 import type { ApiEvent } from '../../lambdas/http/api.js';
 import { ROUTES } from '../../lambdas/http/routes.js';
@@ -130,18 +131,26 @@ describe('GET /v1/openapi.json', () => {
 
   it('describes every route of the route table, and no other', async () => {
     const { body } = await h.request('GET', '/v1/openapi.json');
-    for (const route of ROUTES) {
-      const operation = body.paths[route.path]?.[route.method.toLowerCase()];
-      expect(operation, `${route.method} ${route.path}`).toBeDefined();
-      expect(operation.responses).toBeDefined();
-      // routes without an authorizer say so; the others inherit the bearer requirement
-      if (route.authorized) expect((operation.security ?? body.security).length).toBeGreaterThan(0);
-      else expect(operation.security).toEqual([]);
-    }
+    // the command route is listed once per command, its path naming the command
+    const paths = (route: (typeof ROUTES)[number]) =>
+      route.path.endsWith('/{command}')
+        ? COMMAND_NAMES.map((name) => route.path.replace('{command}', name))
+        : [route.path];
+    for (const route of ROUTES)
+      for (const path of paths(route)) {
+        const operation = body.paths[path]?.[route.method.toLowerCase()];
+        expect(operation, `${route.method} ${path}`).toBeDefined();
+        expect(operation.responses).toBeDefined();
+        // routes without an authorizer say so; the others inherit the bearer requirement
+        if (route.authorized) expect((operation.security ?? body.security).length).toBeGreaterThan(0);
+        else expect(operation.security).toEqual([]);
+      }
     const documented = Object.entries(body.paths as Record<string, Record<string, unknown>>).flatMap(
       ([path, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
     );
-    expect(documented.sort()).toEqual(ROUTES.map((r) => `${r.method} ${r.path}`).sort());
+    expect(documented.sort()).toEqual(
+      ROUTES.flatMap((r) => paths(r).map((path) => `${r.method} ${path}`)).sort(),
+    );
   });
 
   it('describes the registration body with its required fields and no extra ones', async () => {

@@ -985,8 +985,19 @@ const resolve = (schema: Schema): Schema =>
 const operationOf = (route: RouteSpec): DocumentOperation | undefined =>
   DOCUMENT.paths[route.path]?.[route.method.toLowerCase()];
 
+const jsonBodyOf = (operation: DocumentOperation | undefined): Schema | undefined =>
+  operation?.requestBody?.content['application/json']?.schema;
+
+/** The document lists the command route once per command: its body is one branch per command, titled by name. */
 const bodySchemaOf = (route: RouteSpec): Schema | undefined =>
-  operationOf(route)?.requestBody?.content['application/json']?.schema;
+  route.path.endsWith('/{command}')
+    ? {
+        anyOf: COMMAND_NAMES.map((name) => ({
+          ...jsonBodyOf(DOCUMENT.paths[route.path.replace('{command}', name)]?.post),
+          title: name,
+        })),
+      }
+    : jsonBodyOf(operationOf(route));
 
 /** A field of a body: where it sits, the schema of each object or array on the way there, and its own. */
 interface Field {
