@@ -121,8 +121,16 @@ async function main(): Promise<void> {
   server = listening;
   await new Promise<void>((done) => listening.listen(port, '127.0.0.1', done));
   const baseUrl = `http://localhost:${(listening.address() as AddressInfo).port}`;
-  const seed = async (): Promise<SeededTown | undefined> =>
-    (await seedDemoGrids(deps, DEFAULT_TOWN)) ? seedDemoTown(baseUrl, keys, DEFAULT_TOWN) : undefined;
+  const seed = async (): Promise<SeededTown | undefined> => {
+    if (!(await seedDemoGrids(deps, DEFAULT_TOWN))) return undefined;
+    try {
+      return await seedDemoTown(baseUrl, keys, DEFAULT_TOWN);
+    } catch (error) {
+      // the grids are there, so the next start would take the town as seeded
+      const afresh = inMemory ? '' : `; remove ${DATA_DIR} to seed the demo town afresh`;
+      throw new Error(`${(error as Error).message}${afresh}`);
+    }
+  };
   const seedStarted = Date.now();
   const seeded = await seed();
   const seedMs = Date.now() - seedStarted;
