@@ -290,6 +290,13 @@ describe('a missing or provisional calendar reaches the town’s admins (town-nt
     h.setNow('2027-01-03T18:30:00Z');
     expect((await nightly({ kind: 'retention' }))[0]).toMatchObject({ deadlines: { noticesWritten: 0 } });
     expect(await inbox()).toHaveLength(2);
+
+    // the admin reads the state of each year: 2027 provisional, 2028 none (weekends only)
+    const year = async (y: number) =>
+      (await h.request('GET', `/v1/admin/calendar/${y}`, { token: adminToken })).body;
+    expect(await year(2026)).toMatchObject({ year: 2026, provisional: false });
+    expect(await year(2027)).toMatchObject({ year: 2027, provisional: true, swappedWorkdays: [] });
+    expect(await year(2028)).toEqual({ year: 2028, holidays: [], swappedWorkdays: [], fallback: true });
   });
 });
 
