@@ -167,16 +167,21 @@ const COMMAND_BODIES = new Map<CommandName, z.ZodType>(
   }),
 );
 
+const anyOf = new Intl.ListFormat('en', { type: 'disjunction' });
+
 function commandOperation(name: CommandName): Operation {
   const rule: { from: readonly string[]; to?: string; actors: readonly string[] } = COMMANDS[name];
   const byPetitioner = rule.actors.includes('petitioner_on_case');
+  const from = anyOf.format(rule.from);
   return {
     ifMatch: true,
     summary: COMMAND_SUMMARIES[name],
     roles: rule.actors.map((actor) => ACTOR_LABELS[actor] ?? actor).join(', '),
-    more: `From ${rule.from.join(', ')}${rule.to ? `, to ${rule.to}` : ', the status unchanged'}. Needs \`If-Match\`.`,
+    more:
+      `Given on a case that is ${from}; ${rule.to ? `it becomes ${rule.to}` : 'its status stays'}. ` +
+      'Needs `If-Match`.',
     conflict:
-      `The case is not ${rule.from.join(' or ')} (\`wrong-status\`), a rule forbids it, or the ` +
+      `The case is not ${from} (\`wrong-status\`), a rule forbids it, or the ` +
       '`Idempotency-Key` was used otherwise',
     body: COMMAND_BODIES.get(name)!,
     response: {
@@ -346,7 +351,7 @@ const jurisdictionOnly = requestsQuery.pick({ jurisdiction_id: true });
 const open311 = (summary: string, more: Partial<Operation> = {}): Operation => ({
   summary: `Open311 GeoReport v2: ${summary}`,
   roles: 'anyone',
-  more: 'Errors are the specification’s list of `{code, description}`, in the format the path names.',
+  more: 'Errors are the specification’s list of `{code, description}`, in the format the path names (XML when it names none).',
   query: jurisdictionOnly,
   refusals: JURISDICTION_REFUSALS,
   ...more,
