@@ -358,17 +358,21 @@ export function dateText(date: string, language: Language, withYear = true): str
 }
 
 /** A month (`2026-12`) in words: `2026年12月` or `December 2026`. */
-export function monthText(month: string, language: Language): string {
+function monthText(month: string, language: Language): string {
   const [year, number] = parts(month);
   return language === 'zh' ? `${year}年${number}月` : `${EN_MONTHS[number - 1]} ${year}`;
 }
 
-/** From one date to another: the year is said once when both fall in it. */
-export function rangeText(from: string, to: string, language: Language): string {
+/**
+ * From one date to another, the year said once when both fall in it (`2026年11月1日—12月3日`, `1 Nov – 3 Dec 2026`);
+ * `short` leaves out a year both share, for a title that already gives it. One day is that day.
+ */
+export function rangeText(from: string, to: string, language: Language, short = false): string {
+  if (from === to) return dateText(from, language, !short);
   const sameYear = from.slice(0, 4) === to.slice(0, 4);
   return language === 'zh'
-    ? `${dateText(from, 'zh', !sameYear)}—${dateText(to, 'zh', !sameYear)}`
-    : `${dateText(from, 'en', !sameYear)} – ${dateText(to, 'en', !sameYear)}`;
+    ? `${dateText(from, 'zh', !sameYear || !short)}—${dateText(to, 'zh', !sameYear)}`
+    : `${dateText(from, 'en', !sameYear)} – ${dateText(to, 'en', !sameYear || !short)}`;
 }
 
 const KIND_TITLES = {
@@ -390,7 +394,7 @@ export function bulletinHeading(
   if (report.kind === 'daily') return { title, subtitle: dateText(report.from, language) };
   if (report.kind === 'monthly') return { title, subtitle: monthText(report.period, language) };
   const [weekYear, week] = report.period.split('-W').map(Number) as [number, number];
-  const range = rangeText(report.from, report.to, language);
+  const range = rangeText(report.from, report.to, language, true);
   return {
     title,
     subtitle:

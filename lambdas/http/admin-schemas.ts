@@ -41,7 +41,7 @@ const townFields = {
 export const settingsBody = policySchema.extend(townFields).meta({ id: 'TownSettings' });
 
 /** What `GET /v1/admin/policy` answers: the town's name and office always, with their defaults. */
-export const settingsViewSchema = policySchema
+const settingsViewSchema = policySchema
   .extend({
     ...townFields,
     townName: z.string(),

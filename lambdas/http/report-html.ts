@@ -4,7 +4,7 @@ import { NO_GRID } from '../domain/counters.js';
 import { beijingDate, TIME_ZONE } from '../domain/deadlines.js';
 import type { GridLevel } from '../domain/grid.js';
 import { HIGHER_IS_BETTER, INDICATOR_LABELS, type Indicator, type Indicators } from '../domain/indicators.js';
-import { lastDayText } from '../domain/last-day.js';
+import { lastBeijingDay } from '../domain/last-day.js';
 import {
   bulletinHeading,
   type CaseList,
@@ -31,7 +31,7 @@ import {
  * gives them; petitioners not at all.
  */
 
-export type PageLanguage = 'zh' | 'en';
+type PageLanguage = 'zh' | 'en';
 
 export const HTML_HEADERS = {
   'content-type': 'text/html; charset=utf-8',
@@ -198,6 +198,8 @@ function barChart(
   );
 }
 
+const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 const note = (text: string) => `<p class="note">${escapeHtml(text)}</p>`;
 
 /** Bars for the rates over samples large enough; the others are named in words. */
@@ -267,13 +269,13 @@ function caseTable(page: Page, title: string, list: CaseList): string {
     page.status(c.status),
     page.yesNo(c.firstTime),
     c.deadline ? page.t(DEADLINE_LABELS[c.deadline.kind]) : page.t(NONE),
-    c.deadline ? lastDayText(c.deadline.due, page.language) : page.t(NONE),
+    c.deadline ? dateText(lastBeijingDay(c.deadline.due), page.language) : page.t(NONE),
     page.yesNo(c.late),
     page.person(c.responsible),
   ]);
   const headers = page.say(
     '案件编号|类型|状态|初信初访|期限|期限最后一日|已超期|责任人',
-    'Case number|Kind|Status|First-time|Deadline|Last day|Overdue|Responsible',
+    'Case number|Kind|Status|First-time|Deadline|Last day (Beijing time)|Overdue|Responsible',
   );
   return (
     `<section><h2>${escapeHtml(title)}</h2>` +
@@ -334,7 +336,7 @@ function daily(page: Page, report: DailyReport): string {
     '</section>',
     caseTable(
       page,
-      page.say('三日内到期的初信初访事项', 'First-time petitions due within three days'),
+      page.say('已超期或三日内到期的初信初访事项', 'First-time petitions overdue or due within three days'),
       report.firstTimeAtRisk,
     ),
   ].join('');
@@ -346,12 +348,12 @@ function weekly(page: Page, report: WeeklyReport): string {
     v.indicators.onTimeReply.rate !== null && v.indicators.onTimeReply.denominator >= min;
   const ranked = report.byVillage.filter(rankable);
   const unranked = report.byVillage.filter((v) => !rankable(v)).map((v) => v.name);
-  const previous = rangeText(report.previous.from, report.previous.to, page.language);
+  const previous = rangeText(report.previous.from, report.previous.to, page.language, true);
   const leaders = report.leaderOwned.map((l) => {
     const rows = l.items.map((c) => [
       c.number,
       page.status(c.status),
-      c.deadline ? lastDayText(c.deadline.due, page.language) : page.t(NONE),
+      c.deadline ? dateText(lastBeijingDay(c.deadline.due), page.language) : page.t(NONE),
       page.yesNo(c.late),
       page.person(c.responsible),
     ]);
@@ -360,7 +362,10 @@ function weekly(page: Page, report: WeeklyReport): string {
       `<h3>${escapeHtml(page.say(`包案领导：${page.person(l.leaderId)}${more}`, `Leader: ${page.person(l.leaderId)}${more}`))}</h3>` +
       table(
         page
-          .say('案件编号|状态|期限最后一日|已超期|责任人', 'Case number|Status|Last day|Overdue|Responsible')
+          .say(
+            '案件编号|状态|期限最后一日|已超期|责任人',
+            'Case number|Status|Last day (Beijing time)|Overdue|Responsible',
+          )
           .split('|'),
         rows,
       )
@@ -470,6 +475,9 @@ const STYLE = [
   '@page { size: A4; margin: 15mm 12mm; }',
   'body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif; font-size: 10.5pt;',
   '  color: #222; max-width: 186mm; margin: 0 auto; }',
+  // Latin text in a Latin face; names in Chinese fall through to the CJK one
+  'html[lang="en"] body { font-family: "Liberation Sans", Arial, Helvetica, "Noto Sans CJK SC", sans-serif; }',
+  'html[lang="en"] h1 { letter-spacing: 0; }',
   'header { text-align: center; border-bottom: 2px solid #b3261e; padding-bottom: 2mm; margin-bottom: 4mm; }',
   'h1 { font-size: 18pt; color: #b3261e; margin: 2mm 0 1mm; letter-spacing: 0.05em; }',
   '.subtitle { font-size: 12pt; margin: 0 0 2mm; } .issue { margin: 0 0 2mm; }',
@@ -515,8 +523,8 @@ function document(page: Page, heading: Heading, body: string): string {
     `<p class="lead">${escapeHtml(
       page.say(
         `本期新登记 ${registered} 件、告知受理 ${acknowledged} 件、办结 ${replied} 件、超期 ${missed} 件。`,
-        `In this period ${registered} new cases were registered, ${acknowledged} acknowledged and ${replied} ` +
-          `replied to; ${missed} deadlines were missed.`,
+        `In this period: ${plural(registered, 'new case')} registered, ${acknowledged} acknowledged, ` +
+          `${replied} replied to, ${plural(missed, 'deadline')} missed.`,
       ),
     )}</p>`,
     body,

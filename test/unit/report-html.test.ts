@@ -170,7 +170,7 @@ describe('the weekly bulletin page', () => {
     expect(en).toContain('<h1>Weekly Petition Work Bulletin, Fengqiao</h1>');
     expect(en).toContain('No. 49');
     expect(en).toContain(
-      '12 new cases were registered, 10 acknowledged and 12 replied to; 3 deadlines were missed.',
+      'In this period: 12 new cases registered, 10 acknowledged, 12 replied to, 3 deadlines missed.',
     );
   });
 
@@ -193,7 +193,8 @@ describe('the weekly bulletin page', () => {
 
   it('reads a deadline as its last Beijing day', () => {
     expect(zh).toContain('<td>2027年1月31日</td>');
-    expect(en).toContain('<td>31 Jan 2027, Beijing time</td>');
+    expect(en).toContain('<th>Last day (Beijing time)</th>');
+    expect(en).toContain('<td>31 Jan 2027</td>');
   });
 
   it('has no developer footer', () => {
@@ -285,7 +286,7 @@ describe('the metrics page', () => {
   it('lists the indicators with their samples, the backlog and the grids, in both languages', () => {
     const zh = renderMetricsHtml(metrics, CONTEXT, 'zh', new Date('2026-12-03T06:05:00Z'));
     expect(zh).toContain('<h1>枫桥镇信访工作主要指标</h1>');
-    expect(zh).toContain('11月1日—12月3日');
+    expect(zh).toContain('2026年11月1日—12月3日');
     expect(zh).toContain('<td>按期办结率</td><td>83.3%（10/12）</td>');
     expect(zh).toContain('<th>期初积案</th>');
     expect(zh).toContain('<td>样本不足（1/2）</td>');
