@@ -288,7 +288,7 @@ export async function seedDemoTown(
   ]);
 
   // one after the other, so that the window numbers them in the order they were received
-  for (const { daysAgo, body, steps } of DEMO_CASES) {
+  for (const { daysAgo, body, steps } of [...DEMO_CASES].sort((a, b) => b.daysAgo - a.daysAgo)) {
     const receivedAt = morningOf(now, daysAgo);
     // a new town keeps the default policy: an entry more than 3 days late says why
     const late = now.getTime() - Date.parse(receivedAt) > 3 * DAY_MS;
