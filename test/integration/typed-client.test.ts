@@ -1,13 +1,22 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import type { Middleware } from 'openapi-fetch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFengqiaoClient, type FengqiaoClient } from '../../client/index.js';
-import { createHarness, type Harness, validIdNumber } from '../support/harness.js';
+import { freePort } from '../../lambdas/local/dynamo-local.js';
+import { readLock } from '../../lambdas/local/host-lock.js';
+import { DEFAULT_TOWN, issueToken, type LocalKeys, loadOrCreateKeys } from '../../lambdas/local/identity.js';
+import { endProcess, processAlive } from '../../lambdas/local/processes.js';
+import { uniqueIdNumber } from '../support/harness.js';
 
 /**
- * The typed client against the local host: a case walked from registration to closure and public tracking, and the
- * Open311 bridge, each answer validated (ajv) against the schema the served document gives for its path and status.
+ * The typed client against the local host (`npm start -- --in-memory`, a child process over a data folder of its own):
+ * a case walked from registration to closure and public tracking, and the Open311 bridge, each answer validated (ajv)
+ * against the schema the served document gives for its path and status.
  */
 
 interface OpenApi {
@@ -18,7 +27,12 @@ interface OpenApi {
   components: object;
 }
 
-let h: Harness;
+const ROOT = resolve(import.meta.dirname, '../..');
+const dataDir = mkdtempSync(join(tmpdir(), 'fengqiao-typed-client-'));
+let host: ChildProcess | undefined;
+let output = '';
+let baseUrl: string;
+let keys: LocalKeys;
 let document: OpenApi;
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 addFormats.default(ajv);
@@ -47,23 +61,64 @@ const conformance: Middleware = {
   },
 };
 
-const clientOf = (token?: string, language: 'zh-CN' | 'en' = 'zh-CN'): FengqiaoClient => {
-  const client = createFengqiaoClient({ baseUrl: h.baseUrl, ...(token ? { token } : {}), language });
+const token = (role: string, sub: string) => issueToken(keys, { roles: [role], sub });
+
+const clientOf = (bearer?: string, language: 'zh-CN' | 'en' = 'zh-CN'): FengqiaoClient => {
+  const client = createFengqiaoClient({ baseUrl, ...(bearer ? { token: bearer } : {}), language });
   client.use(conformance);
   return client;
 };
 
+/** Health 200 once the demo town is seeded; the machine is shared, so the ceiling is generous. */
+async function healthy(): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (host?.exitCode !== null) throw new Error(`the local host exited:\n${output}`);
+    const status = await fetch(`${baseUrl}/v1/health`, { signal: AbortSignal.timeout(5_000) }).then(
+      (response) => response.status,
+      () => 0,
+    );
+    if (status === 200) return;
+    if (Date.now() > deadline) throw new Error(`the local host never answered health 200:\n${output}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 beforeAll(async () => {
-  h = await createHarness({ now: new Date('2026-11-28T02:00:00Z') });
-  document = (await h.request('GET', '/v1/openapi.json')).body;
-});
-afterAll(() => h.close());
+  const port = await freePort();
+  baseUrl = `http://127.0.0.1:${port}`;
+  host = spawn(resolve(ROOT, 'node_modules/.bin/tsx'), ['lambdas/local/main.ts', '--in-memory'], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(port), FENGQIAO_DATA_DIR: dataDir },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  for (const stream of [host.stdout, host.stderr])
+    stream?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+  await healthy();
+  keys = await loadOrCreateKeys(dataDir);
+  document = (await (await fetch(`${baseUrl}/v1/openapi.json`)).json()) as OpenApi;
+}, 180_000);
+
+afterAll(async () => {
+  const lock = readLock(dataDir);
+  if (host && host.exitCode === null) {
+    const exited = new Promise((done) => host!.once('exit', done));
+    host.kill('SIGTERM');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 30_000))]);
+    if (host.exitCode === null) host.kill('SIGKILL');
+  }
+  // an engine left behind by a host that did not stop in time
+  if (lock?.enginePid && processAlive(lock.enginePid)) await endProcess(lock.enginePid);
+  rmSync(dataDir, { recursive: true, force: true });
+}, 60_000);
 
 describe('the typed client', () => {
   it('walks a case from registration through a review to closure, then tracks it by its query code', async () => {
-    const clerk = clientOf(await h.token('clerk', 'clerk-1'));
-    const handler = clientOf(await h.token('handler', 'handler-1'));
-    const supervisor = clientOf(await h.token('supervisor', 'supervisor-1'));
+    const clerk = clientOf(await token('clerk', 'clerk-1'));
+    const handler = clientOf(await token('handler', 'handler-1'));
+    const supervisor = clientOf(await token('supervisor', 'supervisor-1'));
 
     const created = await clerk.POST('/v1/cases', {
       body: {
@@ -72,7 +127,7 @@ describe('the typed client', () => {
         category: 'labor_wages',
         title: '拖欠工资',
         description: '工地拖欠三个月工资',
-        petitioners: [{ name: '张三', idNumber: validIdNumber(731), phone: '13912345678' }],
+        petitioners: [{ name: '张三', idNumber: uniqueIdNumber(), phone: '13912345678' }],
       },
     });
     expect(created.response.status).toBe(201);
@@ -138,7 +193,7 @@ describe('the typed client', () => {
   });
 
   it('refuses at compile time, and the service at run time, a decline body sent to accept', async () => {
-    const clerk = clientOf(await h.token('clerk', 'clerk-1'), 'en');
+    const clerk = clientOf(await token('clerk', 'clerk-1'), 'en');
     const created = await clerk.POST('/v1/cases', {
       body: {
         kind: 'petition',
@@ -146,7 +201,7 @@ describe('the typed client', () => {
         category: 'neighbor',
         title: '邻里通行纠纷',
         description: '邻居堵塞通道',
-        petitioners: [{ name: '李四', idNumber: validIdNumber(732) }],
+        petitioners: [{ name: '李四', idNumber: uniqueIdNumber() }],
       },
     });
     expect(created.response.status).toBe(201);
@@ -166,7 +221,7 @@ describe('the typed client', () => {
   });
 
   it('files and follows a request through the Open311 bridge', async () => {
-    const admin = clientOf(await h.token('admin', 'admin-1'));
+    const admin = clientOf(await token('admin', 'admin-1'));
     const issued = await admin.POST('/v1/admin/open311-keys', { body: { name: '随手拍' } });
     expect(issued.response.status).toBe(201);
     const app = clientOf();
@@ -174,7 +229,7 @@ describe('the typed client', () => {
     const discovery = await app.GET('/open311/discovery.json');
     expect(discovery.data?.endpoints[0]?.formats).toEqual(['text/xml', 'application/json']);
     const services = await app.GET('/open311/v2/services.json', {
-      params: { query: { jurisdiction_id: 'town-a' } },
+      params: { query: { jurisdiction_id: DEFAULT_TOWN } },
     });
     expect(services.data?.map((service) => service.service_code)).toContain('environment');
 
@@ -182,7 +237,7 @@ describe('the typed client', () => {
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
       body: {
         api_key: issued.data!.apiKey,
-        jurisdiction_id: 'town-a',
+        jurisdiction_id: DEFAULT_TOWN,
         service_code: 'environment',
         lat: 30.2741234,
         long: 120.1551234,
@@ -194,7 +249,7 @@ describe('the typed client', () => {
     const requestId = filed.data![0]!.service_request_id;
 
     const followed = await app.GET('/open311/v2/requests/{id}', {
-      params: { path: { id: `${requestId}.json` }, query: { jurisdiction_id: 'town-a' } },
+      params: { path: { id: `${requestId}.json` }, query: { jurisdiction_id: DEFAULT_TOWN } },
     });
     expect(followed.data?.[0]).toMatchObject({
       service_request_id: requestId,
