@@ -11,8 +11,9 @@ import { NIGHTLY_BUDGET, type RecomputeBudget, runRecompute } from './recompute-
 
 /**
  * The nightly care of a town's deadlines: this year's and next year's calendars checked (a missing year counts
- * weekends only; each town's admins hear of it once per year, in their inbox), and a recomputation that the admin's
- * PUT left unfinished carried on.
+ * weekends only, a provisional one the statutory holidays without make-up days; each town's admins hear of each once
+ * per year, in their inbox, and the counts go to the metrics the stack's alarms watch), and a recomputation that the
+ * admin's PUT left unfinished carried on.
  */
 
 interface CalendarCheckDeps {
@@ -30,9 +31,17 @@ async function checkCalendars(
   const calendar = new WorkingCalendar(await deps.settings.calendars(town));
   const gaps = calendarGaps(calendar, beijingDate(now));
   if (gaps.length === 0) return { gaps, noticesWritten: 0 };
-  const missing = gaps.filter((gap) => gap.state === 'missing').map((gap) => gap.year);
+  const yearsIn = (state: CalendarGap['state']) =>
+    gaps.filter((gap) => gap.state === state).map((gap) => gap.year);
+  const missing = yearsIn('missing');
   if (missing.length)
     logger.warn('no working-day calendar: counting weekends only', { town, missingYears: missing });
+  const provisional = yearsIn('provisional');
+  if (provisional.length)
+    logger.warn('provisional working-day calendar: statutory holidays only, no make-up working days', {
+      town,
+      provisionalYears: provisional,
+    });
   const admins = (await deps.grids.staff(town)).filter((s) => s.roles.includes('admin')).map((s) => s.userId);
   if (admins.length === 0) logger.warn('no admin in the staff directory to tell of the calendar', { town });
   let noticesWritten = 0;

@@ -1,6 +1,7 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CaseRepository } from '../../lambdas/adapters/case-repository.js';
+import { logger } from '../../lambdas/adapters/observability.js';
 import { SettingsRepository } from '../../lambdas/adapters/settings-repository.js';
 import { createSweepHandler } from '../../lambdas/handlers/sweep.js';
 import { createTownScheduleHandler } from '../../lambdas/handlers/town-schedule.js';
@@ -268,8 +269,17 @@ describe('a missing or provisional calendar reaches the town’s admins (town-nt
       [town],
       new Metrics({ namespace: 'Fengqiao', serviceName: 'fengqiao' }),
     );
+    const warn = vi.spyOn(logger, 'warn');
     const [night] = await withMetrics({ kind: 'retention' });
+    const warned = warn.mock.calls.filter(([, fields]) => (fields as { town?: string })?.town === town);
     vi.restoreAllMocks();
+    expect(warned).toEqual([
+      ['no working-day calendar: counting weekends only', { town, missingYears: [2028] }],
+      [
+        'provisional working-day calendar: statutory holidays only, no make-up working days',
+        { town, provisionalYears: [2027] },
+      ],
+    ]);
     process.env.POWERTOOLS_METRICS_DISABLED = disabled;
     expect(night).toMatchObject({
       deadlines: { calendarsMissing: 1, calendarsProvisional: 1, noticesWritten: 1 },
@@ -317,7 +327,9 @@ describe('bad inputs of the new fields (town-bad)', () => {
     expect(refused.status).toBe(409);
     expect(refused.body.type).toBe('/problems/past-upper-level-due');
     expect(refused.body.title).toBe('延期不得超过上级交办的办理期限');
-    expect(refused.body.detail).toContain('2027-02-10 (Beijing)');
+    expect(refused.body.detail).toBe(
+      '上级交办的办理期限为 2027-02-10（北京时间），延期 30 日将至 2027-02-26，超过上级期限',
+    );
     const english = await command(
       town,
       'leader',
@@ -355,7 +367,7 @@ describe('bad inputs of the new fields (town-bad)', () => {
         4,
       );
     for (const [deliveredAt, message] of [
-      ['2026-12-28T02:01:01Z', 'may not be in the future'],
+      ['2026-12-28T02:01:01Z', '不能晚于当前时间'],
       ['2026-12-10T01:59:59Z', 'may not be before the review was requested'],
       ['2026-12-20T10:00:00', undefined],
       [20261220, undefined],
