@@ -23,7 +23,7 @@ function customWords(m: Messages, params: Record<string, unknown> | undefined): 
  * The project's zod error map: every issue in the plain words of the catalogue (必填, 最多 200 字, 须为以下之一：…),
  * never zod's own English or locale texts.
  */
-export function errorMap(m: Messages) {
+function errorMap(m: Messages) {
   return (issue: Issue): string => {
     switch (issue.code) {
       case 'invalid_type':
@@ -42,6 +42,8 @@ export function errorMap(m: Messages) {
       }
       case 'invalid_value':
         return m.field['one-of']({ values: issue.values.map(String) });
+      case 'not_multiple_of':
+        return m.field['multiple-of']({ step: size(issue.divisor) });
       case 'invalid_format':
         if (issue.format === 'datetime') return m.field.datetime;
         if (issue.format === 'date') return m.field.date;

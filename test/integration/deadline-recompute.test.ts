@@ -368,7 +368,7 @@ describe('bad inputs of the new fields (town-bad)', () => {
       );
     for (const [deliveredAt, message] of [
       ['2026-12-28T02:01:01Z', '不能晚于当前时间'],
-      ['2026-12-10T01:59:59Z', 'may not be before the review was requested'],
+      ['2026-12-10T01:59:59Z', '不能早于申请复查复核的时间'],
       ['2026-12-20T10:00:00', undefined],
       [20261220, undefined],
     ] as const) {

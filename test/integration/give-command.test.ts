@@ -175,7 +175,7 @@ describe('giveCommand', () => {
     const request: CommandRequest = { command: 'classify', repeatOf: 'case-0', reason: '重复' };
     const refusal = giveCommand(ports, clerk, on, request, record.version);
     await expect(refusal).rejects.toBeInstanceOf(InvalidFieldError);
-    await expect(refusal).rejects.toMatchObject({ path: 'repeatOf', reason: 'is not a case of this town' });
+    await expect(refusal).rejects.toMatchObject({ path: 'repeatOf', reason: 'unknown-case' });
     expect(await cases.get(TOWN, record.id)).toEqual(record);
   });
 

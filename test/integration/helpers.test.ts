@@ -217,7 +217,7 @@ describe('GET /v1/helpers and /v1/helpers/{id}', () => {
       token: clerk,
     });
     expect(crossed.status).toBe(400);
-    expect(crossed.body.errors).toEqual([{ path: 'cursor', message: 'is not a cursor this list issued' }]);
+    expect(crossed.body.errors).toEqual([{ path: 'cursor', message: '不是本列表给出的翻页参数' }]);
   });
 
   it('answers a citizen 403, an unknown helper or another town’s 404', async () => {
@@ -396,8 +396,8 @@ describe('helpers on a team (own)', () => {
     expect(refused.status).toBe(409);
     expect(refused.body.type).toBe('/problems/helper-inactive');
     expect(refused.body.title).toBe('社会调解力量已停用');
-    expect(refused.body.detail).toContain('helpers.1');
-    expect(refused.body.errors).toEqual([{ path: 'helpers.1', message: refused.body.detail }]);
+    expect(refused.body.detail).toBe(`社会调解力量 ${retired.id} 已停用，不能加入包案团队`);
+    expect(refused.body.errors).toEqual([{ path: 'helpers.1', message: '该社会调解力量已停用' }]);
     const en = await own(
       target.id,
       target.version,
@@ -406,7 +406,8 @@ describe('helpers on a team (own)', () => {
     );
     expect(en.status).toBe(409);
     expect(en.body.title).toBe('Helper inactive');
-    expect(en.body.detail).toBe(`helpers.0: helper ${retired.id} is inactive and cannot join a team`);
+    expect(en.body.detail).toBe(`Helper ${retired.id} is inactive and cannot join a team`);
+    expect(en.body.errors).toEqual([{ path: 'helpers.0', message: 'the helper is inactive' }]);
     // the roles of own still come first
     const byClerk = await own(target.id, target.version, { helpers: [retired.id] }, { token: clerk });
     expect(byClerk.status).toBe(403);
@@ -467,7 +468,7 @@ describe('POST /v1/helpers/{id}/reveal', () => {
       { 'idempotency-key': 'k-1' },
     );
     expect(keyed.status).toBe(400);
-    expect(keyed.body.errors).toEqual([{ path: 'Idempotency-Key', message: 'is not accepted on a reveal' }]);
+    expect(keyed.body.errors).toEqual([{ path: 'Idempotency-Key', message: '此请求不接受该请求头' }]);
     const short = await reveal(helper.id, admin, { purpose: '看' });
     expect(short.status).toBe(400);
     expect(short.body.errors.map((e: { path: string }) => e.path)).toEqual(['purpose']);

@@ -207,9 +207,7 @@ describe('Routes whose body or answer no store may keep never reach the idempote
       headers: { 'idempotency-key': 'reveal-key' },
     });
     expect(refused.status).toBe(400);
-    expect(refused.body.errors).toEqual([
-      { path: 'Idempotency-Key', message: 'is not accepted on a reveal' },
-    ]);
+    expect(refused.body.errors).toEqual([{ path: 'Idempotency-Key', message: '此请求不接受该请求头' }]);
     expect(await stored()).toBe(before);
   });
 });

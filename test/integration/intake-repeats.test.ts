@@ -200,7 +200,7 @@ describe('bad answers to the rule', () => {
     );
     expect(theirs.status, theirs.text).toBe(400);
     expect(theirs.body.errors).toEqual([
-      { path: 'repeatOfOpenCase.caseId', message: 'is not a case of these petitioners in this category' },
+      { path: 'repeatOfOpenCase.caseId', message: '不是这些信访人在本类别的案件' },
     ]);
     // the same petitioner, but the case is of another category
     const category = await register(
@@ -230,7 +230,7 @@ describe('bad answers to the rule', () => {
     expect(closed.status, closed.text).toBe(409);
     expect(closed.body.type).toBe('/problems/wrong-status');
     expect(closed.body.errors).toEqual([
-      { path: 'repeatOfOpenCase.caseId', message: 'is withdrawn, not open' },
+      { path: 'repeatOfOpenCase.caseId', message: '该案件已撤回，已不在办理中' },
     ]);
 
     const noOpen = await register(caseBody({ petitioners: [r], repeatOfOpenCase: { reason: '另案' } }));
@@ -296,7 +296,7 @@ describe('a grid worker and an open case outside their grids', () => {
     );
     expect(link.status, link.text).toBe(400);
     expect(link.body.errors).toEqual([
-      { path: 'repeatOfOpenCase.caseId', message: 'is not a case of this town that you may see' },
+      { path: 'repeatOfOpenCase.caseId', message: '不是本镇您可查看的案件' },
     ]);
     const reason = await register(
       caseBody({ petitioners: [p], gridId: grids.a, repeatOfOpenCase: { reason: '就地调解' } }),

@@ -34,6 +34,7 @@ const SAMPLES: Record<string, unknown> = {
   'field.at-least': { min: 1 },
   'field.above': { min: 0 },
   'field.one-of': { values: ['visit', 'letter'] },
+  'field.multiple-of': { step: 0.01 },
   'field.parent-required': { level: 'unit', parentLevel: 'village' },
   'field.parent-wrong-level': { level: 'village', parentLevel: 'comprehensive' },
   'field.case-not-open': { status: 'withdrawn' },

@@ -151,6 +151,7 @@ export const en: Messages = {
     'at-least': ({ min }) => `must be at least ${min}`,
     above: ({ min }) => `must be more than ${min}`,
     'one-of': ({ values }) => `must be one of: ${values.join(', ')}`,
+    'multiple-of': ({ step }) => `must be a multiple of ${step}`,
     datetime: 'a time with its zone, such as 2026-12-18T09:00:00+08:00',
     date: 'a date, such as 2026-12-18',
     format: 'is not in the expected form',
