@@ -370,6 +370,10 @@ const open311Post = (format: string) =>
   open311(`file a request, form-encoded; the answer in ${format}`, {
     roles: `client apps with an \`api_key\`, issued by the town’s admin; each key files at most ${FILINGS_PER_KEY_PER_MINUTE} a minute`,
     form: open311Form,
+    // the handler reads both from the query string when the form has none
+    query: jurisdictionOnly.extend({
+      api_key: z.string().optional().describe('The app’s key, when the form has none'),
+    }),
     response: {
       status: 201,
       schema: createdSchema,
