@@ -20,6 +20,7 @@ const ROLES = {
   leader: ['leader', 'leader-1'],
   supervisor: ['supervisor', 'supervisor-1'],
   admin: ['admin', 'admin-1'],
+  handler: ['handler', 'handler-1'],
 } as const;
 type Who = keyof typeof ROLES;
 
@@ -297,6 +298,46 @@ describe('commands refused, naming statuses, commands and roles by their labels'
       409,
       'case-open',
     );
+  });
+
+  it('a key mark given twice, a reply rated twice, a case closed while review may still be asked for', async () => {
+    const { id, version } = await aCase(true);
+    const marked = await h.request('POST', `/v1/cases/${id}/mark-key`, {
+      token: tokens.leader,
+      body: { reason: '群体性苗头' },
+      headers: { 'if-match': `"${version}"` },
+    });
+    expect(marked.status, marked.text).toBe(200);
+    await expectWorded(
+      command(id, 'mark-key', { reason: '再次标记' }, version + 1, 'leader'),
+      409,
+      'already-key',
+    );
+    const assigned = await h.request('POST', `/v1/cases/${id}/assign`, {
+      token: tokens.clerk,
+      body: { assigneeId: 'handler-1' },
+      headers: { 'if-match': `"${version + 1}"` },
+    });
+    expect(assigned.status, assigned.text).toBe(200);
+    const replied = await h.request('POST', `/v1/cases/${id}/reply`, {
+      token: tokens.handler,
+      body: { outcome: 'partially_resolved', opinion: '已部分支付' },
+      headers: { 'if-match': `"${version + 2}"` },
+    });
+    expect(replied.status, replied.text).toBe(200);
+    const rated = await h.request('POST', `/v1/cases/${id}/rate`, {
+      token: tokens.clerk,
+      body: { rating: 'dissatisfied' },
+      headers: { 'if-match': `"${version + 3}"` },
+    });
+    expect(rated.status, rated.text).toBe(200);
+    const again = await expectWorded(
+      command(id, 'rate', { rating: 'satisfied' }, version + 4),
+      409,
+      'already-rated',
+    );
+    expect(again.zh.body.detail).toBe('该答复意见已评价过');
+    await expectWorded(command(id, 'close', {}, version + 4), 409, 'review-window-open');
   });
 
   it('a registered case not referred from above cannot be returned', async () => {
