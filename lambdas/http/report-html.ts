@@ -574,7 +574,7 @@ export function renderMetricsHtml(
   const ledger = catalog().backlogLedger;
   const body = [
     `<section><h2>${escapeHtml(page.say('主要指标', 'Indicators'))}</h2>`,
-    indicatorChart(page, page.say('各项指标', 'Indicators'), metrics.indicators),
+    indicatorChart(page, page.say('样本足够的比率', 'Rates over samples large enough'), metrics.indicators),
     indicatorTable(page, metrics.indicators),
     '</section>',
     `<section><h2>${escapeHtml(page.say('积案台账', 'Backlog ledger'))}</h2>`,
