@@ -21,7 +21,7 @@ import { DEFAULT_TOWN, loadOrCreateKeys } from './identity.js';
 import { DATA_DIR, TABLE_PREFIX } from './paths.js';
 import { commandLine, endProcess, signal } from './processes.js';
 import { startLocalSchedules } from './schedules.js';
-import { DEMO_STAFF, type SeededTown, seedDemoGrids, seedDemoTown } from './seed.js';
+import { DEMO_STAFF, hasStaff, type SeededTown, seedDemoGrids, seedDemoTown } from './seed.js';
 import { createLocalServer } from './server.js';
 
 /**
@@ -180,7 +180,9 @@ async function main(): Promise<void> {
       `Fengqiao is ready on ${baseUrl} in ${Date.now() - started} ms (${inMemory ? 'in memory' : `data in ${DATA_DIR}`})`,
       seeded
         ? `  demo town ${DEFAULT_TOWN} seeded in ${seedMs} ms: ${DEMO_STAFF.length} staff, ${seeded.cases} cases`
-        : `  demo town ${DEFAULT_TOWN}: as the data folder keeps it`,
+        : (await hasStaff(deps, DEFAULT_TOWN))
+          ? `  demo town ${DEFAULT_TOWN}: as the data folder keeps it`
+          : `  demo town ${DEFAULT_TOWN}: seeded by an earlier version, with no staff; stop the host and remove ${DATA_DIR} to seed it afresh`,
       `  staff:   ${DEMO_STAFF.map((s) => `${s.userId} (${s.roles.join(',')})`).join(', ')}`,
       `  token:   TOKEN=$(npm run --silent token -- --role clerk --sub clerk-1)`,
       `  try:     curl -H "Authorization: Bearer $TOKEN" ${baseUrl}/v1/cases`,

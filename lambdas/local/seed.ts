@@ -72,6 +72,11 @@ export async function seedDemoGrids(deps: Deps, town: string): Promise<boolean> 
   return created;
 }
 
+/** Whether the town's staff directory has anyone: a demo town seeded by an earlier version has no one. */
+export async function hasStaff(deps: Deps, town: string): Promise<boolean> {
+  return (await new GridRepository(deps.db, deps.tables.grids).staff(town)).length > 0;
+}
+
 interface Answer {
   status: number;
   body: Record<string, unknown>;
