@@ -168,6 +168,8 @@ const COMMAND_BODIES = new Map<CommandName, z.ZodType>(
 );
 
 const anyOf = new Intl.ListFormat('en', { type: 'disjunction' });
+/** What a command answers when the case's petitioner may give it: their view when they did. */
+const staffOrCitizenCase = z.union([caseViewSchema, citizenCaseSchema]);
 
 function commandOperation(name: CommandName): Operation {
   const rule: { from: readonly string[]; to?: string; actors: readonly string[] } = COMMANDS[name];
@@ -186,7 +188,7 @@ function commandOperation(name: CommandName): Operation {
     body: COMMAND_BODIES.get(name)!,
     response: {
       status: 200,
-      schema: byPetitioner ? z.union([caseViewSchema, citizenCaseSchema]) : caseViewSchema,
+      schema: byPetitioner ? staffOrCitizenCase : caseViewSchema,
       headers: ['ETag'],
       description: byPetitioner
         ? 'The case after the command, as its petitioner sees it when they gave it; `ETag` set'
@@ -858,8 +860,18 @@ const OPERATIONS: Record<Exclude<RouteKey, typeof COMMAND_ROUTE>, Operation> = {
  */
 class SchemaComponents {
   readonly schemas: Record<string, unknown> = {};
+  /** A schema used by many operations (the case, by every command) is converted once. */
+  private readonly converted = { input: new Map<z.ZodType, object>(), output: new Map<z.ZodType, object>() };
 
-  convert(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
+  convert(schema: z.ZodType, io: 'input' | 'output'): object {
+    const done = this.converted[io].get(schema);
+    if (done) return done;
+    const result = this.convertOnce(schema, io);
+    this.converted[io].set(schema, result);
+    return result;
+  }
+
+  private convertOnce(schema: z.ZodType, io: 'input' | 'output'): object {
     const {
       $schema: _ignored,
       $defs,
