@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -81,7 +82,21 @@ async function seedWeek(baseUrl: string, token: (roles: string[], sub: string) =
   }
 }
 
+/** Without a Chinese face Chromium draws every Chinese character as a box: say so instead of writing such pictures. */
+function requireChineseFont(): void {
+  let families = '';
+  try {
+    families = execFileSync('fc-list', [':lang=zh', 'family'], { encoding: 'utf8' });
+  } catch {
+    // no fontconfig to ask: let Chromium try
+    return;
+  }
+  if (!families.trim())
+    throw new Error('no Chinese font is installed: apt-get install fonts-noto-cjk, then run this again');
+}
+
 async function main(): Promise<void> {
+  requireChineseFont();
   mkdirSync(OUT, { recursive: true });
   const dynamo = await startDynamoLocal();
   const tables = tableNamesFor(`screenshots-${randomBytes(4).toString('hex')}`);
