@@ -57,7 +57,9 @@ export const trackingSchema = z
       .object({
         ...nextDeadlineFields,
         label: z.string().meta({ description: 'What the deadline is for, in zh-CN or English' }),
-        lastDayText: z.string().meta({ description: 'The last day in words: 2027年1月31日, or 31 Jan 2027' }),
+        lastDayText: z
+          .string()
+          .meta({ description: 'The last day in words: 2027年1月31日, or 31 Jan 2027, Beijing time' }),
       })
       .meta({
         description:
