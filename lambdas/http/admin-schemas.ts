@@ -41,7 +41,7 @@ const townFields = {
 export const settingsBody = policySchema.extend(townFields).meta({ id: 'TownSettings' });
 
 /** What `GET /v1/admin/policy` answers: the town's name and office always, with their defaults. */
-const settingsViewSchema = policySchema
+export const settingsViewSchema = policySchema
   .extend({
     ...townFields,
     townName: z.string(),

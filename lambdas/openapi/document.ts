@@ -5,10 +5,15 @@ import { DEFAULT_CATEGORY_CODES } from '../domain/catalog.js';
 import { commandBodySchemas } from '../domain/command-bodies.js';
 import { RULE_CODES } from '../domain/errors.js';
 import { COMMAND_NAMES, COMMANDS, type CommandName } from '../domain/lifecycle.js';
-import { DEFAULT_POLICY, policySchema } from '../domain/policy.js';
+import { DEFAULT_POLICY } from '../domain/policy.js';
 import { revealEntrySchema } from '../domain/reveal.js';
 import { timelineEventSchema } from '../domain/timeline.js';
-import { storedCalendarSchema, storedPolicySchema } from '../http/admin-schemas.js';
+import {
+  settingsBody,
+  settingsViewSchema,
+  storedCalendarSchema,
+  storedPolicySchema,
+} from '../http/admin-schemas.js';
 import { noteBody, timelineQuery } from '../http/command-schemas.js';
 import {
   createGridBody,
@@ -416,11 +421,10 @@ const OPERATIONS: Record<Exclude<RouteKey, typeof COMMAND_ROUTE>, Operation> = {
   },
   'GET /v1/openapi.json': { summary: 'This document', roles: 'anyone' },
   'GET /v1/catalog': {
-    anyCaller: true,
     summary:
       'Codes and labels of categories, channels, kinds, types, tracks, statuses, outcomes, service lines, ratings, ' +
       'helper kinds',
-    roles: 'any signed-in user',
+    roles: 'anyone, signed in or not (public pages label what they show with it)',
     response: { status: 200, schema: catalogSchema, description: 'The catalogue' },
   },
   'POST /v1/cases': {
@@ -708,16 +712,20 @@ const OPERATIONS: Record<Exclude<RouteKey, typeof COMMAND_ROUTE>, Operation> = {
     answer: { status: 204, description: 'Marked read' },
   },
   'GET /v1/admin/policy': {
-    summary: 'The town’s deadline policy',
+    summary: 'The town’s deadline policy, and the names its bulletins are issued under',
     roles: 'admin',
-    response: { status: 200, schema: policySchema, description: 'The policy in force' },
+    response: {
+      status: 200,
+      schema: settingsViewSchema,
+      description: 'The policy in force, with the town’s name and issuing office as its bulletins print them',
+    },
   },
   'PUT /v1/admin/policy': {
     summary:
       'Replace the town’s deadline policy; the open cases’ deadlines still ahead are recomputed under it ' +
       '(as many as the request allows at once, the rest by the nightly town work)',
     roles: 'admin',
-    body: policySchema,
+    body: settingsBody,
     response: {
       status: 200,
       schema: storedPolicySchema,
