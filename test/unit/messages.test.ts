@@ -173,7 +173,7 @@ describe('parseWith: zod issues in the catalogue’s plain words', () => {
       title: 'required',
       petitioners: 'at most 3 items',
       channel: 'must be one of: visit, letter',
-      receivedAt: 'a time with its zone, such as 2026-12-18T09:00:00+08:00',
+      receivedAt: 'must be a time with its zone, such as 2026-12-18T09:00:00+08:00',
       late: 'is required when receivedAt is more than 7 days back',
       extra: 'unknown field',
     });
