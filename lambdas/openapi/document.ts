@@ -390,7 +390,7 @@ const open311Post = (format: string) =>
     },
     refusals: {
       400: 'A field is missing or wrong (each error names it); code 413 for a body over 64 KB, 415 for one not form-encoded',
-      403: 'No `api_key`, an unknown or revoked one, or one of another town',
+      403: 'No `api_key`, an unknown or revoked one, or one not valid for the `jurisdiction_id` asked',
       404: 'The `service_code` or the `jurisdiction_id` is not served here',
       429: `The key filed ${FILINGS_PER_KEY_PER_MINUTE} requests this minute`,
     },
