@@ -55,7 +55,7 @@ export interface paths {
     };
     /**
      * Codes and labels of categories, channels, kinds, types, tracks, statuses, outcomes, service lines, ratings, helper kinds
-     * @description Who: any signed-in user.
+     * @description Who: anyone, signed in or not (public pages label what they show with it).
      */
     get: operations['GET_v1_catalog'];
     put?: never;
@@ -161,7 +161,7 @@ export interface paths {
     put?: never;
     /**
      * Accept a registered case (受理): its track, and the handler when one is named; sets `replyBy`
-     * @description Who: clerk, supervisor. From registered, to accepted. Needs `If-Match`.
+     * @description Who: clerk, supervisor. Given on a case that is registered; it becomes accepted. Needs `If-Match`.
      */
     post: operations['POST_v1_cases_id_accept'];
     delete?: never;
@@ -181,7 +181,7 @@ export interface paths {
     put?: never;
     /**
      * Decline a registered case (不予受理), saying why and, when there is one, the route to take instead
-     * @description Who: clerk, supervisor. From registered, to declined. Needs `If-Match`.
+     * @description Who: clerk, supervisor. Given on a case that is registered; it becomes declined. Needs `If-Match`.
      */
     post: operations['POST_v1_cases_id_decline'];
     delete?: never;
@@ -201,7 +201,7 @@ export interface paths {
     put?: never;
     /**
      * Transfer a registered case to the unit whose matter it is (转送)
-     * @description Who: clerk, supervisor. From registered, to transferred. Needs `If-Match`.
+     * @description Who: clerk, supervisor. Given on a case that is registered; it becomes transferred. Needs `If-Match`.
      */
     post: operations['POST_v1_cases_id_transfer'];
     delete?: never;
@@ -221,7 +221,7 @@ export interface paths {
     put?: never;
     /**
      * Return a referred matter that is not the town’s to the level that sent it (退回)
-     * @description Who: clerk, supervisor. From registered, to returned. Needs `If-Match`.
+     * @description Who: clerk, supervisor. Given on a case that is registered; it becomes returned. Needs `If-Match`.
      */
     post: operations['POST_v1_cases_id_return'];
     delete?: never;
@@ -241,7 +241,7 @@ export interface paths {
     put?: never;
     /**
      * Set the track of a registered or accepted case (分流)
-     * @description Who: clerk, supervisor. From registered, accepted, the status unchanged. Needs `If-Match`.
+     * @description Who: clerk, supervisor. Given on a case that is registered or accepted; its status stays. Needs `If-Match`.
      */
     post: operations['POST_v1_cases_id_triage'];
     delete?: never;
@@ -261,7 +261,7 @@ export interface paths {
     put?: never;
     /**
      * Assign the accepted case to a handler (交办)
-     * @description Who: clerk, supervisor, the leader in charge. From accepted, the status unchanged. Needs `If-Match`.
+     * @description Who: clerk, supervisor, the leader in charge. Given on a case that is accepted; its status stays. Needs `If-Match`.
      */
     post: operations['POST_v1_cases_id_assign'];
     delete?: never;
@@ -281,7 +281,7 @@ export interface paths {
     put?: never;
     /**
      * A leader takes the case in charge (包案): the team, helpers who are not staff, and the plan
-     * @description Who: leader, supervisor. From accepted, the status unchanged. Needs `If-Match`.
+     * @description Who: leader, supervisor. Given on a case that is accepted; its status stays. Needs `If-Match`.
      */
     post: operations['POST_v1_cases_id_own'];
     delete?: never;
@@ -301,7 +301,7 @@ export interface paths {
     put?: never;
     /**
      * Record that the case was taken up at town or county level
-     * @description Who: the assignee, the leader in charge, supervisor. From accepted, the status unchanged. Needs `If-Match`.
+     * @description Who: the assignee, the leader in charge, supervisor. Given on a case that is accepted; its status stays. Needs `If-Match`.
      */
     post: operations['POST_v1_cases_id_escalate'];
     delete?: never;
@@ -321,7 +321,7 @@ export interface paths {
     put?: never;
     /**
      * Extend the reply deadline, once, by at most 30 days under the default policy; refused for first-time petitions there
-     * @description Who: leader. From accepted, the status unchanged. Needs `If-Match`.
+     * @description Who: leader. Given on a case that is accepted; its status stays. Needs `If-Match`.
      */
     post: operations['POST_v1_cases_id_extend'];
     delete?: never;
@@ -341,7 +341,7 @@ export interface paths {
     put?: never;
     /**
      * Correct the first-time or repeat label: `repeatOf` names the earlier case, `null` makes it first-time
-     * @description Who: clerk, supervisor. From registered, accepted, replied, under_review, reviewed, the status unchanged. Needs `If-Match`.
+     * @description Who: clerk, supervisor. Given on a case that is registered, accepted, replied, under_review, or reviewed; its status stays. Needs `If-Match`.
      */
     post: operations['POST_v1_cases_id_classify'];
     delete?: never;
@@ -361,7 +361,7 @@ export interface paths {
     put?: never;
     /**
      * Mark the case a key case (重点信访矛盾)
-     * @description Who: leader, supervisor. From registered, accepted, replied, under_review, reviewed, the status unchanged. Needs `If-Match`.
+     * @description Who: leader, supervisor. Given on a case that is registered, accepted, replied, under_review, or reviewed; its status stays. Needs `If-Match`.
      */
     post: operations['POST_v1_cases_id_mark_key'];
     delete?: never;
@@ -381,7 +381,7 @@ export interface paths {
     put?: never;
     /**
      * Take the key-case mark off the case
-     * @description Who: leader, supervisor. From registered, accepted, replied, under_review, reviewed, the status unchanged. Needs `If-Match`.
+     * @description Who: leader, supervisor. Given on a case that is registered, accepted, replied, under_review, or reviewed; its status stays. Needs `If-Match`.
      */
     post: operations['POST_v1_cases_id_unmark_key'];
     delete?: never;
@@ -401,7 +401,7 @@ export interface paths {
     put?: never;
     /**
      * Reply with the outcome and the written opinion (答复); the review window runs from `deliveredAt`, by default now
-     * @description Who: the assignee, the leader in charge. From accepted, to replied. Needs `If-Match`.
+     * @description Who: the assignee, the leader in charge. Given on a case that is accepted; it becomes replied. Needs `If-Match`.
      */
     post: operations['POST_v1_cases_id_reply'];
     delete?: never;
@@ -421,7 +421,7 @@ export interface paths {
     put?: never;
     /**
      * Record the petitioner’s rating of the latest answer (满意度), once per answer
-     * @description Who: the case’s petitioner, clerk. From replied, reviewed, the status unchanged. Needs `If-Match`.
+     * @description Who: the case’s petitioner, clerk. Given on a case that is replied or reviewed; its status stays. Needs `If-Match`.
      */
     post: operations['POST_v1_cases_id_rate'];
     delete?: never;
@@ -441,7 +441,7 @@ export interface paths {
     put?: never;
     /**
      * Ask for a review of the answer within its window: a review (复查), then a re-review (复核)
-     * @description Who: the case’s petitioner, clerk. From replied, reviewed, to under_review. Needs `If-Match`.
+     * @description Who: the case’s petitioner, clerk. Given on a case that is replied or reviewed; it becomes under_review. Needs `If-Match`.
      */
     post: operations['POST_v1_cases_id_request_review'];
     delete?: never;
@@ -461,7 +461,7 @@ export interface paths {
     put?: never;
     /**
      * Record the answer of the review asked for: its outcome and written opinion
-     * @description Who: supervisor. From under_review, to reviewed. Needs `If-Match`.
+     * @description Who: supervisor. Given on a case that is under_review; it becomes reviewed. Needs `If-Match`.
      */
     post: operations['POST_v1_cases_id_record_review'];
     delete?: never;
@@ -481,7 +481,7 @@ export interface paths {
     put?: never;
     /**
      * Close a replied or reviewed case once no further review can be asked: the window passed, the second review was answered, or the petitioner was satisfied
-     * @description Who: clerk, supervisor. From replied, reviewed, to closed. Needs `If-Match`.
+     * @description Who: clerk, supervisor. Given on a case that is replied or reviewed; it becomes closed. Needs `If-Match`.
      */
     post: operations['POST_v1_cases_id_close'];
     delete?: never;
@@ -501,7 +501,7 @@ export interface paths {
     put?: never;
     /**
      * The petitioner withdraws the matter (撤回)
-     * @description Who: the case’s petitioner, clerk. From registered, accepted, replied, under_review, reviewed, to withdrawn. Needs `If-Match`.
+     * @description Who: the case’s petitioner, clerk. Given on a case that is registered, accepted, replied, under_review, or reviewed; it becomes withdrawn. Needs `If-Match`.
      */
     post: operations['POST_v1_cases_id_withdraw'];
     delete?: never;
@@ -922,7 +922,7 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * The town’s deadline policy
+     * The town’s deadline policy, and the names its bulletins are issued under
      * @description Who: admin.
      */
     get: operations['GET_v1_admin_policy'];
@@ -1095,7 +1095,7 @@ export interface paths {
     };
     /**
      * Open311 GeoReport v2: service discovery: where the endpoint is, its formats and changeset, in XML
-     * @description Who: anyone. Errors are the specification’s list of `{code, description}`, in the format the path names.
+     * @description Who: anyone. Errors are the specification’s list of `{code, description}`, in the format the path names (XML when it names none).
      */
     get: operations['GET_open311_discovery_xml'];
     put?: never;
@@ -1115,7 +1115,7 @@ export interface paths {
     };
     /**
      * Open311 GeoReport v2: service discovery: where the endpoint is, its formats and changeset, in JSON
-     * @description Who: anyone. Errors are the specification’s list of `{code, description}`, in the format the path names.
+     * @description Who: anyone. Errors are the specification’s list of `{code, description}`, in the format the path names (XML when it names none).
      */
     get: operations['GET_open311_discovery_json'];
     put?: never;
@@ -1135,7 +1135,7 @@ export interface paths {
     };
     /**
      * Open311 GeoReport v2: the public services (categories), in XML
-     * @description Who: anyone. Errors are the specification’s list of `{code, description}`, in the format the path names.
+     * @description Who: anyone. Errors are the specification’s list of `{code, description}`, in the format the path names (XML when it names none).
      */
     get: operations['GET_open311_v2_services_xml'];
     put?: never;
@@ -1155,7 +1155,7 @@ export interface paths {
     };
     /**
      * Open311 GeoReport v2: the public services (categories), in JSON
-     * @description Who: anyone. Errors are the specification’s list of `{code, description}`, in the format the path names.
+     * @description Who: anyone. Errors are the specification’s list of `{code, description}`, in the format the path names (XML when it names none).
      */
     get: operations['GET_open311_v2_services_json'];
     put?: never;
@@ -1175,7 +1175,7 @@ export interface paths {
     };
     /**
      * Open311 GeoReport v2: a service definition (`{code}` ends in `.xml` or `.json`): the consent attribute `public_description`
-     * @description Who: anyone. Errors are the specification’s list of `{code, description}`, in the format the path names.
+     * @description Who: anyone. Errors are the specification’s list of `{code, description}`, in the format the path names (XML when it names none).
      */
     get: operations['GET_open311_v2_services_code_'];
     put?: never;
@@ -1195,13 +1195,13 @@ export interface paths {
     };
     /**
      * Open311 GeoReport v2: requests filed through Open311, newest first, in XML: at most 1000, over at most 90 days (the latest 90 by default)
-     * @description Who: anyone. Errors are the specification’s list of `{code, description}`, in the format the path names.
+     * @description Who: anyone. Errors are the specification’s list of `{code, description}`, in the format the path names (XML when it names none).
      */
     get: operations['GET_open311_v2_requests_xml'];
     put?: never;
     /**
      * Open311 GeoReport v2: file a request, form-encoded; the answer in XML
-     * @description Who: client apps with an `api_key`, issued by the town’s admin; each key files at most 30 a minute. Errors are the specification’s list of `{code, description}`, in the format the path names.
+     * @description Who: client apps with an `api_key`, issued by the town’s admin; each key files at most 30 a minute. Errors are the specification’s list of `{code, description}`, in the format the path names (XML when it names none).
      */
     post: operations['POST_open311_v2_requests_xml'];
     delete?: never;
@@ -1219,13 +1219,13 @@ export interface paths {
     };
     /**
      * Open311 GeoReport v2: requests filed through Open311, newest first, in JSON: at most 1000, over at most 90 days (the latest 90 by default)
-     * @description Who: anyone. Errors are the specification’s list of `{code, description}`, in the format the path names.
+     * @description Who: anyone. Errors are the specification’s list of `{code, description}`, in the format the path names (XML when it names none).
      */
     get: operations['GET_open311_v2_requests_json'];
     put?: never;
     /**
      * Open311 GeoReport v2: file a request, form-encoded; the answer in JSON
-     * @description Who: client apps with an `api_key`, issued by the town’s admin; each key files at most 30 a minute. Errors are the specification’s list of `{code, description}`, in the format the path names.
+     * @description Who: client apps with an `api_key`, issued by the town’s admin; each key files at most 30 a minute. Errors are the specification’s list of `{code, description}`, in the format the path names (XML when it names none).
      */
     post: operations['POST_open311_v2_requests_json'];
     delete?: never;
@@ -1243,7 +1243,7 @@ export interface paths {
     };
     /**
      * Open311 GeoReport v2: one request filed through Open311 (`{id}` ends in `.xml` or `.json`): status, notes, next deadline, rounded location, the description only with consent
-     * @description Who: anyone. Errors are the specification’s list of `{code, description}`, in the format the path names.
+     * @description Who: anyone. Errors are the specification’s list of `{code, description}`, in the format the path names (XML when it names none).
      */
     get: operations['GET_open311_v2_requests_id_'];
     put?: never;
@@ -1263,7 +1263,7 @@ export interface paths {
     };
     /**
      * Open311 GeoReport v2: the request id behind a token, which is the petitioner’s query code (`{token}` ends in `.xml` or `.json`)
-     * @description Who: anyone. Errors are the specification’s list of `{code, description}`, in the format the path names.
+     * @description Who: anyone. Errors are the specification’s list of `{code, description}`, in the format the path names (XML when it names none).
      */
     get: operations['GET_open311_v2_tokens_token_'];
     put?: never;
@@ -1809,7 +1809,7 @@ export interface components {
         lastDay: string;
         /** @description What the deadline is for, in zh-CN or English */
         label: string;
-        /** @description The last day in words: 2027年1月31日, or 31 Jan 2027 */
+        /** @description The last day in words: 2027年1月31日, or 31 Jan 2027, Beijing time */
         lastDayText: string;
       };
     };
@@ -1827,7 +1827,7 @@ export interface components {
       at: string;
       read: boolean;
     };
-    DeadlinePolicy: {
+    TownSettingsView: {
       acknowledgeDays: number;
       replyDays: number;
       maxExtensionDays: number;
@@ -1869,8 +1869,14 @@ export interface components {
           to: string;
         }[];
       };
+      townName: string;
+      issuingOffice: string;
+      /** @description The town’s name on English pages */
+      townNameEn?: string;
+      /** @description The issuing office on English pages */
+      issuingOfficeEn?: string;
     };
-    DeadlinePolicyInput: {
+    TownSettings: {
       acknowledgeDays: number;
       replyDays: number;
       maxExtensionDays: number;
@@ -1912,6 +1918,14 @@ export interface components {
           to: string;
         }[];
       };
+      /** @description The town’s name on its bulletins, e.g. 某镇 */
+      townName?: string;
+      /** @description The office that issues the bulletins, e.g. 某镇信访办公室 */
+      issuingOffice?: string;
+      /** @description The town’s name on English pages */
+      townNameEn?: string;
+      /** @description The issuing office on English pages */
+      issuingOfficeEn?: string;
     };
     DeadlineRecomputation: {
       /** @description Open cases looked at in this request */
@@ -4928,7 +4942,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The case is not registered or accepted or replied or under_review or reviewed (`wrong-status`), a rule forbids it, or the `Idempotency-Key` was used otherwise */
+      /** @description The case is not registered, accepted, replied, under_review, or reviewed (`wrong-status`), a rule forbids it, or the `Idempotency-Key` was used otherwise */
       409: {
         headers: {
           [name: string]: unknown;
@@ -5078,7 +5092,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The case is not registered or accepted or replied or under_review or reviewed (`wrong-status`), a rule forbids it, or the `Idempotency-Key` was used otherwise */
+      /** @description The case is not registered, accepted, replied, under_review, or reviewed (`wrong-status`), a rule forbids it, or the `Idempotency-Key` was used otherwise */
       409: {
         headers: {
           [name: string]: unknown;
@@ -5228,7 +5242,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The case is not registered or accepted or replied or under_review or reviewed (`wrong-status`), a rule forbids it, or the `Idempotency-Key` was used otherwise */
+      /** @description The case is not registered, accepted, replied, under_review, or reviewed (`wrong-status`), a rule forbids it, or the `Idempotency-Key` was used otherwise */
       409: {
         headers: {
           [name: string]: unknown;
@@ -6128,7 +6142,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description The case is not registered or accepted or replied or under_review or reviewed (`wrong-status`), a rule forbids it, or the `Idempotency-Key` was used otherwise */
+      /** @description The case is not registered, accepted, replied, under_review, or reviewed (`wrong-status`), a rule forbids it, or the `Idempotency-Key` was used otherwise */
       409: {
         headers: {
           [name: string]: unknown;
@@ -9052,13 +9066,13 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description The policy in force */
+      /** @description The policy in force, with the town’s name and issuing office as its bulletins print them */
       200: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['DeadlinePolicy'];
+          'application/json': components['schemas']['TownSettingsView'];
         };
       };
       /** @description No or bad token (the gateway’s own `{message}` when it refuses the token) */
@@ -9128,7 +9142,7 @@ export interface operations {
     };
     requestBody: {
       content: {
-        'application/json': components['schemas']['DeadlinePolicyInput'];
+        'application/json': components['schemas']['TownSettings'];
       };
     };
     responses: {
@@ -10567,6 +10581,7 @@ export interface operations {
     parameters: {
       query?: {
         jurisdiction_id?: string;
+        api_key?: string;
       };
       header?: never;
       path?: never;
@@ -10630,7 +10645,7 @@ export interface operations {
           'text/xml': components['schemas']['Open311Errors'];
         };
       };
-      /** @description No `api_key`, an unknown or revoked one, or one of another town */
+      /** @description No `api_key`, an unknown or revoked one, or one not valid for the `jurisdiction_id` asked */
       403: {
         headers: {
           [name: string]: unknown;
@@ -10762,6 +10777,7 @@ export interface operations {
     parameters: {
       query?: {
         jurisdiction_id?: string;
+        api_key?: string;
       };
       header?: never;
       path?: never;
@@ -10825,7 +10841,7 @@ export interface operations {
           'application/json': components['schemas']['Open311Errors'];
         };
       };
-      /** @description No `api_key`, an unknown or revoked one, or one of another town */
+      /** @description No `api_key`, an unknown or revoked one, or one not valid for the `jurisdiction_id` asked */
       403: {
         headers: {
           [name: string]: unknown;
