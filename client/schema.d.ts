@@ -55,7 +55,7 @@ export interface paths {
     };
     /**
      * Codes and labels of categories, channels, kinds, types, tracks, statuses, outcomes, service lines, ratings, helper kinds
-     * @description Who: anyone, signed in or not (public pages label what they show with it).
+     * @description Who: any signed-in user.
      */
     get: operations['GET_v1_catalog'];
     put?: never;
@@ -2517,6 +2517,18 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['Catalog'];
+        };
+      };
+      /** @description No or bad token (the gateway’s own `{message}` when it refuses the token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': {
+            message: string;
+          };
         };
       };
       /** @description Throttled (the gateway’s own `{message}` when its throttling refuses the request) */

@@ -12,7 +12,8 @@ import { openApiDocument } from '../openapi/document.js';
 import { lookUpQueryCode } from '../usecases/query-code.js';
 
 export function createPublicHandler(deps: Deps) {
-  const document = openApiDocument();
+  // built on its first request, not at start: health, tracking and the catalogue do not wait for it on a cold start
+  let document: ReturnType<typeof openApiDocument> | undefined;
   const cases = new CaseRepository(deps.db, deps.tables.cases);
   const limiter = new MinuteLimiter(deps.db, deps.tables.cases);
 
@@ -34,9 +35,14 @@ export function createPublicHandler(deps: Deps) {
           return { status: 200, body: { status: 'ok' }, headers: { 'cache-control': 'no-store' } };
         },
       },
-      'GET /v1/openapi.json': { authorized: false, handle: async () => ({ status: 200, body: document }) },
-      // codes and labels only, the same for every town: a public page labels what it shows without signing in
-      'GET /v1/catalog': { authorized: false, handle: async () => ({ status: 200, body: catalog() }) },
+      'GET /v1/openapi.json': {
+        authorized: false,
+        handle: async () => {
+          document ??= openApiDocument();
+          return { status: 200, body: document };
+        },
+      },
+      'GET /v1/catalog': { handle: async () => ({ status: 200, body: catalog() }) },
       'GET /v1/public/track/{queryCode}': {
         authorized: false,
         async handle(request) {

@@ -20,7 +20,7 @@ export interface RouteSpec {
 export const ROUTES = [
   { method: 'GET', path: '/v1/health', family: 'public', authorized: false },
   { method: 'GET', path: '/v1/openapi.json', family: 'public', authorized: false },
-  { method: 'GET', path: '/v1/catalog', family: 'public', authorized: false },
+  { method: 'GET', path: '/v1/catalog', family: 'public', authorized: true },
   { method: 'POST', path: '/v1/cases', family: 'cases', authorized: true },
   { method: 'GET', path: '/v1/cases', family: 'cases', authorized: true },
   { method: 'GET', path: '/v1/cases/{id}', family: 'cases', authorized: true },

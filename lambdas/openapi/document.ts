@@ -421,10 +421,11 @@ const OPERATIONS: Record<Exclude<RouteKey, typeof COMMAND_ROUTE>, Operation> = {
   },
   'GET /v1/openapi.json': { summary: 'This document', roles: 'anyone' },
   'GET /v1/catalog': {
+    anyCaller: true,
     summary:
       'Codes and labels of categories, channels, kinds, types, tracks, statuses, outcomes, service lines, ratings, ' +
       'helper kinds',
-    roles: 'anyone, signed in or not (public pages label what they show with it)',
+    roles: 'any signed-in user',
     response: { status: 200, schema: catalogSchema, description: 'The catalogue' },
   },
   'POST /v1/cases': {
