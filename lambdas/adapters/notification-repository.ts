@@ -7,7 +7,7 @@ import {
   type QueryCommandOutput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidCursorError } from '../domain/errors.js';
 import {
   type Notification,

@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { calendarSchema, shippedCalendars, WorkingCalendar, type YearCalendar } from '../domain/calendar.js';
 import { beijingDate } from '../domain/deadlines.js';
 import { DEFAULT_POLICY, type DeadlinePolicy, policySchema } from '../domain/policy.js';

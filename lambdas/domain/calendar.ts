@@ -5,7 +5,7 @@
  */
 // every shipped year in one file, so that shipping a year is a data edit (and the bundles still carry it)
 
-import { z } from 'zod';
+import * as z from 'zod';
 import shippedJson from '../../data/calendars.json' with { type: 'json' };
 
 /** One year's schedule. Dates are Beijing calendar dates, `YYYY-MM-DD`. */

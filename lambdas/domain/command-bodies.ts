@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { OUTCOME_CODES, RATING_CODES, TRACK_CODES } from './catalog.js';
 import { CLOCK_SKEW_MS } from './deadlines.js';
 import { because } from './errors.js';

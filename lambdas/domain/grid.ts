@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidFieldError } from './errors.js';
 
 export const GRID_LEVELS = ['comprehensive', 'village', 'unit'] as const;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { HELPER_KIND_CODES } from './catalog.js';
 import { personalDataSchema } from './personal.js';
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CaseRecord } from './case.js';
 import { MILESTONES, type Milestone } from './citizen.js';
 import type { LadderStep, WatchedKind } from './ladder.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Decimal numbers as the service keeps them. A JSON number may be anything a double is (`1e-200`, `-0`), but the store

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A grid worker's daily patrol (网格巡查): what they covered and what they found. */
 export const patrolRecordSchema = z.object({

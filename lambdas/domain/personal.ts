@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { OPEN_STATUSES, type Status } from './catalog.js';
 import { RuleViolationError } from './errors.js';
 import { maskAddress, maskIdNumber, maskName, maskPhone } from './masking.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { because } from './errors.js';
 import { DEFAULT_ESCALATION, type EscalationPolicy } from './ladder.js';
 import { decimal } from './numbers.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { BacklogLedger } from './backlog.js';
 import type { CaseRecord } from './case.js';
 import { CHANNEL_CODES, KIND_CODES, STATUS_CODES } from './catalog.js';

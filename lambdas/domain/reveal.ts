@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PERSONAL_FIELDS } from './personal.js';
 
 const revealActor = z.object({ id: z.string(), role: z.string() });

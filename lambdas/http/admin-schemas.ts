@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { calendarSchema, calendarYear } from '../domain/calendar.js';
 import { because } from '../domain/errors.js';
 import { policySchema } from '../domain/policy.js';

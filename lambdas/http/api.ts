@@ -7,7 +7,7 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { Deps } from '../adapters/deps.js';
 import type { FunctionFamily } from '../adapters/function-families.js';
 import { countServerError } from '../adapters/metrics.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { HttpProblem } from './problem.js';
 
 /** `?verify=true` recomputes the timeline's keyed hash chain. */

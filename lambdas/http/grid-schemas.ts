@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { beijingDate } from '../domain/deadlines.js';
 import { because } from '../domain/errors.js';
 import { GRID_LEVELS, gridRecordSchema } from '../domain/grid.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { HELPER_KIND_CODES } from '../domain/catalog.js';
 import type { HelperProblem } from '../domain/helper.js';
 import { HttpProblem, validationProblem } from './problem.js';

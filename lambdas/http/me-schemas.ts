@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { STATUS_CODES } from '../domain/catalog.js';
 import { NEXT_DEADLINE_KINDS } from '../domain/next-deadline.js';
 import { limitParam } from './schemas.js';

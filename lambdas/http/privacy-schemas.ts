@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { because } from '../domain/errors.js';
 import { PERSONAL_FIELDS } from '../domain/personal.js';
 import { limitParam } from './schemas.js';

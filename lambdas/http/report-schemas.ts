@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { because } from '../domain/errors.js';
 import type { ReportKind } from '../domain/periods.js';
 import {

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { type Language, MESSAGES, type Messages } from './messages/index.js';
 import { validationProblem } from './problem.js';
 import { PHONE } from './schemas.js';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { canSeeAccuserIdentity } from '../domain/access.js';
 import type { CaseRecord } from '../domain/case.js';
 import type { HelperRecord } from '../domain/helper.js';

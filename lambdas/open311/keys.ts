@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Open311Key, Open311Repository } from '../adapters/open311-repository.js';
 import type { MacFunction } from '../domain/timeline.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Open311Pair } from '../adapters/open311-repository.js';
 import type { CaseRecord } from '../domain/case.js';
 import { OPEN_STATUSES, OUTCOMES, STATUSES } from '../domain/catalog.js';

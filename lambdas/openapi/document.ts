@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { FUNCTION_FAMILIES } from '../adapters/function-families.js';
 import { calendarSchema } from '../domain/calendar.js';
 import { DEFAULT_CATEGORY_CODES } from '../domain/catalog.js';

@@ -7,7 +7,7 @@ import type {
   Context,
 } from 'aws-lambda';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { NotFoundError, WrongStatusError } from '../../lambdas/domain/errors.js';
 import { problemResponses } from '../../lambdas/http/error-middleware.js';
 import { parseWith } from '../../lambdas/http/validation.js';

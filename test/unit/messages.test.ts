@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { because, RULE_CODES } from '../../lambdas/domain/errors.js';
 import { MESSAGES, type Messages } from '../../lambdas/http/messages/index.js';
 import { PROBLEM_KINDS, problemResponse } from '../../lambdas/http/problem.js';
