@@ -2,52 +2,16 @@
  * Deadline arithmetic. Periods run in Beijing calendar days; the day on which a period starts is not counted, and a
  * period ends at 24:00 Beijing time of its last day. Deadlines are instants, kept in UTC.
  */
-import { DateTime } from 'luxon';
+import { addDays, beijingDate, startOfBeijingDay } from './beijing-time.js';
 import type { WorkingCalendar } from './calendar.js';
 
-export const TIME_ZONE = 'Asia/Shanghai';
+export { beijingDate };
 
 /** Inputs may be up to this far in the future, for clock skew between a client and the service. */
 export const CLOCK_SKEW_MS = 60_000;
 
-// An instant given as a string must say which instant it is: a bare local time would be read in the host's zone.
-const EXPLICIT_OFFSET_RE = /T\d{2}(?::?\d{2})*(?:[.,]\d+)?(?:Z|[+-]\d{2}(?::?\d{2})?)$/i;
-
-function toBeijing(instant: Date | string): DateTime {
-  let dt: DateTime;
-  if (typeof instant === 'string') {
-    if (!EXPLICIT_OFFSET_RE.test(instant.trim())) {
-      throw new Error(`instant needs an explicit offset or Z: ${JSON.stringify(instant)}`);
-    }
-    dt = DateTime.fromISO(instant.trim(), { zone: TIME_ZONE });
-  } else {
-    dt = DateTime.fromJSDate(instant, { zone: TIME_ZONE });
-  }
-  if (!dt.isValid) throw new Error(`not a valid instant: ${String(instant)}`);
-  return dt;
-}
-
-function beijingDay(date: string): DateTime {
-  const dt = /^\d{4}-\d{2}-\d{2}$/.test(date) ? DateTime.fromISO(date, { zone: TIME_ZONE }) : undefined;
-  if (!dt?.isValid) throw new Error(`not a calendar date (YYYY-MM-DD): ${JSON.stringify(date)}`);
-  return dt;
-}
-
-function isoDate(dt: DateTime): string {
-  const s = dt.toISODate();
-  if (s === null) throw new Error('invalid date');
-  return s;
-}
-
-/** The Beijing calendar date (`YYYY-MM-DD`) of an instant. */
-export function beijingDate(instant: Date | string): string {
-  return isoDate(toBeijing(instant));
-}
-
 /** The instant at which the Beijing day `date` ends, i.e. 00:00 Beijing of the next day. */
-export function endOfBeijingDay(date: string): Date {
-  return beijingDay(date).plus({ days: 1 }).startOf('day').toJSDate();
-}
+export const endOfBeijingDay = (date: string): Date => startOfBeijingDay(addDays(date, 1));
 
 function nonNegativeInteger(n: number, what: string): void {
   if (!Number.isSafeInteger(n) || n < 0) throw new Error(`${what} must be a non-negative integer, got ${n}`);
@@ -63,7 +27,7 @@ export function calendarDaysDeadline(
   opts: { calendar: WorkingCalendar; holidayRule: 'keep' | 'next_working_day' },
 ): Date {
   nonNegativeInteger(days, 'days');
-  let last = isoDate(toBeijing(start).startOf('day').plus({ days }));
+  let last = addDays(beijingDate(start), days);
   if (opts.holidayRule === 'next_working_day') last = opts.calendar.nextWorkingDayOnOrAfter(last);
   return endOfBeijingDay(last);
 }
@@ -88,6 +52,7 @@ export function earliest(...d: (Date | undefined)[]): Date | undefined {
 /** Every calendar date from `from` to `to`, inclusive. */
 export function eachDay(from: string, to: string): string[] {
   const days: string[] = [];
-  for (let day = beijingDay(from); isoDate(day) <= to; day = day.plus({ days: 1 })) days.push(isoDate(day));
+  // adding no days checks that `from` is a date
+  for (let day = addDays(from, 0); day <= to; day = addDays(day, 1)) days.push(day);
   return days;
 }

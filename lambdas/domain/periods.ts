@@ -1,5 +1,13 @@
-import { DateTime } from 'luxon';
-import { endOfBeijingDay, TIME_ZONE } from './deadlines.js';
+import {
+  addDays,
+  beijingDate,
+  isCalendarDate,
+  isoWeek,
+  isoWeekMonday,
+  lastDayOfMonth,
+  startOfBeijingDay,
+} from './beijing-time.js';
+import { endOfBeijingDay } from './deadlines.js';
 
 /**
  * The periods of the cadence 日收集、周通报、月督办: a Beijing day (`2026-11-28`), an ISO week (`2026-W48`, Monday to
@@ -24,34 +32,35 @@ const SHAPE: Record<ReportKind, RegExp> = {
   monthly: /^\d{4}-\d{2}$/,
 };
 
-const UNIT = { daily: 'day', weekly: 'week', monthly: 'month' } as const;
+const weekId = (year: number, week: number): string => `${year}-W${String(week).padStart(2, '0')}`;
 
-const date = (dt: DateTime): string => dt.toISODate() ?? '';
-
-function periodAt(kind: ReportKind, start: DateTime): Period {
-  const first = start.startOf(UNIT[kind]);
-  const id =
-    kind === 'daily'
-      ? date(first)
-      : kind === 'weekly'
-        ? `${first.weekYear}-W${String(first.weekNumber).padStart(2, '0')}`
-        : first.toFormat('yyyy-MM');
-  return { kind, id, from: date(first), to: date(first.endOf(UNIT[kind])) };
+/** The period of this kind that contains the date. */
+function periodAt(kind: ReportKind, date: string): Period {
+  if (kind === 'daily') return { kind, id: date, from: date, to: date };
+  if (kind === 'weekly') {
+    const { year, week, from, to } = isoWeek(date);
+    return { kind, id: weekId(year, week), from, to };
+  }
+  return { kind, id: date.slice(0, 7), from: `${date.slice(0, 7)}-01`, to: lastDayOfMonth(date) };
 }
 
 /** The period a URL names, or undefined when the name is malformed or names no such period (`2026-02-30`, `2025-W53`). */
 export function parsePeriod(kind: ReportKind, id: string): Period | undefined {
   if (!SHAPE[kind].test(id)) return undefined;
-  const start = DateTime.fromISO(id, { zone: TIME_ZONE });
-  return start.isValid ? periodAt(kind, start) : undefined;
+  const first =
+    kind === 'weekly'
+      ? isoWeekMonday(Number(id.slice(0, 4)), Number(id.slice(6)))
+      : kind === 'daily'
+        ? id
+        : `${id}-01`;
+  return first !== undefined && isCalendarDate(first) ? periodAt(kind, first) : undefined;
 }
 
 /** The period of this kind that contains the instant. */
-export const periodOf = (kind: ReportKind, at: Date): Period =>
-  periodAt(kind, DateTime.fromJSDate(at, { zone: TIME_ZONE }));
+export const periodOf = (kind: ReportKind, at: Date): Period => periodAt(kind, beijingDate(at));
 
-export const previousPeriod = (period: Period): Period =>
-  periodAt(period.kind, DateTime.fromISO(period.from, { zone: TIME_ZONE }).minus({ [UNIT[period.kind]]: 1 }));
+/** The period just before: the one that holds the day before this one begins. */
+export const previousPeriod = (period: Period): Period => periodAt(period.kind, addDays(period.from, -1));
 
 /**
  * What a scheduled run at `now` reports on: the daily run (18:00) collects its own day; the weekly and monthly runs
@@ -63,6 +72,5 @@ export function runPeriod(kind: ReportKind, now: Date): Period {
 }
 
 /** The instant the period begins (Beijing midnight) and the instant it ends. */
-export const periodStart = (period: Period): Date =>
-  DateTime.fromISO(period.from, { zone: TIME_ZONE }).toJSDate();
+export const periodStart = (period: Period): Date => startOfBeijingDay(period.from);
 export const periodEnd = (period: Period): Date => endOfBeijingDay(period.to);

@@ -1,7 +1,7 @@
-import { DateTime } from 'luxon';
+import { beijingDateTime } from '../domain/beijing-time.js';
 import { CHANNELS, catalog, STATUSES } from '../domain/catalog.js';
 import { NO_GRID } from '../domain/counters.js';
-import { beijingDate, TIME_ZONE } from '../domain/deadlines.js';
+import { beijingDate } from '../domain/deadlines.js';
 import type { GridLevel } from '../domain/grid.js';
 import { HIGHER_IS_BETTER, INDICATOR_LABELS, type Indicator, type Indicators } from '../domain/indicators.js';
 import { lastBeijingDay } from '../domain/last-day.js';
@@ -134,8 +134,8 @@ class Page {
 
   /** `12月3日 14:05`, or `3 Dec, 14:05`. */
   moment(iso: string): string {
-    const at = DateTime.fromISO(iso, { zone: TIME_ZONE });
-    return `${dateText(beijingDate(iso), this.language, false)}${this.say(' ', ', ')}${at.toFormat('HH:mm')}`;
+    const [day, time] = beijingDateTime(iso).split(' ') as [string, string];
+    return `${dateText(day, this.language, false)}${this.say(' ', ', ')}${time}`;
   }
 
   /** A rate always with its sample; a rate hidden for a small sample says so. */

@@ -66,8 +66,8 @@ export const CONTRACT_COMMANDS: Record<string, ContractCommand> = {
 };
 
 /**
- * Beijing-day arithmetic done the plain way (UTC+8 all year, no daylight saving since 1991), independently of the
- * luxon code in `lambdas/domain/deadlines.ts`: the day an instant falls on, and the instant a day ends.
+ * Beijing-day arithmetic done the plain way (UTC+8 all year, no daylight saving since 1991), independently of
+ * `lambdas/domain/beijing-time.ts`: the day an instant falls on, and the instant a day ends.
  */
 const HOUR = 3_600_000;
 export const DAY_MS = 24 * HOUR;
