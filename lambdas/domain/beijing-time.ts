@@ -148,6 +148,14 @@ const beijingDay = (instant: Date | string): number =>
 /** The Beijing calendar date (`YYYY-MM-DD`) of an instant. */
 export const beijingDate = (instant: Date | string): string => dateOfDay(beijingDay(instant));
 
+/**
+ * The last Beijing day a deadline includes: `2027-01-31` for 2027-01-31T16:00:00Z. A deadline is kept as the instant
+ * its period ends (24:00 Beijing time of its last day, which is 00:00 of the next), so it is the day of the moment
+ * just before.
+ */
+export const lastBeijingDay = (instant: Date | string): string =>
+  dateOfDay(Math.floor((instantMs(instant) + BEIJING_OFFSET_MS - 1) / DAY_MS));
+
 /** `2026-11-28 09:30`: an instant as a Beijing date and time of day. */
 export function beijingDateTime(instant: Date | string): string {
   const local = new Date(instantMs(instant) + BEIJING_OFFSET_MS).toISOString();

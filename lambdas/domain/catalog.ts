@@ -164,6 +164,10 @@ export const catalog = () => ({
   helperKinds: HELPER_KINDS,
 });
 
+/** A code's label in one language, as the catalogue names it; a code the catalogue lacks is shown as it is. */
+export const labelOf = (list: readonly CatalogEntry[], code: string, language: 'zh' | 'en'): string =>
+  list.find((entry) => entry.code === code)?.[language] ?? code;
+
 /** Who may call, by role: the words a refusal names them by. */
 export const ROLE_LABELS = entries([
   ['clerk', '接待窗口工作人员', 'reception clerks'],

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { CaseRecord } from './case.js';
-import { STATUSES } from './catalog.js';
+import { labelOf, STATUSES } from './catalog.js';
 import { nextDeadlineIn, nextDeadlineOf } from './next-deadline.js';
 import type { TimelineEvent } from './timeline.js';
 
@@ -72,12 +72,6 @@ const publicMilestones = (events: readonly TimelineEvent[]): PublicMilestone[] =
     isMilestone(event.action) ? [{ milestone: event.action, at: event.at, ...MILESTONES[event.action] }] : [],
   );
 
-const statusLabel = (status: CaseRecord['status'], language: 'zh' | 'en'): string => {
-  const entry = STATUSES.find((s) => s.code === status);
-  if (!entry) throw new Error(`no catalogue label for status ${status}`);
-  return entry[language];
-};
-
 /**
  * What anyone holding the query code may learn, labelled in the reader's language (a public page has no token to read
  * the catalogue with): number, status, dated milestones and the deadline the case waits on, nothing else.
@@ -87,7 +81,7 @@ export function trackingView(record: CaseRecord, events: readonly TimelineEvent[
   return {
     number: record.number,
     status: record.status,
-    statusLabel: statusLabel(record.status, language),
+    statusLabel: labelOf(STATUSES, record.status, language),
     milestones: publicMilestones(events).map((m) => ({ ...m, label: m[language] })),
     ...(next ? { nextDeadline: nextDeadlineIn(next, language) } : {}),
   };

@@ -1,5 +1,5 @@
 import { beijingDateTime } from '../domain/beijing-time.js';
-import { CHANNELS, catalog, STATUSES } from '../domain/catalog.js';
+import { CHANNELS, catalog, labelOf, STATUSES } from '../domain/catalog.js';
 import { NO_GRID } from '../domain/counters.js';
 import { beijingDate } from '../domain/deadlines.js';
 import type { GridLevel } from '../domain/grid.js';
@@ -109,13 +109,11 @@ class Page {
   }
 
   status(code: string): string {
-    const status = STATUSES.find((s) => s.code === code);
-    return status ? status[this.language] : code;
+    return labelOf(STATUSES, code, this.language);
   }
 
   channel(code: string): string {
-    const channel = CHANNELS.find((c) => c.code === code);
-    return channel ? channel[this.language] : code;
+    return labelOf(CHANNELS, code, this.language);
   }
 
   level(level: GridLevel | undefined): string {

@@ -15,6 +15,7 @@ describe('a deadline as people read it', () => {
   });
 
   it('refuses what is not an instant', () => {
-    expect(() => lastBeijingDay('31 January')).toThrow(/not a valid instant/);
+    expect(() => lastBeijingDay('2027-13-45T00:00:00Z')).toThrow(/not a valid instant/);
+    expect(() => lastBeijingDay('31 January')).toThrow(/explicit offset/);
   });
 });

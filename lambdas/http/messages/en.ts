@@ -1,16 +1,17 @@
 import {
   CASE_LEVEL_LABELS,
+  type CatalogEntry,
   COMMAND_LABELS,
   GRID_LEVEL_LABELS,
+  labelOf,
   ROLE_LABELS,
   STATUSES,
 } from '../../domain/catalog.js';
-import { labelIn } from './labels.js';
 import type { Messages } from './zh.js';
 
 /** Every word of a problem answer in English, for `Accept-Language: en`: the keys of the Chinese catalogue. */
 
-const label = labelIn('en');
+const label = (list: readonly CatalogEntry[], code: string) => labelOf(list, code, 'en');
 const quoted = (text: string) => `“${text}”`;
 const listed = (items: readonly string[]) =>
   items.length > 1 ? `${items.slice(0, -1).join(', ')} or ${items.at(-1)}` : (items[0] ?? '');

@@ -1,18 +1,19 @@
 import {
   CASE_LEVEL_LABELS,
+  type CatalogEntry,
   COMMAND_LABELS,
   GRID_LEVEL_LABELS,
+  labelOf,
   ROLE_LABELS,
   STATUSES,
 } from '../../domain/catalog.js';
-import { labelIn } from './labels.js';
 
 /**
  * Every word of a problem answer in Chinese: a title for each problem type and rule, each detail and each field
  * message. The English catalogue (`en.ts`) has the same keys and parameters, so neither language can miss one.
  */
 
-const label = labelIn('zh');
+const label = (list: readonly CatalogEntry[], code: string) => labelOf(list, code, 'zh');
 const quoted = (text: string) => `“${text}”`;
 const listed = (items: readonly string[]) => items.join('、');
 /** A space before Latin text that follows Chinese (须为 true 或 false). */
