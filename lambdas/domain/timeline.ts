@@ -16,8 +16,19 @@ export interface TimelineEvent {
   note?: string;
   /** A matter received again and linked to this case instead of opening a second one (Art 19). */
   received?: ReceivedMatter;
+  /** A file stored as evidence on the case, with the SHA-256 of its bytes. */
+  attachment?: AttachedFile;
   prevHash: string;
   hash: string;
+}
+
+/** What an attachment event records of the file: enough to tell a swapped file, nothing personal. */
+export interface AttachedFile {
+  id: string;
+  kind: string;
+  contentType: string;
+  size: number;
+  sha256: string;
 }
 
 /** What a linked repeat brought: how and when it reached the town, and its title (nothing personal). */
@@ -39,6 +50,16 @@ export const timelineEventSchema = z
     note: z.string().optional(),
     /** `repeat-received`: the matter received again and linked to this case (Art 19). */
     received: z.object({ channel: z.string(), receivedAt: z.string(), title: z.string() }).optional(),
+    /** `attachment-stored`: the file stored as evidence, with the SHA-256 of its bytes. */
+    attachment: z
+      .object({
+        id: z.string(),
+        kind: z.string(),
+        contentType: z.string(),
+        size: z.number().int(),
+        sha256: z.string(),
+      })
+      .optional(),
     prevHash: z.string(),
     hash: z.string(),
   })
@@ -48,7 +69,7 @@ const isActorRole = (role: string): role is Role | 'system' => role === 'system'
 
 /** A stored event, checked: its fields, and an actor role the service records (a role, or `system`). */
 export function parseTimelineEvent(value: unknown): TimelineEvent {
-  const { seq, at, actor, action, fromStatus, toStatus, note, received, prevHash, hash } =
+  const { seq, at, actor, action, fromStatus, toStatus, note, received, attachment, prevHash, hash } =
     timelineEventSchema.parse(value);
   const { role } = actor;
   if (!isActorRole(role)) throw new Error(`timeline event ${seq} names an unknown role`);
@@ -62,6 +83,7 @@ export function parseTimelineEvent(value: unknown): TimelineEvent {
     ...(toStatus !== undefined ? { toStatus } : {}),
     ...(note !== undefined ? { note } : {}),
     ...(received !== undefined ? { received } : {}),
+    ...(attachment !== undefined ? { attachment } : {}),
     prevHash,
     hash,
   };
@@ -80,6 +102,18 @@ export function canonicalEvent(event: Omit<TimelineEvent, 'hash'>): string {
   const received = event.received
     ? [[event.received.channel, event.received.receivedAt, event.received.title]]
     : [];
+  // likewise `attachment`
+  const attachment = event.attachment
+    ? [
+        [
+          event.attachment.id,
+          event.attachment.kind,
+          event.attachment.contentType,
+          event.attachment.size,
+          event.attachment.sha256,
+        ],
+      ]
+    : [];
   return JSON.stringify([
     event.seq,
     event.at,
@@ -91,6 +125,7 @@ export function canonicalEvent(event: Omit<TimelineEvent, 'hash'>): string {
     event.note ?? null,
     event.prevHash,
     ...received,
+    ...attachment,
   ]);
 }
 
