@@ -49,6 +49,10 @@ export const CASES_INDEX = {
   closedCases: gsi(7),
   /** Open cases by the deadline staff must meet next (overdue and at-risk lists). */
   openByDue: gsi(8),
+  /** On meeting items: a town's meetings by date. */
+  meetingsByDate: gsi(1),
+  /** On decision items: a town's open decisions by due instant (counts, missed decisions). */
+  openDecisions: gsi(8),
 } as const;
 
 /** Cases: the case item (`CASE`), its timeline events (`EV#000001`...) and, in their own partitions, counters. */
@@ -238,6 +242,37 @@ export const keys = {
   /** The towns that serve Open311 (an admin issued them a key): the `jurisdiction_id`s. */
   open311Jurisdictions: 'O311#JURISDICTIONS',
   open311Jurisdiction: (town: string) => ({ pk: 'O311#JURISDICTIONS', sk: town }),
+  /** A case's attachments (evidence on S3), in the case's partition; TTL removes a pending one never completed. */
+  attachment: (town: string, caseId: string, attachmentId: string) => ({
+    pk: `T#${town}#C#${caseId}`,
+    sk: `ATT#${attachmentId}`,
+  }),
+  attachmentPrefix: 'ATT#',
+  /** The case's attachment lock: every new attachment moves its `seq`, so two cannot both take the last place. */
+  attachmentLock: (town: string, caseId: string) => ({ pk: `T#${town}#C#${caseId}`, sk: 'ATTLOCK' }),
+  /** The leaders' reception roster (Grids table): a town's partition per Beijing month, one item per day. */
+  rosterMonth: (town: string, month: string) => `T#${town}#ROSTER#${month}`,
+  rosterDay: (town: string, date: string) => ({ pk: `T#${town}#ROSTER#${date.slice(0, 7)}`, sk: date }),
+  /** Reception records (Cases table, beside the cases they touch): a partition per Beijing month, `date#id`. */
+  receptionMonth: (town: string, month: string) => `T#${town}#RCP#${month}`,
+  reception: (town: string, date: string, id: string) => ({
+    pk: `T#${town}#RCP#${date.slice(0, 7)}`,
+    sk: `${date}#${id}`,
+  }),
+  /** A joint meeting or consultation (the `MEETING` item) and its decisions (`DEC#01`...), in one partition. */
+  meeting: (town: string, meetingId: string) => ({ pk: `T#${town}#MEET#${meetingId}`, sk: 'MEETING' }),
+  meetingSk: 'MEETING',
+  decision: (town: string, meetingId: string, n: number) => ({
+    pk: `T#${town}#MEET#${meetingId}`,
+    sk: `DEC#${String(n).padStart(2, '0')}`,
+  }),
+  decisionPrefix: 'DEC#',
+  /** GSI1, on meeting items: a town's meetings; the sort key is `date#id`. */
+  meetingsByDate: (town: string) => `T#${town}#MEETINGS`,
+  /** GSI8, on decision items: a town's open decisions; the sort key is `due#meetingId#n` (sparse: done ones leave). */
+  openDecisions: (town: string) => `T#${town}#DECISIONS`,
+  /** GSI6, on decision items: beside the cases' steps, a decision's next step, `at#town#meetingId#n`. */
+  decisionAlertSortKey: (at: string, town: string, meetingId: string, n: number) => `${at}#${town}#${meetingId}#${n}`,
 } as const;
 
 export const tableNamesFor = (prefix: string): TableNames => ({

@@ -43,6 +43,20 @@ export const RULE_CODES = [
   'already-claimed',
   'already-erased',
   'case-open',
+  // joint meetings and consultations: minutes once, a decision done once, no minutes before the meeting
+  'minutes-recorded',
+  'decision-done',
+  'meeting-not-held',
+  // people's mediation and the service lines
+  'already-mediated',
+  'not-mediating',
+  'no-agreement',
+  'already-called-back',
+  'hand-off-open',
+  'hand-off-returned',
+  // evidence on the case: the number of files a case may hold, a stored file that is not the one declared
+  'attachment-limit',
+  'upload-mismatch',
 ] as const;
 
 export type RuleCode = (typeof RULE_CODES)[number];
@@ -50,12 +64,15 @@ export type RuleCode = (typeof RULE_CODES)[number];
 /** The facts a refusal's words need, for the rules that need any. */
 export interface RuleParams {
   /** Which time limit has passed: returning a referral, the reply (for an extension), asking for review. */
-  'window-closed': { window: 'return' | 'reply' | 'review' };
+  'window-closed': { window: 'return' | 'reply' | 'review' | 'mediation' };
   'not-higher-level': { level: 'village' | 'town' | 'county' };
   'extension-too-long': { maxDays: number };
   /** Beijing dates (`YYYY-MM-DD`): the due date the level above set, and the day the extension would end. */
   'past-upper-level-due': { dueDate: string; days: number; endDate: string };
   'already-rated': { answer: 'reply' | 'review' | 're_review' };
+  'attachment-limit': { max: number };
+  /** What the stored object was found to be: absent, another size, another SHA-256, another type than declared. */
+  'upload-mismatch': { what: 'missing' | 'size' | 'checksum' | 'type' };
 }
 
 /** A rule of the law or of the town's policy forbids the act (for example a second extension). */
@@ -83,6 +100,14 @@ export interface ForbiddenReasons {
   'carried-case-supervisor-only': undefined;
   'reveal-not-allowed': undefined;
   'patrol-own-grids': undefined;
+  /** A petitioner adds evidence only to a petition they filed online. */
+  'attachments-online-only': undefined;
+  /** A leader records their own receptions; a clerk records them for any leader. */
+  'reception-own': undefined;
+  /** Minutes are the chair's, the scheduler's or the petition office's to record. */
+  'meeting-minutes': undefined;
+  /** A decision is marked done by its owner, the chair or the petition office. */
+  'decision-done-by': undefined;
 }
 
 /** The caller sees the object but their role may not do this. */
@@ -147,6 +172,29 @@ export interface FieldReasons {
   'fields-repeat': undefined;
   'not-a-case-number': undefined;
   'one-line': undefined;
+  'file-too-large': { mib: number };
+  // meetings: a chair, participant or owner not in the town's staff directory; a due date before the meeting
+  'unknown-staff': undefined;
+  'due-before-meeting': undefined;
+  // leaders' reception: a roster slot's leader, clashing slots, a day already past, a case named twice
+  'not-a-leader': undefined;
+  'slot-clash': undefined;
+  'in-past': undefined;
+  'case-twice': undefined;
+  'case-or-registration': undefined;
+  /** The petitioner has an open case of this category (Art 19): its number, when the caller may see it. */
+  'open-case-of-petitioner': { number: string };
+  // people's mediation and the service lines
+  'before-today': undefined;
+  'before-mediation': undefined;
+  'parties-consent': undefined;
+  'written-agreement-needs': undefined;
+  'follow-up-required': undefined;
+  'not-a-mediator': undefined;
+  'not-a-petitioner': undefined;
+  'no-respondent': undefined;
+  'too-few-parties': undefined;
+  'unknown-hand-off': undefined;
 }
 
 export type FieldReason = keyof FieldReasons;

@@ -40,6 +40,9 @@ const SAMPLES: Record<string, unknown> = {
   'field.case-not-open': { status: 'withdrawn' },
   'field.late-entry-reason-required': { days: 7 },
   'field.range-too-long': { days: 92 },
+  'rule.attachment-limit': { max: 50 },
+  'rule.upload-mismatch': { what: 'checksum' },
+  'field.file-too-large': { mib: 20 },
 };
 
 /** Every entry of a catalogue, worded: `section.key` → text. */

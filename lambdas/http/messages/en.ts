@@ -33,7 +33,8 @@ const ANSWERS: Record<'reply' | 'review' | 're_review', string> = {
   review: 'review answer',
   re_review: 're-review answer',
 };
-const WINDOWS: Record<'return' | 'reply' | 'review', string> = {
+const WINDOWS: Record<'return' | 'reply' | 'review' | 'mediation', string> = {
+  mediation: 'The mediation’s time limit has passed, so it can no longer be extended: record its outcome',
   return: 'The time to return the referred matter has passed',
   reply: 'The reply deadline has already passed, so the case can no longer be extended',
   review: 'The time to ask for review has passed',
@@ -41,6 +42,12 @@ const WINDOWS: Record<'return' | 'reply' | 'review', string> = {
 
 export const en: Messages = {
   title: {
+    'already-mediated': 'Already put to mediation',
+    'not-mediating': 'No mediation under way',
+    'no-agreement': 'No mediation agreement',
+    'already-called-back': 'Already called back',
+    'hand-off-open': 'Already handed to this line',
+    'hand-off-returned': 'The hand-off has already come back',
     unauthorized: 'Not authenticated',
     'not-found': 'Not found',
     forbidden: 'Forbidden',
@@ -78,8 +85,21 @@ export const en: Messages = {
     'already-claimed': 'The case belongs to another account',
     'already-erased': 'Personal data already erased',
     'case-open': 'The case is still being handled',
+    'attachment-limit': 'The case holds as many attachments as it may',
+    'upload-mismatch': 'The uploaded file is not the one declared',
+    'minutes-recorded': 'The minutes are already recorded',
+    'decision-done': 'The decision is already done',
+    'meeting-not-held': 'The meeting has not been held yet',
   },
   rule: {
+    'already-mediated':
+      'The case has already been put to mediation, and a case is mediated once; when it failed, the parties were told of the legal routes open to them',
+    'not-mediating':
+      'There is no mediation under way on this case: put it to mediation first; a concluded mediation takes no further step',
+    'no-agreement': 'The case has no mediation agreement, so there is no performance to call back on',
+    'already-called-back': 'The callback on the agreement’s performance is already recorded',
+    'hand-off-open': 'The case is already with this line and it has not reported back: record its return first',
+    'hand-off-returned': 'The return of this hand-off is already recorded',
     'respondent-recusal': 'The person the case is about cannot handle it, own it or sit on its team',
     'not-referred': 'Only a matter referred from above can be returned',
     'window-closed': ({ window }) => WINDOWS[window],
@@ -103,6 +123,21 @@ export const en: Messages = {
     'already-claimed': 'This case belongs to another account',
     'already-erased': 'The personal data of this case is already erased',
     'case-open': 'A case still being handled keeps its personal data',
+    'attachment-limit': ({ max }: { max: number }) => `A case keeps at most ${max} attachments`,
+    'upload-mismatch': ({ what }: { what: 'missing' | 'size' | 'checksum' | 'type' }) =>
+      ({
+        missing: 'No uploaded file has arrived yet: upload it to the upload URL first, then complete',
+        size: 'The uploaded file’s size is not the size declared; the file was deleted: declare and upload it again',
+        checksum:
+          'The uploaded file’s SHA-256 is not the one declared; the file was deleted: declare and upload it again',
+        type:
+          'The file’s content is not of the type declared (only JPEG and PNG images and PDF files are ' +
+          'accepted); the file was deleted',
+      })[what],
+    'minutes-recorded':
+      'Minutes are recorded once; a decision that proves wrong is marked done with a note saying so, and a new one is taken at a further meeting',
+    'decision-done': 'This decision is already marked done; it cannot be marked twice',
+    'meeting-not-held': 'The meeting’s date has not come: its minutes cannot be recorded yet',
   },
   forbidden: {
     'not-your-command': ({ command }) => `You may not ${quoted(label(COMMAND_LABELS, command))} this case`,
@@ -111,6 +146,10 @@ export const en: Messages = {
     'reveal-not-allowed':
       'Personal data is revealed to clerks, the petition office and the assignee; an accuser’s only to those who may see them',
     'patrol-own-grids': 'Only the grid’s own workers log its patrols',
+    'attachments-online-only': 'A petitioner adds files only to a petition they filed online',
+    'reception-own': 'A leader records only their own receptions; a clerk records them for any leader',
+    'meeting-minutes': 'Only the meeting’s chair, whoever scheduled it, or the petition office may record its minutes',
+    'decision-done-by': 'Only the decision’s owner, the meeting’s chair or the petition office may mark it done',
     roles: ({ roles }) => `Only ${listed(roles.map((role) => label(ROLE_LABELS, role)))} may do this`,
   },
   detail: {
@@ -140,6 +179,17 @@ export const en: Messages = {
     'helper-inactive': ({ id }) => `Helper ${id} is inactive and cannot join a team`,
   },
   field: {
+    'before-today': 'may not be before today (Beijing time)',
+    'before-mediation': 'may not be before the mediation began',
+    'parties-consent': 'an extension of mediation needs both parties’ consent',
+    'written-agreement-needs': 'a written agreement must state this (People’s Mediation Law, Art 29)',
+    'follow-up-required':
+      'is required when the agreement was not or only partly performed: performance urged, or the parties told they may sue',
+    'not-a-mediator': 'is neither a staff member of this town nor an active helper in its directory',
+    'not-a-petitioner': 'is not a petitioner of this case',
+    'no-respondent': 'the case names no respondent',
+    'too-few-parties': 'mediation needs at least two parties',
+    'unknown-hand-off': 'is not a hand-off of this case',
     required: 'required',
     type: ({ expected }) => `must be ${TYPE_NAMES[expected] ?? 'of another type'}`,
     'too-long': ({ max }) => `at most ${max} characters`,
@@ -196,6 +246,18 @@ export const en: Messages = {
     'fields-repeat': 'must not repeat a field',
     'not-a-case-number': 'is not a case number (XF-YYYYMMDD-NNNN or JF-…)',
     'one-line': 'must be one line of text',
+    'file-too-large': ({ mib }: { mib: number }) => `must be at most ${mib} MiB`,
+    'unknown-staff': 'is not someone in the town’s staff directory',
+    'due-before-meeting': 'must not be before the meeting’s date',
+    'not-a-leader': 'is not a leader of this town’s staff',
+    'slot-clash': 'the leader already has a slot in this half-day',
+    'in-past': 'may not be before today',
+    'case-twice': 'names a case another visit of this reception names already',
+    'case-or-registration': 'give either caseId or registration, not both',
+    'open-case-of-petitioner': ({ number }: { number: string }) =>
+      number
+        ? `the petitioner already has an open case of this category, ${number}: give its caseId instead`
+        : 'the petitioner already has an open case of this category that is outside your scope: the clerk at the town’s reception window must handle this matter',
     'key-not-accepted': 'is not accepted on this request',
     'bad-json': 'invalid JSON',
     'year-mismatch': 'must equal the year in the path',

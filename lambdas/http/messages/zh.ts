@@ -36,7 +36,8 @@ const ANSWERS: Record<'reply' | 'review' | 're_review', string> = {
   review: '复查意见',
   re_review: '复核意见',
 };
-const WINDOWS: Record<'return' | 'reply' | 'review', string> = {
+const WINDOWS: Record<'return' | 'reply' | 'review' | 'mediation', string> = {
+  mediation: '调解期限已过，不能再延长，请记录调解结果',
   return: '退回交办事项的期限已过',
   reply: '答复期限已过，不能再延期',
   review: '申请复查复核的期限已过',
@@ -44,6 +45,12 @@ const WINDOWS: Record<'return' | 'reply' | 'review', string> = {
 
 export const zh = {
   title: {
+    'already-mediated': '本案已交付调解',
+    'not-mediating': '本案没有进行中的调解',
+    'no-agreement': '尚未达成调解协议',
+    'already-called-back': '已回访',
+    'hand-off-open': '已分流至该渠道',
+    'hand-off-returned': '分流事项已反馈',
     unauthorized: '未登录或登录已失效',
     'not-found': '未找到',
     forbidden: '无权执行此操作',
@@ -81,8 +88,19 @@ export const zh = {
     'already-claimed': '案件已关联其他账号',
     'already-erased': '个人信息已删除',
     'case-open': '案件尚在办理，个人信息不能删除',
+    'attachment-limit': '本案附件已达上限',
+    'upload-mismatch': '上传的文件与申报的不符',
+    'minutes-recorded': '会议纪要已录入',
+    'decision-done': '该议定事项已落实',
+    'meeting-not-held': '会议尚未召开',
   },
   rule: {
+    'already-mediated': '本案已交付人民调解，一案只调解一次；调解不成的，已告知当事人可依法通过仲裁、行政、司法等途径维护权利',
+    'not-mediating': '本案没有进行中的调解：请先交付调解；已结束的调解不能再延长期限或记录结果',
+    'no-agreement': '本案未达成调解协议，没有需要回访的履行情况',
+    'already-called-back': '调解协议的履行情况已回访记录',
+    'hand-off-open': '本案已分流至该渠道，尚未反馈：请先录入反馈结果',
+    'hand-off-returned': '该分流事项的反馈结果已录入',
     'respondent-recusal': '被反映人不能办理、包案或参与办理反映自己的案件',
     'not-referred': '只有上级交办或转送的事项才能退回',
     'window-closed': ({ window }: { window: keyof typeof WINDOWS }) => WINDOWS[window],
@@ -112,6 +130,17 @@ export const zh = {
     'already-claimed': '该案件已关联到另一个账号',
     'already-erased': '本案的个人信息已删除',
     'case-open': '案件尚在办理中，个人信息须保留',
+    'attachment-limit': ({ max }: { max: number }) => `每个案件最多保存 ${max} 个附件`,
+    'upload-mismatch': ({ what }: { what: 'missing' | 'size' | 'checksum' | 'type' }) =>
+      ({
+        missing: '尚未收到上传的文件：请先按上传地址上传，再确认',
+        size: '上传的文件大小与申报的不一致，文件已删除，请重新申报上传',
+        checksum: '上传的文件校验值（SHA-256）与申报的不一致，文件已删除，请重新申报上传',
+        type: '文件内容与申报的类型不符（只接受 JPEG、PNG 图片和 PDF 文件），文件已删除',
+      })[what],
+    'minutes-recorded': '会议纪要只录入一次；议定事项有误的，在标记落实时说明，另行会商议定',
+    'decision-done': '该议定事项已标记为落实，不能重复标记',
+    'meeting-not-held': '会议日期未到，不能录入纪要',
   },
   forbidden: {
     'not-your-command': ({ command }: { command: string }) =>
@@ -120,6 +149,10 @@ export const zh = {
     'carried-case-supervisor-only': '积案只能由信访办录入',
     'reveal-not-allowed': '个人信息仅向窗口工作人员、信访办和承办人显示；检举控告人的信息仅向有权查看者显示',
     'patrol-own-grids': '只能为本人负责的网格登记巡查',
+    'attachments-online-only': '信访人只能为本人在网上提交的信访事项上传材料',
+    'reception-own': '领导只能录入本人的接访记录，接待窗口工作人员可为任一领导录入',
+    'meeting-minutes': '会议纪要仅限会议主持人、召集人或信访办录入',
+    'decision-done-by': '议定事项仅限责任人、会议主持人或信访办标记落实',
     roles: ({ roles }: { roles: readonly string[] }) =>
       `此操作仅限${listed(roles.map((role) => label(ROLE_LABELS, role)))}`,
   },
@@ -149,6 +182,16 @@ export const zh = {
     'helper-inactive': ({ id }: { id: string }) => `社会调解力量 ${id} 已停用，不能加入包案团队`,
   },
   field: {
+    'before-today': '不能早于今天（北京时间）',
+    'before-mediation': '不能早于调解开始的时间',
+    'parties-consent': '延长调解期限须经双方当事人同意',
+    'written-agreement-needs': '书面调解协议须载明此项（《人民调解法》第二十九条）',
+    'follow-up-required': '协议未履行或未全部履行的，须记录督促履行或告知当事人可依法起诉',
+    'not-a-mediator': '不是本镇工作人员，也不是调解员名录中的在册人员',
+    'not-a-petitioner': '本案没有这一位信访人',
+    'no-respondent': '本案没有登记被反映人',
+    'too-few-parties': '调解须有至少两方当事人',
+    'unknown-hand-off': '不是本案的分流事项',
     required: '必填',
     type: ({ expected }: { expected: string }) => `须为${spaced(TYPE_NAMES[expected] ?? '其他类型')}`,
     'too-long': ({ max }: { max: number }) => `最多 ${max} 字`,
@@ -206,6 +249,18 @@ export const zh = {
     'fields-repeat': '字段不能重复',
     'not-a-case-number': '不是案件编号（如 XF-20261218-0001）',
     'one-line': '只能填写一行文字',
+    'file-too-large': ({ mib }: { mib: number }) => `文件不得超过 ${mib} MiB`,
+    'unknown-staff': '不是本镇工作人员名录中的人员',
+    'due-before-meeting': '落实期限不能早于会议日期',
+    'not-a-leader': '不是本镇工作人员中的党政领导',
+    'slot-clash': '该领导在这个时段已有接访安排',
+    'in-past': '不能早于今天',
+    'case-twice': '本次接访的另一批来访已关联该案件',
+    'case-or-registration': '请填写 caseId 或 registration 之一，不能同时填写',
+    'open-case-of-petitioner': ({ number }: { number: string }) =>
+      number
+        ? `信访人在该类别已有未办结的案件 ${number}，请改填其 caseId`
+        : '信访人在该类别已有您无权查看的未办结案件，请由镇接待窗口办理',
     'key-not-accepted': '此请求不接受该请求头',
     'bad-json': '不是合法的 JSON',
     'year-mismatch': '须与路径中的年份一致',
