@@ -8,6 +8,7 @@ import { DEFAULT_TOWN_PROFILE } from '../domain/report.js';
 import { settingsBody, yearParam } from '../http/admin-schemas.js';
 import { createApiHandler, lazyHandler, refuseIdempotencyKey } from '../http/api.js';
 import { requireRole } from '../http/auth.js';
+import { idempotencyLayer } from '../http/idempotency.js';
 import { fieldProblem } from '../http/problem.js';
 import { parseWith } from '../http/validation.js';
 import { issueApiKey, keyIdParam, open311KeyBody } from '../open311/keys.js';
@@ -27,6 +28,7 @@ export function createAdminHandler(deps: Deps) {
   return createApiHandler({
     family: 'admin',
     deps,
+    idempotency: idempotencyLayer('admin', deps),
     routes: {
       'GET /v1/admin/policy': {
         async handle(request) {

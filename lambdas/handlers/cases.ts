@@ -17,6 +17,7 @@ import { requireRole } from '../http/auth.js';
 import { repeatProblem } from '../http/case-problems.js';
 import { noteBody, parseIfMatch, requireIfMatch, timelineQuery } from '../http/command-schemas.js';
 import { inactiveHelperProblem, unknownHelpersProblem } from '../http/helper-schemas.js';
+import { idempotencyLayer } from '../http/idempotency.js';
 import { fieldProblem } from '../http/problem.js';
 import { listCasesQuery, registerCaseBody } from '../http/schemas.js';
 import { parseWith } from '../http/validation.js';
@@ -56,6 +57,7 @@ export function createCasesHandler(deps: Deps) {
   return createApiHandler({
     family: 'cases',
     deps,
+    idempotency: idempotencyLayer('cases', deps),
     routes: {
       'POST /v1/cases': {
         async handle(request) {

@@ -23,6 +23,7 @@ import {
   userId,
 } from '../http/grid-schemas.js';
 import { createHelperBody, listHelpersQuery, patchHelperBody } from '../http/helper-schemas.js';
+import { idempotencyLayer } from '../http/idempotency.js';
 import { fieldProblem } from '../http/problem.js';
 import { parseWith } from '../http/validation.js';
 import { caseView, helperView } from '../http/views.js';
@@ -64,6 +65,7 @@ export function createGridsHandler(deps: Deps) {
   return createApiHandler({
     family: 'grids',
     deps,
+    idempotency: idempotencyLayer('grids', deps),
     routes: {
       'POST /v1/grids': {
         async handle(request) {

@@ -11,6 +11,7 @@ import { NotFoundError, RuleViolationError } from '../domain/errors.js';
 import type { Principal } from '../domain/roles.js';
 import { createApiHandler, lazyHandler } from '../http/api.js';
 import { requireRole } from '../http/auth.js';
+import { idempotencyLayer } from '../http/idempotency.js';
 import { citizenCasesQuery, claimBody, inboxQuery } from '../http/me-schemas.js';
 import { throttledProblem } from '../http/problem.js';
 import { onlinePetitionBody } from '../http/schemas.js';
@@ -44,6 +45,7 @@ export function createMeHandler(deps: Deps) {
   return createApiHandler({
     family: 'me',
     deps,
+    idempotency: idempotencyLayer('me', deps),
     routes: {
       'GET /v1/me/notifications': {
         async handle(request) {

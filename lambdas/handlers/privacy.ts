@@ -15,6 +15,7 @@ import { type ApiRequest, createApiHandler, lazyHandler, refuseIdempotencyKey } 
 import { requireRole } from '../http/auth.js';
 import { parseIfMatch, requireIfMatch } from '../http/command-schemas.js';
 import { revealHelperBody } from '../http/helper-schemas.js';
+import { idempotencyLayer } from '../http/idempotency.js';
 import { auditRangeQuery, eraseBody, revealBody } from '../http/privacy-schemas.js';
 import { HttpProblem, type Say } from '../http/problem.js';
 import { parseWith } from '../http/validation.js';
@@ -47,6 +48,7 @@ export function createPrivacyHandler(deps: Deps) {
   return createApiHandler({
     family: 'privacy',
     deps,
+    idempotency: idempotencyLayer('privacy', deps),
     routes: {
       'POST /v1/cases/{id}/reveal': {
         idempotent: false,

@@ -1,5 +1,3 @@
-import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type {
@@ -127,17 +125,26 @@ type FamilyRoutes<F extends string> = F extends FunctionFamily
   ? Record<RouteKeyOf<F>, RouteDefinition>
   : Record<string, RouteDefinition>;
 
+type Core = (event: ApiEvent, context: Context) => Promise<ApiResult>;
+
+/** What makes a family's POSTs idempotent (`idempotencyLayer` in ./idempotency.ts); GET-only families go without. */
+export interface IdempotencyLayer {
+  wrap(core: Core): Core;
+  registerLambdaContext(context: Context): void;
+}
+
 interface ApiOptions<F extends string> {
-  /** Names the function in idempotency keys. */
+  /** Names the function in logs, metrics and idempotency keys. */
   family: F;
   routes: FamilyRoutes<F>;
-  deps: Pick<Deps, 'db' | 'tables' | 'metrics'>;
+  deps: Pick<Deps, 'metrics'>;
+  /** Required when a route takes an `Idempotency-Key`: a signed-in caller's POST that does not opt out. */
+  idempotency?: IdempotencyLayer;
 }
 
 /**
  * The middy chain every API function shares: the Lambda context in every log line, problem+json for every error
- * (`problemResponses`), then Powertools idempotency for POSTs that carry an `Idempotency-Key` (scoped by town, caller
- * and request path), then the route. An answer's secret fields are added outside the idempotency layer, so its stored
+ * (`problemResponses`), then the family's idempotency layer for POSTs that carry an `Idempotency-Key`, then the route. An answer's secret fields are added outside the idempotency layer, so its stored
  * copy never holds them.
  */
 export function createApiHandler<F extends string>(options: ApiOptions<F>) {
@@ -161,7 +168,7 @@ export function createApiHandler<F extends string>(options: ApiOptions<F>) {
   // the secret fields of each answer the route made in this invocation; an event without an entry was replayed
   const secrets = new WeakMap<ApiEvent, Record<string, string>>();
 
-  const core = async (event: ApiEvent, _context: Context): Promise<ApiResult> => {
+  const core: Core = async (event, _context) => {
     const definition = routes[event.routeKey];
     if (!definition) throw new HttpProblem('not-found');
     // no id of this service is that long, and DynamoDB refuses such keys: it cannot exist
@@ -181,30 +188,15 @@ export function createApiHandler<F extends string>(options: ApiOptions<F>) {
     return definition.replaySecret(requestOf(event, definition));
   };
 
-  const persistenceStore = new DynamoDBPersistenceLayer({
-    tableName: options.deps.tables.idempotency,
-    awsSdkV3Client: options.deps.db,
-  });
-  const idempotencyConfig = new IdempotencyConfig({
-    // only POSTs with a non-empty key from a signed-in caller (without one, every client would share one scope);
-    // anything that selects null skips idempotency (`false` or `""` would not)
-    eventKeyJmesPath:
-      '(requestContext.http.method == \'POST\' || `null`) && (headers."idempotency-key" || `null`) && ' +
-      'requestContext.authorizer.jwt.claims.sub && ' +
-      '[requestContext.authorizer.jwt.claims."custom:town", requestContext.authorizer.jwt.claims.sub, rawPath, ' +
-      'headers."idempotency-key"]',
-    payloadValidationJmesPath: 'body',
-    expiresAfterSeconds: 24 * 60 * 60,
-    throwOnNoIdempotencyKey: false,
-  });
-
-  // The wrapper, not the middy middleware: the middleware's onError deletes the first request's record when a
-  // duplicate is refused (in progress or another body), which would let the duplicate run again.
-  const idempotentCore = makeIdempotent(core, {
-    persistenceStore,
-    config: idempotencyConfig,
-    keyPrefix: options.family,
-  });
+  const { idempotency } = options;
+  const idempotentCore = idempotency?.wrap(core);
+  const needsKey = Object.entries(routes).find(
+    ([key, route]) => key.startsWith('POST ') && route?.authorized !== false && route?.idempotent !== false,
+  );
+  if (needsKey && !idempotentCore)
+    throw new Error(
+      `${needsKey[0]} takes an Idempotency-Key: give ${options.family}'s createApiHandler idempotencyLayer(family, deps)`,
+    );
 
   const chain = middy<ApiEvent, ApiResult, Error, Context>()
     // first, so that every line of the invocation, the error's too, carries the Lambda request id; never the event
@@ -212,9 +204,9 @@ export function createApiHandler<F extends string>(options: ApiOptions<F>) {
     .use(injectLambdaContext(logger, { logEvent: false }))
     .use(problemResponses({ logger }))
     .handler(async (event, context) => {
-      idempotencyConfig.registerLambdaContext(context);
+      idempotency?.registerLambdaContext(context);
       // what the idempotency layer stores is the answer without its secret fields
-      const bypass = routes[event.routeKey]?.idempotent === false;
+      const bypass = !idempotentCore || routes[event.routeKey]?.idempotent === false;
       const result = await (bypass ? core : idempotentCore)(event, context);
       const secret = await secretOf(event, result);
       return Object.keys(secret).length > 0 ? withFields(result, secret) : result;
