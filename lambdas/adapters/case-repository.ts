@@ -24,6 +24,7 @@ import {
   type DueBeforeOptions,
   dueAlerts,
   dueBefore,
+  dueSteps,
   type OpenCasesPosition,
   openCasesPage,
 } from './case-sweep-reads.js';
@@ -222,7 +223,7 @@ export class CaseRepository {
   }
 
   /** The head moved to an event, conditioned on the head the caller read, and the event itself. */
-  private appendItems(record: CaseRecord, event: TimelineEvent) {
+  appendItems(record: CaseRecord, event: TimelineEvent) {
     return [
       {
         Update: {
@@ -419,6 +420,11 @@ export class CaseRepository {
 
   dueAlerts(shard: number, now: Date): Promise<CaseRecord[]> {
     return dueAlerts(this.db, this.table, shard, now);
+  }
+
+  /** The steps due in one shard of the alert index: the cases' and the meeting decisions'. */
+  dueSteps(shard: number, now: Date) {
+    return dueSteps(this.db, this.table, shard, now);
   }
 
   dueBefore(town: string, before: Date, limit: number, options?: DueBeforeOptions) {

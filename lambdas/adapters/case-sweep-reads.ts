@@ -1,7 +1,9 @@
 import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { CaseRecord } from '../domain/case.js';
 import { OPEN_STATUSES } from '../domain/catalog.js';
+import type { DecisionRecord } from '../domain/meeting.js';
 import { parseCaseItem } from './case-items.js';
+import { isDecisionItem, parseDecisionItem } from './meeting-repository.js';
 import { queryAll, queryPages } from './query-all.js';
 import { CASES_INDEX, keys } from './table-model.js';
 
@@ -21,13 +23,23 @@ const positionKey = (item: Record<string, unknown>): Record<string, string> => {
   );
 };
 
-/** The cases whose next ladder step is due by `now`, in one shard of the alert index; nothing else is read. */
+/** The cases whose next ladder step is due by `now`, in one shard of the alert index. */
 export async function dueAlerts(
   db: DynamoDBDocumentClient,
   table: string,
   shard: number,
   now: Date,
 ): Promise<CaseRecord[]> {
+  return (await dueSteps(db, table, shard, now)).cases;
+}
+
+/** Every step due by `now` in one shard of the alert index, the cases' and the meeting decisions'; nothing else is read. */
+export async function dueSteps(
+  db: DynamoDBDocumentClient,
+  table: string,
+  shard: number,
+  now: Date,
+): Promise<{ cases: CaseRecord[]; decisions: DecisionRecord[] }> {
   const index = CASES_INDEX.alertsDue;
   const items = await queryAll(db, {
     TableName: table,
@@ -37,7 +49,10 @@ export async function dueAlerts(
     // sort keys begin with the step's instant; '#~' sorts after every town and id at that instant
     ExpressionAttributeValues: { ':pk': keys.alertShard(shard), ':bound': `${now.toISOString()}#~` },
   });
-  return items.map(parseCaseItem);
+  return {
+    cases: items.filter((item) => !isDecisionItem(item)).map(parseCaseItem),
+    decisions: items.filter(isDecisionItem).map(parseDecisionItem),
+  };
 }
 
 /** Every case carried from before the system (积案) of the town: the sparse backlog partition, whole. */

@@ -47,7 +47,23 @@ export interface FunctionAccess {
   readonly mac: boolean;
   /** Per-case data keys: made where personal data is sealed, unwrapped only where it is revealed. */
   readonly dataKey: readonly DataKeyAction[];
+  /** What it does with the evidence bucket's objects (S3 actions; a presigned link acts with the signer's rights). */
+  readonly evidence?: readonly EvidenceAction[];
 }
+
+/**
+ * The evidence bucket's actions: on its objects, but `ListBucketVersions` (finding every version to delete), which is
+ * on the bucket. Putting an object uses the bucket's key to encrypt it, getting one to decrypt it (through S3 only).
+ */
+export type EvidenceAction =
+  | 'PutObject'
+  | 'PutObjectTagging'
+  | 'PutObjectVersionTagging'
+  | 'GetObject'
+  | 'GetObjectVersion'
+  | 'DeleteObject'
+  | 'DeleteObjectVersion'
+  | 'ListBucketVersions';
 
 const QUERY = ['Query'] as const;
 const ALL_TOPICS = [
@@ -151,8 +167,12 @@ export const FAMILY_ACCESS = {
   },
   reports: {
     tables: {
-      // stored bulletins (Get), counters (Query), leaders' cases by relation (GSI4), open cases by deadline (GSI8)
-      Cases: { actions: ['GetItem', 'Query', 'BatchGetItem'], indexes: { GSI4: QUERY, GSI8: QUERY } },
+      // stored bulletins (Get), counters (Query), leaders' cases by relation (GSI4), open cases and open meeting
+      // decisions by deadline (GSI8), meetings held by date (GSI1)
+      Cases: {
+        actions: ['GetItem', 'Query', 'BatchGetItem'],
+        indexes: { GSI1: QUERY, GSI4: QUERY, GSI8: QUERY },
+      },
       Grids: SETTINGS_AND_STAFF,
     },
     publishes: [],
@@ -172,6 +192,63 @@ export const FAMILY_ACCESS = {
     publishes: [],
     mac: true,
     dataKey: ['GenerateDataKey'],
+  },
+  meetings: {
+    tables: {
+      // a meeting and its decisions (Put, Get, Query of its partition), the town's meetings by date (GSI1); minutes and
+      // a decision done: transactions of Updates and Puts with the cases' heads and timeline events; the cases on the
+      // agenda (Get)
+      Cases: { actions: ['GetItem', 'PutItem', 'UpdateItem', 'Query'], indexes: { GSI1: QUERY } },
+      // the staff directory; a grid worker's scope (GSI1) within the tree, for the cases they name
+      Grids: { actions: ['GetItem', 'Query'], indexes: { GSI1: QUERY } },
+      Idempotency: IDEMPOTENCY,
+    },
+    publishes: [],
+    mac: true,
+    dataKey: [],
+  },
+  reception: {
+    tables: {
+      // reception records (Put, Get, Query of a month); a visit's case: Get, its head Updated and its event Put, or a
+      // new case registered in the same transaction (GSI5: earlier cases of the petitioner); counters Updated
+      Cases: {
+        actions: ['GetItem', 'PutItem', 'UpdateItem', 'Query'],
+        indexes: { GSI5: QUERY },
+      },
+      // the roster (Get, Put, Query of a month), the staff directory (Query), settings; a grid worker's scope (GSI1)
+      Grids: { actions: ['GetItem', 'PutItem', 'Query'], indexes: { GSI1: QUERY } },
+      Idempotency: IDEMPOTENCY,
+    },
+    publishes: [],
+    mac: true,
+    dataKey: ['GenerateDataKey'],
+  },
+  attachments: {
+    tables: {
+      // the case (Get) and its attachment records with their lock (Query of the case's partition, Get); a new one:
+      // the case checked, the lock Updated and the record Put in one transaction; stored: the record and the case's
+      // head Updated, the event Put; a refused one Deleted; a download that may hold personal data: the reveal log (Put)
+      Cases: { actions: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem', 'Query'] },
+      // a grid worker's scope (GSI1) within the tree
+      Grids: { actions: ['GetItem', 'Query'], indexes: { GSI1: QUERY } },
+      Idempotency: IDEMPOTENCY,
+    },
+    publishes: [],
+    // the timeline chain, and an attachment id from an Idempotency-Key
+    mac: true,
+    dataKey: [],
+    // presigned uploads (with their pending tag) and downloads of a version; the check reads the object, a stored one
+    // loses its tag, a refused one is deleted with every version
+    evidence: [
+      'PutObject',
+      'PutObjectTagging',
+      'PutObjectVersionTagging',
+      'GetObject',
+      'GetObjectVersion',
+      'DeleteObject',
+      'DeleteObjectVersion',
+      'ListBucketVersions',
+    ],
   },
 } as const satisfies Record<FunctionFamily, FunctionAccess>;
 

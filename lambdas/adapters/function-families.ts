@@ -8,6 +8,9 @@ export const FUNCTION_FAMILIES = {
   admin: 'Town settings: deadline policy, working-day calendars and Open311 keys',
   reports: 'Daily, weekly and monthly bulletins and the indicators behind them',
   open311: 'Open311 GeoReport v2: public services and requests, filing by client apps with an api_key',
+  meetings: 'Joint meetings and consultations, their minutes and the decisions taken',
+  reception: 'Leaders’ reception roster (public too) and reception records with the visits received',
+  attachments: 'Evidence on a case: presigned uploads to S3, their check, the list and downloads',
 } as const;
 
 export type FunctionFamily = keyof typeof FUNCTION_FAMILIES;

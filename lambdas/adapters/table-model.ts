@@ -272,7 +272,8 @@ export const keys = {
   /** GSI8, on decision items: a town's open decisions; the sort key is `due#meetingId#n` (sparse: done ones leave). */
   openDecisions: (town: string) => `T#${town}#DECISIONS`,
   /** GSI6, on decision items: beside the cases' steps, a decision's next step, `at#town#meetingId#n`. */
-  decisionAlertSortKey: (at: string, town: string, meetingId: string, n: number) => `${at}#${town}#${meetingId}#${n}`,
+  decisionAlertSortKey: (at: string, town: string, meetingId: string, n: number) =>
+    `${at}#${town}#${meetingId}#${n}`,
 } as const;
 
 export const tableNamesFor = (prefix: string): TableNames => ({

@@ -2,12 +2,15 @@ import type { Context } from 'aws-lambda';
 import type { Deps } from '../adapters/deps.js';
 import type { FunctionFamily } from '../adapters/function-families.js';
 import { createAdminHandler } from '../handlers/admin.js';
+import { createAttachmentsHandler } from '../handlers/attachments.js';
 import { createCasesHandler } from '../handlers/cases.js';
 import { createGridsHandler } from '../handlers/grids.js';
 import { createMeHandler } from '../handlers/me.js';
+import { createMeetingsHandler } from '../handlers/meetings.js';
 import { createOpen311Handler } from '../handlers/open311.js';
 import { createPrivacyHandler } from '../handlers/privacy.js';
 import { createPublicHandler } from '../handlers/public.js';
+import { createReceptionHandler } from '../handlers/reception.js';
 import { createReportsHandler } from '../handlers/reports.js';
 import type { ApiEvent, ApiResult } from '../http/api.js';
 import { townsFrom } from '../usecases/reports.js';
@@ -38,5 +41,8 @@ export function createFamilyHandlers(
     admin: createAdminHandler(deps),
     reports: createReportsHandler(deps),
     open311: createOpen311Handler(deps, options),
+    reception: createReceptionHandler(deps, options),
+    meetings: createMeetingsHandler(deps),
+    attachments: createAttachmentsHandler(deps),
   };
 }

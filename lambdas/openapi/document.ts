@@ -5,6 +5,7 @@ import { DEFAULT_CATEGORY_CODES } from '../domain/catalog.js';
 import { commandBodySchemas } from '../domain/command-bodies.js';
 import { RULE_CODES } from '../domain/errors.js';
 import { COMMAND_NAMES, COMMANDS, type CommandName } from '../domain/lifecycle.js';
+import { MAX_DECISIONS, MAX_MEETING_RANGE_DAYS } from '../domain/meeting.js';
 import { DEFAULT_POLICY } from '../domain/policy.js';
 import { revealEntrySchema } from '../domain/reveal.js';
 import { timelineEventSchema } from '../domain/timeline.js';
@@ -43,6 +44,14 @@ import {
   trackingSchema,
 } from '../http/me-schemas.js';
 import {
+  createMeetingBody,
+  doneBody,
+  meetingListSchema,
+  meetingRange,
+  meetingViewSchema,
+  minutesBody,
+} from '../http/meeting-schemas.js';
+import {
   auditRangeQuery,
   eraseBody,
   MAX_AUDIT_DAYS,
@@ -50,6 +59,22 @@ import {
   revealResponseSchema,
 } from '../http/privacy-schemas.js';
 import { PROBLEM_KINDS, problemTypeUri } from '../http/problem.js';
+import {
+  MAX_HEADCOUNT,
+  MAX_RECEPTION_DAYS,
+  MAX_SLOTS,
+  MAX_VISITS,
+  publicRosterEntrySchema,
+  publicRosterQuery,
+  receptionBody,
+  receptionCreatedSchema,
+  receptionsQuery,
+  receptionViewSchema,
+  rosterBody,
+  rosterDayViewSchema,
+  rosterEntrySchema,
+  rosterQuery,
+} from '../http/reception-schemas.js';
 import {
   MAX_METRICS_DAYS,
   metricsQuery,
@@ -100,6 +125,8 @@ interface Operation {
   more?: string;
   /** The handler requires `If-Match` (428 without it, 412 when stale). */
   ifMatch?: true;
+  /** The handler takes an `If-Match` when one is sent (412 when stale), and writes unconditionally without. */
+  optionalIfMatch?: true;
   /** `false` for a POST the idempotency layer does not handle (an `Idempotency-Key` is refused). */
   idempotent?: false;
   /** A rule may refuse it (409) although it is no idempotent POST. */
@@ -155,12 +182,26 @@ const COMMAND_SUMMARIES: Record<CommandName, string> = {
   close:
     'Close a replied or reviewed case once no further review can be asked: the window passed, the second review was answered, or the petitioner was satisfied',
   withdraw: 'The petitioner withdraws the matter (撤回)',
+  mediate:
+    'Put an accepted matter to people’s mediation (人民调解): the committee (village or town), its mediators (staff user ids or active helper ids) and the parties among the case’s petitioners and respondent; the time limit is one month',
+  'extend-mediation':
+    'Extend the mediation’s time limit by some days, with both parties’ consent, before it has passed',
+  agree:
+    'Record the mediation agreement (调解协议), written (Art 29, effective once signed) or oral (Art 28, effective when agreed): it gets its number, the 30 days for judicial confirmation (Art 33) and a callback due when it must be performed',
+  'mediation-failed':
+    'Record that mediation failed, with the legal route the parties were told of (Art 26): litigation, arbitration or an administrative route',
+  callback:
+    'Record the callback on the agreement’s performance (回访): performed, partly or not performed, and then whether performance was urged or the parties told they may sue',
+  'hand-off':
+    'Hand the matter to legal aid, labour arbitration or the court’s litigation service (五位一体), with the unit and the date it is due back',
+  'hand-off-result': 'Record what a hand-off sent back: whether the line took the matter up, and its result',
 };
 
 const ACTOR_LABELS: Record<string, string> = {
   assignee: 'the assignee',
   owner: 'the leader in charge',
   petitioner_on_case: 'the case’s petitioner',
+  mediator: 'the case’s mediators',
 };
 
 /** Each command's body, named in `components.schemas` (`AcceptCommand`, `MarkKeyCommand`). */
@@ -783,6 +824,128 @@ const OPERATIONS: Record<Exclude<RouteKey, typeof COMMAND_ROUTE>, Operation> = {
       description: 'The key, with `revokedAt` and `revokedBy`',
     },
   },
+  'POST /v1/meetings': {
+    summary:
+      'Schedule a joint meeting (信访工作联席会议) or a consultation on a major matter (重大信访事项会商): its day, ' +
+      'chair, the staff and units taking part and the cases on the agenda',
+    roles: 'leader, supervisor',
+    more:
+      'The chair and the people are staff ids of the town’s directory (400 otherwise); each case on the agenda must ' +
+      'be a case of the town the caller sees (400 otherwise).',
+    body: createMeetingBody,
+    response: {
+      status: 201,
+      schema: z.object({ id: z.string() }),
+      headers: ['Location'],
+      description: 'The meeting’s id',
+    },
+  },
+  'GET /v1/meetings': {
+    summary: `The town’s meetings between two Beijing dates (both included, at most ${MAX_MEETING_RANGE_DAYS} days), by date`,
+    roles: 'leader, supervisor, admin',
+    query: meetingRange,
+    response: {
+      status: 200,
+      schema: meetingListSchema,
+      description: 'The meetings, each with the number of decisions its minutes took',
+    },
+  },
+  'GET /v1/meetings/{id}': {
+    summary:
+      'One meeting with its minutes and decisions, each with its `status` (open, done, overdue) and its last day ' +
+      '(`dueDate`, Beijing time)',
+    roles:
+      'leader, supervisor, admin; other staff when they chair, scheduled, take part in or own a decision of it (404 otherwise)',
+    response: { status: 200, schema: meetingViewSchema, description: 'The meeting' },
+  },
+  'POST /v1/meetings/{id}/minutes': {
+    conflicts: true,
+    conflict:
+      '`minutes-recorded`: minutes are recorded once; `meeting-not-held`: the meeting’s day has not come; or the ' +
+      '`Idempotency-Key` was used otherwise',
+    summary:
+      `Record the minutes once: the summary and at most ${MAX_DECISIONS} decisions, each with its owner (a staff id) ` +
+      'and last day, optionally tied to a case, which then shows the decision on its timeline (one transaction). ' +
+      'A wrong decision is marked done with a note saying so, and its replacement decided at a further meeting',
+    roles: 'the chair, whoever scheduled it, supervisor',
+    more:
+      'Each open decision is watched like a deadline: its owner is warned three days before its last day ends, the ' +
+      'petition office told when it is missed.',
+    body: minutesBody,
+    response: { status: 201, schema: meetingViewSchema, description: 'The meeting with its minutes' },
+  },
+  'POST /v1/meetings/{id}/decisions/{n}/done': {
+    conflicts: true,
+    conflict: '`decision-done`: the decision is already done, or the `Idempotency-Key` was used otherwise',
+    summary:
+      'Mark the `n`th decision done, once, with what was done; a decision tied to a case says so on its timeline',
+    roles: 'the decision’s owner, the chair, supervisor',
+    body: doneBody,
+    response: { status: 200, schema: meetingViewSchema, description: 'The meeting' },
+  },
+  'PUT /v1/reception/roster/{date}': {
+    summary:
+      `Plan a day of the leaders’ reception roster (领导接访日): its slots (at most ${MAX_SLOTS}), replacing the ` +
+      'day’s; no slots clears the day',
+    roles: 'supervisor, admin',
+    more:
+      '`date` is a Beijing calendar date, today or later. Each slot names a leader of the town’s staff directory, a ' +
+      'half-day or the whole day, the place and the kind (window 接访, village 下访, appointment 约访); a leader has one ' +
+      'slot per half-day. With `If-Match` (the day’s `ETag`; `"0"` for a day not planned yet) the day is replaced only ' +
+      'at that version (412 otherwise); the same slots again change nothing.',
+    optionalIfMatch: true,
+    body: rosterBody,
+    response: {
+      status: 200,
+      schema: rosterDayViewSchema,
+      headers: ['ETag'],
+      description: 'The day as planned; `ETag` set',
+    },
+  },
+  'GET /v1/reception/roster': {
+    summary: `The roster between two Beijing dates (both included, at most ${MAX_RECEPTION_DAYS} days), by date and half-day`,
+    roles: 'staff',
+    query: rosterQuery,
+    response: { status: 200, schema: listOf(rosterEntrySchema), description: 'The slots, each with its leader' },
+  },
+  'GET /v1/public/reception/roster': {
+    summary:
+      'The roster as citizens read it, without signing in: whom they can meet, when and where (the leader’s name and ' +
+      'title, nothing else)',
+    roles: 'anyone',
+    more:
+      '`town` names the town when the deployment serves several (400 for a town it does not serve); with one it may ' +
+      `be left out. At most ${MAX_RECEPTION_DAYS} days.`,
+    query: publicRosterQuery,
+    response: { status: 200, schema: listOf(publicRosterEntrySchema), description: 'The slots' },
+  },
+  'POST /v1/receptions': {
+    summary:
+      `Record a leader’s reception (接访记录): at most ${MAX_VISITS} visits, each a batch (批次) with its headcount ` +
+      `(人次, 1 to ${MAX_HEADCOUNT}), on a case of the town (\`caseId\`) or registering one (\`registration\`, ` +
+      'the case body without channel and grid), with what was done on the spot',
+    roles: 'the receiving leader; a clerk for any leader',
+    more:
+      'A linked case gets a `received` event on its timeline (the leader, the measure and the track) in the same ' +
+      'transaction as the reception and any new case: all of it is written or nothing. A visit settled on the spot ' +
+      `is one whose \`onTheSpot.track\` is \`immediate\` (马上办). ${MAX_VISITS} visits keep the transaction within ` +
+      'DynamoDB’s 100 actions: a registering visit writes up to 15 items. A new case’s query code reaches the ' +
+      'petitioner by the registration’s SMS; a registration whose petitioner has an open case of the category is ' +
+      'refused (name that case as `caseId`).',
+    body: receptionBody({ now: new Date(0), policy: DEFAULT_POLICY, categories: DEFAULT_CATEGORY_CODES }),
+    response: {
+      status: 201,
+      schema: receptionCreatedSchema,
+      headers: ['Location'],
+      description: 'The reception: its batches, person-times and the case of each visit',
+    },
+  },
+  'GET /v1/receptions': {
+    summary: `Receptions between two Beijing dates (both included, at most ${MAX_RECEPTION_DAYS} days), of one leader or all`,
+    roles: 'staff',
+    query: receptionsQuery,
+    response: { status: 200, schema: listOf(receptionViewSchema), description: 'The receptions, by date' },
+  },
   'GET /v1/metrics': {
     summary:
       `Indicators between two Beijing dates (both included, at most ${MAX_METRICS_DAYS} days), for the town or a ` +
@@ -931,7 +1094,7 @@ const problemSchema = {
 };
 
 /** Path parameters that name a resource (an unknown one is 404); any other is parsed (400 when malformed). */
-const ID_PARAMETERS = new Set(['id', 'userId', 'keyId', 'queryCode']);
+const ID_PARAMETERS = new Set(['id', 'userId', 'keyId', 'queryCode', 'n']);
 
 const problemContent = { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } };
 const problemAnswer = (description: string, headers?: Record<string, unknown>) => ({
@@ -956,6 +1119,7 @@ function problemResponses(does: {
   conflicts: boolean;
   conflict?: string | undefined;
   ifMatch: boolean;
+  stale: boolean;
   body: boolean;
 }): Record<string, unknown> {
   return {
@@ -979,7 +1143,7 @@ function problemResponses(does: {
           ),
         }
       : {}),
-    ...(does.ifMatch ? { 412: problemAnswer('The `If-Match` version is stale') } : {}),
+    ...(does.stale ? { 412: problemAnswer('The `If-Match` version is stale') } : {}),
     ...(does.body
       ? {
           413: problemAnswer('The body is over 64 KB'),
@@ -1010,6 +1174,14 @@ const PARAMETERS = {
     in: 'header',
     required: true,
     description: 'The version the change is made on, as its `ETag` gave it: `"<version>"`',
+    schema: { type: 'string' },
+  },
+  OptionalIfMatch: {
+    name: 'If-Match',
+    in: 'header',
+    required: false,
+    description:
+      'When sent, the change is made only on this version, as its `ETag` gave it: `"<version>"` (`"0"`: none yet)',
     schema: { type: 'string' },
   },
   IdempotencyKey: {
@@ -1127,6 +1299,7 @@ export function openApiDocument() {
         ...queryParameters(op.query),
         ...(open311 ? [] : [{ $ref: '#/components/parameters/AcceptLanguage' }]),
         ...(op.ifMatch ? [{ $ref: '#/components/parameters/IfMatch' }] : []),
+        ...(op.optionalIfMatch ? [{ $ref: '#/components/parameters/OptionalIfMatch' }] : []),
         ...(idempotent ? [{ $ref: '#/components/parameters/IdempotencyKey' }] : []),
       ];
       const answerOf = (answer: Answer) => {
@@ -1156,6 +1329,7 @@ export function openApiDocument() {
               conflicts: idempotent || Boolean(op.ifMatch || op.conflicts),
               conflict: op.conflict,
               ifMatch: Boolean(op.ifMatch),
+              stale: Boolean(op.ifMatch || op.optionalIfMatch),
               body: Boolean(op.body),
             }),
             default: problemAnswer('A problem (RFC 9457)'),

@@ -148,8 +148,10 @@ export const en: Messages = {
     'patrol-own-grids': 'Only the grid’s own workers log its patrols',
     'attachments-online-only': 'A petitioner adds files only to a petition they filed online',
     'reception-own': 'A leader records only their own receptions; a clerk records them for any leader',
-    'meeting-minutes': 'Only the meeting’s chair, whoever scheduled it, or the petition office may record its minutes',
-    'decision-done-by': 'Only the decision’s owner, the meeting’s chair or the petition office may mark it done',
+    'meeting-minutes':
+      'Only the meeting’s chair, whoever scheduled it, or the petition office may record its minutes',
+    'decision-done-by':
+      'Only the decision’s owner, the meeting’s chair or the petition office may mark it done',
     roles: ({ roles }) => `Only ${listed(roles.map((role) => label(ROLE_LABELS, role)))} may do this`,
   },
   detail: {
@@ -254,6 +256,7 @@ export const en: Messages = {
     'in-past': 'may not be before today',
     'case-twice': 'names a case another visit of this reception names already',
     'case-or-registration': 'give either caseId or registration, not both',
+    'unknown-town': 'is not a town this deployment serves',
     'open-case-of-petitioner': ({ number }: { number: string }) =>
       number
         ? `the petitioner already has an open case of this category, ${number}: give its caseId instead`

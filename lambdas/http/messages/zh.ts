@@ -257,6 +257,7 @@ export const zh = {
     'in-past': '不能早于今天',
     'case-twice': '本次接访的另一批来访已关联该案件',
     'case-or-registration': '请填写 caseId 或 registration 之一，不能同时填写',
+    'unknown-town': '不是本系统服务的乡镇',
     'open-case-of-petitioner': ({ number }: { number: string }) =>
       number
         ? `信访人在该类别已有未办结的案件 ${number}，请改填其 caseId`
