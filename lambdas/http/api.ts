@@ -12,10 +12,11 @@ import { countServerError } from '../adapters/metrics.js';
 import { logger } from '../adapters/observability.js';
 import type { Principal } from '../domain/roles.js';
 import { principalOf } from './auth.js';
-import { problemResponses } from './error-middleware.js';
+import { type ErrorTranslator, problemResponses } from './error-middleware.js';
 import { headerOf as header } from './headers.js';
 import { HttpProblem, type Language, languageOf, type Say } from './problem.js';
 import type { RouteKeyOf } from './routes.js';
+import { translateServiceError } from './service-errors.js';
 import { parseWith } from './validation.js';
 
 export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -131,6 +132,8 @@ type Core = (event: ApiEvent, context: Context) => Promise<ApiResult>;
 export interface IdempotencyLayer {
   wrap(core: Core): Core;
   registerLambdaContext(context: Context): void;
+  /** Its own errors (a key reused with another body, a request still in progress) as the contract's problems. */
+  translateError: ErrorTranslator;
 }
 
 interface ApiOptions<F extends string> {
@@ -202,7 +205,14 @@ export function createApiHandler<F extends string>(options: ApiOptions<F>) {
     // first, so that every line of the invocation, the error's too, carries the Lambda request id; never the event
     // (it carries the token and personal data), whatever POWERTOOLS_LOGGER_LOG_EVENT says
     .use(injectLambdaContext(logger, { logEvent: false }))
-    .use(problemResponses({ logger }))
+    .use(
+      problemResponses({
+        logger,
+        translators: idempotency
+          ? [idempotency.translateError, translateServiceError]
+          : [translateServiceError],
+      }),
+    )
     .handler(async (event, context) => {
       idempotency?.registerLambdaContext(context);
       // what the idempotency layer stores is the answer without its secret fields

@@ -7,21 +7,20 @@ import type {
 } from 'aws-lambda';
 import { logger as sharedLogger } from '../adapters/observability.js';
 import { headerOf } from './headers.js';
-import { translateIdempotencyError } from './idempotency-errors.js';
 import { type HttpProblem, languageOf, problemResponse, toProblem } from './problem.js';
 import { translateServiceError } from './service-errors.js';
 
 /** Turns an error of a library into the problem it answers, or hands it on unchanged. */
-type ErrorTranslator = (error: unknown) => unknown;
+export type ErrorTranslator = (error: unknown) => unknown;
 
 interface ProblemResponsesOptions {
   /** Default: the shared logger. */
   logger?: Pick<Logger, 'info' | 'warn' | 'error'>;
-  /** Applied in order before the problem catalogue maps what is left. Default: idempotency, then DynamoDB faults. */
+  /** Applied in order before the problem catalogue maps what is left. Default: DynamoDB faults. */
   translators?: readonly ErrorTranslator[];
 }
 
-const DEFAULT_TRANSLATORS: readonly ErrorTranslator[] = [translateIdempotencyError, translateServiceError];
+const DEFAULT_TRANSLATORS: readonly ErrorTranslator[] = [translateServiceError];
 
 /**
  * Every error of an API function as problem+json: a domain error as its 4xx, a transient fault as a 503 with

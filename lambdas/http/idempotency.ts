@@ -3,6 +3,7 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import type { Context } from 'aws-lambda';
 import type { Deps } from '../adapters/deps.js';
 import type { ApiEvent, ApiResult, IdempotencyLayer } from './api.js';
+import { translateIdempotencyError } from './idempotency-errors.js';
 
 /**
  * Powertools idempotency for the POSTs of a family that carry an `Idempotency-Key` from a signed-in caller, scoped by
@@ -32,5 +33,6 @@ export function idempotencyLayer(family: string, deps: Pick<Deps, 'db' | 'tables
     wrap: (core: (event: ApiEvent, context: Context) => Promise<ApiResult>) =>
       makeIdempotent(core, { persistenceStore, config, keyPrefix: family }),
     registerLambdaContext: (context: Context) => config.registerLambdaContext(context),
+    translateError: translateIdempotencyError,
   };
 }

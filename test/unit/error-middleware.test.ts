@@ -10,6 +10,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import * as z from 'zod';
 import { NotFoundError, WrongStatusError } from '../../lambdas/domain/errors.js';
 import { problemResponses } from '../../lambdas/http/error-middleware.js';
+import { translateIdempotencyError } from '../../lambdas/http/idempotency-errors.js';
 import { parseWith } from '../../lambdas/http/validation.js';
 
 type Event = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -137,8 +138,13 @@ describe('problemResponses', () => {
     });
   });
 
-  it('an idempotency key reused with another body (by default translated): a 409', async () => {
-    const { result, body } = await answer(() => new IdempotencyValidationError('payload differs'));
+  it('an idempotency key reused with another body (translated by the idempotency layer): a 409', async () => {
+    const handler = throwing(() => new IdempotencyValidationError('payload differs'), {
+      logger,
+      translators: [translateIdempotencyError],
+    });
+    const result = await handler(event(), context);
+    const body = JSON.parse(result.body ?? '{}');
 
     expect(result.statusCode).toBe(409);
     expect(body.type).toBe('/problems/idempotency-mismatch');
