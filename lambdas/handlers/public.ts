@@ -8,12 +8,12 @@ import { trackingView } from '../domain/citizen.js';
 import { NotFoundError } from '../domain/errors.js';
 import { createApiHandler, lazyHandler } from '../http/api.js';
 import { HttpProblem, throttledProblem } from '../http/problem.js';
-import { openApiDocument } from '../openapi/document.js';
 import { lookUpQueryCode } from '../usecases/query-code.js';
 
 export function createPublicHandler(deps: Deps) {
-  // built on its first request, not at start: health, tracking and the catalogue do not wait for it on a cold start
-  let document: ReturnType<typeof openApiDocument> | undefined;
+  // built on its first request, not at start, from schemas loaded then too: health, tracking and the catalogue do not
+  // wait for either on a cold start
+  let document: unknown;
   const cases = new CaseRepository(deps.db, deps.tables.cases);
   const limiter = new MinuteLimiter(deps.db, deps.tables.cases);
 
@@ -38,7 +38,7 @@ export function createPublicHandler(deps: Deps) {
       'GET /v1/openapi.json': {
         authorized: false,
         handle: async () => {
-          document ??= openApiDocument();
+          document ??= (await import('../openapi/document.js')).openApiDocument();
           return { status: 200, body: document };
         },
       },
