@@ -2,6 +2,7 @@ import { CaseRepository } from '../adapters/case-repository.js';
 import { CounterRepository } from '../adapters/counter-repository.js';
 import type { Deps } from '../adapters/deps.js';
 import { GridRepository } from '../adapters/grid-repository.js';
+import { MeetingRepository } from '../adapters/meeting-repository.js';
 import { NotificationRepository } from '../adapters/notification-repository.js';
 import { townSettings } from '../adapters/settings-repository.js';
 import type { SweepDeps } from './sweep.js';
@@ -14,5 +15,6 @@ export const sweepDeps = (deps: Deps): SweepDeps => ({
   settings: townSettings(deps),
   publisher: deps.publisher,
   counters: new CounterRepository(deps.db, deps.tables.cases),
+  meetings: new MeetingRepository(deps.db, deps.tables.cases),
   now: deps.now,
 });

@@ -1,6 +1,7 @@
 import type { CaseRepository } from '../adapters/case-repository.js';
 import type { CounterRepository } from '../adapters/counter-repository.js';
 import type { GridRepository } from '../adapters/grid-repository.js';
+import type { MeetingRepository } from '../adapters/meeting-repository.js';
 import type { NotificationRepository } from '../adapters/notification-repository.js';
 import { logger } from '../adapters/observability.js';
 import type { Publisher } from '../adapters/publisher.js';
@@ -16,6 +17,8 @@ import {
   type Recipient,
   type WatchedKind,
 } from '../domain/ladder.js';
+import { staffMediators } from '../domain/mediation.js';
+import { type DecisionRecord, decisionNotice, fireDecisionStep } from '../domain/meeting.js';
 import { deadlineNotice, toOutbox } from '../domain/notification.js';
 import type { StaffRecord } from '../domain/patrol.js';
 
@@ -31,6 +34,8 @@ export interface SweepDeps {
   settings: TownSettingsCache;
   publisher: Publisher;
   counters: CounterRepository;
+  /** Meeting decisions: their alerts move on beside the cases'. */
+  meetings: Pick<MeetingRepository, 'advanceAlert'>;
   /** The clock the outbox leases are taken by (the injected one, so a test's or the CLI's time holds for them too). */
   now: () => Date;
 }
@@ -66,6 +71,13 @@ async function resolveRecipients(
     // whoever must meet the deadline: a review is answered by the supervisors (record-review); otherwise the
     // assignee, and before anyone is assigned, the clerk who registered the case
     if (role === 'assignee' && kind === 'review') for (const id of await supervisors()) add(id, 'supervisor');
+    // a mediation and its callback are the mediators' to meet, when they have accounts
+    else if (
+      role === 'assignee' &&
+      (kind === 'mediation' || kind === 'callback') &&
+      staffMediators(record).length
+    )
+      for (const id of staffMediators(record)) add(id, 'mediator');
     else if (role === 'assignee') add(record.assignee ?? record.registeredBy.id, role);
     if (role === 'owner') add(record.owner, role);
     if (role === 'registrar') add(record.registeredBy.id, role);
@@ -99,8 +111,9 @@ export async function runSweep(deps: SweepDeps, now: Date): Promise<SweepResult>
     record.gridId ? (await deps.grids.get(record.town, record.gridId))?.leaderId : undefined;
 
   for (let shard = 0; shard < ALERT_SHARDS; shard++) {
-    const records = await deps.cases.dueAlerts(shard, now);
-    result.itemsRead += records.length;
+    const { cases: records, decisions } = await deps.cases.dueSteps(shard, now);
+    result.itemsRead += records.length + decisions.length;
+    for (const decision of decisions) await sweepDecision(deps, decision, now, staffOf, result);
     for (const record of records) {
       if (!record.alert) continue;
       result.due += 1;
@@ -148,6 +161,40 @@ export async function runSweep(deps: SweepDeps, now: Date): Promise<SweepResult>
   result.published = published.published;
   result.publishFailed = published.failed;
   return result;
+}
+
+/**
+ * A meeting decision's due step: its owner warned before its last day ends, the town's supervisors (and the owner)
+ * told when it is missed, once each; the decision's alert moves on in the same transaction as the notices.
+ */
+async function sweepDecision(
+  deps: SweepDeps,
+  decision: DecisionRecord,
+  now: Date,
+  staffOf: (town: string) => Promise<StaffRecord[]>,
+  result: SweepResult,
+): Promise<void> {
+  result.due += 1;
+  const fired = fireDecisionStep(decision, now);
+  if (!fired) return;
+  const staff = await staffOf(decision.town);
+  const recipients = new Map<string, Recipient>();
+  for (const role of fired.step.notify) {
+    if (role === 'owner') recipients.set(decision.ownerId, role);
+    if (role === 'supervisor')
+      for (const s of staff)
+        if (s.roles.includes('supervisor') && !recipients.has(s.userId)) recipients.set(s.userId, role);
+  }
+  const ownerName = staff.find((s) => s.userId === decision.ownerId)?.name ?? decision.ownerId;
+  const at = now.toISOString();
+  const puts = [...recipients].slice(0, MAX_RECIPIENTS).flatMap(([userId, as]) => {
+    const notice = decisionNotice(decision, fired.step, userId, ownerName, at);
+    return [deps.notifications.inboxPut(notice), deps.notifications.outboxPut(toOutbox(notice, as))];
+  });
+  const missed = isOverdueStep(fired.step) ? at : undefined;
+  if (!(await deps.meetings.advanceAlert(decision, fired.next, missed, puts))) return;
+  if (missed) result.overdue += 1;
+  else result.warned += 1;
 }
 
 /** Publishes what waits in the outbox; a failure stays there for the next run, never dropped. */
