@@ -3,6 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { MacFunction } from '../domain/timeline.js';
 import { type KeyWrapper, kmsKeyWrapper } from './data-keys.js';
+import type { EvidenceStore } from './evidence-store.js';
 import { kmsClient, kmsMac } from './mac.js';
 import { cloudMetrics } from './metrics.js';
 import { type Publisher, snsPublisherFromEnv } from './publisher.js';
@@ -23,6 +24,8 @@ export interface Deps {
   settingsCacheMs?: number;
   /** Where the API functions count their 5xx answers (the local host and the tests record none). */
   metrics?: Metrics;
+  /** The evidence bucket, for the functions that keep or erase attachments (`evidenceStoreFromEnv`). */
+  evidence?: EvidenceStore;
 }
 
 export const documentClient = (client: DynamoDBClient): DynamoDBDocumentClient =>

@@ -228,3 +228,9 @@ export function evidenceStoreFromEnv(env: NodeJS.ProcessEnv = process.env): Evid
   const endpoint = env.S3_ENDPOINT;
   return new S3EvidenceStore(s3Client(endpoint), bucket, !endpoint);
 }
+
+/** Dependencies with the evidence store added, when the environment names a bucket. */
+export function withEvidence<D extends object>(deps: D): D & { evidence?: EvidenceStore } {
+  const evidence = evidenceStoreFromEnv();
+  return evidence ? { ...deps, evidence } : deps;
+}

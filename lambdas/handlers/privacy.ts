@@ -1,6 +1,8 @@
+import { AttachmentRepository } from '../adapters/attachment-repository.js';
 import { CaseRepository } from '../adapters/case-repository.js';
 import { DataKeyCache } from '../adapters/data-keys.js';
 import { type Deps, depsFromEnv } from '../adapters/deps.js';
+import { withEvidence } from '../adapters/evidence-store.js';
 import { GridRepository } from '../adapters/grid-repository.js';
 import { HelperRepository } from '../adapters/helper-repository.js';
 import { logger } from '../adapters/observability.js';
@@ -37,6 +39,7 @@ export function createPrivacyHandler(deps: Deps) {
   const privacy = new PrivacyRepository(deps.db, deps.tables.cases);
   const vault = new PersonalVault(new DataKeyCache(deps.dataKeys));
   const helpers = new HelperRepository(deps.db, deps.tables.grids);
+  const attachments = new AttachmentRepository(deps.db, deps.tables.cases);
 
   const load = (request: ApiRequest) =>
     loadVisibleCase({ cases, grids }, request.principal, request.params.id ?? '');
@@ -119,7 +122,8 @@ export function createPrivacyHandler(deps: Deps) {
           const ifMatch = requireIfMatch(request);
           const body = parseWith(eraseBody, raw, request.language);
           if (parseIfMatch(ifMatch) !== record.version) throw new StaleVersionError();
-          const erased = await erasePersonalData({ cases, privacy, mac: deps.mac }, record, {
+          const erasure = { cases, privacy, mac: deps.mac, attachments, evidence: deps.evidence };
+          const erased = await erasePersonalData(erasure, record, {
             actor: actorOf(request),
             reason: body.reason,
             now: deps.now(),
@@ -138,4 +142,4 @@ export function createPrivacyHandler(deps: Deps) {
   });
 }
 
-export const handler = lazyHandler(() => createPrivacyHandler(depsFromEnv()));
+export const handler = lazyHandler(() => createPrivacyHandler(withEvidence(depsFromEnv())));

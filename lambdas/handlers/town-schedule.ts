@@ -1,6 +1,7 @@
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { Cron } from 'croner';
 import { type Deps, depsFromEnv } from '../adapters/deps.js';
+import { withEvidence } from '../adapters/evidence-store.js';
 import { cloudMetrics, publishCounts } from '../adapters/metrics.js';
 import { logger } from '../adapters/observability.js';
 import type { ReportKind } from '../domain/periods.js';
@@ -75,6 +76,11 @@ export function createTownScheduleHandler(deps: Deps, towns: readonly string[], 
 
 let made: ReturnType<typeof createTownScheduleHandler> | undefined;
 export const handler = (event: TownScheduleEvent | undefined) => {
-  made ??= createTownScheduleHandler(depsFromEnv(), townsFrom(process.env.TOWNS), cloudMetrics());
+  // retention erases the cases' files too
+  made ??= createTownScheduleHandler(
+    withEvidence(depsFromEnv()),
+    townsFrom(process.env.TOWNS),
+    cloudMetrics(),
+  );
   return made(event);
 };

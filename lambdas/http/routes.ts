@@ -27,6 +27,7 @@ export const ROUTES = [
   { method: 'GET', path: '/v1/cases/{id}/timeline', family: 'cases', authorized: true },
   { method: 'POST', path: '/v1/cases/{id}/notes', family: 'cases', authorized: true },
   { method: 'POST', path: '/v1/cases/{id}/{command}', family: 'cases', authorized: true },
+  { method: 'POST', path: '/v1/cases/{id}/mediation/sessions', family: 'cases', authorized: true },
   // evidence on the case: the bytes go straight to S3 through presigned links
   { method: 'POST', path: '/v1/cases/{id}/attachments', family: 'attachments', authorized: true },
   { method: 'GET', path: '/v1/cases/{id}/attachments', family: 'attachments', authorized: true },
@@ -36,7 +37,12 @@ export const ROUTES = [
     family: 'attachments',
     authorized: true,
   },
-  { method: 'GET', path: '/v1/cases/{id}/attachments/{attachmentId}', family: 'attachments', authorized: true },
+  {
+    method: 'GET',
+    path: '/v1/cases/{id}/attachments/{attachmentId}',
+    family: 'attachments',
+    authorized: true,
+  },
   { method: 'POST', path: '/v1/cases/{id}/reveal', family: 'privacy', authorized: true },
   { method: 'POST', path: '/v1/cases/{id}/erase', family: 'privacy', authorized: true },
   { method: 'GET', path: '/v1/audit/reveals', family: 'privacy', authorized: true },

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { FUNCTION_FAMILIES } from '../adapters/function-families.js';
+import { ATTACHMENT_POLICY, maxMiB } from '../domain/attachment.js';
 import { calendarSchema } from '../domain/calendar.js';
 import { DEFAULT_CATEGORY_CODES } from '../domain/catalog.js';
 import { commandBodySchemas } from '../domain/command-bodies.js';
@@ -15,6 +16,14 @@ import {
   storedCalendarSchema,
   storedPolicySchema,
 } from '../http/admin-schemas.js';
+import {
+  attachmentListSchema,
+  attachmentViewSchema,
+  downloadQuery,
+  downloadResponseSchema,
+  startUploadBody,
+  uploadResponseSchema,
+} from '../http/attachment-schemas.js';
 import { noteBody, timelineQuery } from '../http/command-schemas.js';
 import {
   createGridBody,
@@ -58,6 +67,7 @@ import {
   revealBody,
   revealResponseSchema,
 } from '../http/privacy-schemas.js';
+import { sessionBody } from '../http/mediation-schemas.js';
 import { PROBLEM_KINDS, problemTypeUri } from '../http/problem.js';
 import {
   MAX_HEADCOUNT,
@@ -527,6 +537,69 @@ const OPERATIONS: Record<Exclude<RouteKey, typeof COMMAND_ROUTE>, Operation> = {
     body: noteBody,
     response: { status: 201, schema: timelineEventSchema, description: 'The appended event' },
   },
+  'POST /v1/cases/{id}/mediation/sessions': {
+    summary:
+      'Record a mediation session (调解笔录): when and where, who was present, what was said and agreed; kept on the timeline, the version does not change',
+    roles: 'the case’s mediators, clerks',
+    conflicts: true,
+    conflict: 'The case has no mediation under way (`not-mediating`)',
+    body: sessionBody(new Date(0)),
+    response: { status: 201, schema: timelineEventSchema, description: 'The appended event' },
+  },
+  'POST /v1/cases/{id}/attachments': {
+    summary:
+      `Declare a file (a letter, a photo, an agreement, a reply) to upload straight to S3: JPEG, PNG or PDF, at most ` +
+      `${maxMiB} MiB, at most ${ATTACHMENT_POLICY.maxPerCase} files a case. The answer's \`uploadUrl\` is valid ` +
+      `${ATTACHMENT_POLICY.uploadSeconds / 60} minutes: PUT the bytes to it with exactly \`uploadHeaders\` (each is ` +
+      'signed, so the store refuses another length, type or checksum), then call `complete`. An upload not completed ' +
+      `is forgotten after ${ATTACHMENT_POLICY.pendingHours} hours`,
+    roles: 'staff who may see the case; the petitioner, on a petition they filed online',
+    conflict: 'The case holds as many files as it may (`attachment-limit`), or its personal data is erased',
+    body: startUploadBody,
+    response: {
+      status: 201,
+      schema: uploadResponseSchema,
+      description:
+        'The attachment id, the presigned PUT and the headers to send with it; `Cache-Control: no-store`',
+    },
+  },
+  'GET /v1/cases/{id}/attachments': {
+    summary:
+      'The case’s attachments, oldest first (uploads not completed in time left out); never their bytes',
+    roles: 'staff who may see the case; the petitioner, on a petition they filed online',
+    response: { status: 200, schema: attachmentListSchema, description: '`{items}`' },
+  },
+  'POST /v1/cases/{id}/attachments/{attachmentId}/complete': {
+    summary:
+      'Check the uploaded file against its declaration (size, SHA-256, and its first bytes against the type: JPEG ' +
+      '`FF D8 FF`, PNG `89 50 4E 47 0D 0A 1A 0A`, PDF `%PDF-`) and chain an `attachment-stored` event with its ' +
+      'SHA-256 onto the timeline; a file that differs is deleted with its record. Completing a stored file again ' +
+      'answers it as it is',
+    roles: 'staff who may see the case; the petitioner, on a petition they filed online',
+    conflict:
+      'The file is not there yet, or is not the one declared (`upload-mismatch`, with what differs: it was deleted)',
+    response: {
+      status: 200,
+      schema: attachmentViewSchema,
+      description: 'The attachment, `status: "stored"`',
+    },
+  },
+  'GET /v1/cases/{id}/attachments/{attachmentId}': {
+    summary:
+      `A presigned GET of a stored file, valid ${ATTACHMENT_POLICY.downloadSeconds / 60} minutes. A letter, an ` +
+      'agreement, a reply or another file may hold personal data: it needs `purpose`, and the download is written to ' +
+      'the reveal log (who, when, why) before the link is given; a photo needs none. Never shown to Open311 or ' +
+      'public tracking',
+    roles: 'staff who may see the case; the petitioner, on a petition they filed online',
+    conflicts: true,
+    conflict: 'The file was never stored, or its case’s personal data is erased',
+    query: downloadQuery,
+    response: {
+      status: 200,
+      schema: downloadResponseSchema,
+      description: 'The link and when it stops working; `Cache-Control: no-store`',
+    },
+  },
   'POST /v1/cases/{id}/reveal': {
     idempotent: false,
     summary:
@@ -906,7 +979,11 @@ const OPERATIONS: Record<Exclude<RouteKey, typeof COMMAND_ROUTE>, Operation> = {
     summary: `The roster between two Beijing dates (both included, at most ${MAX_RECEPTION_DAYS} days), by date and half-day`,
     roles: 'staff',
     query: rosterQuery,
-    response: { status: 200, schema: listOf(rosterEntrySchema), description: 'The slots, each with its leader' },
+    response: {
+      status: 200,
+      schema: listOf(rosterEntrySchema),
+      description: 'The slots, each with its leader',
+    },
   },
   'GET /v1/public/reception/roster': {
     summary:

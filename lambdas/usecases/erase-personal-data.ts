@@ -1,8 +1,11 @@
+import { AttachmentRepository } from '../adapters/attachment-repository.js';
 import { CaseRepository } from '../adapters/case-repository.js';
 import type { Deps } from '../adapters/deps.js';
+import type { EvidenceStore } from '../adapters/evidence-store.js';
 import { logger } from '../adapters/observability.js';
 import { PrivacyRepository } from '../adapters/privacy-repository.js';
 import { SettingsRepository } from '../adapters/settings-repository.js';
+import { caseObjectPrefix } from '../domain/attachment.js';
 import type { CaseRecord } from '../domain/case.js';
 import { NotFoundError, StaleVersionError } from '../domain/errors.js';
 import { assertErasable, erasedForms } from '../domain/personal.js';
@@ -16,11 +19,30 @@ interface ErasureDeps {
   cases: CaseRepository;
   privacy: PrivacyRepository;
   mac: MacFunction;
+  attachments: Pick<AttachmentRepository, 'ofCase' | 'markErased'>;
+  /** The evidence bucket; a host without one can erase only cases that have no attachments. */
+  evidence?: EvidenceStore | undefined;
 }
 
 /**
- * Erases a case's personal data: every field reads `[erased]`, the wrapped data key and the ciphertexts are gone, and
- * the timeline records who did it and why. The version stays: the case's handling did not change. With
+ * The case's files go first, every version of each (uploads never completed too): if the erasure then fails, the next
+ * attempt finds them gone and erases the rest. A letter or an agreement holds what the case's fields hold.
+ */
+async function eraseFiles(deps: ErasureDeps, record: CaseRecord): Promise<void> {
+  if (deps.evidence) {
+    const versions = await deps.evidence.deleteAll(caseObjectPrefix(record.town, record.id));
+    if (versions > 0) logger.info('case files erased', { caseId: record.id, versions });
+    return;
+  }
+  const { items } = await deps.attachments.ofCase(record.town, record.id);
+  if (items.some((attachment) => attachment.status !== 'erased'))
+    throw new Error('the case has attachments, and this host has no evidence store to erase them from');
+}
+
+/**
+ * Erases a case's personal data: every field reads `[erased]`, the wrapped data key and the ciphertexts are gone, the
+ * case's files and all their versions are deleted (their records read `erased`), and the timeline records who did it
+ * and why. The version stays: the case's handling did not change. With
  * `expectedVersion` (an If-Match), a case changed meanwhile is a stale version. `undefined` when the timeline kept
  * moving under it.
  */
@@ -34,6 +56,7 @@ export async function erasePersonalData(
     if (ctx.expectedVersion !== undefined && current.version !== ctx.expectedVersion)
       throw new StaleVersionError();
     assertErasable(current);
+    if (attempt === 0) await eraseFiles(deps, current);
     const at = ctx.now.toISOString();
     const event = await chainEvent(
       current.timelineHead,
@@ -45,7 +68,10 @@ export async function erasePersonalData(
       { ...erasedForms(current), personal: { state: 'erased', at } },
       event,
     );
-    if (erased) return erased;
+    if (erased) {
+      await deps.attachments.markErased(current.town, current.id);
+      return erased;
+    }
     const reread = await deps.cases.get(current.town, current.id);
     if (!reread) throw new NotFoundError();
     current = reread;
@@ -60,6 +86,7 @@ export async function erasePersonalData(
 export async function eraseExpired(deps: Deps, town: string, now: Date): Promise<{ erased: number }> {
   const cases = new CaseRepository(deps.db, deps.tables.cases);
   const privacy = new PrivacyRepository(deps.db, deps.tables.cases);
+  const attachments = new AttachmentRepository(deps.db, deps.tables.cases);
   const policy = await new SettingsRepository(deps.db, deps.tables.grids).policy(town);
   const cutoff = new Date(now.getTime() - policy.retentionDaysAfterClosure * DAY_MS);
   let erased = 0;
@@ -67,7 +94,8 @@ export async function eraseExpired(deps: Deps, town: string, now: Date): Promise
     const record = await cases.get(town, id);
     // erased by hand since the index was read
     if (!record || record.personal?.state === 'erased') continue;
-    const done = await erasePersonalData({ cases, privacy, mac: deps.mac }, record, {
+    const erasure = { cases, privacy, mac: deps.mac, attachments, evidence: deps.evidence };
+    const done = await erasePersonalData(erasure, record, {
       actor: { id: 'system', role: 'system' },
       reason: `retention: ${policy.retentionDaysAfterClosure} days after closure`,
       now,

@@ -4,6 +4,7 @@ import type { Context } from 'aws-lambda';
 import { inject } from 'vitest';
 import { type KeyWrapper, localKeyWrapper, newLocalKeyRing } from '../../lambdas/adapters/data-keys.js';
 import { type Deps, documentClient } from '../../lambdas/adapters/deps.js';
+import { S3EvidenceStore } from '../../lambdas/adapters/evidence-store.js';
 import type { FunctionFamily } from '../../lambdas/adapters/function-families.js';
 import { localMac } from '../../lambdas/adapters/mac.js';
 import { TablePublisher } from '../../lambdas/adapters/publisher.js';
@@ -14,6 +15,7 @@ import { matchRoute, routeKey } from '../../lambdas/http/routes.js';
 import { createFamilyHandlers, type FamilyHandler } from '../../lambdas/local/app.js';
 import { ensureTables, localClient } from '../../lambdas/local/dynamo-local.js';
 import { issueToken, loadOrCreateKeys, type TokenRequest } from '../../lambdas/local/identity.js';
+import { ensureBucket, localS3Client } from '../../lambdas/local/s3-local.js';
 import { createLocalServer } from '../../lambdas/local/server.js';
 import type { AccessRecorder } from './access-recorder.js';
 
@@ -78,6 +80,11 @@ export async function createHarness(
   const client = localClient(endpoint);
   const tables = tableNamesFor(`t-${randomBytes(5).toString('hex')}`);
   await ensureTables(client, tables);
+  // a bucket of the file's own in the run's loopback S3 server
+  const s3 = localS3Client(inject('s3Endpoint'));
+  const bucket = `t-${randomBytes(5).toString('hex')}`;
+  await ensureBucket(s3, bucket);
+  const evidence = new S3EvidenceStore(s3, bucket, false);
   let now = options.now ?? new Date();
   const db = documentClient(client);
   const { recorder } = options;
@@ -91,6 +98,7 @@ export async function createHarness(
     dataKeys: recorder ? recorder.dataKeys(dataKeys) : dataKeys,
     publisher: new TablePublisher(db, tables.cases),
     settingsCacheMs: 0,
+    evidence,
   };
   recorder?.attach(client, tables);
   const keys = await loadOrCreateKeys(undefined);
@@ -149,6 +157,8 @@ export async function createHarness(
   return {
     deps,
     tables,
+    /** The file's bucket in the loopback S3 server, and a client of it. */
+    s3: { client: s3, bucket },
     /** The local identity provider's key pair, for tests that forge tokens with it. */
     keys,
     baseUrl,
