@@ -37,6 +37,9 @@ let apiKey = 'no-key-issued';
 let revocableKeyId = 'abcdefghijkl';
 /** A helper who is not staff, for the helper routes. */
 let helperId = 'h_none';
+/** A meeting without minutes (its minutes route), and one whose minutes took a decision (its done route). */
+let meetingId = 'm_none';
+let decidedMeetingId = 'm_none';
 let total = 0;
 let edgeBodies = 0;
 let forgedCursors = 0;
@@ -109,6 +112,41 @@ beforeAll(async () => {
   });
   expect(helper.status, helper.text).toBe(201);
   helperId = helper.body.id;
+  // a leader of the staff directory, for the reception roster and the receptions
+  const leader = await h.request('PUT', '/v1/staff/fuzz-staff', {
+    token: staffToken,
+    body: { name: '王书记', title: '镇党委书记', roles: ['leader', 'clerk'] },
+  });
+  expect(leader.status, leader.text).toBe(200);
+});
+
+beforeAll(async () => {
+  const meeting = (agenda: string) =>
+    h.request('POST', '/v1/meetings', {
+      token: staffToken,
+      body: {
+        kind: 'joint_meeting',
+        date: '2026-11-28',
+        chairId: 'fuzz-staff',
+        participants: { people: ['fuzz-staff'], units: ['县信访局'] },
+        caseIds: [caseId],
+        agenda,
+      },
+    });
+  const open = await meeting('研判信访形势');
+  expect(open.status, open.text).toBe(201);
+  meetingId = open.body.id;
+  const decided = await meeting('会商欠薪化解');
+  expect(decided.status, decided.text).toBe(201);
+  decidedMeetingId = decided.body.id;
+  const minutes = await h.request('POST', `/v1/meetings/${decidedMeetingId}/minutes`, {
+    token: staffToken,
+    body: {
+      summary: '议定一项',
+      decisions: [{ text: '核实', ownerId: 'fuzz-staff', dueDate: '2026-12-05' }],
+    },
+  });
+  expect(minutes.status, minutes.text).toBe(201);
 });
 
 afterAll(async () => {
@@ -754,10 +792,81 @@ const PLANS: Record<string, RoutePlan> = {
       }),
   },
   'PUT /v1/admin/policy': { params: () => ({}), body: () => fc.constant(policy) },
+  'PUT /v1/reception/roster/{date}': {
+    params: () => ({
+      date: fc.oneof(
+        { weight: 3, arbitrary: fc.constantFrom('2026-11-28', '2026-12-01') },
+        { weight: 1, arbitrary: fc.constantFrom('2026-02-30', '2026-11-01', '2026-1-5') },
+        { weight: 1, arbitrary: oddSegment },
+      ),
+    }),
+    body: () =>
+      fc.constantFrom(
+        { slots: [{ leaderId: 'fuzz-staff', period: 'morning', place: '接待中心', kind: 'window' }] },
+        { slots: [] },
+      ),
+  },
+  'POST /v1/receptions': {
+    params: () => ({}),
+    body: () =>
+      fc.constantFrom(
+        {
+          date: '2026-11-28',
+          leaderId: 'fuzz-staff',
+          period: 'day',
+          visits: [{ caseId, headcount: 2, onTheSpot: { measure: '释法说理', track: 'immediate' } }],
+        },
+        {
+          date: '2026-11-27',
+          leaderId: 'fuzz-staff',
+          period: 'morning',
+          visits: [
+            {
+              registration: trimmedCase(['channel', 'gridId']),
+              headcount: 3,
+              onTheSpot: { measure: '登记' },
+            },
+          ],
+        },
+      ),
+  },
   'POST /v1/admin/open311-keys': { params: () => ({}), body: () => fc.constant({ name: '县应用' }) },
   'DELETE /v1/admin/open311-keys/{keyId}': {
     params: () => ({ keyId: segment(revocableKeyId) }),
     body: () => fc.constant(undefined),
+  },
+  'POST /v1/meetings': {
+    params: () => ({}),
+    body: () =>
+      fc.constantFrom(
+        {
+          kind: 'consultation',
+          date: '2026-11-28',
+          chairId: 'fuzz-staff',
+          participants: { people: ['fuzz-staff'], units: ['县人社局'] },
+          caseIds: [caseId],
+          agenda: '会商',
+        },
+        { kind: 'joint_meeting', date: '2026-12-01', chairId: 'nobody', participants: {}, agenda: '联席' },
+      ),
+  },
+  'POST /v1/meetings/{id}/minutes': {
+    params: () => ({ id: fc.oneof(segment(meetingId), segment(decidedMeetingId)) }),
+    body: () =>
+      fc.constantFrom(
+        {
+          summary: '纪要',
+          decisions: [{ text: '核实', ownerId: 'fuzz-staff', dueDate: '2026-12-05', caseId }],
+        },
+        { summary: '纪要', decisions: [{ text: '核实', ownerId: 'ghost', dueDate: '2026-11-01' }] },
+      ),
+  },
+  'POST /v1/meetings/{id}/decisions/{n}/done': {
+    params: () => ({
+      id: segment(decidedMeetingId),
+      n: fc.oneof(fc.constantFrom('1', '2', '0', '01'), oddSegment),
+    }),
+    body: () => fc.constant({ note: '已落实' }),
   },
   'POST /open311/v2/requests.json': {
     params: () => ({}),
@@ -1271,6 +1380,8 @@ describe('every field of every body at its edges: never a 5xx, and a 400 names t
   let villageId: string;
   let unitId: string;
   let helperId: string;
+  let edgeMeetingId: string;
+  let edgeDecidedId: string;
   const json = { 'content-type': 'application/json' };
   const HELPER = { name: '王法官', kind: 'judge', unit: '县法院', phone: '13912345678' };
 
@@ -1300,6 +1411,32 @@ describe('every field of every body at its edges: never a 5xx, and a 400 names t
     const helper = await h.request('POST', '/v1/helpers', { token: staff, body: HELPER });
     expect(helper.status, helper.text).toBe(201);
     helperId = helper.body.id;
+    const leader = await h.request('PUT', '/v1/staff/edge-staff', {
+      token: staff,
+      body: { name: '王书记', roles: ['leader', 'clerk'] },
+    });
+    expect(leader.status, leader.text).toBe(200);
+    const meeting = async () => {
+      const made = await h.request('POST', '/v1/meetings', {
+        token: staff,
+        body: {
+          kind: 'consultation',
+          date: '2026-11-28',
+          chairId: 'edge-staff',
+          agenda: '会商',
+          participants: {},
+        },
+      });
+      expect(made.status, made.text).toBe(201);
+      return made.body.id as string;
+    };
+    edgeMeetingId = await meeting();
+    edgeDecidedId = await meeting();
+    const minutes = await h.request('POST', `/v1/meetings/${edgeDecidedId}/minutes`, {
+      token: staff,
+      body: { summary: '议定', decisions: [{ text: '核实', ownerId: 'edge-staff', dueDate: '2026-12-05' }] },
+    });
+    expect(minutes.status, minutes.text).toBe(201);
   });
 
   /**
@@ -1386,6 +1523,57 @@ describe('every field of every body at its edges: never a 5xx, and a 400 names t
       stores: true,
     },
     'POST /v1/helpers': { path: '/v1/helpers', token: staff, base: HELPER, stores: true },
+    'POST /v1/meetings': {
+      path: '/v1/meetings',
+      token: staff,
+      base: {
+        kind: 'joint_meeting',
+        date: '2026-11-28',
+        chairId: 'edge-staff',
+        participants: { people: ['edge-staff'], units: ['县信访局'] },
+        caseIds: [edgeCaseId],
+        agenda: '研判信访形势',
+      },
+      stores: true,
+    },
+    'POST /v1/meetings/{id}/minutes': {
+      path: `/v1/meetings/${edgeMeetingId}/minutes`,
+      token: staff,
+      base: {
+        summary: '议定两项',
+        decisions: [
+          { text: '核实欠薪', ownerId: 'edge-staff', dueDate: '2026-12-05', caseId: edgeCaseId },
+          { text: '约谈', ownerId: 'edge-staff', dueDate: '2026-11-28' },
+        ],
+      },
+      stores: true,
+    },
+    'POST /v1/meetings/{id}/decisions/{n}/done': {
+      path: `/v1/meetings/${edgeDecidedId}/decisions/1/done`,
+      token: staff,
+      base: { note: '已核实' },
+      stores: true,
+    },
+    'PUT /v1/reception/roster/{date}': {
+      path: '/v1/reception/roster/2026-11-30',
+      token: staff,
+      base: { slots: [{ leaderId: 'edge-staff', period: 'morning', place: '接待中心', kind: 'window' }] },
+      stores: true,
+    },
+    'POST /v1/receptions': {
+      path: '/v1/receptions',
+      token: staff,
+      base: {
+        date: '2026-11-28',
+        leaderId: 'edge-staff',
+        period: 'afternoon',
+        visits: [
+          { caseId: edgeCaseId, headcount: 2, onTheSpot: { measure: '释法说理', track: 'immediate' } },
+          { registration: trimmedCase(['channel', 'gridId']), headcount: 1, onTheSpot: { measure: '登记' } },
+        ],
+      },
+      stores: true,
+    },
     'PATCH /v1/helpers/{id}': {
       path: `/v1/helpers/${helperId}`,
       token: staff,
