@@ -79,6 +79,9 @@ interface World {
   policy: unknown;
   /** A helper who is not staff, in this town's directory (a lawyer). */
   helper: string;
+  /** A consultation without minutes, and one whose minutes took a decision (made on first use). */
+  meeting: Promise<string>;
+  decided: Promise<string>;
 }
 
 interface Call {
@@ -200,6 +203,18 @@ async function windowCase(title: string): Promise<{ id: string; version: number;
   return { id: created.body.id, version: created.body.version, queryCode: created.body.queryCode };
 }
 
+let leaderStaffed: Promise<void> | undefined;
+/** leader-1 in the town's staff directory as a leader, for the roster and the receptions (once). */
+const leaderOnStaff = () => {
+  leaderStaffed ??= h
+    .request('PUT', '/v1/staff/leader-1', {
+      token: world.admin,
+      body: { name: '王建国', title: '镇党委书记', roles: ['leader'] },
+    })
+    .then((put) => expect(put.status, put.text).toBe(200));
+  return leaderStaffed;
+};
+
 /** A helper who is not staff: a lawyer of the town's legal aid. */
 const helperBody = (name: string) => ({ name, kind: 'lawyer', unit: '枫桥律师事务所', phone: '13811112222' });
 
@@ -223,6 +238,52 @@ const onlineBody = (overrides: Record<string, unknown> = {}) => {
 /** An Open311 request as a client app posts it (a form), for this town. */
 const open311Form = (): string =>
   new URLSearchParams(requestForm(world.open311.apiKey, { jurisdiction_id: TOWN })).toString();
+
+let meetingStaffed: Promise<void> | undefined;
+/** The people of the meetings in the staff directories: leader-1 chairs, handler-b owns, leader-x chairs in town-x. */
+const meetingStaff = () => {
+  meetingStaffed ??= (async () => {
+    const entries: [string, string, Record<string, unknown>][] = [
+      [world.admin, 'leader-1', { name: '王建国', title: '镇党委书记', roles: ['leader'] }],
+      [world.admin, 'handler-b', { name: '李调解', roles: ['handler'] }],
+      [world.admin, 'supervisor-1', { name: '陈主任', roles: ['supervisor'] }],
+      [await h.token('admin', 'admin-x', OTHER_TOWN), 'leader-x', { name: '钱书记', roles: ['leader'] }],
+    ];
+    for (const [token, userId, body] of entries) {
+      const put = await h.request('PUT', `/v1/staff/${userId}`, { token, body });
+      expect(put.status, put.text).toBe(200);
+    }
+  })();
+  return meetingStaffed;
+};
+
+/** A consultation on case B chaired by leader-1 with handler-b taking part; with minutes, handler-b owns decision 1. */
+async function newMeeting(minutes: boolean): Promise<string> {
+  await meetingStaff();
+  const created = await h.request('POST', '/v1/meetings', {
+    token: world.leader,
+    body: {
+      kind: 'consultation',
+      date: TODAY,
+      chairId: 'leader-1',
+      participants: { people: ['handler-b'], units: ['县人力资源和社会保障局'] },
+      caseIds: [world.caseB.id],
+      agenda: '会商西村欠薪化解方案',
+    },
+  });
+  expect(created.status, created.text).toBe(201);
+  if (minutes) {
+    const recorded = await h.request('POST', `/v1/meetings/${created.body.id}/minutes`, {
+      token: world.leader,
+      body: {
+        summary: '议定一项',
+        decisions: [{ text: '核实工资台账', ownerId: 'handler-b', dueDate: TODAY }],
+      },
+    });
+    expect(recorded.status, recorded.text).toBe(201);
+  }
+  return created.body.id;
+}
 
 function probes(): Probe[] {
   const get = (p: string) => async (): Promise<Call> => ({ method: 'GET', path: p });
@@ -522,6 +583,64 @@ function probes(): Probe[] {
         body: { name: '李调解', roles: ['handler'], contact: { channel: 'inbox' } },
       }),
     },
+    // -- leaders' reception: the petition office and the admin plan the roster, staff read it, anyone reads the
+    // public roster; the receiving leader (their own only) or a clerk records a reception
+    {
+      route: 'PUT /v1/reception/roster/{date}',
+      label: 'PUT /v1/reception/roster/{today}',
+      expect: cells('403 403 403 403 ok ok 403 403'),
+      call: async () => {
+        await leaderOnStaff();
+        return {
+          method: 'PUT',
+          path: `/v1/reception/roster/${TODAY}`,
+          body: {
+            slots: [{ leaderId: 'leader-1', period: 'morning', place: '镇人民来访接待中心', kind: 'window' }],
+          },
+        };
+      },
+    },
+    {
+      route: 'GET /v1/reception/roster',
+      label: 'GET /v1/reception/roster',
+      expect: cells('ok ok ok ok ok ok 403 ok'),
+      call: get(`/v1/reception/roster?from=${TODAY}&to=${TODAY}`),
+    },
+    {
+      // no authorizer: the public roster of the town named, whoever asks
+      route: 'GET /v1/public/reception/roster',
+      label: 'GET /v1/public/reception/roster',
+      expect: cells('ok ok ok ok ok ok ok ok'),
+      call: get(`/v1/public/reception/roster?from=${TODAY}&to=${TODAY}&town=${TOWN}`),
+    },
+    {
+      // leader-1 records their own; another town's leader names leader-1, who is not theirs to record for
+      route: 'POST /v1/receptions',
+      label: 'POST /v1/receptions (leader-1, a new case)',
+      expect: cells('ok 403 403 ok 403 403 403 403'),
+      call: async () => {
+        await leaderOnStaff();
+        const { channel: _channel, ...registration } = caseBody({ title: '接访登记' });
+        return {
+          method: 'POST',
+          path: '/v1/receptions',
+          body: {
+            date: TODAY,
+            leaderId: 'leader-1',
+            period: 'morning',
+            visits: [
+              { registration, headcount: 1, onTheSpot: { measure: '当场释法说理', track: 'immediate' } },
+            ],
+          },
+        };
+      },
+    },
+    {
+      route: 'GET /v1/receptions',
+      label: 'GET /v1/receptions',
+      expect: cells('ok ok ok ok ok ok 403 ok'),
+      call: get(`/v1/receptions?from=${TODAY}&to=${TODAY}`),
+    },
     // -- helpers who are not staff: the petition office and the admin keep them, staff read, reveals are logged
     {
       route: 'POST /v1/helpers',
@@ -564,6 +683,63 @@ function probes(): Probe[] {
         method: 'POST',
         path: `/v1/helpers/${world.helper}/reveal`,
         body: { purpose: '包案前电话联系律师' },
+      }),
+    },
+    // -- joint meetings and consultations: leaders and the petition office convene; leaders, the petition office and
+    // the admin read them all, other staff the ones they take part in; minutes by the chair or the petition office,
+    // a decision done by its owner, the chair or the petition office
+    {
+      route: 'POST /v1/meetings',
+      label: 'POST /v1/meetings',
+      expect: cells('403 403 403 ok ok 403 403 ok'),
+      call: async (actor) => {
+        await meetingStaff();
+        return {
+          method: 'POST',
+          path: '/v1/meetings',
+          body: {
+            kind: 'joint_meeting',
+            date: TODAY,
+            chairId: actor === 'other_town_leader' ? 'leader-x' : 'leader-1',
+            participants: { people: [], units: ['县信访局'] },
+            caseIds: [],
+            agenda: `${actor} 召集的联席会议`,
+          },
+        };
+      },
+    },
+    {
+      route: 'GET /v1/meetings',
+      label: 'GET /v1/meetings',
+      expect: cells('403 403 403 ok ok ok 403 ok'),
+      call: get(`/v1/meetings?from=2026-11-01&to=${TODAY}`),
+    },
+    {
+      route: 'GET /v1/meetings/{id}',
+      label: 'GET /v1/meetings/{consultation}',
+      // handler-b takes part; the clerk and the grid worker do not
+      expect: cells('404 404 ok ok ok ok 403 404'),
+      call: async () => ({ method: 'GET', path: `/v1/meetings/${await world.meeting}` }),
+    },
+    {
+      route: 'POST /v1/meetings/{id}/minutes',
+      label: 'POST /v1/meetings/{consultation}/minutes',
+      expect: cells('404 404 403 ok ok 403 403 404'),
+      call: async (_actor, allowed) => ({
+        method: 'POST',
+        path: `/v1/meetings/${allowed ? await newMeeting(false) : await world.meeting}/minutes`,
+        body: { summary: '议定', decisions: [{ text: '约谈用工方', ownerId: 'handler-b', dueDate: TODAY }] },
+      }),
+    },
+    {
+      route: 'POST /v1/meetings/{id}/decisions/{n}/done',
+      label: 'POST /v1/meetings/{with minutes}/decisions/1/done',
+      // handler-b owns decision 1, leader-1 chairs
+      expect: cells('404 404 ok ok ok 403 403 404'),
+      call: async (_actor, allowed) => ({
+        method: 'POST',
+        path: `/v1/meetings/${allowed ? await newMeeting(true) : await world.decided}/decisions/1/done`,
+        body: { note: '台账已核实' },
       }),
     },
     // -- town settings: admin only
@@ -818,6 +994,9 @@ beforeAll(async () => {
   expect(policy.status).toBe(200);
   world.policy = policy.body;
   world.helper = await newHelper();
+  world.meeting = newMeeting(false);
+  world.decided = newMeeting(true);
+  await Promise.all([world.meeting, world.decided]);
 });
 
 afterAll(async () => {
@@ -897,6 +1076,7 @@ const BARE_PARAMS = {
   queryCode: 'ZZZZ-ZZZZ-ZZZZ',
   code: 'environment.json',
   token: 'ZZZZ-ZZZZ-ZZZZ.json',
+  n: '1',
 };
 
 describe('no token: the gateway answers 401 on every authorized route', () => {
