@@ -510,6 +510,230 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/cases/{id}/mediate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Put an accepted matter to people’s mediation (人民调解): the committee (village or town), its mediators (staff user ids or active helper ids) and the parties among the case’s petitioners and respondent; the time limit is one month
+     * @description Who: clerk, supervisor, the assignee, the leader in charge. Given on a case that is accepted; its status stays. Needs `If-Match`.
+     */
+    post: operations['POST_v1_cases_id_mediate'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/cases/{id}/extend-mediation': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Extend the mediation’s time limit by some days, with both parties’ consent, before it has passed
+     * @description Who: the case’s mediators, clerk. Given on a case that is accepted; its status stays. Needs `If-Match`.
+     */
+    post: operations['POST_v1_cases_id_extend_mediation'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/cases/{id}/agree': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Record the mediation agreement (调解协议), written (Art 29, effective once signed) or oral (Art 28, effective when agreed): it gets its number, the 30 days for judicial confirmation (Art 33) and a callback due when it must be performed
+     * @description Who: the case’s mediators, clerk. Given on a case that is accepted; its status stays. Needs `If-Match`.
+     */
+    post: operations['POST_v1_cases_id_agree'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/cases/{id}/mediation-failed': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Record that mediation failed, with the legal route the parties were told of (Art 26): litigation, arbitration or an administrative route
+     * @description Who: the case’s mediators, clerk. Given on a case that is accepted; its status stays. Needs `If-Match`.
+     */
+    post: operations['POST_v1_cases_id_mediation_failed'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/cases/{id}/callback': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Record the callback on the agreement’s performance (回访): performed, partly or not performed, and then whether performance was urged or the parties told they may sue
+     * @description Who: the case’s mediators, clerk. Given on a case that is accepted, replied, under_review, reviewed, or closed; its status stays. Needs `If-Match`.
+     */
+    post: operations['POST_v1_cases_id_callback'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/cases/{id}/hand-off': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Hand the matter to legal aid, labour arbitration or the court’s litigation service (五位一体), with the unit and the date it is due back
+     * @description Who: clerk, supervisor, the assignee, the leader in charge. Given on a case that is accepted; its status stays. Needs `If-Match`.
+     */
+    post: operations['POST_v1_cases_id_hand_off'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/cases/{id}/hand-off-result': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Record what a hand-off sent back: whether the line took the matter up, and its result
+     * @description Who: clerk, supervisor, the assignee, the leader in charge. Given on a case that is accepted, replied, under_review, reviewed, or closed; its status stays. Needs `If-Match`.
+     */
+    post: operations['POST_v1_cases_id_hand_off_result'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/cases/{id}/mediation/sessions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Record a mediation session (调解笔录): when and where, who was present, what was said and agreed; kept on the timeline, the version does not change
+     * @description Who: the case’s mediators, clerks.
+     */
+    post: operations['POST_v1_cases_id_mediation_sessions'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/cases/{id}/attachments': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The case’s attachments, oldest first (uploads not completed in time left out); never their bytes
+     * @description Who: staff who may see the case; the petitioner, on a petition they filed online.
+     */
+    get: operations['GET_v1_cases_id_attachments'];
+    put?: never;
+    /**
+     * Declare a file (a letter, a photo, an agreement, a reply) to upload straight to S3: JPEG, PNG or PDF, at most 20 MiB, at most 50 files a case. The answer's `uploadUrl` is valid 5 minutes: PUT the bytes to it with exactly `uploadHeaders` (each is signed, so the store refuses another length, type or checksum), then call `complete`. An upload not completed is forgotten after 24 hours
+     * @description Who: staff who may see the case; the petitioner, on a petition they filed online.
+     */
+    post: operations['POST_v1_cases_id_attachments'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/cases/{id}/attachments/{attachmentId}/complete': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Check the uploaded file against its declaration (size, SHA-256, and its first bytes against the type: JPEG `FF D8 FF`, PNG `89 50 4E 47 0D 0A 1A 0A`, PDF `%PDF-`) and chain an `attachment-stored` event with its SHA-256 onto the timeline; a file that differs is deleted with its record. Completing a stored file again answers it as it is
+     * @description Who: staff who may see the case; the petitioner, on a petition they filed online.
+     */
+    post: operations['POST_v1_cases_id_attachments_attachmentId_complete'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/cases/{id}/attachments/{attachmentId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A presigned GET of a stored file, valid 5 minutes. A letter, an agreement, a reply or another file may hold personal data: it needs `purpose`, and the download is written to the reveal log (who, when, why) before the link is given; a photo needs none. Never shown to Open311 or public tracking
+     * @description Who: staff who may see the case; the petitioner, on a petition they filed online.
+     */
+    get: operations['GET_v1_cases_id_attachments_attachmentId_'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/cases/{id}/reveal': {
     parameters: {
       query?: never;
@@ -1086,6 +1310,174 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/meetings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The town’s meetings between two Beijing dates (both included, at most 366 days), by date
+     * @description Who: leader, supervisor, admin.
+     */
+    get: operations['GET_v1_meetings'];
+    put?: never;
+    /**
+     * Schedule a joint meeting (信访工作联席会议) or a consultation on a major matter (重大信访事项会商): its day, chair, the staff and units taking part and the cases on the agenda
+     * @description Who: leader, supervisor. The chair and the people are staff ids of the town’s directory (400 otherwise); each case on the agenda must be a case of the town the caller sees (400 otherwise).
+     */
+    post: operations['POST_v1_meetings'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/meetings/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * One meeting with its minutes and decisions, each with its `status` (open, done, overdue) and its last day (`dueDate`, Beijing time)
+     * @description Who: leader, supervisor, admin; other staff when they chair, scheduled, take part in or own a decision of it (404 otherwise).
+     */
+    get: operations['GET_v1_meetings_id_'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/meetings/{id}/minutes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Record the minutes once: the summary and at most 30 decisions, each with its owner (a staff id) and last day, optionally tied to a case, which then shows the decision on its timeline (one transaction). A wrong decision is marked done with a note saying so, and its replacement decided at a further meeting
+     * @description Who: the chair, whoever scheduled it, supervisor. Each open decision is watched like a deadline: its owner is warned three days before its last day ends, the petition office told when it is missed.
+     */
+    post: operations['POST_v1_meetings_id_minutes'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/meetings/{id}/decisions/{n}/done': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Mark the `n`th decision done, once, with what was done; a decision tied to a case says so on its timeline
+     * @description Who: the decision’s owner, the chair, supervisor.
+     */
+    post: operations['POST_v1_meetings_id_decisions_n_done'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/reception/roster/{date}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /**
+     * Plan a day of the leaders’ reception roster (领导接访日): its slots (at most 40), replacing the day’s; no slots clears the day
+     * @description Who: supervisor, admin. `date` is a Beijing calendar date, today or later. Each slot names a leader of the town’s staff directory, a half-day or the whole day, the place and the kind (window 接访, village 下访, appointment 约访); a leader has one slot per half-day. With `If-Match` (the day’s `ETag`; `"0"` for a day not planned yet) the day is replaced only at that version (412 otherwise); the same slots again change nothing.
+     */
+    put: operations['PUT_v1_reception_roster_date_'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/reception/roster': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The roster between two Beijing dates (both included, at most 31 days), by date and half-day
+     * @description Who: staff.
+     */
+    get: operations['GET_v1_reception_roster'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/public/reception/roster': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The roster as citizens read it, without signing in: whom they can meet, when and where (the leader’s name and title, nothing else)
+     * @description Who: anyone. `town` names the town when the deployment serves several (400 for a town it does not serve); with one it may be left out. At most 31 days.
+     */
+    get: operations['GET_v1_public_reception_roster'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/receptions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Receptions between two Beijing dates (both included, at most 31 days), of one leader or all
+     * @description Who: staff.
+     */
+    get: operations['GET_v1_receptions'];
+    put?: never;
+    /**
+     * Record a leader’s reception (接访记录): at most 6 visits, each a batch (批次) with its headcount (人次, 1 to 10000), on a case of the town (`caseId`) or registering one (`registration`, the case body without channel and grid), with what was done on the spot
+     * @description Who: the receiving leader; a clerk for any leader. A linked case gets a `received` event on its timeline (the leader, the measure and the track) in the same transaction as the reception and any new case: all of it is written or nothing. A visit settled on the spot is one whose `onTheSpot.track` is `immediate` (马上办). 6 visits keep the transaction within DynamoDB’s 100 actions: a registering visit writes up to 15 items. A new case’s query code reaches the petitioner by the registration’s SMS; a registration whose petitioner has an open case of the category is refused (name that case as `caseId`).
+     */
+    post: operations['POST_v1_receptions'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/open311/discovery.xml': {
     parameters: {
       query?: never;
@@ -1317,7 +1709,18 @@ export interface components {
         | '/problems/subtree-too-large'
         | '/problems/already-claimed'
         | '/problems/already-erased'
-        | '/problems/case-open';
+        | '/problems/case-open'
+        | '/problems/minutes-recorded'
+        | '/problems/decision-done'
+        | '/problems/meeting-not-held'
+        | '/problems/already-mediated'
+        | '/problems/not-mediating'
+        | '/problems/no-agreement'
+        | '/problems/already-called-back'
+        | '/problems/hand-off-open'
+        | '/problems/hand-off-returned'
+        | '/problems/attachment-limit'
+        | '/problems/upload-mismatch';
       title: string;
       status: number;
       detail: string;
@@ -1350,7 +1753,7 @@ export interface components {
        * @description acknowledge: deciding on acceptance; reply: the reply (extended, if it was); review: answering a review; review_request: the petitioner’s window to ask for a review of the answer they hold
        * @enum {string}
        */
-      kind: 'acknowledge' | 'reply' | 'review_request' | 'review';
+      kind: 'acknowledge' | 'reply' | 'review_request' | 'review' | 'mediation' | 'callback' | 'hand_off';
       /**
        * Format: date-time
        * @description The instant the period ends: 24:00 Beijing time of its last day
@@ -1513,6 +1916,78 @@ export interface components {
         answeredAt?: string;
         deliveredAt?: string;
       }[];
+      mediation?: {
+        /** @enum {string} */
+        committee: 'village' | 'town';
+        mediators: {
+          id: string;
+          /** @enum {string} */
+          source: 'staff' | 'helper';
+          name: string;
+        }[];
+        parties: {
+          petitioners: number[];
+          respondent: boolean;
+        };
+        startedAt: string;
+        dueBy: string;
+        extensions?: {
+          days: number;
+          reason: string;
+          at: string;
+          dueBy: string;
+        }[];
+        sessions?: number;
+        concludedAt?: string;
+        agreement?: {
+          number: string;
+          /** @enum {string} */
+          form: 'written' | 'oral';
+          facts?: string;
+          disputed?: string;
+          responsibilities?: string;
+          terms: string[];
+          performance: {
+            how: string;
+            where?: string;
+            by: string;
+          };
+          recordedAt: string;
+          effectiveAt: string;
+          confirmationBy: string;
+          callbackBy: string;
+        };
+        failure?: {
+          reason: string;
+          /** @enum {string} */
+          route: 'litigation' | 'arbitration' | 'administrative';
+          at: string;
+        };
+        callback?: {
+          /** @enum {string} */
+          result: 'performed' | 'partly' | 'not_performed';
+          note: string;
+          /** @enum {string} */
+          followUp?: 'urged' | 'told_may_sue';
+          at: string;
+        };
+      };
+      handOffs?: {
+        id: string;
+        /** @enum {string} */
+        line: 'legal_aid' | 'labor_arbitration' | 'litigation';
+        unit: string;
+        dueBy: string;
+        note?: string;
+        at: string;
+        by: string;
+        returned?: {
+          accepted: boolean;
+          result: string;
+          at: string;
+          onTime: boolean;
+        };
+      }[];
       closedAt?: string;
       withdrawal?: {
         reason: string;
@@ -1548,6 +2023,20 @@ export interface components {
         channel: string;
         receivedAt: string;
         title: string;
+      };
+      attachment?: {
+        id: string;
+        kind: string;
+        contentType: string;
+        size: number;
+        sha256: string;
+      };
+      session?: {
+        heldAt: string;
+        place: string;
+        present: string[];
+        said: string;
+        agreed?: string;
       };
       prevHash: string;
       hash: string;
@@ -1646,7 +2135,7 @@ export interface components {
       /** @description The deadline the case waits on; absent when nothing is due */
       nextDeadline?: {
         /** @enum {string} */
-        kind: 'acknowledge' | 'reply' | 'review_request' | 'review';
+        kind: 'acknowledge' | 'reply' | 'review_request' | 'review' | 'mediation' | 'callback' | 'hand_off';
         /**
          * Format: date-time
          * @description The instant the period ends: 24:00 Beijing time of its last day
@@ -1686,6 +2175,103 @@ export interface components {
     WithdrawCommand: {
       reason: string;
     };
+    MediateCommand: {
+      /** @enum {string} */
+      committee: 'village' | 'town';
+      mediatorIds: string[];
+      parties: {
+        petitioners: number[];
+        respondent: boolean;
+      };
+      note?: string;
+    };
+    ExtendMediationCommand: {
+      days: number;
+      partiesConsent: boolean;
+      reason: string;
+    };
+    AgreeCommand: {
+      /** @enum {string} */
+      form: 'written' | 'oral';
+      facts?: string;
+      disputed?: string;
+      responsibilities?: string;
+      terms: string[];
+      performance: {
+        how: string;
+        where?: string;
+        /** Format: date */
+        by: string;
+      };
+      /** Format: date-time */
+      effectiveAt?: string;
+    };
+    MediationFailedCommand: {
+      reason: string;
+      /** @enum {string} */
+      route: 'litigation' | 'arbitration' | 'administrative';
+    };
+    CallbackCommand: {
+      /** @enum {string} */
+      result: 'performed' | 'partly' | 'not_performed';
+      note: string;
+      /** @enum {string} */
+      followUp?: 'urged' | 'told_may_sue';
+    };
+    HandOffCommand: {
+      /** @enum {string} */
+      line: 'legal_aid' | 'labor_arbitration' | 'litigation';
+      unit: string;
+      /** Format: date */
+      dueDate: string;
+      note?: string;
+    };
+    HandOffResultCommand: {
+      handOffId: string;
+      accepted: boolean;
+      result: string;
+    };
+    AttachmentDeclaration: {
+      /** @enum {string} */
+      kind: 'letter' | 'photo' | 'agreement' | 'reply' | 'other';
+      /** @enum {string} */
+      contentType: 'image/jpeg' | 'image/png' | 'application/pdf';
+      size: number;
+      sha256: string;
+    };
+    AttachmentUpload: {
+      id: string;
+      uploadUrl: string;
+      uploadHeaders: {
+        /** @enum {string} */
+        'content-type': 'image/jpeg' | 'image/png' | 'application/pdf';
+        'content-length': string;
+        /** @constant */
+        'if-none-match': '*';
+        'x-amz-checksum-sha256': string;
+        'x-amz-tagging': string;
+      };
+    };
+    AttachmentList: {
+      items: components['schemas']['Attachment'][];
+    };
+    Attachment: {
+      id: string;
+      /** @enum {string} */
+      kind: 'letter' | 'photo' | 'agreement' | 'reply' | 'other';
+      /** @enum {string} */
+      contentType: 'image/jpeg' | 'image/png' | 'application/pdf';
+      size: number;
+      sha256: string;
+      /** @enum {string} */
+      status: 'pending' | 'stored' | 'erased';
+      createdAt: string;
+      storedAt?: string;
+    };
+    AttachmentDownload: {
+      downloadUrl: string;
+      expiresAt: string;
+    };
     RevealedPersonalData: {
       id: string;
       number: string;
@@ -1718,6 +2304,20 @@ export interface components {
             role: string;
           };
           fields: 'phone'[];
+          purpose: string;
+        }
+      | {
+          at: string;
+          caseId: string;
+          caseNumber: string;
+          actor: {
+            id: string;
+            role: string;
+          };
+          attachment: {
+            id: string;
+            kind: string;
+          };
           purpose: string;
         };
     Grid: {
@@ -1796,7 +2396,7 @@ export interface components {
       /** @description The deadline the case waits on: the town’s answer, or the petitioner’s window to ask for a review; absent when nothing is due */
       nextDeadline?: {
         /** @enum {string} */
-        kind: 'acknowledge' | 'reply' | 'review_request' | 'review';
+        kind: 'acknowledge' | 'reply' | 'review_request' | 'review' | 'mediation' | 'callback' | 'hand_off';
         /**
          * Format: date-time
          * @description The instant the period ends: 24:00 Beijing time of its last day
@@ -2289,6 +2889,139 @@ export interface components {
         }[];
       };
     };
+    Meeting: {
+      id: string;
+      /** @enum {string} */
+      kind: 'joint_meeting' | 'consultation';
+      /** Format: date */
+      date: string;
+      chairId: string;
+      participants: {
+        people: string[];
+        units: string[];
+      };
+      caseIds: string[];
+      agenda: string;
+      createdBy: {
+        id: string;
+        role: string;
+      };
+      createdAt: string;
+      version: number;
+      /** @description Absent until the minutes are recorded */
+      minutes?: {
+        summary: string;
+        recordedBy: {
+          id: string;
+          role: string;
+        };
+        recordedAt: string;
+      };
+      decisions: components['schemas']['MeetingDecision'][];
+    };
+    MeetingDecision: {
+      n: number;
+      text: string;
+      ownerId: string;
+      /**
+       * Format: date
+       * @description The last Beijing calendar day to act on
+       */
+      dueDate: string;
+      /**
+       * Format: date-time
+       * @description The instant the last day ends: 24:00 Beijing time
+       */
+      due: string;
+      caseId?: string;
+      /**
+       * @description open: not done and not yet due; overdue: not done after its last day; done: marked done
+       * @enum {string}
+       */
+      status: 'open' | 'done' | 'overdue';
+      /**
+       * Format: date-time
+       * @description When the supervisors were told it was missed
+       */
+      missedAt?: string;
+      done?: {
+        at: string;
+        by: {
+          id: string;
+          role: string;
+        };
+        note: string;
+        /** @description Done after its last day */
+        late: boolean;
+      };
+    };
+    RosterDay: {
+      date: string;
+      slots: {
+        leaderId: string;
+        /** @enum {string} */
+        period: 'morning' | 'afternoon' | 'day';
+        place: string;
+        /** @enum {string} */
+        kind: 'window' | 'village' | 'appointment';
+      }[];
+      version: number;
+      updatedAt: string;
+    };
+    RosterEntry: {
+      date: string;
+      /** @enum {string} */
+      period: 'morning' | 'afternoon' | 'day';
+      place: string;
+      /** @enum {string} */
+      kind: 'window' | 'village' | 'appointment';
+      leaderId: string;
+      leader: {
+        name: string;
+        title?: string;
+      };
+    };
+    PublicRosterEntry: {
+      date: string;
+      /** @enum {string} */
+      period: 'morning' | 'afternoon' | 'day';
+      place: string;
+      /** @enum {string} */
+      kind: 'window' | 'village' | 'appointment';
+      leader: {
+        name: string;
+        title?: string;
+      };
+    };
+    ReceptionCreated: {
+      id: string;
+      batches: number;
+      personTimes: number;
+      visits: {
+        caseId: string;
+      }[];
+    };
+    Reception: {
+      id: string;
+      date: string;
+      leaderId: string;
+      /** @enum {string} */
+      period: 'morning' | 'afternoon' | 'day';
+      visits: {
+        caseId: string;
+        registered: boolean;
+        headcount: number;
+        onTheSpot: {
+          measure: string;
+          /** @enum {string} */
+          track?: 'immediate' | 'coordinated' | 'supervised';
+        };
+      }[];
+      batches: number;
+      personTimes: number;
+      recordedBy: string;
+      createdAt: string;
+    };
     Open311Discovery: {
       changeset: string;
       contact: string;
@@ -2367,6 +3100,8 @@ export interface components {
     AcceptLanguage: string;
     /** @description The version the change is made on, as its `ETag` gave it: `"<version>"` */
     IfMatch: string;
+    /** @description When sent, the change is made only on this version, as its `ETag` gave it: `"<version>"` (`"0"`: none yet) */
+    OptionalIfMatch: string;
     /** @description A retry with the same key and body answers the first response (kept 24 hours, per town, caller and path) */
     IdempotencyKey: string;
   };
@@ -2913,6 +3648,78 @@ export interface operations {
               answeredAt?: string;
               deliveredAt?: string;
             }[];
+            mediation?: {
+              /** @enum {string} */
+              committee: 'village' | 'town';
+              mediators: {
+                id: string;
+                /** @enum {string} */
+                source: 'staff' | 'helper';
+                name: string;
+              }[];
+              parties: {
+                petitioners: number[];
+                respondent: boolean;
+              };
+              startedAt: string;
+              dueBy: string;
+              extensions?: {
+                days: number;
+                reason: string;
+                at: string;
+                dueBy: string;
+              }[];
+              sessions?: number;
+              concludedAt?: string;
+              agreement?: {
+                number: string;
+                /** @enum {string} */
+                form: 'written' | 'oral';
+                facts?: string;
+                disputed?: string;
+                responsibilities?: string;
+                terms: string[];
+                performance: {
+                  how: string;
+                  where?: string;
+                  by: string;
+                };
+                recordedAt: string;
+                effectiveAt: string;
+                confirmationBy: string;
+                callbackBy: string;
+              };
+              failure?: {
+                reason: string;
+                /** @enum {string} */
+                route: 'litigation' | 'arbitration' | 'administrative';
+                at: string;
+              };
+              callback?: {
+                /** @enum {string} */
+                result: 'performed' | 'partly' | 'not_performed';
+                note: string;
+                /** @enum {string} */
+                followUp?: 'urged' | 'told_may_sue';
+                at: string;
+              };
+            };
+            handOffs?: {
+              id: string;
+              /** @enum {string} */
+              line: 'legal_aid' | 'labor_arbitration' | 'litigation';
+              unit: string;
+              dueBy: string;
+              note?: string;
+              at: string;
+              by: string;
+              returned?: {
+                accepted: boolean;
+                result: string;
+                at: string;
+                onTime: boolean;
+              };
+            }[];
             closedAt?: string;
             withdrawal?: {
               reason: string;
@@ -3097,6 +3904,78 @@ export interface operations {
               opinion?: string;
               answeredAt?: string;
               deliveredAt?: string;
+            }[];
+            mediation?: {
+              /** @enum {string} */
+              committee: 'village' | 'town';
+              mediators: {
+                id: string;
+                /** @enum {string} */
+                source: 'staff' | 'helper';
+                name: string;
+              }[];
+              parties: {
+                petitioners: number[];
+                respondent: boolean;
+              };
+              startedAt: string;
+              dueBy: string;
+              extensions?: {
+                days: number;
+                reason: string;
+                at: string;
+                dueBy: string;
+              }[];
+              sessions?: number;
+              concludedAt?: string;
+              agreement?: {
+                number: string;
+                /** @enum {string} */
+                form: 'written' | 'oral';
+                facts?: string;
+                disputed?: string;
+                responsibilities?: string;
+                terms: string[];
+                performance: {
+                  how: string;
+                  where?: string;
+                  by: string;
+                };
+                recordedAt: string;
+                effectiveAt: string;
+                confirmationBy: string;
+                callbackBy: string;
+              };
+              failure?: {
+                reason: string;
+                /** @enum {string} */
+                route: 'litigation' | 'arbitration' | 'administrative';
+                at: string;
+              };
+              callback?: {
+                /** @enum {string} */
+                result: 'performed' | 'partly' | 'not_performed';
+                note: string;
+                /** @enum {string} */
+                followUp?: 'urged' | 'told_may_sue';
+                at: string;
+              };
+            };
+            handOffs?: {
+              id: string;
+              /** @enum {string} */
+              line: 'legal_aid' | 'labor_arbitration' | 'litigation';
+              unit: string;
+              dueBy: string;
+              note?: string;
+              at: string;
+              by: string;
+              returned?: {
+                accepted: boolean;
+                result: string;
+                at: string;
+                onTime: boolean;
+              };
             }[];
             closedAt?: string;
             withdrawal?: {
@@ -6233,6 +7112,1624 @@ export interface operations {
       };
     };
   };
+  POST_v1_cases_id_mediate: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description The language of problem titles and details: `en` for English, anything else zh-CN (the default) */
+        'Accept-Language'?: components['parameters']['AcceptLanguage'];
+        /** @description The version the change is made on, as its `ETag` gave it: `"<version>"` */
+        'If-Match': components['parameters']['IfMatch'];
+        /** @description A retry with the same key and body answers the first response (kept 24 hours, per town, caller and path) */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['MediateCommand'];
+      };
+    };
+    responses: {
+      /** @description The case after the command; `ETag` set */
+      200: {
+        headers: {
+          ETag: components['headers']['ETag'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Case'];
+        };
+      };
+      /** @description Invalid input: every field problem listed in `errors` */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No or bad token (the gateway’s own `{message}` when it refuses the token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+      /** @description The caller sees it but its role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found, or not visible to the caller */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The case is not accepted (`wrong-status`), a rule forbids it, or the `Idempotency-Key` was used otherwise */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The `If-Match` version is stale */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is over 64 KB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `If-Match` is missing */
+      428: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Throttled (the gateway’s own `{message}` when its throttling refuses the request) */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+      /** @description Busy or unavailable: try again after `Retry-After` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A problem (RFC 9457) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  POST_v1_cases_id_extend_mediation: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description The language of problem titles and details: `en` for English, anything else zh-CN (the default) */
+        'Accept-Language'?: components['parameters']['AcceptLanguage'];
+        /** @description The version the change is made on, as its `ETag` gave it: `"<version>"` */
+        'If-Match': components['parameters']['IfMatch'];
+        /** @description A retry with the same key and body answers the first response (kept 24 hours, per town, caller and path) */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ExtendMediationCommand'];
+      };
+    };
+    responses: {
+      /** @description The case after the command; `ETag` set */
+      200: {
+        headers: {
+          ETag: components['headers']['ETag'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Case'];
+        };
+      };
+      /** @description Invalid input: every field problem listed in `errors` */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No or bad token (the gateway’s own `{message}` when it refuses the token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+      /** @description The caller sees it but its role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found, or not visible to the caller */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The case is not accepted (`wrong-status`), a rule forbids it, or the `Idempotency-Key` was used otherwise */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The `If-Match` version is stale */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is over 64 KB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `If-Match` is missing */
+      428: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Throttled (the gateway’s own `{message}` when its throttling refuses the request) */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+      /** @description Busy or unavailable: try again after `Retry-After` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A problem (RFC 9457) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  POST_v1_cases_id_agree: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description The language of problem titles and details: `en` for English, anything else zh-CN (the default) */
+        'Accept-Language'?: components['parameters']['AcceptLanguage'];
+        /** @description The version the change is made on, as its `ETag` gave it: `"<version>"` */
+        'If-Match': components['parameters']['IfMatch'];
+        /** @description A retry with the same key and body answers the first response (kept 24 hours, per town, caller and path) */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['AgreeCommand'];
+      };
+    };
+    responses: {
+      /** @description The case after the command; `ETag` set */
+      200: {
+        headers: {
+          ETag: components['headers']['ETag'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Case'];
+        };
+      };
+      /** @description Invalid input: every field problem listed in `errors` */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No or bad token (the gateway’s own `{message}` when it refuses the token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+      /** @description The caller sees it but its role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found, or not visible to the caller */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The case is not accepted (`wrong-status`), a rule forbids it, or the `Idempotency-Key` was used otherwise */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The `If-Match` version is stale */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is over 64 KB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `If-Match` is missing */
+      428: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Throttled (the gateway’s own `{message}` when its throttling refuses the request) */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+      /** @description Busy or unavailable: try again after `Retry-After` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A problem (RFC 9457) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  POST_v1_cases_id_mediation_failed: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description The language of problem titles and details: `en` for English, anything else zh-CN (the default) */
+        'Accept-Language'?: components['parameters']['AcceptLanguage'];
+        /** @description The version the change is made on, as its `ETag` gave it: `"<version>"` */
+        'If-Match': components['parameters']['IfMatch'];
+        /** @description A retry with the same key and body answers the first response (kept 24 hours, per town, caller and path) */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['MediationFailedCommand'];
+      };
+    };
+    responses: {
+      /** @description The case after the command; `ETag` set */
+      200: {
+        headers: {
+          ETag: components['headers']['ETag'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Case'];
+        };
+      };
+      /** @description Invalid input: every field problem listed in `errors` */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No or bad token (the gateway’s own `{message}` when it refuses the token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+      /** @description The caller sees it but its role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found, or not visible to the caller */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The case is not accepted (`wrong-status`), a rule forbids it, or the `Idempotency-Key` was used otherwise */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The `If-Match` version is stale */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is over 64 KB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `If-Match` is missing */
+      428: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Throttled (the gateway’s own `{message}` when its throttling refuses the request) */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+      /** @description Busy or unavailable: try again after `Retry-After` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A problem (RFC 9457) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  POST_v1_cases_id_callback: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description The language of problem titles and details: `en` for English, anything else zh-CN (the default) */
+        'Accept-Language'?: components['parameters']['AcceptLanguage'];
+        /** @description The version the change is made on, as its `ETag` gave it: `"<version>"` */
+        'If-Match': components['parameters']['IfMatch'];
+        /** @description A retry with the same key and body answers the first response (kept 24 hours, per town, caller and path) */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CallbackCommand'];
+      };
+    };
+    responses: {
+      /** @description The case after the command; `ETag` set */
+      200: {
+        headers: {
+          ETag: components['headers']['ETag'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Case'];
+        };
+      };
+      /** @description Invalid input: every field problem listed in `errors` */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No or bad token (the gateway’s own `{message}` when it refuses the token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+      /** @description The caller sees it but its role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found, or not visible to the caller */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The case is not accepted, replied, under_review, reviewed, or closed (`wrong-status`), a rule forbids it, or the `Idempotency-Key` was used otherwise */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The `If-Match` version is stale */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is over 64 KB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `If-Match` is missing */
+      428: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Throttled (the gateway’s own `{message}` when its throttling refuses the request) */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+      /** @description Busy or unavailable: try again after `Retry-After` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A problem (RFC 9457) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  POST_v1_cases_id_hand_off: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description The language of problem titles and details: `en` for English, anything else zh-CN (the default) */
+        'Accept-Language'?: components['parameters']['AcceptLanguage'];
+        /** @description The version the change is made on, as its `ETag` gave it: `"<version>"` */
+        'If-Match': components['parameters']['IfMatch'];
+        /** @description A retry with the same key and body answers the first response (kept 24 hours, per town, caller and path) */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['HandOffCommand'];
+      };
+    };
+    responses: {
+      /** @description The case after the command; `ETag` set */
+      200: {
+        headers: {
+          ETag: components['headers']['ETag'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Case'];
+        };
+      };
+      /** @description Invalid input: every field problem listed in `errors` */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No or bad token (the gateway’s own `{message}` when it refuses the token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+      /** @description The caller sees it but its role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found, or not visible to the caller */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The case is not accepted (`wrong-status`), a rule forbids it, or the `Idempotency-Key` was used otherwise */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The `If-Match` version is stale */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is over 64 KB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `If-Match` is missing */
+      428: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Throttled (the gateway’s own `{message}` when its throttling refuses the request) */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+      /** @description Busy or unavailable: try again after `Retry-After` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A problem (RFC 9457) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  POST_v1_cases_id_hand_off_result: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description The language of problem titles and details: `en` for English, anything else zh-CN (the default) */
+        'Accept-Language'?: components['parameters']['AcceptLanguage'];
+        /** @description The version the change is made on, as its `ETag` gave it: `"<version>"` */
+        'If-Match': components['parameters']['IfMatch'];
+        /** @description A retry with the same key and body answers the first response (kept 24 hours, per town, caller and path) */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['HandOffResultCommand'];
+      };
+    };
+    responses: {
+      /** @description The case after the command; `ETag` set */
+      200: {
+        headers: {
+          ETag: components['headers']['ETag'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Case'];
+        };
+      };
+      /** @description Invalid input: every field problem listed in `errors` */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No or bad token (the gateway’s own `{message}` when it refuses the token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+      /** @description The caller sees it but its role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found, or not visible to the caller */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The case is not accepted, replied, under_review, reviewed, or closed (`wrong-status`), a rule forbids it, or the `Idempotency-Key` was used otherwise */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The `If-Match` version is stale */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is over 64 KB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `If-Match` is missing */
+      428: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Throttled (the gateway’s own `{message}` when its throttling refuses the request) */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+      /** @description Busy or unavailable: try again after `Retry-After` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A problem (RFC 9457) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  POST_v1_cases_id_mediation_sessions: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The language of problem titles and details: `en` for English, anything else zh-CN (the default) */
+        'Accept-Language'?: components['parameters']['AcceptLanguage'];
+        /** @description A retry with the same key and body answers the first response (kept 24 hours, per town, caller and path) */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** Format: date-time */
+          heldAt: string;
+          place: string;
+          present: string[];
+          said: string;
+          agreed?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description The appended event */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TimelineEvent'];
+        };
+      };
+      /** @description Invalid input: every field problem listed in `errors` */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No or bad token (the gateway’s own `{message}` when it refuses the token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+      /** @description The caller sees it but its role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found, or not visible to the caller */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The case has no mediation under way (`not-mediating`) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is over 64 KB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Throttled (the gateway’s own `{message}` when its throttling refuses the request) */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+      /** @description Busy or unavailable: try again after `Retry-After` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A problem (RFC 9457) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  GET_v1_cases_id_attachments: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The language of problem titles and details: `en` for English, anything else zh-CN (the default) */
+        'Accept-Language'?: components['parameters']['AcceptLanguage'];
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description `{items}` */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AttachmentList'];
+        };
+      };
+      /** @description No or bad token (the gateway’s own `{message}` when it refuses the token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+      /** @description The caller sees it but its role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found, or not visible to the caller */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Throttled (the gateway’s own `{message}` when its throttling refuses the request) */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+      /** @description Busy or unavailable: try again after `Retry-After` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A problem (RFC 9457) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  POST_v1_cases_id_attachments: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The language of problem titles and details: `en` for English, anything else zh-CN (the default) */
+        'Accept-Language'?: components['parameters']['AcceptLanguage'];
+        /** @description A retry with the same key and body answers the first response (kept 24 hours, per town, caller and path) */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['AttachmentDeclaration'];
+      };
+    };
+    responses: {
+      /** @description The attachment id, the presigned PUT and the headers to send with it; `Cache-Control: no-store` */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AttachmentUpload'];
+        };
+      };
+      /** @description Invalid input: every field problem listed in `errors` */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No or bad token (the gateway’s own `{message}` when it refuses the token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+      /** @description The caller sees it but its role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found, or not visible to the caller */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The case holds as many files as it may (`attachment-limit`), or its personal data is erased */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is over 64 KB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Throttled (the gateway’s own `{message}` when its throttling refuses the request) */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+      /** @description Busy or unavailable: try again after `Retry-After` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A problem (RFC 9457) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  POST_v1_cases_id_attachments_attachmentId_complete: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The language of problem titles and details: `en` for English, anything else zh-CN (the default) */
+        'Accept-Language'?: components['parameters']['AcceptLanguage'];
+        /** @description A retry with the same key and body answers the first response (kept 24 hours, per town, caller and path) */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+      };
+      path: {
+        id: string;
+        attachmentId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The attachment, `status: "stored"` */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Attachment'];
+        };
+      };
+      /** @description Invalid input: every field problem listed in `errors` */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No or bad token (the gateway’s own `{message}` when it refuses the token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+      /** @description The caller sees it but its role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found, or not visible to the caller */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The file is not there yet, or is not the one declared (`upload-mismatch`, with what differs: it was deleted) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Throttled (the gateway’s own `{message}` when its throttling refuses the request) */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+      /** @description Busy or unavailable: try again after `Retry-After` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A problem (RFC 9457) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  GET_v1_cases_id_attachments_attachmentId_: {
+    parameters: {
+      query?: {
+        purpose?: string;
+      };
+      header?: {
+        /** @description The language of problem titles and details: `en` for English, anything else zh-CN (the default) */
+        'Accept-Language'?: components['parameters']['AcceptLanguage'];
+      };
+      path: {
+        id: string;
+        attachmentId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The link and when it stops working; `Cache-Control: no-store` */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AttachmentDownload'];
+        };
+      };
+      /** @description Invalid input: every field problem listed in `errors` */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No or bad token (the gateway’s own `{message}` when it refuses the token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+      /** @description The caller sees it but its role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found, or not visible to the caller */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The file was never stored, or its case’s personal data is erased */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Throttled (the gateway’s own `{message}` when its throttling refuses the request) */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+      /** @description Busy or unavailable: try again after `Retry-After` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A problem (RFC 9457) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   POST_v1_cases_id_reveal: {
     parameters: {
       query?: never;
@@ -8484,7 +10981,14 @@ export interface operations {
             /** @description The deadline the case waits on; absent when nothing is due */
             nextDeadline?: {
               /** @enum {string} */
-              kind: 'acknowledge' | 'reply' | 'review_request' | 'review';
+              kind:
+                | 'acknowledge'
+                | 'reply'
+                | 'review_request'
+                | 'review'
+                | 'mediation'
+                | 'callback'
+                | 'hand_off';
               /**
                * Format: date-time
                * @description The instant the period ends: 24:00 Beijing time of its last day
@@ -10149,6 +12653,1208 @@ export interface operations {
       };
       /** @description Not found, or not visible to the caller */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Throttled (the gateway’s own `{message}` when its throttling refuses the request) */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+      /** @description Busy or unavailable: try again after `Retry-After` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A problem (RFC 9457) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  GET_v1_meetings: {
+    parameters: {
+      query: {
+        from: string;
+        to: string;
+      };
+      header?: {
+        /** @description The language of problem titles and details: `en` for English, anything else zh-CN (the default) */
+        'Accept-Language'?: components['parameters']['AcceptLanguage'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The meetings, each with the number of decisions its minutes took */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: {
+              id: string;
+              /** @enum {string} */
+              kind: 'joint_meeting' | 'consultation';
+              /** Format: date */
+              date: string;
+              chairId: string;
+              participants: {
+                people: string[];
+                units: string[];
+              };
+              caseIds: string[];
+              agenda: string;
+              createdBy: {
+                id: string;
+                role: string;
+              };
+              createdAt: string;
+              version: number;
+              /** @description Absent until the minutes are recorded */
+              minutes?: {
+                summary: string;
+                recordedBy: {
+                  id: string;
+                  role: string;
+                };
+                recordedAt: string;
+              };
+              decisions: number;
+            }[];
+          };
+        };
+      };
+      /** @description Invalid input: every field problem listed in `errors` */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No or bad token (the gateway’s own `{message}` when it refuses the token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+      /** @description The caller sees it but its role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Throttled (the gateway’s own `{message}` when its throttling refuses the request) */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+      /** @description Busy or unavailable: try again after `Retry-After` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A problem (RFC 9457) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  POST_v1_meetings: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The language of problem titles and details: `en` for English, anything else zh-CN (the default) */
+        'Accept-Language'?: components['parameters']['AcceptLanguage'];
+        /** @description A retry with the same key and body answers the first response (kept 24 hours, per town, caller and path) */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /**
+           * @description joint_meeting: 信访工作联席会议; consultation: 重大信访事项会商 on a major matter
+           * @enum {string}
+           */
+          kind: 'joint_meeting' | 'consultation';
+          /**
+           * Format: date
+           * @description The Beijing calendar day it is held
+           */
+          date: string;
+          /** @description Who chairs it: a member of the town’s staff directory */
+          chairId: string;
+          /** @description Who takes part: the town’s staff by id, units by name; no private person */
+          participants: {
+            /**
+             * @description Staff taking part, by their id in the staff directory
+             * @default []
+             */
+            people?: string[];
+            /**
+             * @description Units taking part, by name (县人社局, 派出所, 村委会)
+             * @default []
+             */
+            units?: string[];
+          };
+          /**
+           * @description The cases on the agenda: each a case of the town the caller sees
+           * @default []
+           */
+          caseIds?: string[];
+          agenda: string;
+        };
+      };
+    };
+    responses: {
+      /** @description The meeting’s id */
+      201: {
+        headers: {
+          Location: components['headers']['Location'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            id: string;
+          };
+        };
+      };
+      /** @description Invalid input: every field problem listed in `errors` */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No or bad token (the gateway’s own `{message}` when it refuses the token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+      /** @description The caller sees it but its role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The status or a rule forbids it, or the `Idempotency-Key` was used otherwise */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is over 64 KB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Throttled (the gateway’s own `{message}` when its throttling refuses the request) */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+      /** @description Busy or unavailable: try again after `Retry-After` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A problem (RFC 9457) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  GET_v1_meetings_id_: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The language of problem titles and details: `en` for English, anything else zh-CN (the default) */
+        'Accept-Language'?: components['parameters']['AcceptLanguage'];
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The meeting */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Meeting'];
+        };
+      };
+      /** @description No or bad token (the gateway’s own `{message}` when it refuses the token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+      /** @description The caller sees it but its role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found, or not visible to the caller */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Throttled (the gateway’s own `{message}` when its throttling refuses the request) */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+      /** @description Busy or unavailable: try again after `Retry-After` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A problem (RFC 9457) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  POST_v1_meetings_id_minutes: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The language of problem titles and details: `en` for English, anything else zh-CN (the default) */
+        'Accept-Language'?: components['parameters']['AcceptLanguage'];
+        /** @description A retry with the same key and body answers the first response (kept 24 hours, per town, caller and path) */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          summary: string;
+          /** @description At most 30: they are written in one transaction with the meeting and their cases’ timeline events */
+          decisions: {
+            /** @description What is to be done */
+            text: string;
+            /** @description Who must act: a member of the town’s staff directory */
+            ownerId: string;
+            /**
+             * Format: date
+             * @description The last Beijing calendar day to act on, not before the meeting’s date
+             */
+            dueDate: string;
+            /** @description The case it concerns, if any: the decision then appears on that case’s timeline */
+            caseId?: string;
+          }[];
+        };
+      };
+    };
+    responses: {
+      /** @description The meeting with its minutes */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Meeting'];
+        };
+      };
+      /** @description Invalid input: every field problem listed in `errors` */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No or bad token (the gateway’s own `{message}` when it refuses the token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+      /** @description The caller sees it but its role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found, or not visible to the caller */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `minutes-recorded`: minutes are recorded once; `meeting-not-held`: the meeting’s day has not come; or the `Idempotency-Key` was used otherwise */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is over 64 KB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Throttled (the gateway’s own `{message}` when its throttling refuses the request) */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+      /** @description Busy or unavailable: try again after `Retry-After` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A problem (RFC 9457) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  POST_v1_meetings_id_decisions_n_done: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The language of problem titles and details: `en` for English, anything else zh-CN (the default) */
+        'Accept-Language'?: components['parameters']['AcceptLanguage'];
+        /** @description A retry with the same key and body answers the first response (kept 24 hours, per town, caller and path) */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+      };
+      path: {
+        id: string;
+        n: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description What was done */
+          note: string;
+        };
+      };
+    };
+    responses: {
+      /** @description The meeting */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Meeting'];
+        };
+      };
+      /** @description Invalid input: every field problem listed in `errors` */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No or bad token (the gateway’s own `{message}` when it refuses the token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+      /** @description The caller sees it but its role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found, or not visible to the caller */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `decision-done`: the decision is already done, or the `Idempotency-Key` was used otherwise */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is over 64 KB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Throttled (the gateway’s own `{message}` when its throttling refuses the request) */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+      /** @description Busy or unavailable: try again after `Retry-After` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A problem (RFC 9457) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  PUT_v1_reception_roster_date_: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The language of problem titles and details: `en` for English, anything else zh-CN (the default) */
+        'Accept-Language'?: components['parameters']['AcceptLanguage'];
+        /** @description When sent, the change is made only on this version, as its `ETag` gave it: `"<version>"` (`"0"`: none yet) */
+        'If-Match'?: components['parameters']['OptionalIfMatch'];
+      };
+      path: {
+        date: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          slots: {
+            leaderId: string;
+            /** @enum {string} */
+            period: 'morning' | 'afternoon' | 'day';
+            place: string;
+            /** @enum {string} */
+            kind: 'window' | 'village' | 'appointment';
+          }[];
+        };
+      };
+    };
+    responses: {
+      /** @description The day as planned; `ETag` set */
+      200: {
+        headers: {
+          ETag: components['headers']['ETag'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RosterDay'];
+        };
+      };
+      /** @description Invalid input: every field problem listed in `errors` */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No or bad token (the gateway’s own `{message}` when it refuses the token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+      /** @description The caller sees it but its role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found, or not visible to the caller */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The `If-Match` version is stale */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is over 64 KB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Throttled (the gateway’s own `{message}` when its throttling refuses the request) */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+      /** @description Busy or unavailable: try again after `Retry-After` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A problem (RFC 9457) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  GET_v1_reception_roster: {
+    parameters: {
+      query: {
+        from: string;
+        to: string;
+      };
+      header?: {
+        /** @description The language of problem titles and details: `en` for English, anything else zh-CN (the default) */
+        'Accept-Language'?: components['parameters']['AcceptLanguage'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The slots, each with its leader */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['RosterEntry'][];
+            nextCursor?: string;
+          };
+        };
+      };
+      /** @description Invalid input: every field problem listed in `errors` */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No or bad token (the gateway’s own `{message}` when it refuses the token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+      /** @description The caller sees it but its role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Throttled (the gateway’s own `{message}` when its throttling refuses the request) */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+      /** @description Busy or unavailable: try again after `Retry-After` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A problem (RFC 9457) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  GET_v1_public_reception_roster: {
+    parameters: {
+      query: {
+        from: string;
+        to: string;
+        town?: string;
+      };
+      header?: {
+        /** @description The language of problem titles and details: `en` for English, anything else zh-CN (the default) */
+        'Accept-Language'?: components['parameters']['AcceptLanguage'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The slots */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['PublicRosterEntry'][];
+            nextCursor?: string;
+          };
+        };
+      };
+      /** @description Invalid input: every field problem listed in `errors` */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Throttled (the gateway’s own `{message}` when its throttling refuses the request) */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+      /** @description Busy or unavailable: try again after `Retry-After` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A problem (RFC 9457) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  GET_v1_receptions: {
+    parameters: {
+      query: {
+        from: string;
+        to: string;
+        leaderId?: string;
+      };
+      header?: {
+        /** @description The language of problem titles and details: `en` for English, anything else zh-CN (the default) */
+        'Accept-Language'?: components['parameters']['AcceptLanguage'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The receptions, by date */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['Reception'][];
+            nextCursor?: string;
+          };
+        };
+      };
+      /** @description Invalid input: every field problem listed in `errors` */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No or bad token (the gateway’s own `{message}` when it refuses the token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+      /** @description The caller sees it but its role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Throttled (the gateway’s own `{message}` when its throttling refuses the request) */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+      /** @description Busy or unavailable: try again after `Retry-After` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A problem (RFC 9457) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  POST_v1_receptions: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The language of problem titles and details: `en` for English, anything else zh-CN (the default) */
+        'Accept-Language'?: components['parameters']['AcceptLanguage'];
+        /** @description A retry with the same key and body answers the first response (kept 24 hours, per town, caller and path) */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** Format: date */
+          date: string;
+          leaderId: string;
+          /** @enum {string} */
+          period: 'morning' | 'afternoon' | 'day';
+          visits: {
+            caseId?: string;
+            registration?: {
+              /** @enum {string} */
+              kind: 'petition' | 'dispute';
+              /** @enum {string} */
+              type?: 'suggestion' | 'accusation' | 'claim';
+              category: string;
+              /** @enum {string} */
+              serviceLine?: 'mediation' | 'legal_aid' | 'labor_arbitration' | 'litigation' | 'petition';
+              title: string;
+              description: string;
+              /** Format: date-time */
+              receivedAt?: string;
+              lateEntryReason?: string;
+              referral?: {
+                from: string;
+                reference: string;
+                /** Format: date-time */
+                dueBy?: string;
+              };
+              location?: {
+                address?: string;
+                lat?: number;
+                lng?: number;
+              };
+              petitioners: {
+                name: string;
+                idNumber?: string;
+                phone?: string;
+                address?: string;
+              }[];
+              headcount?: number;
+              respondent?: {
+                name: string;
+                /** @enum {string} */
+                kind: 'person' | 'organization';
+                userId?: string;
+              };
+            };
+            headcount: number;
+            onTheSpot: {
+              measure: string;
+              /** @enum {string} */
+              track?: 'immediate' | 'coordinated' | 'supervised';
+            };
+          }[];
+        };
+      };
+    };
+    responses: {
+      /** @description The reception: its batches, person-times and the case of each visit */
+      201: {
+        headers: {
+          Location: components['headers']['Location'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ReceptionCreated'];
+        };
+      };
+      /** @description Invalid input: every field problem listed in `errors` */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No or bad token (the gateway’s own `{message}` when it refuses the token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+      /** @description The caller sees it but its role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The status or a rule forbids it, or the `Idempotency-Key` was used otherwise */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is over 64 KB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON */
+      415: {
         headers: {
           [name: string]: unknown;
         };
