@@ -134,6 +134,8 @@ export const FAMILY_ACCESS = {
     publishes: [],
     mac: true,
     dataKey: ['Decrypt'],
+    // erasure: every version of a case's files
+    evidence: ['DeleteObject', 'DeleteObjectVersion', 'ListBucketVersions'],
   },
   me: {
     tables: {
@@ -215,8 +217,8 @@ export const FAMILY_ACCESS = {
         actions: ['GetItem', 'PutItem', 'UpdateItem', 'Query'],
         indexes: { GSI5: QUERY },
       },
-      // the roster (Get, Put, Query of a month), the staff directory (Query), settings; a grid worker's scope (GSI1)
-      Grids: { actions: ['GetItem', 'PutItem', 'Query'], indexes: { GSI1: QUERY } },
+      // the roster (Get, Put, Query of a month), the staff directory and the settings (Query, Get)
+      Grids: { actions: ['GetItem', 'PutItem', 'Query'] },
       Idempotency: IDEMPOTENCY,
     },
     publishes: [],
@@ -288,5 +290,7 @@ export const SCHEDULED_ACCESS = {
     // retention chains an 'erase' event onto each case's timeline
     mac: true,
     dataKey: [],
+    // retention deletes every version of a case's files with its personal data
+    evidence: ['DeleteObject', 'DeleteObjectVersion', 'ListBucketVersions'],
   },
 } as const satisfies Record<ScheduledFunction, FunctionAccess>;

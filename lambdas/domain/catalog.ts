@@ -45,7 +45,7 @@ const TYPES = entries([
   ['claim', '申诉求决', 'Claim or appeal'],
 ]);
 
-const TRACKS = entries([
+export const TRACKS = entries([
   ['immediate', '马上办', 'Do it now'],
   ['coordinated', '协调办', 'Coordinate across departments'],
   ['supervised', '盯着办', 'Close follow-up'],
@@ -199,6 +199,13 @@ export const COMMAND_LABELS = entries([
   ['record-review', '录入复查复核意见', 'record the review'],
   ['close', '办结', 'close'],
   ['withdraw', '撤回', 'withdraw'],
+  ['mediate', '交付人民调解', 'put to mediation'],
+  ['extend-mediation', '延长调解期限', 'extend the mediation'],
+  ['agree', '记录调解协议', 'record the agreement'],
+  ['mediation-failed', '记录调解不成', 'record that mediation failed'],
+  ['callback', '回访履行情况', 'record the callback'],
+  ['hand-off', '分流至其他渠道', 'hand off to another line'],
+  ['hand-off-result', '录入分流反馈', 'record the hand-off’s return'],
 ]);
 
 /** The levels a case is handled at. */

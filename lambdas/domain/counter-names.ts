@@ -40,6 +40,30 @@ export const COUNTERS = [
   'keyResolved',
   /** A matter received again and linked to the petitioner's open case instead of a second one (Art 19). */
   'repeatLinked',
+  // 领导接访: receptions held, the batches (批次) and person-times (人次) received, visits settled on the spot
+  'receptions',
+  'receptionBatches',
+  'receptionPersonTimes',
+  'receptionSettled',
+  // 人民调解: mediations begun and concluded, agreements by committee, failures, the time limit met or missed
+  'mediations',
+  'mediationsConcluded',
+  'agreements',
+  'agreementsVillage',
+  'agreementsTown',
+  'mediationsFailed',
+  'mediationOnTime',
+  'mediationMissed',
+  // 回访: callbacks due (on time or missed) and what they found
+  'callbackOnTime',
+  'callbackMissed',
+  'performed',
+  'partlyPerformed',
+  'notPerformed',
+  // 五位一体: hand-offs to legal aid, labour arbitration and the litigation service, and their returns
+  'handOffs',
+  'handOffOnTime',
+  'handOffMissed',
 ] as const;
 export type Counter = (typeof COUNTERS)[number];
 

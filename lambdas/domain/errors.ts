@@ -99,6 +99,8 @@ export interface ForbiddenReasons {
   'grid-worker-own-grids': undefined;
   'carried-case-supervisor-only': undefined;
   'reveal-not-allowed': undefined;
+  /** A mediation's records and its agreement page are its mediators' and the clerks'. */
+  'mediators-only': undefined;
   'patrol-own-grids': undefined;
   /** A petitioner adds evidence only to a petition they filed online. */
   'attachments-online-only': undefined;

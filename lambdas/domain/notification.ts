@@ -18,7 +18,17 @@ export const notificationRecordSchema = z.object({
   id: z.string(),
   town: z.string(),
   recipient: z.string(),
-  kind: z.enum(['deadline', 'supervision', 'collective', 'assignment', 'bulletin', 'milestone', 'calendar']),
+  kind: z.enum([
+    'deadline',
+    'supervision',
+    'collective',
+    'assignment',
+    'bulletin',
+    'milestone',
+    'calendar',
+    // a leader's reception duty (领导接访) of the next day
+    'reception',
+  ]),
   severity: z.enum(['notice', 'warning', 'urgent', 'overdue']),
   caseId: z.string().optional(),
   caseNumber: z.string().optional(),
@@ -45,6 +55,9 @@ const DEADLINE_NAMES: Record<WatchedKind, { zh: string; en: string }> = {
   acknowledge: { zh: '告知受理', en: 'acknowledgement' },
   reply: { zh: '答复', en: 'reply' },
   review: { zh: '复查复核答复', en: 'review answer' },
+  mediation: { zh: '人民调解', en: 'mediation' },
+  callback: { zh: '调解协议履行回访', en: 'callback on the mediation agreement' },
+  hand_off: { zh: '分流事项反馈', en: 'hand-off return' },
 };
 
 /** Notification ids start with the time, so an inbox sorts by it, and end with a digest of what makes them unique. */

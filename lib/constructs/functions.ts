@@ -323,8 +323,11 @@ export class Functions extends Construct {
         handler: family,
         description,
         logs,
-        // Open311 serves the deployment's towns as jurisdictions from the start
-        environment: family === 'open311' ? { ...environment, TOWNS: props.towns.join(',') } : environment,
+        // Open311 serves the deployment's towns as jurisdictions from the start; the public roster names them
+        environment:
+          family === 'open311' || family === 'reception'
+            ? { ...environment, TOWNS: props.towns.join(',') }
+            : environment,
         ...(reserved === undefined ? {} : { reservedConcurrentExecutions: reserved }),
       });
       fn.grantAccess(FAMILY_ACCESS[family], { data, notifications });

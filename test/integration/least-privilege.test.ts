@@ -395,6 +395,32 @@ async function walkReports() {
   await call(200, 'GET', '/v1/reports/monthly/2026-11', { token: leader });
 }
 
+/** The reception roster, planned and read (by staff and the public), and a reception on a case and a new one. */
+async function walkReception(caseId: string) {
+  const { supervisor, clerk, leader } = tokens;
+  const slots = [{ leaderId: 'leader-1', period: 'morning', place: '接待中心', kind: 'window' }];
+  await call(200, 'PUT', '/v1/reception/roster/2026-11-03', { token: supervisor, body: { slots } });
+  await call(200, 'GET', '/v1/reception/roster?from=2026-11-01&to=2026-11-30', { token: clerk });
+  await call(200, 'GET', `/v1/public/reception/roster?from=2026-11-01&to=2026-11-30&town=${TOWN}`);
+  const { channel: _channel, ...registration } = caseBody({ petitioners: [petitioner()] });
+  const body = {
+    date: '2026-11-02',
+    leaderId: 'leader-1',
+    period: 'morning',
+    visits: [
+      { caseId, headcount: 2, onTheSpot: { measure: '释法说理', track: 'immediate' } },
+      { registration, headcount: 6, onTheSpot: { measure: '现场登记' } },
+    ],
+  };
+  await twice(201, '/v1/receptions', clerk, body, 'reception-1');
+  await call(400, 'POST', '/v1/receptions', {
+    token: leader,
+    body: { ...body, visits: [] },
+    headers: { 'idempotency-key': 'reception-bad' },
+  });
+  await call(200, 'GET', '/v1/receptions?from=2026-11-01&to=2026-11-30&leaderId=leader-1', { token: leader });
+}
+
 async function walkOpen311(apiKey: string) {
   for (const path of [
     '/open311/discovery.xml',
@@ -441,6 +467,7 @@ beforeAll(async () => {
   const filed = await walkCitizen(cases.late);
   await walkPublic(filed);
   await walkReports();
+  await walkReception(cases.first.id);
   await walkOpen311(apiKey);
   // a grid with cases does not move (Query on the grid-path index finds one)
   await call(409, 'PATCH', `/v1/grids/${grids.a}`, { token: tokens.admin, body: { parentId: grids.e } });

@@ -40,6 +40,7 @@ const SAMPLES: Record<string, unknown> = {
   'field.case-not-open': { status: 'withdrawn' },
   'field.late-entry-reason-required': { days: 7 },
   'field.range-too-long': { days: 92 },
+  'field.open-case-of-petitioner': { number: 'XF-20261201-0001' },
   'rule.attachment-limit': { max: 50 },
   'rule.upload-mismatch': { what: 'checksum' },
   'field.file-too-large': { mib: 20 },

@@ -140,6 +140,7 @@ export const en: Messages = {
     'meeting-not-held': 'The meeting’s date has not come: its minutes cannot be recorded yet',
   },
   forbidden: {
+    'mediators-only': 'Only the case’s mediators and the reception clerks may do this',
     'not-your-command': ({ command }) => `You may not ${quoted(label(COMMAND_LABELS, command))} this case`,
     'grid-worker-own-grids': 'Grid workers register cases only in their own grids',
     'carried-case-supervisor-only': 'Only the petition office enters a carried case',

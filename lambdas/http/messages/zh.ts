@@ -143,6 +143,7 @@ export const zh = {
     'meeting-not-held': '会议日期未到，不能录入纪要',
   },
   forbidden: {
+    'mediators-only': '只有本案的调解员和接待窗口工作人员可以办理',
     'not-your-command': ({ command }: { command: string }) =>
       `您无权对本案执行${quoted(label(COMMAND_LABELS, command))}`,
     'grid-worker-own-grids': '网格员只能在本人负责的网格内登记案件',
