@@ -20,9 +20,9 @@ export const PERIOD_LABELS: readonly CatalogEntry[] = [
   { code: 'day', zh: '全天', en: 'all day' },
 ];
 export const RECEPTION_KIND_LABELS: readonly CatalogEntry[] = [
-  { code: 'window', zh: '接访', en: 'reception at the centre' },
+  { code: 'window', zh: '接访', en: 'reception' },
   { code: 'village', zh: '下访', en: 'visit to a village' },
-  { code: 'appointment', zh: '约访', en: 'by appointment' },
+  { code: 'appointment', zh: '约访', en: 'reception by appointment' },
 ];
 
 /** Two slots of one leader on one day clash when either is the whole day or both are the same half-day. */

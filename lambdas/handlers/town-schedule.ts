@@ -8,10 +8,11 @@ import type { ReportKind } from '../domain/periods.js';
 import { SCHEDULES, TOWN_WORK, type TownWork } from '../domain/schedules.js';
 import { nightlyDeadlineUpkeep } from '../usecases/deadline-upkeep.js';
 import { eraseExpiredInTowns } from '../usecases/erase-personal-data.js';
+import { sendRosterNoticesInTowns } from '../usecases/reception-roster.js';
 import { reportDeps, runScheduledReports, townsFrom } from '../usecases/reports.js';
 
 const isTownWork = (value: unknown): value is TownWork => TOWN_WORK.includes(value as TownWork);
-const isReport = (kind: TownWork): kind is ReportKind => kind !== 'retention';
+const isReport = (kind: TownWork): kind is ReportKind => kind !== 'retention' && kind !== 'reception';
 
 /** How long after its minute a run still belongs to that schedule (Scheduler's and Lambda's retries come later). */
 const RUN_WINDOW_MS = 3 * 60 * 60 * 1000;
@@ -34,7 +35,8 @@ export interface TownScheduleEvent {
 /**
  * The scheduled town work (EventBridge Scheduler, Asia/Shanghai): the bulletins, each due kind for every town, stored
  * and published once per period (the monthly run also sends the supervision notices); and the nightly retention
- * erasure, with the deadline upkeep (calendar gaps told to the admins, an unfinished recomputation carried on). A
+ * erasure, with the deadline upkeep (calendar gaps told to the admins, an unfinished recomputation carried on); each
+ * afternoon, every leader with reception duty tomorrow hears of it in their inbox. A
  * failed town or publish fails the run, so the scheduler's retry and alarm see it; a retry repeats nothing already done.
  */
 export function createTownScheduleHandler(deps: Deps, towns: readonly string[], metrics?: Metrics) {
@@ -42,6 +44,11 @@ export function createTownScheduleHandler(deps: Deps, towns: readonly string[], 
   const reports = reportDeps(deps);
   /** One kind of work for every town: what it did, and whether any town or publish failed. */
   const run = async (kind: TownWork, now: Date) => {
+    if (kind === 'reception') {
+      const result = { kind, ...(await sendRosterNoticesInTowns(deps, towns, now)) };
+      logger.info('reception duty notices', result);
+      return { result, failed: result.failed.length > 0 };
+    }
     if (!isReport(kind)) {
       const erasure = await eraseExpiredInTowns(deps, towns, now);
       // the night's other care: the calendars this year and next, and a recomputation of deadlines left unfinished

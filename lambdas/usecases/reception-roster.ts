@@ -1,6 +1,8 @@
-import type { GridRepository } from '../adapters/grid-repository.js';
-import type { NotificationRepository } from '../adapters/notification-repository.js';
-import type { ReceptionRepository } from '../adapters/reception-repository.js';
+import type { Deps } from '../adapters/deps.js';
+import { GridRepository } from '../adapters/grid-repository.js';
+import { NotificationRepository } from '../adapters/notification-repository.js';
+import { logger } from '../adapters/observability.js';
+import { ReceptionRepository } from '../adapters/reception-repository.js';
 import { ContentionError, InvalidFieldError, StaleVersionError } from '../domain/errors.js';
 import type { StaffRecord } from '../domain/patrol.js';
 import {
@@ -136,4 +138,27 @@ export async function sendRosterNotices(
     if (await ports.notifications.putOnce(rosterNotice(town, date, leaderId, slots, now.toISOString())))
       sent += 1;
   return sent;
+}
+
+/** The day-before notices in every town; a town that fails is named, and the others still get theirs. */
+export async function sendRosterNoticesInTowns(
+  deps: Pick<Deps, 'db' | 'tables'>,
+  towns: readonly string[],
+  now: Date,
+): Promise<{ sent: number; failed: string[] }> {
+  const ports = {
+    receptions: new ReceptionRepository(deps.db, deps.tables),
+    grids: new GridRepository(deps.db, deps.tables.grids),
+    notifications: new NotificationRepository(deps.db, deps.tables.cases),
+  };
+  let sent = 0;
+  const failed: string[] = [];
+  for (const town of towns)
+    try {
+      sent += await sendRosterNotices(ports, town, now);
+    } catch (error) {
+      logger.error('reception duty notices failed', { town, error: error as Error });
+      failed.push(town);
+    }
+  return { sent, failed };
 }

@@ -85,7 +85,12 @@ export const sweepCron = (minutes: number): string => `*/${minutes} * * * *`;
 /** The schedules of the town-work function (SCHEDULES), each telling it its kind (see `addTownSchedules`). */
 export const TOWN_SCHEDULES = TOWN_WORK.map((name) => ({
   name,
-  id: name === 'retention' ? 'RetentionSchedule' : `${name[0]?.toUpperCase()}${name.slice(1)}ReportSchedule`,
+  id:
+    name === 'retention'
+      ? 'RetentionSchedule'
+      : name === 'reception'
+        ? 'ReceptionNoticeSchedule'
+        : `${name[0]?.toUpperCase()}${name.slice(1)}ReportSchedule`,
   cron: SCHEDULES[name].cron,
   description: SCHEDULES[name].description,
 }));

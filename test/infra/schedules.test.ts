@@ -73,6 +73,7 @@ describe('cron conversion (Unix five fields → EventBridge six fields)', () => 
       ['daily', 'cron(0 18 * * ? *)'],
       ['weekly', 'cron(0 9 ? * MON *)'],
       ['monthly', 'cron(0 9 1 * ? *)'],
+      ['reception', 'cron(30 14 * * ? *)'],
       ['retention', 'cron(30 2 * * ? *)'],
     ]);
   });
@@ -495,9 +496,9 @@ describe('the sweep function', () => {
 });
 
 describe('the town schedules', () => {
-  it('are daily 18:00, weekly Monday 09:00, monthly on the 1st 09:00 and retention 02:30, Beijing time, each telling its kind', () => {
+  it('are daily 18:00, weekly Monday 09:00, monthly on the 1st 09:00, reception notices 14:30 and retention 02:30, Beijing time, each telling its kind', () => {
     const schedules = stack.schedules.townSchedules;
-    expect(schedules).toHaveLength(4);
+    expect(schedules).toHaveLength(5);
     const { role, deadLetters } = stack.schedules;
     const seen = schedules.map((schedule) => {
       const properties = propertiesOf(schedule);
@@ -520,6 +521,7 @@ describe('the town schedules', () => {
       ['cron(0 18 * * ? *)', { kind: 'daily' }],
       ['cron(0 9 ? * MON *)', { kind: 'weekly' }],
       ['cron(0 9 1 * ? *)', { kind: 'monthly' }],
+      ['cron(30 14 * * ? *)', { kind: 'reception' }],
       ['cron(30 2 * * ? *)', { kind: 'retention' }],
     ]);
     // the same moments as the local host's in-process scheduler

@@ -7,6 +7,7 @@ import { PersonalVault } from '../../lambdas/adapters/personal-vault.js';
 import { ReceptionRepository } from '../../lambdas/adapters/reception-repository.js';
 import { townSettings } from '../../lambdas/adapters/settings-repository.js';
 import { ContentionError } from '../../lambdas/domain/errors.js';
+import { createTownScheduleHandler } from '../../lambdas/handlers/town-schedule.js';
 import { MAX_VISITS } from '../../lambdas/http/reception-schemas.js';
 import { type ReceptionInput, recordReception } from '../../lambdas/usecases/record-reception.js';
 import { caseBody, createHarness, type Harness } from '../support/harness.js';
@@ -231,6 +232,39 @@ describe('GET /v1/reception/roster and the public roster', () => {
       (await h.request('GET', '/v1/reception/roster?from=2026-12-01&to=2026-12-02', { token: citizen }))
         .status,
     ).toBe(403);
+  });
+});
+
+describe('the day-before notice', () => {
+  it('tells each leader of tomorrow’s slots in their inbox, in words, once however often the run is repeated', async () => {
+    const townWork = createTownScheduleHandler(h.deps, [TOWN, OTHER]);
+    // 14:30 Beijing on 1 December: tomorrow is 2 December
+    h.setNow('2026-12-01T06:30:00Z');
+    try {
+      const [first] = await townWork({ kind: 'reception' });
+      expect(first).toMatchObject({ kind: 'reception', sent: 2, failed: [] });
+      const [again] = await townWork({ kind: 'reception' });
+      expect(again).toMatchObject({ sent: 0 });
+    } finally {
+      h.setNow(NOW);
+    }
+    const inbox = await h.request('GET', '/v1/me/notifications', { token: leader });
+    const notices = inbox.body.items.filter((n: { kind: string }) => n.kind === 'reception');
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatchObject({
+      recipient: 'leader-1',
+      severity: 'notice',
+      read: false,
+      text: {
+        zh: '领导接访安排：2026-12-02（明天）上午在镇人民来访接待中心接访。',
+        en: 'Your reception duty tomorrow, 2026-12-02: morning: reception at 镇人民来访接待中心.',
+      },
+    });
+    const leader2 = await h.token('leader', 'leader-2', TOWN);
+    const other = (await h.request('GET', '/v1/me/notifications', { token: leader2 })).body.items;
+    expect(other.filter((n: { kind: string }) => n.kind === 'reception')[0].text.zh).toBe(
+      '领导接访安排：2026-12-02（明天）下午在东村约访。',
+    );
   });
 });
 

@@ -55,7 +55,7 @@ describe('report periods', () => {
     expect(runPeriod('monthly', new Date('2026-10-01T01:00:00Z')).id).toBe('2026-09');
   });
 
-  it('tells a schedule that sends no input by the time it fired, retention included', () => {
+  it('tells a schedule that sends no input by the time it fired, retention and the reception notices included', () => {
     expect(dueTownWork(new Date('2026-09-28T10:00:00Z'))).toEqual(['daily']);
     expect(dueTownWork(new Date('2026-10-05T01:00:02Z'))).toEqual(['weekly']);
     // a Monday that is the 1st: both
@@ -64,6 +64,9 @@ describe('report periods', () => {
     // retention at 02:30 Beijing time, the evening before in UTC
     expect(dueTownWork(new Date('2026-10-04T18:30:00Z'))).toEqual(['retention']);
     expect(dueTownWork(new Date('2026-10-04T21:31:00Z'))).toEqual([]);
+    // the leaders' reception notices at 14:30 Beijing time, apart from the daily collection at 18:00
+    expect(dueTownWork(new Date('2026-10-05T06:30:05Z'))).toEqual(['reception']);
+    expect(dueTownWork(new Date('2026-10-05T10:00:00Z'))).toEqual(['daily']);
   });
 });
 
