@@ -163,6 +163,8 @@ export function fireDecisionStep(
   return { step: DECISION_LADDER[fired]!, next: decisionAlert(decision, fired + 1) };
 }
 
+const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
 const dateText = (date: string, language: 'zh' | 'en') => lastDayText(endOfBeijingDay(date), language);
 
 /** `2026年12月1日信访工作联席会议议定事项第 2 项` / `item 2 decided at the joint meeting of 1 Dec 2026`. */
@@ -188,7 +190,7 @@ export function decisionNotice(
   const name = decisionName(decision);
   const overdue = step.severity === 'overdue';
   const due = { zh: lastDayText(decision.due, 'zh'), en: lastDayText(decision.due, 'en') };
-  const capital = name.en.charAt(0).toUpperCase() + name.en.slice(1);
+  const capital = capitalised(name.en);
   return {
     id: notificationId(at, decision.meetingId, String(decision.n), step.id, recipient),
     town: decision.town,
@@ -223,3 +225,99 @@ export function decisionDoneNote(decision: DecisionRecord, note: string): string
 export const MAX_MEETING_RANGE_DAYS = 366;
 export const rangeTooLong = (from: string, to: string): boolean =>
   addDays(from, MAX_MEETING_RANGE_DAYS) <= to;
+
+/** A missed decision as the monthly bulletin lists it: the meeting, the item, its last day and who answers for it. */
+export const missedDecisionSchema = z.object({
+  meetingId: z.string(),
+  meetingKind: z.enum(MEETING_KINDS),
+  meetingDate: z.string(),
+  n: z.number().int(),
+  dueDate: z.string(),
+  caseId: z.string().optional(),
+  ownerId: z.string(),
+  /** The owner's name in the staff directory when the report was made; absent for someone it does not know. */
+  ownerName: z.string().optional(),
+});
+export type MissedDecision = z.infer<typeof missedDecisionSchema>;
+
+export const missedDecisionLine = (
+  decision: DecisionRecord,
+  ownerName: string | undefined,
+): MissedDecision => ({
+  meetingId: decision.meetingId,
+  meetingKind: decision.meetingKind,
+  meetingDate: decision.meetingDate,
+  n: decision.n,
+  dueDate: decision.dueDate,
+  ...(decision.caseId ? { caseId: decision.caseId } : {}),
+  ownerId: decision.ownerId,
+  ...(ownerName ? { ownerName } : {}),
+});
+
+/** A month as its notices name it (`2026年12月`, `December 2026`), with the instant it ends. */
+export interface MonthWords {
+  id: string;
+  zh: string;
+  en: string;
+  end: string;
+}
+
+/** 月督办 of one missed decision, to its owner; its id depends on the month and the decision, so a rerun adds none. */
+export function decisionSupervisionNotice(
+  decision: DecisionRecord,
+  month: MonthWords,
+  at: string,
+): Notification {
+  const name = decisionName(decision);
+  const capital = capitalised(name.en);
+  return {
+    id: notificationId(month.end, 'supervision', month.id, decision.meetingId, String(decision.n)),
+    town: decision.town,
+    recipient: decision.ownerId,
+    kind: 'supervision',
+    severity: 'overdue',
+    ...(decision.caseId ? { caseId: decision.caseId } : {}),
+    text: {
+      zh: `月督办（${month.zh}）：${name.zh}已超过落实期限（${lastDayText(decision.due, 'zh')}），请抓紧落实并报告进展。`,
+      en: `Monthly supervision (${month.en}): ${capital} missed its deadline (${lastDayText(decision.due, 'en')}); please act and report progress.`,
+    },
+    at,
+    read: false,
+  };
+}
+
+/** The most missed decisions one summary names; the bulletin lists the rest. */
+export const SUMMARY_DECISIONS = 10;
+
+/** 月督办 for the petition office: the missed decisions and who answers for each, once per month and recipient. */
+export function missedDecisionsSummary(
+  town: string,
+  missed: readonly { decision: DecisionRecord; ownerName: string | undefined }[],
+  total: number,
+  recipient: string,
+  month: MonthWords,
+  at: string,
+): Notification {
+  const shown = missed.slice(0, SUMMARY_DECISIONS);
+  const zhItems = shown.map(
+    ({ decision, ownerName }) => `${decisionName(decision).zh}（责任人：${ownerName ?? '未登记姓名'}）`,
+  );
+  const enItems = shown.map(
+    ({ decision, ownerName }) =>
+      `${decisionName(decision).en} (responsible: ${ownerName ?? 'not in the staff directory'})`,
+  );
+  const more = total > shown.length;
+  return {
+    id: notificationId(month.end, 'supervision', month.id, 'decisions', recipient),
+    town,
+    recipient,
+    kind: 'supervision',
+    severity: 'overdue',
+    text: {
+      zh: `月督办（${month.zh}）：会议议定事项超期未落实 ${total} 项：${zhItems.join('；')}${more ? '等' : ''}。`,
+      en: `Monthly supervision (${month.en}): ${total} meeting decision${total === 1 ? '' : 's'} missed: ${enItems.join('; ')}${more ? '; and more' : ''}.`,
+    },
+    at,
+    read: false,
+  };
+}

@@ -7,6 +7,7 @@ import { GRID_LEVELS, type GridRecord } from './grid.js';
 import { type Indicators, indicators, sumTotals, type Totals } from './indicators.js';
 import { watchedDeadline } from './ladder.js';
 import { lastDayText } from './last-day.js';
+import { missedDecisionSchema } from './meeting.js';
 import { type Notification, notificationId, type OutboxMessage } from './notification.js';
 import { type Period, parsePeriod, periodEnd } from './periods.js';
 
@@ -106,6 +107,8 @@ export const monthlyReportSchema = z.object({
   /** Open cases whose deadline passed during the month; backlog: before it began. */
   overdue: caseListSchema,
   backlog: caseListSchema,
+  /** Meeting decisions still open after their last day, as of the month's end; absent in reports stored before. */
+  missedDecisions: z.object({ total: count, items: z.array(missedDecisionSchema) }).optional(),
 });
 
 export const reportSchema = z.discriminatedUnion('kind', [
@@ -144,6 +147,9 @@ export const metricsSchema = z.object({
       indicators: indicatorsSchema,
     }),
   ),
+  /** Meetings (联席会议、会商) held in the period, and the town's meeting decisions open and overdue now. */
+  meetings: count,
+  decisions: z.object({ open: count, overdue: count }),
   itemsRead: count,
 });
 export type Metrics = z.infer<typeof metricsSchema>;
@@ -358,7 +364,7 @@ export function dateText(date: string, language: Language, withYear = true): str
 }
 
 /** A month (`2026-12`) in words: `2026年12月` or `December 2026`. */
-function monthText(month: string, language: Language): string {
+export function monthText(month: string, language: Language): string {
   const [year, number] = parts(month);
   return language === 'zh' ? `${year}年${number}月` : `${EN_MONTHS[number - 1]} ${year}`;
 }

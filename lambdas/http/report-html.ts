@@ -5,6 +5,7 @@ import { beijingDate } from '../domain/deadlines.js';
 import type { GridLevel } from '../domain/grid.js';
 import { HIGHER_IS_BETTER, INDICATOR_LABELS, type Indicator, type Indicators } from '../domain/indicators.js';
 import { lastBeijingDay } from '../domain/last-day.js';
+import { MEETING_KIND_LABELS } from '../domain/meeting.js';
 import {
   bulletinHeading,
   type CaseList,
@@ -466,7 +467,32 @@ function monthly(page: Page, report: MonthlyReport): string {
       page.say('积案（月初前已超期）', 'Backlog (overdue before the month began)'),
       report.backlog,
     ),
+    ...(report.missedDecisions ? [missedDecisionTable(page, report.missedDecisions)] : []),
   ].join('');
+}
+
+/** Meeting decisions past their last day and not done, with who answers for each (by name, never by id). */
+function missedDecisionTable(page: Page, missed: NonNullable<MonthlyReport['missedDecisions']>): string {
+  const shown =
+    missed.items.length < missed.total
+      ? page.say(`，列出前 ${missed.items.length} 项`, `; the first ${missed.items.length} listed`)
+      : '';
+  const rows = missed.items.map((d) => [
+    `${dateText(d.meetingDate, page.language)} ${labelOf(MEETING_KIND_LABELS, d.meetingKind, page.language)}`,
+    page.say(`第 ${d.n} 项`, `Item ${d.n}`),
+    dateText(d.dueDate, page.language),
+    d.ownerName ?? page.person(d.ownerId),
+  ]);
+  const headers = page.say(
+    '会议|议定事项|落实期限最后一日|责任人',
+    'Meeting|Decision|Last day (Beijing time)|Responsible',
+  );
+  return (
+    `<section><h2>${escapeHtml(page.say('超期未落实的会议议定事项', 'Meeting decisions missed'))}</h2>` +
+    `<p>${escapeHtml(page.say(`共 ${missed.total} 项${shown}。`, `${missed.total} in all${shown}.`))}</p>` +
+    (rows.length ? table(headers.split('|'), rows) : none(page)) +
+    '</section>'
+  );
 }
 
 const STYLE = [

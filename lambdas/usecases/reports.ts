@@ -2,6 +2,7 @@ import { CaseRepository } from '../adapters/case-repository.js';
 import { CounterRepository } from '../adapters/counter-repository.js';
 import type { Deps } from '../adapters/deps.js';
 import { GridRepository } from '../adapters/grid-repository.js';
+import { MeetingRepository } from '../adapters/meeting-repository.js';
 import { NotificationRepository } from '../adapters/notification-repository.js';
 import { logger } from '../adapters/observability.js';
 import type { Publisher } from '../adapters/publisher.js';
@@ -11,6 +12,13 @@ import { backlogLedger } from '../domain/backlog.js';
 import type { CaseRecord } from '../domain/case.js';
 import { eachDay } from '../domain/deadlines.js';
 import { hideSmallSamples, indicators, sumTotals } from '../domain/indicators.js';
+import {
+  type DecisionRecord,
+  decisionSupervisionNotice,
+  type MonthWords,
+  missedDecisionLine,
+  missedDecisionsSummary,
+} from '../domain/meeting.js';
 import { type Notification, toOutbox } from '../domain/notification.js';
 import {
   type Period,
@@ -28,6 +36,7 @@ import {
   type DailyReport,
   type Metrics,
   type MonthlyReport,
+  monthText,
   newCases,
   type PageContext,
   patrolCoverage,
@@ -55,6 +64,7 @@ interface ReportDeps {
   notifications: NotificationRepository;
   settings: SettingsRepository;
   publisher: Publisher;
+  meetings: MeetingRepository;
   now: () => Date;
 }
 
@@ -66,6 +76,7 @@ export const reportDeps = (deps: Deps): ReportDeps => ({
   notifications: new NotificationRepository(deps.db, deps.tables.cases),
   settings: new SettingsRepository(deps.db, deps.tables.grids),
   publisher: deps.publisher,
+  meetings: new MeetingRepository(deps.db, deps.tables.cases),
   now: deps.now,
 });
 
@@ -215,25 +226,38 @@ async function monthlyReport(
 ): Promise<MonthlyReport> {
   const start = periodStart(period);
   const asOf = new Date(Math.min(now.getTime(), periodEnd(period).getTime()));
-  const [counters, overdue, backlog] = await Promise.all([
+  const [counters, overdue, backlog, missed, staff] = await Promise.all([
     readCounters(deps, town, period.from, period.to),
     deps.cases.dueBefore(town, through(asOf), LIST_LIMIT, { from: through(start) }),
     deps.cases.dueBefore(town, through(start), LIST_LIMIT),
+    deps.meetings.missedBefore(town, through(asOf), LIST_LIMIT),
+    deps.grids.staff(town),
   ]);
+  const names = staffNames(staff);
   const totals = sumTotals(counters.rows.map((row) => row.counts));
   return {
     kind: 'monthly',
     ...periodFields(period),
     generatedAt: now.toISOString(),
-    itemsRead: counters.itemsRead + overdue.itemsRead + backlog.itemsRead,
+    itemsRead: counters.itemsRead + overdue.itemsRead + backlog.itemsRead + missed.itemsRead + staff.length,
     totals,
     indicators: indicators(totals),
     // second tracks registered and repeats linked to their open case alike
     repeatPetitions: (totals.repeat ?? 0) + (totals.repeatLinked ?? 0),
     overdue: caseList(overdue, now),
     backlog: caseList(backlog, now),
+    missedDecisions: {
+      total: missed.total,
+      items: missed.items.map((decision) => missedDecisionLine(decision, names(decision.ownerId))),
+    },
   };
 }
+
+/** Staff names by id; someone the directory does not know has none (and is never shown by id). */
+const staffNames =
+  (staff: readonly { userId: string; name: string }[]) =>
+  (userId: string): string | undefined =>
+    staff.find((member) => member.userId === userId)?.name;
 
 function generateReport(deps: ReportDeps, town: string, period: Period, now: Date): Promise<Report> {
   switch (period.kind) {
@@ -291,9 +315,11 @@ export async function metrics(
   const root = range.gridId ? tree.find((grid) => grid.id === range.gridId) : undefined;
   if (range.gridId && !root) return undefined;
   // the backlog ledger is read whole: it holds the carried cases only, entered once
-  const [counters, carried] = await Promise.all([
+  const [counters, carried, held, decisions] = await Promise.all([
     readCounters(deps, town, range.from, range.to),
     deps.cases.backlogCases(town),
+    deps.meetings.countBetween(town, range.from, range.to),
+    deps.meetings.openCounts(town, deps.now()),
   ]);
   const inScope = carried.items.filter((record) => !root || record.gridPath?.startsWith(root.path));
   const byGrid = totalsByGrid(counters.rows);
@@ -315,7 +341,10 @@ export async function metrics(
       level: grid.level,
       indicators: hideSmallSamples(indicators(subtreeTotals(byGrid, tree, grid)), policy.rankingMinimum),
     })),
-    itemsRead: counters.itemsRead + tree.length + carried.itemsRead,
+    // meetings and their decisions are the town's, whatever grid is asked for
+    meetings: held.count,
+    decisions: { open: decisions.open, overdue: decisions.overdue },
+    itemsRead: counters.itemsRead + tree.length + carried.itemsRead + held.itemsRead + decisions.itemsRead,
   };
 }
 
@@ -354,6 +383,43 @@ async function sendSupervision(deps: ReportDeps, town: string, month: Period, no
   for (const notices of byPerson.values())
     for (let i = 0; i < notices.length; i += NOTICES_PER_TRANSACTION)
       sent += await sendNew(deps, notices.slice(i, i + NOTICES_PER_TRANSACTION));
+  return sent + (await superviseDecisions(deps, town, month, asOf, at));
+}
+
+/**
+ * 月督办 of meeting decisions: each open one past its last day at the month's end to its owner, and to the petition
+ * office one notice naming them all with who answers for each.
+ */
+async function superviseDecisions(
+  deps: ReportDeps,
+  town: string,
+  month: Period,
+  asOf: Date,
+  at: string,
+): Promise<number> {
+  const missed = await deps.meetings.missedBefore(town, through(asOf), SUPERVISION_MAX);
+  if (missed.total === 0) return 0;
+  const staff = await deps.grids.staff(town);
+  const names = staffNames(staff);
+  const words: MonthWords = {
+    id: month.id,
+    zh: monthText(month.id, 'zh'),
+    en: monthText(month.id, 'en'),
+    end: periodEnd(month).toISOString(),
+  };
+  const named = missed.items.map((decision: DecisionRecord) => ({
+    decision,
+    ownerName: names(decision.ownerId),
+  }));
+  const notices = [
+    ...missed.items.map((decision) => decisionSupervisionNotice(decision, words, at)),
+    ...staff
+      .filter((member) => member.roles.includes('supervisor'))
+      .map((member) => missedDecisionsSummary(town, named, missed.total, member.userId, words, at)),
+  ];
+  let sent = 0;
+  for (let i = 0; i < notices.length; i += NOTICES_PER_TRANSACTION)
+    sent += await sendNew(deps, notices.slice(i, i + NOTICES_PER_TRANSACTION));
   return sent;
 }
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reportDeps, runScheduledReports } from '../../lambdas/usecases/reports.js';
 import { runSweep } from '../../lambdas/usecases/sweep.js';
 import { sweepDeps } from '../../lambdas/usecases/sweep-deps.js';
 import { createHarness, type Harness } from '../support/harness.js';
@@ -124,6 +125,58 @@ describe('decisions in the deadline sweep', () => {
     const read = await h.request('GET', `/v1/meetings/${meetingId}`, { token: supervisor });
     expect(read.body.decisions.map((d: { status: string }) => d.status)).toEqual(['overdue', 'open', 'done']);
     expect(read.body.decisions[0].missedAt).toBe(DEC5_END);
+    h.setNow(NOW);
+  });
+});
+
+describe('decisions in the indicators and the monthly supervision', () => {
+  it('counts the meetings held and the decisions open and overdue', async () => {
+    h.setNow('2026-12-07T02:00:00Z');
+    const metrics = await h.request('GET', '/v1/metrics?from=2026-12-01&to=2026-12-07', { token: leader });
+    expect(metrics.status, metrics.text).toBe(200);
+    // decision 1 missed, decision 2 open and not yet due, decision 3 done
+    expect(metrics.body.decisions).toEqual({ open: 2, overdue: 1 });
+    expect(metrics.body.meetings).toBe(1);
+    const november = await h.request('GET', '/v1/metrics?from=2026-11-01&to=2026-11-30', { token: leader });
+    expect(november.body.meetings).toBe(0);
+    h.setNow(NOW);
+  });
+
+  it('lists the missed decision with who answers for it, and supervises it once', async () => {
+    // the run on 1 January makes December's report
+    const at = new Date('2027-01-01T01:00:00Z');
+    const run = await runScheduledReports(reportDeps(h.deps), [TOWN], 'monthly', at);
+    expect(run.failed).toEqual([]);
+    // the owner's of each missed decision, and the summary to the petition office
+    expect(run.runs[0]?.notices).toBe(3);
+    const again = await runScheduledReports(reportDeps(h.deps), [TOWN], 'monthly', at);
+    expect(again.runs[0]?.notices).toBe(0);
+    h.setNow(at);
+    const report = await h.request('GET', '/v1/reports/monthly/2026-12', { token: supervisor });
+    expect(report.status, report.text).toBe(200);
+    // decision 2 (due 24 December) is missed too by the month's end
+    expect(report.body.missedDecisions.total).toBe(2);
+    expect(report.body.missedDecisions.items[0]).toMatchObject({
+      meetingId,
+      n: 1,
+      dueDate: '2026-12-05',
+      ownerId: 'handler-1',
+      ownerName: '赵调解',
+    });
+    const page = await h.request('GET', '/v1/reports/monthly/2026-12', {
+      token: supervisor,
+      headers: { accept: 'text/html' },
+    });
+    expect(page.text).toContain('超期未落实的会议议定事项');
+    expect(page.text).toContain('赵调解');
+    expect(page.text).not.toContain('handler-1');
+    const summary = (await inbox(supervisor)).find((n) => n.text.zh.startsWith('月督办'));
+    expect(summary?.text.zh).toBe(
+      '月督办（2026年12月）：会议议定事项超期未落实 2 项：' +
+        '2026年12月3日信访工作联席会议议定事项第 1 项（责任人：赵调解）；' +
+        '2026年12月3日信访工作联席会议议定事项第 2 项（责任人：赵调解）。',
+    );
+    expect(summary?.text.en).toContain('2 meeting decisions missed');
     h.setNow(NOW);
   });
 });

@@ -272,6 +272,8 @@ describe('the metrics page', () => {
     totals: BUSY,
     indicators: indicators(BUSY),
     backlog: { openAtStart: 4, entered: 1, resolved: 2, otherwiseConcluded: 0, remaining: 3 },
+    meetings: 2,
+    decisions: { open: 3, overdue: 1 },
     byGrid: [
       {
         gridId: 'g-1',
