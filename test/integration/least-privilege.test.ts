@@ -468,6 +468,8 @@ beforeAll(async () => {
   await walkPublic(filed);
   await walkReports();
   await walkReception(cases.first.id);
+  // the day before a reception slot, its leader hears of it
+  await townWork('reception');
   await walkOpen311(apiKey);
   // a grid with cases does not move (Query on the grid-path index finds one)
   await call(409, 'PATCH', `/v1/grids/${grids.a}`, { token: tokens.admin, body: { parentId: grids.e } });
