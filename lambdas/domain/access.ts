@@ -1,5 +1,6 @@
 import type { CaseRecord } from './case.js';
 import type { Status, Track } from './catalog.js';
+import { staffMediators } from './mediation.js';
 import { hasAnyRole, type Principal } from './roles.js';
 
 /**
@@ -44,6 +45,7 @@ export function caseRelations(record: CaseRecord): Map<string, string[]> {
   add(record.assignee, 'assignee');
   add(record.owner, 'owner');
   for (const member of record.team ?? []) add(member, 'team');
+  for (const mediator of staffMediators(record)) add(mediator, 'mediator');
   return relations;
 }
 

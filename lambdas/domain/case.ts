@@ -10,6 +10,7 @@ import {
   TYPE_CODES,
 } from './catalog.js';
 import { helperRefSchema } from './helper.js';
+import { handOffSchema, mediationSchema } from './mediation.js';
 import { decimal } from './numbers.js';
 import { type Petitioner, personalDataSchema, protectedPetitionerSchema } from './personal.js';
 
@@ -157,12 +158,16 @@ export const caseRecordSchema = z.object({
       }),
     )
     .optional(),
+  /** People's mediation (人民调解) of the matter: its committee, mediators, time limit, outcome and callback. */
+  mediation: mediationSchema.optional(),
+  /** The matter handed to legal aid, labour arbitration or the litigation service, and what came back. */
+  handOffs: z.array(handOffSchema).optional(),
   closedAt: z.string().optional(),
   withdrawal: z.object({ reason: z.string(), at: z.string() }).optional(),
   /** The next unfired step of the escalation ladder; absent when nothing is watched. */
   alert: z
     .object({
-      kind: z.enum(['acknowledge', 'reply', 'review']),
+      kind: z.enum(['acknowledge', 'reply', 'review', 'mediation', 'callback', 'hand_off']),
       due: z.string(),
       step: z.number().int(),
       at: z.string(),

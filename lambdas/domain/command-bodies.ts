@@ -1,8 +1,17 @@
 import * as z from 'zod';
 import { OUTCOME_CODES, RATING_CODES, TRACK_CODES } from './catalog.js';
-import { CLOCK_SKEW_MS } from './deadlines.js';
+import { beijingDate, CLOCK_SKEW_MS } from './deadlines.js';
 import { because } from './errors.js';
 import { helperId, MAX_TEAM_HELPERS } from './helper.js';
+import {
+  ADVISED_ROUTES,
+  AGREEMENT_FORMS,
+  COMMITTEES,
+  FOLLOW_UPS,
+  HAND_OFF_LINES,
+  MAX_MEDIATION_EXTENSION_DAYS,
+  PERFORMANCE_RESULTS,
+} from './mediation.js';
 import type { DeadlinePolicy } from './policy.js';
 
 /** The body of each command, checked strictly; limits that come from the town's policy follow it. */
@@ -12,13 +21,27 @@ const optionalNote = z.string().trim().min(1).max(2000).optional();
 const userId = z.string().trim().min(1).max(128);
 const listItems = z.array(z.string().trim().min(1).max(500)).max(50);
 
-/** Facts of the case a body is checked against: when the review now pending was asked for. */
+/** Facts of the case a body is checked against: when the review now pending was asked for, when mediation began. */
 interface CommandBodyContext {
   reviewRequestedAt?: string;
+  mediationStartedAt?: string;
 }
+
+/** A mediation's mediators: a committee mediates with one to a few (人民调解法 Art 19). */
+const MAX_MEDIATORS = 9;
+const text = (max: number) => z.string().trim().min(1).max(max);
 
 export function commandBodySchemas(policy: DeadlinePolicy, now: Date, about: CommandBodyContext = {}) {
   const requestedAt = about.reviewRequestedAt ? new Date(about.reviewRequestedAt).getTime() : undefined;
+  const mediationStartedAt = about.mediationStartedAt
+    ? new Date(about.mediationStartedAt).getTime()
+    : undefined;
+  const today = beijingDate(now);
+  /** A due date (a Beijing date) that has not passed: today or later. */
+  const dueDate = z.iso.date().refine((date) => date >= today, because('before-today'));
+  const notInFuture = z.iso
+    .datetime({ offset: true })
+    .refine((at) => new Date(at).getTime() <= now.getTime() + CLOCK_SKEW_MS, because('in-future'));
   return {
     accept: z.strictObject({ track: z.enum(TRACK_CODES), assigneeId: userId.optional(), note: optionalNote }),
     decline: z.strictObject({
@@ -68,6 +91,74 @@ export function commandBodySchemas(policy: DeadlinePolicy, now: Date, about: Com
     }),
     close: z.strictObject({ note: optionalNote }),
     withdraw: z.strictObject({ reason }),
+    mediate: z.strictObject({
+      committee: z.enum(COMMITTEES),
+      /** Staff user ids (staff directory) or helper ids (the grid's mediators, helpers directory). */
+      mediatorIds: z.array(userId).min(1).max(MAX_MEDIATORS),
+      /** The case's petitioners who are parties, by their place in its list, and whether its respondent is one. */
+      parties: z.strictObject({
+        petitioners: z.array(z.number().int().min(0).max(49)).max(50),
+        respondent: z.boolean(),
+      }),
+      note: optionalNote,
+    }),
+    'extend-mediation': z.strictObject({
+      days: z.number().int().min(1).max(MAX_MEDIATION_EXTENSION_DAYS),
+      /** Both parties consented to the longer time (recorded with the reason). */
+      partiesConsent: z.boolean().refine((consent) => consent, because('parties-consent')),
+      reason,
+    }),
+    agree: z
+      .strictObject({
+        form: z.enum(AGREEMENT_FORMS),
+        facts: text(4000).optional(),
+        disputed: text(4000).optional(),
+        responsibilities: text(4000).optional(),
+        terms: z.array(text(2000)).min(1).max(50),
+        performance: z.strictObject({ how: text(2000), where: text(200).optional(), by: dueDate }),
+        /** Written: when the parties signed; oral: when they agreed. Default now. */
+        effectiveAt: notInFuture
+          .refine(
+            (at) => mediationStartedAt === undefined || new Date(at).getTime() >= mediationStartedAt,
+            because('before-mediation'),
+          )
+          .optional(),
+      })
+      // Art 29: a written agreement states the facts, what is disputed and each side's responsibility
+      .refine((body) => body.form === 'oral' || body.facts !== undefined, {
+        path: ['facts'],
+        ...because('written-agreement-needs'),
+      })
+      .refine((body) => body.form === 'oral' || body.disputed !== undefined, {
+        path: ['disputed'],
+        ...because('written-agreement-needs'),
+      })
+      .refine((body) => body.form === 'oral' || body.responsibilities !== undefined, {
+        path: ['responsibilities'],
+        ...because('written-agreement-needs'),
+      }),
+    'mediation-failed': z.strictObject({ reason, route: z.enum(ADVISED_ROUTES) }),
+    callback: z
+      .strictObject({
+        result: z.enum(PERFORMANCE_RESULTS),
+        note: reason,
+        followUp: z.enum(FOLLOW_UPS).optional(),
+      })
+      .refine((body) => body.result === 'performed' || body.followUp !== undefined, {
+        path: ['followUp'],
+        ...because('follow-up-required'),
+      }),
+    'hand-off': z.strictObject({
+      line: z.enum(HAND_OFF_LINES),
+      unit: text(200),
+      dueDate,
+      note: optionalNote,
+    }),
+    'hand-off-result': z.strictObject({
+      handOffId: z.string().trim().min(1).max(64),
+      accepted: z.boolean(),
+      result: reason,
+    }),
   };
 }
 

@@ -47,11 +47,17 @@ const ON_TIME: Record<WatchedKind, Counter> = {
   acknowledge: 'ackOnTime',
   reply: 'replyOnTime',
   review: 'reviewOnTime',
+  mediation: 'mediationOnTime',
+  callback: 'callbackOnTime',
+  hand_off: 'handOffOnTime',
 };
 const MISSED: Record<WatchedKind, Counter> = {
   acknowledge: 'ackMissed',
   reply: 'replyMissed',
   review: 'reviewMissed',
+  mediation: 'mediationMissed',
+  callback: 'callbackMissed',
+  hand_off: 'handOffMissed',
 };
 
 /** A deadline met or missed by an act: on time on the act's day; missed on the deadline's day, unless already counted. */
@@ -86,6 +92,12 @@ const RATING_COUNTER = {
   satisfied: 'ratedSatisfied',
   basically_satisfied: 'ratedBasicallySatisfied',
   dissatisfied: 'ratedDissatisfied',
+} as const;
+
+const PERFORMANCE_COUNTER = {
+  performed: 'performed',
+  partly: 'partlyPerformed',
+  not_performed: 'notPerformed',
 } as const;
 
 const LEVEL_COUNTER = { village: 'resolvedVillage', town: 'resolvedTown', county: 'resolvedCounty' } as const;
@@ -143,6 +155,31 @@ export function commandCounts(before: CaseRecord, effect: CommandEffect, now: Da
       return [{ ...today, counts: { keyMarked: 1 } }];
     case 'unmark-key':
       return [{ ...today, counts: { keyUnmarked: 1 } }];
+    case 'mediate':
+      return [{ ...today, counts: { mediations: 1 } }];
+    case 'agree':
+    case 'mediation-failed': {
+      const mediation = after.mediation;
+      const met = deadlineMet(before, 'mediation', before.mediation?.dueBy, now);
+      const outcome = mediation?.agreement
+        ? {
+            agreements: 1,
+            [mediation.committee === 'village' ? 'agreementsVillage' : 'agreementsTown']: 1,
+          }
+        : { mediationsFailed: 1 };
+      return [...met, { ...today, counts: { mediationsConcluded: 1, ...outcome } }];
+    }
+    case 'callback': {
+      const result = after.mediation?.callback?.result;
+      const met = deadlineMet(before, 'callback', before.mediation?.agreement?.callbackBy, now);
+      return result ? [...met, { ...today, counts: { [PERFORMANCE_COUNTER[result]]: 1 } }] : met;
+    }
+    case 'hand-off':
+      return [{ ...today, counts: { handOffs: 1 } }];
+    case 'hand-off-result': {
+      const returned = after.handOffs?.find((h, i) => h.returned && !before.handOffs?.[i]?.returned);
+      return returned ? deadlineMet(before, 'hand_off', returned.dueBy, now) : [];
+    }
     default:
       return [];
   }

@@ -1,5 +1,6 @@
 import type { CaseRecord } from './case.js';
 import { beijingDate } from './deadlines.js';
+import { type MediationDeadlineKind, mediationDeadlines } from './mediation.js';
 
 /**
  * The escalation ladder: warnings that climb the chain of responsibility as a deadline nears, then overdue and
@@ -7,7 +8,7 @@ import { beijingDate } from './deadlines.js';
  * reads from a sparse index, so a sweep reads exactly the steps that are due.
  */
 
-export type Recipient = 'assignee' | 'owner' | 'registrar' | 'leader' | 'supervisor';
+export type Recipient = 'assignee' | 'owner' | 'registrar' | 'leader' | 'supervisor' | 'mediator';
 export type Severity = 'notice' | 'warning' | 'urgent' | 'overdue';
 
 export interface LadderStep {
@@ -65,12 +66,13 @@ export const DEFAULT_ESCALATION: EscalationPolicy = {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export type WatchedKind = 'acknowledge' | 'reply' | 'review';
+type StatusDeadlineKind = 'acknowledge' | 'reply' | 'review';
+export type WatchedKind = StatusDeadlineKind | MediationDeadlineKind;
 
 /** The deadline staff must meet next in this status, and when its period began. */
 export function watchedDeadline(
   record: CaseRecord,
-): { kind: WatchedKind; start: Date; due: Date } | undefined {
+): { kind: StatusDeadlineKind; start: Date; due: Date } | undefined {
   switch (record.status) {
     case 'registered':
       return {
@@ -98,6 +100,28 @@ export function watchedDeadline(
     default:
       return undefined;
   }
+}
+
+interface Watched {
+  kind: WatchedKind;
+  start: Date;
+  due: Date;
+}
+
+const isMissed = (record: CaseRecord, watched: Watched): boolean =>
+  record.overdue?.some((o) => o.kind === watched.kind && o.due === watched.due.toISOString()) ?? false;
+
+/** Every deadline the ladder watches on the case: its status's, then mediation's, the callback's and the hand-offs'. */
+export function watchedDeadlines(record: CaseRecord): Watched[] {
+  const status = watchedDeadline(record);
+  return [...(status ? [status] : []), ...mediationDeadlines(record)];
+}
+
+/** The deadline the alert follows: the earliest not yet missed (a missed one has fired its whole ladder). */
+function alertedDeadline(record: CaseRecord): Watched | undefined {
+  return watchedDeadlines(record)
+    .filter((watched) => !isMissed(record, watched))
+    .reduce<Watched | undefined>((first, w) => (!first || w.due < first.due ? w : first), undefined);
 }
 
 /** The case's next unfired step: which deadline, which step, and when it is due. */
@@ -140,11 +164,9 @@ export function stepTime(
  * deadline starts the ladder over; a case with nothing to watch carries none.
  */
 export function nextAlert(record: CaseRecord, policy: EscalationPolicy, current?: Alert): Alert | undefined {
-  const watched = watchedDeadline(record);
+  const watched = alertedDeadline(record);
   if (!watched) return undefined;
   const due = watched.due.toISOString();
-  // a deadline already missed has fired its whole ladder: it never starts over
-  if (!current && record.overdue?.some((o) => o.kind === watched.kind && o.due === due)) return undefined;
   const sameDeadline = current && current.kind === watched.kind && current.due === due;
   // an alert past the end of a ladder an admin shortened waits at its last step (the deadline itself)
   const step = sameDeadline ? Math.min(current.step, policy.steps.length - 1) : 0;
@@ -163,19 +185,26 @@ export function fireDue(
   alert: Alert,
   now: Date,
 ): { step: LadderStep; stepIndex: number; next: Alert | undefined } | undefined {
-  const watched = watchedDeadline(record);
-  if (!watched || watched.kind !== alert.kind || watched.due.toISOString() !== alert.due) return undefined;
+  const watched = watchedDeadlines(record).find(
+    (w) => w.kind === alert.kind && w.due.toISOString() === alert.due,
+  );
+  if (!watched) return undefined;
   let fired: number | undefined;
   for (let i = Math.min(alert.step, policy.steps.length - 1); i < policy.steps.length; i++)
     if (stepTime(record, policy, policy.steps[i]!, watched) <= now) fired = i;
   if (fired === undefined) return undefined;
   const nextStep = policy.steps[fired + 1];
+  // past its last step the alert moves to the case's next deadline, the one just missed counted as such
+  const missed = {
+    ...record,
+    overdue: [...(record.overdue ?? []), { kind: alert.kind, due: alert.due, at: now.toISOString() }],
+  };
   return {
     step: policy.steps[fired]!,
     stepIndex: fired,
     next: nextStep
       ? { ...alert, step: fired + 1, at: stepTime(record, policy, nextStep, watched).toISOString() }
-      : undefined,
+      : nextAlert(missed, policy),
   };
 }
 

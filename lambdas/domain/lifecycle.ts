@@ -12,9 +12,18 @@ import {
 import { OPEN_STATUSES, type Status } from './catalog.js';
 import type { CommandBodies, CommandBody, CommandRequest } from './command-bodies.js';
 import { beijingDate, calendarDaysDeadline, isLate } from './deadlines.js';
-import { ForbiddenError, RuleViolationError, WrongStatusError } from './errors.js';
+import { ForbiddenError, InvalidFieldError, RuleViolationError, WrongStatusError } from './errors.js';
 import type { HelperRef } from './helper.js';
 import { nextAlert } from './ladder.js';
+import {
+  agreementNumberOf,
+  confirmationDueOf,
+  endOfDate,
+  extendedMediationDueOf,
+  isMediatorOf,
+  type Mediator,
+  mediationDueOf,
+} from './mediation.js';
 import type { DeadlinePolicy } from './policy.js';
 import { hasAnyRole, type Principal, type Role } from './roles.js';
 
@@ -24,7 +33,7 @@ import { hasAnyRole, type Principal, type Role } from './roles.js';
  */
 
 /** Who may give a command: a role, or a relation to the case. */
-type Actor = Role | 'assignee' | 'owner' | 'petitioner_on_case';
+type Actor = Role | 'assignee' | 'owner' | 'petitioner_on_case' | 'mediator';
 
 interface CommandRule {
   from: readonly Status[];
@@ -32,6 +41,9 @@ interface CommandRule {
   to?: Status;
   actors: readonly Actor[];
 }
+
+/** The statuses of a case taken up and not withdrawn: accepted, answered, reviewed, closed. */
+const AFTER_ACCEPTANCE: readonly Status[] = ['accepted', 'replied', 'under_review', 'reviewed', 'closed'];
 
 export const COMMANDS = {
   accept: { from: ['registered'], to: 'accepted', actors: ['clerk', 'supervisor'] },
@@ -57,6 +69,17 @@ export const COMMANDS = {
   'record-review': { from: ['under_review'], to: 'reviewed', actors: ['supervisor'] },
   close: { from: ['replied', 'reviewed'], to: 'closed', actors: ['clerk', 'supervisor'] },
   withdraw: { from: OPEN_STATUSES, to: 'withdrawn', actors: ['petitioner_on_case', 'clerk'] },
+  // 人民调解: an accepted matter put to a committee; its steps are the mediators' (a clerk records them for a
+  // committee whose mediators have no account)
+  mediate: { from: ['accepted'], actors: ['clerk', 'supervisor', 'assignee', 'owner'] },
+  'extend-mediation': { from: ['accepted'], actors: ['mediator', 'clerk'] },
+  agree: { from: ['accepted'], actors: ['mediator', 'clerk'] },
+  'mediation-failed': { from: ['accepted'], actors: ['mediator', 'clerk'] },
+  // the callback on performance may fall due after the case was answered or closed
+  callback: { from: AFTER_ACCEPTANCE, actors: ['mediator', 'clerk'] },
+  // 五位一体: a hand-off to another line of the window, and what it sent back
+  'hand-off': { from: ['accepted'], actors: ['clerk', 'supervisor', 'assignee', 'owner'] },
+  'hand-off-result': { from: AFTER_ACCEPTANCE, actors: ['clerk', 'supervisor', 'assignee', 'owner'] },
 } as const satisfies Record<keyof CommandBodies, CommandRule>;
 
 export type CommandName = keyof typeof COMMANDS;
@@ -88,8 +111,9 @@ export type Rating = 'satisfied' | 'basically_satisfied' | 'dissatisfied';
  * directory names them (the body names them by id; each was found and is active).
  */
 export type CommandInput =
-  | Exclude<CommandRequest, { command: 'own' }>
-  | ({ command: 'own' } & Omit<CommandBody<'own'>, 'helpers'> & { helpers?: HelperRef[] });
+  | Exclude<CommandRequest, { command: 'own' | 'mediate' }>
+  | ({ command: 'own' } & Omit<CommandBody<'own'>, 'helpers'> & { helpers?: HelperRef[] })
+  | ({ command: 'mediate' } & Omit<CommandBody<'mediate'>, 'mediatorIds'> & { mediators: Mediator[] });
 
 export interface CommandContext {
   principal: Principal;
@@ -115,9 +139,12 @@ export function mayGive(principal: Principal, command: CommandName, record: Case
   if (principal.kind === 'petitioner') return false;
   if (actors.includes('assignee') && record.assignee === principal.userId) return true;
   if (actors.includes('owner') && record.owner === principal.userId) return true;
+  if (actors.includes('mediator') && isMediatorOf(record, principal.userId)) return true;
   return hasAnyRole(
     principal,
-    actors.filter((a): a is Role => a !== 'assignee' && a !== 'owner' && a !== 'petitioner_on_case'),
+    actors.filter(
+      (a): a is Role => a !== 'assignee' && a !== 'owner' && a !== 'petitioner_on_case' && a !== 'mediator',
+    ),
   );
 }
 
@@ -129,6 +156,25 @@ function refuseRespondent(record: CaseRecord, userIds: readonly (string | undefi
   const respondent = record.respondent?.userId;
   if (respondent !== undefined && userIds.includes(respondent))
     throw new RuleViolationError('respondent-recusal');
+}
+
+/** The parties named must be the case's own (its petitioners by place, its respondent), at least two in all. */
+function checkParties(record: CaseRecord, parties: CommandBody<'mediate'>['parties']): void {
+  parties.petitioners.forEach((index, i) => {
+    if (index >= record.petitioners.length)
+      throw new InvalidFieldError(`parties.petitioners.${i}`, 'not-a-petitioner');
+  });
+  if (parties.respondent && !record.respondent)
+    throw new InvalidFieldError('parties.respondent', 'no-respondent');
+  if (new Set(parties.petitioners).size + (parties.respondent ? 1 : 0) < 2)
+    throw new InvalidFieldError('parties', 'too-few-parties');
+}
+
+/** The mediation under way, or the refusal: none was begun, or it has concluded. */
+function openMediation(record: CaseRecord) {
+  const mediation = record.mediation;
+  if (!mediation || mediation.concludedAt) throw new RuleViolationError('not-mediating');
+  return mediation;
 }
 
 const deadlineOf = (iso: string | undefined) => (iso ? new Date(iso) : undefined);
@@ -147,6 +193,7 @@ export function applyCommand(record: CaseRecord, input: CommandInput, ctx: Comma
   const now = ctx.now.toISOString();
   const period = (from: Date, days: number) =>
     calendarDaysDeadline(from, days, { calendar: ctx.calendar, holidayRule: ctx.policy.holidayRule });
+  const periodRules = { calendar: ctx.calendar, holidayRule: ctx.policy.holidayRule };
   const next: CaseRecord = structuredClone(record);
   let note: string | undefined;
 
@@ -322,6 +369,132 @@ export function applyCommand(record: CaseRecord, input: CommandInput, ctx: Comma
       next.withdrawal = { reason: input.reason, at: now };
       note = input.reason;
       break;
+    case 'mediate': {
+      if (record.mediation) throw new RuleViolationError('already-mediated');
+      checkParties(record, input.parties);
+      refuseRespondent(
+        record,
+        input.mediators.filter((m) => m.source === 'staff').map((m) => m.id),
+      );
+      next.mediation = {
+        committee: input.committee,
+        mediators: input.mediators,
+        parties: {
+          petitioners: [...new Set(input.parties.petitioners)],
+          respondent: input.parties.respondent,
+        },
+        startedAt: now,
+        dueBy: mediationDueOf(ctx.now, periodRules).toISOString(),
+      };
+      note = input.note;
+      break;
+    }
+    case 'extend-mediation': {
+      const mediation = openMediation(record);
+      if (isLate(ctx.now, new Date(mediation.dueBy)))
+        throw new RuleViolationError('window-closed', { window: 'mediation' });
+      const dueBy = extendedMediationDueOf(mediation.dueBy, input.days, periodRules).toISOString();
+      next.mediation = {
+        ...mediation,
+        dueBy,
+        extensions: [
+          ...(mediation.extensions ?? []),
+          { days: input.days, reason: input.reason, at: now, dueBy },
+        ],
+      };
+      note = input.reason;
+      break;
+    }
+    case 'agree': {
+      const mediation = openMediation(record);
+      const effectiveAt = input.effectiveAt ? new Date(input.effectiveAt) : ctx.now;
+      next.mediation = {
+        ...mediation,
+        concludedAt: now,
+        agreement: {
+          number: agreementNumberOf(record.number),
+          form: input.form,
+          ...(input.facts ? { facts: input.facts } : {}),
+          ...(input.disputed ? { disputed: input.disputed } : {}),
+          ...(input.responsibilities ? { responsibilities: input.responsibilities } : {}),
+          terms: input.terms,
+          performance: {
+            how: input.performance.how,
+            ...(input.performance.where ? { where: input.performance.where } : {}),
+            by: input.performance.by,
+          },
+          recordedAt: now,
+          effectiveAt: effectiveAt.toISOString(),
+          confirmationBy: confirmationDueOf(effectiveAt, periodRules).toISOString(),
+          callbackBy: endOfDate(input.performance.by).toISOString(),
+        },
+      };
+      break;
+    }
+    case 'mediation-failed': {
+      const mediation = openMediation(record);
+      next.mediation = {
+        ...mediation,
+        concludedAt: now,
+        failure: { reason: input.reason, route: input.route, at: now },
+      };
+      note = input.reason;
+      break;
+    }
+    case 'callback': {
+      const mediation = record.mediation;
+      if (!mediation?.agreement) throw new RuleViolationError('no-agreement');
+      if (mediation.callback) throw new RuleViolationError('already-called-back');
+      next.mediation = {
+        ...mediation,
+        callback: {
+          result: input.result,
+          note: input.note,
+          ...(input.followUp && input.result !== 'performed' ? { followUp: input.followUp } : {}),
+          at: now,
+        },
+      };
+      note = input.note;
+      break;
+    }
+    case 'hand-off': {
+      const handOffs = record.handOffs ?? [];
+      if (handOffs.some((h) => h.line === input.line && !h.returned))
+        throw new RuleViolationError('hand-off-open');
+      next.handOffs = [
+        ...handOffs,
+        {
+          id: `h${handOffs.length + 1}`,
+          line: input.line,
+          unit: input.unit,
+          dueBy: endOfDate(input.dueDate).toISOString(),
+          ...(input.note ? { note: input.note } : {}),
+          at: now,
+          by: ctx.principal.userId,
+        },
+      ];
+      note = input.note;
+      break;
+    }
+    case 'hand-off-result': {
+      const handOffs = [...(record.handOffs ?? [])];
+      const index = handOffs.findIndex((h) => h.id === input.handOffId);
+      const handOff = handOffs[index];
+      if (!handOff) throw new InvalidFieldError('handOffId', 'unknown-hand-off');
+      if (handOff.returned) throw new RuleViolationError('hand-off-returned');
+      handOffs[index] = {
+        ...handOff,
+        returned: {
+          accepted: input.accepted,
+          result: input.result,
+          at: now,
+          onTime: !isLate(ctx.now, new Date(handOff.dueBy)),
+        },
+      };
+      next.handOffs = handOffs;
+      note = input.result;
+      break;
+    }
     default:
       assertNever(input);
   }

@@ -1,6 +1,6 @@
 import type { CaseRecord } from './case.js';
 import { acceptedAtOf } from './case-deadlines.js';
-import { watchedDeadline } from './ladder.js';
+import { watchedDeadlines } from './ladder.js';
 import { lastBeijingDay, lastDayText } from './last-day.js';
 
 /**
@@ -10,9 +10,18 @@ import { lastBeijingDay, lastDayText } from './last-day.js';
 
 /**
  * `acknowledge`, `reply` and `review` are the town's to meet (acceptance, the reply, the answer to a review);
- * `review_request` is the petitioner's window to ask for a review of the answer they hold.
+ * `review_request` is the petitioner's window to ask for a review of the answer they hold; `mediation`, `callback` and
+ * `hand_off` are a mediation's time limit, the callback on its agreement and a hand-off's due date.
  */
-export const NEXT_DEADLINE_KINDS = ['acknowledge', 'reply', 'review_request', 'review'] as const;
+export const NEXT_DEADLINE_KINDS = [
+  'acknowledge',
+  'reply',
+  'review_request',
+  'review',
+  'mediation',
+  'callback',
+  'hand_off',
+] as const;
 type NextDeadlineKind = (typeof NEXT_DEADLINE_KINDS)[number];
 
 interface NextDeadline {
@@ -28,6 +37,9 @@ const NEXT_DEADLINE_LABELS: Record<NextDeadlineKind, { zh: string; en: string }>
   reply: { zh: '答复期限', en: 'Reply due' },
   review_request: { zh: '申请复查（复核）期限', en: 'Last day to ask for a review' },
   review: { zh: '复查（复核）答复期限', en: 'Review answer due' },
+  mediation: { zh: '调解期限', en: 'Mediation time limit' },
+  callback: { zh: '调解协议履行回访期限', en: 'Callback on the agreement due' },
+  hand_off: { zh: '分流事项反馈期限', en: 'Hand-off due back' },
 };
 
 const due = (kind: NextDeadlineKind, at: string): NextDeadline => ({
@@ -36,14 +48,23 @@ const due = (kind: NextDeadlineKind, at: string): NextDeadline => ({
   lastDay: lastBeijingDay(at),
 });
 
-/** The deadline the case waits on in its status, past or not; none once nothing is due (closed, declined...). */
+/**
+ * The earliest deadline the case waits on, past or not: its status's (or the petitioner's review window), its
+ * mediation's, its callback's and its hand-offs'; none once nothing is due (closed, declined...).
+ */
 export function nextDeadlineOf(record: CaseRecord): NextDeadline | undefined {
-  const watched = watchedDeadline(record);
-  if (watched) return due(watched.kind, watched.due.toISOString());
   const window = record.deadlines.reviewRequestBy;
-  return (record.status === 'replied' || record.status === 'reviewed') && window
-    ? due('review_request', window)
-    : undefined;
+  const candidates: { kind: NextDeadlineKind; due: Date }[] = [
+    ...watchedDeadlines(record),
+    ...((record.status === 'replied' || record.status === 'reviewed') && window
+      ? [{ kind: 'review_request' as const, due: new Date(window) }]
+      : []),
+  ];
+  const first = candidates.reduce<(typeof candidates)[number] | undefined>(
+    (earliest, c) => (!earliest || c.due < earliest.due ? c : earliest),
+    undefined,
+  );
+  return first ? due(first.kind, first.due.toISOString()) : undefined;
 }
 
 /** The same deadline with its last day in words, in the reader's language. */

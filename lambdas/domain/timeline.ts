@@ -18,6 +18,8 @@ export interface TimelineEvent {
   received?: ReceivedMatter;
   /** A file stored as evidence on the case, with the SHA-256 of its bytes. */
   attachment?: AttachedFile;
+  /** A mediation session's record (调解笔录). */
+  session?: MediationSession;
   prevHash: string;
   hash: string;
 }
@@ -29,6 +31,15 @@ export interface AttachedFile {
   contentType: string;
   size: number;
   sha256: string;
+}
+
+/** A mediation session as its record keeps it: when, where, who was there, what was said and agreed. */
+export interface MediationSession {
+  heldAt: string;
+  place: string;
+  present: string[];
+  said: string;
+  agreed?: string;
 }
 
 /** What a linked repeat brought: how and when it reached the town, and its title (nothing personal). */
@@ -60,17 +71,44 @@ export const timelineEventSchema = z
         sha256: z.string(),
       })
       .optional(),
+    /** `mediation-session`: the record of a mediation session (调解笔录). */
+    session: z
+      .object({
+        heldAt: z.string(),
+        place: z.string(),
+        present: z.array(z.string()),
+        said: z.string(),
+        agreed: z.string().optional(),
+      })
+      .optional(),
     prevHash: z.string(),
     hash: z.string(),
   })
   .meta({ id: 'TimelineEvent' });
 
+const sessionOf = ({ agreed, ...rest }: NonNullable<z.infer<typeof timelineEventSchema>['session']>) => ({
+  ...rest,
+  ...(agreed !== undefined ? { agreed } : {}),
+});
+
 const isActorRole = (role: string): role is Role | 'system' => role === 'system' || isRole(role);
 
 /** A stored event, checked: its fields, and an actor role the service records (a role, or `system`). */
 export function parseTimelineEvent(value: unknown): TimelineEvent {
-  const { seq, at, actor, action, fromStatus, toStatus, note, received, attachment, prevHash, hash } =
-    timelineEventSchema.parse(value);
+  const {
+    seq,
+    at,
+    actor,
+    action,
+    fromStatus,
+    toStatus,
+    note,
+    received,
+    attachment,
+    session,
+    prevHash,
+    hash,
+  } = timelineEventSchema.parse(value);
   const { role } = actor;
   if (!isActorRole(role)) throw new Error(`timeline event ${seq} names an unknown role`);
   // a field the stored event lacks stays absent from the event
@@ -84,6 +122,7 @@ export function parseTimelineEvent(value: unknown): TimelineEvent {
     ...(note !== undefined ? { note } : {}),
     ...(received !== undefined ? { received } : {}),
     ...(attachment !== undefined ? { attachment } : {}),
+    ...(session !== undefined ? { session: sessionOf(session) } : {}),
     prevHash,
     hash,
   };
@@ -114,6 +153,18 @@ export function canonicalEvent(event: Omit<TimelineEvent, 'hash'>): string {
         ],
       ]
     : [];
+  // likewise `session`
+  const session = event.session
+    ? [
+        [
+          event.session.heldAt,
+          event.session.place,
+          event.session.present,
+          event.session.said,
+          event.session.agreed ?? null,
+        ],
+      ]
+    : [];
   return JSON.stringify([
     event.seq,
     event.at,
@@ -126,6 +177,7 @@ export function canonicalEvent(event: Omit<TimelineEvent, 'hash'>): string {
     event.prevHash,
     ...received,
     ...attachment,
+    ...session,
   ]);
 }
 

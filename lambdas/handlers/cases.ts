@@ -18,12 +18,14 @@ import { repeatProblem } from '../http/case-problems.js';
 import { noteBody, parseIfMatch, requireIfMatch, timelineQuery } from '../http/command-schemas.js';
 import { inactiveHelperProblem, unknownHelpersProblem } from '../http/helper-schemas.js';
 import { idempotencyLayer } from '../http/idempotency.js';
+import { sessionBody } from '../http/mediation-schemas.js';
 import { fieldProblem } from '../http/problem.js';
 import { listCasesQuery, registerCaseBody } from '../http/schemas.js';
 import { parseWith } from '../http/validation.js';
 import { caseView } from '../http/views.js';
 import { appendNote, readTimeline } from '../usecases/case-timeline.js';
 import { commandOnCase, giveCommand } from '../usecases/give-command.js';
+import { mediationCase, recordSession } from '../usecases/mediation-sessions.js';
 import { registerAtWindow } from '../usecases/register-at-window.js';
 import { replayedQueryCode, seedOf } from '../usecases/register-case.js';
 import { findVisibleByNumber, listVisibleCases, loadVisibleCase } from '../usecases/visible-case.js';
@@ -154,6 +156,21 @@ export function createCasesHandler(deps: Deps) {
             action: 'note',
             note: body.text,
           });
+          return { status: 201, body: event };
+        },
+      },
+      'POST /v1/cases/{id}/mediation/sessions': {
+        async handle(request) {
+          await mediationCase(ports, request.principal, request.params.id ?? '');
+          const now = deps.now();
+          const { agreed, ...session } = request.body(sessionBody(now));
+          const event = await recordSession(
+            ports,
+            request.principal,
+            request.params.id ?? '',
+            { ...session, ...(agreed ? { agreed } : {}) },
+            now,
+          );
           return { status: 201, body: event };
         },
       },

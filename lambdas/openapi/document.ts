@@ -52,6 +52,7 @@ import {
   notificationSchema,
   trackingSchema,
 } from '../http/me-schemas.js';
+import { sessionBody } from '../http/mediation-schemas.js';
 import {
   createMeetingBody,
   doneBody,
@@ -67,7 +68,6 @@ import {
   revealBody,
   revealResponseSchema,
 } from '../http/privacy-schemas.js';
-import { sessionBody } from '../http/mediation-schemas.js';
 import { PROBLEM_KINDS, problemTypeUri } from '../http/problem.js';
 import {
   MAX_HEADCOUNT,

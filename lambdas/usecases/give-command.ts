@@ -1,5 +1,6 @@
 import type { CaseRepository } from '../adapters/case-repository.js';
 import type { CounterRepository } from '../adapters/counter-repository.js';
+import type { GridRepository } from '../adapters/grid-repository.js';
 import type { HelperRepository } from '../adapters/helper-repository.js';
 import type { NotificationRepository } from '../adapters/notification-repository.js';
 import type { TownSettings, TownSettingsCache } from '../adapters/settings-repository.js';
@@ -14,7 +15,7 @@ import {
   NotFoundError,
   StaleVersionError,
 } from '../domain/errors.js';
-import { type HelperProblem, teamHelpers } from '../domain/helper.js';
+import { type HelperProblem, type HelperRecord, teamHelpers } from '../domain/helper.js';
 import {
   applyCommand,
   type CommandInput,
@@ -22,6 +23,8 @@ import {
   isCommandName,
   mayGive,
 } from '../domain/lifecycle.js';
+import type { Mediator } from '../domain/mediation.js';
+import type { StaffRecord } from '../domain/patrol.js';
 import { type Principal, primaryRole } from '../domain/roles.js';
 import { chainEvent, type MacFunction } from '../domain/timeline.js';
 import { assignmentWrites, milestoneWrites } from './case-writes.js';
@@ -35,7 +38,7 @@ import { loadVisibleCase, type WorkerGrids } from './visible-case.js';
 
 export interface CommandPorts {
   cases: Pick<CaseRepository, 'get' | 'applyChange'>;
-  grids: WorkerGrids;
+  grids: WorkerGrids & Pick<GridRepository, 'staff'>;
   helpers: Pick<HelperRepository, 'getMany'>;
   counters: Pick<CounterRepository, 'updates'>;
   notifications: Pick<NotificationRepository, 'inboxPut' | 'outboxPut'>;
@@ -45,6 +48,27 @@ export interface CommandPorts {
 
 /** Concurrent notes or sweeps can move the timeline head without changing the version: retry those a few times. */
 const HEAD_RETRIES = 3;
+
+/**
+ * The mediators a mediation names, each found in the staff directory (a staff user id) or the helpers directory (an
+ * active helper: the grid's mediators, 三官一律); an id in neither is refused by its place in the list.
+ */
+async function mediatorsOf(
+  ports: Pick<CommandPorts, 'grids' | 'helpers'>,
+  town: string,
+  ids: readonly string[],
+): Promise<Mediator[]> {
+  const unique = [...new Set(ids)];
+  const [staff, helpers] = await Promise.all([ports.grids.staff(town), ports.helpers.getMany(town, unique)]);
+  const staffById = new Map<string, StaffRecord>(staff.map((s) => [s.userId, s]));
+  return unique.map((id) => {
+    const member = staffById.get(id);
+    if (member) return { id, source: 'staff', name: member.name };
+    const helper: HelperRecord | undefined = helpers.get(id);
+    if (helper?.active) return { id, source: 'helper', name: helper.name };
+    throw new InvalidFieldError(`mediatorIds.${ids.indexOf(id)}`, 'not-a-mediator');
+  });
+}
 
 /** A command the caller may give on a case they see, and the body it takes there. */
 interface CommandOnCase {
@@ -69,7 +93,11 @@ export async function commandOnCase(
   if (!mayGive(principal, command, record)) throw new ForbiddenError('not-your-command', { command });
   const settings = await ports.settings.get(record.town);
   const reviewRequestedAt = record.reviews?.at(-1)?.requestedAt;
-  const about = reviewRequestedAt !== undefined ? { reviewRequestedAt } : {};
+  const mediationStartedAt = record.mediation?.startedAt;
+  const about = {
+    ...(reviewRequestedAt !== undefined ? { reviewRequestedAt } : {}),
+    ...(mediationStartedAt !== undefined ? { mediationStartedAt } : {}),
+  };
   return { record, command, now, settings, body: commandBodySchemas(settings.policy, now, about)[command] };
 }
 
@@ -97,9 +125,16 @@ export async function giveCommand(
     ? teamHelpers(helperIds, await ports.helpers.getMany(record.town, helperIds))
     : { refs: [] };
   if ('missing' in team) return { kind: 'unknown-helpers', missing: team.missing };
+  const mediators =
+    request.command === 'mediate' ? await mediatorsOf(ports, record.town, request.mediatorIds) : [];
   if (expectedVersion !== record.version) throw new StaleVersionError();
   if ('inactive' in team) return { kind: 'inactive-helper', helper: team.inactive };
-  const input: CommandInput = request.command === 'own' ? { ...request, helpers: team.refs } : request;
+  let input: CommandInput;
+  if (request.command === 'own') input = { ...request, helpers: team.refs };
+  else if (request.command === 'mediate') {
+    const { mediatorIds: _ids, ...rest } = request;
+    input = { ...rest, mediators };
+  } else input = request;
   if (input.command === 'classify' && input.repeatOf !== null) {
     if (!(await ports.cases.get(record.town, input.repeatOf)))
       throw new InvalidFieldError('repeatOf', 'unknown-case');

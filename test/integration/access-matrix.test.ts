@@ -116,11 +116,11 @@ const OWN_BODY = {
 };
 
 /** A case like case B: in grid B, accepted with handler-b as assignee, owned by leader-1 with team-1. */
-async function caseLikeB(): Promise<{ id: string; version: number }> {
+async function caseLikeB(extra: Record<string, unknown> = {}): Promise<{ id: string; version: number }> {
   seq += 1;
   const created = await h.request('POST', '/v1/cases', {
     token: world.clerk,
-    body: caseBody({ gridId: world.grids.b, title: `欠薪${seq}` }),
+    body: caseBody({ gridId: world.grids.b, title: `欠薪${seq}`, ...extra }),
   });
   expect(created.status, created.text).toBe(201);
   const id: string = created.body.id;
@@ -187,6 +187,86 @@ const COMMAND_TABLE: Record<string, string> = {
   close: '           ok    404    403     403    ok   403   404   404',
   withdraw: '        ok    404    403     403    403  403   404   404',
 };
+
+/** mediator-b, a handler in the staff directory, mediates the cases put to mediation here (once). */
+let mediatorStaffed: Promise<void> | undefined;
+const mediatorOnStaff = () => {
+  mediatorStaffed ??= h
+    .request('PUT', '/v1/staff/mediator-b', {
+      token: world.admin,
+      body: { name: '赵调解', title: '镇司法所调解员', roles: ['handler'] },
+    })
+    .then((put) => expect(put.status, put.text).toBe(200));
+  return mediatorStaffed;
+};
+const MEDIATE_BODY = {
+  committee: 'town',
+  mediatorIds: ['mediator-b'],
+  parties: { petitioners: [0], respondent: true },
+};
+/** The employer the wage petition is about: the other party to its mediation. */
+const WITH_RESPONDENT = { respondent: { name: '某建筑公司', kind: 'organization' } };
+const HAND_OFF_BODY = { line: 'labor_arbitration', unit: '县劳动人事争议仲裁院', dueDate: '2099-12-31' };
+
+/** A case like B with a step given on it by the clerk: put to mediation, or handed to labour arbitration. */
+async function likeBWith(command: 'mediate' | 'hand-off'): Promise<{ id: string; version: number }> {
+  await mediatorOnStaff();
+  const target = await caseLikeB(WITH_RESPONDENT);
+  const given = await h.request('POST', `/v1/cases/${target.id}/${command}`, {
+    token: world.clerk,
+    body: command === 'mediate' ? MEDIATE_BODY : HAND_OFF_BODY,
+    headers: { 'if-match': `"${target.version}"` },
+  });
+  expect(given.status, given.text).toBe(200);
+  return { id: target.id, version: given.body.version };
+}
+/** The case a refused mediation step is tried on: it must stay as it is. */
+let mediatingB: Promise<{ id: string; version: number }> | undefined;
+
+/**
+ * Mediation's steps on a case like B: put to mediation by those who handle it; its later steps by its mediators
+ * (none of the matrix's actors) and the clerks; a hand-off and its return by those who handle it.
+ */
+const MEDIATION_TABLE: Record<string, { spec: string; body: unknown; on: 'plain' | 'mediate' | 'hand-off' }> =
+  {
+    //                       clerk worker handler leader sup  admin petit other
+    mediate: {
+      spec: '       ok    404    ok      ok     ok   403   404   404',
+      body: MEDIATE_BODY,
+      on: 'plain',
+    },
+    'extend-mediation': {
+      spec: '                ok    404    403     403    403  403   404   404',
+      body: { days: 10, partiesConsent: true, reason: '双方同意延长' },
+      on: 'mediate',
+    },
+    agree: {
+      spec: '                ok    404    403     403    403  403   404   404',
+      body: { form: 'oral', terms: ['支付工资'], performance: { how: '转账', by: '2099-12-31' } },
+      on: 'mediate',
+    },
+    'mediation-failed': {
+      spec: '                ok    404    403     403    403  403   404   404',
+      body: { reason: '分歧过大', route: 'arbitration' },
+      on: 'mediate',
+    },
+    // no agreement yet: the clerk's callback is a 409 rule, after access
+    callback: {
+      spec: '                ok    404    403     403    403  403   404   404',
+      body: { result: 'performed', note: '已履行' },
+      on: 'mediate',
+    },
+    'hand-off': {
+      spec: '    ok    404    ok      ok     ok   403   404   404',
+      body: HAND_OFF_BODY,
+      on: 'plain',
+    },
+    'hand-off-result': {
+      spec: '                ok    404    ok      ok     ok   403   404   404',
+      body: { handOffId: 'h1', accepted: true, result: '已立案' },
+      on: 'hand-off',
+    },
+  };
 
 const path = (template: string, values: Record<string, string>) =>
   template.replace(/\{(\w+)\}/g, (_m, name: string) => values[name] ?? `{${name}}`);
@@ -455,6 +535,47 @@ function probes(): Probe[] {
         path: `/v1/cases/${world.caseB.id}/approve`,
         body: {},
         headers: { 'if-match': `"${world.caseB.version}"` },
+      }),
+    },
+    ...Object.entries(MEDIATION_TABLE).map(
+      ([command, { spec, body, on }]): Probe => ({
+        route: 'POST /v1/cases/{id}/{command}',
+        label: `POST /v1/cases/{B case}/${command}`,
+        command: true,
+        expect: cells(spec),
+        call: async (_actor, allowed) => {
+          await mediatorOnStaff();
+          const target =
+            on === 'plain'
+              ? allowed
+                ? await caseLikeB(WITH_RESPONDENT)
+                : world.caseB
+              : allowed
+                ? await likeBWith(on)
+                : await (on === 'mediate' ? (mediatingB ??= likeBWith('mediate')) : likeBWith(on));
+          return {
+            method: 'POST',
+            path: `/v1/cases/${target.id}/${command}`,
+            body,
+            headers: { 'if-match': `"${target.version}"` },
+          };
+        },
+      }),
+    ),
+    {
+      route: 'POST /v1/cases/{id}/mediation/sessions',
+      label: 'POST /v1/cases/{mediated B case}/mediation/sessions',
+      // the case's mediators and the clerks record sessions; handler-b handles the case but does not mediate it
+      expect: cells('ok 404 403 403 403 403 404 404'),
+      call: async () => ({
+        method: 'POST',
+        path: `/v1/cases/${(await (mediatingB ??= likeBWith('mediate'))).id}/mediation/sessions`,
+        body: {
+          heldAt: NOW.toISOString(),
+          place: '镇调解室',
+          present: ['赵调解'],
+          said: '听取双方陈述',
+        },
       }),
     },
     // -- personal data: reveals (clerk, supervisor, the assignee), the reveal log (supervisor), erasure (admin)

@@ -89,6 +89,21 @@ const COMMAND_BODIES = {
   'record-review': { outcome: 'resolved', opinion: '维持' },
   close: {},
   withdraw: { reason: '不想办了' },
+  mediate: {
+    committee: 'village',
+    mediatorIds: ['clerk-1'],
+    parties: { petitioners: [0], respondent: true },
+  },
+  'extend-mediation': { days: 10, partiesConsent: true, reason: '双方同意' },
+  agree: {
+    form: 'oral',
+    terms: ['赔礼道歉'],
+    performance: { how: '当场履行', by: '2099-12-31' },
+  },
+  'mediation-failed': { reason: '分歧过大', route: 'litigation' },
+  callback: { result: 'performed', note: '已履行' },
+  'hand-off': { line: 'legal_aid', unit: '县法律援助中心', dueDate: '2099-12-31' },
+  'hand-off-result': { handOffId: 'h1', accepted: true, result: '已受理' },
 } satisfies Record<CommandName, Record<string, unknown>>;
 
 interface Probe {

@@ -61,6 +61,21 @@ const BODIES: Record<CommandName, unknown> = {
   'record-review': { outcome: 'resolved', opinion: '维持' },
   close: { note: '办结' },
   withdraw: { reason: '已和解' },
+  mediate: {
+    committee: 'village',
+    mediatorIds: [ME],
+    parties: { petitioners: [0], respondent: true },
+  },
+  'extend-mediation': { days: 10, partiesConsent: true, reason: '双方同意' },
+  agree: {
+    form: 'oral',
+    terms: ['赔礼道歉'],
+    performance: { how: '当场履行', by: '2099-12-31' },
+  },
+  'mediation-failed': { reason: '分歧过大', route: 'litigation' },
+  callback: { result: 'performed', note: '已履行' },
+  'hand-off': { line: 'legal_aid', unit: '县法律援助中心', dueDate: '2099-12-31' },
+  'hand-off-result': { handOffId: 'h1', accepted: true, result: '已受理' },
 };
 
 const COMMANDS_FROM = (status: string): CommandName[] =>

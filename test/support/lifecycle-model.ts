@@ -14,7 +14,8 @@ export type ContractActor =
   | 'admin'
   | 'assignee'
   | 'owner'
-  | 'petitioner_on_case';
+  | 'petitioner_on_case'
+  | 'mediator';
 
 interface ContractCommand {
   from: readonly Status[];
@@ -25,6 +26,9 @@ interface ContractCommand {
 
 /** "any open status" in the contract. */
 const CONTRACT_OPEN: readonly Status[] = ['registered', 'accepted', 'replied', 'under_review', 'reviewed'];
+
+/** Accepted and not withdrawn: where a callback or a hand-off's return may still arrive. */
+const TAKEN_UP: readonly Status[] = ['accepted', 'replied', 'under_review', 'reviewed', 'closed'];
 
 export const ALL_STATUSES: readonly Status[] = [
   'registered',
@@ -63,6 +67,15 @@ export const CONTRACT_COMMANDS: Record<string, ContractCommand> = {
   'record-review': { from: ['under_review'], to: 'reviewed', actors: ['supervisor'] },
   close: { from: ['replied', 'reviewed'], to: 'closed', actors: ['clerk', 'supervisor'] },
   withdraw: { from: CONTRACT_OPEN, to: 'withdrawn', actors: ['petitioner_on_case', 'clerk'] },
+  // people's mediation on an accepted matter: put to a committee by those who handle it, then its mediators' steps
+  // (the clerks record them for mediators without an account); the callback and a hand-off's return may come later
+  mediate: { from: ['accepted'], actors: ['clerk', 'supervisor', 'assignee', 'owner'] },
+  'extend-mediation': { from: ['accepted'], actors: ['mediator', 'clerk'] },
+  agree: { from: ['accepted'], actors: ['mediator', 'clerk'] },
+  'mediation-failed': { from: ['accepted'], actors: ['mediator', 'clerk'] },
+  callback: { from: TAKEN_UP, actors: ['mediator', 'clerk'] },
+  'hand-off': { from: ['accepted'], actors: ['clerk', 'supervisor', 'assignee', 'owner'] },
+  'hand-off-result': { from: TAKEN_UP, actors: ['clerk', 'supervisor', 'assignee', 'owner'] },
 };
 
 /**
@@ -73,7 +86,7 @@ const HOUR = 3_600_000;
 export const DAY_MS = 24 * HOUR;
 const BEIJING_OFFSET = 8 * HOUR;
 
-const beijingDayIndex = (t: number): number => Math.floor((t + BEIJING_OFFSET) / DAY_MS);
-const endOfBeijingDayIndex = (day: number): number => (day + 1) * DAY_MS - BEIJING_OFFSET;
+export const beijingDayIndex = (t: number): number => Math.floor((t + BEIJING_OFFSET) / DAY_MS);
+export const endOfBeijingDayIndex = (day: number): number => (day + 1) * DAY_MS - BEIJING_OFFSET;
 /** `days` calendar days from the instant `t`, the starting day not counted, `keep` rule. */
 export const periodEnd = (t: number, days: number): number => endOfBeijingDayIndex(beijingDayIndex(t) + days);

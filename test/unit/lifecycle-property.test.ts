@@ -11,7 +11,12 @@ import {
   TRACK_CODES,
   type Track,
 } from '../../lambdas/domain/catalog.js';
-import { ForbiddenError, RuleViolationError, WrongStatusError } from '../../lambdas/domain/errors.js';
+import {
+  ForbiddenError,
+  InvalidFieldError,
+  RuleViolationError,
+  WrongStatusError,
+} from '../../lambdas/domain/errors.js';
 import {
   applyCommand,
   type CommandInput,
@@ -23,7 +28,13 @@ import { DEFAULT_POLICY } from '../../lambdas/domain/policy.js';
 import { registerCase } from '../../lambdas/domain/registration.js';
 import { type Principal, primaryRole, type StaffRole } from '../../lambdas/domain/roles.js';
 import { chainEvent, type TimelineEvent, verifyChain } from '../../lambdas/domain/timeline.js';
-import { CONTRACT_COMMANDS, DAY_MS, periodEnd } from '../support/lifecycle-model.js';
+import {
+  beijingDayIndex,
+  CONTRACT_COMMANDS,
+  DAY_MS,
+  endOfBeijingDayIndex,
+  periodEnd,
+} from '../support/lifecycle-model.js';
 
 /**
  * Random command sequences against a reference model. The model is the contract's command table
@@ -56,9 +67,23 @@ const PRINCIPALS: readonly Principal[] = [
   staff('gw-1', 'grid_worker'),
   staff('admin-1', 'admin'),
   staff('multi-1', 'clerk', 'leader'),
+  staff('mediator-1', 'handler'),
   citizen('citizen-1'),
   citizen('citizen-2'),
 ];
+const MEDIATOR = 'mediator-1';
+const HAND_OFF_LINES = ['legal_aid', 'labor_arbitration', 'litigation'] as const;
+
+/** One calendar month on (民法典 Art 201–203): the same day of the next month, or its last day; to 24:00 Beijing. */
+function monthEnd(t: number): number {
+  const day = new Date(beijingDayIndex(t) * DAY_MS);
+  const [y, m, d] = [day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate()];
+  const lastOfNext = new Date(Date.UTC(y, m + 2, 0)).getUTCDate();
+  return endOfBeijingDayIndex(Date.UTC(y, m + 1, Math.min(d, lastOfNext)) / DAY_MS);
+}
+/** The Beijing date `days` after the instant, `YYYY-MM-DD`. */
+const beijingDateAfter = (t: number, days: number): string =>
+  new Date((beijingDayIndex(t) + days) * DAY_MS).toISOString().slice(0, 10);
 
 const COMMAND_LIST = Object.keys(CONTRACT_COMMANDS) as CommandName[];
 /**
@@ -101,6 +126,10 @@ interface Model {
   rating?: Rating;
   /** Which answer the rating is of (an index like `answered`): each answer may be rated once. */
   ratedAnswer?: number;
+  mediation?: 'open' | 'agreed' | 'failed';
+  mediationDueBy?: number;
+  calledBack: boolean;
+  handOffs: { line: string; returned: boolean }[];
 }
 
 type Verdict = { ok: true; model: Model } | { ok: false; error: string };
@@ -115,6 +144,7 @@ function modelMayGive(p: Principal, command: CommandName, m: Model): boolean {
     );
   if (actors.includes('assignee') && m.assignee === p.userId) return true;
   if (actors.includes('owner') && m.owner === p.userId) return true;
+  if (actors.includes('mediator') && m.mediation !== undefined && p.userId === MEDIATOR) return true;
   return p.roles.some((r) => actors.includes(r));
 }
 
@@ -211,6 +241,38 @@ function modelStep(m: Model, input: CommandInput, p: Principal, now: number): Ve
       if (!m.key) return refuse('not-key');
       n.key = false;
       break;
+    case 'mediate':
+      if (m.mediation) return refuse('already-mediated');
+      n.mediation = 'open';
+      n.mediationDueBy = monthEnd(now);
+      break;
+    case 'extend-mediation':
+      if (m.mediation !== 'open') return refuse('not-mediating');
+      if (late(now, m.mediationDueBy)) return refuse('window-closed');
+      n.mediationDueBy = endOfBeijingDayIndex(beijingDayIndex(m.mediationDueBy! - 1) + input.days);
+      break;
+    case 'agree':
+    case 'mediation-failed':
+      if (m.mediation !== 'open') return refuse('not-mediating');
+      n.mediation = input.command === 'agree' ? 'agreed' : 'failed';
+      break;
+    case 'callback':
+      if (m.mediation !== 'agreed') return refuse('no-agreement');
+      if (m.calledBack) return refuse('already-called-back');
+      n.calledBack = true;
+      break;
+    case 'hand-off':
+      if (m.handOffs.some((h) => h.line === input.line && !h.returned)) return refuse('hand-off-open');
+      n.handOffs = [...m.handOffs, { line: input.line, returned: false }];
+      break;
+    case 'hand-off-result': {
+      const index = Number(input.handOffId.slice(1)) - 1;
+      const handOff = m.handOffs[index];
+      if (!handOff) return refuse('unknown-hand-off');
+      if (handOff.returned) return refuse('hand-off-returned');
+      n.handOffs = m.handOffs.map((h, i) => (i === index ? { ...h, returned: true } : h));
+      break;
+    }
     case 'decline':
     case 'transfer':
     case 'withdraw':
@@ -245,6 +307,16 @@ function observe(r: CaseRecord) {
     reviews: r.reviews?.length ?? 0,
     rating: r.rating?.rating,
     key: r.key !== undefined,
+    mediation: r.mediation
+      ? r.mediation.agreement
+        ? 'agreed'
+        : r.mediation.failure
+          ? 'failed'
+          : 'open'
+      : undefined,
+    mediationDueBy: instant(r.mediation?.dueBy),
+    calledBack: r.mediation?.callback !== undefined,
+    handOffs: (r.handOffs ?? []).map((h) => ({ line: h.line, returned: h.returned !== undefined })),
   };
 }
 
@@ -268,6 +340,10 @@ function expected(m: Model) {
     reviews: m.reviews,
     rating: m.rating,
     key: m.key,
+    mediation: m.mediation,
+    mediationDueBy: m.mediationDueBy,
+    calledBack: m.calledBack,
+    handOffs: m.handOffs,
   };
 }
 
@@ -275,6 +351,7 @@ function errorCode(error: unknown): string {
   if (error instanceof ForbiddenError) return 'forbidden';
   if (error instanceof WrongStatusError) return 'wrong-status';
   if (error instanceof RuleViolationError) return error.code;
+  if (error instanceof InvalidFieldError) return error.reason;
   throw error;
 }
 
@@ -310,6 +387,9 @@ const stepArb = fc.record({
   deliveredBack: fc.option(fc.integer({ min: 0, max: 5 * DAY_MS }), { nil: undefined }),
   rating: fc.constantFrom(...RATING_CODES) as fc.Arbitrary<Rating>,
   note: fc.option(fc.constantFrom('已联系', '受理'), { nil: undefined }),
+  line: fc.constantFrom(...HAND_OFF_LINES),
+  handOffPick: fc.nat({ max: 3 }),
+  agreedForm: fc.constantFrom('written', 'oral') as fc.Arbitrary<'written' | 'oral'>,
 });
 type Step = typeof stepArb extends fc.Arbitrary<infer T> ? T : never;
 
@@ -384,6 +464,33 @@ function inputFor(command: CommandName, s: Step, now: number): CommandInput {
       return { command, reason: '群体性矛盾' };
     case 'unmark-key':
       return { command, reason: '已化解' };
+    case 'mediate':
+      return {
+        command,
+        committee: 'village',
+        mediators: [{ id: MEDIATOR, source: 'staff', name: '王调解' }],
+        parties: { petitioners: [0], respondent: true },
+      };
+    case 'extend-mediation':
+      return { command, days: s.days, partiesConsent: true, reason: '双方同意延长' };
+    case 'agree':
+      return {
+        command,
+        form: s.agreedForm,
+        facts: '拖欠工资',
+        disputed: '数额',
+        responsibilities: '公司承担',
+        terms: ['支付工资'],
+        performance: { how: '转账', by: beijingDateAfter(now, 10) },
+      };
+    case 'mediation-failed':
+      return { command, reason: '分歧过大', route: 'arbitration' };
+    case 'callback':
+      return { command, result: 'performed', note: '已履行' };
+    case 'hand-off':
+      return { command, line: s.line, unit: '县仲裁院', dueDate: beijingDateAfter(now, 20) };
+    case 'hand-off-result':
+      return { command, handOffId: `h${s.handOffPick + 1}`, accepted: true, result: '已立案' };
   }
 }
 
@@ -406,6 +513,8 @@ const REQUIRED_REFUSALS = [
   'not-referred',
   'self-reference',
   'delivered-before-request',
+  'not-mediating',
+  'no-agreement',
 ];
 /** Every command applied and the main refusals met: otherwise the property would be close to vacuous. */
 const covered = () =>
@@ -434,6 +543,7 @@ const property = fc.asyncProperty(
         title: '拖欠工资',
         description: '工地拖欠工资',
         petitioners: [{ name: '张三' }],
+        respondent: { name: '某建筑公司', kind: 'organization' },
         ...(init.referral === 'none'
           ? {}
           : { referral: { from: '县信访局', reference: 'R-1', ...(dueBy ? { dueBy } : {}) } }),
@@ -479,13 +589,21 @@ const property = fc.asyncProperty(
       reviews: 0,
       answered: 0,
       key: false,
+      calledBack: false,
+      handOffs: [],
     };
     expect(observe(record)).toEqual(expected(model));
 
     for (const s of steps) {
       stats.steps += 1;
       // the clock: a random advance, or a jump to the edge of the next deadline still ahead
-      const ahead = [model.objectBy, model.replyBy, model.extendedTo, model.reviewRequestBy]
+      const ahead = [
+        model.objectBy,
+        model.replyBy,
+        model.extendedTo,
+        model.reviewRequestBy,
+        model.mediationDueBy,
+      ]
         .filter((d): d is number => d !== undefined && d > now)
         .sort((a, b) => a - b)[0];
       if (s.jump !== 'none' && ahead !== undefined) now = s.jump === 'at' ? ahead : Math.max(now, ahead - 1);

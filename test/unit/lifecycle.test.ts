@@ -37,6 +37,7 @@ const citizen = (userId: string): Principal => ({ kind: 'petitioner', userId, to
 const ASSIGNEE = 'handler-assigned';
 const OWNER = 'owner-leader';
 const CITIZEN = 'citizen-on-case';
+const MEDIATOR = 'handler-mediator';
 
 /** The principal that stands for an actor of the contract table on the fixture case. */
 function principalFor(actor: ContractActor): Principal {
@@ -48,6 +49,9 @@ function principalFor(actor: ContractActor): Principal {
       return staff(OWNER, 'handler');
     case 'petitioner_on_case':
       return citizen(CITIZEN);
+    case 'mediator':
+      // a handler by role: only being the case's mediator lets them act
+      return staff(MEDIATOR, 'handler');
     default:
       return staff(`${actor}-1`, actor);
   }
@@ -108,8 +112,32 @@ function permissiveCase(status: Status): CaseRecord {
   record.deadlines.replyBy = FUTURE;
   record.deadlines.reviewRequestBy = FUTURE;
   record.reviews = [{ requestedAt: '2026-11-20T02:00:00.000Z', reason: '不服' }];
+  record.respondent = { name: '某建筑公司', kind: 'organization' };
   return record;
 }
+
+/** A mediation under way on the case, by MEDIATOR and a helper of the village committee, due far ahead. */
+const openMediation = (): NonNullable<CaseRecord['mediation']> => ({
+  committee: 'village',
+  mediators: [
+    { id: MEDIATOR, source: 'staff', name: '王调解' },
+    { id: 'helper-1', source: 'helper', name: '李乡贤' },
+  ],
+  parties: { petitioners: [0], respondent: true },
+  startedAt: '2026-11-20T02:00:00.000Z',
+  dueBy: FUTURE,
+});
+
+const AGREEMENT: NonNullable<NonNullable<CaseRecord['mediation']>['agreement']> = {
+  number: 'TJ-20261128-0001',
+  form: 'written',
+  terms: ['支付工资 3 万元'],
+  performance: { how: '银行转账', by: '2026-12-15' },
+  recordedAt: '2026-11-25T02:00:00.000Z',
+  effectiveAt: '2026-11-25T02:00:00.000Z',
+  confirmationBy: '2026-12-25T16:00:00.000Z',
+  callbackBy: '2026-12-15T16:00:00.000Z',
+};
 
 const INPUTS: Record<CommandName, CommandInput> = {
   accept: { command: 'accept', track: 'immediate', assigneeId: 'handler-2' },
@@ -135,6 +163,31 @@ const INPUTS: Record<CommandName, CommandInput> = {
   'record-review': { command: 'record-review', outcome: 'resolved', opinion: '维持原答复' },
   close: { command: 'close', note: '办结' },
   withdraw: { command: 'withdraw', reason: '已私下和解' },
+  mediate: {
+    command: 'mediate',
+    committee: 'village',
+    mediators: [{ id: MEDIATOR, source: 'staff', name: '王调解' }],
+    parties: { petitioners: [0], respondent: true },
+  },
+  'extend-mediation': { command: 'extend-mediation', days: 15, partiesConsent: true, reason: '待鉴定' },
+  agree: {
+    command: 'agree',
+    form: 'written',
+    facts: '工地拖欠工资三个月',
+    disputed: '欠薪数额',
+    responsibilities: '公司承担全部责任',
+    terms: ['公司支付工资 3 万元'],
+    performance: { how: '银行转账', where: '镇司法所', by: '2026-12-15' },
+  },
+  'mediation-failed': { command: 'mediation-failed', reason: '双方分歧过大', route: 'arbitration' },
+  callback: { command: 'callback', result: 'performed', note: '已全部支付' },
+  'hand-off': {
+    command: 'hand-off',
+    line: 'labor_arbitration',
+    unit: '县劳动人事争议仲裁院',
+    dueDate: '2026-12-20',
+  },
+  'hand-off-result': { command: 'hand-off-result', handOffId: 'h1', accepted: true, result: '已立案' },
 };
 
 /** The fixture of one command in one status: for `close` a satisfied rating, otherwise the permissive case. */
@@ -143,6 +196,21 @@ function fixture(command: CommandName, status: Status): CaseRecord {
   if (command === 'close') record.rating = { rating: 'satisfied', at: '2026-11-27T02:00:00.000Z' };
   if (command === 'unmark-key')
     record.key = { since: '2026-11-21T02:00:00.000Z', by: 'leader-1', reason: '征地补偿群体性矛盾' };
+  if (command === 'extend-mediation' || command === 'agree' || command === 'mediation-failed')
+    record.mediation = openMediation();
+  if (command === 'callback')
+    record.mediation = { ...openMediation(), concludedAt: AGREEMENT.recordedAt, agreement: AGREEMENT };
+  if (command === 'hand-off-result')
+    record.handOffs = [
+      {
+        id: 'h1',
+        line: 'labor_arbitration',
+        unit: '县劳动人事争议仲裁院',
+        dueBy: FUTURE,
+        at: '2026-11-25T02:00:00.000Z',
+        by: 'clerk-1',
+      },
+    ];
   return record;
 }
 
@@ -211,6 +279,7 @@ describe('who may give a command', () => {
       principals.push(['the petitioner on the case', citizen(CITIZEN)]);
     if (!actors.includes('assignee')) principals.push(['the assignee', staff(ASSIGNEE, 'handler')]);
     if (!actors.includes('owner')) principals.push(['the owner', staff(OWNER, 'handler')]);
+    if (!actors.includes('mediator')) principals.push(['a mediator of the case', staff(MEDIATOR, 'handler')]);
     return principals.map(([who, principal]) => [command, who, principal] as const);
   });
 

@@ -98,7 +98,8 @@ export const en: Messages = {
       'There is no mediation under way on this case: put it to mediation first; a concluded mediation takes no further step',
     'no-agreement': 'The case has no mediation agreement, so there is no performance to call back on',
     'already-called-back': 'The callback on the agreement’s performance is already recorded',
-    'hand-off-open': 'The case is already with this line and it has not reported back: record its return first',
+    'hand-off-open':
+      'The case is already with this line and it has not reported back: record its return first',
     'hand-off-returned': 'The return of this hand-off is already recorded',
     'respondent-recusal': 'The person the case is about cannot handle it, own it or sit on its team',
     'not-referred': 'Only a matter referred from above can be returned',
