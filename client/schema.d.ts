@@ -2579,6 +2579,11 @@ export interface components {
           };
         };
       }[];
+      meetings: number;
+      decisions: {
+        open: number;
+        overdue: number;
+      };
       itemsRead: number;
     };
     DailyReport: {
@@ -2886,6 +2891,20 @@ export interface components {
           };
           late: boolean;
           responsible?: string;
+        }[];
+      };
+      missedDecisions?: {
+        total: number;
+        items: {
+          meetingId: string;
+          /** @enum {string} */
+          meetingKind: 'joint_meeting' | 'consultation';
+          meetingDate: string;
+          n: number;
+          dueDate: string;
+          caseId?: string;
+          ownerId: string;
+          ownerName?: string;
         }[];
       };
     };

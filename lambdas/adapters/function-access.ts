@@ -202,7 +202,7 @@ export const FAMILY_ACCESS = {
       // agenda (Get)
       Cases: { actions: ['GetItem', 'PutItem', 'UpdateItem', 'Query'], indexes: { GSI1: QUERY } },
       // the staff directory; a grid worker's scope (GSI1) within the tree, for the cases they name
-      Grids: { actions: ['GetItem', 'Query'], indexes: { GSI1: QUERY } },
+      Grids: { actions: ['Query'], indexes: { GSI1: QUERY } },
       Idempotency: IDEMPOTENCY,
     },
     publishes: [],

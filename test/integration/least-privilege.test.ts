@@ -421,6 +421,50 @@ async function walkReception(caseId: string) {
   await call(200, 'GET', '/v1/receptions?from=2026-11-01&to=2026-11-30&leaderId=leader-1', { token: leader });
 }
 
+/** A consultation scheduled (once by a leader who also patrols a grid), listed, read, minuted, a decision done. */
+async function walkMeetings(caseId: string) {
+  const { admin, leader, supervisor, handler } = tokens;
+  for (const [userId, name, roles] of [
+    ['leader-1', '王书记', ['leader']],
+    ['handler-1', '赵调解', ['handler']],
+  ] as const)
+    await call(200, 'PUT', `/v1/staff/${userId}`, { token: admin, body: { name, roles } });
+  const body = (chairId: string) => ({
+    kind: 'consultation',
+    date: '2026-11-02',
+    chairId,
+    participants: { people: ['handler-1'], units: ['县人社局'] },
+    caseIds: [caseId],
+    agenda: '会商欠薪化解',
+  });
+  const meeting = (await twice(201, '/v1/meetings', leader, body('leader-1'), 'meeting-1')).body.id as string;
+  const patrolling = await h.token(['leader', 'grid_worker'], 'leader-1', TOWN);
+  await call(201, 'POST', '/v1/meetings', { token: patrolling, body: body('leader-1') });
+  await call(200, 'GET', '/v1/meetings?from=2026-11-01&to=2026-11-30', { token: supervisor });
+  await call(200, 'GET', `/v1/meetings/${meeting}`, { token: handler });
+  const decisions = [
+    { text: '核实工资台账', ownerId: 'handler-1', dueDate: '2026-11-09', caseId },
+    { text: '约谈施工方', ownerId: 'leader-1', dueDate: '2026-11-20' },
+  ];
+  await twice(
+    201,
+    `/v1/meetings/${meeting}/minutes`,
+    leader,
+    { summary: '议定两项', decisions },
+    'minutes-1',
+  );
+  // minutes twice: refused, and the refused request's idempotency record is deleted
+  await call(409, 'POST', `/v1/meetings/${meeting}/minutes`, {
+    token: leader,
+    body: { summary: '再次', decisions },
+    headers: { 'idempotency-key': 'minutes-2' },
+  });
+  await call(200, 'POST', `/v1/meetings/${meeting}/decisions/2/done`, {
+    token: leader,
+    body: { note: '已约谈' },
+  });
+}
+
 async function walkOpen311(apiKey: string) {
   for (const path of [
     '/open311/discovery.xml',
@@ -468,6 +512,7 @@ beforeAll(async () => {
   await walkPublic(filed);
   await walkReports();
   await walkReception(cases.first.id);
+  await walkMeetings(cases.first.id);
   // the day before a reception slot, its leader hears of it
   await townWork('reception');
   await walkOpen311(apiKey);
