@@ -774,6 +774,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/cases/{id}/agreement': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The case’s mediation agreement (调解协议): its number, terms, performance, the last day for judicial confirmation (Art 33) and the callback, the parties masked. `Accept: text/html` gives the printable zh-CN A4 page for the parties to sign, naming them in clear: only to the case’s mediators and the clerks, logged like a reveal, `Cache-Control: no-store`
+     * @description Who: staff who may see the case; the page: the case’s mediators, clerks.
+     */
+    get: operations['GET_v1_cases_id_agreement'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/audit/reveals': {
     parameters: {
       query?: never;
@@ -2284,6 +2304,63 @@ export interface components {
       }[];
       description?: string;
     };
+    MediationAgreement: {
+      caseId: string;
+      caseNumber: string;
+      /** @description The agreement’s number: `TJ-` and the case number’s date and sequence */
+      number: string;
+      /** @enum {string} */
+      form: 'written' | 'oral';
+      formLabel: string;
+      /** @enum {string} */
+      committee: 'village' | 'town';
+      committeeLabel: string;
+      mediators: {
+        id: string;
+        /** @enum {string} */
+        source: 'staff' | 'helper';
+        name: string;
+      }[];
+      parties: {
+        /** @enum {string} */
+        role: 'petitioner' | 'respondent';
+        name: string;
+        idNumber?: string;
+        address?: string;
+        /** @enum {string} */
+        kind?: 'person' | 'organization';
+      }[];
+      facts?: string;
+      disputed?: string;
+      responsibilities?: string;
+      terms: string[];
+      performance: {
+        how: string;
+        where?: string;
+        by: string;
+        byText: string;
+      };
+      effectiveAt: string;
+      /** @description Art 33: the parties may jointly apply to a court for judicial confirmation until this last day */
+      judicialConfirmation: {
+        at: string;
+        /** @description The last Beijing day it includes, `YYYY-MM-DD` */
+        lastDay: string;
+        lastDayText: string;
+      };
+      callback: {
+        at: string;
+        /** @description The last Beijing day it includes, `YYYY-MM-DD` */
+        lastDay: string;
+        lastDayText: string;
+        /** @enum {string} */
+        result?: 'performed' | 'partly' | 'not_performed';
+        resultLabel?: string;
+        /** @enum {string} */
+        followUp?: 'urged' | 'told_may_sue';
+        followUpLabel?: string;
+      };
+    };
     RevealLogEntry:
       | {
           at: string;
@@ -2584,6 +2661,12 @@ export interface components {
         open: number;
         overdue: number;
       };
+      reception: {
+        receptions: number;
+        batches: number;
+        personTimes: number;
+        settledOnTheSpot: number;
+      };
       itemsRead: number;
     };
     DailyReport: {
@@ -2812,6 +2895,29 @@ export interface components {
         }[];
         more: boolean;
       }[];
+      reception?: {
+        rostered: number;
+        held: number;
+        receptions: number;
+        batches: number;
+        personTimes: number;
+        settledOnTheSpot: number;
+        settledShare: {
+          numerator: number;
+          denominator: number;
+          rate: number | null;
+        };
+        leaders: {
+          leaderId: string;
+          name?: string;
+          rostered: number;
+          held: number;
+          receptions: number;
+          batches: number;
+          personTimes: number;
+          settledOnTheSpot: number;
+        }[];
+      };
     };
     MonthlyReport: {
       /** @constant */
@@ -8981,6 +9087,93 @@ export interface operations {
       };
       /** @description `If-Match` is missing */
       428: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Throttled (the gateway’s own `{message}` when its throttling refuses the request) */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+      /** @description Busy or unavailable: try again after `Retry-After` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A problem (RFC 9457) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  GET_v1_cases_id_agreement: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The language of problem titles and details: `en` for English, anything else zh-CN (the default) */
+        'Accept-Language'?: components['parameters']['AcceptLanguage'];
+      };
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The agreement; 404 when the case has none */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MediationAgreement'];
+        };
+      };
+      /** @description No or bad token (the gateway’s own `{message}` when it refuses the token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+      /** @description The caller sees it but its role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found, or not visible to the caller */
+      404: {
         headers: {
           [name: string]: unknown;
         };

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { addDays, beijingDate } from './beijing-time.js';
 import { type CatalogEntry, labelOf, TRACK_CODES, TRACKS } from './catalog.js';
 import { type CountDelta, NO_GRID } from './counters.js';
+import type { Totals } from './indicators.js';
 import { type Notification, notificationId } from './notification.js';
 
 /**
@@ -154,12 +155,39 @@ export function rosterNotice(
   };
 }
 
+/** The town's reception figures over any range, from its counters: `GET /v1/metrics`'s `reception`. */
+export const receptionTotals = (totals: Totals) => ({
+  receptions: totals.receptions ?? 0,
+  batches: totals.receptionBatches ?? 0,
+  personTimes: totals.receptionPersonTimes ?? 0,
+  settledOnTheSpot: totals.receptionSettled ?? 0,
+});
+
+const count = z.number().int();
+const leaderFigures = {
+  /** Half-day or day slots the roster gave them. */
+  rostered: count,
+  /** Of those, the slots a reception was recorded for (same date, same or overlapping half-day). */
+  held: count,
+  receptions: count,
+  batches: count,
+  personTimes: count,
+  settledOnTheSpot: count,
+};
+
+/** The weekly bulletin's reception section: receptions against the roster, per leader and for the town. */
+export const receptionSectionSchema = z.object({
+  ...leaderFigures,
+  /** Visits settled on the spot over all visits (batches), with its sample. */
+  settledShare: z.object({ numerator: count, denominator: count, rate: z.number().nullable() }),
+  leaders: z.array(z.object({ leaderId: z.string(), name: z.string().optional(), ...leaderFigures })),
+});
+export type ReceptionSection = z.infer<typeof receptionSectionSchema>;
+
 /** One leader's reception figures over a period, against the roster. */
 export interface LeaderReceptions {
   leaderId: string;
-  /** Half-day or day slots the roster gave them. */
   rostered: number;
-  /** Of those, the slots a reception was recorded for (same date, same period). */
   held: number;
   receptions: number;
   batches: number;
@@ -168,7 +196,11 @@ export interface LeaderReceptions {
 }
 
 /** The reception figures of a period: per leader, and the town's totals with the share settled on the spot. */
-export function receptionSummary(roster: readonly RosterDay[], receptions: readonly ReceptionRecord[]) {
+export function receptionSummary(
+  roster: readonly RosterDay[],
+  receptions: readonly ReceptionRecord[],
+  nameOf: (userId: string) => string | undefined = () => undefined,
+): ReceptionSection {
   const byLeader = new Map<string, LeaderReceptions>();
   const of = (leaderId: string) => {
     let row = byLeader.get(leaderId);
@@ -204,7 +236,12 @@ export function receptionSummary(roster: readonly RosterDay[], receptions: reado
     row.personTimes += r.personTimes;
     row.settledOnTheSpot += r.visits.filter(settledOnTheSpot).length;
   }
-  const leaders = [...byLeader.values()].sort((a, b) => a.leaderId.localeCompare(b.leaderId));
+  const leaders = [...byLeader.values()]
+    .sort((a, b) => a.leaderId.localeCompare(b.leaderId))
+    .map((row) => {
+      const name = nameOf(row.leaderId);
+      return { ...row, ...(name ? { name } : {}) };
+    });
   const sum = (pick: (row: LeaderReceptions) => number) => leaders.reduce((n, row) => n + pick(row), 0);
   const batches = sum((r) => r.batches);
   const settled = sum((r) => r.settledOnTheSpot);
@@ -215,9 +252,7 @@ export function receptionSummary(roster: readonly RosterDay[], receptions: reado
     batches,
     personTimes: sum((r) => r.personTimes),
     settledOnTheSpot: settled,
-    /** Settled visits over all visits (batches); null with none. */
-    settledShare: batches ? settled / batches : null,
+    settledShare: { numerator: settled, denominator: batches, rate: batches ? settled / batches : null },
     leaders,
   };
 }
-export type ReceptionSummary = ReturnType<typeof receptionSummary>;

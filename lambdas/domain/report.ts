@@ -10,6 +10,7 @@ import { lastDayText } from './last-day.js';
 import { missedDecisionSchema } from './meeting.js';
 import { type Notification, notificationId, type OutboxMessage } from './notification.js';
 import { type Period, parsePeriod, periodEnd } from './periods.js';
+import { receptionSectionSchema } from './reception.js';
 
 /**
  * The bulletins of the cadence 日收集、周通报、月督办, as data: numbers from the counters, and lists of cases by number,
@@ -98,6 +99,8 @@ export const weeklyReportSchema = z.object({
   overdue: caseListSchema,
   atRisk: caseListSchema,
   leaderOwned: z.array(z.object({ leaderId: z.string(), items: z.array(caseLineSchema), more: z.boolean() })),
+  /** Leaders' receptions (领导接访) of the week against the roster; absent in reports stored before. */
+  reception: receptionSectionSchema.optional(),
 });
 
 export const monthlyReportSchema = z.object({
@@ -150,6 +153,8 @@ export const metricsSchema = z.object({
   /** Meetings (联席会议、会商) held in the period, and the town's meeting decisions open and overdue now. */
   meetings: count,
   decisions: z.object({ open: count, overdue: count }),
+  /** Leaders' receptions (领导接访) in the period, the town's whatever grid is asked for. */
+  reception: z.object({ receptions: count, batches: count, personTimes: count, settledOnTheSpot: count }),
   itemsRead: count,
 });
 export type Metrics = z.infer<typeof metricsSchema>;

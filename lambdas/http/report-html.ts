@@ -439,6 +439,47 @@ function weekly(page: Page, report: WeeklyReport): string {
     `<section><h2>${escapeHtml(page.say('领导包案', 'Cases owned by leaders'))}</h2>`,
     leaders.length ? leaders.join('') : none(page),
     '</section>',
+    report.reception ? receptionSection(page, report.reception) : '',
+  ].join('');
+}
+
+/** 领导接访: the week's receptions against the roster, batches and person-times, the share settled on the spot. */
+function receptionSection(page: Page, r: NonNullable<WeeklyReport['reception']>): string {
+  const share = page.rate(r.settledShare);
+  return [
+    `<section><h2>${escapeHtml(page.say('领导接访', 'Leaders’ receptions'))}</h2>`,
+    `<p>${escapeHtml(
+      page.say(
+        `本周排定接访 ${r.rostered} 个时段，已接访 ${r.held} 个；共接访 ${r.receptions} 次，接待来访群众 ${r.batches} 批 ${r.personTimes} 人次，当场化解 ${r.settledOnTheSpot} 批，占 ${share}。`,
+        `${r.rostered} reception slots on the roster this week, ${r.held} of them held; ${r.receptions} receptions, ${r.batches} batches of visitors, ${r.personTimes} person-times, ${r.settledOnTheSpot} batches settled on the spot: ${share}.`,
+      ),
+    )}</p>`,
+    r.leaders.length
+      ? table(
+          page
+            .say(
+              '领导|排定时段|已接访时段|接访次数|批次|人次|当场化解批次',
+              'Leader|Slots on the roster|Slots held|Receptions|Batches|Person-times|Settled on the spot',
+            )
+            .split('|'),
+          r.leaders.map((l) => [
+            l.name ?? page.person(l.leaderId),
+            l.rostered,
+            l.held,
+            l.receptions,
+            l.batches,
+            l.personTimes,
+            l.settledOnTheSpot,
+          ]),
+        )
+      : none(page),
+    note(
+      page.say(
+        '当场化解：接访时当场列入“马上办”的来访批次。',
+        'Settled on the spot: a batch put on the do-it-now track (马上办) at the reception.',
+      ),
+    ),
+    '</section>',
   ].join('');
 }
 
@@ -605,6 +646,21 @@ export function renderMetricsHtml(
     table(
       ledger.map((entry) => entry[language]),
       [ledger.map((entry) => metrics.backlog[entry.code as keyof Metrics['backlog']])],
+    ),
+    '</section>',
+    `<section><h2>${escapeHtml(page.say('领导接访', 'Leaders’ receptions'))}</h2>`,
+    table(
+      page
+        .say('接访次数|批次|人次|当场化解批次', 'Receptions|Batches|Person-times|Settled on the spot')
+        .split('|'),
+      [
+        [
+          metrics.reception.receptions,
+          metrics.reception.batches,
+          metrics.reception.personTimes,
+          metrics.reception.settledOnTheSpot,
+        ],
+      ],
     ),
     '</section>',
     `<section><h2>${escapeHtml(page.say('各网格', 'By grid'))}</h2>`,

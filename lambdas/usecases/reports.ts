@@ -6,6 +6,7 @@ import { MeetingRepository } from '../adapters/meeting-repository.js';
 import { NotificationRepository } from '../adapters/notification-repository.js';
 import { logger } from '../adapters/observability.js';
 import type { Publisher } from '../adapters/publisher.js';
+import { ReceptionRepository } from '../adapters/reception-repository.js';
 import { ReportRepository } from '../adapters/report-repository.js';
 import { SettingsRepository } from '../adapters/settings-repository.js';
 import { backlogLedger } from '../domain/backlog.js';
@@ -29,6 +30,7 @@ import {
   type ReportKind,
   runPeriod,
 } from '../domain/periods.js';
+import { receptionSummary, receptionTotals } from '../domain/reception.js';
 import {
   bulletinMessage,
   type CaseList,
@@ -65,6 +67,7 @@ interface ReportDeps {
   settings: SettingsRepository;
   publisher: Publisher;
   meetings: MeetingRepository;
+  receptions: ReceptionRepository;
   now: () => Date;
 }
 
@@ -77,6 +80,7 @@ export const reportDeps = (deps: Deps): ReportDeps => ({
   settings: new SettingsRepository(deps.db, deps.tables.grids),
   publisher: deps.publisher,
   meetings: new MeetingRepository(deps.db, deps.tables.cases),
+  receptions: new ReceptionRepository(deps.db, deps.tables),
   now: deps.now,
 });
 
@@ -169,13 +173,14 @@ export async function weeklyReport(
   now: Date,
 ): Promise<WeeklyReport> {
   const previous = previousPeriod(period);
-  const [counters, tree, policy, overdue, atRisk, owned] = await Promise.all([
+  const [counters, tree, policy, overdue, atRisk, owned, reception] = await Promise.all([
     readCounters(deps, town, previous.from, period.to),
     deps.grids.tree(town),
     deps.settings.policy(town),
     deps.cases.dueBefore(town, through(now), LIST_LIMIT),
     deps.cases.dueBefore(town, atRiskUntil(now), LIST_LIMIT, { from: through(now) }),
     leaderOwned(deps, town, now),
+    weekReceptions(deps, town, period),
   ]);
   const thisWeek = counters.rows.filter((row) => row.day >= period.from);
   const lastWeek = counters.rows.filter((row) => row.day < period.from);
@@ -189,7 +194,13 @@ export async function weeklyReport(
     kind: 'weekly',
     ...periodFields(period),
     generatedAt: now.toISOString(),
-    itemsRead: counters.itemsRead + tree.length + overdue.itemsRead + atRisk.itemsRead + owned.itemsRead,
+    itemsRead:
+      counters.itemsRead +
+      tree.length +
+      overdue.itemsRead +
+      atRisk.itemsRead +
+      owned.itemsRead +
+      reception.itemsRead,
     totals,
     indicators: current,
     previous: { ...periodFields(previous), indicators: before },
@@ -211,6 +222,20 @@ export async function weeklyReport(
     overdue: caseList(overdue, now),
     atRisk: caseList(atRisk, now),
     leaderOwned: owned.owned,
+    reception: reception.section,
+  };
+}
+
+/** The week's receptions against its roster (a week's roster days and receptions: a Query per month each). */
+async function weekReceptions(deps: ReportDeps, town: string, period: Period) {
+  const [roster, receptions, staff] = await Promise.all([
+    deps.receptions.roster(town, period.from, period.to),
+    deps.receptions.receptions(town, period.from, period.to),
+    deps.grids.staff(town),
+  ]);
+  return {
+    section: receptionSummary(roster, receptions, staffNames(staff)),
+    itemsRead: roster.length + receptions.length + staff.length,
   };
 }
 
@@ -344,6 +369,8 @@ export async function metrics(
     // meetings and their decisions are the town's, whatever grid is asked for
     meetings: held.count,
     decisions: { open: decisions.open, overdue: decisions.overdue },
+    // the leaders' receptions are the town's too (counted at the window level, outside any grid)
+    reception: receptionTotals(sumTotals(counters.rows.map((row) => row.counts))),
     itemsRead: counters.itemsRead + tree.length + carried.itemsRead + held.itemsRead + decisions.itemsRead,
   };
 }

@@ -495,3 +495,61 @@ describe('atomicity', () => {
     ).toHaveLength(eventsBefore);
   });
 });
+
+describe('in the indicators and the weekly bulletin', () => {
+  it('counts receptions, batches, person-times and visits settled on the spot, as the records add up', async () => {
+    const listed = (await h.request('GET', `/v1/receptions?from=${TODAY}&to=${TODAY}`, { token: clerk })).body
+      .items as { batches: number; personTimes: number; visits: { onTheSpot: { track?: string } }[] }[];
+    expect(listed.length).toBeGreaterThanOrEqual(3);
+    const byHand = {
+      receptions: listed.length,
+      batches: listed.reduce((n, r) => n + r.batches, 0),
+      personTimes: listed.reduce((n, r) => n + r.personTimes, 0),
+      settledOnTheSpot: listed.reduce(
+        (n, r) => n + r.visits.filter((v) => v.onTheSpot.track === 'immediate').length,
+        0,
+      ),
+    };
+    const metrics = await h.request('GET', `/v1/metrics?from=${TODAY}&to=${TODAY}`, { token: supervisor });
+    expect(metrics.status, metrics.text).toBe(200);
+    expect(metrics.body.reception).toEqual(byHand);
+    // a day without receptions counts none
+    const before = await h.request('GET', '/v1/metrics?from=2026-11-30&to=2026-11-30', { token: supervisor });
+    expect(before.body.reception).toEqual({ receptions: 0, batches: 0, personTimes: 0, settledOnTheSpot: 0 });
+  });
+
+  it('gives the week’s receptions against the roster, per leader, in the JSON and on the printed page', async () => {
+    const today = await h.request('PUT', `/v1/reception/roster/${TODAY}`, {
+      token: supervisor,
+      body: { slots: [slot()] },
+    });
+    expect(today.status, today.text).toBe(200);
+    const weekly = await h.request('GET', '/v1/reports/weekly/2026-W49', { token: supervisor });
+    expect(weekly.status, weekly.text).toBe(200);
+    const { reception: section } = weekly.body;
+    const listed = (await h.request('GET', '/v1/receptions?from=2026-11-30&to=2026-12-06', { token: clerk }))
+      .body.items as { leaderId: string; batches: number; personTimes: number }[];
+    const mine = listed.filter((r) => r.leaderId === 'leader-1');
+    // 1 December: leader-1 in the morning (held); 2 December: leader-1 in the morning, leader-2 in the afternoon
+    expect(section).toMatchObject({ rostered: 3, held: 1, receptions: listed.length });
+    expect(section.batches).toBe(listed.reduce((n, r) => n + r.batches, 0));
+    expect(section.settledShare.denominator).toBe(section.batches);
+    const one = section.leaders.find((l: { leaderId: string }) => l.leaderId === 'leader-1');
+    expect(one).toMatchObject({
+      name: '王建国',
+      rostered: 2,
+      held: 1,
+      receptions: mine.length,
+      personTimes: mine.reduce((n, r) => n + r.personTimes, 0),
+    });
+    const page = await h.request('GET', '/v1/reports/weekly/2026-W49', {
+      token: supervisor,
+      headers: { accept: 'text/html' },
+    });
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<h2>领导接访</h2>');
+    expect(page.text).toContain(`本周排定接访 3 个时段，已接访 1 个；共接访 ${listed.length} 次`);
+    expect(page.text).toContain('王建国');
+    expect(page.text).not.toContain('leader-1');
+  });
+});

@@ -274,6 +274,7 @@ describe('the metrics page', () => {
     backlog: { openAtStart: 4, entered: 1, resolved: 2, otherwiseConcluded: 0, remaining: 3 },
     meetings: 2,
     decisions: { open: 3, overdue: 1 },
+    reception: { receptions: 3, batches: 5, personTimes: 21, settledOnTheSpot: 2 },
     byGrid: [
       {
         gridId: 'g-1',
