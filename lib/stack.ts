@@ -2,9 +2,11 @@ import { Aws, CfnOutput, Stack, type StackProps, Tags, Validations } from 'aws-c
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { CfnPermission } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
+import { FAMILY_ACCESS, type FunctionAccess, SCHEDULED_ACCESS } from '../lambdas/adapters/function-access.js';
 import { DEFAULT_TOWN, type FengqiaoConfig, reportTowns } from './config.js';
 import { Api } from './constructs/api.js';
 import { Data } from './constructs/data.js';
+import { Evidence } from './constructs/evidence.js';
 import { Functions, HandlerFunction } from './constructs/functions.js';
 import { Identity } from './constructs/identity.js';
 import { Logs, limitGrantsToAwsServices } from './constructs/logs.js';
@@ -28,6 +30,7 @@ export class FengqiaoStack extends Stack {
   readonly townWork: ScheduledTownWork;
   readonly identity: Identity;
   readonly api: Api;
+  readonly evidence: Evidence;
 
   constructor(scope: Construct, id: string, props: FengqiaoStackProps) {
     super(scope, id, {
@@ -63,6 +66,13 @@ export class FengqiaoStack extends Stack {
       deadLetters: schedules.deadLetters,
     });
     schedules.addTownSchedules(townWork.handler.fn);
+    // the evidence files: each function granted what its declaration says it does with them
+    const evidence = new Evidence(this, 'Evidence', { corsOrigins: config.corsOrigins });
+    for (const [family, fn] of functions.byFamily) {
+      const actions = (FAMILY_ACCESS[family] as FunctionAccess).evidence;
+      if (actions) evidence.grant(fn, actions);
+    }
+    evidence.grant(townWork.handler, SCHEDULED_ACCESS.townWork.evidence);
     const identity = new Identity(this, 'Identity', {
       external: config.identity,
       defaultTown: config.defaultTown ?? DEFAULT_TOWN,
@@ -84,9 +94,11 @@ export class FengqiaoStack extends Stack {
     this.townWork = townWork;
     this.identity = identity;
     this.api = api;
+    this.evidence = evidence;
 
     new CfnOutput(this, 'ApiUrl', { value: api.stage.url });
     new CfnOutput(this, 'TokenIssuer', { value: identity.issuer });
+    new CfnOutput(this, 'EvidenceBucketName', { value: evidence.bucket.bucketName });
     if (identity.userPool && identity.client) {
       new CfnOutput(this, 'UserPoolId', { value: identity.userPool.userPoolId });
       new CfnOutput(this, 'UserPoolClientId', { value: identity.client.userPoolClientId });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { App, type CfnElement, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { FUNCTION_FAMILIES } from '../../lambdas/adapters/function-families.js';
 import { LOG_RETENTIONS, readConfig, stackName } from '../../lib/config.js';
 import { addGuardChecks, addNagChecks, GUARD_PLUGIN } from '../../lib/nag.js';
 import { FengqiaoStack } from '../../lib/stack.js';
@@ -131,6 +132,12 @@ describe('cfn-guard (Control Tower rules)', () => {
         'lambda_function_public_access_prohibited_check',
         // every function
         'lambda_inside_vpc_check',
+        // the evidence bucket and its access log bucket (object lock, event notifications); the log bucket's own
+        // logging and its S3-managed encryption (what access log delivery takes)
+        's3_bucket_default_encryption_kms_check',
+        's3_bucket_logging_enabled_check',
+        's3_bucket_object_lock_enabled_check',
+        's3_event_notifications_enabled_check',
         // the dead-letter queue
         'sqs_dlq_check',
       ]);
@@ -138,7 +145,13 @@ describe('cfn-guard (Control Tower rules)', () => {
         expect(reason.length, `${rule} on ${path}`).toBeGreaterThan(60);
       // one acknowledgement per resource, never on the stack or a whole construct of many
       const byRule = (rule: string) => found.filter((ack) => ack.rule === rule).map(({ path }) => path);
-      expect(byRule('lambda_inside_vpc_check')).toHaveLength(mode === 'Cognito' ? 12 : 10);
+      // every family's function, the two scheduled ones, and the two Cognito triggers
+      expect(byRule('lambda_inside_vpc_check')).toHaveLength(
+        Object.keys(FUNCTION_FAMILIES).length + 2 + (mode === 'Cognito' ? 2 : 0),
+      );
+      expect(byRule('s3_bucket_object_lock_enabled_check').sort()).toEqual(
+        [stack.evidence.bucket.node.path, stack.evidence.accessLogs.node.path].sort(),
+      );
       expect(byRule('sqs_dlq_check')).toEqual([stack.schedules.deadLetters.node.path]);
       for (const path of found.map((ack) => ack.path)) expect(path).not.toBe(stack.node.path);
     },
@@ -147,9 +160,10 @@ describe('cfn-guard (Control Tower rules)', () => {
   it('is live: log groups kept less than a year fail synthesis, beside the acknowledged findings', () => {
     expect(String(shortRetention.error)).toMatch(/CT\.CLOUDWATCH\.PR\.2/);
     expect(shortRetention.guard?.conclusion).toBe('failure');
-    // every function's log group and the API's access logs
+    // every function's log group (the families', the two scheduled ones, the two Cognito triggers) and the API's
+    // access logs
     expect(findings(shortRetention.guard)).toEqual({
-      cloudwatch_log_group_retention_period_check: 13,
+      cloudwatch_log_group_retention_period_check: Object.keys(FUNCTION_FAMILIES).length + 5,
     });
   });
 });
@@ -159,14 +173,15 @@ describe('what the rules asked for', () => {
     const { template } = ready(synthesisOf(mode));
     const groups = Object.values(template.findResources('AWS::Logs::LogGroup'));
     // every function's and the API's access logs
-    expect(groups).toHaveLength(mode === 'Cognito' ? 13 : 11);
+    expect(groups).toHaveLength(Object.keys(FUNCTION_FAMILIES).length + 3 + (mode === 'Cognito' ? 2 : 0));
     for (const group of groups) expect(group.Properties.RetentionInDays).toBe(365);
   });
 
   it.each(MODES)('lets every key be granted only for AWS resources or to AWS services (%s)', (mode) => {
     const { template } = ready(synthesisOf(mode));
     const keys = Object.entries(template.findResources('AWS::KMS::Key'));
-    expect(keys).toHaveLength(6);
+    // tables, MAC, personal data, topics, dead letters, logs, evidence files
+    expect(keys).toHaveLength(7);
     for (const [id, key] of keys)
       expect(
         (key.Properties.KeyPolicy.Statement as Statement[]).filter((s) => s.Effect === 'Deny'),

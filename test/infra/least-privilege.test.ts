@@ -17,6 +17,8 @@ import type { Caller } from '../support/access-recorder.js';
 import {
   DATA_KEY,
   declaredPermissions,
+  EVIDENCE_BUCKET,
+  EVIDENCE_OBJECTS,
   grantedOn,
   grantedPermissions,
   MAC_KEY,
@@ -78,6 +80,8 @@ function resourceNames(): (resource: unknown) => string | undefined {
   }
   name(arnOf(stack.data.macKey), MAC_KEY);
   name(arnOf(stack.data.dataKey), DATA_KEY);
+  name(arnOf(stack.evidence.bucket), EVIDENCE_BUCKET);
+  name({ 'Fn::Join': ['', [arnOf(stack.evidence.bucket), '/*']] }, EVIDENCE_OBJECTS);
   for (const [topic, sns] of stack.notifications.topics) name({ Ref: id(sns) }, topicResource(topic));
   name({ Ref: id(stack.notifications.ops) }, topicResource('ops'));
   return (resource) => names.get(JSON.stringify(resource));
@@ -112,6 +116,31 @@ describe('every function’s role', () => {
         ]);
         expect(statement.Condition).toHaveProperty(['StringEquals', 'kms:ViaService']);
       }
+    },
+  );
+});
+
+describe('the evidence key', () => {
+  it.each(CALLERS)(
+    'lets %s encrypt a put and decrypt a get through S3 only, and only if it does either',
+    (caller) => {
+      const statements = roleStatements(template, id(functionOf(caller).role)).filter(
+        (statement) => JSON.stringify(statement.Resource) === JSON.stringify(arnOf(stack.evidence.key)),
+      );
+      const declared = ACCESS[caller].evidence ?? [];
+      const expected = [
+        ...(declared.includes('GetObject') ? ['kms:Decrypt'] : []),
+        ...(declared.includes('PutObject') ? ['kms:GenerateDataKey'] : []),
+      ];
+      expect(grantedOn(statements)(arnOf(stack.evidence.key)) ?? []).toEqual(expected);
+      for (const statement of statements)
+        expect(statement.Condition).toEqual({
+          StringEquals: {
+            'kms:ViaService': {
+              'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }]],
+            },
+          },
+        });
     },
   );
 });

@@ -49,6 +49,9 @@ export const tablePermission = (action: string, table: string, index?: string, p
   `dynamodb:${action} ${table}${index ? `/index/${index}` : ''}${prefix ? ` (${prefix}*)` : ''}`;
 
 export const MAC_KEY = 'mac-key';
+/** The evidence bucket (listing its versions) and its objects. */
+export const EVIDENCE_BUCKET = 'evidence-bucket';
+export const EVIDENCE_OBJECTS = 'evidence-bucket/*';
 export const DATA_KEY = 'data-key';
 export const topicResource = (topic: string): string => `topic/${topic}`;
 
@@ -65,6 +68,8 @@ export function declaredPermissions(access: FunctionAccess): string[] {
   if (access.mac) permissions.push(`kms:GenerateMac ${MAC_KEY}`);
   for (const action of access.dataKey) permissions.push(`kms:${action} ${DATA_KEY}`);
   for (const topic of access.publishes) permissions.push(`sns:Publish ${topicResource(topic)}`);
+  for (const action of access.evidence ?? [])
+    permissions.push(`s3:${action} ${action === 'ListBucketVersions' ? EVIDENCE_BUCKET : EVIDENCE_OBJECTS}`);
   return permissions.sort();
 }
 
