@@ -423,6 +423,42 @@ describe('answers match the OpenAPI document', () => {
     await conforms('GET', '/open311/v2/tokens/AAAA-BBBB-CCCC.json', {}, 404);
   });
 
+  it('for a consultation: scheduled, listed, read, minuted, a decision done, and their refusals', async () => {
+    const admin = await h.token('admin', 'admin-1');
+    const leader = await h.token('leader', 'leader-m');
+    const clerk = await h.token('clerk', 'clerk-1');
+    for (const [userId, name, roles] of [
+      ['leader-m', '王书记', ['leader']],
+      ['handler-m', '赵调解', ['handler']],
+    ] as const)
+      await conforms('PUT', `/v1/staff/${userId}`, { token: admin, body: { name, roles } }, 200);
+    const created = await conforms('POST', '/v1/cases', { token: clerk, body: caseBody() }, 201);
+    const body = {
+      kind: 'consultation',
+      date: '2026-11-28',
+      chairId: 'leader-m',
+      participants: { people: ['handler-m'], units: ['县人社局'] },
+      caseIds: [created.body.id],
+      agenda: '会商欠薪化解',
+    };
+    const meeting = (await conforms('POST', '/v1/meetings', { token: leader, body }, 201)).body.id as string;
+    await conforms('GET', '/v1/meetings?from=2026-11-01&to=2026-11-30', { token: leader }, 200);
+    const decisions = [
+      { text: '核实工资台账', ownerId: 'handler-m', dueDate: '2026-12-05', caseId: created.body.id },
+    ];
+    const minutes = { summary: '议定一项', decisions };
+    await conforms('POST', `/v1/meetings/${meeting}/minutes`, { token: leader, body: minutes }, 201);
+    await conforms('POST', `/v1/meetings/${meeting}/minutes`, { token: leader, body: minutes }, 409);
+    await conforms('GET', `/v1/meetings/${meeting}`, { token: leader }, 200);
+    const done = { token: leader, body: { note: '已核实' } };
+    await conforms('POST', `/v1/meetings/${meeting}/decisions/1/done`, done, 200);
+    await conforms('POST', `/v1/meetings/${meeting}/decisions/1/done`, done, 409);
+    await conforms('POST', `/v1/meetings/${meeting}/decisions/2/done`, done, 404);
+    await conforms('POST', '/v1/meetings', { token: leader, body: { ...body, chairId: 'nobody' } }, 400);
+    await conforms('POST', '/v1/meetings', { token: clerk, body }, 403);
+    await conforms('GET', '/v1/meetings/m_nobody', { token: leader }, 404);
+  });
+
   it('lists each command as an operation of its own, with its own body', () => {
     expect(document.paths['/v1/cases/{id}/{command}']).toBeUndefined();
     const ids = new Set<string>();
