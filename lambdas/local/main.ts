@@ -1,5 +1,7 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { loadOrCreateLocalKeyRing, localKeyWrapper } from '../adapters/data-keys.js';
 import { documentClient } from '../adapters/deps.js';
 import { loadOrCreateLocalSecret, localMac } from '../adapters/mac.js';
@@ -20,12 +22,14 @@ import { DataDirInUseError, type HostLock, lockDataDir } from './host-lock.js';
 import { DEFAULT_TOWN, loadOrCreateKeys } from './identity.js';
 import { DATA_DIR, TABLE_PREFIX } from './paths.js';
 import { commandLine, endProcess, signal } from './processes.js';
+import { type RunningS3, startS3Local } from './s3-local.js';
 import { startLocalSchedules } from './schedules.js';
 import { DEMO_STAFF, hasStaff, type SeededTown, seedDemoGrids, seedDemoTown } from './seed.js';
 import { createLocalServer } from './server.js';
 
 /**
- * `npm start`: DynamoDB Local, the tables, the demo town and the API on one machine. One host per data folder (a lock
+ * `npm start`: DynamoDB Local, a loopback S3 server for the evidence files, the tables, the demo town and the API on one
+ * machine. One host per data folder (a lock
  * file); the host stops its engine whenever it stops, and restarts the engine if it dies.
  */
 
@@ -59,6 +63,9 @@ async function main(): Promise<void> {
   if (lock.stale) console.warn(`taking over ${DATA_DIR} from a host that is gone (pid ${lock.stale.pid})`);
 
   let dynamo: RunningDynamo | undefined;
+  let s3: RunningS3 | undefined;
+  // the evidence files: under the data folder, or in a folder of their own for an in-memory host
+  const s3Dir = inMemory ? mkdtempSync(join(tmpdir(), 'fengqiao-s3-')) : resolve(DATA_DIR, 's3');
   let server: ReturnType<typeof createLocalServer> | undefined;
   let schedules: ReturnType<typeof startLocalSchedules> = [];
   let notReady: typeof STARTING | undefined = STARTING;
@@ -70,6 +77,8 @@ async function main(): Promise<void> {
     server?.close();
     server?.closeAllConnections();
     await dynamo?.stop();
+    await s3?.stop();
+    if (inMemory) rmSync(s3Dir, { recursive: true, force: true });
     clearRuntime(DATA_DIR);
     lock.release();
     process.exit(code);
@@ -97,7 +106,8 @@ async function main(): Promise<void> {
     lock.update({ enginePid: engine.pid, enginePort: engine.port });
     return engine;
   };
-  dynamo = await startEngine();
+  mkdirSync(s3Dir, { recursive: true });
+  [dynamo, s3] = await Promise.all([startEngine(), startS3Local({ directory: s3Dir })]);
   // a restarted engine listens on the same port: this one client serves every engine the host runs
   const { endpoint, client } = dynamo;
   const tables = tableNamesFor(TABLE_PREFIX);
@@ -110,6 +120,7 @@ async function main(): Promise<void> {
     mac: localMac(loadOrCreateLocalSecret(DATA_DIR)),
     dataKeys: localKeyWrapper(loadOrCreateLocalKeyRing(DATA_DIR)),
     publisher: new TablePublisher(db, tables.cases),
+    evidence: s3.store,
   };
 
   // health answers 503 until the demo town is seeded (and while the engine restarts)
@@ -178,6 +189,7 @@ async function main(): Promise<void> {
   console.log(
     [
       `Fengqiao is ready on ${baseUrl} in ${Date.now() - started} ms (${inMemory ? 'in memory' : `data in ${DATA_DIR}`})`,
+      `  evidence files: S3 API on ${s3.endpoint}, bucket ${s3.bucket}`,
       seeded
         ? `  demo town ${DEFAULT_TOWN} seeded in ${seedMs} ms: ${DEMO_STAFF.length} staff, ${seeded.cases} cases`
         : (await hasStaff(deps, DEFAULT_TOWN))
