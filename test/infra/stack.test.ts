@@ -490,8 +490,9 @@ describe('functions', () => {
       for (const [model, table] of stack.data.tables)
         expect(variables[tableEnvName(model)]).toEqual({ Ref: logicalId(stack, table) });
       expect(variables.MAC_KEY_ID).toEqual({ 'Fn::GetAtt': [logicalId(stack, stack.data.macKey), 'Arn'] });
-      // Open311 serves the deployment's towns from the start; no other family is told them
-      expect(variables.TOWNS).toBe(family === 'open311' ? 'demo-town' : undefined);
+      // Open311 serves the deployment's towns from the start, the public reception roster names them; no other
+      // family is told them
+      expect(variables.TOWNS).toBe(family === 'open311' || family === 'reception' ? 'demo-town' : undefined);
     }
   });
 
@@ -571,6 +572,8 @@ describe('permissions', () => {
       [roleOf('me')]: ['kms:GenerateDataKey'],
       [roleOf('open311')]: ['kms:GenerateDataKey'],
       [roleOf('privacy')]: ['kms:Decrypt'],
+      // a reception registers the cases of new visits
+      [roleOf('reception')]: ['kms:GenerateDataKey'],
     });
   });
 
