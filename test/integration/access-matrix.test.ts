@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaseRepository } from '../../lambdas/adapters/case-repository.js';
 import { PersonalVault } from '../../lambdas/adapters/personal-vault.js';
@@ -222,6 +223,20 @@ async function likeBWith(command: 'mediate' | 'hand-off'): Promise<{ id: string;
 }
 /** The case a refused mediation step is tried on: it must stay as it is. */
 let mediatingB: Promise<{ id: string; version: number }> | undefined;
+/** A case like B whose mediation reached an agreement, recorded by the clerk. */
+let agreedB: Promise<string> | undefined;
+const agreedLikeB = () => {
+  agreedB ??= likeBWith('mediate').then(async (target) => {
+    const agreed = await h.request('POST', `/v1/cases/${target.id}/agree`, {
+      token: world.clerk,
+      body: { form: 'oral', terms: ['支付工资'], performance: { how: '转账', by: '2099-12-31' } },
+      headers: { 'if-match': `"${target.version}"` },
+    });
+    expect(agreed.status, agreed.text).toBe(200);
+    return target.id;
+  });
+  return agreedB;
+};
 
 /**
  * Mediation's steps on a case like B: put to mediation by those who handle it; its later steps by its mediators
@@ -363,6 +378,37 @@ async function newMeeting(minutes: boolean): Promise<string> {
     expect(recorded.status, recorded.text).toBe(201);
   }
   return created.body.id;
+}
+
+/** Evidence on case B: a photo declared, uploaded and stored, and one only declared (set before the table runs). */
+const evidence = { photoB: '', pendingB: '' };
+const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from('照片'.repeat(20))]);
+const JPEG_DECLARATION = {
+  kind: 'photo',
+  contentType: 'image/jpeg',
+  size: JPEG.length,
+  sha256: createHash('sha256').update(JPEG).digest('hex'),
+};
+
+/** A photo on a case, declared by the clerk and uploaded through its presigned URL; stored too unless `pending`. */
+async function photoOn(caseId: string, pending = false): Promise<string> {
+  const declared = await h.request('POST', `/v1/cases/${caseId}/attachments`, {
+    token: world.clerk,
+    body: JPEG_DECLARATION,
+  });
+  expect(declared.status, declared.text).toBe(201);
+  if (pending) return declared.body.id;
+  const put = await fetch(declared.body.uploadUrl, {
+    method: 'PUT',
+    headers: declared.body.uploadHeaders,
+    body: JPEG,
+  });
+  expect(put.status).toBe(200);
+  const done = await h.request('POST', `/v1/cases/${caseId}/attachments/${declared.body.id}/complete`, {
+    token: world.clerk,
+  });
+  expect(done.status, done.text).toBe(200);
+  return declared.body.id;
 }
 
 function probes(): Probe[] {
@@ -508,6 +554,48 @@ function probes(): Probe[] {
         body: { text: `${actor} 的进展` },
       }),
     },
+    // -- evidence on a case: staff who see it, and the petitioner on their own online petition
+    {
+      route: 'POST /v1/cases/{id}/attachments',
+      label: 'POST /v1/cases/{B case}/attachments',
+      expect: cells('ok 404 ok ok ok ok 404 404'),
+      call: async () => ({
+        method: 'POST',
+        path: `/v1/cases/${world.caseB.id}/attachments`,
+        body: JPEG_DECLARATION,
+      }),
+    },
+    {
+      route: 'GET /v1/cases/{id}/attachments',
+      label: 'GET /v1/cases/{B case}/attachments',
+      expect: cells('ok 404 ok ok ok ok 404 404'),
+      call: async () => ({ method: 'GET', path: `/v1/cases/${world.caseB.id}/attachments` }),
+    },
+    {
+      route: 'GET /v1/cases/{id}/attachments',
+      label: "GET /v1/cases/{citizen-1's online petition}/attachments",
+      expect: cells('ok 404 404 ok ok ok ok 404'),
+      call: async () => ({ method: 'GET', path: `/v1/cases/${world.petitionerCase}/attachments` }),
+    },
+    {
+      // an allowed cell completes a photo uploaded for it; a refused one names the photo only declared
+      route: 'POST /v1/cases/{id}/attachments/{attachmentId}/complete',
+      label: 'POST /v1/cases/{B case}/attachments/{id}/complete',
+      expect: cells('ok 404 ok ok ok ok 404 404'),
+      call: async (_actor, allowed) => {
+        const id = allowed ? await photoOn(world.caseB.id) : evidence.pendingB;
+        return { method: 'POST', path: `/v1/cases/${world.caseB.id}/attachments/${id}/complete` };
+      },
+    },
+    {
+      route: 'GET /v1/cases/{id}/attachments/{attachmentId}',
+      label: 'GET /v1/cases/{B case}/attachments/{a photo}',
+      expect: cells('ok 404 ok ok ok ok 404 404'),
+      call: async () => ({
+        method: 'GET',
+        path: `/v1/cases/${world.caseB.id}/attachments/${evidence.photoB}`,
+      }),
+    },
     ...Object.entries(COMMAND_TABLE).map(
       ([command, spec]): Probe => ({
         route: 'POST /v1/cases/{id}/{command}',
@@ -576,6 +664,24 @@ function probes(): Probe[] {
           present: ['赵调解'],
           said: '听取双方陈述',
         },
+      }),
+    },
+    {
+      route: 'GET /v1/cases/{id}/agreement',
+      label: 'GET /v1/cases/{agreed B case}/agreement',
+      // the JSON keeps the parties masked: staff who see the case read it
+      expect: cells('ok 404 ok ok ok ok 404 404'),
+      call: async () => ({ method: 'GET', path: `/v1/cases/${await agreedLikeB()}/agreement` }),
+    },
+    {
+      route: 'GET /v1/cases/{id}/agreement',
+      label: 'GET /v1/cases/{agreed B case}/agreement (the page for signing)',
+      // the page names the parties in clear: the case's mediators (none of the actors here) and the clerks
+      expect: cells('ok 404 403 403 403 403 404 404'),
+      call: async () => ({
+        method: 'GET',
+        path: `/v1/cases/${await agreedLikeB()}/agreement`,
+        headers: { accept: 'text/html' },
       }),
     },
     // -- personal data: reveals (clerk, supervisor, the assignee), the reveal log (supervisor), erasure (admin)
@@ -1115,6 +1221,8 @@ beforeAll(async () => {
   expect(policy.status).toBe(200);
   world.policy = policy.body;
   world.helper = await newHelper();
+  evidence.photoB = await photoOn(world.caseB.id);
+  evidence.pendingB = await photoOn(world.caseB.id, true);
   world.meeting = newMeeting(false);
   world.decided = newMeeting(true);
   await Promise.all([world.meeting, world.decided]);
