@@ -73,6 +73,8 @@ export const ROUTE_THROTTLES = {
   // registration: citizens' online petitions and staff intake
   'POST /v1/public/petitions': { rateLimit: 10, burstLimit: 20 },
   'POST /v1/cases': { rateLimit: 10, burstLimit: 20 },
+  // the public reception roster: no token, answered by a function without reserved concurrency of its own
+  'GET /v1/public/reception/roster': { rateLimit: 10, burstLimit: 20 },
 } as const satisfies Partial<Record<RouteKey, Throttle>>;
 
 /** Fields of the access log: no headers, bodies or claims other than the caller's id. */
