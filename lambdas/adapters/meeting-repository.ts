@@ -38,7 +38,7 @@ function decisionIndexAttributes(decision: DecisionRecord): Record<string, strin
   };
 }
 
-export const decisionItem = (decision: DecisionRecord) => ({
+const decisionItem = (decision: DecisionRecord) => ({
   ...keys.decision(decision.town, decision.meetingId, decision.n),
   ...decisionIndexAttributes(decision),
   ...decision,

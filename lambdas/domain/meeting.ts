@@ -84,7 +84,7 @@ export const decisionRecordSchema = z.object({
 });
 export type DecisionRecord = z.infer<typeof decisionRecordSchema>;
 
-export type DecisionStatus = 'open' | 'done' | 'overdue';
+type DecisionStatus = 'open' | 'done' | 'overdue';
 
 /** Done once done; overdue from the instant its last day ends (an act at the deadline is late); else open. */
 export function decisionStatus(decision: Pick<DecisionRecord, 'due' | 'done'>, now: Date): DecisionStatus {
@@ -238,12 +238,10 @@ export const missedDecisionSchema = z.object({
   /** The owner's name in the staff directory when the report was made; absent for someone it does not know. */
   ownerName: z.string().optional(),
 });
-export type MissedDecision = z.infer<typeof missedDecisionSchema>;
-
 export const missedDecisionLine = (
   decision: DecisionRecord,
   ownerName: string | undefined,
-): MissedDecision => ({
+): z.infer<typeof missedDecisionSchema> => ({
   meetingId: decision.meetingId,
   meetingKind: decision.meetingKind,
   meetingDate: decision.meetingDate,
@@ -287,7 +285,7 @@ export function decisionSupervisionNotice(
 }
 
 /** The most missed decisions one summary names; the bulletin lists the rest. */
-export const SUMMARY_DECISIONS = 10;
+const SUMMARY_DECISIONS = 10;
 
 /** 月督办 for the petition office: the missed decisions and who answers for each, once per month and recipient. */
 export function missedDecisionsSummary(

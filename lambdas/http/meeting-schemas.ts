@@ -44,7 +44,7 @@ export const createMeetingBody = z.strictObject({
   agenda: text(4000),
 });
 
-export const decisionBody = z.strictObject({
+const decisionBody = z.strictObject({
   text: text(2000).meta({ description: 'What is to be done' }),
   ownerId: staffId.meta({ description: 'Who must act: a member of the town’s staff directory' }),
   dueDate: isoDate.meta({
@@ -83,7 +83,7 @@ export const decisionNumber = (value: string | undefined): number | undefined =>
 
 const actorView = z.object({ id: z.string(), role: z.string() });
 
-export const decisionViewSchema = z
+const decisionViewSchema = z
   .object({
     n: z.number().int(),
     text: z.string(),

@@ -31,7 +31,7 @@ import { loadVisibleCase, type WorkerGrids } from './visible-case.js';
 
 /** Joint meetings and consultations: scheduling one, recording its minutes once, marking a decision done once. */
 
-export interface MeetingPorts {
+interface MeetingPorts {
   meetings: Pick<MeetingRepository, 'create' | 'withDecisions' | 'recordMinutes' | 'markDone'>;
   cases: Pick<CaseRepository, 'get'>;
   grids: WorkerGrids & Pick<GridRepository, 'staff'>;
@@ -75,7 +75,7 @@ async function visibleCases(
   return found;
 }
 
-export interface NewMeeting {
+interface NewMeeting {
   kind: MeetingKind;
   date: string;
   chairId: string;
@@ -113,7 +113,7 @@ export async function scheduleMeeting(
 }
 
 /** Checks the caller's role once the meeting is found (404 before 403, as everywhere). */
-export type RoleGate = () => void;
+type RoleGate = () => void;
 
 /** The meeting and its decisions, if the caller may see it: readers see all, other staff those they take part in. */
 export async function loadVisibleMeeting(
@@ -130,7 +130,7 @@ export async function loadVisibleMeeting(
   return found;
 }
 
-export interface NewDecision {
+interface NewDecision {
   text: string;
   ownerId: string;
   dueDate: string;
