@@ -101,6 +101,36 @@ const HELPER_KINDS = entries([
   ['village_mediator', '村调委会成员（乡贤、能人）', 'Village mediation committee member'],
 ]);
 
+/** People's mediation (人民调解法): committees, agreement forms, the routes advised on failure, callbacks. */
+export const COMMITTEE_LABELS = entries([
+  ['village', '村（居）人民调解委员会', 'Village mediation committee'],
+  ['town', '镇人民调解委员会', 'Town mediation committee'],
+]);
+export const AGREEMENT_FORM_LABELS = entries([
+  ['written', '书面调解协议', 'Written agreement'],
+  ['oral', '口头调解协议', 'Oral agreement'],
+]);
+export const ADVISED_ROUTE_LABELS = entries([
+  ['litigation', '向人民法院提起诉讼', 'Litigation in a people’s court'],
+  ['arbitration', '申请仲裁', 'Arbitration'],
+  ['administrative', '申请行政机关处理', 'An administrative route'],
+]);
+export const PERFORMANCE_LABELS = entries([
+  ['performed', '已履行', 'Performed'],
+  ['partly', '部分履行', 'Partly performed'],
+  ['not_performed', '未履行', 'Not performed'],
+]);
+export const FOLLOW_UP_LABELS = entries([
+  ['urged', '已督促履行', 'Performance urged'],
+  ['told_may_sue', '已告知可依法向人民法院起诉', 'Told they may sue'],
+]);
+/** The window's other lines a matter is handed to (五位一体). */
+export const HAND_OFF_LINE_LABELS = entries([
+  ['legal_aid', '法律援助', 'Legal aid'],
+  ['labor_arbitration', '劳动仲裁', 'Labour arbitration'],
+  ['litigation', '诉讼服务', 'Litigation service'],
+]);
+
 const codes = <T extends readonly { code: string }[]>(list: T) =>
   list.map((e) => e.code) as unknown as readonly [T[number]['code'], ...T[number]['code'][]];
 
@@ -162,6 +192,12 @@ export const catalog = () => ({
   serviceLines: SERVICE_LINES,
   ratings: RATINGS,
   helperKinds: HELPER_KINDS,
+  committees: COMMITTEE_LABELS,
+  agreementForms: AGREEMENT_FORM_LABELS,
+  advisedRoutes: ADVISED_ROUTE_LABELS,
+  performanceResults: PERFORMANCE_LABELS,
+  followUps: FOLLOW_UP_LABELS,
+  handOffLines: HAND_OFF_LINE_LABELS,
 });
 
 /** A code's label in one language, as the catalogue names it; a code the catalogue lacks is shown as it is. */

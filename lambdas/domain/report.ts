@@ -7,6 +7,7 @@ import { GRID_LEVELS, type GridRecord } from './grid.js';
 import { type Indicators, indicators, sumTotals, type Totals } from './indicators.js';
 import { watchedDeadline } from './ladder.js';
 import { lastDayText } from './last-day.js';
+import { handOffFiguresSchema, mediationFiguresSchema } from './mediation-figures.js';
 import { missedDecisionSchema } from './meeting.js';
 import { type Notification, notificationId, type OutboxMessage } from './notification.js';
 import { type Period, parsePeriod, periodEnd } from './periods.js';
@@ -155,6 +156,10 @@ export const metricsSchema = z.object({
   decisions: z.object({ open: count, overdue: count }),
   /** Leaders' receptions (领导接访) in the period, the town's whatever grid is asked for. */
   reception: z.object({ receptions: count, batches: count, personTimes: count, settledOnTheSpot: count }),
+  /** People's mediation (人民调解) in the period: success and performance rates with their samples. */
+  mediation: mediationFiguresSchema,
+  /** Hand-offs to the window's other lines (五位一体) in the period, and their returns. */
+  handOffs: handOffFiguresSchema,
   itemsRead: count,
 });
 export type Metrics = z.infer<typeof metricsSchema>;

@@ -8,11 +8,13 @@ import { HelperRepository } from '../adapters/helper-repository.js';
 import { logger } from '../adapters/observability.js';
 import { PersonalVault } from '../adapters/personal-vault.js';
 import { PrivacyRepository } from '../adapters/privacy-repository.js';
-import { mayReveal } from '../domain/access.js';
+import { canSeeAccuserIdentity, mayReveal } from '../domain/access.js';
+import { agreementView } from '../domain/agreement.js';
 import { ForbiddenError, NotFoundError, StaleVersionError } from '../domain/errors.js';
 import { HELPER_PHONE_FIELD } from '../domain/helper.js';
 import { PERSONAL_FIELDS } from '../domain/personal.js';
-import { primaryRole } from '../domain/roles.js';
+import { primaryRole, STAFF_ROLES } from '../domain/roles.js';
+import { AGREEMENT_PAGE_HEADERS, asksForHtml, renderAgreementHtml } from '../http/agreement-html.js';
 import { type ApiRequest, createApiHandler, lazyHandler, refuseIdempotencyKey } from '../http/api.js';
 import { requireRole } from '../http/auth.js';
 import { parseIfMatch, requireIfMatch } from '../http/command-schemas.js';
@@ -22,7 +24,9 @@ import { auditRangeQuery, eraseBody, revealBody } from '../http/privacy-schemas.
 import { HttpProblem, type Say } from '../http/problem.js';
 import { parseWith } from '../http/validation.js';
 import { caseView } from '../http/views.js';
+import { agreementForSigning, maskedParties } from '../usecases/agreement-page.js';
 import { erasePersonalData } from '../usecases/erase-personal-data.js';
+import { mayRecordMediation } from '../usecases/mediation-sessions.js';
 import { revealPersonalData } from '../usecases/reveal-personal-data.js';
 import { loadVisibleCase } from '../usecases/visible-case.js';
 
@@ -68,6 +72,34 @@ export function createPrivacyHandler(deps: Deps) {
           });
           logger.info('personal data revealed', { caseId: record.id, fields: revealed.fields });
           return { status: 200, body: revealed, headers: { 'cache-control': 'no-store' } };
+        },
+      },
+      'GET /v1/cases/{id}/agreement': {
+        async handle(request) {
+          const record = await load(request);
+          requireRole(request.principal, STAFF_ROLES);
+          const language = request.language;
+          if (!asksForHtml(request.header('accept')))
+            return {
+              status: 200,
+              body: agreementView(record, maskedParties(record), language),
+              headers: { vary: 'Accept, Accept-Language' },
+            };
+          // the page for signing names the parties in clear: the case's mediators and the clerks print it
+          if (!mayRecordMediation(request.principal, record)) throw new ForbiddenError('mediators-only');
+          if (record.type === 'accusation' && !canSeeAccuserIdentity(request.principal))
+            throw new ForbiddenError('reveal-not-allowed');
+          const page = await agreementForSigning({ vault, privacy, grids }, record, {
+            actor: actorOf(request),
+            now: deps.now(),
+            language,
+          });
+          logger.info('agreement page printed', { caseId: record.id });
+          return {
+            status: 200,
+            body: renderAgreementHtml(page.view, page.committee, language),
+            headers: AGREEMENT_PAGE_HEADERS,
+          };
         },
       },
       'POST /v1/helpers/{id}/reveal': {

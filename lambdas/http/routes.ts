@@ -45,6 +45,8 @@ export const ROUTES = [
   },
   { method: 'POST', path: '/v1/cases/{id}/reveal', family: 'privacy', authorized: true },
   { method: 'POST', path: '/v1/cases/{id}/erase', family: 'privacy', authorized: true },
+  // the agreement's page for signing names the parties in clear, so it unwraps the case's data key
+  { method: 'GET', path: '/v1/cases/{id}/agreement', family: 'privacy', authorized: true },
   { method: 'GET', path: '/v1/audit/reveals', family: 'privacy', authorized: true },
   { method: 'POST', path: '/v1/grids', family: 'grids', authorized: true },
   { method: 'GET', path: '/v1/grids', family: 'grids', authorized: true },

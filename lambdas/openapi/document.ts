@@ -52,7 +52,7 @@ import {
   notificationSchema,
   trackingSchema,
 } from '../http/me-schemas.js';
-import { sessionBody } from '../http/mediation-schemas.js';
+import { agreementViewSchema, sessionBody } from '../http/mediation-schemas.js';
 import {
   createMeetingBody,
   doneBody,
@@ -545,6 +545,19 @@ const OPERATIONS: Record<Exclude<RouteKey, typeof COMMAND_ROUTE>, Operation> = {
     conflict: 'The case has no mediation under way (`not-mediating`)',
     body: sessionBody(new Date(0)),
     response: { status: 201, schema: timelineEventSchema, description: 'The appended event' },
+  },
+  'GET /v1/cases/{id}/agreement': {
+    summary:
+      'The case’s mediation agreement (调解协议): its number, terms, performance, the last day for judicial confirmation ' +
+      '(Art 33) and the callback, the parties masked. `Accept: text/html` gives the printable zh-CN A4 page for the ' +
+      'parties to sign, naming them in clear: only to the case’s mediators and the clerks, logged like a reveal, ' +
+      '`Cache-Control: no-store`',
+    roles: 'staff who may see the case; the page: the case’s mediators, clerks',
+    response: {
+      status: 200,
+      schema: agreementViewSchema,
+      description: 'The agreement; 404 when the case has none',
+    },
   },
   'POST /v1/cases/{id}/attachments': {
     summary:

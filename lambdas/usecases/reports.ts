@@ -13,6 +13,7 @@ import { backlogLedger } from '../domain/backlog.js';
 import type { CaseRecord } from '../domain/case.js';
 import { eachDay } from '../domain/deadlines.js';
 import { hideSmallSamples, indicators, sumTotals } from '../domain/indicators.js';
+import { handOffFigures, mediationFigures } from '../domain/mediation-figures.js';
 import {
   type DecisionRecord,
   decisionSupervisionNotice,
@@ -371,6 +372,13 @@ export async function metrics(
     decisions: { open: decisions.open, overdue: decisions.overdue },
     // the leaders' receptions are the town's too (counted at the window level, outside any grid)
     reception: receptionTotals(sumTotals(counters.rows.map((row) => row.counts))),
+    mediation: mediationFigures(
+      totals,
+      scope
+        .filter((grid) => grid.level === 'village')
+        .map((grid) => ({ grid, totals: subtreeTotals(byGrid, tree, grid) })),
+    ),
+    handOffs: handOffFigures(totals),
     itemsRead: counters.itemsRead + tree.length + carried.itemsRead + held.itemsRead + decisions.itemsRead,
   };
 }

@@ -315,8 +315,64 @@ async function walkCases(grids: { a: string; b: string; e: string; helper: strin
   return { worked, late, withdrawn, first };
 }
 
-async function walkPrivacy(cases: { worked: { id: string }; withdrawn: { id: string } }, helper: string) {
+/** People's mediation: put to the village committee, a session, the agreement; a hand-off and its return. */
+async function walkMediation(grids: { a: string; helper: string }): Promise<string> {
+  const { clerk } = tokens;
+  const dispute = await register({
+    gridId: grids.a,
+    kind: 'dispute',
+    category: 'neighbor',
+    respondent: { name: '李四', kind: 'person' },
+  });
+  let v = (await command(dispute.id, 'accept', 1, { track: 'coordinated' })).version;
+  v = (
+    await command(dispute.id, 'mediate', v, {
+      committee: 'village',
+      mediatorIds: [grids.helper],
+      parties: { petitioners: [0], respondent: true },
+    })
+  ).version;
+  await call(201, 'POST', `/v1/cases/${dispute.id}/mediation/sessions`, {
+    token: clerk,
+    body: {
+      heldAt: h.deps.now().toISOString(),
+      place: '村调解室',
+      present: ['张三', '李四'],
+      said: '双方陈述',
+    },
+  });
+  v = (
+    await command(dispute.id, 'agree', v, {
+      form: 'written',
+      facts: '围墙越界',
+      disputed: '围墙位置',
+      responsibilities: '李四承担主要责任',
+      terms: ['李四拆除越界部分'],
+      performance: { how: '自行拆除', by: '2026-12-10' },
+    })
+  ).version;
+  v = (
+    await command(dispute.id, 'hand-off', v, {
+      line: 'legal_aid',
+      unit: '县法律援助中心',
+      dueDate: '2026-12-10',
+    })
+  ).version;
+  await command(dispute.id, 'hand-off-result', v, { handOffId: 'h1', accepted: true, result: '已指派律师' });
+  return dispute.id;
+}
+
+async function walkPrivacy(
+  cases: { worked: { id: string }; withdrawn: { id: string }; mediated: string },
+  helper: string,
+) {
   const { clerk, worker, supervisor, admin, leader } = tokens;
+  // the agreement as JSON (masked), and its page for signing (the parties unsealed, logged like a reveal)
+  await call(200, 'GET', `/v1/cases/${cases.mediated}/agreement`, { token: leader });
+  await call(200, 'GET', `/v1/cases/${cases.mediated}/agreement`, {
+    token: clerk,
+    headers: { accept: 'text/html' },
+  });
   await call(200, 'POST', `/v1/helpers/${helper}/reveal`, {
     token: leader,
     body: { purpose: '包案前联系律师' },
@@ -507,7 +563,8 @@ beforeAll(async () => {
   const grids = await walkGrids();
   const apiKey = await walkAdmin();
   const cases = await walkCases(grids);
-  await walkPrivacy(cases, grids.helper);
+  const mediated = await walkMediation(grids);
+  await walkPrivacy({ ...cases, mediated }, grids.helper);
   const filed = await walkCitizen(cases.late);
   await walkPublic(filed);
   await walkReports();

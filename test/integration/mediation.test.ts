@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSweep } from '../../lambdas/usecases/sweep.js';
 import { sweepDeps } from '../../lambdas/usecases/sweep-deps.js';
-import { caseBody, createHarness, type Harness, type TestResponse } from '../support/harness.js';
+import {
+  caseBody,
+  createHarness,
+  type Harness,
+  type TestResponse,
+  uniqueIdNumber,
+} from '../support/harness.js';
 
 /**
  * People's mediation and the service lines, walked through the HTTP contract: disputes mediated to a written
@@ -383,5 +389,143 @@ describe('bad inputs', () => {
       409,
       'not-mediating',
     );
+  });
+});
+
+describe('the agreement and its page for signing', () => {
+  let id: string;
+  let idNumber: string;
+  beforeAll(async () => {
+    idNumber = uniqueIdNumber();
+    const accepted = await acceptedDispute({
+      petitioners: [
+        { name: '张三', idNumber, address: '浙江省诸暨市枫桥镇枫源村 12 号' },
+        { name: '李四', phone: '13912345678' },
+      ],
+    });
+    id = accepted.id;
+    const mediated = ok(await cmd(t.clerk!, id, 'mediate', mediateBody(), accepted.version));
+    ok(await cmd(t.mediator!, id, 'agree', writtenBody(), mediated.version));
+  });
+
+  it('reads as JSON to staff who see the case, the parties masked and the last days in words', async () => {
+    const json = ok(await h.request('GET', `/v1/cases/${id}/agreement`, { token: t.leader! }));
+    expect(json).toMatchObject({
+      form: 'written',
+      formLabel: '书面调解协议',
+      committeeLabel: '村（居）人民调解委员会',
+      terms: ['李四拆除越界部分围墙', '张三不再主张赔偿'],
+      performance: { by: '2026-12-10', byText: '2026年12月10日' },
+      judicialConfirmation: { lastDay: '2026-12-28', lastDayText: '2026年12月28日' },
+      callback: { lastDay: '2026-12-10' },
+    });
+    expect(json.parties[0].name).toBe('张三');
+    expect(json.parties[0].idNumber).not.toBe(idNumber);
+    expect(json.parties[0].idNumber).toMatch(/\*/);
+    expect(JSON.stringify(json)).not.toContain('枫源村 12 号');
+    const en = ok(
+      await h.request('GET', `/v1/cases/${id}/agreement`, {
+        token: t.leader!,
+        headers: { 'accept-language': 'en' },
+      }),
+    );
+    expect(en.judicialConfirmation.lastDayText).toBe('28 Dec 2026, Beijing time');
+    expect(en.formLabel).toBe('Written agreement');
+  });
+
+  it('prints for the mediator in zh-CN, the parties in clear, kept nowhere, and logged like a reveal', async () => {
+    const page = await h.request('GET', `/v1/cases/${id}/agreement`, {
+      token: t.mediator!,
+      headers: { accept: 'text/html' },
+    });
+    expect(page.status, page.text).toBe(200);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(page.headers.get('cache-control')).toBe('no-store');
+    for (const words of [
+      '人民调解协议书',
+      `编号：TJ-`,
+      '纠纷主要事实',
+      '争议事项',
+      '各方当事人的责任',
+      '经调解，自愿达成如下协议',
+      '<li>李四拆除越界部分围墙</li>',
+      '履行方式、地点、期限',
+      '2026年12月10日',
+      '至2026年12月28日（北京时间）止，共同向人民法院申请司法确认',
+      '人民调解员（签名）',
+      '人民调解委员会（印章）',
+      idNumber,
+      '浙江省诸暨市枫桥镇枫源村 12 号',
+      '王调解、李乡贤',
+    ])
+      expect(page.text).toContain(words);
+    expect(page.text).toMatch(/^<!doctype html><html lang="zh-CN">/);
+
+    const reveals = ok(
+      await h.request('GET', '/v1/audit/reveals?from=2026-11-01&to=2026-12-31', { token: t.supervisor! }),
+    );
+    expect(reveals.items).toContainEqual(
+      expect.objectContaining({
+        caseId: id,
+        actor: { id: 'mediator-1', role: 'handler' },
+        fields: ['name', 'idNumber', 'address'],
+      }),
+    );
+  });
+
+  it('prints in English for Accept-Language: en', async () => {
+    const page = await h.request('GET', `/v1/cases/${id}/agreement`, {
+      token: t.clerk!,
+      headers: { accept: 'text/html', 'accept-language': 'en' },
+    });
+    expect(page.status, page.text).toBe(200);
+    for (const words of [
+      '<html lang="en">',
+      'People’s Mediation Agreement',
+      'Main facts of the dispute',
+      'Through mediation the parties have freely agreed as follows',
+      'until 28 Dec 2026, Beijing time (People’s Mediation Law, Art 33)',
+      'Mediator (signature)',
+    ])
+      expect(page.text).toContain(words);
+  });
+
+  it('is not printed for staff who are neither its mediators nor clerks, and a case without one has none', async () => {
+    problem(
+      await h.request('GET', `/v1/cases/${id}/agreement`, {
+        token: t.leader!,
+        headers: { accept: 'text/html' },
+      }),
+      403,
+      'forbidden',
+    );
+    const { id: other } = await acceptedDispute();
+    problem(await h.request('GET', `/v1/cases/${other}/agreement`, { token: t.clerk! }), 404, 'not-found');
+  });
+});
+
+describe('the counts in the metrics', () => {
+  it('give the success and performance rates with their samples, and the hand-offs returned late', async () => {
+    const metrics = ok(
+      await h.request('GET', '/v1/metrics?from=2026-11-01&to=2026-12-31', { token: t.leader! }),
+    );
+    // six mediations begun; five concluded: four agreements (written, oral, the missed callback's, the printed one)
+    // and one failure
+    expect(metrics.mediation).toMatchObject({
+      begun: 6,
+      concluded: 5,
+      agreements: 4,
+      failed: 1,
+      successRate: { numerator: 4, denominator: 5, rate: 0.8 },
+      agreementsByCommittee: { village: 4, town: 0 },
+      agreementsByVillage: [],
+      // the written agreement's callback on time; the oral one's and the missed one's passed before the sweep
+      callbacksDue: 3,
+      callbacksMissed: 2,
+      performed: 1,
+      performanceRate: { numerator: 1, denominator: 3 },
+      overTime: 0,
+    });
+    expect(metrics.handOffs).toEqual({ handedOff: 1, open: 0, returnedOnTime: 0, late: 1 });
   });
 });

@@ -618,7 +618,30 @@ const COMMAND_BODIES: Record<string, Json> = {
   'record-review': { outcome: 'resolved', opinion: '维持' },
   close: { note: '办结' },
   withdraw: { reason: '已和解' },
+  mediate: {
+    committee: 'village',
+    mediatorIds: ['edge-staff'],
+    parties: { petitioners: [0], respondent: true },
+    note: '交付调解',
+  },
+  'extend-mediation': { days: 10, partiesConsent: true, reason: '双方同意延长' },
+  agree: {
+    form: 'written',
+    facts: '拖欠工资',
+    disputed: '欠薪数额',
+    responsibilities: '用工方承担',
+    terms: ['支付工资'],
+    performance: { how: '转账', where: '镇司法所', by: '2099-12-31' },
+    effectiveAt: '2026-11-28T10:00:00+08:00',
+  },
+  'mediation-failed': { reason: '分歧过大', route: 'arbitration' },
+  callback: { result: 'partly', note: '部分支付', followUp: 'urged' },
+  'hand-off': { line: 'labor_arbitration', unit: '县仲裁院', dueDate: '2099-12-31', note: '分流' },
+  'hand-off-result': { handOffId: 'h1', accepted: true, result: '已立案' },
 };
+
+/** A photo as a client declares it before uploading it. */
+const ATTACHMENT_DECLARATION = { kind: 'photo', contentType: 'image/jpeg', size: 1024, sha256: 'ab'.repeat(32) };
 
 interface RoutePlan {
   params: () => Record<string, fc.Arbitrary<string>>;
@@ -679,6 +702,19 @@ const PLANS: Record<string, RoutePlan> = {
   'POST /v1/cases/{id}/notes': {
     params: () => ({ id: segment(caseId) }),
     body: () => fc.constant({ text: '进展' }),
+  },
+  'POST /v1/cases/{id}/attachments': {
+    params: () => ({ id: fc.oneof(segment(caseId), fc.constant(citizenCaseId)) }),
+    body: () => fc.constant(ATTACHMENT_DECLARATION),
+  },
+  'POST /v1/cases/{id}/attachments/{attachmentId}/complete': {
+    params: () => ({ id: segment(caseId), attachmentId: oddSegment }),
+    body: () => fc.constant(undefined),
+  },
+  'POST /v1/cases/{id}/mediation/sessions': {
+    params: () => ({ id: segment(caseId) }),
+    body: () =>
+      fc.constant({ heldAt: '2026-11-28T10:00:00+08:00', place: '调解室', present: ['张三'], said: '陈述' }),
   },
   'POST /v1/cases/{id}/{command}': {
     runs: RUNS * 2,
@@ -1382,6 +1418,7 @@ describe('every field of every body at its edges: never a 5xx, and a 400 names t
   let helperId: string;
   let edgeMeetingId: string;
   let edgeDecidedId: string;
+  let edgeMediatedId: string;
   const json = { 'content-type': 'application/json' };
   const HELPER = { name: '王法官', kind: 'judge', unit: '县法院', phone: '13912345678' };
 
@@ -1416,6 +1453,24 @@ describe('every field of every body at its edges: never a 5xx, and a 400 names t
       body: { name: '王书记', roles: ['leader', 'clerk'] },
     });
     expect(leader.status, leader.text).toBe(200);
+    // a case under mediation by edge-staff, for its sessions
+    const dispute = await h.request('POST', '/v1/cases', {
+      token: staff,
+      body: caseBody({ respondent: { name: '某建筑公司', kind: 'organization' } }),
+    });
+    expect(dispute.status, dispute.text).toBe(201);
+    edgeMediatedId = dispute.body.id;
+    for (const [command, body, version] of [
+      ['accept', { track: 'immediate' }, 1],
+      ['mediate', COMMAND_BODIES.mediate, 2],
+    ] as const) {
+      const given = await h.request('POST', `/v1/cases/${edgeMediatedId}/${command}`, {
+        token: staff,
+        body,
+        headers: { 'if-match': `"${version}"` },
+      });
+      expect(given.status, given.text).toBe(200);
+    }
     const meeting = async () => {
       const made = await h.request('POST', '/v1/meetings', {
         token: staff,
@@ -1458,6 +1513,24 @@ describe('every field of every body at its edges: never a 5xx, and a 400 names t
       path: `/v1/cases/${edgeCaseId}/notes`,
       token: staff,
       base: { text: '进展' },
+      stores: true,
+    },
+    'POST /v1/cases/{id}/attachments': {
+      path: `/v1/cases/${edgeCaseId}/attachments`,
+      token: staff,
+      base: ATTACHMENT_DECLARATION,
+      stores: true,
+    },
+    'POST /v1/cases/{id}/mediation/sessions': {
+      path: `/v1/cases/${edgeMediatedId}/mediation/sessions`,
+      token: staff,
+      base: {
+        heldAt: NOW.toISOString(),
+        place: '枫源村调解室',
+        present: ['张三', '王调解'],
+        said: '双方陈述',
+        agreed: '同意分期支付',
+      },
       stores: true,
     },
     'POST /v1/cases/{id}/reveal': {
@@ -1649,11 +1722,11 @@ describe('every field of every body at its edges: never a 5xx, and a 400 names t
       const branches = resolve(bodySchemaOf(route)!).anyOf ?? [];
       expect(branches.map((b) => b.title).sort()).toEqual([...COMMAND_NAMES].sort());
 
-      /** A new case, brought to a status by the shortest way there. */
-      const caseIn = async (status: string) => {
+      /** A new case, brought to a status by the shortest way there, and to the mediation or hand-off a step needs. */
+      const caseIn = async (status: string, command: string) => {
         const created = await h.request('POST', '/v1/cases', {
           token: staff,
-          body: caseBody({ title: '边界' }),
+          body: caseBody({ title: '边界', respondent: { name: '某建筑公司', kind: 'organization' } }),
         });
         expect(created.status, created.text).toBe(201);
         const current = { id: created.body.id as string, version: created.body.version as number };
@@ -1670,6 +1743,10 @@ describe('every field of every body at its edges: never a 5xx, and a 400 names t
         if (status === 'replied' || status === 'under_review')
           await step('reply', { outcome: 'resolved', opinion: '已解决' });
         if (status === 'under_review') await step('request-review', { reason: '不服' });
+        if (['extend-mediation', 'agree', 'mediation-failed', 'callback'].includes(command))
+          await step('mediate', COMMAND_BODIES.mediate!);
+        if (command === 'callback') await step('agree', COMMAND_BODIES.agree!);
+        if (command === 'hand-off-result') await step('hand-off', COMMAND_BODIES['hand-off']!);
         return current;
       };
 
@@ -1678,7 +1755,7 @@ describe('every field of every body at its edges: never a 5xx, and a 400 names t
         const { from, ...rest } = COMMANDS[command] as { from: readonly string[]; to?: string };
         let current: { id: string; version: number } | undefined;
         for (const [i, { path, body }] of edgesOfBody(branch, COMMAND_BODIES[command]).entries()) {
-          current ??= await caseIn(from[0]!);
+          current ??= await caseIn(from[0]!, command);
           const req = request(route, `/v1/cases/${current.id}/${command}`, staff, body, i);
           req.headers['if-match'] = `"${current.version}"`;
           const res = await judge(route, req, path);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { indicators, type Totals } from '../../lambdas/domain/indicators.js';
+import { handOffFigures, mediationFigures } from '../../lambdas/domain/mediation-figures.js';
 import {
   bulletinHeading,
   type CaseList,
@@ -275,6 +276,8 @@ describe('the metrics page', () => {
     meetings: 2,
     decisions: { open: 3, overdue: 1 },
     reception: { receptions: 3, batches: 5, personTimes: 21, settledOnTheSpot: 2 },
+    mediation: mediationFigures(BUSY, []),
+    handOffs: handOffFigures(BUSY),
     byGrid: [
       {
         gridId: 'g-1',
@@ -299,5 +302,13 @@ describe('the metrics page', () => {
     expect(en).toContain('<h1>Petition Work Indicators, Fengqiao</h1>');
     expect(en).toContain('<td>On-time completion rate</td><td>83.3% (10/12)</td>');
     expect(en).toContain('<td>sample too small (1/2)</td>');
+  });
+
+  it('shows the meetings held and the decisions open and overdue', () => {
+    const zh = renderMetricsHtml(metrics, CONTEXT, 'zh', new Date('2026-12-03T06:05:00Z'));
+    expect(zh).toContain('<h2>联席会议与会商</h2>');
+    expect(zh).toContain('<tr><td>2</td><td>3</td><td>1</td></tr>');
+    const en = renderMetricsHtml(metrics, CONTEXT, 'en', new Date('2026-12-03T06:05:00Z'));
+    expect(en).toContain('<th>Decisions open (the town’s, now)</th>');
   });
 });
