@@ -663,6 +663,17 @@ export function renderMetricsHtml(
       ],
     ),
     '</section>',
+    `<section><h2>${escapeHtml(page.say('联席会议与会商', 'Joint meetings and consultations'))}</h2>`,
+    table(
+      page
+        .say(
+          '本期召开会议|议定事项未落实（全镇，截至目前）|其中已超期',
+          'Meetings held|Decisions open (the town’s, now)|Of which overdue',
+        )
+        .split('|'),
+      [[metrics.meetings, metrics.decisions.open, metrics.decisions.overdue]],
+    ),
+    '</section>',
     `<section><h2>${escapeHtml(page.say('各网格', 'By grid'))}</h2>`,
     note(
       page.say(
