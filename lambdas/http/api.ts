@@ -216,7 +216,12 @@ export function createApiHandler<F extends string>(options: ApiOptions<F>) {
     .handler(async (event, context) => {
       idempotency?.registerLambdaContext(context);
       // what the idempotency layer stores is the answer without its secret fields
-      const bypass = !idempotentCore || routes[event.routeKey]?.idempotent === false;
+      // what the layer's key expression would skip anyway is not handed to it: a read then costs nothing of it
+      const bypass =
+        !idempotentCore ||
+        routes[event.routeKey]?.idempotent === false ||
+        event.requestContext.http.method !== 'POST' ||
+        !header(event, 'idempotency-key');
       const result = await (bypass ? core : idempotentCore)(event, context);
       const secret = await secretOf(event, result);
       return Object.keys(secret).length > 0 ? withFields(result, secret) : result;
