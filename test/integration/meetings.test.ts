@@ -270,6 +270,32 @@ describe('minutes and decisions', () => {
     ).toBe(true);
   });
 
+  it('of two concurrent marks of one decision, one is done and the other refused; a retried minutes replays', async () => {
+    const id = await schedule();
+    const key = { 'idempotency-key': `minutes-${id}` };
+    const first = await h.request('POST', `/v1/meetings/${id}/minutes`, {
+      token: t.leader,
+      body: minutesBody(),
+      headers: key,
+    });
+    expect(first.status, first.text).toBe(201);
+    const retried = await h.request('POST', `/v1/meetings/${id}/minutes`, {
+      token: t.leader,
+      body: minutesBody(),
+      headers: key,
+    });
+    expect(retried.status).toBe(201);
+    expect(retried.body).toEqual(first.body);
+    const marks = await Promise.all(
+      [t.leader, t.supervisor].map((token) =>
+        h.request('POST', `/v1/meetings/${id}/decisions/2/done`, { token, body: { note: '已约谈' } }),
+      ),
+    );
+    expect(marks.map((m) => m.status).sort()).toEqual([200, 409]);
+    const read = await h.request('GET', `/v1/meetings/${id}`, { token: t.leader });
+    expect(read.body.decisions[1].status).toBe('done');
+  });
+
   it('shows a decision overdue once its last day has ended (Beijing time)', async () => {
     const id = await schedule();
     const recorded = await h.request('POST', `/v1/meetings/${id}/minutes`, {
