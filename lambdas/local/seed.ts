@@ -1,5 +1,6 @@
 import type { Deps } from '../adapters/deps.js';
 import { GridRepository } from '../adapters/grid-repository.js';
+import { addDays } from '../domain/beijing-time.js';
 import { beijingDate } from '../domain/deadlines.js';
 import { childPath, type GridRecord } from '../domain/grid.js';
 import { makeValidIdNumber } from '../domain/id-number.js';
@@ -325,6 +326,26 @@ export async function seedDemoTown(
     ],
   });
   const cases = DEMO_CASES.length + (patrol.body.cases as unknown[]).length;
+
+  // the leaders' reception roster of today and tomorrow, and this morning's reception on the patrol's finding
+  const today = beijingDate(now);
+  const slots = [{ leaderId: 'leader-1', period: 'morning', place: '镇人民来访接待中心', kind: 'window' }];
+  for (const date of [today, addDays(today, 1)])
+    await call('supervisor-1', 'PUT', `/v1/reception/roster/${date}`, { slots });
+  const [found] = patrol.body.cases as { id: string }[];
+  if (found)
+    await call('clerk-1', 'POST', '/v1/receptions', {
+      date: today,
+      leaderId: 'leader-1',
+      period: 'morning',
+      visits: [
+        {
+          caseId: found.id,
+          headcount: 3,
+          onTheSpot: { measure: '约村委会与建房户当面协商，当日清出村道', track: 'immediate' },
+        },
+      ],
+    });
 
   // the town's names on its bulletins; tolerated where this version's settings do not take them yet
   const settings = await call('admin-1', 'GET', '/v1/admin/policy');

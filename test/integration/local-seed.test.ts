@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays, beijingDate } from '../../lambdas/domain/beijing-time.js';
 import { DEMO_STAFF, hasStaff, seedDemoGrids, seedDemoTown } from '../../lambdas/local/seed.js';
 import { createHarness, type Harness } from '../support/harness.js';
 
@@ -37,5 +38,14 @@ describe('the demo town seed', () => {
       expect(received.length).toBeGreaterThan(1);
       expect(received).toEqual([...received].sort());
     }
+    // the reception roster of today and tomorrow, and a reception this morning
+    const today = beijingDate(new Date());
+    const roster = await h.request('GET', `/v1/reception/roster?from=${today}&to=${addDays(today, 1)}`, {
+      token: office,
+    });
+    expect(roster.body.items).toHaveLength(2);
+    expect(roster.body.items[0].leader).toEqual({ name: '赵志强', title: '镇党委副书记' });
+    const receptions = await h.request('GET', `/v1/receptions?from=${today}&to=${today}`, { token: office });
+    expect(receptions.body.items).toMatchObject([{ leaderId: 'leader-1', batches: 1, personTimes: 3 }]);
   });
 });
