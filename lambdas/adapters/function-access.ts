@@ -232,7 +232,7 @@ export const FAMILY_ACCESS = {
       // head Updated, the event Put; a refused one Deleted; a download that may hold personal data: the reveal log (Put)
       Cases: { actions: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem', 'Query'] },
       // a grid worker's scope (GSI1) within the tree
-      Grids: { actions: ['GetItem', 'Query'], indexes: { GSI1: QUERY } },
+      Grids: { actions: ['Query'], indexes: { GSI1: QUERY } },
       Idempotency: IDEMPOTENCY,
     },
     publishes: [],

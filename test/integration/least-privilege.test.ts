@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaseRepository } from '../../lambdas/adapters/case-repository.js';
 import {
@@ -521,6 +522,50 @@ async function walkMeetings(caseId: string) {
   });
 }
 
+/** Evidence on a case: a letter declared (twice, with one key), uploaded, completed and downloaded; a wrong file. */
+async function walkAttachments(caseId: string) {
+  const { clerk, worker } = tokens;
+  const letter = Buffer.from('%PDF-1.7 来信扫描件');
+  const declaration = {
+    kind: 'letter',
+    contentType: 'application/pdf',
+    size: letter.length,
+    sha256: createHash('sha256').update(letter).digest('hex'),
+  };
+  const path = `/v1/cases/${caseId}/attachments`;
+  const declared = await twice(201, path, clerk, declaration, 'attachment-1');
+  expect(
+    (
+      await fetch(declared.body.uploadUrl, {
+        method: 'PUT',
+        headers: declared.body.uploadHeaders,
+        body: letter,
+      })
+    ).status,
+  ).toBe(200);
+  await call(200, 'POST', `${path}/${declared.body.id}/complete`, { token: clerk });
+  await call(200, 'GET', path, { token: worker });
+  await call(200, 'GET', `${path}/${declared.body.id}?purpose=${encodeURIComponent('核对来信原件')}`, {
+    token: clerk,
+  });
+  // a refused declaration: its idempotency record goes again
+  await call(400, 'POST', path, {
+    token: clerk,
+    body: { ...declaration, size: 0 },
+    headers: { 'idempotency-key': 'attachment-bad' },
+  });
+  // a file that is not the one declared: deleted with its record
+  const wrong = await call(201, 'POST', path, {
+    token: clerk,
+    body: { ...declaration, sha256: 'ab'.repeat(32) },
+  });
+  expect(
+    (await fetch(wrong.body.uploadUrl, { method: 'PUT', headers: wrong.body.uploadHeaders, body: letter }))
+      .status,
+  ).toBe(200);
+  await call(409, 'POST', `${path}/${wrong.body.id}/complete`, { token: clerk });
+}
+
 async function walkOpen311(apiKey: string) {
   for (const path of [
     '/open311/discovery.xml',
@@ -563,6 +608,7 @@ beforeAll(async () => {
   const grids = await walkGrids();
   const apiKey = await walkAdmin();
   const cases = await walkCases(grids);
+  await walkAttachments(cases.first.id);
   const mediated = await walkMediation(grids);
   await walkPrivacy({ ...cases, mediated }, grids.helper);
   const filed = await walkCitizen(cases.late);

@@ -1,8 +1,10 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { KeyWrapper } from '../../lambdas/adapters/data-keys.js';
+import type { EvidenceStore } from '../../lambdas/adapters/evidence-store.js';
 import type {
   DataKeyAction,
+  EvidenceAction,
   FunctionAccess,
   ScheduledFunction,
   TableAccess,
@@ -19,7 +21,14 @@ import {
 import type { Topic } from '../../lambdas/domain/notification.js';
 import type { MacFunction } from '../../lambdas/domain/timeline.js';
 import { ROUTES, type RouteKey, routeKey } from '../../lambdas/http/routes.js';
-import { DATA_KEY, MAC_KEY, tablePermission, topicResource } from './iam.js';
+import {
+  DATA_KEY,
+  EVIDENCE_BUCKET,
+  EVIDENCE_OBJECTS,
+  MAC_KEY,
+  tablePermission,
+  topicResource,
+} from './iam.js';
 
 /**
  * What each function's code does to the outside world, as IAM would authorise it: a middleware on the DynamoDB client
@@ -173,6 +182,48 @@ export class AccessRecorder {
       unwrap: (wrapped, context) => {
         use('Decrypt');
         return inner.unwrap(wrapped, context);
+      },
+    };
+  }
+
+  /**
+   * The evidence bucket, recorded as S3 would authorise each call in the cloud, where the bucket keeps versions (the
+   * loopback server keeps none): a presigned PUT with its pending tag, a download of the checked version, the check's
+   * read, the untagging of that version, and deletion of every version, which lists them first.
+   */
+  evidence(inner: EvidenceStore): EvidenceStore {
+    const use = (...actions: EvidenceAction[]) => {
+      for (const action of actions)
+        this.record({
+          resource: action === 'ListBucketVersions' ? EVIDENCE_BUCKET : EVIDENCE_OBJECTS,
+          action: `s3:${action}`,
+        });
+    };
+    const deleting = ['ListBucketVersions', 'DeleteObject', 'DeleteObjectVersion'] as const;
+    return {
+      presignUpload: (request) => {
+        use('PutObject', 'PutObjectTagging');
+        return inner.presignUpload(request);
+      },
+      presignDownload: (key, seconds, versionId) => {
+        use('GetObject', 'GetObjectVersion');
+        return inner.presignDownload(key, seconds, versionId);
+      },
+      inspect: (key) => {
+        use('GetObject');
+        return inner.inspect(key);
+      },
+      markStored: (key, versionId) => {
+        use('PutObjectTagging', 'PutObjectVersionTagging');
+        return inner.markStored(key, versionId);
+      },
+      delete: (key) => {
+        use(...deleting);
+        return inner.delete(key);
+      },
+      deleteAll: (prefix) => {
+        use(...deleting);
+        return inner.deleteAll(prefix);
       },
     };
   }

@@ -84,7 +84,7 @@ export async function createHarness(
   const s3 = localS3Client(inject('s3Endpoint'));
   const bucket = `t-${randomBytes(5).toString('hex')}`;
   await ensureBucket(s3, bucket);
-  const evidence = new S3EvidenceStore(s3, bucket, false);
+  const store = new S3EvidenceStore(s3, bucket, false);
   let now = options.now ?? new Date();
   const db = documentClient(client);
   const { recorder } = options;
@@ -98,7 +98,7 @@ export async function createHarness(
     dataKeys: recorder ? recorder.dataKeys(dataKeys) : dataKeys,
     publisher: new TablePublisher(db, tables.cases),
     settingsCacheMs: 0,
-    evidence,
+    evidence: recorder ? recorder.evidence(store) : store,
   };
   recorder?.attach(client, tables);
   const keys = await loadOrCreateKeys(undefined);
