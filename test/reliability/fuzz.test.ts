@@ -641,7 +641,12 @@ const COMMAND_BODIES: Record<string, Json> = {
 };
 
 /** A photo as a client declares it before uploading it. */
-const ATTACHMENT_DECLARATION = { kind: 'photo', contentType: 'image/jpeg', size: 1024, sha256: 'ab'.repeat(32) };
+const ATTACHMENT_DECLARATION = {
+  kind: 'photo',
+  contentType: 'image/jpeg',
+  size: 1024,
+  sha256: 'ab'.repeat(32),
+};
 
 interface RoutePlan {
   params: () => Record<string, fc.Arbitrary<string>>;
