@@ -204,7 +204,10 @@ export const attachmentView = (attachment: Attachment) => ({
 /** The case's attachments, pending ones that expired left out, oldest first. */
 export async function listAttachments(ports: AttachmentPorts, record: CaseRecord, now: Date) {
   const { items } = await ports.attachments.ofCase(record.town, record.id);
-  return items.filter((a) => !isExpired(a, now)).map(attachmentView);
+  return items
+    .filter((a) => !isExpired(a, now))
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id))
+    .map(attachmentView);
 }
 
 export class PurposeRequiredError extends Error {}

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ATTACHMENT_POLICY } from '../../lambdas/domain/attachment.js';
+import { eraseExpired } from '../../lambdas/usecases/erase-personal-data.js';
 import { caseBody, createHarness, type Harness, type TestResponse } from '../support/harness.js';
 
 /**
@@ -252,7 +253,7 @@ describe('evidence on a case', () => {
     expect(list.status).toBe(200);
     const stored = list.body.items.filter((a: { status: string }) => a.status === 'stored');
     expect(stored.map((a: { id: string }) => a.id)).toEqual(expect.arrayContaining([letter, photo]));
-    expect(Object.keys(list.body.items[0]).sort()).toEqual(
+    expect(Object.keys(stored.find((a: { id: string }) => a.id === letter)).sort()).toEqual(
       ['contentType', 'createdAt', 'id', 'kind', 'sha256', 'size', 'status', 'storedAt'].sort(),
     );
 
@@ -339,6 +340,38 @@ describe('evidence on a case', () => {
     const refused = await declare(clerk, body, full.body.id);
     expectProblem(refused, 409, 'attachment-limit');
     expect(refused.body.detail).toBe(`每个案件最多保存 ${ATTACHMENT_POLICY.maxPerCase} 个附件`);
+  });
+
+  it('has retention erase a closed case’s files in the same nightly run as its personal data', async () => {
+    const created = await h.request('POST', '/v1/cases', { token: clerk, body: caseBody() });
+    const id: string = created.body.id;
+    const kept = await upload(clerk, 'agreement', 'application/pdf', pdf, id);
+    let version = 1;
+    for (const [name, token, body] of [
+      ['accept', clerk, { track: 'immediate', assigneeId: 'handler-1' }],
+      ['reply', handler, { outcome: 'resolved', opinion: '已调解' }],
+      ['rate', clerk, { rating: 'satisfied' }],
+      ['close', clerk, {}],
+    ] as const) {
+      const done = await h.request('POST', `/v1/cases/${id}/${name}`, {
+        token,
+        body,
+        headers: { 'if-match': `"${version}"` },
+      });
+      expect(done.status, done.text).toBe(200);
+      version = done.body.version;
+    }
+    expect(await objectExists(kept.id, id)).toBe(true);
+    const later = new Date(Date.now() + 3651 * 24 * 3600 * 1000);
+    h.setNow(later);
+    try {
+      expect((await eraseExpired(h.deps, TOWN, later)).erased).toBeGreaterThanOrEqual(1);
+    } finally {
+      h.setNow(new Date());
+    }
+    expect(await objectExists(kept.id, id)).toBe(false);
+    const list = await h.request('GET', `/v1/cases/${id}/attachments`, { token: clerk });
+    expect(list.body.items.map((a: { status: string }) => a.status)).toEqual(['erased']);
   });
 
   it('erases the files, every one, with the case’s personal data', async () => {
