@@ -110,7 +110,7 @@ export const AGREEMENT_FORM_LABELS = entries([
   ['written', '书面调解协议', 'Written agreement'],
   ['oral', '口头调解协议', 'Oral agreement'],
 ]);
-export const ADVISED_ROUTE_LABELS = entries([
+const ADVISED_ROUTE_LABELS = entries([
   ['litigation', '向人民法院提起诉讼', 'Litigation in a people’s court'],
   ['arbitration', '申请仲裁', 'Arbitration'],
   ['administrative', '申请行政机关处理', 'An administrative route'],
@@ -125,7 +125,7 @@ export const FOLLOW_UP_LABELS = entries([
   ['told_may_sue', '已告知可依法向人民法院起诉', 'Told they may sue'],
 ]);
 /** The window's other lines a matter is handed to (五位一体). */
-export const HAND_OFF_LINE_LABELS = entries([
+const HAND_OFF_LINE_LABELS = entries([
   ['legal_aid', '法律援助', 'Legal aid'],
   ['labor_arbitration', '劳动仲裁', 'Labour arbitration'],
   ['litigation', '诉讼服务', 'Litigation service'],

@@ -20,11 +20,11 @@ export const FOLLOW_UPS = ['urged', 'told_may_sue'] as const;
 export const HAND_OFF_LINES = ['legal_aid', 'labor_arbitration', 'litigation'] as const;
 
 /** 《人民调解工作若干规定》: a dispute is mediated within one month, longer only with the parties' consent. */
-export const MEDIATION_MONTHS = 1;
+const MEDIATION_MONTHS = 1;
 /** Each extension the parties consent to adds at most this many days. */
 export const MAX_MEDIATION_EXTENSION_DAYS = 30;
 /** Art 33: the parties may jointly apply for judicial confirmation within 30 days of the agreement's effect. */
-export const CONFIRMATION_DAYS = 30;
+const CONFIRMATION_DAYS = 30;
 
 const mediatorSchema = z.object({
   /** A staff user id (staff directory) or a helper id (the grid's mediators, helpers directory). */
@@ -93,12 +93,11 @@ export const handOffSchema = z.object({
     .object({ accepted: z.boolean(), result: z.string(), at: z.string(), onTime: z.boolean() })
     .optional(),
 });
-export type HandOff = z.infer<typeof handOffSchema>;
 
 /** The facts of a case the mediation deadlines read. */
 interface WithMediation {
   mediation?: Mediation | undefined;
-  handOffs?: HandOff[] | undefined;
+  handOffs?: z.infer<typeof handOffSchema>[] | undefined;
 }
 
 export type MediationDeadlineKind = 'mediation' | 'callback' | 'hand_off';
