@@ -1258,7 +1258,7 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * Indicators between two Beijing dates (both included, at most 366 days), for the town or a grid and the grids below it; `byGrid` hides rates over fewer cases than the policy’s `rankingMinimum`. Resolution rates for petitions (信访) and disputes (矛盾) apart, key cases (重点信访矛盾) and the backlog ledger (积案: open when the period began, entered, resolved, remaining). `from=YYYY-01-01&to=YYYY-12-31` is the yearly summary
+     * Indicators between two Beijing dates (both included, at most 366 days), for the town or a grid and the grids below it; `byGrid` hides rates over fewer cases than the policy’s `rankingMinimum`. Resolution rates for petitions (信访) and disputes (矛盾) apart, key cases (重点信访矛盾) and the backlog ledger (积案: open when the period began, entered, resolved, remaining); `GET /v1/reports/yearly/{year}` gives the figures of the yearly summary
      * @description Who: leader, supervisor, admin.
      */
     get: operations['GET_v1_metrics'];
@@ -1322,6 +1322,26 @@ export interface paths {
      * @description Who: leader, supervisor, admin.
      */
     get: operations['GET_v1_reports_monthly_month_'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/reports/yearly/{year}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The yearly summary (年度总结): batches and person-times received (接待来访群众x批x人次), repeat petitions and key matters resolved, the resolution rate; made from the counters on request, up to today while the year runs; `Accept: text/html` gives the printable page
+     * @description Who: leader, supervisor, admin. `year` is four digits, 2000 or later, and a year already begun. Repeat petitions replied and resolved are counted from the day this summary was introduced; replies before it count in the resolution rate only.
+     */
+    get: operations['GET_v1_reports_yearly_year_'];
     put?: never;
     post?: never;
     delete?: never;
@@ -2657,9 +2677,20 @@ export interface components {
         };
       }[];
       meetings: number;
+      meetingsByChair: {
+        chairId: string;
+        name?: string;
+        held: number;
+      }[];
       decisions: {
         open: number;
         overdue: number;
+        byOwner: {
+          ownerId: string;
+          name?: string;
+          open: number;
+          overdue: number;
+        }[];
       };
       reception: {
         receptions: number;
@@ -3049,6 +3080,55 @@ export interface components {
           ownerId: string;
           ownerName?: string;
         }[];
+      };
+    };
+    YearlyReport: {
+      /** @constant */
+      kind: 'yearly';
+      year: string;
+      from: string;
+      to: string;
+      generatedAt: string;
+      itemsRead: number;
+      totals: {
+        [key: string]: number;
+      };
+      registered: {
+        total: number;
+        petitions: number;
+        disputes: number;
+        collective: number;
+      };
+      reception: {
+        receptions: number;
+        batches: number;
+        personTimes: number;
+        settledOnTheSpot: number;
+      };
+      repeatPetitions: {
+        registered: number;
+        replied: number;
+        resolved: number;
+      };
+      keyMatters: {
+        marked: number;
+        replied: number;
+        resolved: number;
+      };
+      resolution: {
+        numerator: number;
+        denominator: number;
+        rate: number | null;
+      };
+      petitionResolution: {
+        numerator: number;
+        denominator: number;
+        rate: number | null;
+      };
+      disputeResolution: {
+        numerator: number;
+        denominator: number;
+        rate: number | null;
       };
     };
     Meeting: {
@@ -12868,6 +12948,102 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['MonthlyReport'];
+        };
+      };
+      /** @description Invalid input: every field problem listed in `errors` */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No or bad token (the gateway’s own `{message}` when it refuses the token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+      /** @description The caller sees it but its role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found, or not visible to the caller */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Throttled (the gateway’s own `{message}` when its throttling refuses the request) */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+      /** @description Busy or unavailable: try again after `Retry-After` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A problem (RFC 9457) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  GET_v1_reports_yearly_year_: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The language of problem titles and details: `en` for English, anything else zh-CN (the default) */
+        'Accept-Language'?: components['parameters']['AcceptLanguage'];
+      };
+      path: {
+        year: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The summary */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['YearlyReport'];
         };
       };
       /** @description Invalid input: every field problem listed in `errors` */

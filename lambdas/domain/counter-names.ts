@@ -45,6 +45,9 @@ export const COUNTERS = [
   'receptionBatches',
   'receptionPersonTimes',
   'receptionSettled',
+  // repeat petitions (重复信访) replied and resolved, for the yearly summary
+  'repeatReplied',
+  'repeatResolved',
   // 人民调解: mediations begun and concluded, agreements by committee, failures, the time limit met or missed
   'mediations',
   'mediationsConcluded',

@@ -137,6 +137,9 @@ export function commandCounts(before: CaseRecord, effect: CommandEffect, now: Da
             ...(resolvedAt ? { [resolvedAt]: 1 } : {}),
             ...byKind,
             ...(after.key ? { keyReplied: 1, ...(resolved ? { keyResolved: 1 } : {}) } : {}),
+            ...(after.kind === 'petition' && !after.firstTime
+              ? { repeatReplied: 1, ...(resolved ? { repeatResolved: 1 } : {}) }
+              : {}),
           },
         },
       ];

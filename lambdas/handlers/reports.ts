@@ -1,13 +1,28 @@
 import { type Deps, depsFromEnv } from '../adapters/deps.js';
 import { beijingDate } from '../domain/deadlines.js';
 import { parsePeriod, type ReportKind } from '../domain/periods.js';
+import { yearProblem } from '../domain/yearly.js';
 import { type ApiResponse, createApiHandler, lazyHandler, type RouteDefinition } from '../http/api.js';
 import { requireRole } from '../http/auth.js';
 import { fieldProblem } from '../http/problem.js';
-import { HTML_HEADERS, prefersHtml, renderMetricsHtml, renderReportHtml } from '../http/report-html.js';
+import {
+  HTML_HEADERS,
+  prefersHtml,
+  renderMetricsHtml,
+  renderReportHtml,
+  renderYearlyHtml,
+} from '../http/report-html.js';
 import { metricsQuery, PERIOD_PARAMS } from '../http/report-schemas.js';
 import { parseWith } from '../http/validation.js';
-import { bulletinFor, metrics, metricsPage, reportDeps, reportFor } from '../usecases/reports.js';
+import {
+  bulletinFor,
+  metrics,
+  metricsPage,
+  reportDeps,
+  reportFor,
+  yearlyPage,
+  yearlyReport,
+} from '../usecases/reports.js';
 
 const READERS = ['leader', 'supervisor', 'admin'] as const;
 
@@ -59,6 +74,20 @@ export function createReportsHandler(deps: Deps) {
       'GET /v1/reports/daily/{date}': reportRoute('daily'),
       'GET /v1/reports/weekly/{week}': reportRoute('weekly'),
       'GET /v1/reports/monthly/{month}': reportRoute('monthly'),
+      'GET /v1/reports/yearly/{year}': {
+        async handle(request) {
+          requireRole(request.principal, READERS);
+          const year = request.params.year ?? '';
+          const now = deps.now();
+          const problem = yearProblem(year, beijingDate(now));
+          if (problem) throw fieldProblem('year', (m) => m.field[problem]);
+          const town = request.principal.town;
+          if (!prefersHtml(request.header('accept')))
+            return json(await yearlyReport(reports, town, year, now));
+          const { report, context } = await yearlyPage(reports, town, year, now);
+          return page(renderYearlyHtml(report, context, request.language));
+        },
+      },
     },
   });
 }

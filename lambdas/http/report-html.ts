@@ -25,6 +25,7 @@ import {
   townNames,
   type WeeklyReport,
 } from '../domain/report.js';
+import type { YearlyReport } from '../domain/yearly.js';
 
 /**
  * Bulletins and metrics as printable pages, in zh-CN or English: inline SVG bar charts, no script and no external
@@ -622,6 +623,59 @@ export function renderReportHtml(report: Report, context: PageContext, language:
   );
 }
 
+/** The yearly summary as a page: the figures the town's report on its year quotes. */
+export function renderYearlyHtml(report: YearlyReport, context: PageContext, language: PageLanguage): string {
+  const page = new Page(language, context);
+  const { town } = townNames(context.profile, language);
+  const { reception: r, repeatPetitions: repeat, keyMatters: key, registered } = report;
+  const row = (label: string, value: string) => [escapeHtml(label), escapeHtml(value)];
+  const body = [
+    `<section><h2>${escapeHtml(page.say('全年主要数据', 'The year in figures'))}</h2>`,
+    `<p>${escapeHtml(
+      page.say(
+        `全年接待来访群众 ${r.batches} 批 ${r.personTimes} 人次（领导接访 ${r.receptions} 次，当场化解 ${r.settledOnTheSpot} 批）；化解重复信访 ${repeat.resolved} 件，化解重点信访矛盾 ${key.resolved} 件；化解率 ${page.rate(report.resolution)}。`,
+        `In the year: ${r.batches} batches of visitors, ${r.personTimes} person-times received (${r.receptions} leaders’ receptions, ${r.settledOnTheSpot} batches settled on the spot); ${repeat.resolved} repeat petitions and ${key.resolved} key matters resolved; resolution rate ${page.rate(report.resolution)}.`,
+      ),
+    )}</p>`,
+    markupTable(page.say('项目|数值', 'Item|Figure').split('|'), [
+      row(page.say('新登记', 'Registered'), `${registered.total}`),
+      row(page.say('其中信访事项', 'of which petitions'), `${registered.petitions}`),
+      row(page.say('其中矛盾纠纷', 'of which disputes'), `${registered.disputes}`),
+      row(page.say('其中集体访', 'of which collective'), `${registered.collective}`),
+      row(page.say('领导接访次数', 'Leaders’ receptions'), `${r.receptions}`),
+      row(page.say('接待来访批次', 'Batches received'), `${r.batches}`),
+      row(page.say('接待来访人次', 'Person-times received'), `${r.personTimes}`),
+      row(page.say('当场化解批次', 'Batches settled on the spot'), `${r.settledOnTheSpot}`),
+      row(
+        page.say('重复信访（登记/答复/化解）', 'Repeat petitions (registered/replied/resolved)'),
+        `${repeat.registered}/${repeat.replied}/${repeat.resolved}`,
+      ),
+      row(
+        page.say('重点信访矛盾（列入/答复/化解）', 'Key matters (marked/replied/resolved)'),
+        `${key.marked}/${key.replied}/${key.resolved}`,
+      ),
+      row(page.indicator('resolution'), page.rate(report.resolution)),
+      row(page.indicator('petitionResolution'), page.rate(report.petitionResolution)),
+      row(page.indicator('disputeResolution'), page.rate(report.disputeResolution)),
+    ]),
+    '</section>',
+  ].join('');
+  const range = rangeText(report.from, report.to, language);
+  const ongoing = report.to < `${report.year}-12-31`;
+  return document(
+    page,
+    {
+      title: page.say(`${town}${report.year}年信访工作年度总结`, `Petition Work in ${report.year}, ${town}`),
+      subtitle: range,
+      issuedOn: beijingDate(report.generatedAt),
+      range,
+      ...(ongoing ? { asOf: page.moment(report.generatedAt) } : {}),
+      counts: openingCounts(report.totals),
+    },
+    body,
+  );
+}
+
 const GRID_COLUMNS = ['timelyAcknowledgement', 'onTimeReply', 'satisfaction', 'resolution'] as const;
 
 /** `GET /v1/metrics` as a page: the indicators with their samples, the backlog ledger, and each grid's main rates. */
@@ -673,6 +727,20 @@ export function renderMetricsHtml(
         .split('|'),
       [[metrics.meetings, metrics.decisions.open, metrics.decisions.overdue]],
     ),
+    ...(metrics.decisions.byOwner.length
+      ? [
+          table(
+            page
+              .say('责任人|议定事项未落实|其中已超期', 'Responsible|Decisions open|Of which overdue')
+              .split('|'),
+            metrics.decisions.byOwner.map((owner) => [
+              owner.name ?? page.person(owner.ownerId),
+              owner.open,
+              owner.overdue,
+            ]),
+          ),
+        ]
+      : []),
     '</section>',
     `<section><h2>${escapeHtml(page.say('各网格', 'By grid'))}</h2>`,
     note(

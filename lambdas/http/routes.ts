@@ -82,6 +82,7 @@ export const ROUTES = [
   { method: 'GET', path: '/v1/reports/daily/{date}', family: 'reports', authorized: true },
   { method: 'GET', path: '/v1/reports/weekly/{week}', family: 'reports', authorized: true },
   { method: 'GET', path: '/v1/reports/monthly/{month}', family: 'reports', authorized: true },
+  { method: 'GET', path: '/v1/reports/yearly/{year}', family: 'reports', authorized: true },
   { method: 'POST', path: '/v1/meetings', family: 'meetings', authorized: true },
   { method: 'GET', path: '/v1/meetings', family: 'meetings', authorized: true },
   { method: 'GET', path: '/v1/meetings/{id}', family: 'meetings', authorized: true },

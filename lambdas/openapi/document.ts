@@ -10,6 +10,7 @@ import { MAX_DECISIONS, MAX_MEETING_RANGE_DAYS } from '../domain/meeting.js';
 import { DEFAULT_POLICY } from '../domain/policy.js';
 import { revealEntrySchema } from '../domain/reveal.js';
 import { timelineEventSchema } from '../domain/timeline.js';
+import { yearlyReportSchema } from '../domain/yearly.js';
 import {
   settingsBody,
   settingsViewSchema,
@@ -1041,8 +1042,8 @@ const OPERATIONS: Record<Exclude<RouteKey, typeof COMMAND_ROUTE>, Operation> = {
       `Indicators between two Beijing dates (both included, at most ${MAX_METRICS_DAYS} days), for the town or a ` +
       'grid and the grids below it; `byGrid` hides rates over fewer cases than the policy’s `rankingMinimum`. ' +
       'Resolution rates for petitions (信访) and disputes (矛盾) apart, key cases (重点信访矛盾) and the backlog ledger ' +
-      '(积案: open when the period began, entered, resolved, remaining). `from=YYYY-01-01&to=YYYY-12-31` is the ' +
-      'yearly summary',
+      '(积案: open when the period began, entered, resolved, remaining); `GET /v1/reports/yearly/{year}` gives the ' +
+      'figures of the yearly summary',
     roles: 'leader, supervisor, admin',
     query: metricsQuery,
     response: { status: 200, schema: metricsResponseSchema, description: 'Counts, rates and samples' },
@@ -1067,6 +1068,17 @@ const OPERATIONS: Record<Exclude<RouteKey, typeof COMMAND_ROUTE>, Operation> = {
       'each; `Accept: text/html` gives the printable page',
     roles: 'leader, supervisor, admin',
     response: { status: 200, schema: REPORT_RESPONSE_SCHEMAS.monthly, description: 'The report' },
+  },
+  'GET /v1/reports/yearly/{year}': {
+    summary:
+      'The yearly summary (年度总结): batches and person-times received (接待来访群众x批x人次), repeat petitions and ' +
+      'key matters resolved, the resolution rate; made from the counters on request, up to today while the year ' +
+      'runs; `Accept: text/html` gives the printable page',
+    roles: 'leader, supervisor, admin',
+    more:
+      '`year` is four digits, 2000 or later, and a year already begun. Repeat petitions replied and resolved are ' +
+      'counted from the day this summary was introduced; replies before it count in the resolution rate only.',
+    response: { status: 200, schema: yearlyReportSchema, description: 'The summary' },
   },
   'GET /open311/discovery.xml': open311Discovery('XML'),
   'GET /open311/discovery.json': open311Discovery('JSON'),

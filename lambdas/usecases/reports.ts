@@ -11,13 +11,15 @@ import { ReportRepository } from '../adapters/report-repository.js';
 import { SettingsRepository } from '../adapters/settings-repository.js';
 import { backlogLedger } from '../domain/backlog.js';
 import type { CaseRecord } from '../domain/case.js';
-import { eachDay } from '../domain/deadlines.js';
+import { beijingDate, eachDay } from '../domain/deadlines.js';
 import { hideSmallSamples, indicators, sumTotals } from '../domain/indicators.js';
 import { handOffFigures, mediationFigures } from '../domain/mediation-figures.js';
 import {
   type DecisionRecord,
   decisionSupervisionNotice,
+  decisionTally,
   type MonthWords,
+  meetingsByChair,
   missedDecisionLine,
   missedDecisionsSummary,
 } from '../domain/meeting.js';
@@ -51,6 +53,7 @@ import {
   totalsByGrid,
   type WeeklyReport,
 } from '../domain/report.js';
+import { yearlySummary, yearRange } from '../domain/yearly.js';
 import { publishOutbox } from './sweep.js';
 
 /**
@@ -322,6 +325,22 @@ export async function bulletinFor(deps: ReportDeps, town: string, period: Period
 }
 
 /** The metrics with what their printed page needs; undefined as for `metrics`. */
+/** The yearly summary of a year begun: its days' counters, summed (a Query per day, read in chunks in parallel). */
+export async function yearlyReport(deps: ReportDeps, town: string, year: string, now: Date) {
+  const range = yearRange(year, beijingDate(now));
+  const counters = await readCounters(deps, town, range.from, range.to);
+  return yearlySummary(year, range, sumTotals(counters.rows.map((row) => row.counts)), {
+    generatedAt: now.toISOString(),
+    itemsRead: counters.itemsRead,
+  });
+}
+
+/** The yearly summary with what its printed page shows beside it. */
+export async function yearlyPage(deps: ReportDeps, town: string, year: string, now: Date) {
+  const [report, context] = await Promise.all([yearlyReport(deps, town, year, now), pageContext(deps, town)]);
+  return { report, context };
+}
+
 export async function metricsPage(
   deps: ReportDeps,
   town: string,
@@ -341,12 +360,19 @@ export async function metrics(
   const root = range.gridId ? tree.find((grid) => grid.id === range.gridId) : undefined;
   if (range.gridId && !root) return undefined;
   // the backlog ledger is read whole: it holds the carried cases only, entered once
-  const [counters, carried, held, decisions] = await Promise.all([
+  const [counters, carried, held, open, staff] = await Promise.all([
     readCounters(deps, town, range.from, range.to),
     deps.cases.backlogCases(town),
-    deps.meetings.countBetween(town, range.from, range.to),
-    deps.meetings.openCounts(town, deps.now()),
+    deps.meetings.list(town, range.from, range.to),
+    deps.meetings.openDecisions(town),
+    deps.grids.staff(town),
   ]);
+  const names = staffNames(staff);
+  const named = <T>(id: string, fields: T) => {
+    const name = names(id);
+    return { ...fields, ...(name ? { name } : {}) };
+  };
+  const decisions = decisionTally(open, deps.now());
   const inScope = carried.items.filter((record) => !root || record.gridPath?.startsWith(root.path));
   const byGrid = totalsByGrid(counters.rows);
   // by path, so each subtree reads together
@@ -368,8 +394,9 @@ export async function metrics(
       indicators: hideSmallSamples(indicators(subtreeTotals(byGrid, tree, grid)), policy.rankingMinimum),
     })),
     // meetings and their decisions are the town's, whatever grid is asked for
-    meetings: held.count,
-    decisions: { open: decisions.open, overdue: decisions.overdue },
+    meetings: held.length,
+    meetingsByChair: meetingsByChair(held).map((chair) => named(chair.chairId, chair)),
+    decisions: { ...decisions, byOwner: decisions.byOwner.map((owner) => named(owner.ownerId, owner)) },
     // the leaders' receptions are the town's too (counted at the window level, outside any grid)
     reception: receptionTotals(sumTotals(counters.rows.map((row) => row.counts))),
     mediation: mediationFigures(
@@ -379,7 +406,8 @@ export async function metrics(
         .map((grid) => ({ grid, totals: subtreeTotals(byGrid, tree, grid) })),
     ),
     handOffs: handOffFigures(totals),
-    itemsRead: counters.itemsRead + tree.length + carried.itemsRead + held.itemsRead + decisions.itemsRead,
+    itemsRead:
+      counters.itemsRead + tree.length + carried.itemsRead + held.length + open.length + staff.length,
   };
 }
 

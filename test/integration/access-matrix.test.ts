@@ -1053,6 +1053,12 @@ function probes(): Probe[] {
       expect: cells('403 403 403 ok ok ok 403 ok'),
       call: get('/v1/reports/monthly/2026-11'),
     },
+    {
+      route: 'GET /v1/reports/yearly/{year}',
+      label: 'GET /v1/reports/yearly/{year}',
+      expect: cells('403 403 403 ok ok ok 403 ok'),
+      call: get('/v1/reports/yearly/2026'),
+    },
     // -- Open311: no authorizer, the token is not looked at; reads are public, filing takes the town's api_key
     {
       route: 'GET /open311/discovery.xml',

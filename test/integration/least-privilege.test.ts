@@ -450,6 +450,8 @@ async function walkReports() {
   await call(200, 'GET', '/v1/reports/daily/2026-11-01', { token: leader });
   await call(200, 'GET', '/v1/reports/weekly/2026-W45', { token: leader });
   await call(200, 'GET', '/v1/reports/monthly/2026-11', { token: leader });
+  await call(200, 'GET', '/v1/reports/yearly/2026', { token: leader });
+  await call(200, 'GET', '/v1/reports/yearly/2026', { token: leader, headers: { accept: 'text/html' } });
 }
 
 /** The reception roster, planned and read (by staff and the public), and a reception on a case and a new one. */

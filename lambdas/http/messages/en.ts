@@ -271,6 +271,7 @@ export const en: Messages = {
     'not-a-date': 'is not a calendar date (YYYY-MM-DD)',
     'not-a-week': 'is not an ISO week (YYYY-Www)',
     'not-a-month': 'is not a calendar month (YYYY-MM)',
+    'not-a-year': 'is not a year (YYYY, from 2000)',
     'not-begun': 'has not begun yet',
     'number-alone': 'finds one case: it takes no other filter and no cursor',
     'nothing-to-change': 'names nothing to change',

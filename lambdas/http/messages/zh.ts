@@ -272,6 +272,7 @@ export const zh = {
     'not-a-date': '请填写日期，如 2026-12-18',
     'not-a-week': '请填写周次，如 2026-W51',
     'not-a-month': '请填写月份，如 2026-12',
+    'not-a-year': '请填写年份，如 2026',
     'not-begun': '尚未开始',
     'number-alone': '按编号查找时不能再加其他条件或翻页参数',
     'nothing-to-change': '没有要修改的内容',
