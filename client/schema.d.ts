@@ -1790,7 +1790,7 @@ export interface components {
     };
     NextDeadline: {
       /**
-       * @description acknowledge: deciding on acceptance; reply: the reply (extended, if it was); review: answering a review; review_request: the petitioner’s window to ask for a review of the answer they hold
+       * @description acknowledge: deciding on acceptance; reply: the reply (extended, if it was); review: answering a review; review_request: the petitioner’s window to ask for a review of the answer they hold; mediation: the mediation’s time limit; callback: the callback on a mediation agreement’s performance; hand_off: a hand-off to another service line due back
        * @enum {string}
        */
       kind: 'acknowledge' | 'reply' | 'review_request' | 'review' | 'mediation' | 'callback' | 'hand_off';

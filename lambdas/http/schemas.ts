@@ -191,7 +191,9 @@ const nextDeadlineSchema = z
     kind: z.enum(NEXT_DEADLINE_KINDS).meta({
       description:
         'acknowledge: deciding on acceptance; reply: the reply (extended, if it was); review: answering a review; ' +
-        'review_request: the petitioner’s window to ask for a review of the answer they hold',
+        'review_request: the petitioner’s window to ask for a review of the answer they hold; mediation: the ' +
+        'mediation’s time limit; callback: the callback on a mediation agreement’s performance; hand_off: a hand-off ' +
+        'to another service line due back',
     }),
     at: z.iso
       .datetime()
