@@ -110,14 +110,6 @@ export class MeetingRepository {
     return items.map((item) => meetingRecordSchema.parse(item));
   }
 
-  /** How many meetings the town held between two dates, counted on the index (nothing else is read). */
-  async countBetween(town: string, from: string, to: string): Promise<{ count: number; itemsRead: number }> {
-    let count = 0;
-    for await (const page of queryPages(this.db, { ...this.byDate(town, from, to), Select: 'COUNT' }))
-      count += page.Count ?? 0;
-    return { count, itemsRead: count };
-  }
-
   private byDate(town: string, from: string, to: string): QueryCommandInput {
     const index = CASES_INDEX.meetingsByDate;
     return {
@@ -282,19 +274,9 @@ export class MeetingRepository {
     };
   }
 
-  /** The town's open decisions, and how many of them are overdue at `now`: two counts on the index. */
-  async openCounts(town: string, now: Date): Promise<{ open: number; overdue: number; itemsRead: number }> {
-    const count = async (input: QueryCommandInput) => {
-      let total = 0;
-      for await (const page of queryPages(this.db, { ...input, Select: 'COUNT' })) total += page.Count ?? 0;
-      return total;
-    };
-    // a due instant equal to now has passed (an act at the deadline is late): count below just after it
-    const [open, overdue] = await Promise.all([
-      count(this.openRange(town)),
-      count(this.openRange(town, new Date(now.getTime() + 1))),
-    ]);
-    return { open, overdue, itemsRead: open + overdue };
+  /** The town's open decisions, read from their sparse index (done ones have left it). */
+  async openDecisions(town: string): Promise<DecisionRecord[]> {
+    return (await queryAll(this.db, this.openRange(town))).map(parseDecisionItem);
   }
 
   /** Open decisions whose deadline passed before `before`, oldest first: at most `limit`, and how many there are. */

@@ -92,6 +92,35 @@ export function decisionStatus(decision: Pick<DecisionRecord, 'due' | 'done'>, n
   return new Date(decision.due).getTime() <= now.getTime() ? 'overdue' : 'open';
 }
 
+/** The open decisions counted, for the town and per owner (most overdue first): what the metrics give. */
+export function decisionTally(open: readonly Pick<DecisionRecord, 'ownerId' | 'due'>[], now: Date) {
+  const byOwner = new Map<string, { ownerId: string; open: number; overdue: number }>();
+  let overdue = 0;
+  for (const decision of open) {
+    const late = decisionStatus(decision, now) === 'overdue';
+    const entry = byOwner.get(decision.ownerId) ?? { ownerId: decision.ownerId, open: 0, overdue: 0 };
+    entry.open += 1;
+    if (late) {
+      entry.overdue += 1;
+      overdue += 1;
+    }
+    byOwner.set(decision.ownerId, entry);
+  }
+  const owners = [...byOwner.values()].sort(
+    (a, b) => b.overdue - a.overdue || b.open - a.open || a.ownerId.localeCompare(b.ownerId),
+  );
+  return { open: open.length, overdue, byOwner: owners };
+}
+
+/** Meetings held per chair, most first. */
+export function meetingsByChair(meetings: readonly Pick<MeetingRecord, 'chairId'>[]) {
+  const held = new Map<string, number>();
+  for (const meeting of meetings) held.set(meeting.chairId, (held.get(meeting.chairId) ?? 0) + 1);
+  return [...held]
+    .map(([chairId, count]) => ({ chairId, held: count }))
+    .sort((a, b) => b.held - a.held || a.chairId.localeCompare(b.chairId));
+}
+
 /** The instant a decision's last day ends (24:00 Beijing time). */
 export const decisionDue = (dueDate: string): string => endOfBeijingDay(dueDate).toISOString();
 

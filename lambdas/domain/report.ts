@@ -153,7 +153,15 @@ export const metricsSchema = z.object({
   ),
   /** Meetings (联席会议、会商) held in the period, and the town's meeting decisions open and overdue now. */
   meetings: count,
-  decisions: z.object({ open: count, overdue: count }),
+  /** Meetings held in the period by their chair (a leader, by staff id, with the directory's name). */
+  meetingsByChair: z.array(z.object({ chairId: z.string(), name: z.string().optional(), held: count })),
+  decisions: z.object({
+    open: count,
+    overdue: count,
+    byOwner: z.array(
+      z.object({ ownerId: z.string(), name: z.string().optional(), open: count, overdue: count }),
+    ),
+  }),
   /** Leaders' receptions (领导接访) in the period, the town's whatever grid is asked for. */
   reception: z.object({ receptions: count, batches: count, personTimes: count, settledOnTheSpot: count }),
   /** People's mediation (人民调解) in the period: success and performance rates with their samples. */

@@ -135,8 +135,13 @@ describe('decisions in the indicators and the monthly supervision', () => {
     const metrics = await h.request('GET', '/v1/metrics?from=2026-12-01&to=2026-12-07', { token: leader });
     expect(metrics.status, metrics.text).toBe(200);
     // decision 1 missed, decision 2 open and not yet due, decision 3 done
-    expect(metrics.body.decisions).toEqual({ open: 2, overdue: 1 });
+    expect(metrics.body.decisions).toEqual({
+      open: 2,
+      overdue: 1,
+      byOwner: [{ ownerId: 'handler-1', name: '赵调解', open: 2, overdue: 1 }],
+    });
     expect(metrics.body.meetings).toBe(1);
+    expect(metrics.body.meetingsByChair).toEqual([{ chairId: 'leader-1', name: '王书记', held: 1 }]);
     const november = await h.request('GET', '/v1/metrics?from=2026-11-01&to=2026-11-30', { token: leader });
     expect(november.body.meetings).toBe(0);
     h.setNow(NOW);

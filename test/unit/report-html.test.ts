@@ -274,7 +274,12 @@ describe('the metrics page', () => {
     indicators: indicators(BUSY),
     backlog: { openAtStart: 4, entered: 1, resolved: 2, otherwiseConcluded: 0, remaining: 3 },
     meetings: 2,
-    decisions: { open: 3, overdue: 1 },
+    meetingsByChair: [{ chairId: 'leader-1', name: '王书记', held: 2 }],
+    decisions: {
+      open: 3,
+      overdue: 1,
+      byOwner: [{ ownerId: 'handler-1', name: '赵调解', open: 3, overdue: 1 }],
+    },
     reception: { receptions: 3, batches: 5, personTimes: 21, settledOnTheSpot: 2 },
     mediation: mediationFigures(BUSY, []),
     handOffs: handOffFigures(BUSY),
@@ -308,6 +313,7 @@ describe('the metrics page', () => {
     const zh = renderMetricsHtml(metrics, CONTEXT, 'zh', new Date('2026-12-03T06:05:00Z'));
     expect(zh).toContain('<h2>联席会议与会商</h2>');
     expect(zh).toContain('<tr><td>2</td><td>3</td><td>1</td></tr>');
+    expect(zh).toContain('<tr><td>赵调解</td><td>3</td><td>1</td></tr>');
     const en = renderMetricsHtml(metrics, CONTEXT, 'en', new Date('2026-12-03T06:05:00Z'));
     expect(en).toContain('<th>Decisions open (the town’s, now)</th>');
   });
