@@ -15,7 +15,7 @@ import { keys } from './table-model.js';
 import { type TransactItems, transactOrConflict } from './transact.js';
 
 /** What a case's attachments are, read together with the lock their number is guarded by. */
-export interface CaseAttachments {
+interface CaseAttachments {
   items: Attachment[];
   /** The lock's sequence as read: a new attachment is written only if nobody moved it meanwhile. */
   lockSeq: number;

@@ -222,7 +222,7 @@ export const s3Client = (endpoint?: string, extra: S3ClientConfig = {}): S3Clien
  * The store of a deployed function, from the environment the stack sets: `EVIDENCE_BUCKET`; `S3_ENDPOINT` for a
  * local S3 server (which keeps no versions).
  */
-export function evidenceStoreFromEnv(env: NodeJS.ProcessEnv = process.env): EvidenceStore | undefined {
+function evidenceStoreFromEnv(env: NodeJS.ProcessEnv = process.env): EvidenceStore | undefined {
   const bucket = env.EVIDENCE_BUCKET;
   if (!bucket) return undefined;
   const endpoint = env.S3_ENDPOINT;

@@ -14,7 +14,6 @@ export const ATTACHMENT_CONTENT_TYPES = ['image/jpeg', 'image/png', 'application
 export type AttachmentContentType = (typeof ATTACHMENT_CONTENT_TYPES)[number];
 
 export const ATTACHMENT_STATUSES = ['pending', 'stored', 'erased'] as const;
-export type AttachmentStatus = (typeof ATTACHMENT_STATUSES)[number];
 
 const MIB = 1024 * 1024;
 
@@ -83,7 +82,7 @@ export interface StoredObject {
   head: Uint8Array;
 }
 
-export type UploadMismatch = 'missing' | 'size' | 'checksum' | 'type';
+type UploadMismatch = 'missing' | 'size' | 'checksum' | 'type';
 
 /** Why the stored object is not the file declared, or nothing when it is. */
 export function uploadMismatch(

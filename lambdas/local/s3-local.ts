@@ -7,7 +7,7 @@ import { S3EvidenceStore, s3Client } from '../adapters/evidence-store.js';
  * It checks no signature and no checksum, so the service checks what it stores; it does refuse expired links.
  */
 
-export const LOCAL_EVIDENCE_BUCKET = 'fengqiao-evidence';
+const LOCAL_EVIDENCE_BUCKET = 'fengqiao-evidence';
 
 /** Any credentials sign for the local server; these are the ones it documents. */
 const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };

@@ -52,7 +52,7 @@ export async function loadEvidenceCase(
   return record;
 }
 
-export interface UploadDeclaration {
+interface UploadDeclaration {
   kind: AttachmentKind;
   contentType: AttachmentContentType;
   size: number;
@@ -63,7 +63,7 @@ export interface UploadDeclaration {
 export const attachmentId = (now: Date, seed?: string): string =>
   `a${now.getTime().toString(36)}${seed ?? randomBytes(8).toString('hex')}`;
 
-export interface StartedUpload {
+interface StartedUpload {
   attachment: Attachment;
   uploadUrl: string;
   uploadHeaders: Record<string, string>;

@@ -19,7 +19,7 @@ import { keyAlias } from './logs.js';
 /** How long an object's replaced or deleted versions are kept before they go (a file's history, for a mistake). */
 export const NONCURRENT_VERSION_DAYS = 30;
 /** How long the server access logs are kept. */
-export const ACCESS_LOG_DAYS = 365;
+const ACCESS_LOG_DAYS = 365;
 
 /** The headers a browser's PUT carries beyond the safelisted ones: exactly those a presigned upload signs. */
 const UPLOAD_HEADERS = ['content-type', 'if-none-match', 'x-amz-checksum-sha256', 'x-amz-tagging'];
