@@ -281,8 +281,19 @@ describe('the metrics page', () => {
       byOwner: [{ ownerId: 'handler-1', name: '赵调解', open: 3, overdue: 1 }],
     },
     reception: { receptions: 3, batches: 5, personTimes: 21, settledOnTheSpot: 2 },
-    mediation: mediationFigures(BUSY, []),
-    handOffs: handOffFigures(BUSY),
+    mediation: mediationFigures(
+      {
+        ...BUSY,
+        mediationsConcluded: 5,
+        agreements: 4,
+        agreementsVillage: 3,
+        callbackOnTime: 2,
+        callbackMissed: 1,
+        performed: 2,
+      },
+      [],
+    ),
+    handOffs: handOffFigures({ handOffs: 3, handOffOnTime: 1, handOffMissed: 1 }),
     byGrid: [
       {
         gridId: 'g-1',
@@ -307,6 +318,18 @@ describe('the metrics page', () => {
     expect(en).toContain('<h1>Petition Work Indicators, Fengqiao</h1>');
     expect(en).toContain('<td>On-time completion rate</td><td>83.3% (10/12)</td>');
     expect(en).toContain('<td>sample too small (1/2)</td>');
+  });
+
+  it('shows mediation’s success and performance rates with their samples, and the hand-offs', () => {
+    const zh = renderMetricsHtml(metrics, CONTEXT, 'zh', new Date('2026-12-03T06:05:00Z'));
+    expect(zh).toContain('<h2>人民调解与五位一体分流</h2>');
+    expect(zh).toContain(
+      '<tr><td>5</td><td>4</td><td>80.0%（4/5）</td><td>3</td><td>3</td><td>2</td><td>66.7%（2/3）</td></tr>',
+    );
+    expect(zh).toContain('<tr><td>3</td><td>1</td><td>1</td><td>1</td></tr>');
+    const en = renderMetricsHtml(metrics, CONTEXT, 'en', new Date('2026-12-03T06:05:00Z'));
+    expect(en).toContain('<th>Success rate</th>');
+    expect(en).toContain('<td>80.0% (4/5)</td>');
   });
 
   it('shows the meetings held and the decisions open and overdue', () => {
