@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ATTACHMENT_POLICY } from '../../lambdas/domain/attachment.js';
 import { eraseExpired } from '../../lambdas/usecases/erase-personal-data.js';
@@ -148,6 +149,12 @@ describe('evidence on a case', () => {
     expect(stored[0].actor).toEqual({ id: 'clerk-1', role: 'clerk' });
   });
 
+  it('takes a file of exactly the size limit', async () => {
+    const largest = Buffer.concat([pdf.subarray(0, 9), randomBytes(ATTACHMENT_POLICY.maxBytes - 9)]);
+    const stored = await upload(clerk, 'agreement', 'application/pdf', largest);
+    console.info(JSON.stringify({ uploads: [{ kind: 'agreement', bytes: largest.length, ms: stored.ms }] }));
+  });
+
   it('answers a second complete with the stored file, and no second event', async () => {
     const again = await complete(clerk, letter);
     expect(again.status).toBe(200);
@@ -155,7 +162,7 @@ describe('evidence on a case', () => {
     const timeline = await h.request('GET', `/v1/cases/${caseId}/timeline`, { token: clerk });
     expect(
       timeline.body.items.filter((e: { action: string }) => e.action === 'attachment-stored'),
-    ).toHaveLength(2);
+    ).toHaveLength(3);
   });
 
   it('refuses a file whose SHA-256 is not the one declared, and deletes it with its record', async () => {
@@ -328,6 +335,10 @@ describe('evidence on a case', () => {
     expect(second.status).toBe(201);
     expect(second.body.id).toBe(first.body.id);
     expect(second.body.uploadUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
+    // the idempotency store keeps the answer without its presigned link
+    const stored = await h.deps.db.send(new ScanCommand({ TableName: h.tables.idempotency }));
+    expect(JSON.stringify(stored.Items)).toContain(first.body.id);
+    expect(JSON.stringify(stored.Items)).not.toContain('X-Amz-Signature');
     expect((await put(second.body, png)).status).toBe(200);
     expect((await complete(clerk, first.body.id)).status).toBe(200);
   });
