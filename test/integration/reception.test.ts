@@ -513,6 +513,8 @@ describe('in the indicators and the weekly bulletin', () => {
     const metrics = await h.request('GET', `/v1/metrics?from=${TODAY}&to=${TODAY}`, { token: supervisor });
     expect(metrics.status, metrics.text).toBe(200);
     expect(metrics.body.reception).toEqual(byHand);
+    // the receptions above: leader-1's morning (2 batches, 14), the clerk's for leader-2 (1, 1), the retried one (2, 4)
+    expect(byHand).toEqual({ receptions: 3, batches: 5, personTimes: 19, settledOnTheSpot: 3 });
     // a day without receptions counts none
     const before = await h.request('GET', '/v1/metrics?from=2026-11-30&to=2026-11-30', { token: supervisor });
     expect(before.body.reception).toEqual({ receptions: 0, batches: 0, personTimes: 0, settledOnTheSpot: 0 });
@@ -532,6 +534,7 @@ describe('in the indicators and the weekly bulletin', () => {
     const mine = listed.filter((r) => r.leaderId === 'leader-1');
     // 1 December: leader-1 in the morning (held); 2 December: leader-1 in the morning, leader-2 in the afternoon
     expect(section).toMatchObject({ rostered: 3, held: 1, receptions: listed.length });
+    expect(section.settledShare).toEqual({ numerator: 3, denominator: 5, rate: 0.6 });
     expect(section.batches).toBe(listed.reduce((n, r) => n + r.batches, 0));
     expect(section.settledShare.denominator).toBe(section.batches);
     const one = section.leaders.find((l: { leaderId: string }) => l.leaderId === 'leader-1');
