@@ -3130,6 +3130,38 @@ export interface components {
         denominator: number;
         rate: number | null;
       };
+      mediation: {
+        begun: number;
+        concluded: number;
+        agreements: number;
+        failed: number;
+        successRate: {
+          numerator: number;
+          denominator: number;
+          rate: number | null;
+        };
+        agreementsByCommittee: {
+          village: number;
+          town: number;
+        };
+        callbacksDue: number;
+        callbacksMissed: number;
+        performed: number;
+        partlyPerformed: number;
+        notPerformed: number;
+        performanceRate: {
+          numerator: number;
+          denominator: number;
+          rate: number | null;
+        };
+        overTime: number;
+      };
+      handOffs: {
+        handedOff: number;
+        open: number;
+        returnedOnTime: number;
+        late: number;
+      };
     };
     Meeting: {
       id: string;

@@ -1,5 +1,11 @@
 import * as z from 'zod';
 import { type Indicator, indicators, type Totals } from './indicators.js';
+import {
+  handOffFigures,
+  handOffFiguresSchema,
+  mediationFigures,
+  mediationFiguresSchema,
+} from './mediation-figures.js';
 import { receptionTotals } from './reception.js';
 
 /**
@@ -32,6 +38,10 @@ export const yearlyReportSchema = z
     resolution: indicatorSchema,
     petitionResolution: indicatorSchema,
     disputeResolution: indicatorSchema,
+    /** 人民调解: the year's mediations, agreements and callbacks (by village in the metrics). */
+    mediation: mediationFiguresSchema.omit({ agreementsByVillage: true }),
+    /** 五位一体: the year's hand-offs to the other service lines and their returns. */
+    handOffs: handOffFiguresSchema,
   })
   .meta({ id: 'YearlyReport' });
 export type YearlyReport = z.infer<typeof yearlyReportSchema>;
@@ -75,5 +85,7 @@ export function yearlySummary(
     resolution: plain(rates.resolution),
     petitionResolution: plain(rates.petitionResolution),
     disputeResolution: plain(rates.disputeResolution),
+    mediation: (({ agreementsByVillage: _byVillage, ...figures }) => figures)(mediationFigures(totals, [])),
+    handOffs: handOffFigures(totals),
   };
 }

@@ -657,6 +657,25 @@ export function renderYearlyHtml(report: YearlyReport, context: PageContext, lan
       row(page.indicator('resolution'), page.rate(report.resolution)),
       row(page.indicator('petitionResolution'), page.rate(report.petitionResolution)),
       row(page.indicator('disputeResolution'), page.rate(report.disputeResolution)),
+      row(
+        page.say(
+          '人民调解（结案/达成协议/村调委会达成）',
+          'Mediations (concluded/agreements/by village committees)',
+        ),
+        `${report.mediation.concluded}/${report.mediation.agreements}/${report.mediation.agreementsByCommittee.village}`,
+      ),
+      row(page.say('调解成功率', 'Mediation success rate'), page.rate(report.mediation.successRate)),
+      row(
+        page.say('调解协议履行率', 'Agreements performed at callback'),
+        page.rate(report.mediation.performanceRate),
+      ),
+      row(
+        page.say('分流至其他渠道（按期反馈/逾期）', 'Handed to other lines (returned on time/late)'),
+        page.say(
+          `${report.handOffs.handedOff}（${report.handOffs.returnedOnTime}/${report.handOffs.late}）`,
+          `${report.handOffs.handedOff} (${report.handOffs.returnedOnTime}/${report.handOffs.late})`,
+        ),
+      ),
     ]),
     '</section>',
   ].join('');

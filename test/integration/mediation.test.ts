@@ -529,3 +529,28 @@ describe('the counts in the metrics', () => {
     expect(metrics.handOffs).toEqual({ handedOff: 1, open: 0, returnedOnTime: 0, late: 1 });
   });
 });
+
+describe('the yearly summary', () => {
+  it('gives the year’s mediations and hand-offs, in JSON and on its page', async () => {
+    // the year is over: its summary runs to 31 December
+    h.setNow('2027-01-05T02:00:00Z');
+    const yearly = ok(await h.request('GET', '/v1/reports/yearly/2026', { token: t.leader! }));
+    expect(yearly.mediation).toMatchObject({
+      concluded: 5,
+      agreements: 4,
+      successRate: { numerator: 4, denominator: 5 },
+      agreementsByCommittee: { village: 4, town: 0 },
+      callbacksDue: 3,
+      performed: 1,
+    });
+    expect(yearly.handOffs).toEqual({ handedOff: 1, open: 0, returnedOnTime: 0, late: 1 });
+    const page = await h.request('GET', '/v1/reports/yearly/2026', {
+      token: t.leader!,
+      headers: { accept: 'text/html' },
+    });
+    expect(page.status, page.text).toBe(200);
+    expect(page.text).toContain('<td>人民调解（结案/达成协议/村调委会达成）</td><td>5/4/4</td>');
+    expect(page.text).toContain('<td>调解成功率</td><td>80.0%（4/5）</td>');
+    expect(page.text).toContain('<td>分流至其他渠道（按期反馈/逾期）</td><td>1（0/1）</td>');
+  });
+});
