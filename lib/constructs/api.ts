@@ -12,23 +12,12 @@ import {
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import {
-  Alarm,
-  ComparisonOperator,
-  MathExpression,
-  type Metric,
-  TreatMissingData,
-} from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { FunctionFamily } from '../../lambdas/adapters/function-families.js';
-import {
-  FAMILY_DIMENSION,
-  METRIC,
-  METRICS_NAMESPACE,
-  METRICS_SERVICE,
-} from '../../lambdas/adapters/metrics.js';
+import { METRIC, METRICS_NAMESPACE, METRICS_SERVICE } from '../../lambdas/adapters/metrics.js';
 import { ROUTES, type RouteKey, routeKey } from '../../lambdas/http/routes.js';
 import { guardRule } from '../nag.js';
 import type { HandlerFunction } from './functions.js';
@@ -189,7 +178,7 @@ export class Api extends Construct {
     this.throttleRoutes(routes);
 
     const alarmAction = new SnsAction(props.alarmTopic);
-    const alarm = (id: string, description: string, metric: Metric | MathExpression): Alarm => {
+    const alarm = (id: string, description: string, metric: Metric): Alarm => {
       const made = new Alarm(this, id, {
         alarmDescription: description,
         metric,
@@ -216,17 +205,13 @@ export class Api extends Construct {
     );
   }
 
-  /**
-   * The 5xx answers the API functions counted, summed over their families: a Metrics Insights query over the metric's
-   * family dimension, since metric math in an alarm reads at most 10 metrics and there are more families than that.
-   */
-  private serverErrors(): MathExpression {
-    return new MathExpression({
-      expression:
-        `SELECT SUM(${METRIC.serverErrors}) FROM SCHEMA("${METRICS_NAMESPACE}", ${FAMILY_DIMENSION}, service) ` +
-        `WHERE service = '${METRICS_SERVICE}'`,
-      usingMetrics: {},
-      label: 'API 5xx answers',
+  /** The 5xx answers the API functions counted, whatever the family (lambdas/adapters/metrics.ts writes both). */
+  private serverErrors(): Metric {
+    return new Metric({
+      namespace: METRICS_NAMESPACE,
+      metricName: METRIC.serverErrors,
+      dimensionsMap: { service: METRICS_SERVICE },
+      statistic: 'Sum',
       period: ALARM_PERIOD,
     });
   }

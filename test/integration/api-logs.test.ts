@@ -181,17 +181,23 @@ describe('a fault of the service', () => {
     });
     // the event is never logged: neither its body nor its token
     expect(JSON.stringify(out.logs[0])).not.toContain('Bearer');
-    expect(out.metrics).toHaveLength(1);
-    expect(out.metrics[0]?._aws).toMatchObject({
-      CloudWatchMetrics: [
-        {
-          Namespace: 'Fengqiao',
-          Dimensions: [['service', 'family']],
-          Metrics: [{ Name: 'ServerErrors', Unit: 'Count' }],
-        },
-      ],
-    });
+    // by family, to find the function, and for the service, which the alarm watches
+    expect(out.metrics).toHaveLength(2);
+    expect(out.metrics.map((m) => m._aws)).toMatchObject([
+      {
+        CloudWatchMetrics: [
+          {
+            Namespace: 'Fengqiao',
+            Dimensions: [['service', 'family']],
+            Metrics: [{ Name: 'ServerErrors', Unit: 'Count' }],
+          },
+        ],
+      },
+      { CloudWatchMetrics: [{ Namespace: 'Fengqiao', Dimensions: [['service']] }] },
+    ]);
     expect(out.metrics[0]).toMatchObject({ service: 'fengqiao', family: 'probe', ServerErrors: 1 });
+    expect(out.metrics[1]).toMatchObject({ service: 'fengqiao', ServerErrors: 1 });
+    expect(out.metrics[1]).not.toHaveProperty('family');
   });
 
   it('a transient one: a 503, one WARN line without a stack, and counted', async () => {
@@ -210,12 +216,15 @@ describe('a fault of the service', () => {
       }),
     ]);
     expect(out.text).not.toContain('stack');
-    expect(out.metrics.map((m) => m.ServerErrors)).toEqual([1]);
+    expect(out.metrics.map((m) => m.ServerErrors)).toEqual([1, 1]);
   });
 
   it('a 5xx a route answers itself is counted too', async () => {
     const out = await written(() => probe(event('POST /probe/answered'), context));
-    expect(out.metrics.map((m) => [m.family, m.ServerErrors])).toEqual([['probe', 1]]);
+    expect(out.metrics.map((m) => [m.family, m.ServerErrors])).toEqual([
+      ['probe', 1],
+      [undefined, 1],
+    ]);
   });
 
   it('without a metrics instance nothing is counted (the local host and the other tests)', async () => {
