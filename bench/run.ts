@@ -1,10 +1,10 @@
 /**
- * `npm run bench` (`-- --quick` for a short run, `-- --check` to hold the bundles to their ceilings): the figures that say how close the system is to the limits of its
- * design, each beside its baseline in the same run, printed as a table and written to bench/results.json.
+ * `npm run bench` (`-- --quick` for a short run, `-- --check` to hold the bundles to their ceilings): the figures
+ * that say how close the system is to the limits of its design, each beside its baseline in the same run, printed as
+ * a table and written to bench/results.json.
  */
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { cpus, totalmem } from 'node:os';
 import { resolve } from 'node:path';
@@ -12,12 +12,11 @@ import { performance } from 'node:perf_hooks';
 import { BatchWriteCommand, GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import autocannon from 'autocannon';
 import type { Context } from 'aws-lambda';
-import { build } from 'esbuild';
 import { CaseRepository } from '../lambdas/adapters/case-repository.js';
 import { CounterRepository } from '../lambdas/adapters/counter-repository.js';
 import { localKeyWrapper, newLocalKeyRing } from '../lambdas/adapters/data-keys.js';
 import { type Deps, documentClient } from '../lambdas/adapters/deps.js';
-import { FUNCTION_FAMILIES, type FunctionFamily } from '../lambdas/adapters/function-families.js';
+import type { FunctionFamily } from '../lambdas/adapters/function-families.js';
 import { localMac } from '../lambdas/adapters/mac.js';
 import { TablePublisher } from '../lambdas/adapters/publisher.js';
 import { ALERT_SHARDS, tableNamesFor } from '../lambdas/adapters/table-model.js';
