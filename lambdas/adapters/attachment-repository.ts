@@ -9,7 +9,7 @@ import {
 import { type Attachment, attachmentSchema } from '../domain/attachment.js';
 import type { CaseRecord } from '../domain/case.js';
 import type { TimelineEvent } from '../domain/timeline.js';
-import { timelineEventItem } from './case-items.js';
+import { timelineAppendItems } from './case-items.js';
 import { queryAll } from './query-all.js';
 import { keys } from './table-model.js';
 import { type TransactItems, transactOrConflict } from './transact.js';
@@ -128,26 +128,7 @@ export class AttachmentRepository {
           },
         },
       },
-      {
-        Update: {
-          TableName: this.table,
-          Key: keys.caseItem(record.town, record.id),
-          UpdateExpression: 'SET #head = :head',
-          ConditionExpression: '#head.#seq = :seq',
-          ExpressionAttributeNames: { '#head': 'timelineHead', '#seq': 'seq' },
-          ExpressionAttributeValues: {
-            ':head': { seq: event.seq, hash: event.hash },
-            ':seq': record.timelineHead.seq,
-          },
-        },
-      },
-      {
-        Put: {
-          TableName: this.table,
-          Item: timelineEventItem(record, event),
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
+      ...timelineAppendItems(this.table, record, [event]),
     ];
     return transactOrConflict(this.db, items);
   }

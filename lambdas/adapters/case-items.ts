@@ -61,6 +61,37 @@ export const timelineEventItem = (record: CaseRecord, event: TimelineEvent) => (
   ...event,
 });
 
+/**
+ * Transaction items that chain `events` onto a case's timeline without a version change: its head moved to the last
+ * of them, conditioned on the head the caller read, and each event put where none is yet.
+ */
+export function timelineAppendItems(table: string, record: CaseRecord, events: readonly TimelineEvent[]) {
+  const last = events.at(-1);
+  if (!last) return [];
+  return [
+    {
+      Update: {
+        TableName: table,
+        Key: keys.caseItem(record.town, record.id),
+        UpdateExpression: 'SET #head = :head',
+        ConditionExpression: '#head.#seq = :seq',
+        ExpressionAttributeNames: { '#head': 'timelineHead', '#seq': 'seq' },
+        ExpressionAttributeValues: {
+          ':head': { seq: last.seq, hash: last.hash },
+          ':seq': record.timelineHead.seq,
+        },
+      },
+    },
+    ...events.map((event) => ({
+      Put: {
+        TableName: table,
+        Item: timelineEventItem(record, event),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    })),
+  ];
+}
+
 /** The item that finds a case by one of its petitioners' keyed blind indexes (the `n`th of the case's). */
 export const petitionerIndexItem = (record: CaseRecord, blindIndex: string, n: number) => ({
   ...keys.petitionerIndexItem(record.town, record.id, n),

@@ -16,6 +16,7 @@ import {
   parseCaseItem,
   petitionerIndexItem,
   relationChanges,
+  timelineAppendItems,
   timelineEventItem,
 } from './case-items.js';
 import { type CasePage, listCases } from './case-lists.js';
@@ -224,28 +225,7 @@ export class CaseRepository {
 
   /** The head moved to an event, conditioned on the head the caller read, and the event itself. */
   appendItems(record: CaseRecord, event: TimelineEvent) {
-    return [
-      {
-        Update: {
-          TableName: this.table,
-          Key: keys.caseItem(record.town, record.id),
-          UpdateExpression: 'SET #head = :head',
-          ConditionExpression: '#head.#seq = :seq',
-          ExpressionAttributeNames: { '#head': 'timelineHead', '#seq': 'seq' },
-          ExpressionAttributeValues: {
-            ':head': { seq: event.seq, hash: event.hash },
-            ':seq': record.timelineHead.seq,
-          },
-        },
-      },
-      {
-        Put: {
-          TableName: this.table,
-          Item: timelineEventItem(record, event),
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
-    ] satisfies TransactItems;
+    return timelineAppendItems(this.table, record, [event]) satisfies TransactItems;
   }
 
   /**

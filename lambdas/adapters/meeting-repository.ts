@@ -13,7 +13,7 @@ import {
   meetingRecordSchema,
 } from '../domain/meeting.js';
 import type { TimelineEvent } from '../domain/timeline.js';
-import { timelineEventItem } from './case-items.js';
+import { timelineAppendItems } from './case-items.js';
 import { queryAll, queryPages } from './query-all.js';
 import { ALERT_SHARDS, CASES_INDEX, keys, shardOf } from './table-model.js';
 import { type TransactItems, transactOrConflict } from './transact.js';
@@ -124,32 +124,7 @@ export class MeetingRepository {
 
   /** The head of each case moved to its last new event, conditioned on the head read, and the events themselves. */
   private caseEventWrites(cases: readonly CaseEvents[]): TransactItems {
-    return cases.flatMap(({ record, events }) => {
-      const last = events.at(-1);
-      if (!last) return [];
-      return [
-        {
-          Update: {
-            TableName: this.table,
-            Key: keys.caseItem(record.town, record.id),
-            UpdateExpression: 'SET #head = :head',
-            ConditionExpression: '#head.#seq = :seq',
-            ExpressionAttributeNames: { '#head': 'timelineHead', '#seq': 'seq' },
-            ExpressionAttributeValues: {
-              ':head': { seq: last.seq, hash: last.hash },
-              ':seq': record.timelineHead.seq,
-            },
-          },
-        },
-        ...events.map((event) => ({
-          Put: {
-            TableName: this.table,
-            Item: timelineEventItem(record, event),
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        })),
-      ];
-    });
+    return cases.flatMap(({ record, events }) => timelineAppendItems(this.table, record, events));
   }
 
   /**
