@@ -22,7 +22,7 @@ import { sweepDeps } from '../lambdas/usecases/sweep-deps.js';
 /**
  * `npm run screenshots`: the printed pages as a reader sees them. Starts DynamoDB Local in memory and the local host on
  * a free port, seeds the demo town of `npm start` with a few more cases taken up this week, runs the deadline sweep, and renders the daily,
- * weekly and monthly bulletins in zh-CN and English and the metrics page with Debian's Chromium into screenshots/.
+ * weekly and monthly bulletins, the yearly summary and the metrics page, in zh-CN and English, with Debian's Chromium into screenshots/.
  */
 
 const OUT = resolve('screenshots');
@@ -132,6 +132,7 @@ async function main(): Promise<void> {
       weekly: `/v1/reports/weekly/${periodOf('weekly', now).id}`,
       monthly: `/v1/reports/monthly/${periodOf('monthly', now).id}`,
       metrics: `/v1/metrics?from=${today.slice(0, 8)}01&to=${today}`,
+      yearly: `/v1/reports/yearly/${today.slice(0, 4)}`,
     };
     const authorization = `Bearer ${await token(['leader'], 'leader-1')}`;
     for (const language of ['zh-CN', 'en'] as const) {
