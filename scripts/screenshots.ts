@@ -22,7 +22,7 @@ import { sweepDeps } from '../lambdas/usecases/sweep-deps.js';
 /**
  * `npm run screenshots`: the printed pages as a reader sees them. Starts DynamoDB Local in memory and the local host on
  * a free port, seeds the demo town of `npm start` with a few more cases taken up this week, runs the deadline sweep, and renders the daily,
- * weekly and monthly bulletins, the yearly summary and the metrics page, in zh-CN and English, with Debian's Chromium into screenshots/.
+ * weekly and monthly bulletins, the yearly summary, the metrics page and a mediation agreement, in zh-CN and English, with Debian's Chromium into screenshots/.
  */
 
 const OUT = resolve('screenshots');
@@ -149,6 +149,27 @@ async function main(): Promise<void> {
         await page.screenshot({ path: file, fullPage: true });
         console.log(file);
       }
+      await context.close();
+    }
+
+    // the seeded mediation's agreement, printed for signing: the window clerk may, the leader may not
+    const clerk = `Bearer ${await token(['clerk'], 'clerk-1')}`;
+    const listed = await fetch(`${baseUrl}/v1/cases?limit=50`, { headers: { authorization: clerk } });
+    const { items } = (await listed.json()) as { items: { id: string; title: string }[] };
+    const mediated = items.find((item) => item.title === '宅基地围墙越界纠纷');
+    if (!mediated) throw new Error('the demo seed has no mediated dispute');
+    for (const language of ['zh-CN', 'en'] as const) {
+      const context = await browser.newContext({
+        viewport: A4,
+        extraHTTPHeaders: { authorization: clerk, 'accept-language': language },
+      });
+      const page = await context.newPage();
+      const response = await page.goto(`${baseUrl}/v1/cases/${mediated.id}/agreement`);
+      if (response?.status() !== 200)
+        throw new Error(`agreement (${language}) answered ${response?.status()}`);
+      const file = resolve(OUT, `agreement-${language === 'en' ? 'en' : 'zh'}.png`);
+      await page.screenshot({ path: file, fullPage: true });
+      console.log(file);
       await context.close();
     }
   } finally {

@@ -129,7 +129,9 @@ const petitioner = (name: string, birth: string, phone: string) => ({
   phone,
 });
 
-type Step = [userId: string, command: string, body: Record<string, unknown>];
+/** A command's body, or one made from today's Beijing date (a date the API refuses in the past). */
+type StepBody = Record<string, unknown> | ((today: string) => Record<string, unknown>);
+type Step = [userId: string, command: string, body: StepBody];
 
 interface DemoCase {
   daysAgo: number;
@@ -255,6 +257,46 @@ const DEMO_CASES: DemoCase[] = [
     steps: [],
   },
   {
+    // mediated by the village committee to a written agreement, its performance not yet due
+    daysAgo: 6,
+    body: {
+      kind: 'dispute',
+      channel: 'visit',
+      category: 'neighbor',
+      title: '宅基地围墙越界纠纷',
+      description: '两户相邻，一户新砌围墙越界约三十厘米，另一户要求拆除，双方多次争吵。',
+      gridId: 'g-dongcun-1',
+      petitioners: [
+        petitioner('何建军', '19750518', '13857512345'),
+        petitioner('钱丽萍', '19790826', '13957512345'),
+      ],
+    },
+    steps: [
+      accept('coordinated', 'handler-1'),
+      [
+        'clerk-1',
+        'mediate',
+        {
+          committee: 'village',
+          mediatorIds: ['handler-1'],
+          parties: { petitioners: [0, 1], respondent: false },
+        },
+      ],
+      [
+        'handler-1',
+        'agree',
+        (today) => ({
+          form: 'written',
+          facts: '钱丽萍家新砌围墙越过两户宅基地界址约三十厘米',
+          disputed: '越界围墙是否拆除及拆除费用由谁承担',
+          responsibilities: '钱丽萍对围墙越界负主要责任',
+          terms: ['钱丽萍自行拆除越界部分围墙，并按界址重砌', '何建军不再主张其他赔偿'],
+          performance: { how: '钱丽萍自行拆除并重砌', where: '两户交界处', by: addDays(today, 10) },
+        }),
+      ],
+    ],
+  },
+  {
     // just registered
     daysAgo: 2,
     body: {
@@ -304,10 +346,12 @@ export async function seedDemoTown(
       ...(late ? { lateEntryReason: '来信来访当日以纸质台账登记，系统启用后补录。' } : {}),
     });
     let etag = registered.etag;
-    for (const [userId, command, stepBody] of steps)
-      ({ etag } = await call(userId, 'POST', `/v1/cases/${registered.body.id}/${command}`, stepBody, {
+    for (const [userId, command, stepBody] of steps) {
+      const body = typeof stepBody === 'function' ? stepBody(beijingDate(now)) : stepBody;
+      ({ etag } = await call(userId, 'POST', `/v1/cases/${registered.body.id}/${command}`, body, {
         ifMatch: etag,
       }));
+    }
   }
 
   // today's patrol in 西村: what the grid worker found becomes a case of the patrol channel

@@ -208,7 +208,7 @@ describe('npm start over a data folder', () => {
       expect(overdue).toHaveLength(1);
 
       // the banner shows the Open311 key once, and it files a request; Open311 serves the town from the start
-      expect(first.output()).toMatch(/demo town demo-town seeded in \d+ ms: 8 staff, 7 cases/);
+      expect(first.output()).toMatch(/demo town demo-town seeded in \d+ ms: 8 staff, 8 cases/);
       const apiKey = /api_key (\S{43}) \(shown this once/.exec(first.output())?.[1];
       expect(apiKey).toBeDefined();
       const filed = await fetch(`http://127.0.0.1:${first.port}/open311/v2/requests.json`, {

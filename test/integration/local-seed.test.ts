@@ -17,7 +17,7 @@ describe('the demo town seed', () => {
     // what an earlier version left: the grids, and no one in the directory
     expect(await hasStaff(h.deps, 'town-s')).toBe(false);
     const seeded = await seedDemoTown(h.baseUrl, h.keys, 'town-s');
-    expect(seeded.cases).toBe(7);
+    expect(seeded.cases).toBe(8);
     expect(seeded.open311Key).toMatch(/^[\w-]{43}$/);
     expect(await hasStaff(h.deps, 'town-s')).toBe(true);
     expect(await seedDemoGrids(h.deps, 'town-s')).toBe(false);
