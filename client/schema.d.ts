@@ -2986,6 +2986,43 @@ export interface components {
           settledOnTheSpot: number;
         }[];
       };
+      mediation?: {
+        begun: number;
+        concluded: number;
+        agreements: number;
+        failed: number;
+        successRate: {
+          numerator: number;
+          denominator: number;
+          rate: number | null;
+        };
+        agreementsByCommittee: {
+          village: number;
+          town: number;
+        };
+        agreementsByVillage: {
+          gridId: string;
+          name: string;
+          agreements: number;
+        }[];
+        callbacksDue: number;
+        callbacksMissed: number;
+        performed: number;
+        partlyPerformed: number;
+        notPerformed: number;
+        performanceRate: {
+          numerator: number;
+          denominator: number;
+          rate: number | null;
+        };
+        overTime: number;
+      };
+      handOffs?: {
+        handedOff: number;
+        open: number;
+        returnedOnTime: number;
+        late: number;
+      };
     };
     MonthlyReport: {
       /** @constant */

@@ -102,6 +102,9 @@ export const weeklyReportSchema = z.object({
   leaderOwned: z.array(z.object({ leaderId: z.string(), items: z.array(caseLineSchema), more: z.boolean() })),
   /** Leaders' receptions (领导接访) of the week against the roster; absent in reports stored before. */
   reception: receptionSectionSchema.optional(),
+  /** People's mediation and the hand-offs of the week, as the metrics count them; absent in reports stored before. */
+  mediation: mediationFiguresSchema.optional(),
+  handOffs: handOffFiguresSchema.optional(),
 });
 
 export const monthlyReportSchema = z.object({

@@ -441,6 +441,47 @@ function weekly(page: Page, report: WeeklyReport): string {
     leaders.length ? leaders.join('') : none(page),
     '</section>',
     report.reception ? receptionSection(page, report.reception) : '',
+    report.mediation && report.handOffs ? mediationSection(page, report.mediation, report.handOffs) : '',
+  ].join('');
+}
+
+/** 人民调解与五位一体分流: mediations concluded and their success, callbacks and performance, and the hand-offs. */
+function mediationSection(
+  page: Page,
+  mediation: Metrics['mediation'],
+  handOffs: Metrics['handOffs'],
+): string {
+  return [
+    `<section><h2>${escapeHtml(page.say('人民调解与五位一体分流', 'People’s mediation and hand-offs'))}</h2>`,
+    table(
+      page
+        .say(
+          '调解结案|达成协议|调解成功率|村调委会达成|回访到期|已履行|履行率',
+          'Concluded|Agreements|Success rate|By village committees|Callbacks due|Performed|Performance rate',
+        )
+        .split('|'),
+      [
+        [
+          mediation.concluded,
+          mediation.agreements,
+          page.rate(mediation.successRate),
+          mediation.agreementsByCommittee.village,
+          mediation.callbacksDue,
+          mediation.performed,
+          page.rate(mediation.performanceRate),
+        ],
+      ],
+    ),
+    table(
+      page
+        .say(
+          '分流至法律援助、劳动仲裁、诉讼服务|按期反馈|逾期|尚在期限内',
+          'Handed to legal aid, arbitration or litigation|Returned on time|Late|Still within their due date',
+        )
+        .split('|'),
+      [[handOffs.handedOff, handOffs.returnedOnTime, handOffs.late, handOffs.open]],
+    ),
+    '</section>',
   ].join('');
 }
 
@@ -736,43 +777,7 @@ export function renderMetricsHtml(
       ],
     ),
     '</section>',
-    `<section><h2>${escapeHtml(page.say('人民调解与五位一体分流', 'People’s mediation and hand-offs'))}</h2>`,
-    table(
-      page
-        .say(
-          '调解结案|达成协议|调解成功率|村调委会达成|回访到期|已履行|履行率',
-          'Concluded|Agreements|Success rate|By village committees|Callbacks due|Performed|Performance rate',
-        )
-        .split('|'),
-      [
-        [
-          metrics.mediation.concluded,
-          metrics.mediation.agreements,
-          page.rate(metrics.mediation.successRate),
-          metrics.mediation.agreementsByCommittee.village,
-          metrics.mediation.callbacksDue,
-          metrics.mediation.performed,
-          page.rate(metrics.mediation.performanceRate),
-        ],
-      ],
-    ),
-    table(
-      page
-        .say(
-          '分流至法律援助、劳动仲裁、诉讼服务|按期反馈|逾期|尚在期限内',
-          'Handed to legal aid, arbitration or litigation|Returned on time|Late|Still within their due date',
-        )
-        .split('|'),
-      [
-        [
-          metrics.handOffs.handedOff,
-          metrics.handOffs.returnedOnTime,
-          metrics.handOffs.late,
-          metrics.handOffs.open,
-        ],
-      ],
-    ),
-    '</section>',
+    mediationSection(page, metrics.mediation, metrics.handOffs),
     `<section><h2>${escapeHtml(page.say('联席会议与会商', 'Joint meetings and consultations'))}</h2>`,
     table(
       page

@@ -227,6 +227,13 @@ export async function weeklyReport(
     atRisk: caseList(atRisk, now),
     leaderOwned: owned.owned,
     reception: reception.section,
+    mediation: mediationFigures(
+      totals,
+      tree
+        .filter((grid) => grid.level === 'village')
+        .map((grid) => ({ grid, totals: subtreeTotals(gridsNow, tree, grid) })),
+    ),
+    handOffs: handOffFigures(totals),
   };
 }
 

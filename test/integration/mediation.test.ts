@@ -530,6 +530,26 @@ describe('the counts in the metrics', () => {
   });
 });
 
+describe('the weekly bulletin', () => {
+  it('gives the week’s mediations and hand-offs as the metrics count them, in JSON and on its page', async () => {
+    h.setNow('2026-12-07T02:00:00Z');
+    const week = ok(await h.request('GET', '/v1/reports/weekly/2026-W48', { token: t.leader! }));
+    const metrics = ok(
+      await h.request('GET', '/v1/metrics?from=2026-11-23&to=2026-11-29', { token: t.leader! }),
+    );
+    expect(week.mediation).toEqual(metrics.mediation);
+    expect(week.handOffs).toEqual(metrics.handOffs);
+    expect(week.mediation.begun + week.handOffs.handedOff).toBeGreaterThan(0);
+    const page = await h.request('GET', '/v1/reports/weekly/2026-W48', {
+      token: t.leader!,
+      headers: { accept: 'text/html' },
+    });
+    expect(page.status, page.text).toBe(200);
+    expect(page.text).toContain('<h2>人民调解与五位一体分流</h2>');
+    expect(page.text).toContain(`<td>${week.mediation.concluded}</td><td>${week.mediation.agreements}</td>`);
+  });
+});
+
 describe('the yearly summary', () => {
   it('gives the year’s mediations and hand-offs, in JSON and on its page', async () => {
     // the year is over: its summary runs to 31 December

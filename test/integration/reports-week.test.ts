@@ -255,6 +255,8 @@ describe('monthly supervision 2026-09 (run 10-01 09:00)', () => {
       replied: 1,
       partiallyResolved: 1,
       petitionsReplied: 1,
+      // C, a repeat petition, replied 09-30
+      repeatReplied: 1,
     });
     expect(monthly.indicators.timelyAcknowledgement).toEqual({ numerator: 3, denominator: 3, rate: 1 });
     expect(monthly.indicators.onTimeReply).toEqual({ numerator: 1, denominator: 1, rate: 1 });
@@ -321,6 +323,8 @@ describe('weekly bulletin 2026-W40 (run Monday 10-05 09:00)', () => {
       // the three replies are petitions' (A, C, E)
       petitionsReplied: 3,
       petitionsResolved: 1,
+      // of them C is a repeat petition, partially resolved
+      repeatReplied: 1,
       resolvedVillage: 1,
       ratedSatisfied: 1,
       ratedBasicallySatisfied: 1,
