@@ -129,7 +129,7 @@ async function demoCases(port: number): Promise<DemoCase[]> {
 }
 
 /** The demo town's cases, as the first start seeds them, and the one a test files through Open311. */
-const SEEDED_CASES = 7;
+const SEEDED_CASES = 8;
 const CASES = SEEDED_CASES + 1;
 
 afterAll(async () => {
