@@ -92,75 +92,135 @@ async function resolveRecipients(
   return recipients;
 }
 
-export async function runSweep(deps: SweepDeps, now: Date): Promise<SweepResult> {
-  const result: SweepResult = {
-    itemsRead: 0,
-    due: 0,
-    warned: 0,
-    escalated: 0,
-    overdue: 0,
-    published: 0,
-    publishFailed: 0,
-  };
+const emptyResult = (): SweepResult => ({
+  itemsRead: 0,
+  due: 0,
+  warned: 0,
+  escalated: 0,
+  overdue: 0,
+  published: 0,
+  publishFailed: 0,
+});
+
+/** What a sweep run knows of the towns it meets: each town's staff read once, however many shards meet it. */
+export interface SweepRun {
+  staffOf: (town: string) => Promise<StaffRecord[]>;
+}
+
+export const newSweepRun = (deps: Pick<SweepDeps, 'grids'>): SweepRun => {
   const staff = new Map<string, Promise<StaffRecord[]>>();
-  const staffOf = (town: string) => {
-    if (!staff.has(town)) staff.set(town, deps.grids.staff(town));
-    return staff.get(town)!;
+  return {
+    staffOf: (town) => {
+      if (!staff.has(town)) staff.set(town, deps.grids.staff(town));
+      return staff.get(town)!;
+    },
   };
+};
+
+/**
+ * One shard of the alert index swept: each step due there sent once and its alert moved on. Nothing is published;
+ * a step sends once because its alert moves conditionally, so a shard swept twice (a retried message, two runs at
+ * once) sends nothing twice.
+ */
+export async function sweepShardSteps(
+  deps: SweepDeps,
+  shard: number,
+  now: Date,
+  run: SweepRun = newSweepRun(deps),
+): Promise<SweepResult> {
+  const result = emptyResult();
+  const { staffOf } = run;
   const leaderOfGrid = async (record: CaseRecord) =>
     record.gridId ? (await deps.grids.get(record.town, record.gridId))?.leaderId : undefined;
 
-  for (let shard = 0; shard < ALERT_SHARDS; shard++) {
-    const { cases: records, decisions } = await deps.cases.dueSteps(shard, now);
-    result.itemsRead += records.length + decisions.length;
-    for (const decision of decisions) await sweepDecision(deps, decision, now, staffOf, result);
-    for (const record of records) {
-      if (!record.alert) continue;
-      result.due += 1;
-      const { policy } = await deps.settings.get(record.town);
-      const fired = fireDue(record, policy.escalation, record.alert, now);
-      if (!fired) {
-        // the policy changed under the alert: set it where the policy now puts it, sending nothing
-        await deps.cases.advanceAlert(
-          record,
-          nextAlert(record, policy.escalation, record.alert),
-          undefined,
-          [],
-        );
-        continue;
-      }
-      const at = now.toISOString();
-      const recipients = await resolveRecipients(
+  const { cases: records, decisions } = await deps.cases.dueSteps(shard, now);
+  result.itemsRead += records.length + decisions.length;
+  for (const decision of decisions) await sweepDecision(deps, decision, now, staffOf, result);
+  for (const record of records) {
+    if (!record.alert) continue;
+    result.due += 1;
+    const { policy } = await deps.settings.get(record.town);
+    const fired = fireDue(record, policy.escalation, record.alert, now);
+    if (!fired) {
+      // the policy changed under the alert: set it where the policy now puts it, sending nothing
+      await deps.cases.advanceAlert(
         record,
-        record.alert.kind,
-        fired.step,
-        staffOf,
-        leaderOfGrid,
+        nextAlert(record, policy.escalation, record.alert),
+        undefined,
+        [],
       );
-      const puts: Record<string, unknown>[] = [...recipients].flatMap(([userId, as]) => {
-        const notice = deadlineNotice(record, fired.step, record.alert!.kind, record.alert!.due, userId, at);
-        return [deps.notifications.inboxPut(notice), deps.notifications.outboxPut(toOutbox(notice, as))];
-      });
-      const overdue = isOverdueStep(fired.step)
-        ? { kind: record.alert.kind, due: record.alert.due, at }
-        : undefined;
-      if (overdue)
-        puts.push(
-          ...deps.counters.updates(record.town, record.id, missedCounts(record, overdue.kind, overdue.due)),
-        );
-      if (recipients.size === 0)
-        logger.warn('a ladder step has nobody to tell', { caseId: record.id, step: fired.step.id });
-      if (!(await deps.cases.advanceAlert(record, fired.next, overdue, puts))) continue;
-      if (fired.step.severity === 'overdue') result.overdue += 1;
-      else if (fired.step.severity === 'urgent') result.escalated += 1;
-      else result.warned += 1;
+      continue;
     }
+    const at = now.toISOString();
+    const recipients = await resolveRecipients(record, record.alert.kind, fired.step, staffOf, leaderOfGrid);
+    const puts: Record<string, unknown>[] = [...recipients].flatMap(([userId, as]) => {
+      const notice = deadlineNotice(record, fired.step, record.alert!.kind, record.alert!.due, userId, at);
+      return [deps.notifications.inboxPut(notice), deps.notifications.outboxPut(toOutbox(notice, as))];
+    });
+    const overdue = isOverdueStep(fired.step)
+      ? { kind: record.alert.kind, due: record.alert.due, at }
+      : undefined;
+    if (overdue)
+      puts.push(
+        ...deps.counters.updates(record.town, record.id, missedCounts(record, overdue.kind, overdue.due)),
+      );
+    if (recipients.size === 0)
+      logger.warn('a ladder step has nobody to tell', { caseId: record.id, step: fired.step.id });
+    if (!(await deps.cases.advanceAlert(record, fired.next, overdue, puts))) continue;
+    if (fired.step.severity === 'overdue') result.overdue += 1;
+    else if (fired.step.severity === 'urgent') result.escalated += 1;
+    else result.warned += 1;
   }
-
-  const published = await publishOutbox(deps);
-  result.published = published.published;
-  result.publishFailed = published.failed;
   return result;
+}
+
+/** What a shard worker does with one message: its shard swept, then the outbox published. */
+export async function sweepShard(deps: SweepDeps, shard: number, now: Date): Promise<SweepResult> {
+  const result = await sweepShardSteps(deps, shard, now);
+  const published = await publishOutbox(deps);
+  return { ...result, published: published.published, publishFailed: published.failed };
+}
+
+/** The shards of the alert index, each the work of one shard worker. */
+export const sweepShards = (): number[] => Array.from({ length: ALERT_SHARDS }, (_, shard) => shard);
+
+export const addResults = (a: SweepResult, b: SweepResult): SweepResult => ({
+  itemsRead: a.itemsRead + b.itemsRead,
+  due: a.due + b.due,
+  warned: a.warned + b.warned,
+  escalated: a.escalated + b.escalated,
+  overdue: a.overdue + b.overdue,
+  published: a.published + b.published,
+  publishFailed: a.publishFailed + b.publishFailed,
+});
+
+export interface RunSweepOptions {
+  /** How many shards are swept at once: every one by default (the fan-out), 1 for one shard after another. */
+  concurrency?: number;
+}
+
+/**
+ * A whole sweep in one process: the shards fanned out as the cloud's shard workers take them, `concurrency` at a
+ * time, then the outbox published once.
+ */
+export async function runSweep(
+  deps: SweepDeps,
+  now: Date,
+  options: RunSweepOptions = {},
+): Promise<SweepResult> {
+  const run = newSweepRun(deps);
+  const queue = sweepShards();
+  const swept: SweepResult[] = [];
+  const workers = Math.max(1, Math.min(options.concurrency ?? ALERT_SHARDS, ALERT_SHARDS));
+  await Promise.all(
+    Array.from({ length: workers }, async () => {
+      for (let shard = queue.shift(); shard !== undefined; shard = queue.shift())
+        swept.push(await sweepShardSteps(deps, shard, now, run));
+    }),
+  );
+  const result = swept.reduce(addResults, emptyResult());
+  const published = await publishOutbox(deps);
+  return { ...result, published: published.published, publishFailed: published.failed };
 }
 
 /**

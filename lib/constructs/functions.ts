@@ -50,6 +50,8 @@ interface HandlerFunctionProps {
     /** An SQS queue; when it is encrypted, its key is used through SQS only. */
     readonly onFailure: IQueue;
   };
+  /** For a function fed by a queue: where the messages it fails on are kept instead of a function DLQ. */
+  readonly queueFailures?: string;
 }
 
 /**
@@ -164,12 +166,14 @@ export class HandlerFunction extends Construct {
     if (asyncInvoke) this.grantSendTo(asyncInvoke.onFailure);
     Validations.of(this.fn).acknowledge({
       id: 'Serverless-LambdaDLQ',
-      reason: asyncInvoke
-        ? "the on-failure destination (the schedules' dead-letter queue) receives every event whose asynchronous " +
-          'invocation failed after its retries or expired, with the error and request context a dead-letter queue ' +
-          'message lacks; AWS recommends destinations over a function DLQ, and having both would deliver each failure twice'
-        : 'invoked synchronously only (API Gateway, or Cognito for a trigger): the caller receives the error and there ' +
-          'is no event to keep; a dead-letter queue only ever receives events of asynchronous invocations',
+      reason:
+        props.queueFailures ??
+        (asyncInvoke
+          ? "the on-failure destination (the schedules' dead-letter queue) receives every event whose asynchronous " +
+            'invocation failed after its retries or expired, with the error and request context a dead-letter queue ' +
+            'message lacks; AWS recommends destinations over a function DLQ, and having both would deliver each failure twice'
+          : 'invoked synchronously only (API Gateway, or Cognito for a trigger): the caller receives the error and there ' +
+            'is no event to keep; a dead-letter queue only ever receives events of asynchronous invocations'),
     });
     const runtimeReason =
       'nodejs22.x is chosen on purpose: the code is built for and tested on Node 20/22 (esbuild target node20, ' +
@@ -298,9 +302,10 @@ export const depsEnvironment = (data: Data, notifications: Notifications): Recor
  * account's pool, which the authenticated families share. 10 is the burst the gateway lets through to tracking.
  *
  * Reserved concurrency is taken from the account: Lambda keeps at least 100 executions unreserved, so the stack's total
- * (this, the sweep's 1 and the reports' 1: 12) needs an account concurrency limit of at least 112. The default limit is
- * 1,000; a new account with a lower quota must raise it (Service Quotas) before deploying. Every other family stays in
- * the unreserved pool, throttled by the gateway instead.
+ * (this and the reports' 1: 11) needs an account concurrency limit of at least 111. The default limit is 1,000; a new
+ * account with a lower quota must raise it (Service Quotas) before deploying. Every other family stays in the
+ * unreserved pool, throttled by the gateway instead; the sweep's shard workers are capped by their event source (one per
+ * shard), which reserves nothing.
  */
 export const RESERVED_CONCURRENCY: Partial<Record<FunctionFamily, number>> = { public: 10 };
 

@@ -5,12 +5,16 @@ import type { CronOptions } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { IScheduleTarget } from 'aws-cdk-lib/aws-scheduler';
 import { Schedule, ScheduleExpression, ScheduleTargetInput, TimeWindow } from 'aws-cdk-lib/aws-scheduler';
-import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import { LambdaInvoke, SqsSendMessage } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Queue, QueueEncryption, RedrivePermission } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { SCHEDULED_ACCESS } from '../../lambdas/adapters/function-access.js';
 import { METRIC, METRICS_NAMESPACE, METRICS_SERVICE } from '../../lambdas/adapters/metrics.js';
+import { sweepMessages } from '../../lambdas/adapters/sweep-messages.js';
+import { ALERT_SHARDS } from '../../lambdas/adapters/table-model.js';
 import { SCHEDULES, TOWN_WORK } from '../../lambdas/domain/schedules.js';
 import { guardRule } from '../nag.js';
 import type { Data } from './data.js';
@@ -95,6 +99,10 @@ export const TOWN_SCHEDULES = TOWN_WORK.map((name) => ({
   description: SCHEDULES[name].description,
 }));
 
+/** The shard worker's timeout, and how often it may fail on one message before the message is dead-lettered. */
+const SWEEP_TIMEOUT = Duration.minutes(5);
+const SWEEP_RECEIVES = 3;
+
 /** Every schedule retries twice within ten minutes, which stays inside the default sweep interval. */
 const RETRY = { retryAttempts: 2, maxEventAge: Duration.minutes(10) };
 
@@ -115,8 +123,16 @@ interface SchedulesProps {
  * function's on-failure destination). One queue, one alarm: a message there is scheduled work that did not happen.
  */
 export class Schedules extends Construct {
+  /** The sweep's shard worker: each message of the shard queue sweeps one shard of the alert index. */
   readonly sweep: HandlerFunction;
-  readonly sweepSchedule: Schedule;
+  /** One schedule per shard of the alert index, each sending that shard's message to the shard queue. */
+  readonly sweepSchedules: Schedule[];
+  readonly sweepQueue: Queue;
+  /** Where a shard's message goes once the worker has failed on it SWEEP_RECEIVES times. */
+  readonly sweepDeadLetters: Queue;
+  readonly sweepDeadLetterAlarm: Alarm;
+  /** A shard's message waiting longer than a sweep interval: the workers do not keep up. */
+  readonly sweepBacklogAlarm: Alarm;
   /** The role Scheduler assumes to invoke targets and to write to the dead-letter queue. */
   readonly role: Role;
   readonly deadLetterKey: Key;
@@ -139,7 +155,8 @@ export class Schedules extends Construct {
     const stack = Stack.of(this);
 
     this.deadLetterKey = new Key(this, 'DeadLetterKey', {
-      description: 'Encrypts the dead-letter queue of the Fengqiao schedules',
+      description:
+        'Encrypts the queues of the Fengqiao schedules: the dead-letter queues and the sweep shard queue',
       alias: keyAlias(this, 'dead-letters'),
       enableKeyRotation: true,
     });
@@ -198,31 +215,86 @@ export class Schedules extends Construct {
       }),
     );
 
+    // the sweep fans out: one message per shard of the alert index, each swept by a worker of its own (at most one
+    // worker per shard at once); a step sends once because its alert moves conditionally, so a message that comes
+    // again, or two workers on one shard, send nothing twice
+    this.sweepDeadLetters = new Queue(this, 'SweepDeadLetters', {
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: this.deadLetterKey,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.sweepDeadLetters).acknowledge({
+      id: 'Serverless-SQSRedrivePolicy',
+      reason:
+        "this queue is itself the dead-letter queue of the sweep's shard queue; nothing consumes it automatically, so " +
+        'there is no receive count to redrive on: it keeps messages 14 days and an alarm fires on the first one',
+    });
+    Validations.of(this.sweepDeadLetters).acknowledge({
+      id: guardRule('sqs_dlq_check'),
+      reason:
+        "this queue is itself the dead-letter queue of the sweep's shard queue (that queue's RedrivePolicy names it); " +
+        'the rule counts a queue as a dead-letter queue only with a RedriveAllowPolicy of allowAll, which would let ' +
+        'any queue dead-letter into it, or byQueue naming the shard queue, which would make the two queues refer to ' +
+        'each other, a cycle CloudFormation refuses',
+    });
+    this.sweepQueue = new Queue(this, 'SweepQueue', {
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: this.deadLetterKey,
+      enforceSSL: true,
+      // six times the worker's timeout, as Lambda's SQS event source asks: a message is never seen twice while its
+      // worker still runs
+      visibilityTimeout: Duration.seconds(SWEEP_TIMEOUT.toSeconds() * 6),
+      deadLetterQueue: { queue: this.sweepDeadLetters, maxReceiveCount: SWEEP_RECEIVES },
+    });
+
     this.sweep = new HandlerFunction(this, 'Sweep', {
       handler: 'sweep',
-      description: 'Deadline sweep: warnings, escalation, overdue; publishes the outbox',
+      description: 'Deadline sweep of one alert shard: warnings, escalation, overdue; publishes the outbox',
       logs,
       // IDEMPOTENCY_TABLE is read by depsFromEnv but not used by the sweep: the name only, no permission on it
       environment: depsEnvironment(data, notifications),
-      timeout: Duration.minutes(5),
-      // two sweeps never overlap in one account (the code is safe if they do: every write is conditional)
-      reservedConcurrentExecutions: 1,
-      // Lambda's retries of a failed run; a run that could not start before the next one is due goes to the queue
-      asyncInvoke: {
-        retryAttempts: 2,
-        maxEventAge: Duration.minutes(sweepIntervalMinutes),
-        onFailure: this.deadLetters,
-      },
+      timeout: SWEEP_TIMEOUT,
+      queueFailures:
+        "fed by the sweep's shard queue, whose own dead-letter queue keeps a message the worker failed on " +
+        `${SWEEP_RECEIVES} times (an alarm fires on the first); the function is never invoked asynchronously`,
     });
     // due alerts, their notices and the shared outbox (lambdas/adapters/function-access.ts)
     this.sweep.grantAccess(SCHEDULED_ACCESS.sweep, { data, notifications });
+    // one message at a time, a failed one reported alone; as many workers at once as there are shards
+    const shards = new SqsEventSource(this.sweepQueue, {
+      batchSize: 1,
+      reportBatchItemFailures: true,
+      maxConcurrency: ALERT_SHARDS,
+    });
+    this.sweep.fn.addEventSource(shards);
+    Validations.of(this.sweep.fn).acknowledge({
+      id: 'Serverless-LambdaEventSourceMappingDestination',
+      reason:
+        'an SQS event source takes no on-failure destination (Lambda supports one for streams and Kafka only): a ' +
+        "message the worker fails on stays in the queue and, after its receives, goes to the queue's own " +
+        'dead-letter queue, which has an alarm',
+    });
 
-    this.sweepSchedule = this.schedule(
-      'SweepSchedule',
-      sweepCron(sweepIntervalMinutes),
-      SCHEDULES.sweep.description,
-      this.sweep.fn,
+    this.sweepSchedules = sweepMessages().map((message) =>
+      this.schedule(
+        `SweepSchedule${message.shard}`,
+        sweepCron(sweepIntervalMinutes),
+        `${SCHEDULES.sweep.description} (alert shard ${message.shard})`,
+        new SqsSendMessage(this.sweepQueue, {
+          role: this.role,
+          deadLetterQueue: this.deadLetters,
+          ...RETRY,
+          input: ScheduleTargetInput.fromObject(message),
+        }),
+      ),
     );
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+      reason:
+        "the schedules send the shards' messages to the encrypted shard queue, which takes data keys of the queues' " +
+        "key on the sender's behalf (the statement the SQS target writes): the variants of GenerateDataKey, on that one key",
+    });
 
     this.alarmAction = new SnsAction(notifications.ops);
     this.deadLetterAlarm = this.alarm(
@@ -235,6 +307,35 @@ export class Schedules extends Construct {
           statistic: 'Maximum',
         }),
         threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    );
+    this.sweepDeadLetterAlarm = this.alarm(
+      new Alarm(this, 'SweepDeadLettersAlarm', {
+        alarmDescription:
+          `A shard of the deadline sweep failed ${SWEEP_RECEIVES} times: its message is in the sweep's dead-letter ` +
+          'queue and its due steps wait for the next run; see the sweep log group',
+        metric: this.sweepDeadLetters.metricApproximateNumberOfMessagesVisible({
+          period: Duration.minutes(5),
+          statistic: 'Maximum',
+        }),
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    );
+    this.sweepBacklogAlarm = this.alarm(
+      new Alarm(this, 'SweepBacklogAlarm', {
+        alarmDescription:
+          "A deadline sweep shard's message waited longer than one sweep interval: the workers do not keep up",
+        metric: this.sweepQueue.metricApproximateAgeOfOldestMessage({
+          period: Duration.minutes(5),
+          statistic: 'Maximum',
+        }),
+        threshold: sweepIntervalMinutes * 60,
         comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 1,
         treatMissingData: TreatMissingData.NOT_BREACHING,
@@ -280,7 +381,7 @@ export class Schedules extends Construct {
   addTownSchedules(townWork: IFunction): Schedule[] {
     if (this.townSchedules.length > 0) throw new Error('the town schedules exist already');
     for (const { name, id, cron, description } of TOWN_SCHEDULES)
-      this.townSchedules.push(this.schedule(id, cron, description, townWork, { kind: name }));
+      this.townSchedules.push(this.schedule(id, cron, description, this.invoke(townWork, { kind: name })));
     this.townWorkErrorsAlarm = this.alarm(
       new Alarm(this, 'TownWorkErrorsAlarm', {
         alarmDescription:
@@ -325,25 +426,18 @@ export class Schedules extends Construct {
     return this.townSchedules;
   }
 
-  /** A schedule in Beijing time, on the minute (no flexible window), retried, failing into the dead-letter queue. */
-  private schedule(
-    id: string,
-    unixCron: string,
-    description: string,
-    target: IFunction,
-    input?: Record<string, string>,
-  ): Schedule {
-    const schedule = new Schedule(this, id, {
+  /** A schedule in Beijing time, on the minute (no flexible window), reaching its target. */
+  private schedule(id: string, unixCron: string, description: string, target: IScheduleTarget): Schedule {
+    return new Schedule(this, id, {
       description,
       schedule: ScheduleExpression.cron({ ...toEventBridgeCron(unixCron), timeZone: TimeZone.ASIA_SHANGHAI }),
       timeWindow: TimeWindow.off(),
-      target: new LambdaInvoke(target, {
-        role: this.role,
-        deadLetterQueue: this.deadLetters,
-        ...RETRY,
-        ...(input ? { input: ScheduleTargetInput.fromObject(input) } : {}),
-      }),
+      target,
     });
+  }
+
+  /** A function as a schedule's target, retried, failing into the dead-letter queue. */
+  private invoke(target: IFunction, input?: Record<string, string>): LambdaInvoke {
     const fn = target.node.defaultChild;
     if (fn instanceof CfnElement)
       Validations.of(this.role).acknowledge({
@@ -352,7 +446,12 @@ export class Schedules extends Construct {
           'lambda:InvokeFunction on this one scheduled function and its qualified ARNs (versions, aliases), which ' +
           "is what Function.grantInvoke writes; the role exists only to invoke the schedules' functions",
       });
-    return schedule;
+    return new LambdaInvoke(target, {
+      role: this.role,
+      deadLetterQueue: this.deadLetters,
+      ...RETRY,
+      ...(input ? { input: ScheduleTargetInput.fromObject(input) } : {}),
+    });
   }
 
   private alarm(alarm: Alarm): Alarm {

@@ -152,7 +152,9 @@ describe('cfn-guard (Control Tower rules)', () => {
       expect(byRule('s3_bucket_object_lock_enabled_check').sort()).toEqual(
         [stack.evidence.bucket.node.path, stack.evidence.accessLogs.node.path].sort(),
       );
-      expect(byRule('sqs_dlq_check')).toEqual([stack.schedules.deadLetters.node.path]);
+      expect(byRule('sqs_dlq_check').sort()).toEqual(
+        [stack.schedules.deadLetters.node.path, stack.schedules.sweepDeadLetters.node.path].sort(),
+      );
       for (const path of found.map((ack) => ack.path)) expect(path).not.toBe(stack.node.path);
     },
   );

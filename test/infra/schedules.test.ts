@@ -7,7 +7,13 @@ import { CfnSchedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FAMILY_ACCESS, SCHEDULED_ACCESS } from '../../lambdas/adapters/function-access.js';
-import { CASES_TABLE, GRIDS_TABLE, IDEMPOTENCY_TABLE } from '../../lambdas/adapters/table-model.js';
+import { parseSweepMessage } from '../../lambdas/adapters/sweep-messages.js';
+import {
+  ALERT_SHARDS,
+  CASES_TABLE,
+  GRIDS_TABLE,
+  IDEMPOTENCY_TABLE,
+} from '../../lambdas/adapters/table-model.js';
 import { SCHEDULES, TOWN_WORK } from '../../lambdas/domain/schedules.js';
 import { readConfig, stackName } from '../../lib/config.js';
 import { TOPICS, topicEnvName } from '../../lib/constructs/notifications.js';
@@ -98,12 +104,17 @@ describe('sweep interval context', () => {
   });
 
   it('reaches the schedule (construct tree only, no synthesis)', () => {
-    const app = new App({ context: { sweepIntervalMinutes: '5', 'aws:cdk:bundling-stacks': [] } });
+    const app = new App({
+      context: { ...cdkJsonContext, sweepIntervalMinutes: '5', 'aws:cdk:bundling-stacks': [] },
+    });
     const config = readConfig(app.node);
     const stack = new FengqiaoStack(app, stackName(config), { config });
-    const schedule = stack.schedules.sweepSchedule.node.defaultChild as CfnSchedule;
-    expect(schedule).toBeInstanceOf(CfnSchedule);
-    expect(schedule.scheduleExpression).toBe('cron(*/5 * * * ? *)');
+    expect(stack.schedules.sweepSchedules).toHaveLength(ALERT_SHARDS);
+    for (const { node } of stack.schedules.sweepSchedules) {
+      const schedule = node.defaultChild as CfnSchedule;
+      expect(schedule).toBeInstanceOf(CfnSchedule);
+      expect(schedule.scheduleExpression).toBe('cron(*/5 * * * ? *)');
+    }
   });
 });
 
@@ -172,38 +183,44 @@ describe('synthesis', () => {
   });
 });
 
-describe('the sweep schedule', () => {
-  it('runs every 15 minutes in Beijing time, on the minute, beside the three report schedules', () => {
+describe('the sweep schedules', () => {
+  it('run every 15 minutes in Beijing time, on the minute, one per alert shard, beside the town schedules', () => {
     const schedules = template.findResources('AWS::Scheduler::Schedule');
-    expect(Object.keys(schedules).sort()).toEqual(
-      [stack.schedules.sweepSchedule, ...stack.schedules.townSchedules].map(id).sort(),
-    );
-    expect(propertiesOf(stack.schedules.sweepSchedule)).toMatchObject({
-      ScheduleExpression: 'cron(*/15 * * * ? *)',
-      ScheduleExpressionTimezone: 'Asia/Shanghai',
-      FlexibleTimeWindow: { Mode: 'OFF' },
-      State: 'ENABLED',
-    });
-    // the same moments as the local host's in-process scheduler
-    expect(propertiesOf(stack.schedules.sweepSchedule).ScheduleExpression).toBe(
-      expressionOf(SCHEDULES.sweep.cron),
-    );
+    const { sweepSchedules, townSchedules } = stack.schedules;
+    expect(sweepSchedules).toHaveLength(ALERT_SHARDS);
+    expect(Object.keys(schedules).sort()).toEqual([...sweepSchedules, ...townSchedules].map(id).sort());
+    for (const schedule of sweepSchedules)
+      expect(propertiesOf(schedule)).toMatchObject({
+        // the same moments as the local host's in-process scheduler
+        ScheduleExpression: expressionOf(SCHEDULES.sweep.cron),
+        ScheduleExpressionTimezone: 'Asia/Shanghai',
+        FlexibleTimeWindow: { Mode: 'OFF' },
+        State: 'ENABLED',
+      });
+    expect(expressionOf(SCHEDULES.sweep.cron)).toBe('cron(*/15 * * * ? *)');
   });
 
-  it('invokes the sweep with an explicit retry policy and the dead-letter queue', () => {
-    const { sweep, role, deadLetters } = stack.schedules;
-    expect(propertiesOf(stack.schedules.sweepSchedule).Target).toEqual({
-      Arn: arnOf(sweep.fn),
-      RoleArn: arnOf(role),
-      RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 600 },
-      DeadLetterConfig: { Arn: arnOf(deadLetters) },
+  it('each send their shard’s message to the shard queue, with an explicit retry policy and the dead-letter queue', () => {
+    const { sweepSchedules, sweepQueue, role, deadLetters } = stack.schedules;
+    const shards = sweepSchedules.map((schedule) => {
+      const target = propertiesOf(schedule).Target as Json;
+      expect(target).toEqual({
+        Arn: arnOf(sweepQueue),
+        RoleArn: arnOf(role),
+        RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 600 },
+        DeadLetterConfig: { Arn: arnOf(deadLetters) },
+        Input: target.Input,
+        SqsParameters: {},
+      });
+      const message = JSON.parse(target.Input as string) as unknown;
+      expect(parseSweepMessage(target.Input as string)).toEqual(message);
+      return (message as { shard: number }).shard;
     });
-    // the sweep finds its own work: no input
-    expect(propertiesOf(stack.schedules.sweepSchedule).Target).not.toHaveProperty('Input');
+    expect(shards).toEqual(Array.from({ length: ALERT_SHARDS }, (_, shard) => shard));
   });
 
   it('assumes a role only this account’s default schedule group may use, for the functions and the queue', () => {
-    const { sweep, role, deadLetters, deadLetterKey } = stack.schedules;
+    const { role, deadLetters, deadLetterKey, sweepQueue } = stack.schedules;
     const reports = stack.townWork.handler;
     const trust = (propertiesOf(role).AssumeRolePolicyDocument as { Statement: Statement[] }).Statement;
     expect(trust).toHaveLength(1);
@@ -216,23 +233,20 @@ describe('the sweep schedule', () => {
     const invoke = statements.filter((statement) => actionsOf(statement).includes('lambda:InvokeFunction'));
     expect(invoke.flatMap(actionsOf).every((action) => action === 'lambda:InvokeFunction')).toBe(true);
     expect(invoke.flatMap(resourcesOf)).toEqual(
-      expect.arrayContaining([
-        arnOf(sweep.fn),
-        { 'Fn::Join': ['', [arnOf(sweep.fn), ':*']] },
-        arnOf(reports.fn),
-        { 'Fn::Join': ['', [arnOf(reports.fn), ':*']] },
-      ]),
+      expect.arrayContaining([arnOf(reports.fn), { 'Fn::Join': ['', [arnOf(reports.fn), ':*']] }]),
     );
-    expect(invoke.flatMap(resourcesOf)).toHaveLength(4);
+    // the sweep is reached through its queue, never invoked
+    expect(invoke.flatMap(resourcesOf)).toHaveLength(2);
     const others = statements.filter((statement) => !invoke.includes(statement));
     expect(others.map((statement) => [actionsOf(statement), resourcesOf(statement)])).toEqual(
       expect.arrayContaining([
-        [['sqs:SendMessage'], [arnOf(deadLetters)]],
+        [['sqs:SendMessage'], [arnOf(deadLetters), arnOf(sweepQueue)]],
         [['kms:Decrypt', 'kms:GenerateDataKey'], [arnOf(deadLetterKey)]],
+        [['kms:Decrypt', 'kms:GenerateDataKey*'], [arnOf(deadLetterKey)]],
       ]),
     );
-    expect(others).toHaveLength(2);
-    const kms = statements.find((statement) => actionsOf(statement).includes('kms:Decrypt'));
+    expect(others).toHaveLength(3);
+    const kms = statements.find((statement) => actionsOf(statement).includes('kms:GenerateDataKey'));
     expect(kms?.Condition).toHaveProperty(['StringEquals', 'kms:ViaService']);
   });
 });
@@ -256,13 +270,75 @@ describe('the dead-letter queue', () => {
   });
 });
 
+describe('the sweep shard queue', () => {
+  it('is encrypted with the queues’ rotated key, closed to plain HTTP, and hides a message six worker timeouts', () => {
+    const { sweepQueue, sweepDeadLetters, deadLetterKey, sweep } = stack.schedules;
+    const timeout = propertiesOf(sweep.fn).Timeout as number;
+    expect(propertiesOf(sweepQueue)).toMatchObject({
+      KmsMasterKeyId: arnOf(deadLetterKey),
+      VisibilityTimeout: 6 * timeout,
+      RedrivePolicy: { deadLetterTargetArn: arnOf(sweepDeadLetters), maxReceiveCount: 3 },
+    });
+    expect(propertiesOf(sweepQueue).VisibilityTimeout as number).toBeGreaterThan(timeout);
+    expect(propertiesOf(sweepDeadLetters)).toMatchObject({
+      KmsMasterKeyId: arnOf(deadLetterKey),
+      MessageRetentionPeriod: 14 * 24 * 3600,
+    });
+    expect(propertiesOf(deadLetterKey).EnableKeyRotation).toBe(true);
+    for (const queue of [sweepQueue, sweepDeadLetters])
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [refOf(queue)],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+  });
+
+  it('feeds the sweep one message at a time, failures reported alone, at most one worker per shard at once', () => {
+    const { sweepQueue, sweep } = stack.schedules;
+    const mappings = template.findResources('AWS::Lambda::EventSourceMapping');
+    expect(Object.values(mappings)).toHaveLength(1);
+    expect(Object.values(mappings)[0]?.Properties).toMatchObject({
+      EventSourceArn: arnOf(sweepQueue),
+      FunctionName: refOf(sweep.fn),
+      BatchSize: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: ALERT_SHARDS },
+    });
+  });
+
+  it('has alarms on its dead-letter queue and on a message older than one sweep interval', () => {
+    const { sweepDeadLetterAlarm, sweepBacklogAlarm, sweepDeadLetters, sweepQueue } = stack.schedules;
+    const ops = [refOf(stack.notifications.ops)];
+    expect(propertiesOf(sweepDeadLetterAlarm)).toMatchObject({
+      ComparisonOperator: 'GreaterThanThreshold',
+      Threshold: 0,
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [id(sweepDeadLetters), 'QueueName'] } }],
+      AlarmActions: ops,
+      OKActions: ops,
+    });
+    expect(propertiesOf(sweepBacklogAlarm)).toMatchObject({
+      ComparisonOperator: 'GreaterThanThreshold',
+      Threshold: 15 * 60,
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateAgeOfOldestMessage',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [id(sweepQueue), 'QueueName'] } }],
+      AlarmActions: ops,
+    });
+  });
+});
+
 describe('alarms', () => {
   it('watch the dead-letter queue and the scheduled functions’ errors, and tell the operations topic', () => {
     const { deadLetterAlarm, sweepErrorsAlarm, townWorkErrorsAlarm, overdueAlarm, deadLetters, sweep } =
       stack.schedules;
     if (!townWorkErrorsAlarm) throw new Error('no reports alarm');
     // the schedules' own (the API's are in api-alarms.test.ts), the two calendar alarms below among them
-    expect(stack.schedules.node.findAll().filter((c) => c instanceof Alarm)).toHaveLength(6);
+    expect(stack.schedules.node.findAll().filter((c) => c instanceof Alarm)).toHaveLength(8);
     const ops = [refOf(stack.notifications.ops)];
     const common = {
       ComparisonOperator: 'GreaterThanThreshold',
@@ -435,7 +511,7 @@ describe('topics', () => {
 });
 
 describe('the sweep function', () => {
-  it('runs up to five minutes, one at a time, with what depsFromEnv and the publisher read', () => {
+  it('runs up to five minutes a shard, with what depsFromEnv and the publisher read', () => {
     const { sweep } = stack.schedules;
     const properties = propertiesOf(sweep.fn);
     expect(properties).toMatchObject({
@@ -443,20 +519,20 @@ describe('the sweep function', () => {
       Architectures: ['arm64'],
       Handler: 'index.handler',
       Timeout: 300,
-      ReservedConcurrentExecutions: 1,
     });
+    // the event source caps the workers at one per shard; no concurrency is reserved from the account
+    expect(properties).not.toHaveProperty('ReservedConcurrentExecutions');
     const variables = (properties.Environment as { Variables: Json }).Variables;
     expect(requiredEnvironment).toContain('CASES_TABLE');
     expect(Object.keys(variables)).toEqual(
       expect.arrayContaining([...requiredEnvironment, ...topicEnvironment]),
     );
-    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
-      FunctionName: refOf(sweep.fn),
-      MaximumRetryAttempts: 2,
-      MaximumEventAgeInSeconds: 15 * 60,
-      // once Lambda's retries are spent, the event goes to the schedules' dead-letter queue
-      DestinationConfig: { OnFailure: { Destination: arnOf(stack.schedules.deadLetters) } },
-    });
+    // never invoked asynchronously: what it fails on stays in its queue, then in the queue's dead-letter queue
+    expect(
+      Object.values(template.findResources('AWS::Lambda::EventInvokeConfig')).map(
+        (config) => config.Properties.FunctionName,
+      ),
+    ).not.toContainEqual(refOf(sweep.fn));
   });
 
   it('may do exactly what the sweep does, and never Scan', () => {
@@ -487,9 +563,17 @@ describe('the sweep function', () => {
     expect(on(arnOf(stack.data.key))).toEqual(['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*']);
     for (const topic of stack.notifications.topics.values())
       expect(on(refOf(topic))).toEqual(['sns:Publish']);
-    // its on-failure destination: sending to the queue, and the queue's key through SQS only
-    expect(on(arnOf(stack.schedules.deadLetters))).toEqual(['sqs:SendMessage']);
-    expect(on(arnOf(stack.schedules.deadLetterKey))).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
+    // its messages: taken from the shard queue, decrypted with the queue's key; nothing sent anywhere
+    expect(on(arnOf(stack.schedules.sweepQueue))).toEqual([
+      'sqs:ChangeMessageVisibility',
+      'sqs:DeleteMessage',
+      'sqs:GetQueueAttributes',
+      'sqs:GetQueueUrl',
+      'sqs:ReceiveMessage',
+    ]);
+    expect(on(arnOf(stack.schedules.deadLetterKey))).toEqual(['kms:Decrypt']);
+    expect(on(arnOf(stack.schedules.deadLetters))).toBeUndefined();
+    expect(roleStatements(id(sweep.role)).flatMap(actionsOf)).not.toContain('sqs:SendMessage');
     expect(roleStatements(id(sweep.role)).flatMap(actionsOf)).not.toContain('dynamodb:Scan');
     expect(allIdentityStatements().flatMap(actionsOf)).not.toContain('dynamodb:Scan');
   });
