@@ -44,7 +44,7 @@ import { sweepDeps } from '../lambdas/usecases/sweep-deps.js';
 import { BUDGET_KIB, INIT_RATIO_GOAL, measureBundles, overCeiling } from './bundles.js';
 
 const quick = process.argv.includes('--quick');
-/** `--only api` (or sweep, reports, cold): one section, e.g. to profile it with `node --cpu-prof`. */
+/** `--only api` (or sweep, burst, reports, cold): one section, e.g. to profile it with `node --cpu-prof`. */
 const only = process.argv[process.argv.indexOf('--only') + 1];
 const runs = (section: string) => !process.argv.includes('--only') || only === section;
 const SIZES = quick
@@ -130,12 +130,19 @@ function benchCase(i: number, ageMs: number): CaseRecord {
   );
 }
 
-/** Loads `n` cases, 1% of them with a ladder step due now, with their counters as the transactions would leave them. */
-async function loadCases(deps: Deps, n: number): Promise<CaseRecord[]> {
+/**
+ * Loads `n` cases, 1% of them with a ladder step due now (or those `due` picks), with their counters as the
+ * transactions would leave them.
+ */
+async function loadCases(
+  deps: Deps,
+  n: number,
+  due: (i: number) => boolean = (i) => i % 100 === 0,
+): Promise<CaseRecord[]> {
   const cases = new CaseRepository(deps.db, deps.tables.cases);
   const records = Array.from({ length: n }, (_, i) =>
-    // 1%: received ten days ago, its half-time warning due; the rest received in the last three days
-    benchCase(i, i % 100 === 0 ? 10 * DAY + (i % 7) * 3_600_000 : (i % 72) * 3_600_000),
+    // due: received ten days ago, its half-time warning due; the rest received in the last three days
+    benchCase(i, due(i) ? 10 * DAY + (i % 7) * 3_600_000 : (i % 72) * 3_600_000),
   );
   const items = records.map(
     (r) => (cases.creationItems(r, { seq: 1 } as never, [])[0] as { Put: { Item: object } }).Put.Item,
@@ -447,6 +454,53 @@ async function benchColdStart() {
   }
 }
 
+/**
+ * A burst of due steps (after a long holiday every case's step falls due at once): one whole sweep as today's single
+ * invocation runs it, the shards one after another, beside the fan-out, every shard swept at once as the shard
+ * workers take their messages. `--quick` loads a smaller burst; the 20,000-step figure is then the measured rate
+ * extrapolated.
+ */
+async function benchBurst(
+  raw: Parameters<typeof ensureTables>[0],
+  endpointClient: () => ReturnType<typeof documentClient>,
+) {
+  const burst = quick ? 1_000 : 20_000;
+  const TARGET = 20_000;
+  const measured: Record<string, { due: number; itemsRead: number; ms: number; stepsPerSecond: number }> = {};
+  for (const [mode, concurrency] of [
+    ['one invocation, shard after shard', 1],
+    [`fan-out, ${ALERT_SHARDS} shards at once`, ALERT_SHARDS],
+  ] as const) {
+    const { deps } = await tables(endpointClient(), raw);
+    // every case ten days old: its half-time warning due now
+    await loadCases(deps, burst, () => true);
+    const started = performance.now();
+    const sweep = await runSweep(sweepDeps(deps), NOW, { concurrency });
+    const ms = performance.now() - started;
+    measured[mode] = {
+      due: sweep.due,
+      itemsRead: sweep.itemsRead,
+      ms,
+      stepsPerSecond: (sweep.due / ms) * 1000,
+    };
+  }
+  results.burst = { steps: burst, extrapolatedTo: burst === TARGET ? undefined : TARGET, measured };
+  const [single, fanned] = Object.values(measured) as [(typeof measured)[string], (typeof measured)[string]];
+  const seconds = (m: typeof single) => (TARGET / m.stepsPerSecond).toFixed(0);
+  const of = burst === TARGET ? `${TARGET}` : `${TARGET} (measured on ${burst}, extrapolated)`;
+  row(
+    `burst of ${of} due steps: one sweep's seconds, fan-out vs one invocation (timeout 300 s each)`,
+    `${seconds(fanned)} s (${fmt(fanned.stepsPerSecond, 0)} steps/s)`,
+    `${seconds(single)} s (${fmt(single.stepsPerSecond, 0)} steps/s)`,
+    `${fmt(single.ms / fanned.ms, 1)}× faster`,
+  );
+  row(
+    `burst: items read ÷ due, fan-out vs one invocation`,
+    fmt(fanned.itemsRead / fanned.due),
+    fmt(single.itemsRead / single.due),
+  );
+}
+
 async function benchReports(
   raw: Parameters<typeof ensureTables>[0],
   endpointClient: () => ReturnType<typeof documentClient>,
@@ -497,6 +551,7 @@ async function main() {
   const endpointClient = () => documentClient(localClient(dynamo.endpoint));
   try {
     if (runs('sweep')) await benchSweep(dynamo.client, endpointClient);
+    if (runs('burst')) await benchBurst(dynamo.client, endpointClient);
     if (runs('api')) {
       const apiBench = await tables(endpointClient(), dynamo.client);
       await benchApi(apiBench, await loadCases(apiBench.deps, 2_000));
