@@ -15,23 +15,24 @@ import { ESM_REQUIRE_BANNER } from '../lib/constructs/bundling.js';
 /** What each bundle's own code and libraries (all but the AWS SDK) should stay within. */
 export const BUDGET_KIB = 200;
 /**
- * The line CI holds until every function meets the budget: no bundle may grow past its ceiling. What keeps most of
- * them over 200 KiB is zod's classic API (about 100 KiB of each; `zod/mini` is about 27 KiB for the same schemas).
+ * The line CI holds until every function meets the budget: each bundle as measured, with a few KiB to spare, so that
+ * none grows unnoticed. What keeps most of them over 200 KiB is zod's classic API (about 100 KiB of each; `zod/mini`
+ * is about 27 KiB for the same schemas), then the message catalogues (about 35 KiB in every function).
  */
 const CEILING_KIB: Readonly<Record<string, number>> = {
-  admin: 290,
-  attachments: 300,
-  cases: 350,
-  grids: 310,
-  me: 310,
-  meetings: 300,
-  open311: 290,
-  privacy: 300,
-  public: 320,
+  admin: 300,
+  attachments: 290,
+  cases: 345,
+  grids: 320,
+  me: 315,
+  meetings: 285,
+  open311: 285,
+  privacy: 320,
+  public: 325,
   reception: 320,
-  reports: 290,
+  reports: 295,
   sweep: 210,
-  'town-schedule': 270,
+  'town-schedule': 275,
   'post-confirmation': 10,
   'pre-token': 10,
 };
