@@ -223,6 +223,11 @@ async function likeBWith(command: 'mediate' | 'hand-off'): Promise<{ id: string;
 }
 /** The case a refused mediation step is tried on: it must stay as it is. */
 let mediatingB: Promise<{ id: string; version: number }> | undefined;
+/** Town B's case under mediation, made once and shared by the rows that need one. */
+const mediatingCaseOfB = () => {
+  mediatingB ??= likeBWith('mediate');
+  return mediatingB;
+};
 /** A case like B whose mediation reached an agreement, recorded by the clerk. */
 let agreedB: Promise<string> | undefined;
 const agreedLikeB = () => {
@@ -640,7 +645,7 @@ function probes(): Probe[] {
                 : world.caseB
               : allowed
                 ? await likeBWith(on)
-                : await (on === 'mediate' ? (mediatingB ??= likeBWith('mediate')) : likeBWith(on));
+                : await (on === 'mediate' ? mediatingCaseOfB() : likeBWith(on));
           return {
             method: 'POST',
             path: `/v1/cases/${target.id}/${command}`,
@@ -657,7 +662,7 @@ function probes(): Probe[] {
       expect: cells('ok 404 403 403 403 403 404 404'),
       call: async () => ({
         method: 'POST',
-        path: `/v1/cases/${(await (mediatingB ??= likeBWith('mediate'))).id}/mediation/sessions`,
+        path: `/v1/cases/${(await mediatingCaseOfB()).id}/mediation/sessions`,
         body: {
           heldAt: NOW.toISOString(),
           place: '镇调解室',
