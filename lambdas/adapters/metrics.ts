@@ -24,7 +24,7 @@ export const METRIC = {
 } as const;
 
 /** The dimension that tells the API functions' metrics apart, beside the service. */
-export const FAMILY_DIMENSION = 'family';
+const FAMILY_DIMENSION = 'family';
 
 type MetricCounts = Partial<Record<keyof typeof METRIC, number>>;
 

@@ -10,7 +10,7 @@ import { queryAll } from './query-all.js';
 import { keys } from './table-model.js';
 
 /** The Beijing months (`2026-12`) a range of dates touches, in order. */
-export function monthsOf(from: string, to: string): string[] {
+function monthsOf(from: string, to: string): string[] {
   const months: string[] = [];
   let [year, month] = from.slice(0, 7).split('-').map(Number) as [number, number];
   const last = to.slice(0, 7);

@@ -4,7 +4,7 @@ import { ALERT_SHARDS } from './table-model.js';
  * The message that has a shard worker sweep one shard of the alert index: `{"shard": n}`. A schedule sends one per
  * shard every sweep interval (lib/constructs/schedules.ts); the local host hands the same messages to the worker.
  */
-export interface SweepMessage {
+interface SweepMessage {
   shard: number;
 }
 

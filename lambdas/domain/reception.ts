@@ -13,21 +13,20 @@ import { type Notification, notificationId } from './notification.js';
 export const PERIODS = ['morning', 'afternoon', 'day'] as const;
 export type Period = (typeof PERIODS)[number];
 export const RECEPTION_KINDS = ['window', 'village', 'appointment'] as const;
-export type ReceptionKind = (typeof RECEPTION_KINDS)[number];
 
-export const PERIOD_LABELS: readonly CatalogEntry[] = [
+const PERIOD_LABELS: readonly CatalogEntry[] = [
   { code: 'morning', zh: '上午', en: 'morning' },
   { code: 'afternoon', zh: '下午', en: 'afternoon' },
   { code: 'day', zh: '全天', en: 'all day' },
 ];
-export const RECEPTION_KIND_LABELS: readonly CatalogEntry[] = [
+const RECEPTION_KIND_LABELS: readonly CatalogEntry[] = [
   { code: 'window', zh: '接访', en: 'reception' },
   { code: 'village', zh: '下访', en: 'visit to a village' },
   { code: 'appointment', zh: '约访', en: 'reception by appointment' },
 ];
 
 /** Two slots of one leader on one day clash when either is the whole day or both are the same half-day. */
-export const periodsOverlap = (a: Period, b: Period): boolean => a === 'day' || b === 'day' || a === b;
+const periodsOverlap = (a: Period, b: Period): boolean => a === 'day' || b === 'day' || a === b;
 
 export const rosterSlotSchema = z.object({
   leaderId: z.string(),
@@ -81,7 +80,7 @@ export const receptionRecordSchema = z.object({
 export type ReceptionRecord = z.infer<typeof receptionRecordSchema>;
 
 /** A visit settled on the spot (就地化解): its matter was put on the immediate track (马上办) at the reception. */
-export const settledOnTheSpot = (visit: Pick<ReceptionVisit, 'onTheSpot'>): boolean =>
+const settledOnTheSpot = (visit: Pick<ReceptionVisit, 'onTheSpot'>): boolean =>
   visit.onTheSpot.track === 'immediate';
 
 /** What a reception adds to the town's counters, on its own Beijing date (window level, no grid). */
@@ -182,10 +181,10 @@ export const receptionSectionSchema = z.object({
   settledShare: z.object({ numerator: count, denominator: count, rate: z.number().nullable() }),
   leaders: z.array(z.object({ leaderId: z.string(), name: z.string().optional(), ...leaderFigures })),
 });
-export type ReceptionSection = z.infer<typeof receptionSectionSchema>;
+type ReceptionSection = z.infer<typeof receptionSectionSchema>;
 
 /** One leader's reception figures over a period, against the roster. */
-export interface LeaderReceptions {
+interface LeaderReceptions {
   leaderId: string;
   rostered: number;
   held: number;

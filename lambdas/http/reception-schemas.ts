@@ -21,14 +21,14 @@ export const MAX_HEADCOUNT = 10_000;
  * (its head and the event). With the reception itself and its counter items (the reception's day and the day of the
  * registrations: 2), 6 × 15 + 3 = 93 fit and 7 × 15 + 3 = 108 do not.
  */
-export const MAX_VISITS = 6;
 /** The writes of one registering visit, as counted above. */
-export const REGISTRATION_WRITES = 2 + MAX_INDEXED_PETITIONERS + 1 + 6 + 1;
+const REGISTRATION_WRITES = 2 + MAX_INDEXED_PETITIONERS + 1 + 6 + 1;
+export const MAX_VISITS = Math.floor((100 - 3) / REGISTRATION_WRITES);
 
 const isoDate = z.iso.date();
 const place = z.string().trim().min(1).max(100);
 
-export const rosterSlotBody = z.strictObject({
+const rosterSlotBody = z.strictObject({
   leaderId: userId,
   period: z.enum(PERIODS),
   place,
@@ -116,7 +116,6 @@ export const receptionBody = (rules: IntakeRules) =>
           });
       });
     });
-export type ReceptionBody = z.output<ReturnType<typeof receptionBody>>;
 
 /** A roster entry as staff read it; the public read leaves out `leaderId`. */
 export const rosterEntrySchema = z

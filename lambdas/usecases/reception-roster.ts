@@ -69,7 +69,7 @@ export async function planRosterDay(
 }
 
 /** One slot of the roster as it is read: the leader's name and title from the staff directory. */
-export interface RosterEntry {
+interface RosterEntry {
   date: string;
   period: RosterSlot['period'];
   place: string;
@@ -116,7 +116,7 @@ export async function readRoster(
  * The day before: each leader with slots tomorrow hears of them in their inbox, once per leader and slots (the notice id
  * is made of them, so a retried run writes nothing twice). Returns how many notices were new.
  */
-export async function sendRosterNotices(
+async function sendRosterNotices(
   ports: {
     receptions: Pick<ReceptionRepository, 'roster'>;
     grids: Staff;

@@ -103,11 +103,11 @@ const emptyResult = (): SweepResult => ({
 });
 
 /** What a sweep run knows of the towns it meets: each town's staff read once, however many shards meet it. */
-export interface SweepRun {
+interface SweepRun {
   staffOf: (town: string) => Promise<StaffRecord[]>;
 }
 
-export const newSweepRun = (deps: Pick<SweepDeps, 'grids'>): SweepRun => {
+const newSweepRun = (deps: Pick<SweepDeps, 'grids'>): SweepRun => {
   const staff = new Map<string, Promise<StaffRecord[]>>();
   return {
     staffOf: (town) => {
@@ -122,7 +122,7 @@ export const newSweepRun = (deps: Pick<SweepDeps, 'grids'>): SweepRun => {
  * a step sends once because its alert moves conditionally, so a shard swept twice (a retried message, two runs at
  * once) sends nothing twice.
  */
-export async function sweepShardSteps(
+async function sweepShardSteps(
   deps: SweepDeps,
   shard: number,
   now: Date,
@@ -182,7 +182,7 @@ export async function sweepShard(deps: SweepDeps, shard: number, now: Date): Pro
 }
 
 /** The shards of the alert index, each the work of one shard worker. */
-export const sweepShards = (): number[] => Array.from({ length: ALERT_SHARDS }, (_, shard) => shard);
+const sweepShards = (): number[] => Array.from({ length: ALERT_SHARDS }, (_, shard) => shard);
 
 export const addResults = (a: SweepResult, b: SweepResult): SweepResult => ({
   itemsRead: a.itemsRead + b.itemsRead,
@@ -194,7 +194,7 @@ export const addResults = (a: SweepResult, b: SweepResult): SweepResult => ({
   publishFailed: a.publishFailed + b.publishFailed,
 });
 
-export interface RunSweepOptions {
+interface RunSweepOptions {
   /** How many shards are swept at once: every one by default (the fan-out), 1 for one shard after another. */
   concurrency?: number;
 }
