@@ -212,12 +212,16 @@ export async function runSweep(
   const queue = sweepShards();
   const swept: SweepResult[] = [];
   const workers = Math.max(1, Math.min(options.concurrency ?? ALERT_SHARDS, ALERT_SHARDS));
-  await Promise.all(
+  // every worker runs to its end before the run answers, a failed one included: no shard is still sweeping after
+  // a failure is reported (a caller's next run would race it)
+  const settled = await Promise.allSettled(
     Array.from({ length: workers }, async () => {
       for (let shard = queue.shift(); shard !== undefined; shard = queue.shift())
         swept.push(await sweepShardSteps(deps, shard, now, run));
     }),
   );
+  const failed = settled.find((outcome) => outcome.status === 'rejected');
+  if (failed) throw failed.reason;
   const result = swept.reduce(addResults, emptyResult());
   const published = await publishOutbox(deps);
   return { ...result, published: published.published, publishFailed: published.failed };
