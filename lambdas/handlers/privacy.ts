@@ -14,11 +14,12 @@ import { ForbiddenError, NotFoundError, StaleVersionError } from '../domain/erro
 import { HELPER_PHONE_FIELD } from '../domain/helper.js';
 import { PERSONAL_FIELDS } from '../domain/personal.js';
 import { primaryRole, STAFF_ROLES } from '../domain/roles.js';
-import { AGREEMENT_PAGE_HEADERS, asksForHtml, renderAgreementHtml } from '../http/agreement-html.js';
+import { AGREEMENT_PAGE_HEADERS, renderAgreementHtml } from '../http/agreement-html.js';
 import { type ApiRequest, createApiHandler, lazyHandler, refuseIdempotencyKey } from '../http/api.js';
 import { requireRole } from '../http/auth.js';
 import { parseIfMatch, requireIfMatch } from '../http/command-schemas.js';
 import { revealHelperBody } from '../http/helper-schemas.js';
+import { prefersHtml } from '../http/html.js';
 import { idempotencyLayer } from '../http/idempotency.js';
 import { auditRangeQuery, eraseBody, revealBody } from '../http/privacy-schemas.js';
 import { HttpProblem, type Say } from '../http/problem.js';
@@ -79,7 +80,7 @@ export function createPrivacyHandler(deps: Deps) {
           const record = await load(request);
           requireRole(request.principal, STAFF_ROLES);
           const language = request.language;
-          if (!asksForHtml(request.header('accept')))
+          if (!prefersHtml(request.header('accept')))
             return {
               status: 200,
               body: agreementView(record, maskedParties(record), language),

@@ -4,14 +4,9 @@ import { parsePeriod, type ReportKind } from '../domain/periods.js';
 import { yearProblem } from '../domain/yearly.js';
 import { type ApiResponse, createApiHandler, lazyHandler, type RouteDefinition } from '../http/api.js';
 import { requireRole } from '../http/auth.js';
+import { prefersHtml } from '../http/html.js';
 import { fieldProblem } from '../http/problem.js';
-import {
-  HTML_HEADERS,
-  prefersHtml,
-  renderMetricsHtml,
-  renderReportHtml,
-  renderYearlyHtml,
-} from '../http/report-html.js';
+import { HTML_HEADERS, renderMetricsHtml, renderReportHtml, renderYearlyHtml } from '../http/report-html.js';
 import { metricsQuery, PERIOD_PARAMS } from '../http/report-schemas.js';
 import { parseWith } from '../http/validation.js';
 import {

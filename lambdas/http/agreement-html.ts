@@ -1,6 +1,7 @@
 import type { AgreementView } from '../domain/agreement.js';
 import { beijingDateTime } from '../domain/beijing-time.js';
 import { lastDayText } from '../domain/last-day.js';
+import { escapeHtml } from './html.js';
 
 /**
  * The mediation agreement as a page for the parties to sign (人民调解协议书), A4 when printed, in zh-CN or English:
@@ -17,33 +18,6 @@ export const AGREEMENT_PAGE_HEADERS = {
   'cache-control': 'no-store',
   vary: 'Accept, Accept-Language',
 };
-
-/** Whether the Accept header ranks text/html above JSON (as the bulletins read it, without their page code). */
-export function asksForHtml(accept: string | undefined): boolean {
-  if (!accept) return false;
-  const ranges = accept.split(',').map((part) => {
-    const [type = '', ...params] = part.split(';').map((p) => p.trim().toLowerCase());
-    const q = params.find((p) => p.startsWith('q='));
-    return { type, q: q === undefined ? 1 : Number(q.slice(2)) || 0 };
-  });
-  const quality = (mime: string) =>
-    (
-      ranges.find((r) => r.type === mime) ??
-      ranges.find((r) => r.type === `${mime.split('/')[0]}/*`) ??
-      ranges.find((r) => r.type === '*/*')
-    )?.q ?? 0;
-  const html = quality('text/html');
-  return html > 0 && html > quality('application/json');
-}
-
-const ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-const esc = (value: string | number): string => String(value).replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
 
 const STYLE = [
   '@page { size: A4; margin: 20mm 18mm; }',
@@ -140,7 +114,7 @@ const WORDS = {
 } as const;
 
 const row = (head: string, value: string | undefined) =>
-  value === undefined ? '' : `<tr><th>${esc(head)}</th><td>${esc(value)}</td></tr>`;
+  value === undefined ? '' : `<tr><th>${escapeHtml(head)}</th><td>${escapeHtml(value)}</td></tr>`;
 
 /** The page of an agreement, its parties named as given (in clear, for signing). */
 export function renderAgreementHtml(view: AgreementView, committeeName: string, language: Language): string {
@@ -149,7 +123,7 @@ export function renderAgreementHtml(view: AgreementView, committeeName: string, 
   const parties = view.parties
     .map((party, i) =>
       [
-        `<h2>${esc(say.role[party.role])}${view.parties.length > 1 ? ` ${i + 1}` : ''}</h2><table>`,
+        `<h2>${escapeHtml(say.role[party.role])}${view.parties.length > 1 ? ` ${i + 1}` : ''}</h2><table>`,
         row(party.kind === 'organization' ? say.organization : say.name, party.name),
         row(say.idNumber, party.idNumber),
         row(say.address, party.address),
@@ -163,28 +137,35 @@ export function renderAgreementHtml(view: AgreementView, committeeName: string, 
     row(say.by, view.performance.byText),
   ].join('');
   const signatures = view.parties
-    .map((party) => `<p>${esc(say.partySign + say.colon)}<span class="line">${esc(party.name)}</span></p>`)
+    .map(
+      (party) =>
+        `<p>${escapeHtml(say.partySign + say.colon)}<span class="line">${escapeHtml(party.name)}</span></p>`,
+    )
     .join('');
   return [
     '<!doctype html>',
     `<html lang="${language === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8">`,
-    `<title>${esc(`${say.title[form]} ${view.number}`)}</title><style>${STYLE}</style></head><body>`,
-    `<h1>${esc(say.title[form])}</h1>`,
-    `<p class="number">${esc(`${say.number}${say.colon}${view.number}${say.gap}${say.caseNumber}${say.colon}${view.caseNumber}`)}</p>`,
+    `<title>${escapeHtml(`${say.title[form]} ${view.number}`)}</title><style>${STYLE}</style></head><body>`,
+    `<h1>${escapeHtml(say.title[form])}</h1>`,
+    `<p class="number">${escapeHtml(`${say.number}${say.colon}${view.number}${say.gap}${say.caseNumber}${say.colon}${view.caseNumber}`)}</p>`,
     `<table>${row(say.committee, committeeName)}${row(say.mediators, view.mediators.map((m) => m.name).join('、'))}</table>`,
     parties,
-    view.facts ? `<h2>${esc(say.facts)}</h2><p>${esc(view.facts)}</p>` : '',
-    view.disputed ? `<h2>${esc(say.disputed)}</h2><p>${esc(view.disputed)}</p>` : '',
-    view.responsibilities ? `<h2>${esc(say.responsibilities)}</h2><p>${esc(view.responsibilities)}</p>` : '',
-    `<h2>${esc(say.terms)}</h2><ol>${view.terms.map((term) => `<li>${esc(term)}</li>`).join('')}</ol>`,
-    `<h2>${esc(say.performance)}</h2><table>${performance}</table>`,
-    `<p>${esc(say.effect[form])}</p>`,
-    form === 'oral' ? `<p>${esc(say.effectiveOn + say.colon + beijingDateTime(view.effectiveAt))}</p>` : '',
-    `<div class="notice"><p>${esc(say.confirmation(view.judicialConfirmation.lastDayText))}</p>`,
-    `<p>${esc(say.callback(lastDayText(view.callback.at, language)))}</p></div>`,
+    view.facts ? `<h2>${escapeHtml(say.facts)}</h2><p>${escapeHtml(view.facts)}</p>` : '',
+    view.disputed ? `<h2>${escapeHtml(say.disputed)}</h2><p>${escapeHtml(view.disputed)}</p>` : '',
+    view.responsibilities
+      ? `<h2>${escapeHtml(say.responsibilities)}</h2><p>${escapeHtml(view.responsibilities)}</p>`
+      : '',
+    `<h2>${escapeHtml(say.terms)}</h2><ol>${view.terms.map((term) => `<li>${escapeHtml(term)}</li>`).join('')}</ol>`,
+    `<h2>${escapeHtml(say.performance)}</h2><table>${performance}</table>`,
+    `<p>${escapeHtml(say.effect[form])}</p>`,
+    form === 'oral'
+      ? `<p>${escapeHtml(say.effectiveOn + say.colon + beijingDateTime(view.effectiveAt))}</p>`
+      : '',
+    `<div class="notice"><p>${escapeHtml(say.confirmation(view.judicialConfirmation.lastDayText))}</p>`,
+    `<p>${escapeHtml(say.callback(lastDayText(view.callback.at, language)))}</p></div>`,
     `<div class="signatures">${signatures}`,
-    `<p>${esc(say.mediatorSign + say.colon)}<span class="line"></span></p>`,
-    `<p class="seal">${esc(say.seal)}<br>${esc(say.date)}</p></div>`,
+    `<p>${escapeHtml(say.mediatorSign + say.colon)}<span class="line"></span></p>`,
+    `<p class="seal">${escapeHtml(say.seal)}<br>${escapeHtml(say.date)}</p></div>`,
     '</body></html>',
   ].join('');
 }

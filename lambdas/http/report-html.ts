@@ -26,6 +26,7 @@ import {
   type WeeklyReport,
 } from '../domain/report.js';
 import type { YearlyReport } from '../domain/yearly.js';
+import { escapeHtml } from './html.js';
 
 /**
  * Bulletins and metrics as printable pages, in zh-CN or English: inline SVG bar charts, no script and no external
@@ -40,34 +41,6 @@ export const HTML_HEADERS = {
   // the page needs nothing but its own inline styles
   'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:",
 };
-
-/** Whether the Accept header ranks text/html above JSON (`*` ranges count at their own quality). */
-export function prefersHtml(accept: string | undefined): boolean {
-  if (!accept) return false;
-  const ranges = accept.split(',').map((part) => {
-    const [type = '', ...params] = part.split(';').map((p) => p.trim().toLowerCase());
-    const q = params.find((p) => p.startsWith('q='));
-    return { type, q: q === undefined ? 1 : Number(q.slice(2)) || 0 };
-  });
-  const quality = (mime: string) =>
-    (
-      ranges.find((r) => r.type === mime) ??
-      ranges.find((r) => r.type === `${mime.split('/')[0]}/*`) ??
-      ranges.find((r) => r.type === '*/*')
-    )?.q ?? 0;
-  const html = quality('text/html');
-  return html > 0 && html > quality('application/json');
-}
-
-const ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-export const escapeHtml = (value: string | number): string =>
-  String(value).replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
 
 type Words = Record<PageLanguage, string>;
 const w = (zh: string, en: string): Words => ({ zh, en });

@@ -8,7 +8,7 @@ import {
   runPeriod,
 } from '../../lambdas/domain/periods.js';
 import { dueTownWork } from '../../lambdas/handlers/town-schedule.js';
-import { escapeHtml, prefersHtml } from '../../lambdas/http/report-html.js';
+import { escapeHtml, prefersHtml } from '../../lambdas/http/html.js';
 
 describe('report periods', () => {
   it('reads a day, an ISO week and a month in Beijing dates', () => {
