@@ -1,7 +1,7 @@
 /**
- * `npm run bench` (`-- --quick` for a short run, `-- --check` to hold the bundles to their ceilings): the figures
- * that say how close the system is to the limits of its design, each beside its baseline in the same run, printed as
- * a table and written to bench/results.json.
+ * `npm run bench` (`-- --quick` for a short run, `-- --check` to hold the bundles to their ceilings and the web pages'
+ * first load, as `npm run build` left it, to its budget): the figures that say how close the system is to the limits
+ * of its design, each beside its baseline in the same run, printed as a table and written to bench/results.json.
  */
 import { randomBytes } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
@@ -42,6 +42,7 @@ import { reportDeps, weeklyReport } from '../lambdas/usecases/reports.js';
 import { runSweep } from '../lambdas/usecases/sweep.js';
 import { sweepDeps } from '../lambdas/usecases/sweep-deps.js';
 import { BUDGET_KIB, INIT_RATIO_GOAL, measureBundles, overCeiling } from './bundles.js';
+import { measureWebBundles, WEB_BUDGET_KIB } from './web-bundles.js';
 
 const quick = process.argv.includes('--quick');
 /** `--only api` (or sweep, burst, reports, cold): one section, e.g. to profile it with `node --cpu-prof`. */
@@ -452,6 +453,21 @@ async function benchColdStart() {
         `${fmt(r.initRatio)}×`,
       );
   }
+  // the web pages as `npm run build` left them; a row that says so when they are not built
+  let pages: ReturnType<typeof measureWebBundles> = [];
+  try {
+    pages = measureWebBundles();
+  } catch (error) {
+    row('pages: first load, gzip', (error as Error).message);
+  }
+  results.webPages = pages;
+  for (const p of pages)
+    row(
+      `page ${p.entry}: first load, gzip (goal ≤ ${WEB_BUDGET_KIB} KiB)`,
+      `${fmt(p.gzipKiB, 0)} KiB`,
+      `${fmt(p.rawKiB, 0)} KiB raw`,
+      p.gzipKiB <= WEB_BUDGET_KIB ? 'within the goal' : `${fmt(p.gzipKiB - WEB_BUDGET_KIB, 0)} KiB over`,
+    );
 }
 
 /**
@@ -538,7 +554,18 @@ async function checkBundles(): Promise<number> {
     console.error(
       `bundle over its ceiling: ${r.handler} is ${r.external.restKiB} KiB, at most ${r.ceilingKiB}`,
     );
-  return over.length > 0 ? 1 : 0;
+  // the web pages' first load, as built by `npm run build`
+  const pages = measureWebBundles();
+  for (const p of pages)
+    console.log(
+      `page ${p.entry.padEnd(13)} ${fmt(p.gzipKiB, 1).padStart(6)} KiB gzip (${fmt(p.rawKiB, 0)} KiB raw, ${p.files.length} files)  budget ${WEB_BUDGET_KIB}`,
+    );
+  const heavy = pages.filter((p) => p.gzipKiB > WEB_BUDGET_KIB);
+  for (const p of heavy)
+    console.error(
+      `page over its budget: ${p.entry} loads ${p.gzipKiB} KiB gzip first, at most ${WEB_BUDGET_KIB}`,
+    );
+  return over.length > 0 || heavy.length > 0 ? 1 : 0;
 }
 
 async function main() {
