@@ -42,10 +42,14 @@ import { reportDeps, weeklyReport } from '../lambdas/usecases/reports.js';
 import { runSweep } from '../lambdas/usecases/sweep.js';
 import { sweepDeps } from '../lambdas/usecases/sweep-deps.js';
 import { BUDGET_KIB, INIT_RATIO_GOAL, measureBundles, overCeiling } from './bundles.js';
+import { benchScale } from './scale.js';
 import { measureWebBundles, WEB_BUDGET_KIB } from './web-bundles.js';
 
 const quick = process.argv.includes('--quick');
-/** `--only api` (or sweep, burst, reports, cold): one section, e.g. to profile it with `node --cpu-prof`. */
+/**
+ * `--only api` (or sweep, burst, scale, reports, cold): one section, e.g. to profile it with `node --cpu-prof`;
+ * `--only scale` runs the burst too, whose figures it reports beside its own.
+ */
 const only = process.argv[process.argv.indexOf('--only') + 1];
 const runs = (section: string) => !process.argv.includes('--only') || only === section;
 const SIZES = quick
@@ -578,7 +582,15 @@ async function main() {
   const endpointClient = () => documentClient(localClient(dynamo.endpoint));
   try {
     if (runs('sweep')) await benchSweep(dynamo.client, endpointClient);
-    if (runs('burst')) await benchBurst(dynamo.client, endpointClient);
+    if (runs('burst') || only === 'scale') await benchBurst(dynamo.client, endpointClient);
+    if (runs('scale'))
+      await benchScale({
+        quick,
+        now: NOW,
+        tables: () => tables(endpointClient(), dynamo.client),
+        row,
+        results,
+      });
     if (runs('api')) {
       const apiBench = await tables(endpointClient(), dynamo.client);
       await benchApi(apiBench, await loadCases(apiBench.deps, 2_000));
