@@ -23,7 +23,7 @@ export interface Problem {
   errors?: { path: string; message: string }[];
 }
 
-export function isProblem(value: unknown): value is Problem {
+function isProblem(value: unknown): value is Problem {
   return typeof value === 'object' && value !== null && ('title' in value || 'detail' in value);
 }
 

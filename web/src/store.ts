@@ -1,0 +1,40 @@
+import { computed, ref, shallowRef } from 'vue';
+import { apiClient, type components, type FengqiaoClient } from './api.js';
+import type { RuntimeConfig } from './config.js';
+import { labelOf, locale } from './i18n/index.js';
+import { session } from './session.js';
+
+type CatalogEntry = { code: string; zh: string; en: string };
+export type Catalog = components['schemas']['Catalog'];
+
+/** The settings the page started with (from `/config.json`). */
+export const config = shallowRef<RuntimeConfig>({ apiBaseUrl: '', auth: { kind: 'local' } });
+
+/** The typed client for the signed-in user, in the page's language. */
+export const client = computed<FengqiaoClient>(() =>
+  apiClient(config.value.apiBaseUrl, locale.value, session.value?.token),
+);
+
+/** The town's catalogue (`GET /v1/catalog`): every code's label, read once per sign-in. */
+export const catalog = ref<Catalog>({});
+
+export async function loadCatalog(): Promise<void> {
+  const { data } = await client.value.GET('/v1/catalog');
+  if (data) catalog.value = data;
+}
+
+/** The label of a code in a catalogue list, in the page's language; the code itself when the list lacks it. */
+export function catalogLabel(list: string, code: string | undefined): string {
+  if (code === undefined) return '';
+  const entry = (catalog.value[list] as CatalogEntry[] | undefined)?.find((e) => e.code === code);
+  return labelOf(entry, code);
+}
+
+export function catalogOptions(list: string) {
+  return computed(() =>
+    ((catalog.value[list] as CatalogEntry[] | undefined) ?? []).map((e) => ({
+      value: e.code,
+      label: labelOf(e),
+    })),
+  );
+}
