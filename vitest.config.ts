@@ -26,6 +26,8 @@ export default defineConfig({
           name: 'web',
           include: ['web/test/**/*.test.ts'],
           environment: 'happy-dom',
+          // the pages' own origin, as the local host serves them (the API on the same origin)
+          environmentOptions: { happyDOM: { url: 'http://localhost:3000/' } },
           testTimeout: 30_000,
         },
       },

@@ -6,6 +6,7 @@ export const en: Record<MessageKey, string> = {
   'app.loading': 'Loading…',
   'app.configError': 'The site settings could not be read: {detail}',
   'lang.switch': '中文',
+  'punct.colon': ': ',
   'lang.label': 'Switch the language',
   'error.generic': 'That did not work; please try again later.',
   'menu.label': 'Main menu',

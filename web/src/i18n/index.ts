@@ -40,6 +40,16 @@ export function t(key: MessageKey, params: Record<string, string | number> = {})
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }
 
+/** An aside in brackets, as each language writes it: （镇党委副书记）, or (Deputy secretary). */
+export function aside(text: string): string {
+  return locale.value === 'en' ? ` (${text})` : `（${text}）`;
+}
+
+/** A list of names, as each language writes it: 窗口受理员、信访办, or Window clerk, Petition office. */
+export function listOf(items: string[]): string {
+  return items.join(locale.value === 'en' ? ', ' : '、');
+}
+
 /** A `{code, zh, en}` label of the API in the current language. */
 export function labelOf(label: { zh: string; en: string } | undefined, fallback = ''): string {
   if (!label) return fallback;

@@ -4,6 +4,7 @@ export const zh = {
   'app.loading': '正在加载…',
   'app.configError': '无法读取站点配置：{detail}',
   'lang.switch': 'English',
+  'punct.colon': '：',
   'lang.label': '切换界面语言',
   'error.generic': '操作未成功，请稍后重试。',
   'menu.label': '功能菜单',
