@@ -15,7 +15,7 @@ export function apiClient(baseUrl: string, locale: Locale, token?: string): Feng
 }
 
 /** An RFC 9457 problem as the API sends it. */
-export interface Problem {
+interface Problem {
   type?: string;
   title?: string;
   status?: number;

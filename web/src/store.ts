@@ -5,7 +5,7 @@ import { labelOf, locale } from './i18n/index.js';
 import { session } from './session.js';
 
 type CatalogEntry = { code: string; zh: string; en: string };
-export type Catalog = components['schemas']['Catalog'];
+type Catalog = components['schemas']['Catalog'];
 
 /** The settings the page started with (from `/config.json`). */
 export const config = shallowRef<RuntimeConfig>({ apiBaseUrl: '', auth: { kind: 'local' } });

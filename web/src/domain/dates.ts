@@ -25,7 +25,7 @@ export function instantText(at: string): string {
   return new Date(new Date(at).getTime() + BEIJING_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ');
 }
 
-export type Urgency = 'overdue' | 'due_soon' | 'on_time';
+type Urgency = 'overdue' | 'due_soon' | 'on_time';
 
 /** How urgent a deadline is now: passed, within three days, or further off. */
 export function urgencyOf(deadlineAt: string, now: Date = new Date()): Urgency {

@@ -9,14 +9,14 @@ const PHONE = /^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/;
 const LATE_ENTRY_DAYS = 3;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export interface PetitionerInput {
+interface PetitionerInput {
   name: string;
   idNumber: string;
   phone: string;
   address: string;
 }
 
-export interface IntakeForm {
+interface IntakeForm {
   kind: 'petition' | 'dispute';
   channel: string;
   type: string;
