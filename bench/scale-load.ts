@@ -121,6 +121,7 @@ async function townItems(
   const prepare = {
     cases: {
       findEarlierCase: async () => undefined,
+      findByDeploymentIndex: async () => [],
       nextSequence: async (_town: string, prefix: string, day: string) => {
         const next = (sequences.get(`${prefix}#${day}`) ?? 0) + 1;
         sequences.set(`${prefix}#${day}`, next);

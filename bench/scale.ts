@@ -49,6 +49,8 @@ const PROVINCE = {
   yuanPerGbMonth: 2,
 } as const;
 
+/** The least read units DynamoDB bills a Query (eventually consistent) that reads nothing. */
+const MIN_READ = 0.5;
 /** DynamoDB's storage overhead per item, in the table and in each index entry. */
 const ITEM_OVERHEAD = 100;
 
@@ -343,7 +345,9 @@ function provinceYear(largest: Tier, requests: Awaited<ReturnType<typeof perRequ
     commands: p.casesPerYear * p.commandsPerCase * command.read,
     caseReads: p.casesPerYear * (p.readsPerCase * read.read + p.listsPerCase * list.read),
     sweepSteps: p.casesPerYear * p.stepsPerCase * perStep.read,
-    idleSweeps: p.sweepsPerYear * largest.idleSweep.capacity.read,
+    // DynamoDB Local bills a Query that finds nothing at nothing; DynamoDB at half a unit at least
+    idleSweeps:
+      p.sweepsPerYear * Math.max(largest.idleSweep.capacity.read, largest.idleSweep.requests * MIN_READ),
     bulletins: p.towns * p.bulletinsPerTown * bulletinRead,
   };
   const writeUnits = Object.values(writes).reduce((a, b) => a + b, 0);
