@@ -30,6 +30,22 @@ export function catalogLabel(list: string, code: string | undefined): string {
   return labelOf(entry, code);
 }
 
+type StaffMember = { userId: string; name: string; title?: string };
+
+/** The town's staff directory (`GET /v1/staff`), read once per sign-in: names in place of user ids. */
+export const staff = ref<StaffMember[]>([]);
+
+export async function loadStaff(): Promise<void> {
+  const { data } = await client.value.GET('/v1/staff');
+  if (data) staff.value = data.items;
+}
+
+/** A staff member's name as the directory has it; the id when the directory does not list them. */
+export function staffName(userId: string | undefined): string {
+  if (userId === undefined) return '';
+  return staff.value.find((member) => member.userId === userId)?.name ?? userId;
+}
+
 export function catalogOptions(list: string) {
   return computed(() =>
     ((catalog.value[list] as CatalogEntry[] | undefined) ?? []).map((e) => ({
