@@ -1805,6 +1805,21 @@ export interface components {
        */
       lastDay: string;
     };
+    CaseElsewhere: {
+      /** @description The other town’s code, as in tokens and paths */
+      town: string;
+      /** @description Its name, as its profile gave it (e.g. 某镇) */
+      townName?: string;
+      /** @description Its English name, when its profile gives one */
+      townNameEn?: string;
+      /**
+       * @description earlier: registered there before this case; later: registered there since
+       * @enum {string}
+       */
+      relation: 'earlier' | 'later';
+      /** @description A sentence saying so in the answer’s language, e.g. 该信访人在其他乡镇（某镇）另有同一事项的信访件 */
+      notice: string;
+    };
     Case: {
       id: string;
       number: string;
@@ -2047,6 +2062,8 @@ export interface components {
       level?: 'village' | 'town' | 'county';
       /** @description The deadline the case waits on in its status, even once passed (see `overdue`); absent when nothing is due */
       nextDeadline?: components['schemas']['NextDeadline'];
+      /** @description The same petitioner (by ID number) has a case on the same matter (category) in another town of the deployment: which town, and whether that case came earlier or later. Never that case, its number or its content; the city reads both. Nothing is refused or linked for it. Absent when there is none */
+      elsewhere?: components['schemas']['CaseElsewhere'][];
     };
     TimelineEvent: {
       seq: number;
@@ -4050,6 +4067,8 @@ export interface operations {
             level?: 'village' | 'town' | 'county';
             /** @description The deadline the case waits on in its status, even once passed (see `overdue`); absent when nothing is due */
             nextDeadline?: components['schemas']['NextDeadline'];
+            /** @description The same petitioner (by ID number) has a case on the same matter (category) in another town of the deployment: which town, and whether that case came earlier or later. Never that case, its number or its content; the city reads both. Nothing is refused or linked for it. Absent when there is none */
+            elsewhere?: components['schemas']['CaseElsewhere'][];
             linked: {
               seq: number;
               at: string;
@@ -4307,6 +4326,8 @@ export interface operations {
             level?: 'village' | 'town' | 'county';
             /** @description The deadline the case waits on in its status, even once passed (see `overdue`); absent when nothing is due */
             nextDeadline?: components['schemas']['NextDeadline'];
+            /** @description The same petitioner (by ID number) has a case on the same matter (category) in another town of the deployment: which town, and whether that case came earlier or later. Never that case, its number or its content; the city reads both. Nothing is refused or linked for it. Absent when there is none */
+            elsewhere?: components['schemas']['CaseElsewhere'][];
             queryCode: string;
           };
         };

@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { CaseListPlan } from '../domain/access.js';
 import { type CaseRecord, registrationDayOf } from '../domain/case.js';
+import type { CrossTownRef } from '../domain/cross-town.js';
 import { endOfBeijingDay } from '../domain/deadlines.js';
 import { parseTimelineEvent, type TimelineEvent } from '../domain/timeline.js';
 import {
@@ -29,6 +30,12 @@ import {
   type OpenCasesPosition,
   openCasesPage,
 } from './case-sweep-reads.js';
+import {
+  type CrossTownWrites,
+  crossTownIndexAttributes,
+  crossTownIndexRef,
+  crossTownMarks,
+} from './cross-town-items.js';
 import { queryAll } from './query-all.js';
 import { CASES_INDEX, keys } from './table-model.js';
 import { isConflict, type TransactItems, transactOrConflict } from './transact.js';
@@ -144,8 +151,16 @@ export class CaseRepository {
     ]);
   }
 
-  /** The writes that create a case, for a transaction of the caller's (a patrol writes several cases at once). */
-  creationItems(record: CaseRecord, event: TimelineEvent, blindIndexes: readonly string[]) {
+  /**
+   * The writes that create a case, for a transaction of the caller's (a patrol writes several cases at once); with
+   * `crossTown`, the deployment index on its blind-index items and the mark on the newest earlier case of another town.
+   */
+  creationItems(
+    record: CaseRecord,
+    event: TimelineEvent,
+    blindIndexes: readonly string[],
+    crossTown?: CrossTownWrites,
+  ) {
     return [
       {
         Put: {
@@ -163,9 +178,32 @@ export class CaseRepository {
       },
       ...relationChanges(this.table, undefined, record),
       ...blindIndexes.map((blind, n) => ({
-        Put: { TableName: this.table, Item: petitionerIndexItem(record, blind, n) },
+        Put: {
+          TableName: this.table,
+          Item: {
+            ...petitionerIndexItem(record, blind, n),
+            ...crossTownIndexAttributes(record, crossTown, n),
+          },
+        },
       })),
+      ...crossTownMarks(this.table, record, crossTown),
     ];
+  }
+
+  /** The cases of every town with any of these deployment blind indexes (GSI4): one Query per ID number (at most five). */
+  async findByDeploymentIndex(blindIndexes: readonly string[]): Promise<CrossTownRef[]> {
+    const found = await Promise.all(
+      blindIndexes.map((blind) =>
+        queryAll(this.db, {
+          TableName: this.table,
+          IndexName: CASES_INDEX.byPersonInDeployment.name,
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': CASES_INDEX.byPersonInDeployment.partitionKey },
+          ExpressionAttributeValues: { ':pk': keys.byPersonInDeployment(blind) },
+        }),
+      ),
+    );
+    return found.flat().flatMap((item) => crossTownIndexRef(item) ?? []);
   }
 
   /**
@@ -187,23 +225,26 @@ export class CaseRepository {
         Put: {
           TableName: this.table,
           Item: caseItem(next),
-          // the version and head the caller read, and the alert step: a sweep that fired meanwhile forces a re-read
+          // the version and head the caller read, and the alert step: a sweep that fired meanwhile forces a re-read;
+          // so does a later case of another town marked on it meanwhile, which the Put would otherwise drop
           ConditionExpression: `#version = :version AND #head.#seq = :seq AND ${
             previous.alert
               ? '#alert.#at = :alertAt AND #alert.#step = :alertStep'
               : 'attribute_not_exists(#alert)'
-          }`,
+          } AND ${previous.laterElsewhere ? 'size(#later) = :laterCount' : 'attribute_not_exists(#later)'}`,
           ExpressionAttributeNames: {
             '#version': 'version',
             '#head': 'timelineHead',
             '#seq': 'seq',
             '#alert': 'alert',
+            '#later': 'laterElsewhere',
             ...(previous.alert ? { '#at': 'at', '#step': 'step' } : {}),
           },
           ExpressionAttributeValues: {
             ':version': previous.version,
             ':seq': previous.timelineHead.seq,
             ...(previous.alert ? { ':alertAt': previous.alert.at, ':alertStep': previous.alert.step } : {}),
+            ...(previous.laterElsewhere ? { ':laterCount': previous.laterElsewhere.length } : {}),
           },
         },
       },

@@ -95,8 +95,9 @@ export const FAMILY_ACCESS = {
   },
   cases: {
     tables: {
-      // GSI1 all cases and the number lookup, GSI2 by status, GSI3 by grid, GSI4 relations (batch-read behind them),
-      // GSI5 earlier cases of a petitioner; an assignee replaced deletes their relation item
+      // GSI1 all cases and the number lookup, GSI2 by status, GSI3 by grid, GSI4 relations (batch-read behind them)
+      // and earlier cases of other towns, GSI5 earlier cases of a petitioner; an assignee replaced deletes their
+      // relation item
       Cases: {
         actions: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem'],
         indexes: { GSI1: QUERY, GSI2: QUERY, GSI3: QUERY, GSI4: QUERY, GSI5: QUERY },
@@ -111,9 +112,9 @@ export const FAMILY_ACCESS = {
   },
   grids: {
     tables: {
-      // a patrol's findings are registered in the patrol's transaction (GSI5: earlier cases); a grid with cases
-      // (GSI3) does not move
-      Cases: { actions: ['PutItem', 'UpdateItem'], indexes: { GSI3: QUERY, GSI5: QUERY } },
+      // a patrol's findings are registered in the patrol's transaction (GSI5: earlier cases; GSI4: earlier cases of
+      // other towns); a grid with cases (GSI3) does not move
+      Cases: { actions: ['PutItem', 'UpdateItem'], indexes: { GSI3: QUERY, GSI4: QUERY, GSI5: QUERY } },
       // the tree, workers, staff, patrols and the helper directory (GSI1: a worker's grids, a grid's patrols,
       // helpers by kind)
       Grids: { actions: ['GetItem', 'PutItem', 'DeleteItem', 'Query'], indexes: { GSI1: QUERY } },
@@ -139,7 +140,8 @@ export const FAMILY_ACCESS = {
   },
   me: {
     tables: {
-      // the inbox, online petitions (GSI5: earlier cases), the citizen's cases by relation (GSI4) and claiming
+      // the inbox, online petitions (GSI5: earlier cases; GSI4: of other towns), the citizen's cases by relation
+      // (GSI4) and claiming
       Cases: {
         actions: ['GetItem', 'PutItem', 'UpdateItem', 'Query', 'BatchGetItem'],
         indexes: { GSI4: QUERY, GSI5: QUERY },
@@ -212,10 +214,11 @@ export const FAMILY_ACCESS = {
   reception: {
     tables: {
       // reception records (Put, Get, Query of a month); a visit's case: Get, its head Updated and its event Put, or a
-      // new case registered in the same transaction (GSI5: earlier cases of the petitioner); counters Updated
+      // new case registered in the same transaction (GSI5: earlier cases of the petitioner; GSI4: of other towns);
+      // counters Updated
       Cases: {
         actions: ['GetItem', 'PutItem', 'UpdateItem', 'Query'],
-        indexes: { GSI5: QUERY },
+        indexes: { GSI4: QUERY, GSI5: QUERY },
       },
       // the roster (Get, Put, Query of a month), the staff directory and the settings (Query, Get)
       Grids: { actions: ['GetItem', 'PutItem', 'Query'] },

@@ -120,7 +120,8 @@ export class PrivacyRepository {
   /**
    * Writes the erased forms over a case's personal data and appends the erase event, in one transaction conditioned on
    * the version and timeline head the caller read and on the data not being erased yet; the case's blind-index items
-   * go too. Like a note, it moves the head and keeps the version. `undefined` when someone moved the case first.
+   * go too, and with them the deployment index they carry (GSI4). Like a note, it moves the head and keeps the version.
+   * `undefined` when someone moved the case first.
    */
   async erase(record: CaseRecord, erased: ErasedData, event: TimelineEvent): Promise<CaseRecord | undefined> {
     const head = { seq: event.seq, hash: event.hash };

@@ -154,6 +154,8 @@ export type RecomputeJob = z.infer<typeof recomputeJobSchema>;
 export interface TownSettings {
   policy: DeadlinePolicy;
   calendar: WorkingCalendar;
+  /** The town's names, read with the policy (one item): a case found from another town carries them. */
+  profile?: TownProfile;
 }
 
 /**
@@ -172,8 +174,8 @@ export class TownSettingsCache {
   async get(town: string): Promise<TownSettings> {
     const hit = this.cache.get(town);
     if (hit && Date.now() - hit.at < this.ttlMs) return hit.settings;
-    const [policy, calendars] = await Promise.all([
-      this.repository.policy(town),
+    const [{ policy, profile }, calendars] = await Promise.all([
+      this.repository.settings(town),
       this.repository.calendars(town),
     ]);
     const calendar = new WorkingCalendar(calendars);
@@ -181,7 +183,7 @@ export class TownSettingsCache {
     const missing = calendar.missingYears(today, `${Number(today.slice(0, 4)) + 1}-12-31`);
     if (missing.length)
       logger.warn('no working-day calendar: counting weekends only', { town, missingYears: missing });
-    const settings = { policy, calendar };
+    const settings = { policy, calendar, profile };
     this.cache.set(town, { at: Date.now(), settings });
     return settings;
   }

@@ -39,6 +39,8 @@ export const CASES_INDEX = {
   related: gsi(4),
   /** On case items: the town's backlog ledger (积案). */
   backlogCases: gsi(4),
+  /** On the petitioners' blind-index items too: the same person on the same matter in any town of the deployment. */
+  byPersonInDeployment: gsi(4),
   /** Blind-index items of petitioners. */
   byPetitioner: gsi(5),
   /** On case items: the town's key cases (重点信访矛盾). */
@@ -174,6 +176,12 @@ export const keys = {
     sk: `LINK#${ref}`,
   }),
   petitionerIndexPrefix: 'PI#',
+  /**
+   * GSI4, on a petitioner's blind-index item beside its GSI5 key: the cases of one person (ID number) on one matter in
+   * every town of the deployment (a keyed hash of the category and the ID number, under a label of its own), for
+   * repeats across towns. The one partition that does not begin with a town.
+   */
+  byPersonInDeployment: (blindIndex: string) => `DEPLOYMENT#P#${blindIndex}`,
   /** GSI5: earlier cases of the same petitioner (keyed blind index of ID number or phone) in one category. */
   byPetitioner: (town: string, category: string, blindIndex: string) =>
     `T#${town}#P#${category}#${blindIndex}`,

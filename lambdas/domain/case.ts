@@ -9,6 +9,7 @@ import {
   TRACK_CODES,
   TYPE_CODES,
 } from './catalog.js';
+import { crossTownFields } from './cross-town.js';
 import { helperRefSchema } from './helper.js';
 import { handOffSchema, mediationSchema } from './mediation.js';
 import { decimal } from './numbers.js';
@@ -95,6 +96,8 @@ export const caseRecordSchema = z.object({
   repeatOf: z.string().optional(),
   /** Why the registrar opened this second track beside the petitioner's open case `repeatOf` (Art 19). */
   secondTrackReason: z.string().optional(),
+  /** Cases of the same person on the same matter in other towns of the deployment, found by the deployment index. */
+  ...crossTownFields,
   /** 重点信访矛盾: marked by a leader or the petition office, with why; lists and counters follow the mark. */
   key: z.object({ since: z.string(), by: z.string(), reason: z.string() }).optional(),
   /** 积案: carried from before the system, with the day it first came and its history. */

@@ -19,14 +19,20 @@ export const crossTownRefSchema = z.object({
 });
 export type CrossTownRef = z.infer<typeof crossTownRefSchema>;
 
-/** What a case keeps: the earlier cases elsewhere found when it was registered, and the later ones that found it. */
-export const crossTownSchema = z.object({
-  earlier: z.array(crossTownRefSchema).optional(),
-  later: z.array(crossTownRefSchema).optional(),
-});
-export type CrossTown = z.infer<typeof crossTownSchema>;
+/**
+ * What a case keeps, as two lists of its own (each grows by one `list_append`, without reading the case): the earlier
+ * cases elsewhere found when it was registered, and the later ones registered elsewhere that found it.
+ */
+export const crossTownFields = {
+  earlierElsewhere: z.array(crossTownRefSchema).optional(),
+  laterElsewhere: z.array(crossTownRefSchema).optional(),
+};
+interface CrossTownFields {
+  earlierElsewhere?: CrossTownRef[] | undefined;
+  laterElsewhere?: CrossTownRef[] | undefined;
+}
 
-export type CrossTownRelation = 'earlier' | 'later';
+type CrossTownRelation = 'earlier' | 'later';
 
 /**
  * The identifiers the deployment index is built from, out of the town index's (`petitionerIdentifiers`: at most the
@@ -43,7 +49,9 @@ export const crossTownIdentifiers = (identifiers: readonly string[]): string[] =
 export const crossTownMacInput = (category: string, identifier: string): string =>
   `cross-town-petitioner\n${category}\n${identifier}`;
 
-/** The refs of other towns only, each case once, oldest first. */
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The refs of other towns only, each case once, oldest first (then by town and id, so the order never wavers). */
 export function otherTownRefs(refs: readonly CrossTownRef[], ownTown: string): CrossTownRef[] {
   const seen = new Set<string>();
   return refs
@@ -54,11 +62,14 @@ export function otherTownRefs(refs: readonly CrossTownRef[], ownTown: string): C
       seen.add(key);
       return true;
     })
-    .sort((a, b) => (a.registeredAt < b.registeredAt ? -1 : a.registeredAt > b.registeredAt ? 1 : 0));
+    .sort(
+      (a, b) =>
+        compare(a.registeredAt, b.registeredAt) || compare(a.town, b.town) || compare(a.caseId, b.caseId),
+    );
 }
 
 /** What a town's staff see: that a case exists in another town, earlier or later, and which town. Nothing else. */
-export interface TownCrossTownEntry {
+interface TownCrossTownEntry {
   town: string;
   townName?: string;
   townNameEn?: string;
@@ -66,32 +77,27 @@ export interface TownCrossTownEntry {
 }
 
 /** What the city sees: both cases, each with its town, id, number and when it was registered. */
-export interface CityCrossTownEntry extends TownCrossTownEntry {
+interface CityCrossTownEntry extends TownCrossTownEntry {
   caseId: string;
   number: string;
   registeredAt: string;
 }
 
-export function crossTownRepeatView(
-  record: { crossTown?: CrossTown | undefined },
-  audience: 'town',
-): TownCrossTownEntry[];
-export function crossTownRepeatView(
-  record: { crossTown?: CrossTown | undefined },
-  audience: 'city',
-): CityCrossTownEntry[];
+export function crossTownRepeatView(record: CrossTownFields, audience: 'town'): TownCrossTownEntry[];
+export function crossTownRepeatView(record: CrossTownFields, audience: 'city'): CityCrossTownEntry[];
 /**
  * A case's repeats in other towns as an audience may see them, earlier ones first. The town: one entry per town and
  * relation, no case id, number or content. The city (its supervisor, reading a town of its claim): every case.
  * The citizen's own views call neither.
  */
 export function crossTownRepeatView(
-  record: { crossTown?: CrossTown | undefined },
+  record: CrossTownFields,
   audience: 'town' | 'city',
 ): TownCrossTownEntry[] | CityCrossTownEntry[] {
-  const entries = (['earlier', 'later'] as const).flatMap((relation) =>
-    (record.crossTown?.[relation] ?? []).map((ref) => ({ ref, relation })),
-  );
+  const entries = [
+    ...(record.earlierElsewhere ?? []).map((ref) => ({ ref, relation: 'earlier' as const })),
+    ...(record.laterElsewhere ?? []).map((ref) => ({ ref, relation: 'later' as const })),
+  ];
   if (audience === 'city')
     return entries.map(({ ref, relation }) => ({
       town: ref.town,

@@ -87,13 +87,16 @@ export function createCasesHandler(deps: Deps) {
             case 'linked':
               return {
                 status: 200,
-                body: { ...caseView(outcome.record, request.principal), linked: outcome.linked },
+                body: {
+                  ...caseView(outcome.record, request.principal, request.language),
+                  linked: outcome.linked,
+                },
                 headers: { 'content-location': `/v1/cases/${outcome.record.id}`, ...etag(outcome.record) },
               };
             case 'registered':
               return {
                 status: 201,
-                body: caseView(outcome.record, request.principal),
+                body: caseView(outcome.record, request.principal, request.language),
                 headers: { location: `/v1/cases/${outcome.record.id}`, ...etag(outcome.record) },
                 // the query code is shown this once, for the clerk to hand over; it is kept only sealed
                 secret: { queryCode: outcome.queryCode },
@@ -113,7 +116,10 @@ export function createCasesHandler(deps: Deps) {
             const { number, limit: _limit, ...others } = query;
             if (Object.keys(others).length > 0) throw fieldProblem('number', (m) => m.field['number-alone']);
             const found = await findVisibleByNumber(ports, request.principal, number);
-            return { status: 200, body: { items: found ? [caseView(found, request.principal)] : [] } };
+            return {
+              status: 200,
+              body: { items: found ? [caseView(found, request.principal, request.language)] : [] },
+            };
           }
           const { limit, cursor, ...filters } = query;
           const page = await listVisibleCases(ports, request.principal, filters, {
@@ -123,7 +129,7 @@ export function createCasesHandler(deps: Deps) {
           return {
             status: 200,
             body: {
-              items: page.items.map((item) => caseView(item, request.principal)),
+              items: page.items.map((item) => caseView(item, request.principal, request.language)),
               ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
             },
           };
@@ -134,7 +140,11 @@ export function createCasesHandler(deps: Deps) {
           const record = await loadVisible(request);
           // citizens read their cases at /v1/me/cases, without staff fields
           requireRole(request.principal, STAFF_ROLES);
-          return { status: 200, body: caseView(record, request.principal), headers: etag(record) };
+          return {
+            status: 200,
+            body: caseView(record, request.principal, request.language),
+            headers: etag(record),
+          };
         },
       },
       'GET /v1/cases/{id}/timeline': {
@@ -193,7 +203,8 @@ export function createCasesHandler(deps: Deps) {
           const { record } = outcome;
           return {
             status: 200,
-            body: principal.kind === 'petitioner' ? citizenView(record) : caseView(record, principal),
+            body:
+              principal.kind === 'petitioner' ? citizenView(record) : caseView(record, principal, language),
             headers: etag(record),
           };
         },

@@ -208,7 +208,10 @@ export function createGridsHandler(deps: Deps) {
           const { town: _town, ...patrolView } = logged.patrol;
           return {
             status: 201,
-            body: { patrol: patrolView, cases: logged.cases.map((record) => caseView(record, principal)) },
+            body: {
+              patrol: patrolView,
+              cases: logged.cases.map((record) => caseView(record, principal, request.language)),
+            },
             headers: { location: `/v1/grids/${grid.id}/patrols?from=${date}&to=${date}` },
           };
         },

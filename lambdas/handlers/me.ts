@@ -69,12 +69,12 @@ export function createMeHandler(deps: Deps) {
         async handle(request) {
           requireRole(request.principal, ['petitioner']);
           const now = deps.now();
-          const { policy, calendar } = await settings.get(request.principal.town);
+          const { policy, calendar, profile } = await settings.get(request.principal.town);
           const body = request.body(onlinePetitionBody({ now, policy, categories: DEFAULT_CATEGORY_CODES }));
           const prepared = await prepareRegistration(
             registrationDeps,
             { ...body, channel: 'online' },
-            { principal: request.principal, now, policy, calendar, ...seedOf(request) },
+            { principal: request.principal, now, policy, calendar, profile, ...seedOf(request) },
           );
           const record = await writeRegistration(
             cases,

@@ -170,11 +170,17 @@ export function createOpen311Handler(deps: Deps, options: Open311Options = {}) {
     const wait = await filings.reserve(`open311-key:${key.keyId}`, now);
     if (wait > 0)
       throw tooMany(`This api_key has filed ${FILINGS_PER_KEY_PER_MINUTE} requests this minute`, wait);
-    const { policy, calendar } = await settings.get(key.town);
+    const { policy, calendar, profile } = await settings.get(key.town);
     const { input, publicDescription } = parseServiceRequest(form, { now, policy });
     // the citizen's act, relayed by an app: the timeline names the app's key, the case names no account
     const principal: Principal = { kind: 'petitioner', userId: `open311:${key.keyId}`, town: key.town };
-    const prepared = await prepareRegistration(registrationDeps, input, { principal, now, policy, calendar });
+    const prepared = await prepareRegistration(registrationDeps, input, {
+      principal,
+      now,
+      policy,
+      calendar,
+      profile,
+    });
     // left unclaimed, so the citizen can claim it with the query code the milestone SMS brings
     const { petitionerUserId: _app, ...record } = prepared.record;
     await cases.transact([

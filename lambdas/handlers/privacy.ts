@@ -166,7 +166,7 @@ export function createPrivacyHandler(deps: Deps) {
           logger.info('personal data erased', { caseId: record.id });
           return {
             status: 200,
-            body: caseView(erased, request.principal),
+            body: caseView(erased, request.principal, request.language),
             headers: { etag: `"${erased.version}"` },
           };
         },

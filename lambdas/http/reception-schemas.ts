@@ -16,13 +16,14 @@ export const MAX_HEADCOUNT = 10_000;
 
 /**
  * A reception and its visits are one transaction (at most 100 actions). A visit that registers a case writes at most
- * 15: the case and its first event, a blind index per indexed petitioner (5), the query-code lookup, the duty leaders'
- * notices of a collective petition (3 leaders, inbox and outbox: 6) and the petitioner's milestone; a linked case only 2
- * (its head and the event). With the reception itself and its counter items (the reception's day and the day of the
- * registrations: 2), 6 × 15 + 3 = 93 fit and 7 × 15 + 3 = 108 do not.
+ * 16: the case and its first event, a blind index per indexed petitioner (5), the query-code lookup, the duty leaders'
+ * notices of a collective petition (3 leaders, inbox and outbox: 6), the petitioner's milestone and the mark on the
+ * petitioner's newest case of the matter in another town; a linked case only 2 (its head and the event). With the
+ * reception itself and its counter items (the reception's day and the day of the registrations: 2), 6 × 16 + 3 = 99
+ * fit and 7 × 16 + 3 = 115 do not.
  */
 /** The writes of one registering visit, as counted above. */
-const REGISTRATION_WRITES = 2 + MAX_INDEXED_PETITIONERS + 1 + 6 + 1;
+const REGISTRATION_WRITES = 2 + MAX_INDEXED_PETITIONERS + 1 + 6 + 1 + 1;
 export const MAX_VISITS = Math.floor((100 - 3) / REGISTRATION_WRITES);
 
 const isoDate = z.iso.date();

@@ -202,6 +202,22 @@ const nextDeadlineSchema = z
   })
   .meta({ id: 'NextDeadline' });
 
+/** One town where the same person has a case on the same matter, as a town's staff see it. */
+const elsewhereEntrySchema = z
+  .object({
+    town: z.string().meta({ description: 'The other town’s code, as in tokens and paths' }),
+    townName: z.string().optional().meta({ description: 'Its name, as its profile gave it (e.g. 某镇)' }),
+    townNameEn: z.string().optional().meta({ description: 'Its English name, when its profile gives one' }),
+    relation: z
+      .enum(['earlier', 'later'])
+      .meta({ description: 'earlier: registered there before this case; later: registered there since' }),
+    notice: z.string().meta({
+      description:
+        'A sentence saying so in the answer’s language, e.g. 该信访人在其他乡镇（某镇）另有同一事项的信访件',
+    }),
+  })
+  .meta({ id: 'CaseElsewhere' });
+
 /**
  * The case as clients see it: personal data masked (`330106********1234`, `139****5678`), `[erased]` once erased, and
  * `***` on an accusation for those who may not see the accuser. What the sweep keeps for itself (its next alert) is
@@ -209,6 +225,7 @@ const nextDeadlineSchema = z
  */
 export const caseViewSchema = caseRecordSchema
   .omit({ town: true, gridPath: true, timelineHead: true, personal: true, alert: true, level: true })
+  .omit({ earlierElsewhere: true, laterElsewhere: true })
   .extend({
     level: z
       .enum(['village', 'town', 'county'])
@@ -232,6 +249,15 @@ export const caseViewSchema = caseRecordSchema
         address: z.string().optional(),
       }),
     ),
+    elsewhere: z
+      .array(elsewhereEntrySchema)
+      .meta({
+        description:
+          'The same petitioner (by ID number) has a case on the same matter (category) in another town of the ' +
+          'deployment: which town, and whether that case came earlier or later. Never that case, its number or its ' +
+          'content; the city reads both. Nothing is refused or linked for it. Absent when there is none',
+      })
+      .optional(),
   })
   .meta({ id: 'Case' });
 

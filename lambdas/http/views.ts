@@ -1,11 +1,13 @@
 import type * as z from 'zod';
 import { canSeeAccuserIdentity } from '../domain/access.js';
 import type { CaseRecord } from '../domain/case.js';
+import { crossTownRepeatView } from '../domain/cross-town.js';
 import type { HelperRecord } from '../domain/helper.js';
 import { decidedLevelOf, nextDeadlineOf } from '../domain/next-deadline.js';
 import { type ProtectedPetitioner, REDACTED } from '../domain/personal.js';
 import type { Principal } from '../domain/roles.js';
 import type { helperViewSchema } from './helper-schemas.js';
+import { type Language, MESSAGES } from './messages/index.js';
 import type { caseViewSchema } from './schemas.js';
 
 const maskedPetitioner = (p: ProtectedPetitioner) => ({
@@ -27,7 +29,11 @@ const redactedPetitioner = (p: ProtectedPetitioner) => ({
  * the sealed envelope and the sweep's bookkeeping left out, the next deadline and the decided level in. On an
  * accusation, only those who may see the accuser see even the masked forms.
  */
-export function caseView(record: CaseRecord, viewer: Principal): z.output<typeof caseViewSchema> {
+export function caseView(
+  record: CaseRecord,
+  viewer: Principal,
+  language: Language = 'zh',
+): z.output<typeof caseViewSchema> {
   const {
     town: _town,
     gridPath: _gridPath,
@@ -35,8 +41,11 @@ export function caseView(record: CaseRecord, viewer: Principal): z.output<typeof
     personal: _personal,
     alert: _alert,
     level: _level,
+    earlierElsewhere: _earlier,
+    laterElsewhere: _later,
     ...rest
   } = record;
+  const elsewhere = elsewhereView(record, language);
   const restricted = record.type === 'accusation' && !canSeeAccuserIdentity(viewer);
   const level = decidedLevelOf(record);
   const nextDeadline = nextDeadlineOf(record);
@@ -44,9 +53,21 @@ export function caseView(record: CaseRecord, viewer: Principal): z.output<typeof
     ...rest,
     ...(level ? { level } : {}),
     ...(nextDeadline ? { nextDeadline } : {}),
+    ...(elsewhere.length ? { elsewhere } : {}),
     ...(restricted ? { description: REDACTED } : {}),
     petitioners: record.petitioners.map(restricted ? redactedPetitioner : maskedPetitioner),
   };
+}
+
+/**
+ * The same person's cases on the same matter in other towns, as the town's staff see them: which town, earlier or
+ * later, and a sentence saying so; never the case, its number or its content.
+ */
+function elsewhereView(record: CaseRecord, language: Language) {
+  return crossTownRepeatView(record, 'town').map((entry) => {
+    const town = language === 'en' ? (entry.townNameEn ?? entry.townName) : entry.townName;
+    return { ...entry, notice: MESSAGES[language].crossTown[entry.relation]({ town }) };
+  });
 }
 
 /** A helper who is not staff, as staff see them: the phone masked, the town and the sealed envelope left out. */

@@ -52,7 +52,7 @@ export const registrationWrites = (
   repos: { cases: Pick<CaseRepository, 'creationItems' | 'queryCodePut'>; notifications: Notices },
   prepared: PreparedCase,
 ) => [
-  ...repos.cases.creationItems(prepared.record, prepared.event, prepared.blindIndexes),
+  ...repos.cases.creationItems(prepared.record, prepared.event, prepared.blindIndexes, prepared.crossTown),
   repos.cases.queryCodePut(prepared.queryCodeHash, prepared.record),
   ...noticePuts(repos.notifications, prepared.notices),
   ...milestoneWrites(repos.notifications, prepared.record, 'register', prepared.record.createdAt),

@@ -51,6 +51,7 @@ interface ReceptionPorts {
     | 'appendItems'
     | 'transact'
     | 'findEarlierCase'
+    | 'findByDeploymentIndex'
     | 'nextSequence'
     | 'creationItems'
     | 'queryCodePut'

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { CaseRepository } from '../adapters/case-repository.js';
 import type { CounterRepository } from '../adapters/counter-repository.js';
+import type { CrossTownWrites } from '../adapters/cross-town-items.js';
 import type { Deps } from '../adapters/deps.js';
 import type { GridRepository } from '../adapters/grid-repository.js';
 import type { NotificationRepository } from '../adapters/notification-repository.js';
@@ -22,8 +23,10 @@ import { collectiveNotice, type Notification } from '../domain/notification.js';
 import { personalFields } from '../domain/personal.js';
 import type { DeadlinePolicy } from '../domain/policy.js';
 import { type RegistrationInput, registerCase } from '../domain/registration.js';
+import type { TownProfile } from '../domain/report.js';
 import { type Principal, primaryRole } from '../domain/roles.js';
 import { chainEvent, type MacFunction, type TimelineEvent } from '../domain/timeline.js';
+import { lookUpElsewhere } from './cross-town-repeats.js';
 
 /** The id of the case a request with this seed (its Idempotency-Key) registers, whichever attempt writes it. */
 export const seededCaseId = async (mac: MacFunction, seed: string): Promise<string> =>
@@ -38,6 +41,8 @@ export interface PreparedCase {
   record: CaseRecord;
   event: TimelineEvent;
   blindIndexes: string[];
+  /** The deployment blind indexes, and the earlier cases of other towns this one marks (repeats across towns). */
+  crossTown: CrossTownWrites;
   /** Who must hear of it at once: the duty leaders, for a collective petition (集体访). */
   notices: Notification[];
   /** Shown once, to whoever registered the case, to hand to the petitioner. */
@@ -67,7 +72,12 @@ export async function lookUpEarlierCase(
 export interface RegistrationPorts {
   cases: Pick<
     CaseRepository,
-    'findEarlierCase' | 'nextSequence' | 'transact' | 'creationItems' | 'queryCodePut'
+    | 'findEarlierCase'
+    | 'nextSequence'
+    | 'transact'
+    | 'creationItems'
+    | 'queryCodePut'
+    | 'findByDeploymentIndex'
   >;
   grids: Pick<GridRepository, 'dutyLeaders'>;
   counters: Pick<CounterRepository, 'updates'>;
@@ -82,7 +92,7 @@ export interface RegistrationPorts {
  */
 export async function prepareRegistration(
   deps: {
-    cases: Pick<CaseRepository, 'findEarlierCase' | 'nextSequence'>;
+    cases: Pick<CaseRepository, 'findEarlierCase' | 'nextSequence' | 'findByDeploymentIndex'>;
     mac: MacFunction;
     vault: Pick<PersonalVault, 'seal'>;
     dutyLeaders: (town: string, grid: GridRecord | undefined) => Promise<string[]>;
@@ -100,10 +110,13 @@ export async function prepareRegistration(
     lookup?: EarlierCaseLookup;
     /** Why a second track is opened beside the petitioner's open case: kept on the case and its first event. */
     secondTrackReason?: string;
+    /** The registering town's names, which the cases of other towns it is found from show. */
+    profile?: TownProfile | undefined;
   },
 ): Promise<PreparedCase> {
   const { principal, now, grid } = ctx;
   const { blindIndexes, repeatOf } = ctx.lookup ?? (await lookUpEarlierCase(deps, principal.town, input));
+  const crossTown = await lookUpElsewhere(deps, principal.town, input, ctx.profile);
   const backlogNote = input.backlog
     ? backlogEntryNote(input.backlog, input.receivedAt ?? now.toISOString())
     : undefined;
@@ -146,12 +159,13 @@ export async function prepareRegistration(
     ...(grid ? { gridPath: grid.path } : {}),
     timelineHead: { seq: event.seq, hash: event.hash },
   });
+  if (crossTown.earlier.length) record.earlierElsewhere = [...crossTown.earlier];
   const notices = record.collective
     ? (await deps.dutyLeaders(principal.town, grid)).map((leader) =>
         collectiveNotice(record, leader, record.createdAt),
       )
     : [];
-  return { record, event, blindIndexes, notices, queryCode, queryCodeHash };
+  return { record, event, blindIndexes, crossTown, notices, queryCode, queryCodeHash };
 }
 
 /**

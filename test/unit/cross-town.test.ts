@@ -26,7 +26,7 @@ const C1 = ref('town-c', 'case-c-0001', '2026-11-25T01:00:00.000Z');
 
 describe('crossTownRepeatView', () => {
   it('shows a town only which towns hold an earlier or later case, once per town and relation', () => {
-    const view = crossTownRepeatView({ crossTown: { earlier: [A1, A2], later: [C1] } }, 'town');
+    const view = crossTownRepeatView({ earlierElsewhere: [A1, A2], laterElsewhere: [C1] }, 'town');
     expect(view).toEqual([
       { town: 'town-a', townName: '甲镇', townNameEn: 'Jia Town', relation: 'earlier' },
       { town: 'town-c', relation: 'later' },
@@ -37,7 +37,7 @@ describe('crossTownRepeatView', () => {
   });
 
   it('shows the city every case, with its id, number and registration time', () => {
-    expect(crossTownRepeatView({ crossTown: { earlier: [A1, A2], later: [C1] } }, 'city')).toEqual([
+    expect(crossTownRepeatView({ earlierElsewhere: [A1, A2], laterElsewhere: [C1] }, 'city')).toEqual([
       { ...A1, relation: 'earlier' },
       { ...A2, relation: 'earlier' },
       { ...C1, relation: 'later' },
@@ -47,13 +47,15 @@ describe('crossTownRepeatView', () => {
   it('is empty for a case without repeats elsewhere, for either audience', () => {
     for (const audience of ['town', 'city'] as const) {
       expect(crossTownRepeatView({}, audience as 'town')).toEqual([]);
-      expect(crossTownRepeatView({ crossTown: {} }, audience as 'town')).toEqual([]);
-      expect(crossTownRepeatView({ crossTown: { earlier: [], later: [] } }, audience as 'town')).toEqual([]);
+      expect(crossTownRepeatView({ earlierElsewhere: undefined }, audience as 'town')).toEqual([]);
+      expect(crossTownRepeatView({ earlierElsewhere: [], laterElsewhere: [] }, audience as 'town')).toEqual(
+        [],
+      );
     }
   });
 
   it('keeps a town that is both earlier and later as two entries', () => {
-    expect(crossTownRepeatView({ crossTown: { earlier: [A1], later: [A2] } }, 'town')).toEqual([
+    expect(crossTownRepeatView({ earlierElsewhere: [A1], laterElsewhere: [A2] }, 'town')).toEqual([
       { town: 'town-a', townName: '甲镇', townNameEn: 'Jia Town', relation: 'earlier' },
       { town: 'town-a', townName: '甲镇', relation: 'later' },
     ]);

@@ -44,6 +44,9 @@ const SAMPLES: Record<string, unknown> = {
   'rule.attachment-limit': { max: 50 },
   'rule.upload-mismatch': { what: 'checksum' },
   'field.file-too-large': { mib: 20 },
+  // a town with no name of its own: one sample words both languages, and a name is in one language or the other
+  'crossTown.earlier': {},
+  'crossTown.later': {},
 };
 
 /** Every entry of a catalogue, worded: `section.key` → text. */

@@ -182,6 +182,12 @@ export const en: Messages = {
       `The petitioner already has an open case of this category, ${number} (${label(STATUSES, status).toLowerCase()}): link the matter to it (repeatOfOpenCase: {caseId, action: "link"}) or give the reason for a second case (repeatOfOpenCase: {reason})`,
     'helper-inactive': ({ id }) => `Helper ${id} is inactive and cannot join a team`,
   },
+  crossTown: {
+    earlier: ({ town }) =>
+      `The petitioner has an earlier petition on the same matter in another town${town ? ` (${town})` : ''}`,
+    later: ({ town }) =>
+      `The petitioner has since petitioned on the same matter in another town${town ? ` (${town})` : ''}`,
+  },
   field: {
     'before-today': 'may not be before today (Beijing time)',
     'before-mediation': 'may not be before the mediation began',

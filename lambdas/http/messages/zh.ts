@@ -183,6 +183,13 @@ export const zh = {
       `该信访人在本类别已有尚未办结的案件 ${number}（${label(STATUSES, status)}）：请并入该案，或说明另立案件的理由`,
     'helper-inactive': ({ id }: { id: string }) => `社会调解力量 ${id} 已停用，不能加入包案团队`,
   },
+  /** What a case's staff read of the same person's case on the same matter in another town (never which case). */
+  crossTown: {
+    earlier: ({ town }: { town?: string | undefined }) =>
+      `该信访人在其他乡镇${town ? `（${town}）` : ''}另有同一事项的信访件，登记早于本件`,
+    later: ({ town }: { town?: string | undefined }) =>
+      `该信访人此后在其他乡镇${town ? `（${town}）` : ''}另有同一事项的信访件`,
+  },
   field: {
     'before-today': '不能早于今天（北京时间）',
     'before-mediation': '不能早于调解开始的时间',
