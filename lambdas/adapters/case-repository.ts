@@ -35,6 +35,7 @@ import {
   crossTownIndexAttributes,
   crossTownIndexRef,
   crossTownMarks,
+  mergeMarks,
 } from './cross-town-items.js';
 import { queryAll } from './query-all.js';
 import { CASES_INDEX, keys } from './table-model.js';
@@ -85,9 +86,12 @@ export class CaseRepository {
     );
   }
 
-  /** Writes items of several kinds in one transaction (a registration, a patrol with its findings). */
+  /**
+   * Writes items of several kinds in one transaction (a registration, a patrol with its findings); two registrations'
+   * marks on one earlier case of another town become one Update.
+   */
   async transact(items: readonly Record<string, unknown>[]): Promise<void> {
-    await this.db.send(new TransactWriteCommand({ TransactItems: items as TransactItems }));
+    await this.db.send(new TransactWriteCommand({ TransactItems: mergeMarks(items) as TransactItems }));
   }
 
   /** The item that finds a case by the keyed hash of its query code (tracking without login, claiming). */

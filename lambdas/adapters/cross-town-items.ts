@@ -56,13 +56,48 @@ export function crossTownMarks(table: string, record: CaseRecord, writes: CrossT
       Update: {
         TableName: table,
         Key: keys.caseItem(newest.town, newest.caseId),
-        UpdateExpression: 'SET #later = list_append(if_not_exists(#later, :none), :later)',
+        UpdateExpression: MARK,
         ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeNames: { '#later': 'laterElsewhere' },
         ExpressionAttributeValues: { ':none': [], ':later': [refOf(record, writes.names)] },
       },
     },
   ];
+}
+
+const MARK = 'SET #later = list_append(if_not_exists(#later, :none), :later)';
+
+/**
+ * One Update per earlier case in a transaction of several registrations (a patrol's findings, a reception's visits):
+ * DynamoDB refuses a transaction that names an item twice, and two new cases of the same person may mark the same
+ * earlier case. Their marks become one, in order; every other item is left as it is.
+ */
+export function mergeMarks(items: readonly Record<string, unknown>[]): Record<string, unknown>[] {
+  const merged: Record<string, unknown>[] = [];
+  const marks = new Map<string, { ':none': unknown[]; ':later': unknown[] }>();
+  for (const item of items) {
+    const update = item.Update as
+      | {
+          Key: unknown;
+          UpdateExpression?: string;
+          ExpressionAttributeValues: { ':none': unknown[]; ':later': unknown[] };
+        }
+      | undefined;
+    if (update?.UpdateExpression !== MARK) {
+      merged.push(item);
+      continue;
+    }
+    const key = JSON.stringify(update.Key);
+    const first = marks.get(key);
+    if (first) {
+      first[':later'] = [...first[':later'], ...update.ExpressionAttributeValues[':later']];
+      continue;
+    }
+    const values = { ...update.ExpressionAttributeValues };
+    marks.set(key, values);
+    merged.push({ ...item, Update: { ...update, ExpressionAttributeValues: values } });
+  }
+  return merged;
 }
 
 /** A deployment blind-index item read back as the case it names; undefined for anything else. */

@@ -301,6 +301,37 @@ describe('the deployment blind index', () => {
   });
 });
 
+describe('several new cases in one transaction', () => {
+  it('marks an earlier case once for a patrol’s two findings of the same person on the same matter', async () => {
+    const p = person();
+    const a = await register('town-a', caseBody({ petitioners: [p] }));
+    const grid = await h.request('POST', '/v1/grids', {
+      token: admins['town-b'],
+      body: { name: '乙镇综合网格', level: 'comprehensive' },
+    });
+    expect(grid.status, grid.text).toBe(201);
+    const assigned = await h.request('PUT', `/v1/grids/${grid.body.id}/workers/worker-b`, {
+      token: admins['town-b'],
+    });
+    expect(assigned.status, assigned.text).toBe(200);
+    const finding = (title: string) => {
+      const { channel: _channel, ...body } = caseBody({ petitioners: [p], title });
+      return body;
+    };
+    const patrol = await h.request('POST', `/v1/grids/${grid.body.id}/patrols`, {
+      token: await h.token('grid_worker', 'worker-b', 'town-b'),
+      body: { date: '2026-11-28', findings: [finding('欠薪一'), finding('欠薪二')] },
+    });
+    expect(patrol.status, patrol.text).toBe(201);
+    const found = patrol.body.cases as { id: string; elsewhere?: unknown }[];
+    for (const created of found) expect(created.elsewhere).toEqual([EARLIER_IN_A]);
+    const cases = new CaseRepository(h.deps.db, h.tables.cases);
+    expect((await cases.get('town-a', a.id))?.laterElsewhere?.map((ref) => ref.caseId)).toEqual(
+      found.map((created) => created.id),
+    );
+  });
+});
+
 describe('erasure', () => {
   it('takes the case’s deployment index items away with the town’s: no later case finds it', async () => {
     const p = person();
