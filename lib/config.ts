@@ -27,6 +27,12 @@ export interface FengqiaoConfig {
    * Context `logRetentionDays`.
    */
   readonly logRetentionDays: RetentionDays;
+  /**
+   * Whether the stack serves the web pages (a private bucket behind CloudFront, with the API behind the same
+   * distribution); default true. Context `webSite`: false where CloudFront's default domain serves nothing, as in the
+   * China regions (README, "The workbench").
+   */
+  readonly webSite: boolean;
 }
 
 /** The town of self-registered citizens when the context names none (the local host seeds the same one). */
@@ -74,6 +80,14 @@ export const LOG_RETENTIONS: readonly RetentionDays[] = Object.values(RetentionD
   .filter((days): days is RetentionDays => typeof days === 'number' && days !== RetentionDays.INFINITE)
   .sort((a, b) => a - b);
 
+function webSite(node: Node): boolean {
+  const value: unknown = node.tryGetContext('webSite');
+  if (absent(value)) return true;
+  if (value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  throw new Error(`context webSite must be true or false, got ${JSON.stringify(value)}`);
+}
+
 function logRetention(node: Node): RetentionDays {
   const value: unknown = node.tryGetContext('logRetentionDays');
   if (absent(value)) return RetentionDays.ONE_YEAR;
@@ -102,6 +116,7 @@ export function readConfig(node: Node): FengqiaoConfig {
 
   const sweepIntervalMinutes = sweepInterval(node);
   const logRetentionDays = logRetention(node);
+  const site = webSite(node);
 
   const town = text(node, 'defaultTown');
   if (town !== undefined && !TOWN.test(town))
@@ -120,7 +135,15 @@ export function readConfig(node: Node): FengqiaoConfig {
   const audience = list(text(node, 'identityAudience'));
   if (!issuer) {
     if (audience.length > 0) throw new Error('context identityAudience needs identityIssuer');
-    return { stage, corsOrigins, sweepIntervalMinutes, logRetentionDays, ...defaultTown, ...towns };
+    return {
+      stage,
+      corsOrigins,
+      sweepIntervalMinutes,
+      logRetentionDays,
+      webSite: site,
+      ...defaultTown,
+      ...towns,
+    };
   }
   // API Gateway fetches the issuer's discovery document over HTTPS
   if (!issuer.startsWith('https://')) throw new Error('context identityIssuer must be an https URL');
@@ -130,6 +153,7 @@ export function readConfig(node: Node): FengqiaoConfig {
     corsOrigins,
     sweepIntervalMinutes,
     logRetentionDays,
+    webSite: site,
     ...defaultTown,
     ...towns,
     identity: { issuer, audience },

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { Aws, CfnOutput, Stack, type StackProps, Tags, Validations } from 'aws-cdk-lib';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { CfnPermission } from 'aws-cdk-lib/aws-lambda';
@@ -8,17 +9,22 @@ import { Api } from './constructs/api.js';
 import { Data } from './constructs/data.js';
 import { Evidence } from './constructs/evidence.js';
 import { Functions, HandlerFunction } from './constructs/functions.js';
-import { Identity } from './constructs/identity.js';
+import { hostedUiPrefix, Identity } from './constructs/identity.js';
 import { Logs, limitGrantsToAwsServices } from './constructs/logs.js';
 import { pascal } from './constructs/names.js';
 import { Notifications } from './constructs/notifications.js';
 import { Schedules } from './constructs/schedules.js';
 import { ScheduledTownWork } from './constructs/town-work.js';
+import { type WebAuth, WebSite } from './constructs/web-site.js';
 import { guardRule } from './nag.js';
 
 interface FengqiaoStackProps extends StackProps {
   readonly config: FengqiaoConfig;
+  /** Where the built web pages are (default web/dist of the checkout: `npm run build`). */
+  readonly webDist?: string;
 }
+
+const WEB_DIST = resolve(import.meta.dirname, '../web/dist');
 
 /** The whole backend of one deployment. Environment-agnostic: the same template serves aws and aws-cn. */
 export class FengqiaoStack extends Stack {
@@ -31,6 +37,8 @@ export class FengqiaoStack extends Stack {
   readonly identity: Identity;
   readonly api: Api;
   readonly evidence: Evidence;
+  /** The web pages behind CloudFront, unless context `webSite` is false. */
+  readonly webSite?: WebSite;
 
   constructor(scope: Construct, id: string, props: FengqiaoStackProps) {
     super(scope, id, {
@@ -77,6 +85,8 @@ export class FengqiaoStack extends Stack {
       external: config.identity,
       defaultTown: config.defaultTown ?? DEFAULT_TOWN,
       logs,
+      // the pages sign in on the pool's hosted UI
+      ...(config.webSite ? { hostedUiPrefix: hostedUiPrefix(config.stage) } : {}),
     });
     const api = new Api(this, 'Api', {
       functions: functions.byFamily,
@@ -95,6 +105,18 @@ export class FengqiaoStack extends Stack {
     this.identity = identity;
     this.api = api;
     this.evidence = evidence;
+    if (config.webSite) {
+      const webSite = new WebSite(this, 'WebSite', {
+        api: api.httpApi,
+        auth: webAuth(identity),
+        distDir: props.webDist ?? WEB_DIST,
+        logs,
+      });
+      if (identity.hostedUi) identity.allowWebSignIn(`${webSite.url}/`);
+      this.webSite = webSite;
+      new CfnOutput(this, 'WebSiteUrl', { value: `${webSite.url}/` });
+      new CfnOutput(this, 'WebSiteBucketName', { value: webSite.bucket.bucketName });
+    }
 
     new CfnOutput(this, 'ApiUrl', { value: api.stage.url });
     new CfnOutput(this, 'TokenIssuer', { value: identity.issuer });
@@ -138,4 +160,18 @@ export class FengqiaoStack extends Stack {
         });
     }
   }
+}
+
+/** How the pages sign in: the user pool's hosted UI, or the external issuer with the first audience as its client. */
+function webAuth(identity: Identity): WebAuth {
+  if (identity.hostedUi && identity.client)
+    return {
+      kind: 'cognito',
+      issuer: identity.issuer,
+      clientId: identity.client.userPoolClientId,
+      hostedUiDomain: identity.hostedUi.baseUrl(),
+    };
+  const clientId = identity.audience[0];
+  if (!clientId) throw new Error('the web pages need a client id: context identityAudience');
+  return { kind: 'oidc', issuer: identity.issuer, clientId };
 }

@@ -26,6 +26,9 @@ import { type RunningS3, startS3Local } from './s3-local.js';
 import { startLocalSchedules } from './schedules.js';
 import { DEMO_STAFF, hasStaff, type SeededTown, seedDemoGrids, seedDemoTown } from './seed.js';
 import { createLocalServer } from './server.js';
+import { ensureWebBuilt, WEB_DIST } from './web-build.js';
+import { createWebPages } from './web-pages.js';
+import { createLocalSignIn } from './web-sign-in.js';
 
 /**
  * `npm start`: DynamoDB Local, a loopback S3 server for the evidence files, the tables, the demo town and the API on one
@@ -107,7 +110,12 @@ async function main(): Promise<void> {
     return engine;
   };
   mkdirSync(s3Dir, { recursive: true });
+  // the web pages are built, when web/dist has none, while the engines start: all before the host listens
+  const building = ensureWebBuilt((line) => console.log(line));
   [dynamo, s3] = await Promise.all([startEngine(), startS3Local({ directory: s3Dir })]);
+  const web = await building;
+  if (web.kind === 'failed')
+    console.error(`the web pages could not be built; the API is served without them:\n${web.output}`);
   // a restarted engine listens on the same port: this one client serves every engine the host runs
   const { endpoint, client } = dynamo;
   const tables = tableNamesFor(TABLE_PREFIX);
@@ -128,6 +136,7 @@ async function main(): Promise<void> {
     handlers: createFamilyHandlers(deps, { towns: localTowns() }),
     keys,
     notReady: () => notReady,
+    pages: [createLocalSignIn(keys), createWebPages(WEB_DIST)],
   });
   server = listening;
   await new Promise<void>((done) => listening.listen(port, '127.0.0.1', done));
@@ -190,6 +199,10 @@ async function main(): Promise<void> {
     [
       `Fengqiao is ready on ${baseUrl} in ${Date.now() - started} ms (${inMemory ? 'in memory' : `data in ${DATA_DIR}`})`,
       `  evidence files: S3 API on ${s3.endpoint}, bucket ${s3.bucket}`,
+      web.kind === 'no-sources' || web.kind === 'failed'
+        ? '  pages:   not built (npm run build)'
+        : `  pages:   workbench ${baseUrl}/, citizens' tracking ${baseUrl}/track${web.kind === 'built' ? ` (built in ${web.ms} ms)` : ''}`,
+      `  sign-in: ${baseUrl}/dev/sign-in, or POST ${baseUrl}/dev/tokens {"role":"clerk"} (local host only)`,
       seeded
         ? `  demo town ${DEFAULT_TOWN} seeded in ${seedMs} ms: ${DEMO_STAFF.length} staff, ${seeded.cases} cases`
         : (await hasStaff(deps, DEFAULT_TOWN))

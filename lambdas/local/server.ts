@@ -69,6 +69,11 @@ interface LocalServerOptions {
   keys: LocalKeys;
   /** Why the host cannot serve yet (starting, its engine restarting): health answers 503 with it meanwhile. */
   notReady?: () => { zh: string; en: string } | undefined;
+  /**
+   * What answers the paths that are no route of the API (the web pages, the local sign-in), in order: each handler
+   * says whether it answered; the host's 404 when none did.
+   */
+  pages?: readonly ((req: IncomingMessage, res: ServerResponse) => Promise<boolean>)[];
 }
 
 export function createLocalServer(options: LocalServerOptions): Server {
@@ -77,7 +82,10 @@ export function createLocalServer(options: LocalServerOptions): Server {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const method = (req.method ?? 'GET').toUpperCase();
       const match = matchRoute(method, url.pathname);
-      if (!match) return gatewayReply(res, 404, 'Not Found');
+      if (!match) {
+        for (const serve of options.pages ?? []) if (await serve(req, res)) return;
+        return gatewayReply(res, 404, 'Not Found');
+      }
       const waiting = match.route.path === '/v1/health' ? options.notReady?.() : undefined;
       if (waiting) {
         const problem = new HttpProblem('unavailable', (_m, language) => waiting[language], {

@@ -1,6 +1,7 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import {
   AccountRecovery,
+  type CfnUserPoolClient,
   CfnUserPoolGroup,
   ClientAttributes,
   FeaturePlan,
@@ -9,6 +10,7 @@ import {
   StringAttribute,
   UserPool,
   type UserPoolClient,
+  type UserPoolDomain,
   UserPoolOperation,
 } from 'aws-cdk-lib/aws-cognito';
 import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -29,6 +31,8 @@ export class Identity extends Construct {
   readonly audience: readonly string[];
   readonly userPool?: UserPool;
   readonly client?: UserPoolClient;
+  /** The pool's hosted UI (`https://<prefix>.auth.<region>.amazoncognito.com`), where the web pages sign in. */
+  readonly hostedUi?: UserPoolDomain;
 
   constructor(
     scope: Construct,
@@ -39,6 +43,11 @@ export class Identity extends Construct {
       defaultTown: string;
       /** Where the triggers' log groups go. */
       logs: Logs;
+      /**
+       * The prefix of the pool's hosted UI domain, for the web pages' sign-in (unique in the region: the stage and
+       * the account make it so); absent: no hosted UI.
+       */
+      hostedUiPrefix?: string;
     },
   ) {
     super(scope, id);
@@ -132,8 +141,31 @@ export class Identity extends Construct {
       // the town is the tenant: only an admin may set it, never the user through this client
       writeAttributes: new ClientAttributes().withStandardAttributes(standard),
     });
+    if (props.hostedUiPrefix)
+      this.hostedUi = userPool.addDomain('HostedUi', {
+        cognitoDomain: { domainPrefix: props.hostedUiPrefix },
+      });
     this.userPool = userPool;
     this.issuer = `https://cognito-idp.${Stack.of(this).region}.${Stack.of(this).urlSuffix}/${userPool.userPoolId}`;
     this.audience = [this.client.userPoolClientId];
   }
+
+  /**
+   * The web pages sign in through the hosted UI and come back to `url`: the public client allows the authorization
+   * code flow (a public client without a secret, so with PKCE, which the pages always send) with exactly this callback
+   * and sign-out URL, and the user pool's own sign-in only.
+   */
+  allowWebSignIn(url: string): void {
+    const client = this.client?.node.defaultChild as CfnUserPoolClient | undefined;
+    if (!client || !this.hostedUi) throw new Error('web sign-in needs the user pool and its hosted UI');
+    client.allowedOAuthFlowsUserPoolClient = true;
+    client.allowedOAuthFlows = ['code'];
+    client.allowedOAuthScopes = ['openid', 'email', 'profile'];
+    client.callbackUrLs = [url];
+    client.logoutUrLs = [url];
+    client.supportedIdentityProviders = ['COGNITO'];
+  }
 }
+
+/** A hosted UI prefix unique to the deployment: `fengqiao-<stage>-<account>`. */
+export const hostedUiPrefix = (stage: string): string => `fengqiao-${stage}-${Aws.ACCOUNT_ID}`;

@@ -129,6 +129,11 @@ describe('cfn-guard (Control Tower rules)', () => {
       expect([...new Set(found.map(({ rule }) => rule))].sort()).toEqual([
         // the public routes, and every route's invoke permission (a source the rule cannot read)
         'api_gw_v2_authorization_type_configured_check',
+        // the web site's distribution: its default *.cloudfront.net certificate, one origin per behaviour
+        'cloudfront_custom_ssl_certificate_check',
+        'cloudfront_origin_failover_enabled_check',
+        'cloudfront_security_policy_check',
+        'cloudfront_sni_enabled_check',
         'lambda_function_public_access_prohibited_check',
         // every function
         'lambda_inside_vpc_check',
@@ -145,13 +150,21 @@ describe('cfn-guard (Control Tower rules)', () => {
         expect(reason.length, `${rule} on ${path}`).toBeGreaterThan(60);
       // one acknowledgement per resource, never on the stack or a whole construct of many
       const byRule = (rule: string) => found.filter((ack) => ack.rule === rule).map(({ path }) => path);
-      // every family's function, the two scheduled ones, and the two Cognito triggers
+      // every family's function, the two scheduled ones, the two Cognito triggers, and CDK's deployment of the pages
       expect(byRule('lambda_inside_vpc_check')).toHaveLength(
-        Object.keys(FUNCTION_FAMILIES).length + 2 + (mode === 'Cognito' ? 2 : 0),
+        Object.keys(FUNCTION_FAMILIES).length + 2 + (mode === 'Cognito' ? 2 : 0) + 1,
       );
+      const site = stack.webSite;
+      if (!site) throw new Error('no web site');
       expect(byRule('s3_bucket_object_lock_enabled_check').sort()).toEqual(
-        [stack.evidence.bucket.node.path, stack.evidence.accessLogs.node.path].sort(),
+        [
+          stack.evidence.bucket.node.path,
+          stack.evidence.accessLogs.node.path,
+          site.bucket.node.path,
+          site.logBucket.node.path,
+        ].sort(),
       );
+      expect(byRule('cloudfront_origin_failover_enabled_check')).toEqual([site.distribution.node.path]);
       expect(byRule('sqs_dlq_check').sort()).toEqual(
         [stack.schedules.deadLetters.node.path, stack.schedules.sweepDeadLetters.node.path].sort(),
       );
@@ -162,10 +175,10 @@ describe('cfn-guard (Control Tower rules)', () => {
   it('is live: log groups kept less than a year fail synthesis, beside the acknowledged findings', () => {
     expect(String(shortRetention.error)).toMatch(/CT\.CLOUDWATCH\.PR\.2/);
     expect(shortRetention.guard?.conclusion).toBe('failure');
-    // every function's log group (the families', the two scheduled ones, the two Cognito triggers) and the API's
-    // access logs
+    // every function's log group (the families', the two scheduled ones, the two Cognito triggers, the deployment of
+    // the web pages) and the API's access logs
     expect(findings(shortRetention.guard)).toEqual({
-      cloudwatch_log_group_retention_period_check: Object.keys(FUNCTION_FAMILIES).length + 5,
+      cloudwatch_log_group_retention_period_check: Object.keys(FUNCTION_FAMILIES).length + 6,
     });
   });
 });
@@ -174,8 +187,8 @@ describe('what the rules asked for', () => {
   it.each(MODES)('keeps every log group a year by default (%s)', (mode) => {
     const { template } = ready(synthesisOf(mode));
     const groups = Object.values(template.findResources('AWS::Logs::LogGroup'));
-    // every function's and the API's access logs
-    expect(groups).toHaveLength(Object.keys(FUNCTION_FAMILIES).length + 3 + (mode === 'Cognito' ? 2 : 0));
+    // every function's (the deployment of the web pages' too) and the API's access logs
+    expect(groups).toHaveLength(Object.keys(FUNCTION_FAMILIES).length + 4 + (mode === 'Cognito' ? 2 : 0));
     for (const group of groups) expect(group.Properties.RetentionInDays).toBe(365);
   });
 

@@ -172,6 +172,15 @@ describe('cdk-nag (AwsSolutions and Serverless)', () => {
         'Serverless-LambdaEventSourceMappingDestination',
         'Serverless-LambdaLatestVersion',
         'Serverless-SQSRedrivePolicy',
+        // the web site: its distribution (no geo restriction, no WAF, the default certificate), and CDK's function
+        // that deploys its pages (CDK's runtime, memory, role and logging)
+        'AwsSolutions-CFR1',
+        'AwsSolutions-CFR2',
+        'AwsSolutions-CFR4',
+        'AwsSolutions-IAM4',
+        'Serverless-LambdaAsyncFailureDestination',
+        'Serverless-LambdaDefaultMemorySize',
+        'Serverless-LambdaTracing',
         ...(mode === 'Cognito' ? ['AwsSolutions-COG2', 'AwsSolutions-COG8'] : []),
       ].sort(),
     );
@@ -442,16 +451,29 @@ describe('log encryption and keys', () => {
   );
 });
 
+/**
+ * The functions of the service: every function but CDK's own that deploys the web pages at deploy time (its settings
+ * are CDK's; test/infra/web-site.test.ts and the nag packs look at it).
+ */
+const serviceFunctions = (template: Template) =>
+  Object.fromEntries(
+    Object.entries(template.findResources('AWS::Lambda::Function')).filter(
+      ([id]) => !id.startsWith('CustomCDKBucketDeployment'),
+    ),
+  );
+
 describe('tracing', () => {
   it.each(MODES)('sends X-Ray segments from every function, the only grant on `*` (%s)', (mode) => {
     const { template } = ready(synthesisOf(mode));
-    for (const fn of Object.values(template.findResources('AWS::Lambda::Function')))
+    for (const fn of Object.values(serviceFunctions(template)))
       expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
-    const policies = Object.values(template.findResources('AWS::IAM::Policy'));
+    const policies = Object.entries(template.findResources('AWS::IAM::Policy'))
+      .filter(([id]) => !id.startsWith('CustomCDKBucketDeployment'))
+      .map(([, policy]) => policy);
     const onEverything = policies.filter((policy) =>
       (policy.Properties.PolicyDocument.Statement as Statement[]).some((s) => s.Resource === '*'),
     );
-    expect(onEverything).toHaveLength(Object.keys(template.findResources('AWS::Lambda::Function')).length);
+    expect(onEverything).toHaveLength(Object.keys(serviceFunctions(template)).length);
     // each in a policy of its own, holding the two X-Ray actions and nothing else
     for (const policy of onEverything)
       expect(policy.Properties.PolicyDocument.Statement).toEqual([
@@ -463,13 +485,13 @@ describe('tracing', () => {
 describe('functions', () => {
   it.each(MODES)('are one per family plus triggers, all nodejs22.x on arm64 (%s)', (mode) => {
     const { stack, template } = ready(synthesisOf(mode));
-    const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+    const functions = Object.values(serviceFunctions(template));
     // pre-token generation and post-confirmation
     const triggers = mode === 'Cognito' ? 2 : 0;
     // plus the scheduled deadline sweep and reports (their own settings are checked in schedules.test.ts)
     expect(functions).toHaveLength(Object.keys(FUNCTION_FAMILIES).length + triggers + 2);
     const scheduled = [stack.schedules.sweep, stack.townWork.handler].map((fn) => logicalId(stack, fn.fn));
-    for (const [id, fn] of Object.entries(template.findResources('AWS::Lambda::Function')))
+    for (const [id, fn] of Object.entries(serviceFunctions(template)))
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
         Architectures: ['arm64'],
@@ -491,9 +513,10 @@ describe('functions', () => {
       for (const [model, table] of stack.data.tables)
         expect(variables[tableEnvName(model)]).toEqual({ Ref: logicalId(stack, table) });
       expect(variables.MAC_KEY_ID).toEqual({ 'Fn::GetAtt': [logicalId(stack, stack.data.macKey), 'Arn'] });
-      // Open311 serves the deployment's towns from the start, the public reception roster names them; no other
-      // family is told them
-      expect(variables.TOWNS).toBe(family === 'open311' || family === 'reception' ? 'demo-town' : undefined);
+      // Open311 serves the deployment's towns from the start, the public reception roster names them, the city reads
+      // them and a case is transferred to one of them; no other family is told them
+      const told: readonly string[] = ['open311', 'reception', 'city', 'cases'];
+      expect(variables.TOWNS).toBe(told.includes(family) ? 'demo-town' : undefined);
     }
   });
 
@@ -553,7 +576,7 @@ describe('permissions', () => {
       expect(statement.Condition).toHaveProperty(['StringEquals', 'kms:ViaService']);
   });
 
-  it('make data keys where cases are registered and unwrap them only where they are revealed', () => {
+  it('make data keys where cases are registered and unwrap them only where they are revealed or transferred', () => {
     const { stack, template } = ready(cognito);
     const dataKeyArn = { 'Fn::GetAtt': [logicalId(stack, stack.data.dataKey), 'Arn'] };
     template.hasResource('AWS::KMS::Key', {
@@ -568,7 +591,8 @@ describe('permissions', () => {
             byRole.set(role.Ref, [...(byRole.get(role.Ref) ?? []), ...actionsOf(statement)]);
     const roleOf = (family: FunctionFamily) => logicalId(stack, stack.functions.byFamily.get(family)!.role);
     expect(Object.fromEntries(byRole)).toEqual({
-      [roleOf('cases')]: ['kms:GenerateDataKey'],
+      // a transfer to another town (转送) opens the sending case's data to seal it under the receiving case's key
+      [roleOf('cases')]: ['kms:GenerateDataKey', 'kms:Decrypt'],
       [roleOf('grids')]: ['kms:GenerateDataKey'],
       [roleOf('me')]: ['kms:GenerateDataKey'],
       [roleOf('open311')]: ['kms:GenerateDataKey'],
@@ -656,6 +680,7 @@ describe('configuration', () => {
       corsOrigins: [],
       sweepIntervalMinutes: 15,
       logRetentionDays: 365,
+      webSite: true,
     });
   });
 
