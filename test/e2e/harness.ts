@@ -36,6 +36,7 @@ const MANIFEST = resolve(DIST, '.vite/manifest.json');
 const SCREENSHOTS = resolve(ROOT, 'screenshots');
 const TSX = resolve(ROOT, 'node_modules/.bin/tsx');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+/** axe-core from npm (node_modules/axe-core/axe.min.js), never from a CDN. */
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 /** The machine is shared with other test files: generous, though the host is usually up in a few seconds. */
 const HOST_WAIT_MS = 120_000;
@@ -81,7 +82,13 @@ export async function ensureBuilt(): Promise<void> {
     }
   }
   try {
-    if (!isBuilt()) execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'pipe' });
+    if (!isBuilt())
+      try {
+        execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'pipe', encoding: 'utf8' });
+      } catch (error) {
+        const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+        throw new Error(`npm run build failed:\n${stderr ?? ''}${stdout ?? ''}`.slice(0, 4000));
+      }
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }
@@ -101,7 +108,8 @@ export async function startLocalHost(): Promise<LocalHost> {
   const dataDir = mkdtempSync(join(tmpdir(), 'fengqiao-e2e-'));
   const child: ChildProcess = spawn(TSX, ['lambdas/local/main.ts', '--in-memory'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), FENGQIAO_DATA_DIR: dataDir },
+    // the tests' LOG_LEVEL silences the host: a host that fails to start says why
+    env: { ...process.env, PORT: String(port), FENGQIAO_DATA_DIR: dataDir, LOG_LEVEL: 'ERROR' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -139,7 +147,7 @@ export async function startLocalHost(): Promise<LocalHost> {
 }
 
 /** Debian's Chromium through playwright-core; a clear failure, never a skip, when it or a Chinese face is missing. */
-export async function launchChromium(): Promise<{ browser: Browser; close(): Promise<void> }> {
+export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM))
     throw new Error(
       `no Chromium at ${CHROMIUM}: apt-get install -y chromium fonts-noto-cjk (.ci/run does so), or set CHROMIUM`,
@@ -154,7 +162,7 @@ export async function launchChromium(): Promise<{ browser: Browser; close(): Pro
     throw new Error(
       'no Chinese font: apt-get install -y fonts-noto-cjk (.ci/run does so), or every 字 is a box',
     );
-  const profile = mkdtempSync(join(tmpdir(), 'fengqiao-e2e-chromium-'));
+  // playwright gives each launch a new empty profile of its own (it refuses a --user-data-dir among the flags)
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -166,16 +174,9 @@ export async function launchChromium(): Promise<{ browser: Browser; close(): Pro
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
-      `--user-data-dir=${profile}`,
     ],
   });
-  return {
-    browser,
-    close: async () => {
-      await browser.close();
-      rmSync(profile, { recursive: true, force: true });
-    },
-  };
+  return browser;
 }
 
 /** A phone as a citizen holds it. */
@@ -196,6 +197,8 @@ export interface Session {
   foreign(): string[];
   /** Requests that the host answered with 4xx/5xx, as `status method url`, for messages. */
   failures(): string[];
+  /** What the pages' Content Security Policy refused (an inline script or style, another origin). */
+  refused(): string[];
   close(): Promise<void>;
 }
 
@@ -218,12 +221,19 @@ export async function openSession(
     if (response.status() >= 400)
       failures.push(`${response.status()} ${response.request().method()} ${response.url()}`);
   });
+  // a step that waits longer than this has failed: say so well within the test's own time
+  context.setDefaultTimeout(15_000);
+  const refused: string[] = [];
   const page = await context.newPage();
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) refused.push(message.text());
+  });
   return {
     context,
     page,
     foreign: () => [...foreign],
     failures: () => [...failures],
+    refused: () => [...refused],
     close: () => context.close(),
   };
 }
@@ -235,10 +245,23 @@ interface AxeViolation {
   nodes: { target: unknown[]; failureSummary?: string }[];
 }
 
+/** Once no transition or animation runs, but for a spinner, which turns for ever. */
+async function settled(page: Page): Promise<void> {
+  // polled with plain evaluations: waitForFunction compiles its predicate with eval, which the pages' CSP refuses
+  const still =
+    "document.getAnimations().some((a) => a.playState === 'running' && a.effect?.getTiming().iterations !== Infinity)";
+  for (const deadline = Date.now() + 5_000; Date.now() < deadline; ) {
+    if (!(await page.evaluate(still))) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 /** axe-core's serious and critical violations on the page as it stands, one line each (empty when none). */
 export async function seriousViolations(page: Page): Promise<string[]> {
-  // the page's own globals, in expressions (this project compiles without the DOM's types)
-  if (!(await page.evaluate("typeof axe === 'object'"))) await page.addScriptTag({ path: AXE });
+  // evaluated through the debugging protocol, which the pages' CSP (no inline script) does not stop, so that the
+  // policy stays in force for the pages' own code; the page's globals in expressions (no DOM types here)
+  if (!(await page.evaluate("typeof axe === 'object'"))) await page.evaluate(readFileSync(AXE, 'utf8'));
+  await settled(page);
   const violations = await page.evaluate(
     "axe.run(document, { resultTypes: ['violations'] }).then((results) => results.violations)",
   );
@@ -251,9 +274,10 @@ export async function seriousViolations(page: Page): Promise<string[]> {
     });
 }
 
-/** screenshots/e2e-<name>.png, the whole page. */
+/** screenshots/e2e-<name>.png, the whole page, once it has settled. */
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(SCREENSHOTS, { recursive: true });
+  await settled(page);
   const path = resolve(SCREENSHOTS, `e2e-${name}.png`);
   await page.screenshot({ path, fullPage: true });
   return path;
