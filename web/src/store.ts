@@ -2,7 +2,7 @@ import { computed, ref, shallowRef } from 'vue';
 import { apiClient, type components, type FengqiaoClient } from './api.js';
 import type { RuntimeConfig } from './config.js';
 import { labelOf, locale } from './i18n/index.js';
-import { session } from './session.js';
+import { endSession, session } from './session.js';
 
 type CatalogEntry = { code: string; zh: string; en: string };
 type Catalog = components['schemas']['Catalog'];
@@ -11,9 +11,19 @@ type Catalog = components['schemas']['Catalog'];
 export const config = shallowRef<RuntimeConfig>({ apiBaseUrl: '', auth: { kind: 'local' } });
 
 /** The typed client for the signed-in user, in the page's language. */
-export const client = computed<FengqiaoClient>(() =>
-  apiClient(config.value.apiBaseUrl, locale.value, session.value?.token),
-);
+export const client = computed<FengqiaoClient>(() => {
+  const typed = apiClient(config.value.apiBaseUrl, locale.value, session.value?.token);
+  // a token the API no longer takes (expired, revoked): sign in again rather than show every call failing
+  typed.use({
+    onResponse({ response }) {
+      if (response.status === 401 && session.value) {
+        endSession();
+        window.location.hash = '#/sign-in';
+      }
+    },
+  });
+  return typed;
+});
 
 /** The town's catalogue (`GET /v1/catalog`): every code's label, read once per sign-in. */
 export const catalog = ref<Catalog>({});
