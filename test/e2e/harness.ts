@@ -205,7 +205,7 @@ export interface Session {
 /** A fresh browser context (no stored sign-in) that records every request its pages make. */
 export async function openSession(
   browser: Browser,
-  host: LocalHost,
+  host: Pick<LocalHost, 'baseUrl'>,
   options: BrowserContextOptions = DESKTOP,
 ): Promise<Session> {
   const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', ...options });
@@ -217,6 +217,11 @@ export async function openSession(
     if (/^(data|blob):/.test(url)) return;
     if (new URL(url).origin !== origin) foreign.push(url);
   });
+  // and none of them leaves the machine: a request elsewhere is recorded above and refused here
+  await context.route(
+    (url) => url.origin !== origin && /^https?:$/.test(url.protocol),
+    (route) => route.abort('blockedbyclient'),
+  );
   context.on('response', (response) => {
     if (response.status() >= 400)
       failures.push(`${response.status()} ${response.request().method()} ${response.url()}`);
