@@ -195,6 +195,22 @@ describe('the same person on the same matter in two towns', () => {
 });
 
 describe('what is not the same person on the same matter', () => {
+  it('finds the same ID number however it was typed: a lower-case x, spaces around it', async () => {
+    const seqs = Array.from({ length: 100 }, (_, i) => 800 + i);
+    const idNumber = seqs.map((n) => validIdNumber(n, '19750606')).find((id) => id.endsWith('X'));
+    assert(idNumber);
+    const a = await register(
+      'town-a',
+      caseBody({ petitioners: [{ name: '小写', idNumber: idNumber.toLowerCase() }] }),
+    );
+    const b = await register(
+      'town-b',
+      caseBody({ petitioners: [{ name: '空格', idNumber: ` ${idNumber} ` }] }),
+    );
+    expect(b.elsewhere).toEqual([EARLIER_IN_A]);
+    expect((await read('town-a', a.id)).elsewhere).toMatchObject([{ town: 'town-b', relation: 'later' }]);
+  });
+
   it('finds nothing for another person, or for the same person on another matter', async () => {
     const p = person();
     const first = await register('town-a', caseBody({ petitioners: [p] }));

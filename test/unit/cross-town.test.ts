@@ -45,12 +45,13 @@ describe('crossTownRepeatView', () => {
   });
 
   it('is empty for a case without repeats elsewhere, for either audience', () => {
-    for (const audience of ['town', 'city'] as const) {
-      expect(crossTownRepeatView({}, audience as 'town')).toEqual([]);
-      expect(crossTownRepeatView({ earlierElsewhere: undefined }, audience as 'town')).toEqual([]);
-      expect(crossTownRepeatView({ earlierElsewhere: [], laterElsewhere: [] }, audience as 'town')).toEqual(
-        [],
-      );
+    for (const record of [
+      {},
+      { earlierElsewhere: undefined },
+      { earlierElsewhere: [], laterElsewhere: [] },
+    ]) {
+      expect(crossTownRepeatView(record, 'town')).toEqual([]);
+      expect(crossTownRepeatView(record, 'city')).toEqual([]);
     }
   });
 
