@@ -37,7 +37,8 @@ const SCREENSHOTS = resolve(ROOT, 'screenshots');
 const TSX = resolve(ROOT, 'node_modules/.bin/tsx');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 /** axe-core from npm (node_modules/axe-core/axe.min.js), never from a CDN. */
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const require = createRequire(import.meta.url);
+const AXE = require.resolve('axe-core/axe.min.js');
 /** The machine is shared with other test files: generous, though the host is usually up in a few seconds. */
 const HOST_WAIT_MS = 120_000;
 
@@ -188,7 +189,7 @@ export const PHONE: BrowserContextOptions = {
 };
 
 /** A clerk's screen. */
-export const DESKTOP: BrowserContextOptions = { viewport: { width: 1440, height: 900 } };
+const DESKTOP: BrowserContextOptions = { viewport: { width: 1440, height: 900 } };
 
 export interface Session {
   context: BrowserContext;
