@@ -118,12 +118,6 @@ export class WebSite extends Construct {
       ],
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    Validations.of(this.logBucket).acknowledge({
-      id: 'AwsSolutions-S1',
-      reason:
-        'this is the log bucket of the web site (the site bucket’s server access logs and CloudFront’s request logs); ' +
-        'logging its own access would log into itself or need a third bucket with the same finding',
-    });
     for (const [rule, reason] of [
       [
         's3_bucket_logging_enabled_check',
@@ -402,9 +396,7 @@ export class WebSite extends Construct {
           { id: 'AwsSolutions-L1', reason },
           { id: 'Serverless-LambdaLatestVersion', reason },
           { id: 'Serverless-LambdaDLQ', reason },
-          { id: 'Serverless-LambdaDefaultMemorySize', reason },
           { id: 'Serverless-LambdaTracing', reason },
-          { id: 'Serverless-LambdaAsyncFailureDestination', reason },
           {
             id: guardRule('lambda_inside_vpc_check'),
             reason:
