@@ -22,7 +22,8 @@ export const BUDGET_KIB = 200;
 const CEILING_KIB: Readonly<Record<string, number>> = {
   admin: 300,
   attachments: 290,
-  cases: 345,
+  cases: 355,
+  city: 350,
   grids: 320,
   me: 315,
   meetings: 285,

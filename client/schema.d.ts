@@ -1518,6 +1518,166 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/city/metrics': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The city’s towns side by side between two Beijing dates (both included, at most 366 days): each town’s metrics as its own `GET /v1/metrics` gives them, and the towns ranked on the national indicators with their samples; `town` asks for one town of the claim
+     * @description Who: city_supervisor. The towns are those of the token’s `custom:towns` claim that the deployment serves. A `town` outside them is 404, whether it exists or not. A rank is hidden (null) over fewer cases than the largest of the towns’ `rankingMinimum`.
+     */
+    get: operations['GET_v1_city_metrics'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/city/reports/weekly/{week}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The city’s weekly bulletin (周通报) of an ISO week: each town’s counts and indicators, the city’s totals, and the towns ranked on the national indicators with their samples; `Accept: text/html` gives the printable page (English with `Accept-Language: en`)
+     * @description Who: city_supervisor.
+     */
+    get: operations['GET_v1_city_reports_weekly_week_'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/city/reports/monthly/{month}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The city’s monthly bulletin (月报): each town’s counts and indicators, the city’s totals, and the towns ranked on the national indicators with their samples; `Accept: text/html` gives the printable page
+     * @description Who: city_supervisor.
+     */
+    get: operations['GET_v1_city_reports_monthly_month_'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/city/towns/{town}/reports/weekly/{week}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A town’s own weekly bulletin, as its supervisor reads `GET /v1/reports/weekly/{week}`; `Accept: text/html` gives its printable page
+     * @description Who: city_supervisor (the towns of its claim).
+     */
+    get: operations['GET_v1_city_towns_town_reports_weekly_week_'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/city/towns/{town}/reports/monthly/{month}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A town’s own monthly report, with its overdue and backlog lists, as its supervisor reads `GET /v1/reports/monthly/{month}`; `Accept: text/html` gives its printable page
+     * @description Who: city_supervisor (the towns of its claim).
+     */
+    get: operations['GET_v1_city_towns_town_reports_monthly_month_'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/city/towns/{town}/cases': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A town’s cases the city watches, a page at a time: `overdue` (open, the next deadline passed) and `at-risk` (due within three days), soonest first; `backlog`, the carried cases (积案) as `GET /v1/cases?backlog=true` lists them
+     * @description Who: city_supervisor (the towns of its claim). Each case as the town’s supervisor sees it: personal data masked, no reveal.
+     */
+    get: operations['GET_v1_city_towns_town_cases'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/city/towns/{town}/cases/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A town’s case as its supervisor sees it (personal data masked, no reveal), with its supervisions and the cases of the same person on the same matter in the deployment’s other towns
+     * @description Who: city_supervisor (the towns of its claim).
+     */
+    get: operations['GET_v1_city_towns_town_cases_id_'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/city/towns/{town}/cases/{id}/supervise': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Supervise an open case from the city (上级督办): the note is kept on the case (`supervisions`) and on its timeline (`city-supervision`), and the town’s petition office is told, in one transaction
+     * @description Who: city_supervisor (the towns of its claim). `dueDate` is the Beijing date by which the town is asked to report (today or later). The version stays (no status changes); a case no longer open is 409. Without an `Idempotency-Key`, each call is a supervision of its own.
+     */
+    post: operations['POST_v1_city_towns_town_cases_id_supervise'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/open311/discovery.xml': {
     parameters: {
       query?: never;
@@ -2052,6 +2212,13 @@ export interface components {
         kind: string;
         due: string;
         at: string;
+      }[];
+      supervisions?: {
+        at: string;
+        by: string;
+        note: string;
+        dueDate?: string;
+        seq: number;
       }[];
       createdAt: string;
       updatedAt: string;
@@ -3350,6 +3517,475 @@ export interface components {
       recordedBy: string;
       createdAt: string;
     };
+    CityMetrics: {
+      from: string;
+      to: string;
+      rankingMinimum: number;
+      towns: {
+        from: string;
+        to: string;
+        gridId?: string;
+        totals: {
+          [key: string]: number;
+        };
+        indicators: {
+          [key: string]: {
+            numerator: number;
+            denominator: number;
+            rate: number | null;
+          };
+        };
+        backlog: {
+          openAtStart: number;
+          entered: number;
+          resolved: number;
+          otherwiseConcluded: number;
+          remaining: number;
+        };
+        byGrid: {
+          gridId: string;
+          name: string;
+          /** @enum {string} */
+          level: 'comprehensive' | 'village' | 'unit';
+          indicators: {
+            [key: string]: {
+              numerator: number;
+              denominator: number;
+              rate: number | null;
+            };
+          };
+        }[];
+        meetings: number;
+        meetingsByChair: {
+          chairId: string;
+          name?: string;
+          held: number;
+        }[];
+        decisions: {
+          open: number;
+          overdue: number;
+          byOwner: {
+            ownerId: string;
+            name?: string;
+            open: number;
+            overdue: number;
+          }[];
+        };
+        reception: {
+          receptions: number;
+          batches: number;
+          personTimes: number;
+          settledOnTheSpot: number;
+        };
+        mediation: {
+          begun: number;
+          concluded: number;
+          agreements: number;
+          failed: number;
+          successRate: {
+            numerator: number;
+            denominator: number;
+            rate: number | null;
+          };
+          agreementsByCommittee: {
+            village: number;
+            town: number;
+          };
+          agreementsByVillage: {
+            gridId: string;
+            name: string;
+            agreements: number;
+          }[];
+          callbacksDue: number;
+          callbacksMissed: number;
+          performed: number;
+          partlyPerformed: number;
+          notPerformed: number;
+          performanceRate: {
+            numerator: number;
+            denominator: number;
+            rate: number | null;
+          };
+          overTime: number;
+        };
+        handOffs: {
+          handedOff: number;
+          open: number;
+          returnedOnTime: number;
+          late: number;
+        };
+        itemsRead: number;
+        town: string;
+        name?: string;
+      }[];
+      ranking: {
+        /** @enum {string} */
+        indicator:
+          | 'timelyAcknowledgement'
+          | 'onTimeReply'
+          | 'ratingParticipation'
+          | 'satisfaction'
+          | 'resolution'
+          | 'repeat'
+          | 'resolvedInVillage'
+          | 'resolvedInTown';
+        higherIsBetter: boolean;
+        towns: {
+          town: string;
+          name?: string;
+          rank: number | null;
+          numerator: number;
+          denominator: number;
+          rate: number | null;
+        }[];
+      }[];
+      itemsRead: number;
+    };
+    CityBulletin: {
+      /** @enum {string} */
+      kind: 'weekly' | 'monthly';
+      period: string;
+      from: string;
+      to: string;
+      generatedAt: string;
+      itemsRead: number;
+      rankingMinimum: number;
+      totals: {
+        [key: string]: number;
+      };
+      indicators: {
+        [key: string]: {
+          numerator: number;
+          denominator: number;
+          rate: number | null;
+        };
+      };
+      counts: {
+        registered: number;
+        acknowledged: number;
+        replied: number;
+        missed: number;
+      };
+      towns: {
+        town: string;
+        name?: string;
+        totals: {
+          [key: string]: number;
+        };
+        indicators: {
+          [key: string]: {
+            numerator: number;
+            denominator: number;
+            rate: number | null;
+          };
+        };
+        counts: {
+          registered: number;
+          acknowledged: number;
+          replied: number;
+          missed: number;
+        };
+      }[];
+      ranking: {
+        /** @enum {string} */
+        indicator:
+          | 'timelyAcknowledgement'
+          | 'onTimeReply'
+          | 'ratingParticipation'
+          | 'satisfaction'
+          | 'resolution'
+          | 'repeat'
+          | 'resolvedInVillage'
+          | 'resolvedInTown';
+        higherIsBetter: boolean;
+        towns: {
+          town: string;
+          name?: string;
+          rank: number | null;
+          numerator: number;
+          denominator: number;
+          rate: number | null;
+        }[];
+      }[];
+    };
+    CityCaseList: {
+      items: components['schemas']['CityCase'][];
+      nextCursor?: string;
+    };
+    CityCase: {
+      id: string;
+      number: string;
+      version: number;
+      /** @enum {string} */
+      kind: 'petition' | 'dispute';
+      /** @enum {string} */
+      channel: 'visit' | 'letter' | 'phone' | 'online' | 'patrol' | 'referral';
+      /** @enum {string} */
+      type: 'suggestion' | 'accusation' | 'claim';
+      category: string;
+      /** @enum {string} */
+      serviceLine?: 'mediation' | 'legal_aid' | 'labor_arbitration' | 'litigation' | 'petition';
+      title: string;
+      description: string;
+      receivedAt: string;
+      lateEntryReason?: string;
+      referral?: {
+        from: string;
+        reference: string;
+        /** Format: date-time */
+        dueBy?: string;
+      };
+      gridId?: string;
+      location?: {
+        address?: string;
+        lat?: number;
+        lng?: number;
+      };
+      petitioners: {
+        name: string;
+        idNumber?: string;
+        phone?: string;
+        address?: string;
+      }[];
+      headcount: number;
+      collective: boolean;
+      respondent?: {
+        name: string;
+        /** @enum {string} */
+        kind: 'person' | 'organization';
+        userId?: string;
+      };
+      /** @enum {string} */
+      status:
+        | 'registered'
+        | 'accepted'
+        | 'declined'
+        | 'transferred'
+        | 'returned'
+        | 'replied'
+        | 'under_review'
+        | 'reviewed'
+        | 'closed'
+        | 'withdrawn';
+      /** @enum {string} */
+      track?: 'immediate' | 'coordinated' | 'supervised';
+      firstTime: boolean;
+      repeatOf?: string;
+      secondTrackReason?: string;
+      key?: {
+        since: string;
+        by: string;
+        reason: string;
+      };
+      backlog?: {
+        since: string;
+        /** @enum {string} */
+        carriedStatus: 'registered' | 'accepted';
+        history: {
+          date: string;
+          what: string;
+          unit: string;
+        }[];
+      };
+      assignee?: string;
+      owner?: string;
+      acknowledgedAt?: string;
+      acceptedAt?: string;
+      extension?: {
+        days: number;
+        reason: string;
+        at: string;
+      };
+      deadlines: {
+        acknowledgeBy: string;
+        objectBy?: string;
+        replyBy?: string;
+        extendedTo?: string;
+        reviewRequestBy?: string;
+        reviewAnswerBy?: string;
+      };
+      registeredBy: {
+        id: string;
+        role: string;
+      };
+      petitionerUserId?: string;
+      decision?: {
+        reason: string;
+        route?: string;
+        toUnit?: string;
+      };
+      team?: string[];
+      helpers?: {
+        id: string;
+        name: string;
+        /** @enum {string} */
+        kind:
+          | 'judge'
+          | 'prosecutor'
+          | 'police_officer'
+          | 'lawyer'
+          | 'counsellor'
+          | 'veteran_cadre'
+          | 'veteran_party_member'
+          | 'volunteer'
+          | 'village_mediator';
+        unit: string;
+      }[];
+      plan?: {
+        tasks: string[];
+        responsibilities: string[];
+        measures: string[];
+      };
+      reply?: {
+        /** @enum {string} */
+        outcome: 'resolved' | 'partially_resolved' | 'not_resolved' | 'referred';
+        opinion: string;
+        resolution?: string[];
+        repliedAt: string;
+        deliveredAt: string;
+        /** @enum {string} */
+        level?: 'village' | 'town' | 'county';
+      };
+      rating?: {
+        /** @enum {string} */
+        rating: 'satisfied' | 'basically_satisfied' | 'dissatisfied';
+        comment?: string;
+        at: string;
+        /** @enum {string} */
+        of?: 'reply' | 'review' | 're_review';
+      };
+      reviews?: {
+        requestedAt: string;
+        reason: string;
+        /** @enum {string} */
+        outcome?: 'resolved' | 'partially_resolved' | 'not_resolved' | 'referred';
+        opinion?: string;
+        answeredAt?: string;
+        deliveredAt?: string;
+      }[];
+      mediation?: {
+        /** @enum {string} */
+        committee: 'village' | 'town';
+        mediators: {
+          id: string;
+          /** @enum {string} */
+          source: 'staff' | 'helper';
+          name: string;
+        }[];
+        parties: {
+          petitioners: number[];
+          respondent: boolean;
+        };
+        startedAt: string;
+        dueBy: string;
+        extensions?: {
+          days: number;
+          reason: string;
+          at: string;
+          dueBy: string;
+        }[];
+        sessions?: number;
+        concludedAt?: string;
+        agreement?: {
+          number: string;
+          /** @enum {string} */
+          form: 'written' | 'oral';
+          facts?: string;
+          disputed?: string;
+          responsibilities?: string;
+          terms: string[];
+          performance: {
+            how: string;
+            where?: string;
+            by: string;
+          };
+          recordedAt: string;
+          effectiveAt: string;
+          confirmationBy: string;
+          callbackBy: string;
+        };
+        failure?: {
+          reason: string;
+          /** @enum {string} */
+          route: 'litigation' | 'arbitration' | 'administrative';
+          at: string;
+        };
+        callback?: {
+          /** @enum {string} */
+          result: 'performed' | 'partly' | 'not_performed';
+          note: string;
+          /** @enum {string} */
+          followUp?: 'urged' | 'told_may_sue';
+          at: string;
+        };
+      };
+      handOffs?: {
+        id: string;
+        /** @enum {string} */
+        line: 'legal_aid' | 'labor_arbitration' | 'litigation';
+        unit: string;
+        dueBy: string;
+        note?: string;
+        at: string;
+        by: string;
+        returned?: {
+          accepted: boolean;
+          result: string;
+          at: string;
+          onTime: boolean;
+        };
+      }[];
+      closedAt?: string;
+      withdrawal?: {
+        reason: string;
+        at: string;
+      };
+      overdue?: {
+        kind: string;
+        due: string;
+        at: string;
+      }[];
+      supervisions?: {
+        at: string;
+        by: string;
+        note: string;
+        dueDate?: string;
+        seq: number;
+      }[];
+      createdAt: string;
+      updatedAt: string;
+      /**
+       * @description The level that handles the case, once decided: at acceptance (the intake level, from the grid) or by escalation; absent before acceptance and on a matter never accepted
+       * @enum {string}
+       */
+      level?: 'village' | 'town' | 'county';
+      /** @description The deadline the case waits on in its status, even once passed (see `overdue`); absent when nothing is due */
+      nextDeadline?: components['schemas']['NextDeadline'];
+      /** @description The same petitioner (by ID number) has a case on the same matter (category) in another town of the deployment: which town, and whether that case came earlier or later. Never that case, its number or its content; the city reads both. Nothing is refused or linked for it. Absent when there is none */
+      elsewhere?: components['schemas']['CaseElsewhere'][];
+      town: string;
+      crossTownRepeats?: {
+        town: string;
+        townName?: string;
+        townNameEn?: string;
+        /** @enum {string} */
+        relation: 'earlier' | 'later';
+        caseId: string;
+        number: string;
+        registeredAt: string;
+      }[];
+    };
+    CitySupervision: {
+      case: components['schemas']['CityCase'];
+      supervision: {
+        at: string;
+        by: string;
+        note: string;
+        dueDate?: string;
+        seq: number;
+      };
+      notified: number;
+    };
     Open311Discovery: {
       changeset: string;
       contact: string;
@@ -4058,6 +4694,13 @@ export interface operations {
               due: string;
               at: string;
             }[];
+            supervisions?: {
+              at: string;
+              by: string;
+              note: string;
+              dueDate?: string;
+              seq: number;
+            }[];
             createdAt: string;
             updatedAt: string;
             /**
@@ -4316,6 +4959,13 @@ export interface operations {
               kind: string;
               due: string;
               at: string;
+            }[];
+            supervisions?: {
+              at: string;
+              by: string;
+              note: string;
+              dueDate?: string;
+              seq: number;
             }[];
             createdAt: string;
             updatedAt: string;
@@ -10438,6 +11088,7 @@ export interface operations {
                 | 'supervisor'
                 | 'admin'
                 | 'petitioner'
+                | 'city_supervisor'
               )[];
               contact?: {
                 /** @enum {string} */
@@ -10523,7 +11174,16 @@ export interface operations {
         'application/json': {
           name: string;
           title?: string;
-          roles: ('clerk' | 'grid_worker' | 'handler' | 'leader' | 'supervisor' | 'admin' | 'petitioner')[];
+          roles: (
+            | 'clerk'
+            | 'grid_worker'
+            | 'handler'
+            | 'leader'
+            | 'supervisor'
+            | 'admin'
+            | 'petitioner'
+            | 'city_supervisor'
+          )[];
           contact?: {
             /** @enum {string} */
             channel: 'sms' | 'email' | 'inbox';
@@ -10542,7 +11202,16 @@ export interface operations {
           'application/json': {
             name: string;
             title?: string;
-            roles: ('clerk' | 'grid_worker' | 'handler' | 'leader' | 'supervisor' | 'admin' | 'petitioner')[];
+            roles: (
+              | 'clerk'
+              | 'grid_worker'
+              | 'handler'
+              | 'leader'
+              | 'supervisor'
+              | 'admin'
+              | 'petitioner'
+              | 'city_supervisor'
+            )[];
             contact?: {
               /** @enum {string} */
               channel: 'sms' | 'email' | 'inbox';
@@ -14352,6 +15021,825 @@ export interface operations {
       };
       /** @description The status or a rule forbids it, or the `Idempotency-Key` was used otherwise */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is over 64 KB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The body is not JSON */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Throttled (the gateway’s own `{message}` when its throttling refuses the request) */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+      /** @description Busy or unavailable: try again after `Retry-After` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A problem (RFC 9457) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  GET_v1_city_metrics: {
+    parameters: {
+      query: {
+        from: string;
+        to: string;
+        town?: string;
+      };
+      header?: {
+        /** @description The language of problem titles and details: `en` for English, anything else zh-CN (the default) */
+        'Accept-Language'?: components['parameters']['AcceptLanguage'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Each town’s metrics, and the ranking */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CityMetrics'];
+        };
+      };
+      /** @description Invalid input: every field problem listed in `errors` */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No or bad token (the gateway’s own `{message}` when it refuses the token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+      /** @description The caller sees it but its role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Throttled (the gateway’s own `{message}` when its throttling refuses the request) */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+      /** @description Busy or unavailable: try again after `Retry-After` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A problem (RFC 9457) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  GET_v1_city_reports_weekly_week_: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The language of problem titles and details: `en` for English, anything else zh-CN (the default) */
+        'Accept-Language'?: components['parameters']['AcceptLanguage'];
+      };
+      path: {
+        week: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The city bulletin */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CityBulletin'];
+        };
+      };
+      /** @description Invalid input: every field problem listed in `errors` */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No or bad token (the gateway’s own `{message}` when it refuses the token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+      /** @description The caller sees it but its role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found, or not visible to the caller */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Throttled (the gateway’s own `{message}` when its throttling refuses the request) */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+      /** @description Busy or unavailable: try again after `Retry-After` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A problem (RFC 9457) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  GET_v1_city_reports_monthly_month_: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The language of problem titles and details: `en` for English, anything else zh-CN (the default) */
+        'Accept-Language'?: components['parameters']['AcceptLanguage'];
+      };
+      path: {
+        month: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The city bulletin */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CityBulletin'];
+        };
+      };
+      /** @description Invalid input: every field problem listed in `errors` */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No or bad token (the gateway’s own `{message}` when it refuses the token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+      /** @description The caller sees it but its role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found, or not visible to the caller */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Throttled (the gateway’s own `{message}` when its throttling refuses the request) */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+      /** @description Busy or unavailable: try again after `Retry-After` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A problem (RFC 9457) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  GET_v1_city_towns_town_reports_weekly_week_: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The language of problem titles and details: `en` for English, anything else zh-CN (the default) */
+        'Accept-Language'?: components['parameters']['AcceptLanguage'];
+      };
+      path: {
+        town: string;
+        week: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The town’s report */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WeeklyReport'];
+        };
+      };
+      /** @description Invalid input: every field problem listed in `errors` */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No or bad token (the gateway’s own `{message}` when it refuses the token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+      /** @description The caller sees it but its role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found, or not visible to the caller */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Throttled (the gateway’s own `{message}` when its throttling refuses the request) */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+      /** @description Busy or unavailable: try again after `Retry-After` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A problem (RFC 9457) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  GET_v1_city_towns_town_reports_monthly_month_: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The language of problem titles and details: `en` for English, anything else zh-CN (the default) */
+        'Accept-Language'?: components['parameters']['AcceptLanguage'];
+      };
+      path: {
+        town: string;
+        month: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The town’s report */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MonthlyReport'];
+        };
+      };
+      /** @description Invalid input: every field problem listed in `errors` */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No or bad token (the gateway’s own `{message}` when it refuses the token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+      /** @description The caller sees it but its role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found, or not visible to the caller */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Throttled (the gateway’s own `{message}` when its throttling refuses the request) */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+      /** @description Busy or unavailable: try again after `Retry-After` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A problem (RFC 9457) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  GET_v1_city_towns_town_cases: {
+    parameters: {
+      query: {
+        view: 'overdue' | 'at-risk' | 'backlog';
+        limit?: number;
+        cursor?: string;
+      };
+      header?: {
+        /** @description The language of problem titles and details: `en` for English, anything else zh-CN (the default) */
+        'Accept-Language'?: components['parameters']['AcceptLanguage'];
+      };
+      path: {
+        town: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description One page of the list */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CityCaseList'];
+        };
+      };
+      /** @description Invalid input: every field problem listed in `errors` */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No or bad token (the gateway’s own `{message}` when it refuses the token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+      /** @description The caller sees it but its role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found, or not visible to the caller */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Throttled (the gateway’s own `{message}` when its throttling refuses the request) */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+      /** @description Busy or unavailable: try again after `Retry-After` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A problem (RFC 9457) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  GET_v1_city_towns_town_cases_id_: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The language of problem titles and details: `en` for English, anything else zh-CN (the default) */
+        'Accept-Language'?: components['parameters']['AcceptLanguage'];
+      };
+      path: {
+        town: string;
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The case */
+      200: {
+        headers: {
+          ETag: components['headers']['ETag'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CityCase'];
+        };
+      };
+      /** @description Invalid input: every field problem listed in `errors` */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No or bad token (the gateway’s own `{message}` when it refuses the token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+      /** @description The caller sees it but its role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found, or not visible to the caller */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Throttled (the gateway’s own `{message}` when its throttling refuses the request) */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+      /** @description Busy or unavailable: try again after `Retry-After` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A problem (RFC 9457) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  POST_v1_city_towns_town_cases_id_supervise: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The language of problem titles and details: `en` for English, anything else zh-CN (the default) */
+        'Accept-Language'?: components['parameters']['AcceptLanguage'];
+        /** @description When sent, the change is made only on this version, as its `ETag` gave it: `"<version>"` (`"0"`: none yet) */
+        'If-Match'?: components['parameters']['OptionalIfMatch'];
+        /** @description A retry with the same key and body answers the first response (kept 24 hours, per town, caller and path) */
+        'Idempotency-Key'?: components['parameters']['IdempotencyKey'];
+      };
+      path: {
+        town: string;
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          note: string;
+          /** Format: date */
+          dueDate?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description The case with the supervision, and how many were told */
+      201: {
+        headers: {
+          ETag: components['headers']['ETag'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CitySupervision'];
+        };
+      };
+      /** @description Invalid input: every field problem listed in `errors` */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No or bad token (the gateway’s own `{message}` when it refuses the token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+      /** @description The caller sees it but its role may not do this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found, or not visible to the caller */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The case is no longer open, or the `Idempotency-Key` was used otherwise */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The `If-Match` version is stale */
+      412: {
         headers: {
           [name: string]: unknown;
         };

@@ -255,6 +255,23 @@ export const FAMILY_ACCESS = {
       'ListBucketVersions',
     ],
   },
+  city: {
+    tables: {
+      // the towns' counters, stored bulletins and settings as the reports read them (GSI1 meetings by date, GSI4
+      // leaders' cases by relation, GSI8 open cases by deadline), a town's carried cases (GSI4) and a case (Get);
+      // 督办 is the one write: the case Updated (its supervisions and head), its event and the notices Put
+      Cases: {
+        actions: ['GetItem', 'Query', 'BatchGetItem', 'UpdateItem', 'PutItem'],
+        indexes: { GSI1: QUERY, GSI4: QUERY, GSI8: QUERY },
+      },
+      Grids: SETTINGS_AND_STAFF,
+      Idempotency: IDEMPOTENCY,
+    },
+    publishes: [],
+    // the timeline chain of a supervision
+    mac: true,
+    dataKey: [],
+  },
 } as const satisfies Record<FunctionFamily, FunctionAccess>;
 
 export type ScheduledFunction = 'sweep' | 'townWork';

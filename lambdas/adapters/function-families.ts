@@ -11,6 +11,7 @@ export const FUNCTION_FAMILIES = {
   meetings: 'Joint meetings and consultations, their minutes and the decisions taken',
   reception: 'Leaders’ reception roster (public too) and reception records with the visits received',
   attachments: 'Evidence on a case: presigned uploads to S3, their check, the list and downloads',
+  city: 'The city’s view of its towns: metrics, bulletins ranking the towns, their lists and cases, supervision (督办)',
 } as const;
 
 export type FunctionFamily = keyof typeof FUNCTION_FAMILIES;

@@ -178,6 +178,19 @@ export const caseRecordSchema = z.object({
     .optional(),
   /** Deadlines that passed unmet, each flagged for supervision (督办). */
   overdue: z.array(z.object({ kind: z.string(), due: z.string(), at: z.string() })).optional(),
+  /** 上级督办: the city petition bureau's supervision of the open case, each with its note and the day it asks for. */
+  supervisions: z
+    .array(
+      z.object({
+        at: z.string(),
+        by: z.string(),
+        note: z.string(),
+        dueDate: z.string().optional(),
+        /** The timeline event that records it. */
+        seq: z.number().int(),
+      }),
+    )
+    .optional(),
   /** The last timeline event: its sequence number and keyed hash (the head of the chain). */
   timelineHead: z.object({ seq: z.number().int(), hash: z.string() }),
   createdAt: z.string(),

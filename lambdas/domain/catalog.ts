@@ -213,6 +213,7 @@ export const ROLE_LABELS = entries([
   ['supervisor', '信访办', 'the petition office'],
   ['admin', '系统管理员', 'administrators'],
   ['petitioner', '信访人', 'petitioners'],
+  ['city_supervisor', '市县信访局', 'the city petition bureau'],
 ]);
 
 /** The commands of the case state machine (`domain/lifecycle.ts`), by the act they name. */
@@ -242,6 +243,8 @@ export const COMMAND_LABELS = entries([
   ['callback', '回访履行情况', 'record the callback'],
   ['hand-off', '分流至其他渠道', 'hand off to another line'],
   ['hand-off-result', '录入分流反馈', 'record the hand-off’s return'],
+  // not a command of the state machine: the city's supervision of an open case, which changes no status
+  ['supervise', '上级督办', 'supervise from the city'],
 ]);
 
 /** The levels a case is handled at. */

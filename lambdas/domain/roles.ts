@@ -1,14 +1,26 @@
 /** The roles of the town's staff and citizens, as they appear in the `cognito:groups` claim. */
 export const STAFF_ROLES = ['clerk', 'grid_worker', 'handler', 'leader', 'supervisor', 'admin'] as const;
-export const ROLES = [...STAFF_ROLES, 'petitioner'] as const;
+/** A city's or county's petition bureau (市/县信访局): reads and supervises the towns its `custom:towns` claim names. */
+export const CITY_ROLE = 'city_supervisor';
+export const ROLES = [...STAFF_ROLES, 'petitioner', CITY_ROLE] as const;
 
 export type StaffRole = (typeof STAFF_ROLES)[number];
 export type Role = (typeof ROLES)[number];
 
-/** Who is calling: a member of the town's staff (with one or more roles) or a citizen. */
+/**
+ * Who is calling a town's routes: a member of the town's staff (with one or more roles) or a citizen. A city
+ * supervisor is a `CityPrincipal`, which no town route accepts.
+ */
 export type Principal =
   | { kind: 'staff'; userId: string; town: string; roles: readonly StaffRole[] }
   | { kind: 'petitioner'; userId: string; town: string };
+
+/** A city supervisor: no town of its own, the towns of its claim to read and supervise. */
+export interface CityPrincipal {
+  kind: 'city';
+  userId: string;
+  towns: readonly string[];
+}
 
 export const isRole = (value: string): value is Role => (ROLES as readonly string[]).includes(value);
 

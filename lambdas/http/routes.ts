@@ -94,6 +94,15 @@ export const ROUTES = [
   { method: 'GET', path: '/v1/public/reception/roster', family: 'reception', authorized: false },
   { method: 'POST', path: '/v1/receptions', family: 'reception', authorized: true },
   { method: 'GET', path: '/v1/receptions', family: 'reception', authorized: true },
+  // the city's view of its towns (市/县信访局): a city supervisor's token, the towns of its claim
+  { method: 'GET', path: '/v1/city/metrics', family: 'city', authorized: true },
+  { method: 'GET', path: '/v1/city/reports/weekly/{week}', family: 'city', authorized: true },
+  { method: 'GET', path: '/v1/city/reports/monthly/{month}', family: 'city', authorized: true },
+  { method: 'GET', path: '/v1/city/towns/{town}/reports/weekly/{week}', family: 'city', authorized: true },
+  { method: 'GET', path: '/v1/city/towns/{town}/reports/monthly/{month}', family: 'city', authorized: true },
+  { method: 'GET', path: '/v1/city/towns/{town}/cases', family: 'city', authorized: true },
+  { method: 'GET', path: '/v1/city/towns/{town}/cases/{id}', family: 'city', authorized: true },
+  { method: 'POST', path: '/v1/city/towns/{town}/cases/{id}/supervise', family: 'city', authorized: true },
   // Open311: the format is part of the path; the function checks the `api_key` of a POST itself
   { method: 'GET', path: '/open311/discovery.xml', family: 'open311', authorized: false },
   { method: 'GET', path: '/open311/discovery.json', family: 'open311', authorized: false },

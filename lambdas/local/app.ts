@@ -4,6 +4,7 @@ import type { FunctionFamily } from '../adapters/function-families.js';
 import { createAdminHandler } from '../handlers/admin.js';
 import { createAttachmentsHandler } from '../handlers/attachments.js';
 import { createCasesHandler } from '../handlers/cases.js';
+import { createCityHandler } from '../handlers/city.js';
 import { createGridsHandler } from '../handlers/grids.js';
 import { createMeHandler } from '../handlers/me.js';
 import { createMeetingsHandler } from '../handlers/meetings.js';
@@ -44,5 +45,6 @@ export function createFamilyHandlers(
     reception: createReceptionHandler(deps, options),
     meetings: createMeetingsHandler(deps),
     attachments: createAttachmentsHandler(deps),
+    city: createCityHandler(deps, options),
   };
 }

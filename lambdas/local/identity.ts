@@ -52,6 +52,8 @@ export interface TokenRequest {
   roles: string[];
   sub: string;
   town?: string;
+  /** A city supervisor's towns: `custom:towns` as the pre-token trigger copies the attribute (comma-separated). */
+  towns?: readonly string[];
   expiresInSeconds?: number;
   extraClaims?: Record<string, unknown>;
   /** The app client the token is for (default: the local one). */
@@ -62,7 +64,10 @@ export interface TokenRequest {
 export async function issueToken(keys: LocalKeys, request: TokenRequest): Promise<string> {
   return new SignJWT({
     'cognito:groups': request.roles,
-    'custom:town': request.town ?? DEFAULT_TOWN,
+    // a city supervisor has its towns and no town of its own
+    ...(request.towns
+      ? { 'custom:towns': request.towns.join(',') }
+      : { 'custom:town': request.town ?? DEFAULT_TOWN }),
     token_use: 'access',
     client_id: request.audience ?? LOCAL_AUDIENCE,
     ...request.extraClaims,

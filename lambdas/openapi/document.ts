@@ -25,6 +25,16 @@ import {
   startUploadBody,
   uploadResponseSchema,
 } from '../http/attachment-schemas.js';
+import {
+  cityBulletinResponseSchema,
+  cityCaseListSchema,
+  cityCaseSchema,
+  cityCasesQuery,
+  cityMetricsQuery,
+  cityMetricsResponseSchema,
+  superviseBody,
+  supervisedSchema,
+} from '../http/city-schemas.js';
 import { noteBody, timelineQuery } from '../http/command-schemas.js';
 import {
   createGridBody,
@@ -1079,6 +1089,89 @@ const OPERATIONS: Record<Exclude<RouteKey, typeof COMMAND_ROUTE>, Operation> = {
       '`year` is four digits, 2000 or later, and a year already begun. Repeat petitions replied and resolved are ' +
       'counted from the day this summary was introduced; replies before it count in the resolution rate only.',
     response: { status: 200, schema: yearlyReportSchema, description: 'The summary' },
+  },
+  'GET /v1/city/metrics': {
+    summary:
+      `The city’s towns side by side between two Beijing dates (both included, at most ${MAX_METRICS_DAYS} days): ` +
+      'each town’s metrics as its own `GET /v1/metrics` gives them, and the towns ranked on the national indicators ' +
+      'with their samples; `town` asks for one town of the claim',
+    roles: 'city_supervisor',
+    more:
+      'The towns are those of the token’s `custom:towns` claim that the deployment serves. A `town` outside them is ' +
+      '404, whether it exists or not. A rank is hidden (null) over fewer cases than the largest of the towns’ ' +
+      '`rankingMinimum`.',
+    query: cityMetricsQuery,
+    response: {
+      status: 200,
+      schema: cityMetricsResponseSchema,
+      description: 'Each town’s metrics, and the ranking',
+    },
+  },
+  'GET /v1/city/reports/weekly/{week}': {
+    summary:
+      'The city’s weekly bulletin (周通报) of an ISO week: each town’s counts and indicators, the city’s totals, and ' +
+      'the towns ranked on the national indicators with their samples; `Accept: text/html` gives the printable page ' +
+      '(English with `Accept-Language: en`)',
+    roles: 'city_supervisor',
+    response: { status: 200, schema: cityBulletinResponseSchema, description: 'The city bulletin' },
+  },
+  'GET /v1/city/reports/monthly/{month}': {
+    summary:
+      'The city’s monthly bulletin (月报): each town’s counts and indicators, the city’s totals, and the towns ranked ' +
+      'on the national indicators with their samples; `Accept: text/html` gives the printable page',
+    roles: 'city_supervisor',
+    response: { status: 200, schema: cityBulletinResponseSchema, description: 'The city bulletin' },
+  },
+  'GET /v1/city/towns/{town}/reports/weekly/{week}': {
+    summary:
+      'A town’s own weekly bulletin, as its supervisor reads `GET /v1/reports/weekly/{week}`; `Accept: text/html` ' +
+      'gives its printable page',
+    roles: 'city_supervisor (the towns of its claim)',
+    response: { status: 200, schema: REPORT_RESPONSE_SCHEMAS.weekly, description: 'The town’s report' },
+  },
+  'GET /v1/city/towns/{town}/reports/monthly/{month}': {
+    summary:
+      'A town’s own monthly report, with its overdue and backlog lists, as its supervisor reads ' +
+      '`GET /v1/reports/monthly/{month}`; `Accept: text/html` gives its printable page',
+    roles: 'city_supervisor (the towns of its claim)',
+    response: { status: 200, schema: REPORT_RESPONSE_SCHEMAS.monthly, description: 'The town’s report' },
+  },
+  'GET /v1/city/towns/{town}/cases': {
+    summary:
+      'A town’s cases the city watches, a page at a time: `overdue` (open, the next deadline passed) and `at-risk` ' +
+      '(due within three days), soonest first; `backlog`, the carried cases (积案) as `GET /v1/cases?backlog=true` ' +
+      'lists them',
+    roles: 'city_supervisor (the towns of its claim)',
+    more: 'Each case as the town’s supervisor sees it: personal data masked, no reveal.',
+    query: cityCasesQuery,
+    response: { status: 200, schema: cityCaseListSchema, description: 'One page of the list' },
+  },
+  'GET /v1/city/towns/{town}/cases/{id}': {
+    summary:
+      'A town’s case as its supervisor sees it (personal data masked, no reveal), with its supervisions and the ' +
+      'cases of the same person on the same matter in the deployment’s other towns',
+    roles: 'city_supervisor (the towns of its claim)',
+    response: { status: 200, schema: cityCaseSchema, headers: ['ETag'], description: 'The case' },
+  },
+  'POST /v1/city/towns/{town}/cases/{id}/supervise': {
+    summary:
+      'Supervise an open case from the city (上级督办): the note is kept on the case (`supervisions`) and on its ' +
+      'timeline (`city-supervision`), and the town’s petition office is told, in one transaction',
+    roles: 'city_supervisor (the towns of its claim)',
+    more:
+      '`dueDate` is the Beijing date by which the town is asked to report (today or later). The version stays (no ' +
+      'status changes); a case no longer open is 409. Without an `Idempotency-Key`, each call is a supervision of ' +
+      'its own.',
+    optionalIfMatch: true,
+    conflicts: true,
+    conflict: 'The case is no longer open, or the `Idempotency-Key` was used otherwise',
+    body: superviseBody('2000-01-01'),
+    response: {
+      status: 201,
+      schema: supervisedSchema,
+      headers: ['ETag'],
+      description: 'The case with the supervision, and how many were told',
+    },
   },
   'GET /open311/discovery.xml': open311Discovery('XML'),
   'GET /open311/discovery.json': open311Discovery('JSON'),

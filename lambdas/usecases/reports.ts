@@ -105,7 +105,8 @@ const atRiskUntil = (now: Date) => new Date(now.getTime() + AT_RISK_DAYS * DAY_M
 /** Just after `at`: a deadline at `at` itself has passed by then (an act at the deadline is late). */
 const through = (at: Date) => new Date(at.getTime() + 1);
 
-async function readCounters(deps: ReportDeps, town: string, from: string, to: string) {
+/** A town's counters over `from`..`to`, in chunks of days read in parallel (the city's bulletin reads them too). */
+export async function readCounters(deps: ReportDeps, town: string, from: string, to: string) {
   const days = eachDay(from, to);
   const chunks: string[][] = [];
   for (let i = 0; i < days.length; i += CHUNK_DAYS) chunks.push(days.slice(i, i + CHUNK_DAYS));

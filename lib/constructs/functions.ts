@@ -328,9 +328,10 @@ export class Functions extends Construct {
         handler: family,
         description,
         logs,
-        // Open311 serves the deployment's towns as jurisdictions from the start; the public roster names them
+        // Open311 serves the deployment's towns as jurisdictions from the start; the public roster names them; the
+        // city reads only the towns of its claim that the deployment serves
         environment:
-          family === 'open311' || family === 'reception'
+          family === 'open311' || family === 'reception' || family === 'city'
             ? { ...environment, TOWNS: props.towns.join(',') }
             : environment,
         ...(reserved === undefined ? {} : { reservedConcurrentExecutions: reserved }),

@@ -64,7 +64,11 @@ export class Identity extends Construct {
       signInCaseSensitive: false,
       autoVerify: { email: true },
       accountRecovery: AccountRecovery.EMAIL_ONLY,
-      customAttributes: { town: new StringAttribute({ minLen: 1, maxLen: 64, mutable: true }) },
+      // `towns`: a city supervisor's towns (comma-separated town ids), set by an admin like `town`
+      customAttributes: {
+        town: new StringAttribute({ minLen: 1, maxLen: 64, mutable: true }),
+        towns: new StringAttribute({ minLen: 1, maxLen: 2048, mutable: true }),
+      },
       passwordPolicy: {
         minLength: 12,
         requireLowercase: true,
@@ -96,7 +100,7 @@ export class Identity extends Construct {
 
     const preToken = new HandlerFunction(this, 'PreToken', {
       handler: 'pre-token',
-      description: 'Copies custom:town into access tokens',
+      description: 'Copies custom:town and custom:towns into access tokens',
       logs: props.logs,
     });
     userPool.addTrigger(UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG, preToken.fn, LambdaVersion.V2_0);
@@ -137,8 +141,8 @@ export class Identity extends Construct {
       refreshTokenValidity: Duration.days(30),
       readAttributes: new ClientAttributes()
         .withStandardAttributes({ ...standard, emailVerified: true, phoneNumberVerified: true })
-        .withCustomAttributes('town'),
-      // the town is the tenant: only an admin may set it, never the user through this client
+        .withCustomAttributes('town', 'towns'),
+      // the town (and a city supervisor's towns) is the tenant: only an admin may set it, never the user through this client
       writeAttributes: new ClientAttributes().withStandardAttributes(standard),
     });
     if (props.hostedUiPrefix)

@@ -171,6 +171,38 @@ describe('the public function', () => {
   });
 });
 
+describe('the city function', () => {
+  const cityStatements = () => roleStatements(template, id(functionOf('city').role));
+
+  it('reads the Cases table and writes only what a supervision writes: the case updated, its event and notices put', () => {
+    const granted = grantedPermissions(cityStatements(), resourceNames());
+    const onCases = granted.filter((p) => / Cases(\/| |$)/.test(p) || p.endsWith(' Cases'));
+    expect(onCases.filter((p) => p.endsWith(' Cases')).sort()).toEqual([
+      'dynamodb:BatchGetItem Cases',
+      'dynamodb:GetItem Cases',
+      'dynamodb:PutItem Cases',
+      'dynamodb:Query Cases',
+      'dynamodb:UpdateItem Cases',
+    ]);
+    // no delete of any case item, no data key (nothing clear is ever read), no topic
+    expect(granted.some((p) => p.startsWith('dynamodb:DeleteItem Cases'))).toBe(false);
+    expect(granted.some((p) => p.includes(DATA_KEY))).toBe(false);
+    expect(granted.some((p) => p.startsWith('sns:'))).toBe(false);
+    // the Grids table is read only: settings and the staff directory
+    expect(granted.filter((p) => p.endsWith(' Grids')).sort()).toEqual([
+      'dynamodb:GetItem Grids',
+      'dynamodb:Query Grids',
+    ]);
+  });
+
+  it('is told the deployment’s towns, so a claim naming another reads nothing', () => {
+    const fn = template.toJSON().Resources[id(functionOf('city').fn)].Properties as {
+      Environment: { Variables: Record<string, unknown> };
+    };
+    expect(fn.Environment.Variables).toHaveProperty('TOWNS');
+  });
+});
+
 describe('the topic key', () => {
   it('lets exactly the publishing functions use it, through SNS', () => {
     const key = template.toJSON().Resources[id(stack.notifications.key)].Properties.KeyPolicy as {

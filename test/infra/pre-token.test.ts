@@ -26,6 +26,13 @@ describe('pre-token trigger', () => {
     expect(result.response.claimsAndScopeOverrideDetails.groupOverrideDetails).toBeUndefined();
   });
 
+  it("copies a city supervisor's custom:towns as the attribute holds them", async () => {
+    const result = await handler(event({ sub: 'city-1', 'custom:towns': 'demo-town,town-b' }));
+    expect(result.response.claimsAndScopeOverrideDetails).toEqual({
+      accessTokenGeneration: { claimsToAddOrOverride: { 'custom:towns': 'demo-town,town-b' } },
+    });
+  });
+
   it('adds nothing for a user without a town (the API then answers 401)', async () => {
     const result = await handler(event({ sub: 'u-2' }));
     expect(result.response.claimsAndScopeOverrideDetails).toEqual({});

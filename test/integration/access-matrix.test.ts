@@ -1064,6 +1064,39 @@ function probes(): Probe[] {
       expect: cells('403 403 403 ok ok ok 403 ok'),
       call: get('/v1/reports/yearly/2026'),
     },
+    // -- the city's routes: a city supervisor's only (its column is checked below); every town role is refused
+    ...(
+      [
+        ['GET /v1/city/metrics', `/v1/city/metrics?from=2026-11-01&to=${TODAY}`],
+        ['GET /v1/city/reports/weekly/{week}', '/v1/city/reports/weekly/2026-W48'],
+        ['GET /v1/city/reports/monthly/{month}', '/v1/city/reports/monthly/2026-11'],
+        ['GET /v1/city/towns/{town}/reports/weekly/{week}', `/v1/city/towns/${TOWN}/reports/weekly/2026-W48`],
+        [
+          'GET /v1/city/towns/{town}/reports/monthly/{month}',
+          `/v1/city/towns/${TOWN}/reports/monthly/2026-11`,
+        ],
+        ['GET /v1/city/towns/{town}/cases', `/v1/city/towns/${TOWN}/cases?view=overdue`],
+        ['GET /v1/city/towns/{town}/cases/{id}', `/v1/city/towns/${TOWN}/cases/{A1}`],
+      ] as const
+    ).map(
+      ([route, p]): Probe => ({
+        route,
+        label: route,
+        expect: cells('403 403 403 403 403 403 403 403'),
+        call: get(p),
+      }),
+    ),
+    {
+      route: 'POST /v1/city/towns/{town}/cases/{id}/supervise',
+      label: 'POST /v1/city/towns/{town}/cases/{A1 case}/supervise',
+      command: true,
+      expect: cells('403 403 403 403 403 403 403 403'),
+      call: async () => ({
+        method: 'POST',
+        path: `/v1/city/towns/${TOWN}/cases/${world.caseA1.id}/supervise`,
+        body: { note: '请加快办理并报告' },
+      }),
+    },
     // -- Open311: no authorizer, the token is not looked at; reads are public, filing takes the town's api_key
     {
       route: 'GET /open311/discovery.xml',
@@ -1148,12 +1181,12 @@ function probes(): Probe[] {
       }),
     },
   ];
-  // paths written with {A} are filled in when the row runs
+  // paths written with {A} (and {A1}) are filled in when the row runs
   return rows.map((row) => ({
     ...row,
     call: async (actor, allowed) => {
       const c = await row.call(actor, allowed);
-      return { ...c, path: path(c.path, { A: world.grids.a }) };
+      return { ...c, path: path(c.path, { A: world.grids.a, A1: world.caseA1.id }) };
     },
   }));
 }
@@ -1304,6 +1337,38 @@ describe('access matrix: route × role', () => {
   });
 });
 
+/**
+ * The city supervisor's column (市/县信访局, its claim naming this town): every route of a town refuses it (403, before
+ * anything of the town is read: it is never mistaken for the town's staff), the routes without an authorizer answer it
+ * as anyone, and the city's own routes serve it.
+ */
+describe("access matrix: the city supervisor's column", () => {
+  let city: string;
+  beforeAll(async () => {
+    city = await h.token('city_supervisor', 'city-m', TOWN, { towns: [TOWN] });
+  });
+  const cityRoute = (probe: Probe) => probe.route.split(' ')[1]!.startsWith('/v1/city/');
+  const authorized = new Set<string>(ROUTES.filter((r) => r.authorized).map(routeKey));
+  const want = (probe: Probe): Outcome =>
+    cityRoute(probe) ? 'ok' : authorized.has(probe.route) ? 403 : probe.expect.petitioner;
+
+  it.each(PROBES.map((probe) => [probe.label, probe] as const))('%s', async (_label, probe) => {
+    const expected = want(probe);
+    // the call of a column that gets what anyone gets; a refused one must change nothing
+    const c = await probe.call('petitioner', expected === 'ok' && !cityRoute(probe));
+    const response = await h.request(c.method, c.path, {
+      token: city,
+      ...(c.body !== undefined ? { body: c.body } : {}),
+      ...(c.rawBody !== undefined ? { rawBody: c.rawBody } : {}),
+      ...(c.headers ? { headers: c.headers } : {}),
+    });
+    expect(classifyNumber(probe, response.status), `${probe.label}: ${response.text.slice(0, 300)}`).toBe(
+      expected,
+    );
+    if (expected === 403) expect(response.body?.type).toBe('/problems/forbidden');
+  });
+});
+
 /** Path parameters for a request that only has to reach the route. */
 const BARE_PARAMS = {
   id: 'x1',
@@ -1317,6 +1382,7 @@ const BARE_PARAMS = {
   code: 'environment.json',
   token: 'ZZZZ-ZZZZ-ZZZZ.json',
   n: '1',
+  town: TOWN,
 };
 
 describe('no token: the gateway answers 401 on every authorized route', () => {

@@ -454,6 +454,30 @@ async function walkReports() {
   await call(200, 'GET', '/v1/reports/yearly/2026', { token: leader, headers: { accept: 'text/html' } });
 }
 
+/** The city's view: its metrics and bulletins, the town's bulletins, lists and a case, and a supervision (督办). */
+async function walkCity(cases: { late: { id: string }; withdrawn: { id: string } }) {
+  const token = await h.token('city_supervisor', 'city-1', TOWN, { towns: [TOWN] });
+  const get = (path: string, headers: Record<string, string> = {}) =>
+    call(200, 'GET', path, { token, headers });
+  await get('/v1/city/metrics?from=2026-11-01&to=2026-11-02');
+  await get('/v1/city/reports/weekly/2026-W45');
+  await get('/v1/city/reports/monthly/2026-11', { accept: 'text/html' });
+  await get(`/v1/city/towns/${TOWN}/reports/weekly/2026-W45`);
+  await get(`/v1/city/towns/${TOWN}/reports/monthly/2026-11`, { accept: 'text/html' });
+  for (const view of ['overdue', 'at-risk', 'backlog'])
+    await get(`/v1/city/towns/${TOWN}/cases?view=${view}`);
+  await get(`/v1/city/towns/${TOWN}/cases/${cases.late.id}`);
+  const path = (id: string) => `/v1/city/towns/${TOWN}/cases/${id}/supervise`;
+  const body = { note: '请抓紧办理并报告' };
+  await call(201, 'POST', path(cases.late.id), { token, body, headers: { 'idempotency-key': 'city-1' } });
+  // a withdrawn case is no longer open: the refusal's idempotency record goes again
+  await call(409, 'POST', path(cases.withdrawn.id), {
+    token,
+    body,
+    headers: { 'idempotency-key': 'city-2' },
+  });
+}
+
 /** The reception roster, planned and read (by staff and the public), and a reception on a case and a new one. */
 async function walkReception(caseId: string) {
   const { supervisor, clerk, leader } = tokens;
@@ -616,6 +640,7 @@ beforeAll(async () => {
   const filed = await walkCitizen(cases.late);
   await walkPublic(filed);
   await walkReports();
+  await walkCity(cases);
   await walkReception(cases.first.id);
   await walkMeetings(cases.first.id);
   // the day before a reception slot, its leader hears of it

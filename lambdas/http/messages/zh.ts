@@ -155,6 +155,7 @@ export const zh = {
     'reception-own': '领导只能录入本人的接访记录，接待窗口工作人员可为任一领导录入',
     'meeting-minutes': '会议纪要仅限会议主持人、召集人或信访办录入',
     'decision-done-by': '议定事项仅限责任人、会议主持人或信访办标记落实',
+    'town-routes': '市县信访局账号只能使用 /v1/city 下的接口查看和督办所辖乡镇',
     roles: ({ roles }: { roles: readonly string[] }) =>
       `此操作仅限${listed(roles.map((role) => label(ROLE_LABELS, role)))}`,
   },

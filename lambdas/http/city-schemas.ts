@@ -1,0 +1,89 @@
+import * as z from 'zod';
+import { CITY_CASE_VIEWS, cityBulletinSchema, cityMetricsSchema } from '../domain/city.js';
+import { because } from '../domain/errors.js';
+import { MAX_METRICS_DAYS } from './report-schemas.js';
+import { caseViewSchema, limitParam } from './schemas.js';
+
+/** The city's routes (`/v1/city/...`): their queries and bodies, and their answers as the OpenAPI document names them. */
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const isoDate = z.iso.date();
+
+/** A town's id as keys carry it: letters, digits, `-` and `_`. */
+export const TOWN_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+
+/** `from` and `to`: Beijing dates, both included, as `GET /v1/metrics` takes them; `town` asks for one town. */
+export const cityMetricsQuery = z
+  .strictObject({
+    from: isoDate,
+    to: isoDate,
+    town: z.string().regex(TOWN_ID).optional(),
+  })
+  .superRefine((query, ctx) => {
+    if (!isoDate.safeParse(query.from).success || !isoDate.safeParse(query.to).success) return;
+    const days = (Date.parse(query.to) - Date.parse(query.from)) / DAY_MS + 1;
+    if (days < 1) ctx.addIssue({ code: 'custom', path: ['to'], ...because('before-from') });
+    else if (days > MAX_METRICS_DAYS)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['to'],
+        ...because('range-too-long', { days: MAX_METRICS_DAYS }),
+      });
+  });
+
+/** A town's lists as the city reads them, a page at a time (`cursor` from the page before). */
+export const cityCasesQuery = z.strictObject({
+  view: z.enum(CITY_CASE_VIEWS),
+  limit: limitParam,
+  cursor: z.string().min(1).max(2048).optional(),
+});
+
+/** 上级督办: the city's note, and the Beijing date by which it asks the town to report (today or later). */
+export const superviseBody = (today: string) =>
+  z.strictObject({
+    note: z.string().trim().min(1).max(1000),
+    dueDate: isoDate.refine((date) => date >= today, because('in-past')).optional(),
+  });
+
+/** A case of a town as the city reads it: the town's supervisor's view, with the town and the repeats elsewhere. */
+export const cityCaseSchema = caseViewSchema
+  .extend({
+    town: z.string(),
+    /** Cases of the same person on the same matter in the deployment's other towns, each named. */
+    crossTownRepeats: z
+      .array(
+        z.object({
+          town: z.string(),
+          townName: z.string().optional(),
+          townNameEn: z.string().optional(),
+          relation: z.enum(['earlier', 'later']),
+          caseId: z.string(),
+          number: z.string(),
+          registeredAt: z.string(),
+        }),
+      )
+      .optional(),
+  })
+  .meta({ id: 'CityCase' });
+
+export const cityCaseListSchema = z
+  .object({ items: z.array(cityCaseSchema), nextCursor: z.string().optional() })
+  .meta({ id: 'CityCaseList' });
+
+export const supervisedSchema = z
+  .object({
+    case: cityCaseSchema,
+    supervision: z.object({
+      at: z.string(),
+      by: z.string(),
+      note: z.string(),
+      dueDate: z.string().optional(),
+      seq: z.number().int(),
+    }),
+    /** How many of the town's people were told. */
+    notified: z.number().int(),
+  })
+  .meta({ id: 'CitySupervision' });
+
+export const cityMetricsResponseSchema = cityMetricsSchema.meta({ id: 'CityMetrics' });
+export const cityBulletinResponseSchema = cityBulletinSchema.meta({ id: 'CityBulletin' });
