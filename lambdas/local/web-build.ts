@@ -4,7 +4,8 @@ import { resolve } from 'node:path';
 
 /** The checkout: the web sources are in web/, built into web/dist/ (`npm run build`). */
 const ROOT = resolve(import.meta.dirname, '../..');
-export const WEB_DIST = resolve(ROOT, 'web/dist');
+const DIST = 'web/dist';
+export const WEB_DIST = resolve(ROOT, DIST);
 const VITE_CONFIG = 'web/vite.config.ts';
 
 type BuildOutcome =
@@ -19,16 +20,18 @@ export const isBuilt = (distDir: string): boolean =>
 
 /**
  * The pages as `npm start` serves them: built once with Vite when web/dist holds no build (a fresh checkout), never
- * rebuilt when it does (`npm run build` does that). Vite's own output is shown only when the build fails.
+ * rebuilt when it does (`npm run build` does that). Vite's own output is shown only when the build fails. `root`: the
+ * checkout (another one in tests).
  */
-export async function ensureWebBuilt(log: (line: string) => void): Promise<BuildOutcome> {
-  if (isBuilt(WEB_DIST)) return { kind: 'present' };
-  if (!existsSync(resolve(ROOT, VITE_CONFIG))) return { kind: 'no-sources' };
+export async function ensureWebBuilt(log: (line: string) => void, root = ROOT): Promise<BuildOutcome> {
+  const dist = resolve(root, DIST);
+  if (isBuilt(dist)) return { kind: 'present' };
+  if (!existsSync(resolve(root, VITE_CONFIG))) return { kind: 'no-sources' };
   log(`building the web pages (web/dist has none): vite build --config ${VITE_CONFIG}`);
   const started = Date.now();
-  const vite = resolve(ROOT, 'node_modules/.bin/vite');
+  const vite = resolve(root, 'node_modules/.bin/vite');
   const child = spawn(vite, ['build', '--config', VITE_CONFIG], {
-    cwd: ROOT,
+    cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -45,6 +48,6 @@ export async function ensureWebBuilt(log: (line: string) => void): Promise<Build
     });
     child.once('exit', done);
   });
-  if (code !== 0 || !isBuilt(WEB_DIST)) return { kind: 'failed', output: output.slice(-4000) };
+  if (code !== 0 || !isBuilt(dist)) return { kind: 'failed', output: output.slice(-4000) };
   return { kind: 'built', ms: Date.now() - started };
 }

@@ -21,7 +21,11 @@ import {
 export const LOCAL_WEB_CONFIG = { apiBaseUrl: '', auth: { kind: 'local' } } as const;
 
 /** The paths the site answers with a page of another name (CloudFront's viewer-request function does the same). */
-const PAGE_FILES: Readonly<Record<string, string>> = { '/': 'index.html', '/track': 'track.html' };
+const PAGE_FILES: Readonly<Record<string, string>> = {
+  '/': 'index.html',
+  '/track': 'track.html',
+  '/track/': 'track.html',
+};
 
 /** Paths of the API: never a file, whatever the folder holds. */
 const API_PATH = /^\/(v1|open311|dev)(\/|$)/;

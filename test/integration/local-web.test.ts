@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFamilyHandlers } from '../../lambdas/local/app.js';
 import { verifyToken } from '../../lambdas/local/identity.js';
 import { createLocalServer } from '../../lambdas/local/server.js';
-import { isBuilt } from '../../lambdas/local/web-build.js';
+import { ensureWebBuilt, isBuilt } from '../../lambdas/local/web-build.js';
 import { createWebPages, LOCAL_WEB_CONFIG, sitePath } from '../../lambdas/local/web-pages.js';
 import { createLocalSignIn, defaultSubFor } from '../../lambdas/local/web-sign-in.js';
 import { HASHED_FILE_CACHE, HSTS_MAX_AGE_SECONDS } from '../../lib/constructs/web-headers.js';
@@ -117,6 +117,8 @@ describe('the pages', () => {
     // the files under their own names too, and a query string changes nothing
     expect((await get('/track.html')).text).toBe(track.text);
     expect((await get('/track?code=ABC')).text).toBe(track.text);
+    // as CloudFront's viewer-request function rewrites it
+    expect((await get('/track/')).text).toBe(track.text);
     expect((await get('/index.html')).text).toBe(root.text);
   });
 
@@ -213,7 +215,7 @@ describe('paths that are no page', () => {
       '/nothing',
       '/assets/',
       '/assets/missing-AAAAAAAA.js',
-      '/track/',
+      '/track/x',
       '/v1/nothing',
       '/open311/x',
     ]) {
@@ -392,5 +394,55 @@ describe('GET /dev/sign-in', () => {
     const script = await get('/dev/sign-in.js');
     expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
     expect(script.text).toContain("fetch('/dev/tokens'");
+  });
+});
+
+describe('building the pages for npm start', () => {
+  /** A checkout of its own whose `vite` is a script doing what a test says. */
+  function checkout(vite: string | undefined, withBuild = false): string {
+    const root = mkdtempSync(join(work, 'checkout-'));
+    mkdirSync(join(root, 'web'), { recursive: true });
+    if (vite !== undefined) {
+      writeFileSync(join(root, 'web/vite.config.ts'), 'export default {};');
+      mkdirSync(join(root, 'node_modules/.bin'), { recursive: true });
+      writeFileSync(join(root, 'node_modules/.bin/vite'), `#!/bin/sh\n${vite}\n`, { mode: 0o755 });
+    }
+    if (withBuild) {
+      mkdirSync(join(root, 'web/dist'), { recursive: true });
+      for (const page of ['index.html', 'track.html']) writeFileSync(join(root, 'web/dist', page), '');
+    }
+    return root;
+  }
+  const BUILDS =
+    'test "$1 $2 $3" = "build --config web/vite.config.ts" || exit 9; mkdir -p web/dist && touch web/dist/index.html web/dist/track.html';
+
+  it('runs vite build once when web/dist holds no build, and says so', async () => {
+    const root = checkout(BUILDS);
+    const lines: string[] = [];
+    const outcome = await ensureWebBuilt((line) => lines.push(line), root);
+    expect(outcome.kind).toBe('built');
+    expect(lines).toEqual([
+      'building the web pages (web/dist has none): vite build --config web/vite.config.ts',
+    ]);
+    expect(isBuilt(join(root, 'web/dist'))).toBe(true);
+    // a build there: nothing is run again
+    expect(await ensureWebBuilt((line) => lines.push(line), root)).toEqual({ kind: 'present' });
+    expect(lines).toHaveLength(1);
+  });
+
+  it('leaves a build it finds alone, and reports sources it lacks or a build that fails', async () => {
+    expect(await ensureWebBuilt(() => undefined, checkout('exit 1', true))).toEqual({ kind: 'present' });
+    expect(await ensureWebBuilt(() => undefined, checkout(undefined))).toEqual({ kind: 'no-sources' });
+    const failed = await ensureWebBuilt(
+      () => undefined,
+      checkout('echo "error: web/src/main.ts does not parse" >&2; exit 1'),
+    );
+    expect(failed).toEqual({ kind: 'failed', output: 'error: web/src/main.ts does not parse\n' });
+    // a run that ends well without both pages is no build either
+    const half = await ensureWebBuilt(
+      () => undefined,
+      checkout('mkdir -p web/dist && touch web/dist/index.html'),
+    );
+    expect(half.kind).toBe('failed');
   });
 });
