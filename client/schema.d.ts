@@ -200,7 +200,7 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * Transfer a registered case to the unit whose matter it is (转送)
+     * Transfer a registered case to the unit whose matter it is (转送): `toUnit`, a body outside the deployment, which the case records, or `toTown`, another town of the deployment, where the matter is registered as a case of that town (its number, deadlines and data key that town’s; `transferredFrom` there, `transferredTo` here), the receiving town’s clerks and petition office told, all in one transaction; exactly one of the two
      * @description Who: clerk, supervisor. Given on a case that is registered; it becomes transferred. Needs `If-Match`.
      */
     post: operations['POST_v1_cases_id_transfer'];
@@ -1996,6 +1996,7 @@ export interface components {
       title: string;
       description: string;
       receivedAt: string;
+      firstReceivedAt?: string;
       lateEntryReason?: string;
       referral?: {
         from: string;
@@ -2081,6 +2082,16 @@ export interface components {
         reason: string;
         route?: string;
         toUnit?: string;
+      };
+      transferredFrom?: {
+        town: string;
+        caseId: string;
+        number: string;
+      };
+      transferredTo?: {
+        town: string;
+        caseId: string;
+        number: string;
       };
       team?: string[];
       helpers?: {
@@ -2262,6 +2273,15 @@ export interface components {
         said: string;
         agreed?: string;
       };
+      transfer?: {
+        /** @enum {string} */
+        direction: 'to' | 'from';
+        town: string;
+        caseId: string;
+        number: string;
+      };
+      /** @description The event’s words in the caller’s language, on one that names another town (转送) */
+      label?: string;
       prevHash: string;
       hash: string;
     };
@@ -2277,7 +2297,10 @@ export interface components {
       route?: 'litigation' | 'arbitration' | 'administrative_review' | 'other';
     };
     TransferCommand: {
-      toUnit: string;
+      /** @description A body outside the deployment (a county bureau, a court): the case records it */
+      toUnit?: string;
+      /** @description Another town of the deployment: the matter is registered there as a case of that town, linked both ways */
+      toTown?: string;
       note?: string;
     };
     ReturnCommand: {
@@ -3728,6 +3751,7 @@ export interface components {
       title: string;
       description: string;
       receivedAt: string;
+      firstReceivedAt?: string;
       lateEntryReason?: string;
       referral?: {
         from: string;
@@ -3813,6 +3837,16 @@ export interface components {
         reason: string;
         route?: string;
         toUnit?: string;
+      };
+      transferredFrom?: {
+        town: string;
+        caseId: string;
+        number: string;
+      };
+      transferredTo?: {
+        town: string;
+        caseId: string;
+        number: string;
       };
       team?: string[];
       helpers?: {
@@ -4477,6 +4511,7 @@ export interface operations {
             title: string;
             description: string;
             receivedAt: string;
+            firstReceivedAt?: string;
             lateEntryReason?: string;
             referral?: {
               from: string;
@@ -4562,6 +4597,16 @@ export interface operations {
               reason: string;
               route?: string;
               toUnit?: string;
+            };
+            transferredFrom?: {
+              town: string;
+              caseId: string;
+              number: string;
+            };
+            transferredTo?: {
+              town: string;
+              caseId: string;
+              number: string;
             };
             team?: string[];
             helpers?: {
@@ -4743,6 +4788,7 @@ export interface operations {
             title: string;
             description: string;
             receivedAt: string;
+            firstReceivedAt?: string;
             lateEntryReason?: string;
             referral?: {
               from: string;
@@ -4828,6 +4874,16 @@ export interface operations {
               reason: string;
               route?: string;
               toUnit?: string;
+            };
+            transferredFrom?: {
+              town: string;
+              caseId: string;
+              number: string;
+            };
+            transferredTo?: {
+              town: string;
+              caseId: string;
+              number: string;
             };
             team?: string[];
             helpers?: {

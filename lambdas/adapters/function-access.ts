@@ -108,7 +108,8 @@ export const FAMILY_ACCESS = {
     },
     publishes: [],
     mac: true,
-    dataKey: ['GenerateDataKey'],
+    // a transfer to another town (转送) opens the sending case's data to seal it again under the receiving case's key
+    dataKey: ['GenerateDataKey', 'Decrypt'],
   },
   grids: {
     tables: {

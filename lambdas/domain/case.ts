@@ -47,6 +47,13 @@ const deadlinesSchema = z.object({
   reviewAnswerBy: z.string().optional(),
 });
 
+/**
+ * A case of another town of the deployment, as a transfer between towns (转送) links the two: the town, the case's
+ * id and its number, nothing else of it.
+ */
+export const caseLinkSchema = z.object({ town: z.string(), caseId: z.string(), number: z.string() });
+export type CaseLink = z.infer<typeof caseLinkSchema>;
+
 /** Where a carried matter stood when it was entered: not yet taken up, or taken up and in hand. */
 export const BACKLOG_STATUSES = ['registered', 'accepted'] as const;
 export type BacklogStatus = (typeof BACKLOG_STATUSES)[number];
@@ -78,6 +85,8 @@ export const caseRecordSchema = z.object({
   title: z.string(),
   description: z.string(),
   receivedAt: z.string(),
+  /** On a case transferred from another town: when the matter first reached a town (the sending case's `receivedAt`). */
+  firstReceivedAt: z.string().optional(),
   lateEntryReason: z.string().optional(),
   referral: referralSchema.optional(),
   gridId: z.string().optional(),
@@ -118,6 +127,10 @@ export const caseRecordSchema = z.object({
   decision: z
     .object({ reason: z.string(), route: z.string().optional(), toUnit: z.string().optional() })
     .optional(),
+  /** The case this one was registered from, in another town of the deployment (转送). */
+  transferredFrom: caseLinkSchema.optional(),
+  /** The case this one became in another town of the deployment, when it was transferred there (转送). */
+  transferredTo: caseLinkSchema.optional(),
   team: z.array(z.string()).optional(),
   /** Helpers who are not staff on the team (三官一律, counsellors, veterans...): who and what, never their phone. */
   helpers: z.array(helperRefSchema).optional(),

@@ -25,6 +25,9 @@ const listItems = z.array(z.string().trim().min(1).max(500)).max(50);
 interface CommandBodyContext {
   reviewRequestedAt?: string;
   mediationStartedAt?: string;
+  /** The case's town, and the towns of the deployment a transfer may name (转送). */
+  town?: string;
+  towns?: readonly string[];
 }
 
 /** A mediation's mediators: a committee mediates with one to a few (人民调解法 Art 19). */
@@ -48,7 +51,7 @@ export function commandBodySchemas(policy: DeadlinePolicy, now: Date, about: Com
       reason,
       route: z.enum(['litigation', 'arbitration', 'administrative_review', 'other']).optional(),
     }),
-    transfer: z.strictObject({ toUnit: z.string().trim().min(1).max(200), note: optionalNote }),
+    transfer: transferBody(about),
     return: z.strictObject({ reason }),
     triage: z.strictObject({ track: z.enum(TRACK_CODES) }),
     assign: z.strictObject({ assigneeId: userId, note: optionalNote }),
@@ -160,6 +163,44 @@ export function commandBodySchemas(policy: DeadlinePolicy, now: Date, about: Com
       result: reason,
     }),
   };
+}
+
+/**
+ * A transfer (转送) names its destination once: `toUnit`, a body outside the deployment, or `toTown`, another town of
+ * the deployment, where the matter is registered as a case of that town.
+ */
+function transferBody(about: CommandBodyContext) {
+  const towns = about.towns ?? [];
+  return z
+    .strictObject({
+      toUnit: z
+        .string()
+        .trim()
+        .min(1)
+        .max(200)
+        .meta({
+          description: 'A body outside the deployment (a county bureau, a court): the case records it',
+        })
+        .optional(),
+      toTown: z
+        .string()
+        .trim()
+        .min(1)
+        .max(64)
+        .refine((town) => town !== about.town, because('own-town'))
+        .refine((town) => town === about.town || towns.includes(town), because('unknown-town'))
+        .meta({
+          description:
+            'Another town of the deployment: the matter is registered there as a case of that town, linked both ways',
+        })
+        .optional(),
+      note: optionalNote,
+    })
+    .superRefine((body, ctx) => {
+      if ((body.toUnit === undefined) !== (body.toTown === undefined)) return;
+      for (const path of ['toUnit', 'toTown'])
+        ctx.addIssue({ code: 'custom', path: [path], ...because('transfer-destination') });
+    });
 }
 
 /** The body schemas of the commands, by name; the state machine's table names exactly these commands. */

@@ -197,6 +197,10 @@ export interface FieldReasons {
   'no-respondent': undefined;
   'too-few-parties': undefined;
   'unknown-hand-off': undefined;
+  // a transfer (转送): to a body outside the deployment or to one of its towns, not to the case's own town
+  'transfer-destination': undefined;
+  'unknown-town': undefined;
+  'own-town': undefined;
 }
 
 export type FieldReason = keyof FieldReasons;

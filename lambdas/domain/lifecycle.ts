@@ -215,7 +215,11 @@ export function applyCommand(record: CaseRecord, input: CommandInput, ctx: Comma
       break;
     case 'transfer':
       next.acknowledgedAt = now;
-      next.decision = { reason: input.note ?? '', toUnit: input.toUnit };
+      // to another town of the deployment, the case it becomes there is linked by the transfer (transfer.ts)
+      next.decision = {
+        reason: input.note ?? '',
+        ...(input.toUnit !== undefined ? { toUnit: input.toUnit } : {}),
+      };
       note = input.note;
       break;
     case 'return': {

@@ -28,6 +28,8 @@ export const notificationRecordSchema = z.object({
     'calendar',
     // a leader's reception duty (领导接访) of the next day
     'reception',
+    // a matter another town of the deployment transferred here (转送)
+    'transfer',
   ]),
   severity: z.enum(['notice', 'warning', 'urgent', 'overdue']),
   caseId: z.string().optional(),

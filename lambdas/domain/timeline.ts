@@ -20,6 +20,8 @@ export interface TimelineEvent {
   attachment?: AttachedFile;
   /** A mediation session's record (调解笔录). */
   session?: MediationSession;
+  /** A transfer between towns of the deployment (转送): the other case, sent `to` or received `from` there. */
+  transfer?: TransferLink;
   prevHash: string;
   hash: string;
 }
@@ -40,6 +42,14 @@ export interface MediationSession {
   present: string[];
   said: string;
   agreed?: string;
+}
+
+/** The case a transfer between towns links to: which way, and the town, id and number of the other case. */
+export interface TransferLink {
+  direction: 'to' | 'from';
+  town: string;
+  caseId: string;
+  number: string;
 }
 
 /** What a linked repeat brought: how and when it reached the town, and its title (nothing personal). */
@@ -81,6 +91,22 @@ export const timelineEventSchema = z
         agreed: z.string().optional(),
       })
       .optional(),
+    /** `transfer` (to) or `register` (from): the case in the other town of the deployment (转送). */
+    transfer: z
+      .object({
+        direction: z.enum(['to', 'from']),
+        town: z.string(),
+        caseId: z.string(),
+        number: z.string(),
+      })
+      .optional(),
+    /** Served, never stored: the words of an event that names another town, in the caller's language. */
+    label: z
+      .string()
+      .meta({
+        description: 'The event’s words in the caller’s language, on one that names another town (转送)',
+      })
+      .optional(),
     prevHash: z.string(),
     hash: z.string(),
   })
@@ -106,6 +132,7 @@ export function parseTimelineEvent(value: unknown): TimelineEvent {
     received,
     attachment,
     session,
+    transfer,
     prevHash,
     hash,
   } = timelineEventSchema.parse(value);
@@ -123,6 +150,7 @@ export function parseTimelineEvent(value: unknown): TimelineEvent {
     ...(received !== undefined ? { received } : {}),
     ...(attachment !== undefined ? { attachment } : {}),
     ...(session !== undefined ? { session: sessionOf(session) } : {}),
+    ...(transfer !== undefined ? { transfer } : {}),
     prevHash,
     hash,
   };
@@ -165,6 +193,10 @@ export function canonicalEvent(event: Omit<TimelineEvent, 'hash'>): string {
         ],
       ]
     : [];
+  // likewise `transfer`
+  const transfer = event.transfer
+    ? [[event.transfer.direction, event.transfer.town, event.transfer.caseId, event.transfer.number]]
+    : [];
   return JSON.stringify([
     event.seq,
     event.at,
@@ -178,6 +210,7 @@ export function canonicalEvent(event: Omit<TimelineEvent, 'hash'>): string {
     ...received,
     ...attachment,
     ...session,
+    ...transfer,
   ]);
 }
 

@@ -5,13 +5,14 @@ import { GridRepository } from '../adapters/grid-repository.js';
 import { HelperRepository } from '../adapters/helper-repository.js';
 import { NotificationRepository } from '../adapters/notification-repository.js';
 import { PersonalVault } from '../adapters/personal-vault.js';
-import { townSettings } from '../adapters/settings-repository.js';
+import { SettingsRepository, townSettings } from '../adapters/settings-repository.js';
 import type { CaseRecord } from '../domain/case.js';
 import { DEFAULT_CATEGORY_CODES } from '../domain/catalog.js';
 import { citizenView } from '../domain/citizen.js';
-import { commandRequest } from '../domain/command-bodies.js';
+import { type CommandRequest, commandRequest } from '../domain/command-bodies.js';
 import { ForbiddenError } from '../domain/errors.js';
 import { hasAnyRole, type Principal, primaryRole, STAFF_ROLES } from '../domain/roles.js';
+import type { TimelineEvent } from '../domain/timeline.js';
 import { type ApiRequest, createApiHandler, lazyHandler } from '../http/api.js';
 import { requireRole } from '../http/auth.js';
 import { repeatProblem } from '../http/case-problems.js';
@@ -22,12 +23,13 @@ import { sessionBody } from '../http/mediation-schemas.js';
 import { fieldProblem } from '../http/problem.js';
 import { listCasesQuery, registerCaseBody } from '../http/schemas.js';
 import { parseWith } from '../http/validation.js';
-import { caseView } from '../http/views.js';
+import { caseView, timelineEventView } from '../http/views.js';
 import { appendNote, readTimeline } from '../usecases/case-timeline.js';
 import { commandOnCase, giveCommand } from '../usecases/give-command.js';
 import { mediationCase, recordSession } from '../usecases/mediation-sessions.js';
 import { registerAtWindow } from '../usecases/register-at-window.js';
 import { replayedQueryCode, seedOf } from '../usecases/register-case.js';
+import { deploymentTowns, transferToTown } from '../usecases/transfer-to-town.js';
 import { findVisibleByNumber, listVisibleCases, loadVisibleCase } from '../usecases/visible-case.js';
 
 const REGISTRARS = ['clerk', 'grid_worker', 'leader', 'supervisor'] as const;
@@ -43,7 +45,15 @@ const isLink = (raw: unknown) => member(member(raw, 'repeatOfOpenCase'), 'action
 
 const actorOf = (principal: Principal) => ({ id: principal.userId, role: primaryRole(principal) });
 
-export function createCasesHandler(deps: Deps) {
+/** A transfer to another town of the deployment (转送), rather than to a body outside it. */
+const isTownTransfer = (
+  command: CommandRequest,
+): command is CommandRequest<'transfer'> & { toTown: string } =>
+  command.command === 'transfer' && command.toTown !== undefined;
+
+/** `towns`: the deployment's towns, which a case may be transferred to (转送). */
+export function createCasesHandler(deps: Deps, options: { towns?: readonly string[] } = {}) {
+  const towns = options.towns ?? [];
   const cases = new CaseRepository(deps.db, deps.tables.cases);
   const grids = new GridRepository(deps.db, deps.tables.grids);
   const helpers = new HelperRepository(deps.db, deps.tables.grids);
@@ -51,7 +61,16 @@ export function createCasesHandler(deps: Deps) {
   const counters = new CounterRepository(deps.db, deps.tables.cases);
   const settings = townSettings(deps);
   const vault = new PersonalVault(deps.dataKeys);
-  const ports = { cases, grids, helpers, notifications, counters, settings, vault, mac: deps.mac };
+  const profiles = new SettingsRepository(deps.db, deps.tables.grids);
+  const ports = { cases, grids, helpers, notifications, counters, settings, vault, profiles, mac: deps.mac };
+
+  /** The names of the other towns a timeline's transfers name. */
+  const townProfiles = async (events: readonly TimelineEvent[]) => {
+    const named = [...new Set(events.flatMap((event) => (event.transfer ? [event.transfer.town] : [])))];
+    return new Map(
+      await Promise.all(named.map(async (town) => [town, await profiles.townProfile(town)] as const)),
+    );
+  };
 
   const loadVisible = (request: ApiRequest): Promise<CaseRecord> =>
     loadVisibleCase(ports, request.principal, request.params.id ?? '');
@@ -152,7 +171,10 @@ export function createCasesHandler(deps: Deps) {
           const record = await loadVisible(request);
           requireRole(request.principal, STAFF_ROLES);
           const query = parseWith(timelineQuery, request.query, request.language);
-          return { status: 200, body: await readTimeline(ports, record, query.verify === 'true') };
+          const timeline = await readTimeline(ports, record, query.verify === 'true');
+          const named = await townProfiles(timeline.items);
+          const items = timeline.items.map((event) => timelineEventView(event, request.language, named));
+          return { status: 200, body: { ...timeline, items } };
         },
       },
       'POST /v1/cases/{id}/notes': {
@@ -193,11 +215,14 @@ export function createCasesHandler(deps: Deps) {
             request.params.id ?? '',
             request.params.command ?? '',
             deps.now(),
+            towns,
           );
           const raw = request.json();
           const ifMatch = requireIfMatch(request);
           const command = commandRequest(on.command, parseWith(on.body, raw, language));
-          const outcome = await giveCommand(ports, principal, on, command, parseIfMatch(ifMatch));
+          const outcome = isTownTransfer(command)
+            ? await transferToTown(ports, principal, on, command, parseIfMatch(ifMatch), seedOf(request).seed)
+            : await giveCommand(ports, principal, on, command, parseIfMatch(ifMatch));
           if (outcome.kind === 'unknown-helpers') throw unknownHelpersProblem(outcome.missing);
           if (outcome.kind === 'inactive-helper') throw inactiveHelperProblem(outcome.helper);
           const { record } = outcome;
@@ -213,4 +238,6 @@ export function createCasesHandler(deps: Deps) {
   });
 }
 
-export const handler = lazyHandler(() => createCasesHandler(depsFromEnv()));
+export const handler = lazyHandler(() =>
+  createCasesHandler(depsFromEnv(), { towns: deploymentTowns(process.env.TOWNS) }),
+);

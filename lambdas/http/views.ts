@@ -5,7 +5,10 @@ import { crossTownRepeatView } from '../domain/cross-town.js';
 import type { HelperRecord } from '../domain/helper.js';
 import { decidedLevelOf, nextDeadlineOf } from '../domain/next-deadline.js';
 import { type ProtectedPetitioner, REDACTED } from '../domain/personal.js';
+import type { TownProfile } from '../domain/report.js';
 import type { Principal } from '../domain/roles.js';
+import type { TimelineEvent } from '../domain/timeline.js';
+import { townLabel } from '../domain/transfer.js';
 import type { helperViewSchema } from './helper-schemas.js';
 import { type Language, MESSAGES } from './messages/index.js';
 import type { caseViewSchema } from './schemas.js';
@@ -74,4 +77,19 @@ function elsewhereView(record: CaseRecord, language: Language) {
 export function helperView(record: HelperRecord): z.output<typeof helperViewSchema> {
   const { town: _town, personal: _personal, phoneMasked, ...rest } = record;
   return { ...rest, ...(phoneMasked ? { phone: phoneMasked } : {}) };
+}
+
+/**
+ * A timeline event as staff read it: one that names another town (转送) carries its words in the caller's language,
+ * the town by the name it gave itself (`profiles`, by town), else by its id.
+ */
+export function timelineEventView(
+  event: TimelineEvent,
+  language: Language,
+  profiles: ReadonlyMap<string, TownProfile>,
+): TimelineEvent & { label?: string } {
+  if (!event.transfer) return event;
+  const { direction, town, number } = event.transfer;
+  const say = MESSAGES[language].timeline[direction === 'to' ? 'transferred-to' : 'transferred-from'];
+  return { ...event, label: say({ town: townLabel(town, profiles.get(town), language), number }) };
 }

@@ -35,7 +35,7 @@ export function createFamilyHandlers(
 ): Record<FunctionFamily, FamilyHandler> {
   return {
     public: createPublicHandler(deps),
-    cases: createCasesHandler(deps),
+    cases: createCasesHandler(deps, options),
     grids: createGridsHandler(deps),
     me: createMeHandler(deps),
     privacy: createPrivacyHandler(deps),

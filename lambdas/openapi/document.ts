@@ -183,7 +183,8 @@ const COMMAND_SUMMARIES: Record<CommandName, string> = {
   accept: 'Accept a registered case (受理): its track, and the handler when one is named; sets `replyBy`',
   decline:
     'Decline a registered case (不予受理), saying why and, when there is one, the route to take instead',
-  transfer: 'Transfer a registered case to the unit whose matter it is (转送)',
+  transfer:
+    'Transfer a registered case to the unit whose matter it is (转送): `toUnit`, a body outside the deployment, which the case records, or `toTown`, another town of the deployment, where the matter is registered as a case of that town (its number, deadlines and data key that town’s; `transferredFrom` there, `transferredTo` here), the receiving town’s clerks and petition office told, all in one transaction; exactly one of the two',
   return: 'Return a referred matter that is not the town’s to the level that sent it (退回)',
   triage: 'Set the track of a registered or accepted case (分流)',
   assign: 'Assign the accepted case to a handler (交办)',

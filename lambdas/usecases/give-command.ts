@@ -80,13 +80,17 @@ interface CommandOnCase {
   body: CommandBodies[CommandName];
 }
 
-/** The case and the command, or 404 (an unseen case, an unknown command) or 403 (not the caller's to give). */
+/**
+ * The case and the command, or 404 (an unseen case, an unknown command) or 403 (not the caller's to give). `towns`:
+ * the towns of the deployment, which a transfer may name (转送).
+ */
 export async function commandOnCase(
   ports: Pick<CommandPorts, 'cases' | 'grids' | 'settings'>,
   principal: Principal,
   caseId: string,
   command: string,
   now: Date,
+  towns: readonly string[] = [],
 ): Promise<CommandOnCase> {
   const record = await loadVisibleCase(ports, principal, caseId);
   if (!isCommandName(command)) throw new NotFoundError();
@@ -97,6 +101,8 @@ export async function commandOnCase(
   const about = {
     ...(reviewRequestedAt !== undefined ? { reviewRequestedAt } : {}),
     ...(mediationStartedAt !== undefined ? { mediationStartedAt } : {}),
+    town: record.town,
+    towns,
   };
   return { record, command, now, settings, body: commandBodySchemas(settings.policy, now, about)[command] };
 }

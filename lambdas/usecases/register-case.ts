@@ -9,7 +9,13 @@ import type { NotificationRepository } from '../adapters/notification-repository
 import { PersonalVault } from '../adapters/personal-vault.js';
 import { backlogEntryNote } from '../domain/backlog.js';
 import type { WorkingCalendar } from '../domain/calendar.js';
-import { type CaseRecord, formatCaseNumber, numberPrefix, petitionerIdentifiers } from '../domain/case.js';
+import {
+  type CaseLink,
+  type CaseRecord,
+  formatCaseNumber,
+  numberPrefix,
+  petitionerIdentifiers,
+} from '../domain/case.js';
 import {
   newQueryCode,
   normaliseQueryCode,
@@ -26,6 +32,7 @@ import { type RegistrationInput, registerCase } from '../domain/registration.js'
 import type { TownProfile } from '../domain/report.js';
 import { type Principal, primaryRole } from '../domain/roles.js';
 import { chainEvent, type MacFunction, type TimelineEvent } from '../domain/timeline.js';
+import { TRANSFER_REGISTRAR } from '../domain/transfer.js';
 import { lookUpElsewhere } from './cross-town-repeats.js';
 
 /** The id of the case a request with this seed (its Idempotency-Key) registers, whichever attempt writes it. */
@@ -112,11 +119,14 @@ export async function prepareRegistration(
     secondTrackReason?: string;
     /** The registering town's names, which the cases of other towns it is found from show. */
     profile?: TownProfile | undefined;
+    /** The case of another town of the deployment this matter is transferred from (转送), kept on the case and event 1. */
+    transferredFrom?: CaseLink;
   },
 ): Promise<PreparedCase> {
   const { principal, now, grid } = ctx;
   const { blindIndexes, repeatOf } = ctx.lookup ?? (await lookUpEarlierCase(deps, principal.town, input));
-  const crossTown = await lookUpElsewhere(deps, principal.town, input, ctx.profile);
+  // a transfer is the same matter moving, not a repeat: the case it comes from is not an earlier case elsewhere
+  const crossTown = await lookUpElsewhere(deps, principal.town, input, ctx.profile, ctx.transferredFrom);
   const backlogNote = input.backlog
     ? backlogEntryNote(input.backlog, input.receivedAt ?? now.toISOString())
     : undefined;
@@ -127,11 +137,14 @@ export async function prepareRegistration(
     undefined,
     {
       at: now.toISOString(),
-      actor: { id: principal.userId, role: primaryRole(principal) },
+      actor: ctx.transferredFrom
+        ? TRANSFER_REGISTRAR
+        : { id: principal.userId, role: primaryRole(principal) },
       action: 'register',
       // a carried case (积案) enters in the status it was carried in
       toStatus: input.backlog?.status ?? 'registered',
       ...(firstNote ? { note: firstNote } : {}),
+      ...(ctx.transferredFrom ? { transfer: { direction: 'from' as const, ...ctx.transferredFrom } } : {}),
     },
     deps.mac,
   );
@@ -159,6 +172,9 @@ export async function prepareRegistration(
     ...(grid ? { gridPath: grid.path } : {}),
     timelineHead: { seq: event.seq, hash: event.hash },
   });
+  // transferred from another town (转送): the service registers it here, linked to the case it was there
+  if (ctx.transferredFrom)
+    Object.assign(record, { transferredFrom: ctx.transferredFrom, registeredBy: TRANSFER_REGISTRAR });
   if (crossTown.earlier.length) record.earlierElsewhere = [...crossTown.earlier];
   const notices = record.collective
     ? (await deps.dutyLeaders(principal.town, grid)).map((leader) =>

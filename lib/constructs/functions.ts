@@ -329,9 +329,9 @@ export class Functions extends Construct {
         description,
         logs,
         // Open311 serves the deployment's towns as jurisdictions from the start; the public roster names them; the
-        // city reads only the towns of its claim that the deployment serves
+        // city reads only the towns of its claim that the deployment serves; a case is transferred to one of them
         environment:
-          family === 'open311' || family === 'reception' || family === 'city'
+          family === 'open311' || family === 'reception' || family === 'city' || family === 'cases'
             ? { ...environment, TOWNS: props.towns.join(',') }
             : environment,
         ...(reserved === undefined ? {} : { reservedConcurrentExecutions: reserved }),

@@ -247,6 +247,9 @@ async function walkCases(grids: { a: string; b: string; e: string; helper: strin
     headers: { 'idempotency-key': 'case-bad' },
   });
   await register({ gridId: grids.a }, worker);
+  // a transfer to another town of the deployment (转送): the sending case's data opened (Decrypt), sealed anew there
+  const moved = await register({ petitioners: [petitioner()] });
+  await command(moved.id, 'transfer', moved.version, { toTown: 'town-b' });
 
   // accepted with an assignee (a relation item, an assignment notice), owned, reassigned (the old relation goes),
   // answered, rated and closed
@@ -627,7 +630,8 @@ async function walkOpen311(apiKey: string) {
 }
 
 beforeAll(async () => {
-  h = await createHarness({ now: T0, recorder });
+  // a deployment of two towns: a case may be transferred to the other
+  h = await createHarness({ now: T0, recorder, towns: [TOWN, 'town-b'] });
   for (const [name, [role, sub]] of Object.entries(PEOPLE))
     tokens[name as keyof typeof PEOPLE] = await h.token(role, sub, TOWN);
 

@@ -47,6 +47,9 @@ const SAMPLES: Record<string, unknown> = {
   // a town with no name of its own: one sample words both languages, and a name is in one language or the other
   'crossTown.earlier': {},
   'crossTown.later': {},
+  // a town by its id, which reads alike in both languages
+  'timeline.transferred-to': { town: 'town-b', number: 'XF-20261218-0001' },
+  'timeline.transferred-from': { town: 'town-b', number: 'XF-20261218-0001' },
 };
 
 /** Every entry of a catalogue, worded: `section.key` → text. */

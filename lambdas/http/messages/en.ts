@@ -183,6 +183,10 @@ export const en: Messages = {
       `The petitioner already has an open case of this category, ${number} (${label(STATUSES, status).toLowerCase()}): link the matter to it (repeatOfOpenCase: {caseId, action: "link"}) or give the reason for a second case (repeatOfOpenCase: {reason})`,
     'helper-inactive': ({ id }) => `Helper ${id} is inactive and cannot join a team`,
   },
+  timeline: {
+    'transferred-to': ({ town, number }) => `Transferred to ${town} (${number})`,
+    'transferred-from': ({ town, number }) => `Transferred from ${town} (${number})`,
+  },
   crossTown: {
     earlier: ({ town }) =>
       `The petitioner has an earlier petition on the same matter in another town${town ? ` (${town})` : ''}`,
@@ -266,6 +270,9 @@ export const en: Messages = {
     'case-twice': 'names a case another visit of this reception names already',
     'case-or-registration': 'give either caseId or registration, not both',
     'unknown-town': 'is not a town this deployment serves',
+    'own-town': 'is the case’s own town: a case is not transferred to the town it is in',
+    'transfer-destination':
+      'give either toUnit (a body outside this deployment) or toTown (a town it serves), not both and not neither',
     'open-case-of-petitioner': ({ number }: { number: string }) =>
       number
         ? `the petitioner already has an open case of this category, ${number}: give its caseId instead`

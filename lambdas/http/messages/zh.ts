@@ -184,6 +184,11 @@ export const zh = {
       `该信访人在本类别已有尚未办结的案件 ${number}（${label(STATUSES, status)}）：请并入该案，或说明另立案件的理由`,
     'helper-inactive': ({ id }: { id: string }) => `社会调解力量 ${id} 已停用，不能加入包案团队`,
   },
+  /** The timeline's words for events that name another town (转送). */
+  timeline: {
+    'transferred-to': ({ town, number }: { town: string; number: string }) => `转送至${town}（${number}）`,
+    'transferred-from': ({ town, number }: { town: string; number: string }) => `由${town}转来（${number}）`,
+  },
   /** What a case's staff read of the same person's case on the same matter in another town (never which case). */
   crossTown: {
     earlier: ({ town }: { town?: string | undefined }) =>
@@ -268,6 +273,9 @@ export const zh = {
     'case-twice': '本次接访的另一批来访已关联该案件',
     'case-or-registration': '请填写 caseId 或 registration 之一，不能同时填写',
     'unknown-town': '不是本系统服务的乡镇',
+    'own-town': '本案已在该镇，不能转送至本镇',
+    'transfer-destination':
+      '请填写 toUnit（本系统以外的单位）或 toTown（本系统服务的乡镇）之一，不能都填或都不填',
     'open-case-of-petitioner': ({ number }: { number: string }) =>
       number
         ? `信访人在该类别已有未办结的案件 ${number}，请改填其 caseId`
