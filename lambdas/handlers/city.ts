@@ -23,7 +23,7 @@ import { cityCasesQuery, cityMetricsQuery, superviseBody, TOWN_ID } from '../htt
 import { parseIfMatch } from '../http/command-schemas.js';
 import { prefersHtml } from '../http/html.js';
 import { idempotencyLayer } from '../http/idempotency.js';
-import { fieldProblem } from '../http/problem.js';
+import { fieldProblem, type Language } from '../http/problem.js';
 import { HTML_HEADERS, renderReportHtml } from '../http/report-html.js';
 import { PERIOD_PARAMS } from '../http/report-schemas.js';
 import { parseWith } from '../http/validation.js';
@@ -84,10 +84,10 @@ export function createCityHandler(deps: Deps, options: { towns?: readonly string
   const json = (body: unknown): ApiResponse => ({ status: 200, body, headers: { vary: 'Accept' } });
 
   /** A case as the city reads it: the town's supervisor's view, its town, and its repeats in other towns named. */
-  const cityCase = (record: CaseRecord, principal: CityPrincipal) => {
+  const cityCase = (record: CaseRecord, principal: CityPrincipal, language: Language) => {
     const repeats = crossTownRepeatView(record, 'city');
     return {
-      ...caseView(record, asTownSupervisor(principal, record.town)),
+      ...caseView(record, asTownSupervisor(principal, record.town), language),
       town: record.town,
       ...(repeats.length ? { crossTownRepeats: repeats } : {}),
     };
@@ -140,7 +140,7 @@ export function createCityHandler(deps: Deps, options: { towns?: readonly string
         return {
           status: 200,
           body: {
-            items: found.items.map((record) => cityCase(record, principal)),
+            items: found.items.map((record) => cityCase(record, principal, request.language)),
             ...(found.nextCursor ? { nextCursor: found.nextCursor } : {}),
           },
         };
@@ -148,7 +148,7 @@ export function createCityHandler(deps: Deps, options: { towns?: readonly string
       'GET /v1/city/towns/{town}/cases/{id}': cityRoute(async (principal, request) => {
         const town = townOf(principal, request);
         const record = await readTownCase(ports, principal, town, request.params.id ?? '');
-        return { status: 200, body: cityCase(record, principal), headers: etag(record) };
+        return { status: 200, body: cityCase(record, principal, request.language), headers: etag(record) };
       }),
       'POST /v1/city/towns/{town}/cases/{id}/supervise': cityRoute(async (principal, request) => {
         const town = townOf(principal, request);
@@ -163,7 +163,7 @@ export function createCityHandler(deps: Deps, options: { towns?: readonly string
         return {
           status: 201,
           body: {
-            case: cityCase(done.record, principal),
+            case: cityCase(done.record, principal, request.language),
             supervision: done.supervision,
             notified: done.notified,
           },

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { caseBody, createHarness, type Harness } from '../support/harness.js';
+import { caseBody, createHarness, type Harness, validIdNumber } from '../support/harness.js';
 
 /**
  * The city's view (市/县信访局): a city supervisor whose claim names town-a and town-b reads both and nothing of
@@ -309,6 +309,29 @@ describe("a town's own bulletins, lists and cases", () => {
     expect((await cityGet(`/v1/city/towns/town-b/cases/${id}`)).status).toBe(404);
     expect((await cityGet(`/v1/city/towns/town-c/cases/${cases['town-c']![0]}`)).status).toBe(404);
     expect((await cityGet('/v1/city/towns/town-a/cases/no-such-case')).status).toBe(404);
+  });
+});
+
+describe('a repeat across towns', () => {
+  it('shows the city both cases, each named, where the town sees only which town', async () => {
+    const person = { name: '赵六', idNumber: validIdNumber(777), phone: '13700001111' };
+    const first = await register('town-a', caseBody({ category: 'land_use', petitioners: [person] }));
+    const second = await register('town-b', caseBody({ category: 'land_use', petitioners: [person] }));
+    const asTown = await h.request('GET', `/v1/cases/${second}`, { token: supervisors['town-b']! });
+    expect(JSON.stringify(asTown.body)).not.toContain(first);
+    const read = await cityGet(`/v1/city/towns/town-b/cases/${second}`);
+    expect(read.status, read.text).toBe(200);
+    expect(read.body.crossTownRepeats).toEqual([
+      expect.objectContaining({ town: 'town-a', relation: 'earlier', caseId: first }),
+    ]);
+    const back = (await cityGet(`/v1/city/towns/town-a/cases/${first}`)).body;
+    expect(back.crossTownRepeats).toEqual([
+      expect.objectContaining({ town: 'town-b', relation: 'later', caseId: second }),
+    ]);
+    expect(read.body.crossTownRepeats[0].number).toMatch(/^XF-/);
+    // the English view words the town's line in English
+    const en = await cityGet(`/v1/city/towns/town-b/cases/${second}`, { 'accept-language': 'en' });
+    expect(JSON.stringify(en.body.elsewhere ?? [])).not.toMatch(/[\u4e00-\u9fff]/);
   });
 });
 
