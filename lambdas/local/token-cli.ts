@@ -28,7 +28,7 @@ Prints a bearer token the local host (npm start) accepts.
   -h, --help             this text
 
 roles:
-${ROLES.map((role) => `  ${role.padEnd(12)} ${ROLE_TEXT[role]}`).join('\n')}
+${ROLES.map((role) => `  ${role.padEnd(16)} ${ROLE_TEXT[role]}`).join('\n')}
 
 examples:
   TOKEN=$(npm run --silent token -- --role clerk --sub clerk-1)
