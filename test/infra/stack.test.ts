@@ -553,11 +553,12 @@ describe('permissions', () => {
     const onMacKey = iamStatements(template).filter(
       (statement) => JSON.stringify(statement.Resource) === JSON.stringify(macKeyArn),
     );
-    // the functions that hash (lambdas/adapters/function-access.ts): not the reports, nor the sweep
+    // the functions that hash (lambdas/adapters/function-access.ts): not the reports, nor the sweep; the city chains
+    // its supervisions onto a case's timeline
     const hashing = [...Object.values(FAMILY_ACCESS), ...Object.values(SCHEDULED_ACCESS)].filter(
       (a) => a.mac,
     );
-    expect(hashing).toHaveLength(11);
+    expect(hashing).toHaveLength(12);
     expect(onMacKey).toHaveLength(hashing.length);
     for (const statement of onMacKey) expect(actionsOf(statement)).toEqual(['kms:GenerateMac']);
   });
@@ -619,7 +620,8 @@ describe('identity', () => {
       (group) => group.Properties.GroupName as string,
     );
     expect(groups.sort()).toEqual([...ROLES].sort());
-    expect(groups).toHaveLength(7);
+    // the town's six staff roles, citizens, and the city's supervisors
+    expect(groups).toHaveLength(8);
     template.hasResourceProperties('AWS::Cognito::UserPool', {
       AdminCreateUserConfig: { AllowAdminCreateUserOnly: false },
       UserPoolTier: 'ESSENTIALS',
