@@ -310,3 +310,47 @@ describe('a letter from the window to the citizen', () => {
     STEP,
   );
 });
+
+describe('the other roles’ screens', () => {
+  it(
+    'a grid worker logs a patrol of their grid and finds it in its records',
+    async () => {
+      const session = await open();
+      const { page } = session;
+      await signIn(session, '网格员');
+      await page.getByRole('menuitem', { name: '网格与巡查' }).click();
+      await seen(page.getByRole('heading', { name: '网格与巡查', level: 1 }));
+      await page.locator('.el-tree').getByText('东村网格（村级网格）', { exact: true }).click();
+      await seen(page.getByRole('heading', { name: '东村网格 巡查记录' }));
+      const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+      const date = page.getByRole('combobox', { name: '日期', exact: true });
+      await date.fill(today);
+      await date.press('Enter');
+      await page.getByRole('spinbutton', { name: '走访户数' }).fill('12');
+      await page.getByLabel('巡查情况', { exact: true }).fill('走访东村3组12户，村道排水沟堵塞已报村委会。');
+      await page.getByRole('button', { name: '保存巡查记录' }).click();
+      await seen(page.getByText('巡查记录已保存'));
+      const [y, m, d] = today.split('-').map(Number);
+      const row = page.getByRole('row').filter({ hasText: '走访东村3组12户' });
+      await expect.poll(() => row.textContent()).toContain(`${y}年${m}月${d}日`);
+      await checkScreen(session, '7-patrol');
+    },
+    STEP,
+  );
+
+  it(
+    'a town leader reads the reception roster and records',
+    async () => {
+      const session = await open();
+      const { page } = session;
+      await signIn(session, '镇领导');
+      await page.getByRole('menuitem', { name: '领导接访' }).click();
+      await seen(page.getByRole('heading', { name: '近两周接访安排' }));
+      // the demo town's roster names its leader on duty
+      await seen(page.getByRole('row').filter({ hasText: '赵志强' }).first());
+      await seen(page.getByRole('heading', { name: '近30日接访记录' }));
+      await checkScreen(session, '8-reception');
+    },
+    STEP,
+  );
+});
