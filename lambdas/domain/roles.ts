@@ -24,6 +24,9 @@ export interface CityPrincipal {
 
 export const isRole = (value: string): value is Role => (ROLES as readonly string[]).includes(value);
 
+export const isStaffRole = (value: string): value is StaffRole =>
+  (STAFF_ROLES as readonly string[]).includes(value);
+
 export const hasAnyRole = (principal: Principal, allowed: readonly Role[]): boolean =>
   principal.kind === 'petitioner'
     ? allowed.includes('petitioner')

@@ -21,6 +21,7 @@ import { staffMediators } from '../domain/mediation.js';
 import { type DecisionRecord, decisionNotice, fireDecisionStep } from '../domain/meeting.js';
 import { deadlineNotice, toOutbox } from '../domain/notification.js';
 import type { StaffRecord } from '../domain/patrol.js';
+import { isStaffRole, type StaffRole } from '../domain/roles.js';
 
 /**
  * The deadline sweep: reads the alert steps that are due (and nothing else), sends each to the right people once,
@@ -65,8 +66,13 @@ async function resolveRecipients(
   const add = (userId: string | undefined, as: Recipient) => {
     if (userId && !recipients.has(userId) && recipients.size < MAX_RECIPIENTS) recipients.set(userId, as);
   };
-  const supervisors = async () =>
-    (await staffOf(record.town)).filter((s) => s.roles.includes('supervisor')).map((s) => s.userId);
+  const withRole = async (role: StaffRole) =>
+    (await staffOf(record.town)).filter((s) => s.roles.includes(role)).map((s) => s.userId);
+  const supervisors = () => withRole('supervisor');
+  // the clerk who registered the case; a case no clerk registered (a citizen's own petition, a matter transferred
+  // from another town) is the window's, so its clerks hear instead of the citizen or the system
+  const registrars = async () =>
+    isStaffRole(record.registeredBy.role) ? [record.registeredBy.id] : withRole('clerk');
   for (const role of step.notify) {
     // whoever must meet the deadline: a review is answered by the supervisors (record-review); otherwise the
     // assignee, and before anyone is assigned, the clerk who registered the case
@@ -78,9 +84,10 @@ async function resolveRecipients(
       staffMediators(record).length
     )
       for (const id of staffMediators(record)) add(id, 'mediator');
-    else if (role === 'assignee') add(record.assignee ?? record.registeredBy.id, role);
+    else if (role === 'assignee' && record.assignee) add(record.assignee, role);
+    else if (role === 'assignee') for (const id of await registrars()) add(id, role);
     if (role === 'owner') add(record.owner, role);
-    if (role === 'registrar') add(record.registeredBy.id, role);
+    if (role === 'registrar') for (const id of await registrars()) add(id, role);
     if (role === 'leader') {
       // the grid's leader in charge (包片领导) first; without one, the town's leaders
       const gridLeader = await leaderOfGrid(record);

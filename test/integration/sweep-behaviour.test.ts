@@ -637,3 +637,48 @@ describe('a review deadline', () => {
     expect(await inboxOf(clerk)).toEqual([expect.objectContaining({ caseId: id })]);
   });
 });
+
+describe('a case no clerk registered', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await createHarness({ now: T0 });
+  });
+  afterAll(() => h.close());
+
+  it("warns the town's clerks of a citizen's own petition, never the citizen", async () => {
+    const admin = await h.token('admin', 'admin-online');
+    for (const [userId, roles] of [
+      ['clerk-online-1', ['clerk']],
+      ['clerk-online-2', ['clerk']],
+      ['handler-online', ['handler']],
+    ] as const) {
+      const staffed = await h.request('PUT', `/v1/staff/${userId}`, {
+        token: admin,
+        body: { name: userId, roles, contact: { channel: 'inbox' } },
+      });
+      expect(staffed.status, staffed.text).toBe(200);
+    }
+    const citizen = await h.token('petitioner', 'citizen-online');
+    const { channel: _channel, ...online } = caseBody({
+      petitioners: [{ name: '钱七', idNumber: validIdNumber(960) }],
+    });
+    const filed = await h.request('POST', '/v1/public/petitions', { token: citizen, body: online });
+    expect(filed.status, filed.text).toBe(201);
+    const inboxOf = async (userId: string, role: 'clerk' | 'handler' | 'petitioner') =>
+      (
+        (
+          await h.request('GET', '/v1/me/notifications?limit=100', {
+            token: await h.token(role, userId),
+          })
+        ).body.items as { kind: string; caseId: string }[]
+      ).filter((n) => n.kind !== 'milestone');
+
+    // the acknowledgement's half-time step falls due with nobody assigned
+    const result = await runSweep(sweepDeps(h.deps), new Date(T0.getTime() + 9 * 86_400_000));
+    expect(result.due).toBeGreaterThanOrEqual(1);
+    for (const clerk of ['clerk-online-1', 'clerk-online-2'])
+      expect(await inboxOf(clerk, 'clerk')).toEqual([expect.objectContaining({ caseId: filed.body.id })]);
+    expect(await inboxOf('handler-online', 'handler')).toEqual([]);
+    expect(await inboxOf('citizen-online', 'petitioner')).toEqual([]);
+  });
+});
