@@ -708,6 +708,11 @@ const PLANS: Record<string, RoutePlan> = {
     params: () => ({ id: segment(caseId) }),
     body: () => fc.constant({ text: '进展' }),
   },
+  // the city's supervision (督办): a town's token is refused (403) whatever the body
+  'POST /v1/city/towns/{town}/cases/{id}/supervise': {
+    params: () => ({ town: fc.oneof(fc.constant('town-a'), oddSegment), id: segment(caseId) }),
+    body: () => fc.constant({ note: '请加快办理' }),
+  },
   'POST /v1/cases/{id}/attachments': {
     params: () => ({ id: fc.oneof(segment(caseId), fc.constant(citizenCaseId)) }),
     body: () => fc.constant(ATTACHMENT_DECLARATION),
@@ -2036,6 +2041,8 @@ function forgeriesOf(cursor: string): string[] {
 interface ListVariant {
   token: string;
   query: Record<string, string>;
+  /** The list's path with its parameters filled in, when it has any. */
+  path?: string;
 }
 
 const queryString = (query: Record<string, string>) => new URLSearchParams(query).toString();
@@ -2105,7 +2112,33 @@ describe('forged cursors on every list: never a 5xx, a 400 names cursor, and not
     ])
       await post('/v1/helpers', { name, kind, unit: '县法院', phone: '13912345678' });
 
+    // the city's lists of the town: two cases received 20 days ago (overdue now) and two carried cases (积案)
+    for (let i = 0; i < 2; i++) {
+      await post(
+        '/v1/cases',
+        caseBody({ title: `逾期 ${i}`, receivedAt: '2026-11-08T09:00:00+08:00', lateEntryReason: '补录' }),
+      );
+      await post(
+        '/v1/cases',
+        caseBody({
+          title: `积案 ${i}`,
+          category: 'land_requisition',
+          receivedAt: '2019-03-01T09:00:00+08:00',
+          backlog: {
+            status: 'registered',
+            history: [{ date: '2019-03-01', what: '首次来访', unit: '原乡信访办' }],
+          },
+        }),
+      );
+    }
+    const city = await h.token('city_supervisor', 'cursor-city', undefined, { towns: [CURSOR_TOWN] });
+    const cityCases = `/v1/city/towns/${CURSOR_TOWN}/cases`;
+
     const plans: Record<string, ListVariant[]> = {
+      'GET /v1/city/towns/{town}/cases': [
+        { token: city, query: { view: 'overdue' }, path: cityCases },
+        { token: city, query: { view: 'backlog' }, path: cityCases },
+      ],
       'GET /v1/cases': [
         { token: staff, query: {} },
         { token: staff, query: { status: 'registered' } },
@@ -2144,7 +2177,7 @@ describe('forged cursors on every list: never a 5xx, a 400 names cursor, and not
         do {
           const page = await h.request(
             'GET',
-            `${route.path}?${queryString({ ...variant.query, limit: '1', ...(cursor ? { cursor } : {}) })}`,
+            `${variant.path ?? route.path}?${queryString({ ...variant.query, limit: '1', ...(cursor ? { cursor } : {}) })}`,
             { token: variant.token },
           );
           expect(page.status, page.text).toBe(200);
@@ -2180,7 +2213,7 @@ describe('forged cursors on every list: never a 5xx, a 400 names cursor, and not
     forgedCursors += 1;
     const req: FuzzRequest = {
       method: 'GET',
-      path: `${route.path}?${queryString({ ...variant.query, limit: '2', cursor })}`,
+      path: `${variant.path ?? route.path}?${queryString({ ...variant.query, limit: '2', cursor })}`,
       auth: 'staff',
       token: variant.token,
       headers: { 'accept-language': forgedCursors % 2 ? 'en' : 'zh-CN' },
