@@ -15,9 +15,10 @@ import {
 
 /**
  * The pages as a new user meets them, in Debian's Chromium against `npm start`'s host: a window clerk registers a
- * letter, a handler replies to it, the citizen tracks it on a phone, the petition office reads its dashboard and a
- * bulletin. Every screen is photographed into screenshots/e2e-*.png, checked with axe-core and asks nothing of any
- * origin but the local host.
+ * letter and accepts it, a handler replies to it, the citizen tracks it on a phone, the petition office reads its
+ * dashboard and a bulletin, the workbench in English; then a grid worker's patrol and a leader's reception roster.
+ * Every screen is photographed into screenshots/e2e-*.png, checked with axe-core and asks nothing of any origin but
+ * the local host.
  */
 
 const STEP = 90_000;
@@ -92,12 +93,18 @@ describe('the pages of the local host', () => {
       const session = await open();
       const workbench = await session.page.goto(`${host.baseUrl}/`);
       expect(workbench?.status()).toBe(200);
-      await expect.poll(() => session.page.title()).toContain('信访');
+      expect(workbench?.headers()['content-type']).toMatch(/^text\/html/);
+      // no one signed in yet: the workbench's own sign-in screen
+      await seen(session.page.getByRole('button', { name: '登录', exact: true }));
+      expect(session.page.url()).toContain('#/sign-in');
+      expect(await session.page.title()).toBe('信访工作台');
       await checkScreen(session, '0-workbench');
 
       const citizen = await open(PHONE);
       const track = await citizen.page.goto(`${host.baseUrl}/track`);
       expect(track?.status()).toBe(200);
+      await seen(citizen.page.getByRole('heading', { name: '信访事项办理进度查询' }));
+      expect(await citizen.page.title()).toBe('信访事项办理进度查询');
       await checkScreen(citizen, '0-track');
     },
     STEP,
