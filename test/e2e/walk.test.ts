@@ -113,7 +113,7 @@ describe('the pages of the local host', () => {
 
 describe('a letter from the window to the citizen', () => {
   it(
-    'a window clerk registers a letter: the wrong ID number is shown in place, then the number and query code',
+    'a window clerk registers a letter: a wrong ID number and phone are shown in place, then the number and query code',
     async () => {
       const session = await open();
       const { page } = session;
@@ -140,7 +140,13 @@ describe('a letter from the window to the citizen', () => {
       await idNumber.fill(GOOD_ID);
       await idNumber.blur();
       await gone(page.getByText('身份证号码校验位不正确，请核对'));
-      await page.getByLabel('联系电话', { exact: true }).fill('13912345678');
+      const phone = page.getByLabel('联系电话', { exact: true });
+      await phone.fill('1391234');
+      await phone.blur();
+      await seen(page.getByText('请填写正确的手机号码或固定电话'));
+      await phone.fill('13912345678');
+      await phone.blur();
+      await gone(page.getByText('请填写正确的手机号码或固定电话'));
       await page.getByRole('button', { name: '提交登记' }).click();
 
       const done = page.getByText(/登记成功，编号 XF-\d{8}-\d{4}/);
