@@ -90,6 +90,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/towns': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The caller’s town and the deployment’s towns, each by the names of its town profile, to show and to transfer a case to (`toTown`)
+     * @description Who: staff.
+     */
+    get: operations['GET_v1_towns'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/cases/{id}': {
     parameters: {
       query?: never;
@@ -2242,6 +2262,18 @@ export interface components {
       nextDeadline?: components['schemas']['NextDeadline'];
       /** @description The same petitioner (by ID number) has a case on the same matter (category) in another town of the deployment: which town, and whether that case came earlier or later. Never that case, its number or its content; the city reads both. Nothing is refused or linked for it. Absent when there is none */
       elsewhere?: components['schemas']['CaseElsewhere'][];
+    };
+    Towns: {
+      town: components['schemas']['TownName'];
+      towns: components['schemas']['TownName'][];
+    };
+    TownName: {
+      /** @description The town’s id, as `toTown` and the tokens name it */
+      id: string;
+      /** @description The name its admin gave it (townName); unset: 本镇 for the caller’s own town, else the id */
+      name: string;
+      /** @description Its English name (townNameEn), when there is one */
+      nameEn?: string;
     };
     TimelineEvent: {
       seq: number;
@@ -5088,6 +5120,82 @@ export interface operations {
       };
       /** @description The body is not JSON */
       415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Throttled (the gateway’s own `{message}` when its throttling refuses the request) */
+      429: {
+        headers: {
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+      /** @description Busy or unavailable: try again after `Retry-After` seconds */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['RetryAfter'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A problem (RFC 9457) */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  GET_v1_towns: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description The language of problem titles and details: `en` for English, anything else zh-CN (the default) */
+        'Accept-Language'?: components['parameters']['AcceptLanguage'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The towns */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Towns'];
+        };
+      };
+      /** @description No or bad token (the gateway’s own `{message}` when it refuses the token) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+          'application/json': {
+            message: string;
+          };
+        };
+      };
+      /** @description The caller sees it but its role may not do this */
+      403: {
         headers: {
           [name: string]: unknown;
         };

@@ -29,6 +29,7 @@ import { commandOnCase, giveCommand } from '../usecases/give-command.js';
 import { mediationCase, recordSession } from '../usecases/mediation-sessions.js';
 import { registerAtWindow } from '../usecases/register-at-window.js';
 import { replayedQueryCode, seedOf } from '../usecases/register-case.js';
+import { townsOfDeployment } from '../usecases/town-names.js';
 import { deploymentTowns, transferToTown } from '../usecases/transfer-to-town.js';
 import { findVisibleByNumber, listVisibleCases, loadVisibleCase } from '../usecases/visible-case.js';
 
@@ -126,6 +127,12 @@ export function createCasesHandler(deps: Deps, options: { towns?: readonly strin
         },
         // a linked repeat made no case, so its replayed answer has no query code
         replaySecret: async (request) => (isLink(request.json()) ? {} : replayedQueryCode(deps.mac, request)),
+      },
+      'GET /v1/towns': {
+        async handle(request) {
+          requireRole(request.principal, STAFF_ROLES);
+          return { status: 200, body: await townsOfDeployment(profiles, request.principal.town, towns) };
+        },
       },
       'GET /v1/cases': {
         async handle(request) {

@@ -23,6 +23,8 @@ export const ROUTES = [
   { method: 'GET', path: '/v1/catalog', family: 'public', authorized: true },
   { method: 'POST', path: '/v1/cases', family: 'cases', authorized: true },
   { method: 'GET', path: '/v1/cases', family: 'cases', authorized: true },
+  // the deployment's towns by name, for staff to read and to transfer a case to (the cases family knows them)
+  { method: 'GET', path: '/v1/towns', family: 'cases', authorized: true },
   { method: 'GET', path: '/v1/cases/{id}', family: 'cases', authorized: true },
   { method: 'GET', path: '/v1/cases/{id}/timeline', family: 'cases', authorized: true },
   { method: 'POST', path: '/v1/cases/{id}/notes', family: 'cases', authorized: true },

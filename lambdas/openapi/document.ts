@@ -171,6 +171,17 @@ interface Operation {
 
 const catalogEntry = z.object({ code: z.string(), zh: z.string(), en: z.string() });
 const catalogSchema = z.record(z.string(), z.array(catalogEntry)).meta({ id: 'Catalog' });
+const townNameSchema = z
+  .object({
+    id: z.string().meta({ description: 'The town’s id, as `toTown` and the tokens name it' }),
+    name: z.string().meta({
+      description:
+        'The name its admin gave it (townName); unset: 本镇 for the caller’s own town, else the id',
+    }),
+    nameEn: z.string().optional().meta({ description: 'Its English name (townNameEn), when there is one' }),
+  })
+  .meta({ id: 'TownName' });
+const townsSchema = z.object({ town: townNameSchema, towns: z.array(townNameSchema) }).meta({ id: 'Towns' });
 const listOf = (item: z.ZodType) => z.object({ items: z.array(item), nextCursor: z.string().optional() });
 
 /**
@@ -522,6 +533,13 @@ const OPERATIONS: Record<Exclude<RouteKey, typeof COMMAND_ROUTE>, Operation> = {
     roles: 'staff',
     query: listCasesQuery,
     response: { status: 200, schema: listOf(caseViewSchema), description: 'One page' },
+  },
+  'GET /v1/towns': {
+    summary:
+      'The caller’s town and the deployment’s towns, each by the names of its town profile, to show and to transfer ' +
+      'a case to (`toTown`)',
+    roles: 'staff',
+    response: { status: 200, schema: townsSchema, description: 'The towns' },
   },
   'GET /v1/cases/{id}': {
     summary: 'One case',

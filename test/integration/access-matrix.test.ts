@@ -514,6 +514,12 @@ function probes(): Probe[] {
       call: get('/v1/cases'),
     },
     {
+      route: 'GET /v1/towns',
+      label: 'GET /v1/towns',
+      expect: cells('ok ok ok ok ok ok 403 ok'),
+      call: get('/v1/towns'),
+    },
+    {
       route: 'GET /v1/cases/{id}',
       label: 'GET /v1/cases/{A1 case}',
       // worker of parent grid A sees it; handler-b is not related to it

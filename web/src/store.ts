@@ -40,6 +40,34 @@ export function catalogLabel(list: string, code: string | undefined): string {
   return labelOf(entry, code);
 }
 
+type Towns = components['schemas']['Towns'];
+
+/** The caller's town and the deployment's towns by name (`GET /v1/towns`), read once per sign-in. */
+export const towns = ref<Towns>();
+
+export async function loadTowns(): Promise<void> {
+  const { data } = await client.value.GET('/v1/towns');
+  if (data) towns.value = data;
+}
+
+/** A town by its name in the page's language (English when it has one); the id while the names are unread. */
+export function townLabel(id: string | undefined): string {
+  if (id === undefined) return '';
+  const town =
+    towns.value?.towns.find((entry) => entry.id === id) ??
+    (towns.value?.town.id === id ? towns.value.town : undefined);
+  if (!town) return id;
+  return locale.value === 'en' ? (town.nameEn ?? town.name) : town.name;
+}
+
+/** The deployment's other towns, which a case may be transferred to (转送). */
+export function otherTowns(): { value: string; label: string }[] {
+  const own = towns.value?.town.id;
+  return (towns.value?.towns ?? [])
+    .filter((town) => town.id !== own)
+    .map((town) => ({ value: town.id, label: townLabel(town.id) }));
+}
+
 type StaffMember = { userId: string; name: string; title?: string };
 
 /** The town's staff directory (`GET /v1/staff`), read once per sign-in: names in place of user ids. */
