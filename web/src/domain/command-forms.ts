@@ -4,7 +4,7 @@ import type { CommandName } from './commands.js';
  * What each command asks for (its body in the OpenAPI document), as form fields. `name` is the body's path
  * (`performance.by`), so the API's field errors land on the field that caused them.
  */
-export type FieldSpec =
+export type FieldSpec = (
   | { name: string; kind: 'text' | 'textarea'; required: boolean; max: number }
   | { name: string; kind: 'lines'; required: boolean }
   | { name: string; kind: 'number'; required: boolean; min: number; max: number }
@@ -16,7 +16,15 @@ export type FieldSpec =
   | { name: string; kind: 'case'; required: boolean }
   /** A choice of codes: a catalogue list by name, or the codes given. */
   | { name: string; kind: 'choice'; required: boolean; catalog: string }
-  | { name: string; kind: 'choice'; required: boolean; codes: readonly string[] };
+  | { name: string; kind: 'choice'; required: boolean; codes: readonly string[] }
+  /** Another town of the deployment (`GET /v1/towns`). */
+  | { name: string; kind: 'town'; required: boolean }
+  /** A choice the form makes between fields, never sent itself: its codes, the first one chosen at first. */
+  | { name: string; kind: 'switch'; codes: readonly string[] }
+) & {
+  /** Shown, checked and sent only while the form's switch `name` is `is`. */
+  when?: { name: string; is: string };
+};
 
 const text = (name: string, required = true, max = 2000): FieldSpec => ({
   name,
@@ -53,7 +61,13 @@ export const COMMAND_FORMS: Record<CommandName, FieldSpec[]> = {
     area('reason'),
     codes('route', ['litigation', 'arbitration', 'administrative_review', 'other'], false),
   ],
-  transfer: [text('toUnit', true, 200), area('note', false)],
+  // a body outside the deployment, or another town of it (转送): exactly one of the two
+  transfer: [
+    { name: 'destination', kind: 'switch', codes: ['unit', 'town'] },
+    { ...text('toUnit', true, 200), when: { name: 'destination', is: 'unit' } },
+    { name: 'toTown', kind: 'town', required: true, when: { name: 'destination', is: 'town' } },
+    area('note', false),
+  ],
   return: [area('reason')],
   triage: [fromCatalog('track', 'tracks')],
   assign: [{ name: 'assigneeId', kind: 'staff', required: true }, area('note', false)],
@@ -125,10 +139,32 @@ export const COMMAND_FORMS: Record<CommandName, FieldSpec[]> = {
   ],
 };
 
-/** The body of a command from its form's values: empty optional fields left out, lines split, paths nested. */
+/** The fields the form shows with these values: those of a switch's other choices left out. */
+export function shownFields(fields: FieldSpec[], values: Record<string, unknown>): FieldSpec[] {
+  return fields.filter((field) => !field.when || values[field.when.name] === field.when.is);
+}
+
+/** The values a form starts with: a switch at its first choice, a boolean off. */
+export function initialValues(fields: FieldSpec[]): Record<string, unknown> {
+  return Object.fromEntries(
+    fields.flatMap((field): [string, unknown][] =>
+      field.kind === 'switch'
+        ? [[field.name, field.codes[0]]]
+        : field.kind === 'boolean'
+          ? [[field.name, false]]
+          : [],
+    ),
+  );
+}
+
+/**
+ * The body of a command from its form's values: the fields shown only, a switch never sent, empty optional fields
+ * left out, lines split, paths nested.
+ */
 export function commandBody(fields: FieldSpec[], values: Record<string, unknown>): Record<string, unknown> {
   const body: Record<string, unknown> = {};
-  for (const field of fields) {
+  for (const field of shownFields(fields, values)) {
+    if (field.kind === 'switch') continue;
     let value = values[field.name];
     if (field.kind === 'lines' && typeof value === 'string')
       value = value
@@ -153,8 +189,8 @@ export function commandBody(fields: FieldSpec[], values: Record<string, unknown>
 
 /** The fields left empty that the command needs, by name. */
 export function missingFields(fields: FieldSpec[], values: Record<string, unknown>): string[] {
-  return fields
-    .filter((field) => field.kind !== 'boolean' && field.required)
+  return shownFields(fields, values)
+    .filter((field) => field.kind !== 'boolean' && field.kind !== 'switch' && field.required)
     .filter((field) => {
       const value = values[field.name];
       return (
