@@ -1,12 +1,11 @@
 import * as z from 'zod';
 import { CITY_CASE_VIEWS, cityBulletinSchema, cityMetricsSchema } from '../domain/city.js';
 import { because } from '../domain/errors.js';
-import { MAX_METRICS_DAYS } from './report-schemas.js';
+import { checkMetricsRange } from './report-schemas.js';
 import { caseViewSchema, limitParam } from './schemas.js';
 
 /** The city's routes (`/v1/city/...`): their queries and bodies, and their answers as the OpenAPI document names them. */
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 const isoDate = z.iso.date();
 
 /** A town's id as keys carry it: letters, digits, `-` and `_`. */
@@ -19,17 +18,7 @@ export const cityMetricsQuery = z
     to: isoDate,
     town: z.string().regex(TOWN_ID).optional(),
   })
-  .superRefine((query, ctx) => {
-    if (!isoDate.safeParse(query.from).success || !isoDate.safeParse(query.to).success) return;
-    const days = (Date.parse(query.to) - Date.parse(query.from)) / DAY_MS + 1;
-    if (days < 1) ctx.addIssue({ code: 'custom', path: ['to'], ...because('before-from') });
-    else if (days > MAX_METRICS_DAYS)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['to'],
-        ...because('range-too-long', { days: MAX_METRICS_DAYS }),
-      });
-  });
+  .superRefine(checkMetricsRange);
 
 /** A town's lists as the city reads them, a page at a time (`cursor` from the page before). */
 export const cityCasesQuery = z.strictObject({

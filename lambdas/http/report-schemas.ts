@@ -13,23 +13,21 @@ export const MAX_METRICS_DAYS = 366;
 const DAY_MS = 24 * 60 * 60 * 1000;
 const isoDate = z.iso.date();
 
+/** A metrics range: `from` before or on `to`, at most `MAX_METRICS_DAYS` days, both included. */
+export function checkMetricsRange(query: { from: string; to: string }, ctx: z.RefinementCtx): void {
+  // a date already refused needs no range check
+  if (!isoDate.safeParse(query.from).success || !isoDate.safeParse(query.to).success) return;
+  const days = (Date.parse(query.to) - Date.parse(query.from)) / DAY_MS + 1;
+  if (days < 1) ctx.addIssue({ code: 'custom', path: ['to'], ...because('before-from') });
+  else if (days > MAX_METRICS_DAYS)
+    ctx.addIssue({ code: 'custom', path: ['to'], ...because('range-too-long', { days: MAX_METRICS_DAYS }) });
+}
+
 /** `from` and `to`: Beijing dates, both included; `gridId` includes the grids below it. */
 export const metricsQuery = z
   .strictObject({ from: isoDate, to: isoDate, gridId: z.string().min(1).max(128).optional() })
-  .superRefine((query, ctx) => {
-    // a date already refused needs no range check
-    if (!isoDate.safeParse(query.from).success || !isoDate.safeParse(query.to).success) return;
-    const days = (Date.parse(query.to) - Date.parse(query.from)) / DAY_MS + 1;
-    if (days < 1) ctx.addIssue({ code: 'custom', path: ['to'], ...because('before-from') });
-    else if (days > MAX_METRICS_DAYS)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['to'],
-        ...because('range-too-long', { days: MAX_METRICS_DAYS }),
-      });
-  });
+  .superRefine(checkMetricsRange);
 
-/** Each report route's path parameter and the form it takes. */
 export const PERIOD_PARAMS: Record<
   ReportKind,
   { name: string; form: 'not-a-date' | 'not-a-week' | 'not-a-month' }
