@@ -154,7 +154,8 @@ export const en: Messages = {
       'Only the meeting’s chair, whoever scheduled it, or the petition office may record its minutes',
     'decision-done-by':
       'Only the decision’s owner, the meeting’s chair or the petition office may mark it done',
-    'town-routes': 'A city supervisor’s account reads and supervises its towns through the routes under /v1/city only',
+    'town-routes':
+      'A city supervisor’s account reads and supervises its towns through the routes under /v1/city only',
     roles: ({ roles }) => `Only ${listed(roles.map((role) => label(ROLE_LABELS, role)))} may do this`,
   },
   detail: {
