@@ -15,14 +15,17 @@ import { createReceptionHandler } from '../handlers/reception.js';
 import { createReportsHandler } from '../handlers/reports.js';
 import type { ApiEvent, ApiResult } from '../http/api.js';
 import { townsFrom } from '../usecases/reports.js';
-import { DEFAULT_TOWN } from './identity.js';
+import { DEFAULT_TOWN, NEIGHBOUR_TOWN } from './identity.js';
 
 export type FamilyHandler = (event: ApiEvent, context: Context) => Promise<ApiResult>;
 
-/** The towns the local host serves: `TOWNS` (comma-separated), else the demo town. */
+/**
+ * The towns the local host serves: `TOWNS` (comma-separated), else the demo town and its neighbour, so that a city
+ * supervisor reads two towns and a case can be transferred between them from the first start.
+ */
 export const localTowns = (): string[] => {
   const listed = townsFrom(process.env.TOWNS);
-  return listed.length ? listed : [DEFAULT_TOWN];
+  return listed.length ? listed : [DEFAULT_TOWN, NEIGHBOUR_TOWN];
 };
 
 /**

@@ -20,6 +20,8 @@ import {
 export const LOCAL_ISSUER = 'https://fengqiao.local/identity';
 export const LOCAL_AUDIENCE = 'fengqiao-local';
 export const DEFAULT_TOWN = 'demo-town';
+/** The demo town's neighbour, the second town the local host serves: a city's view and transfers need two. */
+export const NEIGHBOUR_TOWN = 'town-b';
 
 export interface LocalKeys {
   privateKey: JoseKey;

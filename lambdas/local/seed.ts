@@ -5,7 +5,7 @@ import { beijingDate } from '../domain/deadlines.js';
 import { childPath, type GridRecord } from '../domain/grid.js';
 import { makeValidIdNumber } from '../domain/id-number.js';
 import type { StaffRole } from '../domain/roles.js';
-import { issueToken, type LocalKeys } from './identity.js';
+import { issueToken, type LocalKeys, NEIGHBOUR_TOWN } from './identity.js';
 
 /**
  * A demo town for `npm start`: a small grid tree written directly, then everything else through the API itself, as
@@ -315,6 +315,13 @@ const DEMO_CASES: DemoCase[] = [
 const morningOf = (now: Date, daysAgo: number) =>
   `${beijingDate(new Date(now.getTime() - daysAgo * DAY_MS))}T09:30:00+08:00`;
 
+/** A town's names on its bulletins and in the other towns' words, set by its admin over its policy. */
+async function nameTown(call: ReturnType<typeof demoClient>, names: Record<string, string>): Promise<void> {
+  const settings = await call('admin-1', 'GET', '/v1/admin/policy');
+  const { recompute: _recompute, ...policy } = settings.body;
+  await call('admin-1', 'PUT', '/v1/admin/policy', { ...policy, ...names });
+}
+
 /**
  * Seeds the rest of the demo town through the API at `baseUrl`, as its staff: call it once, on the start that created
  * the grids. Answers what the start banner says of it, the Open311 key among it.
@@ -391,22 +398,20 @@ export async function seedDemoTown(
       ],
     });
 
-  // the town's names on its bulletins; tolerated where this version's settings do not take them yet
-  const settings = await call('admin-1', 'GET', '/v1/admin/policy');
-  const { recompute: _recompute, ...policy } = settings.body;
-  await call(
-    'admin-1',
-    'PUT',
-    '/v1/admin/policy',
-    {
-      ...policy,
-      townName: '枫桥镇',
-      issuingOffice: '枫桥镇信访办公室',
-      townNameEn: 'Fengqiao Town',
-      issuingOfficeEn: 'Fengqiao Town Petition Office',
-    },
-    { expect: [200, 400] },
-  );
+  await nameTown(call, {
+    townName: '枫桥镇',
+    issuingOffice: '枫桥镇信访办公室',
+    townNameEn: 'Fengqiao Town',
+    issuingOfficeEn: 'Fengqiao Town Petition Office',
+  });
+  // the neighbour town has no staff or cases of its own: it receives transfers and stands beside the demo town in
+  // the city's view
+  await nameTown(demoClient(baseUrl, keys, NEIGHBOUR_TOWN), {
+    townName: '东溪镇',
+    issuingOffice: '东溪镇信访办公室',
+    townNameEn: 'Dongxi Town',
+    issuingOfficeEn: 'Dongxi Town Petition Office',
+  });
 
   const key = await call('admin-1', 'POST', '/v1/admin/open311-keys', { name: '枫桥随手拍（演示）' });
   return { cases, open311Key: String(key.body.apiKey) };
