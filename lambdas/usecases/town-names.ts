@@ -1,7 +1,7 @@
 import { DEFAULT_TOWN_PROFILE, type TownProfile } from '../domain/report.js';
 
 /** A town as the workbench names it: its id, the name its admin gave it, and the English one when given. */
-export interface TownName {
+interface TownName {
   id: string;
   name: string;
   nameEn?: string;
@@ -15,7 +15,7 @@ interface TownProfiles {
  * A town's names from its profile. A town whose admin gave it no name is 本镇 ('this town') to its own staff, and its
  * id to everyone else, as the timelines' transfers name it (`townLabel`).
  */
-export function townName(town: string, profile: TownProfile, own: boolean): TownName {
+function townName(town: string, profile: TownProfile, own: boolean): TownName {
   const named = profile.townName !== DEFAULT_TOWN_PROFILE.townName;
   if (!named && !own)
     return { id: town, name: town, ...(profile.townNameEn ? { nameEn: profile.townNameEn } : {}) };
