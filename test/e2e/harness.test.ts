@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, openSession, seriousViolations } from './harness.js';
+import { accessibilityViolations, launchChromium, openSession, seriousViolations } from './harness.js';
 
 /**
  * The browser tests' own checks, shown to fail where they should: a page made here with an image that says nothing
@@ -25,6 +25,14 @@ const GOOD_PAGE = `<!doctype html>
 <body><main><h1>检查页</h1><p>一切正常。</p></main></body>
 </html>`;
 
+/** Two banner landmarks, as a dialog appended to <body> with a <header> makes beside the page's own. */
+const TWO_BANNERS_PAGE = `<!doctype html>
+<html lang="zh-CN">
+<head><meta charset="utf-8"><title>检查页</title></head>
+<body><header>信访工作台</header><main><h1>检查页</h1><p>一切正常。</p></main>
+<div role="dialog" aria-label="受理"><header>受理</header><p>确定受理？</p></div></body>
+</html>`;
+
 let server: Server;
 let baseUrl: string;
 let browser: Browser;
@@ -40,7 +48,7 @@ beforeAll(async () => {
       // the pages' own policy: scripts of this origin only, never inline
       'content-security-policy': "default-src 'self'; script-src 'self'",
     });
-    res.end(req.url === '/good' ? GOOD_PAGE : BAD_PAGE);
+    res.end(req.url === '/good' ? GOOD_PAGE : req.url === '/two-banners' ? TWO_BANNERS_PAGE : BAD_PAGE);
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -73,8 +81,24 @@ describe('the checks every screen passes', () => {
     try {
       await session.page.goto(`${baseUrl}/good`);
       expect(await seriousViolations(session.page)).toEqual([]);
+      expect(await accessibilityViolations(session.page)).toEqual([]);
       expect(session.foreign()).toEqual([]);
       expect(session.refused()).toEqual([]);
+    } finally {
+      await session.close();
+    }
+  });
+
+  it('find a second banner landmark among the moderate findings, which the serious ones leave out', async () => {
+    const session = await openSession(browser, { baseUrl });
+    try {
+      await session.page.goto(`${baseUrl}/two-banners`);
+      const moderate = await accessibilityViolations(session.page);
+      expect(
+        moderate.some((v) => v.startsWith('moderate landmark-no-duplicate-banner:')),
+        moderate.join('\n'),
+      ).toBe(true);
+      expect(await seriousViolations(session.page)).toEqual([]);
     } finally {
       await session.close();
     }

@@ -262,8 +262,20 @@ async function settled(page: Page): Promise<void> {
   }
 }
 
+/** axe-core's impacts, the least first. */
+const IMPACTS = ['minor', 'moderate', 'serious', 'critical'];
+
 /** axe-core's serious and critical violations on the page as it stands, one line each (empty when none). */
-export async function seriousViolations(page: Page): Promise<string[]> {
+export const seriousViolations = (page: Page): Promise<string[]> => accessibilityViolations(page, 'serious');
+
+/**
+ * axe-core's violations of impact `least` or worse (moderate, serious, critical by default) on the page as it
+ * stands, one line each (empty when none).
+ */
+export async function accessibilityViolations(
+  page: Page,
+  least: 'moderate' | 'serious' = 'moderate',
+): Promise<string[]> {
   // evaluated through the debugging protocol, which the pages' CSP (no inline script) does not stop, so that the
   // policy stays in force for the pages' own code; the page's globals in expressions (no DOM types here)
   if (!(await page.evaluate("typeof axe === 'object'"))) await page.evaluate(readFileSync(AXE, 'utf8'));
@@ -272,7 +284,7 @@ export async function seriousViolations(page: Page): Promise<string[]> {
     "axe.run(document, { resultTypes: ['violations'] }).then((results) => results.violations)",
   );
   return (violations as AxeViolation[])
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .filter((v) => IMPACTS.indexOf(v.impact ?? 'minor') >= IMPACTS.indexOf(least))
     .map((v) => {
       const where = v.nodes.slice(0, 3).map((n) => JSON.stringify(n.target));
       const why = v.nodes[0]?.failureSummary?.replace(/\s+/g, ' ');

@@ -2,6 +2,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeValidIdNumber } from '../../lambdas/domain/id-number.js';
 import {
+  accessibilityViolations,
   ensureBuilt,
   type LocalHost,
   launchChromium,
@@ -9,7 +10,6 @@ import {
   PHONE,
   type Session,
   screenshot,
-  seriousViolations,
   startLocalHost,
 } from './harness.js';
 
@@ -45,10 +45,13 @@ const open = async (options?: Parameters<typeof openSession>[2]) => {
   return session;
 };
 
-/** What every screen passes: its picture taken, no serious accessibility violation, nothing asked of elsewhere. */
+/**
+ * What every screen passes: its picture taken, no accessibility violation of moderate impact or worse, nothing asked
+ * of elsewhere.
+ */
 async function checkScreen(session: Session, name: string) {
   await screenshot(session.page, name);
-  expect(await seriousViolations(session.page), `axe on ${name}`).toEqual([]);
+  expect(await accessibilityViolations(session.page), `axe on ${name}`).toEqual([]);
   expect(session.foreign(), `requests to other origins on ${name}`).toEqual([]);
   expect(session.refused(), `what the CSP refused on ${name}`).toEqual([]);
 }
@@ -293,7 +296,8 @@ describe('a letter from the window to the citizen', () => {
       await expect.poll(() => bulletin.locator('h1').first().textContent()).toContain('信访工作日报');
       expect(await text(bulletin)).toContain('统计期间');
       await screenshot(bulletin, '5-bulletin');
-      expect(await seriousViolations(bulletin), 'axe on the bulletin').toEqual([]);
+      // the API's printable page has no <main> yet (axe's moderate landmark-one-main and region): serious ones only
+      expect(await accessibilityViolations(bulletin, 'serious'), 'axe on the bulletin').toEqual([]);
       expect(session.foreign()).toEqual([]);
     },
     STEP,
