@@ -145,7 +145,7 @@ export function renderAgreementHtml(view: AgreementView, committeeName: string, 
   return [
     '<!doctype html>',
     `<html lang="${language === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8">`,
-    `<title>${escapeHtml(`${say.title[form]} ${view.number}`)}</title><style>${STYLE}</style></head><body>`,
+    `<title>${escapeHtml(`${say.title[form]} ${view.number}`)}</title><style>${STYLE}</style></head><body><main>`,
     `<h1>${escapeHtml(say.title[form])}</h1>`,
     `<p class="number">${escapeHtml(`${say.number}${say.colon}${view.number}${say.gap}${say.caseNumber}${say.colon}${view.caseNumber}`)}</p>`,
     `<table>${row(say.committee, committeeName)}${row(say.mediators, view.mediators.map((m) => m.name).join('、'))}</table>`,
@@ -166,6 +166,6 @@ export function renderAgreementHtml(view: AgreementView, committeeName: string, 
     `<div class="signatures">${signatures}`,
     `<p>${escapeHtml(say.mediatorSign + say.colon)}<span class="line"></span></p>`,
     `<p class="seal">${escapeHtml(say.seal)}<br>${escapeHtml(say.date)}</p></div>`,
-    '</body></html>',
+    '</main></body></html>',
   ].join('');
 }

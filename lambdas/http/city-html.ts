@@ -118,7 +118,7 @@ export function renderCityBulletinHtml(bulletin: CityBulletin, language: Languag
     `<title>${escapeHtml(`${title}${say(language, ' ', ': ')}${subtitle}`)}</title><style>${STYLE}</style></head><body>`,
     `<header><h1>${escapeHtml(title)}</h1><p class="subtitle">${escapeHtml(subtitle)}</p>`,
     `<p>${escapeHtml(say(language, `市县信访局 ${issued}`, `City Petition Bureau, ${issued}`))}</p></header>`,
-    body,
+    `<main>${body}</main>`,
     '</body></html>',
   ].join('');
 }

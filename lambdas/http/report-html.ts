@@ -598,7 +598,7 @@ function document(page: Page, heading: Heading, body: string): string {
       ? `<p class="issue">${escapeHtml(page.say(`第${heading.issue}期`, `No. ${heading.issue}`))}</p>`
       : '',
     `<p class="issuer"><span>${escapeHtml(office)}</span><span>${escapeHtml(issuedOn)}</span></p>`,
-    '</header>',
+    '</header><main>',
     `<p>${escapeHtml(page.say(`统计期间：${heading.range}（北京时间）${asOf}。`, `Period: ${heading.range} (Beijing time)${asOf}.`))}</p>`,
     `<p class="lead">${escapeHtml(
       page.say(
@@ -608,6 +608,7 @@ function document(page: Page, heading: Heading, body: string): string {
       ),
     )}</p>`,
     body,
+    '</main>',
     `<footer><span>${escapeHtml(page.say(`${office}`, `Issued by ${office}`))}</span>`,
     `<span>${escapeHtml(page.say(`${issuedOn}印发`, issuedOn))}</span></footer>`,
     '</body></html>',

@@ -175,6 +175,16 @@ describe('the weekly bulletin page', () => {
     );
   });
 
+  it('has one banner, one main region and one footer, the landmarks a screen reader moves by', () => {
+    for (const page of [zh, en]) {
+      expect(page.match(/<header>/g)).toHaveLength(1);
+      expect(page.match(/<main>/g)).toHaveLength(1);
+      expect(page.match(/<footer>/g)).toHaveLength(1);
+      expect(page.indexOf('</header><main>')).toBeGreaterThan(0);
+      expect(page.indexOf('</main><footer>')).toBeGreaterThan(page.indexOf('<main>'));
+    }
+  });
+
   it('says the figures run only to now in a week not over', () => {
     expect(zh).toContain('统计截至 12月3日 14:05');
     expect(en).toContain('figures up to 3 Dec, 14:05');
