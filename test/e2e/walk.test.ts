@@ -370,4 +370,34 @@ describe('the other roles’ screens', () => {
     },
     STEP,
   );
+
+  it(
+    'a clerk, whose town the top bar names, transfers a registered case to the neighbouring town by its name',
+    async () => {
+      const session = await open();
+      const { page } = session;
+      await signIn(session, '窗口受理员');
+      await seen(page.getByText('乡镇：枫桥镇'));
+      expect(await page.locator('header.topbar').textContent()).not.toContain('demo-town');
+      // a clerk's list starts with the cases awaiting acceptance, the seed's newest among them
+      await page
+        .getByRole('row')
+        .filter({ hasText: '赡养老人费用分担纠纷' })
+        .getByRole('link')
+        .first()
+        .click();
+      await seen(page.getByRole('heading', { level: 1, name: /赡养老人费用分担纠纷/ }));
+      await page.getByRole('button', { name: '转送', exact: true }).click();
+      const dialog = page.getByRole('dialog', { name: '转送' });
+      await seen(dialog);
+      await dialog.getByText('本市其他乡镇', { exact: true }).click();
+      await choose(page, '接收乡镇', '东溪镇');
+      await checkScreen(session, '9-transfer');
+      await dialog.getByRole('button', { name: '确定' }).click();
+      await seen(page.locator('.head').getByText('已转送', { exact: true }));
+      await expect.poll(() => page.locator('.linked-case').textContent()).toMatch(/^东溪镇（编号 \S+）$/);
+      await checkScreen(session, '9-transferred');
+    },
+    STEP,
+  );
 });
