@@ -1,11 +1,13 @@
 import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-router';
-import { hasRole, type StaffRole, session } from './session.js';
+import { CITY_ROLE, hasRole, isCitySession, type StaffRole, session } from './session.js';
 
 declare module 'vue-router' {
   interface RouteMeta {
     /** Who may open the page; anyone signed in when absent. */
     roles?: StaffRole[];
     public?: boolean;
+    /** A page of the city's view (市/县信访局): the only pages a city supervisor opens. */
+    city?: boolean;
   }
 }
 
@@ -24,7 +26,7 @@ const routes: RouteRecordRaw[] = [
     path: '/',
     component: () => import('./views/WorkbenchLayout.vue'),
     children: [
-      { path: '', name: 'home', redirect: { name: 'cases' } },
+      { path: '', name: 'home', redirect: () => ({ name: isCitySession() ? 'city' : 'cases' }) },
       { path: 'cases', name: 'cases', component: () => import('./views/CaseList.vue') },
       {
         path: 'cases/new',
@@ -51,6 +53,25 @@ const routes: RouteRecordRaw[] = [
         name: 'notifications',
         component: () => import('./views/NotificationsView.vue'),
       },
+      {
+        path: 'city',
+        name: 'city',
+        component: () => import('./views/CityOverview.vue'),
+        meta: { roles: [CITY_ROLE], city: true },
+      },
+      {
+        path: 'city/cases',
+        name: 'city-cases',
+        component: () => import('./views/CityCases.vue'),
+        meta: { roles: [CITY_ROLE], city: true },
+      },
+      {
+        path: 'city/towns/:town/cases/:id',
+        name: 'city-case',
+        component: () => import('./views/CityCaseDetail.vue'),
+        props: true,
+        meta: { roles: [CITY_ROLE], city: true },
+      },
     ],
   },
   { path: '/:rest(.*)*', redirect: { name: 'cases' } },
@@ -61,6 +82,8 @@ export function createAppRouter() {
   router.beforeEach((to) => {
     if (to.meta.public) return true;
     if (!session.value) return { name: 'sign-in', query: to.fullPath === '/' ? {} : { next: to.fullPath } };
+    // a city supervisor has no town: every town page would be refused, so its own pages only
+    if (isCitySession()) return to.matched.some((record) => record.meta.city) ? true : { name: 'city' };
     const roles = to.matched.flatMap((record) => record.meta.roles ?? []);
     if (roles.length > 0 && !hasRole(...roles)) return { name: 'cases' };
     return true;

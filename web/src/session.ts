@@ -2,14 +2,27 @@ import { ref } from 'vue';
 import type { AuthSettings } from './config.js';
 
 /** The staff roles the workbench knows, strongest last (as the API records the primary role). */
-export const STAFF_ROLES = ['clerk', 'grid_worker', 'handler', 'leader', 'supervisor', 'admin'] as const;
+export const STAFF_ROLES = [
+  'clerk',
+  'grid_worker',
+  'handler',
+  'leader',
+  'supervisor',
+  'admin',
+  'city_supervisor',
+] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
+
+/** The city's petition bureau (市/县信访局): no town of its own, the towns of its token's `custom:towns` claim. */
+export const CITY_ROLE = 'city_supervisor' satisfies StaffRole;
 
 export interface Session {
   token: string;
   userId: string;
   town: string;
   roles: StaffRole[];
+  /** A city supervisor's towns (`custom:towns`); none for a town's staff. */
+  towns?: string[];
   /** Seconds since the epoch when the token expires. */
   expiresAt: number;
 }
@@ -54,6 +67,7 @@ function sessionFromToken(token: string): Session {
     userId: typeof claims.sub === 'string' ? claims.sub : '',
     town: typeof claims['custom:town'] === 'string' ? claims['custom:town'] : '',
     roles,
+    ...(claims['custom:towns'] !== undefined ? { towns: groupsOf(claims['custom:towns']) } : {}),
     expiresAt: typeof claims.exp === 'number' ? claims.exp : 0,
   };
 }
@@ -74,6 +88,11 @@ export const session = ref<Session | undefined>(storedSession());
 
 export function hasRole(...roles: StaffRole[]): boolean {
   return session.value?.roles.some((role) => roles.includes(role)) ?? false;
+}
+
+/** Whether the signed-in user is the city's (市/县信访局), who reads the towns of its claim and no town's routes. */
+export function isCitySession(): boolean {
+  return session.value?.roles.includes(CITY_ROLE) ?? false;
 }
 
 export function startSession(token: string): Session {
@@ -99,7 +118,9 @@ export function endSession(): void {
 /** The local host's dev sign-in: a token for the chosen role and user (never part of a deployed stack). */
 export async function signInLocally(
   baseUrl: string,
-  body: { role: StaffRole; sub: string; town: string },
+  body:
+    | { role: StaffRole; sub: string; town: string }
+    | { role: typeof CITY_ROLE; sub: string; towns: string[] },
 ): Promise<Session> {
   const response = await globalThis.fetch(`${baseUrl}/dev/tokens`, {
     method: 'POST',

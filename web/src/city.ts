@@ -1,0 +1,47 @@
+import { ref } from 'vue';
+import { catalog as defaultCatalog } from '../../lambdas/domain/catalog.js';
+import type { components } from './api.js';
+import { beijingDate } from './domain/dates.js';
+import { catalog, client } from './store.js';
+
+/**
+ * What the city's pages (市/县信访局) share: the towns of the claim by name. `GET /v1/towns` and `GET /v1/catalog` are
+ * a town's routes and refuse a city token, so the names come from the city's metrics (`towns[].name`) and the labels
+ * from the service's own catalogue.
+ */
+
+type CityMetrics = components['schemas']['CityMetrics'];
+
+interface CityTown {
+  id: string;
+  name?: string;
+}
+
+/** The towns the city reads, by id and name, as its metrics answer last gave them. */
+export const cityTowns = ref<CityTown[]>([]);
+
+/** Keeps the towns' names of a metrics answer. */
+export function rememberTowns(metrics: CityMetrics): void {
+  cityTowns.value = metrics.towns.map((town) => ({
+    id: town.town,
+    ...(town.name ? { name: town.name } : {}),
+  }));
+}
+
+/** Reads the towns' names once (this month's metrics), and the labels the pages use. */
+export async function loadCityContext(): Promise<void> {
+  if (Object.keys(catalog.value).length === 0)
+    catalog.value = defaultCatalog() as unknown as typeof catalog.value;
+  if (cityTowns.value.length > 0) return;
+  const today = beijingDate();
+  const { data } = await client.value.GET('/v1/city/metrics', {
+    params: { query: { from: `${today.slice(0, 8)}01`, to: today } },
+  });
+  if (data) rememberTowns(data);
+}
+
+/** A town by its name; the id while the names are unread (or when its admin never named it). */
+export function cityTownLabel(id: string | undefined): string {
+  if (id === undefined) return '';
+  return cityTowns.value.find((town) => town.id === id)?.name ?? id;
+}
