@@ -170,6 +170,8 @@ async function walkGrids(): Promise<{ a: string; b: string; e: string; helper: s
       body: { name: `${role}一`, roles: [role], contact: { channel: 'inbox' } },
     });
   await call(200, 'GET', '/v1/staff', { token: admin });
+  // the town and the deployment's towns by name, from their settings
+  await call(200, 'GET', '/v1/towns', { token: admin });
   // a patrol with a finding: the finding is registered as a case in the patrol's transaction
   const { channel: _channel, ...finding } = caseBody({ petitioners: [petitioner()] });
   await twice(
