@@ -399,4 +399,57 @@ describe('the other roles’ screens', () => {
     },
     STEP,
   );
+
+  it(
+    'a city supervisor sees both towns by name, opens 枫桥镇’s overdue list and supervises a letter in it',
+    async () => {
+      const session = await open();
+      const { page } = session;
+      await page.goto(`${host.baseUrl}/`);
+      await seen(page.getByRole('heading', { name: '信访工作台' }));
+      await choose(page, '登录角色', '市/县信访局');
+      const towns = page.getByLabel('所辖乡镇编号（以逗号分隔）');
+      await seen(towns);
+      expect(await towns.inputValue()).toBe('demo-town, town-b');
+      await page.getByRole('button', { name: '登录', exact: true }).click();
+      await seen(page.getByText('角色：市/县信访局'));
+      // the towns by the names the city's metrics give them, never their ids; the city's menu, no town's
+      await seen(page.getByText('所辖乡镇：枫桥镇、东溪镇'));
+      expect(await page.locator('header.topbar').textContent()).not.toMatch(/demo-town|town-b/);
+      await seen(page.getByRole('menuitem', { name: '城市总览' }));
+      expect((await page.getByRole('menuitem').allTextContents()).map((item) => item.trim())).toEqual([
+        '城市总览',
+        '各镇事项',
+      ]);
+      await seen(page.getByRole('heading', { name: '城市总览', level: 1 }));
+      const table = page.locator('.towns');
+      await seen(table.getByRole('cell', { name: '枫桥镇', exact: true }).first());
+      await seen(table.getByRole('cell', { name: '东溪镇', exact: true }).first());
+      const ranking = page.locator('.ranking');
+      await seen(ranking.getByRole('cell', { name: '东溪镇', exact: true }));
+      // a town without the sample is not ranked, and says so
+      await seen(ranking.getByText(/^(第\d+名|样本不足)$/).first());
+      expect(await text(page)).not.toMatch(/\bnull\b|undefined|NaN/);
+      await checkScreen(session, '7-city-overview');
+
+      await page.getByRole('menuitem', { name: '各镇事项' }).click();
+      await choose(page, '乡镇', '枫桥镇');
+      await seen(page.getByRole('heading', { name: '枫桥镇·已超期事项' }));
+      // the demo town's letter past its acknowledgement deadline
+      const letter = page.getByRole('link', { name: /^(XF|JF)-\d{8}-\d{4}$/ }).first();
+      await seen(letter);
+      await seen(page.getByRole('row').filter({ has: letter }).getByText('已超期', { exact: true }));
+      await letter.click();
+      await seen(page.getByRole('heading', { name: '督办', exact: true }));
+      await seen(page.getByRole('heading', { name: '办理进程' }));
+      await seen(page.getByText('个人信息已遮蔽，上级机关不查看明文。'));
+      await page.getByLabel('督办意见').fill('请于三日内告知信访人是否受理，并报告办理情况。');
+      await page.getByRole('button', { name: '发出督办' }).click();
+      await seen(page.getByText(/^已督办，已通知乡镇\d+人。$/));
+      await seen(page.getByText('上级督办', { exact: true }));
+      await seen(page.getByText('请于三日内告知信访人是否受理，并报告办理情况。', { exact: true }));
+      await checkScreen(session, '7-city');
+    },
+    STEP,
+  );
 });
