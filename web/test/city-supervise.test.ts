@@ -2,6 +2,7 @@ import { mount, type VueWrapper } from '@vue/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { components } from '../src/api.js';
 import SuperviseForm from '../src/components/SuperviseForm.vue';
+import { actionLabel, roleLabel } from '../src/domain/labels.js';
 import { setLocale } from '../src/i18n/index.js';
 import { endSession, startSession } from '../src/session.js';
 import { type Call, fakeApi, fakeToken, settle } from './support.js';
@@ -133,5 +134,13 @@ describe('the city supervision form (督办)', () => {
     expect(wrapper.emitted('done')?.[0]).toEqual([SUPERVISED, '"3"']);
     expect(errorOf(wrapper, '督办意见')).toBe('');
     expect((item(wrapper, '督办意见').find('textarea').element as HTMLTextAreaElement).value).toBe('');
+  });
+
+  it('is named on a town’s timeline by what it is and who gave it, not as another’s act', () => {
+    expect(actionLabel('city-supervision')).toBe('上级督办');
+    expect(roleLabel('city_supervisor')).toBe('市/县信访局');
+    setLocale('en');
+    expect(actionLabel('city-supervision')).toBe('Supervised by the city');
+    expect(roleLabel('city_supervisor')).toBe('City petition bureau');
   });
 });

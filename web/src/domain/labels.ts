@@ -22,6 +22,7 @@ const OTHER_ACTIONS = [
   'recompute-deadlines',
   'meeting-decision',
   'decision-done',
+  'city-supervision',
 ] as const;
 
 /** A timeline event's action: a command, or one of the other acts the timeline records. */
@@ -30,7 +31,17 @@ export function actionLabel(action: string): string {
   return commandLabel(action);
 }
 
-const ROLES = ['clerk', 'grid_worker', 'handler', 'leader', 'supervisor', 'admin', 'petitioner', 'system'];
+const ROLES = [
+  'clerk',
+  'grid_worker',
+  'handler',
+  'leader',
+  'supervisor',
+  'admin',
+  'petitioner',
+  'system',
+  'city_supervisor',
+];
 
 export function roleLabel(role: string): string {
   return ROLES.includes(role) ? t(`role.${role}` as MessageKey) : t('role.other');

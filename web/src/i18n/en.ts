@@ -56,6 +56,7 @@ export const en: Record<MessageKey, string> = {
   'action.recompute-deadlines': 'Deadlines recomputed',
   'action.meeting-decision': 'Meeting decision',
   'action.decision-done': 'Decision carried out',
+  'action.city-supervision': 'Supervised by the city',
   'timeline.other': 'Other entry',
   'timeline.verified': 'Chain verified',
   'timeline.broken': 'Chain broken at entry {seq}',

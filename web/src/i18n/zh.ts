@@ -53,6 +53,7 @@ export const zh = {
   'action.recompute-deadlines': '重算办理期限',
   'action.meeting-decision': '会议议定事项',
   'action.decision-done': '议定事项落实',
+  'action.city-supervision': '上级督办',
   'timeline.other': '其他记录',
   'timeline.verified': '记录链校验通过',
   'timeline.broken': '记录链校验未通过（第 {seq} 条）',
