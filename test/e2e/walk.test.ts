@@ -431,6 +431,17 @@ describe('the other roles’ screens', () => {
       await seen(ranking.getByText(/^(第\d+名|样本不足)$/).first());
       expect(await text(page)).not.toMatch(/\bnull\b|undefined|NaN/);
       await checkScreen(session, '7-city-overview');
+      // the city's bulletin of the week, the API's printable page, names both towns
+      const [bulletin] = await Promise.all([
+        session.context.waitForEvent('page'),
+        page.getByRole('button', { name: '本周全市周报' }).click(),
+      ]);
+      await bulletin.waitForLoadState();
+      await expect.poll(() => text(bulletin)).toContain('东溪镇');
+      expect(await text(bulletin)).toContain('枫桥镇');
+      await screenshot(bulletin, '7-city-bulletin');
+      expect(await accessibilityViolations(bulletin), 'axe on the city bulletin').toEqual([]);
+      await bulletin.close();
 
       await page.getByRole('menuitem', { name: '各镇事项' }).click();
       await choose(page, '乡镇', '枫桥镇');

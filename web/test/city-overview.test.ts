@@ -1,6 +1,7 @@
 import { mount, type VueWrapper } from '@vue/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cityTowns } from '../src/city.js';
+import { cityBulletinPath } from '../src/domain/city.js';
 import { setLocale } from '../src/i18n/index.js';
 import { endSession, startSession } from '../src/session.js';
 import { catalog } from '../src/store.js';
@@ -148,5 +149,16 @@ describe('the city overview', () => {
     expect(ranking[0]?.[0]).toBe('No. 1');
     expect(ranking[1]?.slice(0, 3)).toEqual(['sample too small', '东溪镇', 'sample too small']);
     expect(wrapper.text()).toContain('Timely acknowledgement');
+  });
+
+  it('opens the bulletins of the week and month under way: the city’s, or a town’s', () => {
+    expect(cityBulletinPath('weekly', '2026-12-04')).toBe('/v1/city/reports/weekly/2026-W49');
+    expect(cityBulletinPath('monthly', '2026-12-04')).toBe('/v1/city/reports/monthly/2026-12');
+    expect(cityBulletinPath('weekly', '2027-01-01', 'town-b')).toBe(
+      '/v1/city/towns/town-b/reports/weekly/2026-W53',
+    );
+    expect(cityBulletinPath('monthly', '2026-12-04', 'demo-town')).toBe(
+      '/v1/city/towns/demo-town/reports/monthly/2026-12',
+    );
   });
 });

@@ -29,11 +29,15 @@ export const hiddenReason = (denominator: number): Hidden => (denominator === 0 
 
 export type CityBulletinKind = 'weekly' | 'monthly';
 
-/** The city bulletin's path for the period that holds the given Beijing day (this week, this month). */
-export function cityBulletinPath(kind: CityBulletinKind, day: string): string {
-  return kind === 'weekly'
-    ? `/v1/city/reports/weekly/${isoWeek(day)}`
-    : `/v1/city/reports/monthly/${day.slice(0, 7)}`;
+/**
+ * The path of the bulletin for the period that holds the given Beijing day (this week, this month): the city's, or
+ * one of its towns' when a town is given.
+ */
+export function cityBulletinPath(kind: CityBulletinKind, day: string, town?: string): string {
+  const period = kind === 'weekly' ? `weekly/${isoWeek(day)}` : `monthly/${day.slice(0, 7)}`;
+  return town === undefined
+    ? `/v1/city/reports/${period}`
+    : `/v1/city/towns/${encodeURIComponent(town)}/reports/${period}`;
 }
 
 /** One dated step of a case as the city reads it (the city has no timeline route: the case's own dates). */
