@@ -283,7 +283,7 @@ export const en: Record<MessageKey, string> = {
   'dashboard.total.registered': 'Registered',
   'dashboard.total.replied': 'Replied',
   'dashboard.total.closed': 'Closed',
-  'dashboard.total.overdue': 'Overdue',
+  'dashboard.total.overdue': 'Missed in period',
   'bulletin.daily': "Today's daily",
   'bulletin.weekly': "This week's weekly",
   'bulletin.monthly': "This month's monthly",

@@ -280,7 +280,7 @@ export const zh = {
   'dashboard.total.registered': '登记',
   'dashboard.total.replied': '答复',
   'dashboard.total.closed': '办结',
-  'dashboard.total.overdue': '超期',
+  'dashboard.total.overdue': '本期超期',
   'bulletin.daily': '今日日报',
   'bulletin.weekly': '本周周报',
   'bulletin.monthly': '本月月报',
