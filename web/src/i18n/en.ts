@@ -338,7 +338,7 @@ export const en: Record<MessageKey, string> = {
   'city.rank': 'Rank',
   'city.rankValue': 'No. {n}',
   'city.sampleTooSmall': 'sample too small',
-  'city.rankingMinimum': 'A rate over fewer than {n} cases is neither shown nor ranked.',
+  'city.rankingMinimum': 'A rate over fewer than {n} cases is not ranked.',
   'city.chart': '{indicator} by town',
   'cityCases.title': "Towns' cases",
   'cityCases.list': 'List',

@@ -335,7 +335,7 @@ export const zh = {
   'city.rank': '名次',
   'city.rankValue': '第{n}名',
   'city.sampleTooSmall': '样本不足',
-  'city.rankingMinimum': '样本少于{n}件的比率不予公布，也不参加排名。',
+  'city.rankingMinimum': '样本少于{n}件的比率不参加排名。',
   'city.chart': '各镇{indicator}对比',
   'cityCases.title': '各镇事项',
   'cityCases.list': '事项清单',
