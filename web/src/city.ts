@@ -1,9 +1,9 @@
 import { ref } from 'vue';
 import { catalog as defaultCatalog } from '../../lambdas/domain/catalog.js';
-import { type components, problemText } from './api.js';
+import type { components } from './api.js';
 import { type CityBulletinKind, cityBulletinPath } from './domain/city.js';
 import { beijingDate } from './domain/dates.js';
-import { t } from './i18n/index.js';
+import { openPrintable } from './printable.js';
 import { catalog, client } from './store.js';
 
 /**
@@ -53,20 +53,12 @@ export function cityTownLabel(id: string | undefined): string {
  * and shown in a new window, as the dashboard opens the town's. Says what went wrong, or nothing.
  */
 export async function openCityBulletin(kind: CityBulletinKind, town?: string): Promise<string> {
-  const target = window.open('', '_blank');
   const path = cityBulletinPath(kind, beijingDate(), town) as '/v1/city/reports/weekly/{week}';
-  const { data, error } = await client.value.GET(path, {
-    params: { path: { week: '' } },
-    headers: { Accept: 'text/html' },
-    parseAs: 'text',
-  });
-  if (typeof data !== 'string') {
-    target?.close();
-    return problemText(error, t('error.generic'));
-  }
-  const url = URL.createObjectURL(new Blob([data], { type: 'text/html;charset=utf-8' }));
-  if (target) target.location.href = url;
-  else window.location.assign(url);
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-  return '';
+  return openPrintable(() =>
+    client.value.GET(path, {
+      params: { path: { week: '' } },
+      headers: { Accept: 'text/html' },
+      parseAs: 'text',
+    }),
+  );
 }
