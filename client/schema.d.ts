@@ -3672,6 +3672,7 @@ export interface components {
         itemsRead: number;
         town: string;
         name?: string;
+        nameEn?: string;
       }[];
       ranking: {
         /** @enum {string} */
@@ -3688,6 +3689,7 @@ export interface components {
         towns: {
           town: string;
           name?: string;
+          nameEn?: string;
           rank: number | null;
           numerator: number;
           denominator: number;
@@ -3724,6 +3726,7 @@ export interface components {
       towns: {
         town: string;
         name?: string;
+        nameEn?: string;
         totals: {
           [key: string]: number;
         };
@@ -3756,6 +3759,7 @@ export interface components {
         towns: {
           town: string;
           name?: string;
+          nameEn?: string;
           rank: number | null;
           numerator: number;
           denominator: number;

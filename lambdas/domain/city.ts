@@ -57,6 +57,7 @@ const count = z.number().int();
 const rankedTownSchema = z.object({
   town: z.string(),
   name: z.string().optional(),
+  nameEn: z.string().optional(),
   /** 1 for the best; towns with the same rate share a rank. Null: a sample under the minimum, or no sample. */
   rank: count.nullable(),
   numerator: count,
@@ -73,9 +74,8 @@ export const indicatorRankingSchema = z.object({
 });
 export type IndicatorRanking = z.infer<typeof indicatorRankingSchema>;
 
-interface TownIndicators {
+interface TownIndicators extends TownNames {
   town: string;
-  name?: string | undefined;
   indicators: Indicators;
 }
 
@@ -88,9 +88,9 @@ export function rankTowns(towns: readonly TownIndicators[], minimum: number): In
   return NATIONAL_INDICATORS.map((indicator) => {
     const higherIsBetter = HIGHER_IS_BETTER[indicator];
     const better = (a: number, b: number) => (higherIsBetter ? b - a : a - b);
-    const entries = shown.map(({ town, name, indicators }) => {
+    const entries = shown.map(({ town, name, nameEn, indicators }) => {
       const value: Indicator = indicators[indicator];
-      return { town, ...(name ? { name } : {}), ...value };
+      return { town, ...townNames({ name, nameEn }), ...value };
     });
     const rated = entries
       .filter((entry) => entry.rate !== null)
@@ -189,7 +189,7 @@ export function supervisionRecipients(
   return people.slice(0, max);
 }
 
-const townRef = { town: z.string(), name: z.string().optional() };
+const townRef = { town: z.string(), name: z.string().optional(), nameEn: z.string().optional() };
 
 /** `GET /v1/city/metrics`: each town's metrics (the town's own, as its supervisor reads them) and the ranking. */
 export const cityMetricsSchema = z.object({
@@ -231,6 +231,21 @@ export const cityBulletinSchema = z.object({
 });
 export type CityBulletin = z.infer<typeof cityBulletinSchema>;
 
-/** A town's name as its profile gives it, or none while the profile has the default (`本镇`). */
-export const townNameOf = (profile: TownProfile): string | undefined =>
-  profile.townName === DEFAULT_TOWN_PROFILE.townName ? undefined : profile.townName;
+/** A town's names as its admin gave them: none while the profile has the default (`本镇`). */
+export interface TownNames {
+  name?: string | undefined;
+  nameEn?: string | undefined;
+}
+
+/** The names given, without the ones not given (so that an answer carries no empty field). */
+const townNames = ({ name, nameEn }: TownNames): TownNames => ({
+  ...(name ? { name } : {}),
+  ...(nameEn ? { nameEn } : {}),
+});
+
+/** A town's names as its profile gives them, none while the profile has the default (`本镇`). */
+export const townNamesOf = (profile: TownProfile): TownNames =>
+  townNames({
+    ...(profile.townName === DEFAULT_TOWN_PROFILE.townName ? {} : { name: profile.townName }),
+    ...(profile.townNameEn ? { nameEn: profile.townNameEn } : {}),
+  });

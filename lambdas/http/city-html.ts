@@ -1,4 +1,4 @@
-import type { CityBulletin, IndicatorRanking } from '../domain/city.js';
+import type { CityBulletin, IndicatorRanking, TownNames } from '../domain/city.js';
 import { beijingDate } from '../domain/deadlines.js';
 import { INDICATOR_LABELS, type Indicator } from '../domain/indicators.js';
 import { dateText, monthText, rangeText } from '../domain/report.js';
@@ -43,7 +43,9 @@ function rate(language: Language, value: Indicator): string {
   return `${(value.rate * 100).toFixed(1)}%${say(language, `（${sample}）`, ` (${sample})`)}`;
 }
 
-const townLabel = (town: { town: string; name?: string | undefined }) => town.name ?? town.town;
+/** A town by the name its admin gave it, in the page's language when given in it. */
+const townLabel = (language: Language, town: { town: string } & TownNames) =>
+  (language === 'en' ? town.nameEn : undefined) ?? town.name ?? town.town;
 
 function rankingSection(language: Language, ranking: IndicatorRanking): string {
   const label = INDICATOR_LABELS[ranking.indicator][language];
@@ -56,7 +58,7 @@ function rankingSection(language: Language, ranking: IndicatorRanking): string {
       say(language, '排名|乡镇|比率（分子/分母）', 'Rank|Town|Rate (numerator/denominator)').split('|'),
       ranking.towns.map((town) => [
         town.rank === null ? say(language, '不排名', 'not ranked') : town.rank,
-        townLabel(town),
+        townLabel(language, town),
         rate(language, town),
       ]),
     ) +
@@ -95,7 +97,7 @@ export function renderCityBulletinHtml(bulletin: CityBulletin, language: Languag
         'Town|Registered|Acknowledged|Replied|Deadlines missed',
       ).split('|'),
       bulletin.towns.map((town) => [
-        townLabel(town),
+        townLabel(language, town),
         town.counts.registered,
         town.counts.acknowledged,
         town.counts.replied,

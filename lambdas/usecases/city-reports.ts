@@ -3,7 +3,7 @@ import {
   type CityMetrics,
   cityRankingMinimum,
   rankTowns,
-  townNameOf,
+  townNamesOf,
 } from '../domain/city.js';
 import { indicators, sumTotals } from '../domain/indicators.js';
 import type { Period } from '../domain/periods.js';
@@ -24,8 +24,7 @@ async function townSettings(deps: CityReportDeps, towns: readonly string[]) {
   return Promise.all(
     towns.map(async (town) => {
       const { policy, profile } = await deps.settings.settings(town);
-      const name = townNameOf(profile);
-      return { town, ...(name ? { name } : {}), minimum: policy.rankingMinimum };
+      return { town, names: townNamesOf(profile), minimum: policy.rankingMinimum };
     }),
   );
 }
@@ -44,8 +43,7 @@ export async function cityMetrics(
     const found = each[i];
     // no grid is asked for, so every town has its metrics
     if (!found) throw new Error(`no metrics for ${town}`);
-    const { name } = settings[i]!;
-    return { town, ...(name ? { name } : {}), ...found };
+    return { town, ...settings[i]!.names, ...found };
   });
   const rankingMinimum = cityRankingMinimum(
     settings.map((s) => s.minimum),
@@ -78,10 +76,9 @@ export async function cityBulletin(
   ]);
   const entries = towns.map((town, i) => {
     const totals = sumTotals(counters[i]!.rows.map((row) => row.counts));
-    const { name } = settings[i]!;
     return {
       town,
-      ...(name ? { name } : {}),
+      ...settings[i]!.names,
       totals,
       indicators: indicators(totals),
       counts: openingCounts(totals),

@@ -479,3 +479,52 @@ describe('who may call', () => {
     }
   });
 });
+
+describe("the towns' names", () => {
+  let named: Harness;
+  beforeAll(async () => {
+    named = await createHarness({ now: NOW, towns: ['town-a', 'town-b'] });
+    // town-a has a Chinese and an English name, town-b a Chinese one only
+    for (const [town, names] of [
+      ['town-a', { townName: '甲镇', townNameEn: 'Jia Town' }],
+      ['town-b', { townName: '乙镇' }],
+    ] as const) {
+      const admin = await named.token('admin', `admin-${town}`, town);
+      const current = await named.request('GET', '/v1/admin/policy', { token: admin });
+      expect(current.status, current.text).toBe(200);
+      const put = await named.request('PUT', '/v1/admin/policy', {
+        token: admin,
+        body: { ...current.body, ...names },
+      });
+      expect(put.status, put.text).toBe(200);
+    }
+  });
+  afterAll(() => named.close());
+
+  it('name each town in the answers, in English where its admin gave an English name', async () => {
+    const token = await named.token('city_supervisor', 'city-2', undefined, { towns: ['town-a', 'town-b'] });
+    const metrics = await named.request('GET', '/v1/city/metrics?from=2026-11-01&to=2026-11-27', { token });
+    expect(metrics.status, metrics.text).toBe(200);
+    expect(metrics.body.towns.map((t: Record<string, unknown>) => [t.town, t.name, t.nameEn])).toEqual([
+      ['town-a', '甲镇', 'Jia Town'],
+      ['town-b', '乙镇', undefined],
+    ]);
+    expect(metrics.body.ranking[0].towns).toEqual(
+      expect.arrayContaining([expect.objectContaining({ town: 'town-a', name: '甲镇', nameEn: 'Jia Town' })]),
+    );
+
+    const page = (language: string) =>
+      named.request('GET', '/v1/city/reports/weekly/2026-W48', {
+        token,
+        headers: { accept: 'text/html', 'accept-language': language },
+      });
+    const zh = await page('zh-CN');
+    expect(zh.text).toContain('甲镇');
+    expect(zh.text).not.toContain('Jia Town');
+    const en = await page('en');
+    expect(en.text).toContain('Jia Town');
+    expect(en.text).not.toContain('甲镇');
+    // a town with no English name keeps the name it has
+    expect(en.text).toContain('乙镇');
+  });
+});

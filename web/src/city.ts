@@ -3,6 +3,7 @@ import { catalog as defaultCatalog } from '../../lambdas/domain/catalog.js';
 import type { components } from './api.js';
 import { type CityBulletinKind, cityBulletinPath } from './domain/city.js';
 import { beijingDate } from './domain/dates.js';
+import { locale } from './i18n/index.js';
 import { openPrintable } from './printable.js';
 import { catalog, client } from './store.js';
 
@@ -17,6 +18,7 @@ type CityMetrics = components['schemas']['CityMetrics'];
 interface CityTown {
   id: string;
   name?: string;
+  nameEn?: string;
 }
 
 /** The towns the city reads, by id and name, as its metrics answer last gave them. */
@@ -27,6 +29,7 @@ export function rememberTowns(metrics: CityMetrics): void {
   cityTowns.value = metrics.towns.map((town) => ({
     id: town.town,
     ...(town.name ? { name: town.name } : {}),
+    ...(town.nameEn ? { nameEn: town.nameEn } : {}),
   }));
 }
 
@@ -42,10 +45,14 @@ export async function loadCityContext(): Promise<void> {
   if (data) rememberTowns(data);
 }
 
-/** A town by its name; the id while the names are unread (or when its admin never named it). */
+/**
+ * A town by its name, the English one in English when its admin gave one; the id while the names are unread (or when
+ * its admin never named it).
+ */
 export function cityTownLabel(id: string | undefined): string {
   if (id === undefined) return '';
-  return cityTowns.value.find((town) => town.id === id)?.name ?? id;
+  const town = cityTowns.value.find((entry) => entry.id === id);
+  return (locale.value === 'en' ? town?.nameEn : undefined) ?? town?.name ?? id;
 }
 
 /**

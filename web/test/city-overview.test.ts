@@ -1,6 +1,6 @@
 import { mount, type VueWrapper } from '@vue/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { cityTowns } from '../src/city.js';
+import { cityTownLabel, cityTowns } from '../src/city.js';
 import { cityBulletinPath } from '../src/domain/city.js';
 import { setLocale } from '../src/i18n/index.js';
 import { endSession, startSession } from '../src/session.js';
@@ -160,5 +160,24 @@ describe('the city overview', () => {
     expect(cityBulletinPath('monthly', '2026-12-04', 'demo-town')).toBe(
       '/v1/city/towns/demo-town/reports/monthly/2026-12',
     );
+  });
+});
+
+describe("a city town's label", () => {
+  afterEach(() => {
+    cityTowns.value = [];
+    setLocale('zh-CN');
+  });
+
+  it('is the English name in English when there is one, else the Chinese name, else the id', () => {
+    cityTowns.value = [
+      { id: 'demo-town', name: '枫桥镇', nameEn: 'Fengqiao Town' },
+      { id: 'town-b', name: '东溪镇' },
+    ];
+    expect(cityTownLabel('demo-town')).toBe('枫桥镇');
+    setLocale('en');
+    expect(cityTownLabel('demo-town')).toBe('Fengqiao Town');
+    expect(cityTownLabel('town-b')).toBe('东溪镇');
+    expect(cityTownLabel('town-x')).toBe('town-x');
   });
 });
