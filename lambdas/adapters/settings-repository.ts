@@ -188,6 +188,11 @@ export class TownSettingsCache {
     return settings;
   }
 
+  /** The town's names, read with its rules (and cached with them). */
+  async townProfile(town: string): Promise<TownProfile> {
+    return (await this.get(town)).profile ?? DEFAULT_TOWN_PROFILE;
+  }
+
   forget(town: string): void {
     this.cache.delete(town);
   }

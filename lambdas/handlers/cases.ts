@@ -5,7 +5,7 @@ import { GridRepository } from '../adapters/grid-repository.js';
 import { HelperRepository } from '../adapters/helper-repository.js';
 import { NotificationRepository } from '../adapters/notification-repository.js';
 import { PersonalVault } from '../adapters/personal-vault.js';
-import { SettingsRepository, townSettings } from '../adapters/settings-repository.js';
+import { townSettings } from '../adapters/settings-repository.js';
 import type { CaseRecord } from '../domain/case.js';
 import { DEFAULT_CATEGORY_CODES } from '../domain/catalog.js';
 import { citizenView } from '../domain/citizen.js';
@@ -62,14 +62,13 @@ export function createCasesHandler(deps: Deps, options: { towns?: readonly strin
   const counters = new CounterRepository(deps.db, deps.tables.cases);
   const settings = townSettings(deps);
   const vault = new PersonalVault(deps.dataKeys);
-  const profiles = new SettingsRepository(deps.db, deps.tables.grids);
-  const ports = { cases, grids, helpers, notifications, counters, settings, vault, profiles, mac: deps.mac };
+  const ports = { cases, grids, helpers, notifications, counters, settings, vault, mac: deps.mac };
 
   /** The names of the other towns a timeline's transfers name. */
   const townProfiles = async (events: readonly TimelineEvent[]) => {
     const named = [...new Set(events.flatMap((event) => (event.transfer ? [event.transfer.town] : [])))];
     return new Map(
-      await Promise.all(named.map(async (town) => [town, await profiles.townProfile(town)] as const)),
+      await Promise.all(named.map(async (town) => [town, await settings.townProfile(town)] as const)),
     );
   };
 
@@ -131,7 +130,7 @@ export function createCasesHandler(deps: Deps, options: { towns?: readonly strin
       'GET /v1/towns': {
         async handle(request) {
           requireRole(request.principal, STAFF_ROLES);
-          return { status: 200, body: await townsOfDeployment(profiles, request.principal.town, towns) };
+          return { status: 200, body: await townsOfDeployment(settings, request.principal.town, towns) };
         },
       },
       'GET /v1/cases': {

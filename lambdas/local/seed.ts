@@ -333,6 +333,23 @@ export async function seedDemoTown(
   now = new Date(),
 ): Promise<SeededTown> {
   const call = demoClient(baseUrl, keys, town);
+  // the towns are named first, as an admin would before any work: each function reads the names with the town's
+  // rules (cached for a minute), so the cases registered next already meet them
+  await nameTown(call, {
+    townName: '枫桥镇',
+    issuingOffice: '枫桥镇信访办公室',
+    townNameEn: 'Fengqiao Town',
+    issuingOfficeEn: 'Fengqiao Town Petition Office',
+  });
+  // the neighbour town has no staff or cases of its own: it receives transfers and stands beside the demo town in
+  // the city's view
+  await nameTown(demoClient(baseUrl, keys, NEIGHBOUR_TOWN), {
+    townName: '东溪镇',
+    issuingOffice: '东溪镇信访办公室',
+    townNameEn: 'Dongxi Town',
+    issuingOfficeEn: 'Dongxi Town Petition Office',
+  });
+
   await Promise.all([
     ...DEMO_STAFF.map(({ userId, grids: _grids, ...entry }) =>
       call('admin-1', 'PUT', `/v1/staff/${userId}`, { ...entry, contact: { channel: 'inbox' } }),
@@ -397,21 +414,6 @@ export async function seedDemoTown(
         },
       ],
     });
-
-  await nameTown(call, {
-    townName: '枫桥镇',
-    issuingOffice: '枫桥镇信访办公室',
-    townNameEn: 'Fengqiao Town',
-    issuingOfficeEn: 'Fengqiao Town Petition Office',
-  });
-  // the neighbour town has no staff or cases of its own: it receives transfers and stands beside the demo town in
-  // the city's view
-  await nameTown(demoClient(baseUrl, keys, NEIGHBOUR_TOWN), {
-    townName: '东溪镇',
-    issuingOffice: '东溪镇信访办公室',
-    townNameEn: 'Dongxi Town',
-    issuingOfficeEn: 'Dongxi Town Petition Office',
-  });
 
   const key = await call('admin-1', 'POST', '/v1/admin/open311-keys', { name: '枫桥随手拍（演示）' });
   return { cases, open311Key: String(key.body.apiKey) };

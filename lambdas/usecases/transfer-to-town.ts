@@ -9,7 +9,6 @@ import { commandCounts } from '../domain/counters.js';
 import { ContentionError, StaleVersionError } from '../domain/errors.js';
 import { applyCommand } from '../domain/lifecycle.js';
 import { toOutbox } from '../domain/notification.js';
-import type { TownProfile } from '../domain/report.js';
 import { type Principal, primaryRole } from '../domain/roles.js';
 import { chainEvent } from '../domain/timeline.js';
 import {
@@ -39,8 +38,6 @@ interface TransferPorts {
   counters: CommandPorts['counters'];
   notifications: CommandPorts['notifications'];
   settings: CommandPorts['settings'];
-  /** The towns' names, for the words that name the other town. */
-  profiles: { townProfile(town: string): Promise<TownProfile> };
   vault: Pick<PersonalVault, 'seal' | 'open'>;
   mac: CommandPorts['mac'];
 }
@@ -97,9 +94,10 @@ export async function transferToTown(
   // the status and the caller's right first (409, 403): nothing is read or numbered for a refused transfer
   applyCommand(record, request, { principal, now, ...on.settings });
 
-  const [opened, fromProfile, rules, staff] = await Promise.all([
+  // the sending town's names came with its rules, which the command was checked under
+  const fromProfile = on.settings.profile;
+  const [opened, rules, staff] = await Promise.all([
     openedFields(ports.vault, record),
-    ports.profiles.townProfile(fromTown),
     ports.settings.get(request.toTown),
     ports.grids.staff(request.toTown),
   ]);
