@@ -10,7 +10,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { relative, resolve } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { build, type Metafile } from 'esbuild';
-import { ESM_REQUIRE_BANNER } from '../lib/constructs/bundling.js';
+import { BUNDLE_CHARSET, ESM_REQUIRE_BANNER } from '../lib/constructs/bundling.js';
 
 /** What each bundle's own code and libraries (all but the AWS SDK) should stay within. */
 export const BUDGET_KIB = 200;
@@ -123,6 +123,7 @@ const bundle = (entry: string, outfile: string, way: Way) =>
     outfile,
     external: way === 'external' ? SDK_EXTERNAL : [],
     banner: { js: ESM_REQUIRE_BANNER },
+    charset: BUNDLE_CHARSET,
     metafile: true,
     logLevel: 'silent',
   });

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { caseRelations } from '../domain/access.js';
 import { type CaseRecord, caseRecordSchema } from '../domain/case.js';
 import { watchedDeadline } from '../domain/ladder.js';

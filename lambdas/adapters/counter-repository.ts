@@ -1,5 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { CounterName } from '../domain/counter-names.js';
 import { type CountDelta, mergeDeltas } from '../domain/counters.js';
 import { eachDay } from '../domain/deadlines.js';

@@ -7,7 +7,7 @@ import {
   type QueryCommandOutput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { InvalidCursorError } from '../domain/errors.js';
 import {
   type Notification,
@@ -22,7 +22,7 @@ import { keys, OUTBOX_SHARDS, shardOf } from './table-model.js';
 const LEASE_MS = 60_000;
 
 /** An outbox message with the key it is leased, released and deleted by. */
-const storedOutboxMessageSchema = outboxMessageSchema.extend({ pk: z.string(), sk: z.string() });
+const storedOutboxMessageSchema = z.extend(outboxMessageSchema, { pk: z.string(), sk: z.string() });
 type StoredOutboxMessage = z.infer<typeof storedOutboxMessageSchema>;
 
 /** Inboxes and the outbox, in the Cases table; their writes join the transactions that cause them. */

@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { calendarSchema, shippedCalendars, WorkingCalendar, type YearCalendar } from '../domain/calendar.js';
 import { beijingDate } from '../domain/deadlines.js';
 import { DEFAULT_POLICY, type DeadlinePolicy, policySchema } from '../domain/policy.js';
@@ -10,15 +10,15 @@ import { logger } from './observability.js';
 import { keys } from './table-model.js';
 
 // a stored policy's field is absent or set, never undefined: each one set overrides the default
-const storedPolicy = policySchema.exactPartial();
-const storedProfile = z
-  .object({
+const storedPolicy = z.exactPartial(policySchema);
+const storedProfile = z.exactPartial(
+  z.object({
     townName: z.string(),
     issuingOffice: z.string(),
     townNameEn: z.string(),
     issuingOfficeEn: z.string(),
-  })
-  .exactPartial();
+  }),
+);
 
 /**
  * A town's settings, kept in the Grids table beside its grid tree: deadline policy, the names its bulletins carry (in
@@ -142,11 +142,11 @@ export const recomputeJobSchema = z.object({
   reasons: z.array(z.string()),
   startedAt: z.string(),
   updatedAt: z.string(),
-  position: z
-    .object({ status: z.number().int(), key: z.record(z.string(), z.string()).optional() })
-    .optional(),
-  examined: z.number().int(),
-  changed: z.number().int(),
+  position: z.optional(
+    z.object({ status: z.number().check(z.int()), key: z.optional(z.record(z.string(), z.string())) }),
+  ),
+  examined: z.number().check(z.int()),
+  changed: z.number().check(z.int()),
   done: z.boolean(),
 });
 export type RecomputeJob = z.infer<typeof recomputeJobSchema>;

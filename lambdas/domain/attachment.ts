@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * Evidence on a case: letters the window scans, patrol photos, signed agreements, stamped replies. The bytes live in
@@ -43,16 +43,16 @@ export const attachmentSchema = z.object({
   caseId: z.string(),
   kind: z.enum(ATTACHMENT_KINDS),
   contentType: z.enum(ATTACHMENT_CONTENT_TYPES),
-  size: z.number().int().positive(),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  size: z.number().check(z.int(), z.positive()),
+  sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
   status: z.enum(ATTACHMENT_STATUSES),
   createdAt: z.string(),
   createdBy: z.object({ id: z.string(), role: z.string() }),
-  storedAt: z.string().optional(),
+  storedAt: z.optional(z.string()),
   /** The object version that was checked, where the store keeps versions. */
-  versionId: z.string().optional(),
+  versionId: z.optional(z.string()),
   /** Epoch seconds after which a pending record is gone (TTL). */
-  expiresAt: z.number().int().optional(),
+  expiresAt: z.optional(z.number().check(z.int())),
 });
 export type Attachment = z.infer<typeof attachmentSchema>;
 

@@ -5,7 +5,7 @@
  */
 // every shipped year in one file, so that shipping a year is a data edit (and the bundles still carry it)
 
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import shippedJson from '../../data/calendars.json' with { type: 'json' };
 
 /** One year's schedule. Dates are Beijing calendar dates, `YYYY-MM-DD`. */
@@ -20,32 +20,36 @@ export interface YearCalendar {
 }
 
 /** The years a calendar may be stored for. */
-export const calendarYear = z.number().int().min(2000).max(2100);
+export const calendarYear = z.number().check(z.int(), z.gte(2000), z.lte(2100));
 
 /** A year's calendar as an admin stores it. */
 export const calendarSchema = z
   .strictObject({
     year: calendarYear,
-    holidays: z.array(z.iso.date()).max(60),
-    swappedWorkdays: z.array(z.iso.date()).max(20),
-    fallback: z.boolean().optional(),
-    provisional: z
-      .boolean()
-      .meta({
-        description:
-          'The statutory holidays only, without make-up working days, until the State Council’s notice is stored; ' +
-          'a stored calendar is not provisional unless it says so',
-      })
-      .optional(),
-    source: z
-      .string()
-      .trim()
-      .min(1)
-      .max(500)
-      .meta({ description: 'Where the schedule comes from (the notice, its date)' })
-      .optional(),
+    holidays: z.array(z.iso.date()).check(z.maxLength(60)),
+    swappedWorkdays: z.array(z.iso.date()).check(z.maxLength(20)),
+    fallback: z.optional(z.boolean()),
+    provisional: z.optional(
+      z.boolean().check(
+        z.meta({
+          description:
+            'The statutory holidays only, without make-up working days, until the State Council’s notice is stored; ' +
+            'a stored calendar is not provisional unless it says so',
+        }),
+      ),
+    ),
+    source: z.optional(
+      z
+        .string()
+        .check(
+          z.trim(),
+          z.minLength(1),
+          z.maxLength(500),
+          z.meta({ description: 'Where the schedule comes from (the notice, its date)' }),
+        ),
+    ),
   })
-  .meta({ id: 'WorkingCalendar' });
+  .check(z.meta({ id: 'WorkingCalendar' }));
 
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const MS_PER_DAY = 86_400_000;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import {
   CHANNEL_CODES,
   KIND_CODES,
@@ -21,30 +21,30 @@ import { type Petitioner, personalDataSchema, protectedPetitionerSchema } from '
 const COORDINATE_PLACES = 7;
 
 export const locationSchema = z.strictObject({
-  address: z.string().max(200).optional(),
-  lat: decimal({ min: -90, max: 90, places: COORDINATE_PLACES, excess: 'round' }).optional(),
-  lng: decimal({ min: -180, max: 180, places: COORDINATE_PLACES, excess: 'round' }).optional(),
+  address: z.optional(z.string().check(z.maxLength(200))),
+  lat: z.optional(decimal({ min: -90, max: 90, places: COORDINATE_PLACES, excess: 'round' })),
+  lng: z.optional(decimal({ min: -180, max: 180, places: COORDINATE_PLACES, excess: 'round' })),
 });
 
 export const referralSchema = z.strictObject({
-  from: z.string().trim().min(1).max(100),
-  reference: z.string().trim().min(1).max(100),
-  dueBy: z.iso.datetime({ offset: true }).optional(),
+  from: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
+  reference: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
+  dueBy: z.optional(z.iso.datetime({ offset: true })),
 });
 
 export const respondentSchema = z.strictObject({
-  name: z.string().trim().min(1).max(100),
+  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
   kind: z.enum(['person', 'organization']),
-  userId: z.string().min(1).max(128).optional(),
+  userId: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
 });
 
 const deadlinesSchema = z.object({
   acknowledgeBy: z.string(),
-  objectBy: z.string().optional(),
-  replyBy: z.string().optional(),
-  extendedTo: z.string().optional(),
-  reviewRequestBy: z.string().optional(),
-  reviewAnswerBy: z.string().optional(),
+  objectBy: z.optional(z.string()),
+  replyBy: z.optional(z.string()),
+  extendedTo: z.optional(z.string()),
+  reviewRequestBy: z.optional(z.string()),
+  reviewAnswerBy: z.optional(z.string()),
 });
 
 /**
@@ -76,136 +76,136 @@ export const caseRecordSchema = z.object({
   id: z.string(),
   town: z.string(),
   number: z.string(),
-  version: z.number().int().nonnegative(),
+  version: z.number().check(z.int(), z.nonnegative()),
   kind: z.enum(KIND_CODES),
   channel: z.enum(CHANNEL_CODES),
   type: z.enum(TYPE_CODES),
   category: z.string(),
-  serviceLine: z.enum(SERVICE_LINE_CODES).optional(),
+  serviceLine: z.optional(z.enum(SERVICE_LINE_CODES)),
   title: z.string(),
   description: z.string(),
   receivedAt: z.string(),
   /** On a case transferred from another town: when the matter first reached a town (the sending case's `receivedAt`). */
-  firstReceivedAt: z.string().optional(),
-  lateEntryReason: z.string().optional(),
-  referral: referralSchema.optional(),
-  gridId: z.string().optional(),
+  firstReceivedAt: z.optional(z.string()),
+  lateEntryReason: z.optional(z.string()),
+  referral: z.optional(referralSchema),
+  gridId: z.optional(z.string()),
   /** The grid's place in the tree (`/root/child/`), kept so lists by grid include descendants. */
-  gridPath: z.string().optional(),
-  location: locationSchema.optional(),
+  gridPath: z.optional(z.string()),
+  location: z.optional(locationSchema),
   /** Masked forms only; the clear values are sealed in `personal` (see personal.ts). */
   petitioners: z.array(protectedPetitionerSchema),
-  personal: personalDataSchema.optional(),
-  headcount: z.number().int(),
+  personal: z.optional(personalDataSchema),
+  headcount: z.number().check(z.int()),
   collective: z.boolean(),
-  respondent: respondentSchema.optional(),
+  respondent: z.optional(respondentSchema),
   status: z.enum(STATUS_CODES),
-  track: z.enum(TRACK_CODES).optional(),
+  track: z.optional(z.enum(TRACK_CODES)),
   firstTime: z.boolean(),
-  repeatOf: z.string().optional(),
+  repeatOf: z.optional(z.string()),
   /** Why the registrar opened this second track beside the petitioner's open case `repeatOf` (Art 19). */
-  secondTrackReason: z.string().optional(),
+  secondTrackReason: z.optional(z.string()),
   /** Cases of the same person on the same matter in other towns of the deployment, found by the deployment index. */
   ...crossTownFields,
   /** 重点信访矛盾: marked by a leader or the petition office, with why; lists and counters follow the mark. */
-  key: z.object({ since: z.string(), by: z.string(), reason: z.string() }).optional(),
+  key: z.optional(z.object({ since: z.string(), by: z.string(), reason: z.string() })),
   /** 积案: carried from before the system, with the day it first came and its history. */
-  backlog: backlogRecordSchema.optional(),
-  level: z.enum(['village', 'town', 'county']).optional(),
-  assignee: z.string().optional(),
-  owner: z.string().optional(),
-  acknowledgedAt: z.string().optional(),
+  backlog: z.optional(backlogRecordSchema),
+  level: z.optional(z.enum(['village', 'town', 'county'])),
+  assignee: z.optional(z.string()),
+  owner: z.optional(z.string()),
+  acknowledgedAt: z.optional(z.string()),
   /** When it was accepted: the reply period runs from it (older records have only `acknowledgedAt`, the same instant). */
-  acceptedAt: z.string().optional(),
+  acceptedAt: z.optional(z.string()),
   /** The one extension (Art 34): its days count from the end of the reply period, not from when it was granted. */
-  extension: z.object({ days: z.number().int(), reason: z.string(), at: z.string() }).optional(),
+  extension: z.optional(z.object({ days: z.number().check(z.int()), reason: z.string(), at: z.string() })),
   deadlines: deadlinesSchema,
   registeredBy: z.object({ id: z.string(), role: z.string() }),
   /** The citizen account the case belongs to, when it was filed online or claimed. */
-  petitionerUserId: z.string().optional(),
+  petitionerUserId: z.optional(z.string()),
   /** Why it was declined, transferred or returned. */
-  decision: z
-    .object({ reason: z.string(), route: z.string().optional(), toUnit: z.string().optional() })
-    .optional(),
+  decision: z.optional(
+    z.object({ reason: z.string(), route: z.optional(z.string()), toUnit: z.optional(z.string()) }),
+  ),
   /** The case this one was registered from, in another town of the deployment (转送). */
-  transferredFrom: caseLinkSchema.optional(),
+  transferredFrom: z.optional(caseLinkSchema),
   /** The case this one became in another town of the deployment, when it was transferred there (转送). */
-  transferredTo: caseLinkSchema.optional(),
-  team: z.array(z.string()).optional(),
+  transferredTo: z.optional(caseLinkSchema),
+  team: z.optional(z.array(z.string())),
   /** Helpers who are not staff on the team (三官一律, counsellors, veterans...): who and what, never their phone. */
-  helpers: z.array(helperRefSchema).optional(),
+  helpers: z.optional(z.array(helperRefSchema)),
   /** The four lists (四张清单): tasks, responsibilities, measures here; the resolution list comes with the reply. */
-  plan: z
-    .object({
+  plan: z.optional(
+    z.object({
       tasks: z.array(z.string()),
       responsibilities: z.array(z.string()),
       measures: z.array(z.string()),
-    })
-    .optional(),
-  reply: z
-    .object({
+    }),
+  ),
+  reply: z.optional(
+    z.object({
       outcome: z.enum(OUTCOME_CODES),
       opinion: z.string(),
-      resolution: z.array(z.string()).optional(),
+      resolution: z.optional(z.array(z.string())),
       repliedAt: z.string(),
       deliveredAt: z.string(),
-      level: z.enum(['village', 'town', 'county']).optional(),
-    })
-    .optional(),
+      level: z.optional(z.enum(['village', 'town', 'county'])),
+    }),
+  ),
   /** The latest rating, and the answer it rated: the reply, the review (复查) or the re-review (复核). */
-  rating: z
-    .object({
+  rating: z.optional(
+    z.object({
       rating: z.enum(RATING_CODES),
-      comment: z.string().optional(),
+      comment: z.optional(z.string()),
       at: z.string(),
-      of: z.enum(['reply', 'review', 're_review']).optional(),
-    })
-    .optional(),
-  reviews: z
-    .array(
+      of: z.optional(z.enum(['reply', 'review', 're_review'])),
+    }),
+  ),
+  reviews: z.optional(
+    z.array(
       z.object({
         requestedAt: z.string(),
         reason: z.string(),
-        outcome: z.enum(OUTCOME_CODES).optional(),
-        opinion: z.string().optional(),
-        answeredAt: z.string().optional(),
+        outcome: z.optional(z.enum(OUTCOME_CODES)),
+        opinion: z.optional(z.string()),
+        answeredAt: z.optional(z.string()),
         /** When the written review opinion reached the petitioner: the next review window counts from it (Art 36). */
-        deliveredAt: z.string().optional(),
+        deliveredAt: z.optional(z.string()),
       }),
-    )
-    .optional(),
+    ),
+  ),
   /** People's mediation (人民调解) of the matter: its committee, mediators, time limit, outcome and callback. */
-  mediation: mediationSchema.optional(),
+  mediation: z.optional(mediationSchema),
   /** The matter handed to legal aid, labour arbitration or the litigation service, and what came back. */
-  handOffs: z.array(handOffSchema).optional(),
-  closedAt: z.string().optional(),
-  withdrawal: z.object({ reason: z.string(), at: z.string() }).optional(),
+  handOffs: z.optional(z.array(handOffSchema)),
+  closedAt: z.optional(z.string()),
+  withdrawal: z.optional(z.object({ reason: z.string(), at: z.string() })),
   /** The next unfired step of the escalation ladder; absent when nothing is watched. */
-  alert: z
-    .object({
+  alert: z.optional(
+    z.object({
       kind: z.enum(['acknowledge', 'reply', 'review', 'mediation', 'callback', 'hand_off']),
       due: z.string(),
-      step: z.number().int(),
+      step: z.number().check(z.int()),
       at: z.string(),
-    })
-    .optional(),
+    }),
+  ),
   /** Deadlines that passed unmet, each flagged for supervision (督办). */
-  overdue: z.array(z.object({ kind: z.string(), due: z.string(), at: z.string() })).optional(),
+  overdue: z.optional(z.array(z.object({ kind: z.string(), due: z.string(), at: z.string() }))),
   /** 上级督办: the city petition bureau's supervision of the open case, each with its note and the day it asks for. */
-  supervisions: z
-    .array(
+  supervisions: z.optional(
+    z.array(
       z.object({
         at: z.string(),
         by: z.string(),
         note: z.string(),
-        dueDate: z.string().optional(),
+        dueDate: z.optional(z.string()),
         /** The timeline event that records it. */
-        seq: z.number().int(),
+        seq: z.number().check(z.int()),
       }),
-    )
-    .optional(),
+    ),
+  ),
   /** The last timeline event: its sequence number and keyed hash (the head of the chain). */
-  timelineHead: z.object({ seq: z.number().int(), hash: z.string() }),
+  timelineHead: z.object({ seq: z.number().check(z.int()), hash: z.string() }),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

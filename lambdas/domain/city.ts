@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { CaseRecord } from './case.js';
 import { OPEN_STATUSES } from './catalog.js';
 import { HIGHER_IS_BETTER, hideSmallSamples, type Indicator, type Indicators } from './indicators.js';
@@ -52,18 +52,18 @@ export const NATIONAL_INDICATORS = [
   'resolvedInTown',
 ] as const satisfies readonly (keyof Indicators)[];
 
-const count = z.number().int();
+const count = z.number().check(z.int());
 
 const rankedTownSchema = z.object({
   town: z.string(),
-  name: z.string().optional(),
-  nameEn: z.string().optional(),
+  name: z.optional(z.string()),
+  nameEn: z.optional(z.string()),
   /** 1 for the best; towns with the same rate share a rank. Null: a sample under the minimum, or no sample. */
-  rank: count.nullable(),
+  rank: z.nullable(count),
   numerator: count,
   denominator: count,
   /** Null under the minimum sample, as in every ranking of the service. */
-  rate: z.number().nullable(),
+  rate: z.nullable(z.number()),
 });
 
 export const indicatorRankingSchema = z.object({
@@ -189,7 +189,7 @@ export function supervisionRecipients(
   return people.slice(0, max);
 }
 
-const townRef = { town: z.string(), name: z.string().optional(), nameEn: z.string().optional() };
+const townRef = { town: z.string(), name: z.optional(z.string()), nameEn: z.optional(z.string()) };
 
 /** `GET /v1/city/metrics`: each town's metrics (the town's own, as its supervisor reads them) and the ranking. */
 export const cityMetricsSchema = z.object({
@@ -197,7 +197,7 @@ export const cityMetricsSchema = z.object({
   to: z.string(),
   /** The smallest sample ranked: the largest of the towns' own minimums. */
   rankingMinimum: count,
-  towns: z.array(metricsSchema.extend(townRef)),
+  towns: z.array(z.extend(metricsSchema, townRef)),
   ranking: z.array(indicatorRankingSchema),
   itemsRead: count,
 });

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * Repeat petitions across the towns of one deployment (a city's towns): the same person petitioning on the same matter
@@ -14,8 +14,8 @@ export const crossTownRefSchema = z.object({
   number: z.string(),
   registeredAt: z.string(),
   /** The town's name as its profile gave it when the match was found; absent when the town has none. */
-  townName: z.string().optional(),
-  townNameEn: z.string().optional(),
+  townName: z.optional(z.string()),
+  townNameEn: z.optional(z.string()),
 });
 export type CrossTownRef = z.infer<typeof crossTownRefSchema>;
 
@@ -24,8 +24,8 @@ export type CrossTownRef = z.infer<typeof crossTownRefSchema>;
  * cases elsewhere found when it was registered, and the later ones registered elsewhere that found it.
  */
 export const crossTownFields = {
-  earlierElsewhere: z.array(crossTownRefSchema).optional(),
-  laterElsewhere: z.array(crossTownRefSchema).optional(),
+  earlierElsewhere: z.optional(z.array(crossTownRefSchema)),
+  laterElsewhere: z.optional(z.array(crossTownRefSchema)),
 };
 interface CrossTownFields {
   earlierElsewhere?: CrossTownRef[] | undefined;

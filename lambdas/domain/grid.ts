@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { InvalidFieldError } from './errors.js';
 
 export const GRID_LEVELS = ['comprehensive', 'village', 'unit'] as const;
@@ -10,10 +10,10 @@ export const gridRecordSchema = z.object({
   town: z.string(),
   name: z.string(),
   level: z.enum(GRID_LEVELS),
-  parentId: z.string().optional(),
-  village: z.string().optional(),
-  leaderId: z.string().optional(),
-  mediators: z.array(z.string()).optional(),
+  parentId: z.optional(z.string()),
+  village: z.optional(z.string()),
+  leaderId: z.optional(z.string()),
+  mediators: z.optional(z.array(z.string())),
   path: z.string(),
   createdAt: z.string(),
   updatedAt: z.string(),

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { HELPER_KIND_CODES } from './catalog.js';
 import { personalDataSchema } from './personal.js';
 
@@ -14,7 +14,7 @@ import { personalDataSchema } from './personal.js';
 /** A team names at most this many helpers, as it names at most 20 staff. */
 export const MAX_TEAM_HELPERS = 20;
 
-export const helperId = z.string().trim().min(1).max(64);
+export const helperId = z.string().check(z.trim(), z.minLength(1), z.maxLength(64));
 
 /** The field path of the phone in a helper's envelope. */
 export const HELPER_PHONE_FIELD = 'phone';
@@ -26,13 +26,13 @@ export const helperRecordSchema = z.object({
   kind: z.enum(HELPER_KIND_CODES),
   /** The unit or organisation they come from (a court, a law firm, a village committee). */
   unit: z.string(),
-  gridId: z.string().optional(),
+  gridId: z.optional(z.string()),
   /** The masked phone (`139****5678`); the clear number is sealed in `personal`. */
-  phoneMasked: z.string().optional(),
-  personal: personalDataSchema.optional(),
+  phoneMasked: z.optional(z.string()),
+  personal: z.optional(personalDataSchema),
   active: z.boolean(),
   /** Counts the changes, for `If-Match`. */
-  version: z.number().int().positive(),
+  version: z.number().check(z.int(), z.positive()),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { GridRecord } from './grid.js';
 import type { Indicator, Totals } from './indicators.js';
 
@@ -8,8 +8,8 @@ import type { Indicator, Totals } from './indicators.js';
  * to the other lines with their returns.
  */
 
-const count = z.number().int();
-const indicatorSchema = z.object({ numerator: count, denominator: count, rate: z.number().nullable() });
+const count = z.number().check(z.int());
+const indicatorSchema = z.object({ numerator: count, denominator: count, rate: z.nullable(z.number()) });
 
 export const mediationFiguresSchema = z.object({
   /** Mediations begun in the period. */

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { addDays, beijingDate, lastDayOfMonth } from './beijing-time.js';
 import type { WorkingCalendar } from './calendar.js';
 import { endOfBeijingDay } from './deadlines.js';
@@ -38,12 +38,12 @@ const agreementSchema = z.object({
   number: z.string(),
   form: z.enum(AGREEMENT_FORMS),
   /** Art 29 (2): the main facts, what is disputed and each side's responsibility; an oral one may leave them out. */
-  facts: z.string().optional(),
-  disputed: z.string().optional(),
-  responsibilities: z.string().optional(),
+  facts: z.optional(z.string()),
+  disputed: z.optional(z.string()),
+  responsibilities: z.optional(z.string()),
   terms: z.array(z.string()),
   /** Art 29 (3), 规定 Art 34: how, where and by when it is performed (`by` a Beijing date). */
-  performance: z.object({ how: z.string(), where: z.string().optional(), by: z.string() }),
+  performance: z.object({ how: z.string(), where: z.optional(z.string()), by: z.string() }),
   recordedAt: z.string(),
   /** Written: when the parties signed (Art 29); oral: when they agreed (Art 30). */
   effectiveAt: z.string(),
@@ -58,25 +58,27 @@ export const mediationSchema = z.object({
   committee: z.enum(COMMITTEES),
   mediators: z.array(mediatorSchema),
   /** The case's petitioners who are parties (by their index) and whether the respondent is one. */
-  parties: z.object({ petitioners: z.array(z.number().int()), respondent: z.boolean() }),
+  parties: z.object({ petitioners: z.array(z.number().check(z.int())), respondent: z.boolean() }),
   startedAt: z.string(),
   /** The end of the time limit now in force, an instant. */
   dueBy: z.string(),
-  extensions: z
-    .array(z.object({ days: z.number().int(), reason: z.string(), at: z.string(), dueBy: z.string() }))
-    .optional(),
-  sessions: z.number().int().optional(),
-  concludedAt: z.string().optional(),
-  agreement: agreementSchema.optional(),
-  failure: z.object({ reason: z.string(), route: z.enum(ADVISED_ROUTES), at: z.string() }).optional(),
-  callback: z
-    .object({
+  extensions: z.optional(
+    z.array(
+      z.object({ days: z.number().check(z.int()), reason: z.string(), at: z.string(), dueBy: z.string() }),
+    ),
+  ),
+  sessions: z.optional(z.number().check(z.int())),
+  concludedAt: z.optional(z.string()),
+  agreement: z.optional(agreementSchema),
+  failure: z.optional(z.object({ reason: z.string(), route: z.enum(ADVISED_ROUTES), at: z.string() })),
+  callback: z.optional(
+    z.object({
       result: z.enum(PERFORMANCE_RESULTS),
       note: z.string(),
-      followUp: z.enum(FOLLOW_UPS).optional(),
+      followUp: z.optional(z.enum(FOLLOW_UPS)),
       at: z.string(),
-    })
-    .optional(),
+    }),
+  ),
 });
 export type Mediation = z.infer<typeof mediationSchema>;
 
@@ -86,12 +88,12 @@ export const handOffSchema = z.object({
   unit: z.string(),
   /** The end of the due date's Beijing day, an instant. */
   dueBy: z.string(),
-  note: z.string().optional(),
+  note: z.optional(z.string()),
   at: z.string(),
   by: z.string(),
-  returned: z
-    .object({ accepted: z.boolean(), result: z.string(), at: z.string(), onTime: z.boolean() })
-    .optional(),
+  returned: z.optional(
+    z.object({ accepted: z.boolean(), result: z.string(), at: z.string(), onTime: z.boolean() }),
+  ),
 });
 
 /** The facts of a case the mediation deadlines read. */

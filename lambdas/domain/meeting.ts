@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { addDays } from './beijing-time.js';
 import type { CatalogEntry } from './catalog.js';
 import { endOfBeijingDay } from './deadlines.js';
@@ -46,20 +46,20 @@ export const meetingRecordSchema = z.object({
   agenda: z.string(),
   createdBy: actorSchema,
   createdAt: z.string(),
-  version: z.number().int(),
-  minutes: z
-    .object({
+  version: z.number().check(z.int()),
+  minutes: z.optional(
+    z.object({
       summary: z.string(),
-      decisions: z.number().int(),
+      decisions: z.number().check(z.int()),
       recordedBy: actorSchema,
       recordedAt: z.string(),
-    })
-    .optional(),
+    }),
+  ),
 });
 export type MeetingRecord = z.infer<typeof meetingRecordSchema>;
 
 /** The next unfired step of an open decision's ladder. */
-export const decisionAlertSchema = z.object({ step: z.number().int(), at: z.string() });
+export const decisionAlertSchema = z.object({ step: z.number().check(z.int()), at: z.string() });
 export type DecisionAlert = z.infer<typeof decisionAlertSchema>;
 
 export const decisionRecordSchema = z.object({
@@ -69,18 +69,18 @@ export const decisionRecordSchema = z.object({
   meetingKind: z.enum(MEETING_KINDS),
   meetingDate: z.string(),
   /** 1-based, in the order of the minutes. */
-  n: z.number().int(),
+  n: z.number().check(z.int()),
   text: z.string(),
   ownerId: z.string(),
   /** The last Beijing day to act on, as the minutes gave it; `due` is the instant it ends. */
   dueDate: z.string(),
   due: z.string(),
-  caseId: z.string().optional(),
+  caseId: z.optional(z.string()),
   createdAt: z.string(),
-  alert: decisionAlertSchema.optional(),
+  alert: z.optional(decisionAlertSchema),
   /** When the sweep found it missed (its overdue step fired). */
-  missedAt: z.string().optional(),
-  done: z.object({ at: z.string(), by: actorSchema, note: z.string(), late: z.boolean() }).optional(),
+  missedAt: z.optional(z.string()),
+  done: z.optional(z.object({ at: z.string(), by: actorSchema, note: z.string(), late: z.boolean() })),
 });
 export type DecisionRecord = z.infer<typeof decisionRecordSchema>;
 
@@ -260,12 +260,12 @@ export const missedDecisionSchema = z.object({
   meetingId: z.string(),
   meetingKind: z.enum(MEETING_KINDS),
   meetingDate: z.string(),
-  n: z.number().int(),
+  n: z.number().check(z.int()),
   dueDate: z.string(),
-  caseId: z.string().optional(),
+  caseId: z.optional(z.string()),
   ownerId: z.string(),
   /** The owner's name in the staff directory when the report was made; absent for someone it does not know. */
-  ownerName: z.string().optional(),
+  ownerName: z.optional(z.string()),
 });
 export const missedDecisionLine = (
   decision: DecisionRecord,

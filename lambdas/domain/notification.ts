@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { CaseRecord } from './case.js';
 import { MILESTONES, type Milestone } from './citizen.js';
 import type { LadderStep, WatchedKind } from './ladder.js';
@@ -32,13 +32,13 @@ export const notificationRecordSchema = z.object({
     'transfer',
   ]),
   severity: z.enum(['notice', 'warning', 'urgent', 'overdue']),
-  caseId: z.string().optional(),
-  caseNumber: z.string().optional(),
+  caseId: z.optional(z.string()),
+  caseNumber: z.optional(z.string()),
   text: z.object({ zh: z.string(), en: z.string() }),
   at: z.string(),
   read: z.boolean(),
   /** When its recipient first marked it read. */
-  readAt: z.string().optional(),
+  readAt: z.optional(z.string()),
 });
 export type Notification = z.infer<typeof notificationRecordSchema>;
 

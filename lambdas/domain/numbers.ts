@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * Decimal numbers as the service keeps them. A JSON number may be anything a double is (`1e-200`, `-0`), but the store
@@ -19,9 +19,9 @@ interface DecimalOptions {
 
 export function decimal({ min, max, places, excess }: DecimalOptions) {
   const step = 10 ** -places;
-  const range = z.number().min(min).max(max);
-  if (excess === 'refuse') return range.multipleOf(step);
+  const range = z.number().check(z.gte(min), z.lte(max));
+  if (excess === 'refuse') return range.check(z.multipleOf(step));
   const scale = 10 ** places;
   // `+ 0` turns -0 into 0
-  return range.overwrite((value) => Math.round(value * scale) / scale + 0);
+  return range.check(z.overwrite((value) => Math.round(value * scale) / scale + 0));
 }

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /** A grid worker's daily patrol (网格巡查): what they covered and what they found. */
 export const patrolRecordSchema = z.object({
@@ -7,8 +7,8 @@ export const patrolRecordSchema = z.object({
   gridId: z.string(),
   date: z.string(),
   workerId: z.string(),
-  households: z.number().int().optional(),
-  notes: z.string().optional(),
+  households: z.optional(z.number().check(z.int())),
+  notes: z.optional(z.string()),
   caseIds: z.array(z.string()),
   createdAt: z.string(),
 });
@@ -18,11 +18,11 @@ export const staffRecordSchema = z.object({
   userId: z.string(),
   town: z.string(),
   name: z.string(),
-  title: z.string().optional(),
+  title: z.optional(z.string()),
   roles: z.array(z.string()),
-  contact: z
-    .object({ channel: z.enum(['sms', 'email', 'inbox']), address: z.string().optional() })
-    .optional(),
+  contact: z.optional(
+    z.object({ channel: z.enum(['sms', 'email', 'inbox']), address: z.optional(z.string()) }),
+  ),
   updatedAt: z.string(),
 });
 export type StaffRecord = z.infer<typeof staffRecordSchema>;

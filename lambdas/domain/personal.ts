@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { OPEN_STATUSES, type Status } from './catalog.js';
 import { RuleViolationError } from './errors.js';
 import { maskAddress, maskIdNumber, maskName, maskPhone } from './masking.js';
@@ -22,19 +22,19 @@ const SEALED = '[sealed]';
 
 /** A petitioner as the registrar enters them, in the clear. */
 export const petitionerSchema = z.strictObject({
-  name: z.string().trim().min(1).max(50),
-  idNumber: z.string().optional(),
-  phone: z.string().optional(),
-  address: z.string().max(200).optional(),
+  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(50)),
+  idNumber: z.optional(z.string()),
+  phone: z.optional(z.string()),
+  address: z.optional(z.string().check(z.maxLength(200))),
 });
 export type Petitioner = z.infer<typeof petitionerSchema>;
 
 /** A petitioner as a case keeps them: `name` in the clear (masked on accusations), the rest masked. */
 export const protectedPetitionerSchema = z.object({
   name: z.string(),
-  idNumberMasked: z.string().optional(),
-  phoneMasked: z.string().optional(),
-  addressMasked: z.string().optional(),
+  idNumberMasked: z.optional(z.string()),
+  phoneMasked: z.optional(z.string()),
+  addressMasked: z.optional(z.string()),
 });
 export type ProtectedPetitioner = z.infer<typeof protectedPetitionerSchema>;
 

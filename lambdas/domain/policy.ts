@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { because } from './errors.js';
 import { DEFAULT_ESCALATION, type EscalationPolicy } from './ladder.js';
 import { decimal } from './numbers.js';
@@ -51,65 +51,70 @@ export const DEFAULT_POLICY: DeadlinePolicy = {
 const day = z.iso.date();
 
 const ladderStep = z.strictObject({
-  id: z.string().trim().min(1).max(40),
+  id: z.string().check(z.trim(), z.minLength(1), z.maxLength(40)),
   when: z.union([
     // a fraction of the period, in hundredths: 0.01 to 0.99
     z.strictObject({ fractionElapsed: decimal({ min: 0.01, max: 0.99, places: 2, excess: 'refuse' }) }),
-    z.strictObject({ daysBefore: z.number().int().min(0).max(60) }),
+    z.strictObject({ daysBefore: z.number().check(z.int(), z.gte(0), z.lte(60)) }),
   ]),
   notify: z
     .array(z.enum(['assignee', 'owner', 'registrar', 'leader', 'supervisor']))
-    .min(1)
-    .max(5),
+    .check(z.minLength(1), z.maxLength(5)),
   severity: z.enum(['notice', 'warning', 'urgent', 'overdue']),
 });
 
 /** The escalation ladder: its last step is the deadline itself (overdue, 督办), and only that one. */
 const escalationSchema = z
   .strictObject({
-    steps: z.array(ladderStep).min(1).max(8),
+    steps: z.array(ladderStep).check(z.minLength(1), z.maxLength(8)),
     earlierDays: z.strictObject({
-      firstTime: z.number().int().min(0).max(10),
-      collective: z.number().int().min(0).max(10),
-      keyPeriod: z.number().int().min(0).max(10),
+      firstTime: z.number().check(z.int(), z.gte(0), z.lte(10)),
+      collective: z.number().check(z.int(), z.gte(0), z.lte(10)),
+      keyPeriod: z.number().check(z.int(), z.gte(0), z.lte(10)),
     }),
     keyPeriods: z
       .array(
         z
-          .strictObject({ name: z.string().trim().min(1).max(100), from: day, to: day })
-          .refine((p) => p.from <= p.to, { ...because('before-from'), path: ['to'] }),
+          .strictObject({
+            name: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
+            from: day,
+            to: day,
+          })
+          .check(z.refine((p) => p.from <= p.to, { ...because('before-from'), path: ['to'] })),
       )
-      .max(50),
+      .check(z.maxLength(50)),
   })
-  .superRefine((ladder, ctx) => {
-    const last = ladder.steps.at(-1);
-    const overdueSteps = ladder.steps.filter((s) => s.severity === 'overdue').length;
-    if (
-      last?.severity !== 'overdue' ||
-      !('daysBefore' in last.when) ||
-      last.when.daysBefore !== 0 ||
-      overdueSteps !== 1
-    )
-      ctx.addIssue({ code: 'custom', path: ['steps'], ...because('ladder-overdue-last') });
-    if (new Set(ladder.steps.map((s) => s.id)).size !== ladder.steps.length)
-      ctx.addIssue({ code: 'custom', path: ['steps'], ...because('ladder-ids-unique') });
-  });
+  .check(
+    z.superRefine((ladder, ctx) => {
+      const last = ladder.steps.at(-1);
+      const overdueSteps = ladder.steps.filter((s) => s.severity === 'overdue').length;
+      if (
+        last?.severity !== 'overdue' ||
+        !('daysBefore' in last.when) ||
+        last.when.daysBefore !== 0 ||
+        overdueSteps !== 1
+      )
+        ctx.addIssue({ code: 'custom', path: ['steps'], ...because('ladder-overdue-last') });
+      if (new Set(ladder.steps.map((s) => s.id)).size !== ladder.steps.length)
+        ctx.addIssue({ code: 'custom', path: ['steps'], ...because('ladder-ids-unique') });
+    }),
+  );
 
 /** The deadline policy an admin may set; the bounds keep a typo from making every case overdue or never due. */
 export const policySchema = z
   .strictObject({
-    acknowledgeDays: z.number().int().min(1).max(60),
-    replyDays: z.number().int().min(1).max(180),
-    maxExtensionDays: z.number().int().min(0).max(120),
+    acknowledgeDays: z.number().check(z.int(), z.gte(1), z.lte(60)),
+    replyDays: z.number().check(z.int(), z.gte(1), z.lte(180)),
+    maxExtensionDays: z.number().check(z.int(), z.gte(0), z.lte(120)),
     firstTimeNoExtension: z.boolean(),
-    reviewRequestDays: z.number().int().min(1).max(90),
-    reviewAnswerDays: z.number().int().min(1).max(90),
-    returnWorkingDays: z.number().int().min(1).max(30),
+    reviewRequestDays: z.number().check(z.int(), z.gte(1), z.lte(90)),
+    reviewAnswerDays: z.number().check(z.int(), z.gte(1), z.lte(90)),
+    returnWorkingDays: z.number().check(z.int(), z.gte(1), z.lte(30)),
     holidayRule: z.enum(['keep', 'next_working_day']),
-    lateEntryDays: z.number().int().min(0).max(30),
+    lateEntryDays: z.number().check(z.int(), z.gte(0), z.lte(30)),
     // optional in a body, so clients written before it keep working; omitted, it is the default
-    retentionDaysAfterClosure: z.number().int().min(1).max(36_500).default(3650),
-    rankingMinimum: z.number().int().min(1).max(1000).default(5),
+    retentionDaysAfterClosure: z._default(z.number().check(z.int(), z.gte(1), z.lte(36_500)), 3650),
+    rankingMinimum: z._default(z.number().check(z.int(), z.gte(1), z.lte(1000)), 5),
     escalation: escalationSchema,
   })
-  .meta({ id: 'DeadlinePolicy' });
+  .register(z.globalRegistry, { id: 'DeadlinePolicy' });

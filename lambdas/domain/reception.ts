@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { addDays, beijingDate } from './beijing-time.js';
 import { type CatalogEntry, labelOf, TRACK_CODES, TRACKS } from './catalog.js';
 import { type CountDelta, NO_GRID } from './counters.js';
@@ -41,7 +41,7 @@ export const rosterDaySchema = z.object({
   town: z.string(),
   date: z.string(),
   slots: z.array(rosterSlotSchema),
-  version: z.number().int(),
+  version: z.number().check(z.int()),
   updatedAt: z.string(),
   updatedBy: z.string(),
 });
@@ -59,8 +59,8 @@ export const receptionVisitSchema = z.object({
   caseId: z.string(),
   /** The visit registered the case (rather than joining one already registered). */
   registered: z.boolean(),
-  headcount: z.number().int(),
-  onTheSpot: z.object({ measure: z.string(), track: z.enum(TRACK_CODES).optional() }),
+  headcount: z.number().check(z.int()),
+  onTheSpot: z.object({ measure: z.string(), track: z.optional(z.enum(TRACK_CODES)) }),
 });
 export type ReceptionVisit = z.infer<typeof receptionVisitSchema>;
 
@@ -72,8 +72,8 @@ export const receptionRecordSchema = z.object({
   leaderId: z.string(),
   period: z.enum(PERIODS),
   visits: z.array(receptionVisitSchema),
-  batches: z.number().int(),
-  personTimes: z.number().int(),
+  batches: z.number().check(z.int()),
+  personTimes: z.number().check(z.int()),
   recordedBy: z.string(),
   createdAt: z.string(),
 });
@@ -162,7 +162,7 @@ export const receptionTotals = (totals: Totals) => ({
   settledOnTheSpot: totals.receptionSettled ?? 0,
 });
 
-const count = z.number().int();
+const count = z.number().check(z.int());
 const leaderFigures = {
   /** Half-day or day slots the roster gave them. */
   rostered: count,
@@ -178,8 +178,8 @@ const leaderFigures = {
 export const receptionSectionSchema = z.object({
   ...leaderFigures,
   /** Visits settled on the spot over all visits (batches), with its sample. */
-  settledShare: z.object({ numerator: count, denominator: count, rate: z.number().nullable() }),
-  leaders: z.array(z.object({ leaderId: z.string(), name: z.string().optional(), ...leaderFigures })),
+  settledShare: z.object({ numerator: count, denominator: count, rate: z.nullable(z.number()) }),
+  leaders: z.array(z.object({ leaderId: z.string(), name: z.optional(z.string()), ...leaderFigures })),
 });
 type ReceptionSection = z.infer<typeof receptionSectionSchema>;
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { BacklogLedger } from './backlog.js';
 import type { CaseRecord } from './case.js';
 import { CHANNEL_CODES, KIND_CODES, STATUS_CODES } from './catalog.js';
@@ -21,16 +21,16 @@ import { receptionSectionSchema } from './reception.js';
 export type IndicatorName = keyof Indicators;
 export const INDICATOR_NAMES = Object.keys(indicators({})) as [IndicatorName, ...IndicatorName[]];
 
-const count = z.number().int();
+const count = z.number().check(z.int());
 const indicatorSchema = z.object({
   numerator: count,
   denominator: count,
-  rate: z.number().nullable(),
+  rate: z.nullable(z.number()),
 });
 const indicatorsSchema = z.record(z.enum(INDICATOR_NAMES), indicatorSchema);
 const totalsSchema = z.partialRecord(z.string(), z.number());
 /** Each rate minus the previous period's (a difference of fractions); null where either rate is null. */
-const changeSchema = z.record(z.enum(INDICATOR_NAMES), z.number().nullable());
+const changeSchema = z.record(z.enum(INDICATOR_NAMES), z.nullable(z.number()));
 
 const caseLineSchema = z.object({
   id: z.string(),
@@ -38,13 +38,13 @@ const caseLineSchema = z.object({
   kind: z.enum(KIND_CODES),
   status: z.enum(STATUS_CODES),
   firstTime: z.boolean(),
-  gridId: z.string().optional(),
+  gridId: z.optional(z.string()),
   /** The deadline staff must meet next. */
-  deadline: z.object({ kind: z.enum(['acknowledge', 'reply', 'review']), due: z.string() }).optional(),
+  deadline: z.optional(z.object({ kind: z.enum(['acknowledge', 'reply', 'review']), due: z.string() })),
   /** That deadline had passed when the report was made. */
   late: z.boolean(),
   /** Staff user id: the assignee, else the owner (包案领导), else the registrar. */
-  responsible: z.string().optional(),
+  responsible: z.optional(z.string()),
 });
 type CaseLine = z.infer<typeof caseLineSchema>;
 
@@ -54,8 +54,8 @@ export type CaseList = z.infer<typeof caseListSchema>;
 
 const gridRef = {
   gridId: z.string(),
-  name: z.string().optional(),
-  level: z.enum(GRID_LEVELS).optional(),
+  name: z.optional(z.string()),
+  level: z.optional(z.enum(GRID_LEVELS)),
 };
 
 const common = {
@@ -66,7 +66,7 @@ const common = {
   /** Items DynamoDB returned to make the report (its read cost). */
   itemsRead: count,
   /** When the scheduled run stored it; absent for a report made on request. */
-  storedAt: z.string().optional(),
+  storedAt: z.optional(z.string()),
   totals: totalsSchema,
   indicators: indicatorsSchema,
 };
@@ -101,10 +101,10 @@ export const weeklyReportSchema = z.object({
   atRisk: caseListSchema,
   leaderOwned: z.array(z.object({ leaderId: z.string(), items: z.array(caseLineSchema), more: z.boolean() })),
   /** Leaders' receptions (领导接访) of the week against the roster; absent in reports stored before. */
-  reception: receptionSectionSchema.optional(),
+  reception: z.optional(receptionSectionSchema),
   /** People's mediation and the hand-offs of the week, as the metrics count them; absent in reports stored before. */
-  mediation: mediationFiguresSchema.optional(),
-  handOffs: handOffFiguresSchema.optional(),
+  mediation: z.optional(mediationFiguresSchema),
+  handOffs: z.optional(handOffFiguresSchema),
 });
 
 export const monthlyReportSchema = z.object({
@@ -115,7 +115,7 @@ export const monthlyReportSchema = z.object({
   overdue: caseListSchema,
   backlog: caseListSchema,
   /** Meeting decisions still open after their last day, as of the month's end; absent in reports stored before. */
-  missedDecisions: z.object({ total: count, items: z.array(missedDecisionSchema) }).optional(),
+  missedDecisions: z.optional(z.object({ total: count, items: z.array(missedDecisionSchema) })),
 });
 
 export const reportSchema = z.discriminatedUnion('kind', [
@@ -135,13 +135,13 @@ const backlogLedgerSchema = z.object({
   resolved: count,
   otherwiseConcluded: count,
   remaining: count,
-}) satisfies z.ZodType<BacklogLedger>;
+}) satisfies z.ZodMiniType<BacklogLedger>;
 
 /** Indicators over any range of days, for the town or a grid subtree; `byGrid` ranks, so small samples are hidden. */
 export const metricsSchema = z.object({
   from: z.string(),
   to: z.string(),
-  gridId: z.string().optional(),
+  gridId: z.optional(z.string()),
   totals: totalsSchema,
   indicators: indicatorsSchema,
   /** Carried cases (积案): open when the period began, entered, resolved and concluded in it, remaining at its end. */
@@ -157,12 +157,12 @@ export const metricsSchema = z.object({
   /** Meetings (联席会议、会商) held in the period, and the town's meeting decisions open and overdue now. */
   meetings: count,
   /** Meetings held in the period by their chair (a leader, by staff id, with the directory's name). */
-  meetingsByChair: z.array(z.object({ chairId: z.string(), name: z.string().optional(), held: count })),
+  meetingsByChair: z.array(z.object({ chairId: z.string(), name: z.optional(z.string()), held: count })),
   decisions: z.object({
     open: count,
     overdue: count,
     byOwner: z.array(
-      z.object({ ownerId: z.string(), name: z.string().optional(), open: count, overdue: count }),
+      z.object({ ownerId: z.string(), name: z.optional(z.string()), open: count, overdue: count }),
     ),
   }),
   /** Leaders' receptions (领导接访) in the period, the town's whatever grid is asked for. */

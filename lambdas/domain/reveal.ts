@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { PERSONAL_FIELDS } from './personal.js';
 
 const revealActor = z.object({ id: z.string(), role: z.string() });
@@ -34,5 +34,5 @@ export const revealEntrySchema = z
       purpose: z.string(),
     }),
   ])
-  .meta({ id: 'RevealLogEntry' });
+  .check(z.meta({ id: 'RevealLogEntry' }));
 export type RevealEntry = z.infer<typeof revealEntrySchema>;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { isRole, type Role } from './roles.js';
 
 /**
@@ -62,55 +62,56 @@ export interface ReceivedMatter {
 /** A timeline event as it is stored and served. */
 export const timelineEventSchema = z
   .object({
-    seq: z.number().int(),
+    seq: z.number().check(z.int()),
     at: z.string(),
     actor: z.object({ id: z.string(), role: z.string() }),
     action: z.string(),
-    fromStatus: z.string().optional(),
-    toStatus: z.string().optional(),
-    note: z.string().optional(),
+    fromStatus: z.optional(z.string()),
+    toStatus: z.optional(z.string()),
+    note: z.optional(z.string()),
     /** `repeat-received`: the matter received again and linked to this case (Art 19). */
-    received: z.object({ channel: z.string(), receivedAt: z.string(), title: z.string() }).optional(),
+    received: z.optional(z.object({ channel: z.string(), receivedAt: z.string(), title: z.string() })),
     /** `attachment-stored`: the file stored as evidence, with the SHA-256 of its bytes. */
-    attachment: z
-      .object({
+    attachment: z.optional(
+      z.object({
         id: z.string(),
         kind: z.string(),
         contentType: z.string(),
-        size: z.number().int(),
+        size: z.number().check(z.int()),
         sha256: z.string(),
-      })
-      .optional(),
+      }),
+    ),
     /** `mediation-session`: the record of a mediation session (调解笔录). */
-    session: z
-      .object({
+    session: z.optional(
+      z.object({
         heldAt: z.string(),
         place: z.string(),
         present: z.array(z.string()),
         said: z.string(),
-        agreed: z.string().optional(),
-      })
-      .optional(),
+        agreed: z.optional(z.string()),
+      }),
+    ),
     /** `transfer` (to) or `register` (from): the case in the other town of the deployment (转送). */
-    transfer: z
-      .object({
+    transfer: z.optional(
+      z.object({
         direction: z.enum(['to', 'from']),
         town: z.string(),
         caseId: z.string(),
         number: z.string(),
-      })
-      .optional(),
+      }),
+    ),
     /** Served, never stored: the words of an event that names another town, in the caller's language. */
-    label: z
-      .string()
-      .meta({
-        description: 'The event’s words in the caller’s language, on one that names another town (转送)',
-      })
-      .optional(),
+    label: z.optional(
+      z.string().check(
+        z.meta({
+          description: 'The event’s words in the caller’s language, on one that names another town (转送)',
+        }),
+      ),
+    ),
     prevHash: z.string(),
     hash: z.string(),
   })
-  .meta({ id: 'TimelineEvent' });
+  .check(z.meta({ id: 'TimelineEvent' }));
 
 const sessionOf = ({ agreed, ...rest }: NonNullable<z.infer<typeof timelineEventSchema>['session']>) => ({
   ...rest,

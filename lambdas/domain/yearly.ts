@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { type Indicator, indicators, type Totals } from './indicators.js';
 import {
   handOffFigures,
@@ -13,8 +13,8 @@ import { receptionTotals } from './reception.js';
  * key matters resolved, the resolution rate), summed from the counters of the year's days.
  */
 
-const count = z.number().int();
-const indicatorSchema = z.object({ numerator: count, denominator: count, rate: z.number().nullable() });
+const count = z.number().check(z.int());
+const indicatorSchema = z.object({ numerator: count, denominator: count, rate: z.nullable(z.number()) });
 
 export const yearlyReportSchema = z
   .object({
@@ -39,11 +39,11 @@ export const yearlyReportSchema = z
     petitionResolution: indicatorSchema,
     disputeResolution: indicatorSchema,
     /** 人民调解: the year's mediations, agreements and callbacks (by village in the metrics). */
-    mediation: mediationFiguresSchema.omit({ agreementsByVillage: true }),
+    mediation: z.omit(mediationFiguresSchema, { agreementsByVillage: true }),
     /** 五位一体: the year's hand-offs to the other service lines and their returns. */
     handOffs: handOffFiguresSchema,
   })
-  .meta({ id: 'YearlyReport' });
+  .check(z.meta({ id: 'YearlyReport' }));
 export type YearlyReport = z.infer<typeof yearlyReportSchema>;
 
 /** A year in the path: four digits, a year begun by `today`. */

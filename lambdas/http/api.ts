@@ -5,7 +5,7 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import type { Deps } from '../adapters/deps.js';
 import type { FunctionFamily } from '../adapters/function-families.js';
 import { countServerError } from '../adapters/metrics.js';
@@ -37,7 +37,7 @@ export interface ApiRequest {
   language: Language;
   header(name: string): string | undefined;
   /** The JSON body checked against a schema: 413, 415 or 400 otherwise. */
-  body<S extends z.ZodType>(schema: S): z.output<S>;
+  body<S extends z.ZodMiniType>(schema: S): z.output<S>;
   /** The JSON body, read but not yet checked (413, 415 or 400 for JSON that does not parse). */
   json(): unknown;
 }

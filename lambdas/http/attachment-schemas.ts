@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import {
   ATTACHMENT_CONTENT_TYPES,
   ATTACHMENT_KINDS,
@@ -15,15 +15,15 @@ export const startUploadBody = z
     /** JPEG and PNG images and PDF files: the types `complete` can check by their first bytes. */
     contentType: z.enum(ATTACHMENT_CONTENT_TYPES),
     /** Bytes. */
-    size: z
-      .number()
-      .int()
-      .min(1)
-      .refine((size) => size <= ATTACHMENT_POLICY.maxBytes, because('file-too-large', { mib: maxMiB })),
+    size: z.number().check(
+      z.int(),
+      z.gte(1),
+      z.refine((size) => size <= ATTACHMENT_POLICY.maxBytes, because('file-too-large', { mib: maxMiB })),
+    ),
     /** The SHA-256 of the bytes, lowercase hex. */
-    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
   })
-  .meta({ id: 'AttachmentDeclaration' });
+  .check(z.meta({ id: 'AttachmentDeclaration' }));
 
 export const uploadResponseSchema = z
   .object({
@@ -39,28 +39,30 @@ export const uploadResponseSchema = z
       'x-amz-tagging': z.string(),
     }),
   })
-  .meta({ id: 'AttachmentUpload' });
+  .check(z.meta({ id: 'AttachmentUpload' }));
 
 export const attachmentViewSchema = z
   .object({
     id: z.string(),
     kind: z.enum(ATTACHMENT_KINDS),
     contentType: z.enum(ATTACHMENT_CONTENT_TYPES),
-    size: z.number().int(),
+    size: z.number().check(z.int()),
     sha256: z.string(),
     status: z.enum(ATTACHMENT_STATUSES),
     createdAt: z.string(),
-    storedAt: z.string().optional(),
+    storedAt: z.optional(z.string()),
   })
-  .meta({ id: 'Attachment' });
+  .check(z.meta({ id: 'Attachment' }));
 
 export const attachmentListSchema = z
   .object({ items: z.array(attachmentViewSchema) })
-  .meta({ id: 'AttachmentList' });
+  .check(z.meta({ id: 'AttachmentList' }));
 
 /** A letter, an agreement, a reply or any other file may hold personal data: say why it is downloaded. */
-export const downloadQuery = z.strictObject({ purpose: z.string().trim().min(5).max(500).optional() });
+export const downloadQuery = z.strictObject({
+  purpose: z.optional(z.string().check(z.trim(), z.minLength(5), z.maxLength(500))),
+});
 
 export const downloadResponseSchema = z
   .object({ downloadUrl: z.string(), expiresAt: z.string() })
-  .meta({ id: 'AttachmentDownload' });
+  .check(z.meta({ id: 'AttachmentDownload' }));

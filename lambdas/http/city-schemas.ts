@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { CITY_CASE_VIEWS, cityBulletinSchema, cityMetricsSchema } from '../domain/city.js';
 import { because } from '../domain/errors.js';
 import { checkMetricsRange } from './report-schemas.js';
@@ -16,48 +16,49 @@ export const cityMetricsQuery = z
   .strictObject({
     from: isoDate,
     to: isoDate,
-    town: z.string().regex(TOWN_ID).optional(),
+    town: z.optional(z.string().check(z.regex(TOWN_ID))),
   })
-  .superRefine(checkMetricsRange);
+  .check(z.superRefine(checkMetricsRange));
 
 /** A town's lists as the city reads them, a page at a time (`cursor` from the page before). */
 export const cityCasesQuery = z.strictObject({
   view: z.enum(CITY_CASE_VIEWS),
   limit: limitParam,
-  cursor: z.string().min(1).max(2048).optional(),
+  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
 });
 
 /** 上级督办: the city's note, and the Beijing date by which it asks the town to report (today or later). */
 export const superviseBody = (today: string) =>
   z.strictObject({
-    note: z.string().trim().min(1).max(1000),
-    dueDate: isoDate.refine((date) => date >= today, because('in-past')).optional(),
+    note: z.string().check(z.trim(), z.minLength(1), z.maxLength(1000)),
+    dueDate: z.optional(isoDate.check(z.refine((date) => date >= today, because('in-past')))),
   });
 
 /** A case of a town as the city reads it: the town's supervisor's view, with the town and the repeats elsewhere. */
-export const cityCaseSchema = caseViewSchema
-  .extend({
+export const cityCaseSchema = z
+  .object({
+    ...caseViewSchema.shape,
     town: z.string(),
     /** Cases of the same person on the same matter in the deployment's other towns, each named. */
-    crossTownRepeats: z
-      .array(
+    crossTownRepeats: z.optional(
+      z.array(
         z.object({
           town: z.string(),
-          townName: z.string().optional(),
-          townNameEn: z.string().optional(),
+          townName: z.optional(z.string()),
+          townNameEn: z.optional(z.string()),
           relation: z.enum(['earlier', 'later']),
           caseId: z.string(),
           number: z.string(),
           registeredAt: z.string(),
         }),
-      )
-      .optional(),
+      ),
+    ),
   })
-  .meta({ id: 'CityCase' });
+  .check(z.meta({ id: 'CityCase' }));
 
 export const cityCaseListSchema = z
-  .object({ items: z.array(cityCaseSchema), nextCursor: z.string().optional() })
-  .meta({ id: 'CityCaseList' });
+  .object({ items: z.array(cityCaseSchema), nextCursor: z.optional(z.string()) })
+  .check(z.meta({ id: 'CityCaseList' }));
 
 export const supervisedSchema = z
   .object({
@@ -66,13 +67,13 @@ export const supervisedSchema = z
       at: z.string(),
       by: z.string(),
       note: z.string(),
-      dueDate: z.string().optional(),
-      seq: z.number().int(),
+      dueDate: z.optional(z.string()),
+      seq: z.number().check(z.int()),
     }),
     /** How many of the town's people were told. */
-    notified: z.number().int(),
+    notified: z.number().check(z.int()),
   })
-  .meta({ id: 'CitySupervision' });
+  .check(z.meta({ id: 'CitySupervision' }));
 
-export const cityMetricsResponseSchema = cityMetricsSchema.meta({ id: 'CityMetrics' });
-export const cityBulletinResponseSchema = cityBulletinSchema.meta({ id: 'CityBulletin' });
+export const cityMetricsResponseSchema = cityMetricsSchema.check(z.meta({ id: 'CityMetrics' }));
+export const cityBulletinResponseSchema = cityBulletinSchema.check(z.meta({ id: 'CityBulletin' }));

@@ -1,10 +1,12 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { HttpProblem } from './problem.js';
 
 /** `?verify=true` recomputes the timeline's keyed hash chain. */
-export const timelineQuery = z.strictObject({ verify: z.enum(['true', 'false']).optional() });
+export const timelineQuery = z.strictObject({ verify: z.optional(z.enum(['true', 'false'])) });
 
-export const noteBody = z.strictObject({ text: z.string().trim().min(1).max(4000) });
+export const noteBody = z.strictObject({
+  text: z.string().check(z.trim(), z.minLength(1), z.maxLength(4000)),
+});
 
 /** `If-Match: "3"` (or `W/"3"`, or `3`) → 3; anything else matches no version. */
 export function parseIfMatch(header: string): number | undefined {

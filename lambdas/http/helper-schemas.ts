@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { HELPER_KIND_CODES } from '../domain/catalog.js';
 import type { HelperProblem } from '../domain/helper.js';
 import { HttpProblem, validationProblem } from './problem.js';
@@ -6,17 +6,17 @@ import { limitParam, PHONE } from './schemas.js';
 
 /** The helper directory's bodies, queries and answers. */
 
-const name = z.string().trim().min(1).max(50);
-const unit = z.string().trim().min(1).max(100);
-const gridId = z.string().min(1).max(64);
-const phone = z.string().trim().regex(PHONE);
+const name = z.string().check(z.trim(), z.minLength(1), z.maxLength(50));
+const unit = z.string().check(z.trim(), z.minLength(1), z.maxLength(100));
+const gridId = z.string().check(z.minLength(1), z.maxLength(64));
+const phone = z.string().check(z.trim(), z.regex(PHONE));
 
 export const createHelperBody = z.strictObject({
   name,
   kind: z.enum(HELPER_KIND_CODES),
   /** The unit or organisation they come from: a court, a law firm, a village committee. */
   unit,
-  gridId: gridId.optional(),
+  gridId: z.optional(gridId),
   /** Kept sealed; answers show it masked. */
   phone,
 });
@@ -24,19 +24,19 @@ export const createHelperBody = z.strictObject({
 /** What may change; `null` removes the grid or the phone (the sealed number is dropped with its data key). */
 /** Only the fields it names change (exactOptional: a named field is never `undefined`); `null` removes. */
 export const patchHelperBody = z.strictObject({
-  name: name.exactOptional(),
-  kind: z.enum(HELPER_KIND_CODES).exactOptional(),
-  unit: unit.exactOptional(),
-  gridId: gridId.nullable().exactOptional(),
-  phone: phone.nullable().exactOptional(),
+  name: z.exactOptional(name),
+  kind: z.exactOptional(z.enum(HELPER_KIND_CODES)),
+  unit: z.exactOptional(unit),
+  gridId: z.exactOptional(z.nullable(gridId)),
+  phone: z.exactOptional(z.nullable(phone)),
   /** `false` deactivates: the helper stays on the cases they were on and joins no new team. */
-  active: z.boolean().exactOptional(),
+  active: z.exactOptional(z.boolean()),
 });
 
 export const listHelpersQuery = z.strictObject({
-  kind: z.enum(HELPER_KIND_CODES).optional(),
+  kind: z.optional(z.enum(HELPER_KIND_CODES)),
   limit: limitParam,
-  cursor: z.string().min(1).max(2048).optional(),
+  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
 });
 
 /** A helper as staff see them: the phone masked (`139****5678`). */
@@ -46,23 +46,23 @@ export const helperViewSchema = z
     name: z.string(),
     kind: z.enum(HELPER_KIND_CODES),
     unit: z.string(),
-    gridId: z.string().optional(),
-    phone: z.string().optional(),
+    gridId: z.optional(z.string()),
+    phone: z.optional(z.string()),
     active: z.boolean(),
-    version: z.number().int(),
+    version: z.number().check(z.int()),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
-  .meta({ id: 'Helper' });
+  .check(z.meta({ id: 'Helper' }));
 
 export const revealHelperBody = z.strictObject({
   /** Why the clear number is needed; kept in the reveal log. */
-  purpose: z.string().trim().min(5).max(500),
+  purpose: z.string().check(z.trim(), z.minLength(5), z.maxLength(500)),
 });
 
 export const revealedHelperSchema = z
-  .object({ id: z.string(), name: z.string(), phone: z.string().optional() })
-  .meta({ id: 'RevealedHelperContact' });
+  .object({ id: z.string(), name: z.string(), phone: z.optional(z.string()) })
+  .check(z.meta({ id: 'RevealedHelperContact' }));
 
 /** An `own` that names ids the town's helper directory does not have: a 400 naming each (`helpers.1`). */
 export const unknownHelpersProblem = (missing: readonly HelperProblem[]): HttpProblem =>

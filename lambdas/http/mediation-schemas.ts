@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { CLOCK_SKEW_MS } from '../domain/deadlines.js';
 import { because } from '../domain/errors.js';
 
@@ -7,17 +7,19 @@ export const sessionBody = (now: Date) =>
   z.strictObject({
     heldAt: z.iso
       .datetime({ offset: true })
-      .refine((at) => new Date(at).getTime() <= now.getTime() + CLOCK_SKEW_MS, because('in-future')),
-    place: z.string().trim().min(1).max(200),
+      .check(z.refine((at) => new Date(at).getTime() <= now.getTime() + CLOCK_SKEW_MS, because('in-future'))),
+    place: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
     /** The mediators, parties and others present, as the record names them. */
-    present: z.array(z.string().trim().min(1).max(100)).min(1).max(30),
-    said: z.string().trim().min(1).max(8000),
-    agreed: z.string().trim().min(1).max(4000).optional(),
+    present: z
+      .array(z.string().check(z.trim(), z.minLength(1), z.maxLength(100)))
+      .check(z.minLength(1), z.maxLength(30)),
+    said: z.string().check(z.trim(), z.minLength(1), z.maxLength(8000)),
+    agreed: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(4000))),
   });
 
 const lastDay = z.object({
   at: z.string(),
-  lastDay: z.string().meta({ description: 'The last Beijing day it includes, `YYYY-MM-DD`' }),
+  lastDay: z.string().check(z.meta({ description: 'The last Beijing day it includes, `YYYY-MM-DD`' })),
   lastDayText: z.string(),
 });
 
@@ -28,7 +30,9 @@ export const agreementViewSchema = z
     caseNumber: z.string(),
     number: z
       .string()
-      .meta({ description: 'The agreement’s number: `TJ-` and the case number’s date and sequence' }),
+      .check(
+        z.meta({ description: 'The agreement’s number: `TJ-` and the case number’s date and sequence' }),
+      ),
     form: z.enum(['written', 'oral']),
     formLabel: z.string(),
     committee: z.enum(['village', 'town']),
@@ -38,32 +42,34 @@ export const agreementViewSchema = z
       z.object({
         role: z.enum(['petitioner', 'respondent']),
         name: z.string(),
-        idNumber: z.string().optional(),
-        address: z.string().optional(),
-        kind: z.enum(['person', 'organization']).optional(),
+        idNumber: z.optional(z.string()),
+        address: z.optional(z.string()),
+        kind: z.optional(z.enum(['person', 'organization'])),
       }),
     ),
-    facts: z.string().optional(),
-    disputed: z.string().optional(),
-    responsibilities: z.string().optional(),
+    facts: z.optional(z.string()),
+    disputed: z.optional(z.string()),
+    responsibilities: z.optional(z.string()),
     terms: z.array(z.string()),
     performance: z.object({
       how: z.string(),
-      where: z.string().optional(),
+      where: z.optional(z.string()),
       by: z.string(),
       byText: z.string(),
     }),
     effectiveAt: z.string(),
-    judicialConfirmation: lastDay.meta({
-      description:
-        'Art 33: the parties may jointly apply to a court for judicial confirmation until this last day',
-    }),
-    callback: lastDay.extend({
-      result: z.enum(['performed', 'partly', 'not_performed']).optional(),
-      resultLabel: z.string().optional(),
-      followUp: z.enum(['urged', 'told_may_sue']).optional(),
-      followUpLabel: z.string().optional(),
+    judicialConfirmation: lastDay.check(
+      z.meta({
+        description:
+          'Art 33: the parties may jointly apply to a court for judicial confirmation until this last day',
+      }),
+    ),
+    callback: z.extend(lastDay, {
+      result: z.optional(z.enum(['performed', 'partly', 'not_performed'])),
+      resultLabel: z.optional(z.string()),
+      followUp: z.optional(z.enum(['urged', 'told_may_sue'])),
+      followUpLabel: z.optional(z.string()),
       at: z.string(),
     }),
   })
-  .meta({ id: 'MediationAgreement' });
+  .check(z.meta({ id: 'MediationAgreement' }));

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { because } from '../domain/errors.js';
 import { PERSONAL_FIELDS } from '../domain/personal.js';
 import { limitParam } from './schemas.js';
@@ -9,21 +9,22 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 export const revealBody = z.strictObject({
   /** Why the clear values are needed; kept in the reveal log. */
-  purpose: z.string().trim().min(5).max(500),
+  purpose: z.string().check(z.trim(), z.minLength(5), z.maxLength(500)),
   /** Which fields; all of them when absent. */
-  fields: z
-    .array(z.enum(PERSONAL_FIELDS))
-    .min(1)
-    .max(PERSONAL_FIELDS.length)
-    .refine((fields) => new Set(fields).size === fields.length, because('fields-repeat'))
-    .optional(),
+  fields: z.optional(
+    z.array(z.enum(PERSONAL_FIELDS)).check(
+      z.minLength(1),
+      z.maxLength(PERSONAL_FIELDS.length),
+      z.refine((fields) => new Set(fields).size === fields.length, because('fields-repeat')),
+    ),
+  ),
 });
 
 const revealedPetitionerSchema = z.object({
-  name: z.string().optional(),
-  idNumber: z.string().optional(),
-  phone: z.string().optional(),
-  address: z.string().optional(),
+  name: z.optional(z.string()),
+  idNumber: z.optional(z.string()),
+  phone: z.optional(z.string()),
+  address: z.optional(z.string()),
 });
 
 export const revealResponseSchema = z
@@ -32,11 +33,13 @@ export const revealResponseSchema = z
     number: z.string(),
     fields: z.array(z.enum(PERSONAL_FIELDS)),
     petitioners: z.array(revealedPetitionerSchema),
-    description: z.string().optional(),
+    description: z.optional(z.string()),
   })
-  .meta({ id: 'RevealedPersonalData' });
+  .check(z.meta({ id: 'RevealedPersonalData' }));
 
-export const eraseBody = z.strictObject({ reason: z.string().trim().min(5).max(500) });
+export const eraseBody = z.strictObject({
+  reason: z.string().check(z.trim(), z.minLength(5), z.maxLength(500)),
+});
 
 const isoDate = z.iso.date();
 
@@ -46,11 +49,17 @@ export const auditRangeQuery = z
     from: isoDate,
     to: isoDate,
     limit: limitParam,
-    cursor: z.string().min(1).max(2048).optional(),
+    cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
   })
-  .superRefine((query, ctx) => {
-    const days = (Date.parse(query.to) - Date.parse(query.from)) / DAY_MS + 1;
-    if (days < 1) ctx.addIssue({ code: 'custom', path: ['to'], ...because('before-from') });
-    else if (days > MAX_AUDIT_DAYS)
-      ctx.addIssue({ code: 'custom', path: ['to'], ...because('range-too-long', { days: MAX_AUDIT_DAYS }) });
-  });
+  .check(
+    z.superRefine((query, ctx) => {
+      const days = (Date.parse(query.to) - Date.parse(query.from)) / DAY_MS + 1;
+      if (days < 1) ctx.addIssue({ code: 'custom', path: ['to'], ...because('before-from') });
+      else if (days > MAX_AUDIT_DAYS)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['to'],
+          ...because('range-too-long', { days: MAX_AUDIT_DAYS }),
+        });
+    }),
+  );

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { beijingDate, isCalendarDate } from '../domain/beijing-time.js';
 import { MAX_INDEXED_PETITIONERS } from '../domain/case.js';
 import { TRACK_CODES } from '../domain/catalog.js';
@@ -27,7 +27,7 @@ const REGISTRATION_WRITES = 2 + MAX_INDEXED_PETITIONERS + 1 + 6 + 1 + 1;
 export const MAX_VISITS = Math.floor((100 - 3) / REGISTRATION_WRITES);
 
 const isoDate = z.iso.date();
-const place = z.string().trim().min(1).max(100);
+const place = z.string().check(z.trim(), z.minLength(1), z.maxLength(100));
 
 const rosterSlotBody = z.strictObject({
   leaderId: userId,
@@ -38,12 +38,14 @@ const rosterSlotBody = z.strictObject({
 
 /** A day's slots, replacing whatever the day had: none clears it; a leader has one slot per half-day at most. */
 export const rosterBody = z
-  .strictObject({ slots: z.array(rosterSlotBody).max(MAX_SLOTS) })
-  .superRefine((body, ctx) => {
-    const at = clashingSlot(body.slots);
-    if (at !== undefined)
-      ctx.addIssue({ code: 'custom', path: ['slots', at, 'period'], ...because('slot-clash') });
-  });
+  .strictObject({ slots: z.array(rosterSlotBody).check(z.maxLength(MAX_SLOTS)) })
+  .check(
+    z.superRefine((body, ctx) => {
+      const at = clashingSlot(body.slots);
+      if (at !== undefined)
+        ctx.addIssue({ code: 'custom', path: ['slots', at, 'period'], ...because('slot-clash') });
+    }),
+  );
 
 /** A roster day in the path: a real calendar date, not before today (Beijing). */
 export const rosterDateProblem = (date: string, now: Date): 'not-a-date' | 'in-past' | undefined => {
@@ -52,7 +54,7 @@ export const rosterDateProblem = (date: string, now: Date): 'not-a-date' | 'in-p
 };
 
 const rangeFields = { from: isoDate, to: isoDate };
-const checkRange = (query: { from: string; to: string }, ctx: z.RefinementCtx) => {
+const checkRange = (query: { from: string; to: string }, ctx: z.core.$RefinementCtx) => {
   const days = (Date.parse(query.to) - Date.parse(query.from)) / 86_400_000 + 1;
   if (days < 1) ctx.addIssue({ code: 'custom', path: ['to'], ...because('before-from') });
   else if (days > MAX_RECEPTION_DAYS)
@@ -63,19 +65,22 @@ const checkRange = (query: { from: string; to: string }, ctx: z.RefinementCtx) =
     });
 };
 
-export const rosterQuery = z.strictObject(rangeFields).superRefine(checkRange);
+export const rosterQuery = z.strictObject(rangeFields).check(z.superRefine(checkRange));
 /** The public roster: the town is named when the deployment serves several (as Open311's `jurisdiction_id`). */
 export const publicRosterQuery = z
-  .strictObject({ ...rangeFields, town: z.string().trim().min(1).max(64).optional() })
-  .superRefine(checkRange);
+  .strictObject({
+    ...rangeFields,
+    town: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(64))),
+  })
+  .check(z.superRefine(checkRange));
 export const receptionsQuery = z
-  .strictObject({ ...rangeFields, leaderId: userId.optional() })
-  .superRefine(checkRange);
+  .strictObject({ ...rangeFields, leaderId: z.optional(userId) })
+  .check(z.superRefine(checkRange));
 
 /** What a visit has done on the spot (现场协调): the measure, and the track decided when one was. */
 const onTheSpot = z.strictObject({
-  measure: z.string().trim().min(1).max(2000),
-  track: z.enum(TRACK_CODES).optional(),
+  measure: z.string().check(z.trim(), z.minLength(1), z.maxLength(2000)),
+  track: z.optional(z.enum(TRACK_CODES)),
 });
 
 /**
@@ -85,69 +90,72 @@ const onTheSpot = z.strictObject({
  */
 const visitBody = (rules: IntakeRules) =>
   z.strictObject({
-    caseId: z.string().trim().min(1).max(64).optional(),
-    registration: patrolFindingBody(rules).optional(),
-    headcount: z.number().int().min(1).max(MAX_HEADCOUNT),
+    caseId: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(64))),
+    registration: z.optional(patrolFindingBody(rules)),
+    headcount: z.number().check(z.int(), z.gte(1), z.lte(MAX_HEADCOUNT)),
     onTheSpot,
   });
 
 export const receptionBody = (rules: IntakeRules) =>
   z
     .strictObject({
-      date: isoDate.refine((d) => d <= beijingDate(rules.now), because('in-future')),
+      date: isoDate.check(z.refine((d) => d <= beijingDate(rules.now), because('in-future'))),
       leaderId: userId,
       period: z.enum(PERIODS),
-      visits: z.array(visitBody(rules)).min(1).max(MAX_VISITS),
+      visits: z.array(visitBody(rules)).check(z.minLength(1), z.maxLength(MAX_VISITS)),
     })
-    .superRefine((body, ctx) => {
-      const seen = new Set<string>();
-      body.visits.forEach((visit, i) => {
-        if ((visit.caseId === undefined) === (visit.registration === undefined))
-          ctx.addIssue({ code: 'custom', path: ['visits', i], ...because('case-or-registration') });
-        if (visit.caseId !== undefined) {
-          if (seen.has(visit.caseId))
-            ctx.addIssue({ code: 'custom', path: ['visits', i, 'caseId'], ...because('case-twice') });
-          seen.add(visit.caseId);
-        }
-        if (visit.registration && visit.headcount < visit.registration.petitioners.length)
-          ctx.addIssue({
-            code: 'custom',
-            path: ['visits', i, 'headcount'],
-            ...because('headcount-below-petitioners'),
-          });
-      });
-    });
+    .check(
+      z.superRefine((body, ctx) => {
+        const seen = new Set<string>();
+        body.visits.forEach((visit, i) => {
+          if ((visit.caseId === undefined) === (visit.registration === undefined))
+            ctx.addIssue({ code: 'custom', path: ['visits', i], ...because('case-or-registration') });
+          if (visit.caseId !== undefined) {
+            if (seen.has(visit.caseId))
+              ctx.addIssue({ code: 'custom', path: ['visits', i, 'caseId'], ...because('case-twice') });
+            seen.add(visit.caseId);
+          }
+          if (visit.registration && visit.headcount < visit.registration.petitioners.length)
+            ctx.addIssue({
+              code: 'custom',
+              path: ['visits', i, 'headcount'],
+              ...because('headcount-below-petitioners'),
+            });
+        });
+      }),
+    );
 
+const rosterEntryFields = z.object({
+  date: z.string(),
+  period: z.enum(PERIODS),
+  place: z.string(),
+  kind: z.enum(RECEPTION_KINDS),
+  leaderId: z.string(),
+  leader: z.object({ name: z.string(), title: z.optional(z.string()) }),
+});
 /** A roster entry as staff read it; the public read leaves out `leaderId`. */
-export const rosterEntrySchema = z
-  .object({
-    date: z.string(),
-    period: z.enum(PERIODS),
-    place: z.string(),
-    kind: z.enum(RECEPTION_KINDS),
-    leaderId: z.string(),
-    leader: z.object({ name: z.string(), title: z.string().optional() }),
-  })
-  .meta({ id: 'RosterEntry' });
-export const publicRosterEntrySchema = rosterEntrySchema
-  .omit({ leaderId: true })
-  .meta({ id: 'PublicRosterEntry' });
+export const rosterEntrySchema = rosterEntryFields.check(z.meta({ id: 'RosterEntry' }));
+export const publicRosterEntrySchema = z
+  .omit(rosterEntryFields, { leaderId: true })
+  .check(z.meta({ id: 'PublicRosterEntry' }));
 export const rosterDayViewSchema = z
   .object({
     date: z.string(),
     slots: z.array(rosterSlotBody),
-    version: z.number().int(),
+    version: z.number().check(z.int()),
     updatedAt: z.string(),
   })
-  .meta({ id: 'RosterDay' });
+  .check(z.meta({ id: 'RosterDay' }));
 
 export const receptionCreatedSchema = z
   .object({
     id: z.string(),
-    batches: z.number().int(),
-    personTimes: z.number().int(),
+    batches: z.number().check(z.int()),
+    personTimes: z.number().check(z.int()),
     visits: z.array(z.object({ caseId: z.string() })),
   })
-  .meta({ id: 'ReceptionCreated' });
+  .check(z.meta({ id: 'ReceptionCreated' }));
 /** A reception as staff read it: without its town. */
-export const receptionViewSchema = receptionRecordSchema.omit({ town: true }).meta({ id: 'Reception' });
+export const receptionViewSchema = z
+  .omit(receptionRecordSchema, { town: true })
+  .check(z.meta({ id: 'Reception' }));

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { because } from '../domain/errors.js';
 import type { ReportKind } from '../domain/periods.js';
 import {
@@ -14,7 +14,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const isoDate = z.iso.date();
 
 /** A metrics range: `from` before or on `to`, at most `MAX_METRICS_DAYS` days, both included. */
-export function checkMetricsRange(query: { from: string; to: string }, ctx: z.RefinementCtx): void {
+export function checkMetricsRange(query: { from: string; to: string }, ctx: z.core.$RefinementCtx): void {
   // a date already refused needs no range check
   if (!isoDate.safeParse(query.from).success || !isoDate.safeParse(query.to).success) return;
   const days = (Date.parse(query.to) - Date.parse(query.from)) / DAY_MS + 1;
@@ -25,8 +25,12 @@ export function checkMetricsRange(query: { from: string; to: string }, ctx: z.Re
 
 /** `from` and `to`: Beijing dates, both included; `gridId` includes the grids below it. */
 export const metricsQuery = z
-  .strictObject({ from: isoDate, to: isoDate, gridId: z.string().min(1).max(128).optional() })
-  .superRefine(checkMetricsRange);
+  .strictObject({
+    from: isoDate,
+    to: isoDate,
+    gridId: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
+  })
+  .check(z.superRefine(checkMetricsRange));
 
 export const PERIOD_PARAMS: Record<
   ReportKind,
@@ -37,9 +41,9 @@ export const PERIOD_PARAMS: Record<
   monthly: { name: 'month', form: 'not-a-month' },
 };
 
-export const metricsResponseSchema = metricsSchema.meta({ id: 'Metrics' });
+export const metricsResponseSchema = metricsSchema.check(z.meta({ id: 'Metrics' }));
 export const REPORT_RESPONSE_SCHEMAS = {
-  daily: dailyReportSchema.meta({ id: 'DailyReport' }),
-  weekly: weeklyReportSchema.meta({ id: 'WeeklyReport' }),
-  monthly: monthlyReportSchema.meta({ id: 'MonthlyReport' }),
+  daily: dailyReportSchema.check(z.meta({ id: 'DailyReport' })),
+  weekly: weeklyReportSchema.check(z.meta({ id: 'WeeklyReport' })),
+  monthly: monthlyReportSchema.check(z.meta({ id: 'MonthlyReport' })),
 } as const;

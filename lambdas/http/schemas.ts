@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import {
   BACKLOG_STATUSES,
   caseRecordSchema,
@@ -45,36 +45,41 @@ export interface IntakeRules {
 /** The fields of a case a caller may set, checked against the clock and the town's catalogue. */
 function caseFields(rules: IntakeRules) {
   const today = beijingDate(rules.now);
-  const petitioner = petitionerSchema.extend({
-    idNumber: z
-      .string()
-      .optional()
-      .superRefine((value, ctx) => {
-        if (value === undefined) return;
-        const check = checkIdNumber(value, today);
-        if (!check.ok) ctx.addIssue({ code: 'custom', ...because(ID_NUMBER_REASONS[check.reason]) });
-      })
-      .transform((value) => (value === undefined ? undefined : value.trim().toUpperCase())),
-    phone: z.string().trim().regex(PHONE).optional(),
+  const petitioner = z.extend(petitionerSchema, {
+    idNumber: z.pipe(
+      z.optional(z.string()).check(
+        z.superRefine((value, ctx) => {
+          if (value === undefined) return;
+          const check = checkIdNumber(value, today);
+          if (!check.ok) ctx.addIssue({ code: 'custom', ...because(ID_NUMBER_REASONS[check.reason]) });
+        }),
+      ),
+      z.transform((value: string | undefined) =>
+        value === undefined ? undefined : value.trim().toUpperCase(),
+      ),
+    ),
+    phone: z.optional(z.string().check(z.trim(), z.regex(PHONE))),
   });
   return z.strictObject({
     kind: z.enum(KIND_CODES),
     channel: z.enum(CHANNEL_CODES),
-    type: z.enum(TYPE_CODES).exactOptional(),
-    category: z.string().refine((c) => rules.categories.includes(c), because('not-a-category')),
-    serviceLine: z.enum(SERVICE_LINE_CODES).exactOptional(),
-    title: z.string().trim().min(1).max(200),
-    description: z.string().trim().min(1).max(4000),
-    receivedAt: datetimeWithOffset
-      .refine((at) => new Date(at).getTime() <= rules.now.getTime() + CLOCK_SKEW_MS, because('in-future'))
-      .exactOptional(),
-    lateEntryReason: z.string().trim().min(1).max(500).exactOptional(),
-    referral: referralSchema.exactOptional(),
-    gridId: z.string().min(1).max(64).exactOptional(),
-    location: locationSchema.exactOptional(),
-    petitioners: z.array(petitioner).min(1).max(50),
-    headcount: z.number().int().min(1).max(100_000).exactOptional(),
-    respondent: respondentSchema.exactOptional(),
+    type: z.exactOptional(z.enum(TYPE_CODES)),
+    category: z.string().check(z.refine((c) => rules.categories.includes(c), because('not-a-category'))),
+    serviceLine: z.exactOptional(z.enum(SERVICE_LINE_CODES)),
+    title: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
+    description: z.string().check(z.trim(), z.minLength(1), z.maxLength(4000)),
+    receivedAt: z.exactOptional(
+      datetimeWithOffset.check(
+        z.refine((at) => new Date(at).getTime() <= rules.now.getTime() + CLOCK_SKEW_MS, because('in-future')),
+      ),
+    ),
+    lateEntryReason: z.exactOptional(z.string().check(z.trim(), z.minLength(1), z.maxLength(500))),
+    referral: z.exactOptional(referralSchema),
+    gridId: z.exactOptional(z.string().check(z.minLength(1), z.maxLength(64))),
+    location: z.exactOptional(locationSchema),
+    petitioners: z.array(petitioner).check(z.minLength(1), z.maxLength(50)),
+    headcount: z.exactOptional(z.number().check(z.int(), z.gte(1), z.lte(100_000))),
+    respondent: z.exactOptional(respondentSchema),
   });
 }
 
@@ -85,7 +90,7 @@ const crossFieldRules =
   (rules: IntakeRules) =>
   (
     body: Partial<CaseFields> & Pick<CaseFields, 'petitioners'> & { backlog?: unknown },
-    ctx: z.RefinementCtx,
+    ctx: z.core.$RefinementCtx,
   ) => {
     if (body.headcount !== undefined && body.headcount < body.petitioners.length)
       ctx.addIssue({ code: 'custom', path: ['headcount'], ...because('headcount-below-petitioners') });
@@ -108,8 +113,8 @@ const crossFieldRules =
 
 /** Art 19: once told of the petitioner's open case, link the matter to it, or give the reason for a second track. */
 const repeatOfOpenCaseBody = z.union([
-  z.strictObject({ caseId: z.string().min(1).max(64), action: z.literal('link') }),
-  z.strictObject({ reason: z.string().trim().min(1).max(2000) }),
+  z.strictObject({ caseId: z.string().check(z.minLength(1), z.maxLength(64)), action: z.literal('link') }),
+  z.strictObject({ reason: z.string().check(z.trim(), z.minLength(1), z.maxLength(2000)) }),
 ]);
 
 /** A carried case (积案): the status it was carried in and its earlier history, oldest or newest first. */
@@ -117,17 +122,16 @@ const backlogBody = (rules: IntakeRules) => {
   const today = beijingDate(rules.now);
   return z.strictObject({
     status: z.enum(BACKLOG_STATUSES),
-    track: z.enum(TRACK_CODES).exactOptional(),
+    track: z.exactOptional(z.enum(TRACK_CODES)),
     history: z
       .array(
         z.strictObject({
-          date: z.iso.date().refine((date) => date <= today, because('in-future')),
-          what: z.string().trim().min(1).max(2000),
-          unit: z.string().trim().min(1).max(200),
+          date: z.iso.date().check(z.refine((date) => date <= today, because('in-future'))),
+          what: z.string().check(z.trim(), z.minLength(1), z.maxLength(2000)),
+          unit: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
         }),
       )
-      .min(1)
-      .max(50),
+      .check(z.minLength(1), z.maxLength(50)),
   });
 };
 
@@ -140,7 +144,7 @@ const backlogRules =
       referral?: { dueBy?: string | undefined };
       backlog?: { status: string; track?: string; history: { date: string }[] };
     },
-    ctx: z.RefinementCtx,
+    ctx: z.core.$RefinementCtx,
   ) => {
     const { backlog } = body;
     if (!backlog) return;
@@ -167,124 +171,157 @@ const backlogRules =
  * answer to an open repeat (Art 19), or a carried case's backlog entry.
  */
 export const registerCaseBody = (rules: IntakeRules) =>
-  caseFields(rules)
-    .extend({
-      repeatOfOpenCase: repeatOfOpenCaseBody.exactOptional(),
-      backlog: backlogBody(rules).exactOptional(),
+  z
+    .extend(caseFields(rules), {
+      repeatOfOpenCase: z.exactOptional(repeatOfOpenCaseBody),
+      backlog: z.exactOptional(backlogBody(rules)),
     })
-    .superRefine(crossFieldRules(rules))
-    .superRefine(backlogRules(rules));
+    .check(z.superRefine(crossFieldRules(rules)), z.superRefine(backlogRules(rules)));
 
 /** An online petition: the case body without what the town fills in (channel, grid, time of receipt, referral). */
 export const onlinePetitionBody = (rules: IntakeRules) =>
-  caseFields(rules)
-    .omit({ channel: true, gridId: true, receivedAt: true, lateEntryReason: true, referral: true })
-    .superRefine(crossFieldRules(rules));
+  z
+    .omit(caseFields(rules), {
+      channel: true,
+      gridId: true,
+      receivedAt: true,
+      lateEntryReason: true,
+      referral: true,
+    })
+    .check(z.superRefine(crossFieldRules(rules)));
 
 /** A patrol finding: a case body without channel and grid, which the patrol supplies. */
 export const patrolFindingBody = (rules: IntakeRules) =>
-  caseFields(rules).omit({ channel: true, gridId: true }).superRefine(crossFieldRules(rules));
+  z.omit(caseFields(rules), { channel: true, gridId: true }).check(z.superRefine(crossFieldRules(rules)));
 
 /** The deadline a case waits on now, as a case answer gives it. */
 const nextDeadlineSchema = z
   .object({
-    kind: z.enum(NEXT_DEADLINE_KINDS).meta({
-      description:
-        'acknowledge: deciding on acceptance; reply: the reply (extended, if it was); review: answering a review; ' +
-        'review_request: the petitioner’s window to ask for a review of the answer they hold; mediation: the ' +
-        'mediation’s time limit; callback: the callback on a mediation agreement’s performance; hand_off: a hand-off ' +
-        'to another service line due back',
-    }),
+    kind: z.enum(NEXT_DEADLINE_KINDS).check(
+      z.meta({
+        description:
+          'acknowledge: deciding on acceptance; reply: the reply (extended, if it was); review: answering a review; ' +
+          'review_request: the petitioner’s window to ask for a review of the answer they hold; mediation: the ' +
+          'mediation’s time limit; callback: the callback on a mediation agreement’s performance; hand_off: a hand-off ' +
+          'to another service line due back',
+      }),
+    ),
     at: z.iso
       .datetime()
-      .meta({ description: 'The instant the period ends: 24:00 Beijing time of its last day' }),
-    lastDay: z.iso.date().meta({ description: 'The last Beijing calendar day the period includes' }),
+      .check(z.meta({ description: 'The instant the period ends: 24:00 Beijing time of its last day' })),
+    lastDay: z.iso.date().check(z.meta({ description: 'The last Beijing calendar day the period includes' })),
   })
-  .meta({ id: 'NextDeadline' });
+  .register(z.globalRegistry, { id: 'NextDeadline' });
 
 /** One town where the same person has a case on the same matter, as a town's staff see it. */
 const elsewhereEntrySchema = z
   .object({
-    town: z.string().meta({ description: 'The other town’s code, as in tokens and paths' }),
-    townName: z.string().optional().meta({ description: 'Its name, as its profile gave it (e.g. 某镇)' }),
-    townNameEn: z.string().optional().meta({ description: 'Its English name, when its profile gives one' }),
+    town: z.string().check(z.meta({ description: 'The other town’s code, as in tokens and paths' })),
+    townName: z
+      .optional(z.string())
+      .check(z.meta({ description: 'Its name, as its profile gave it (e.g. 某镇)' })),
+    townNameEn: z
+      .optional(z.string())
+      .check(z.meta({ description: 'Its English name, when its profile gives one' })),
     relation: z
       .enum(['earlier', 'later'])
-      .meta({ description: 'earlier: registered there before this case; later: registered there since' }),
-    notice: z.string().meta({
-      description:
-        'A sentence saying so in the answer’s language, e.g. 该信访人在其他乡镇（某镇）另有同一事项的信访件',
-    }),
+      .check(
+        z.meta({ description: 'earlier: registered there before this case; later: registered there since' }),
+      ),
+    notice: z.string().check(
+      z.meta({
+        description:
+          'A sentence saying so in the answer’s language, e.g. 该信访人在其他乡镇（某镇）另有同一事项的信访件',
+      }),
+    ),
   })
-  .meta({ id: 'CaseElsewhere' });
+  .check(z.meta({ id: 'CaseElsewhere' }));
 
 /**
  * The case as clients see it: personal data masked (`330106********1234`, `139****5678`), `[erased]` once erased, and
  * `***` on an accusation for those who may not see the accuser. What the sweep keeps for itself (its next alert) is
  * not shown; the next deadline is.
  */
-export const caseViewSchema = caseRecordSchema
-  .omit({ town: true, gridPath: true, timelineHead: true, personal: true, alert: true, level: true })
-  .omit({ earlierElsewhere: true, laterElsewhere: true })
-  .extend({
-    level: z
-      .enum(['village', 'town', 'county'])
-      .meta({
-        description:
-          'The level that handles the case, once decided: at acceptance (the intake level, from the grid) or by ' +
-          'escalation; absent before acceptance and on a matter never accepted',
-      })
-      .optional(),
-    nextDeadline: nextDeadlineSchema
-      .meta({
-        description:
-          'The deadline the case waits on in its status, even once passed (see `overdue`); absent when nothing is due',
-      })
-      .optional(),
-    petitioners: z.array(
-      z.object({
-        name: z.string(),
-        idNumber: z.string().optional(),
-        phone: z.string().optional(),
-        address: z.string().optional(),
+export const caseViewSchema = z
+  .extend(
+    z.omit(
+      z.omit(caseRecordSchema, {
+        town: true,
+        gridPath: true,
+        timelineHead: true,
+        personal: true,
+        alert: true,
+        level: true,
       }),
+      { earlierElsewhere: true, laterElsewhere: true },
     ),
-    elsewhere: z
-      .array(elsewhereEntrySchema)
-      .meta({
-        description:
-          'The same petitioner (by ID number) has a case on the same matter (category) in another town of the ' +
-          'deployment: which town, and whether that case came earlier or later. Never that case, its number or its ' +
-          'content; the city reads both. Nothing is refused or linked for it. Absent when there is none',
-      })
-      .optional(),
-  })
-  .meta({ id: 'Case' });
+    {
+      level: z.optional(
+        z.enum(['village', 'town', 'county']).check(
+          z.meta({
+            description:
+              'The level that handles the case, once decided: at acceptance (the intake level, from the grid) or by ' +
+              'escalation; absent before acceptance and on a matter never accepted',
+          }),
+        ),
+      ),
+      nextDeadline: z.optional(
+        nextDeadlineSchema.check(
+          z.meta({
+            description:
+              'The deadline the case waits on in its status, even once passed (see `overdue`); absent when nothing is due',
+          }),
+        ),
+      ),
+      petitioners: z.array(
+        z.object({
+          name: z.string(),
+          idNumber: z.optional(z.string()),
+          phone: z.optional(z.string()),
+          address: z.optional(z.string()),
+        }),
+      ),
+      elsewhere: z.optional(
+        z.array(elsewhereEntrySchema).check(
+          z.meta({
+            description:
+              'The same petitioner (by ID number) has a case on the same matter (category) in another town of the ' +
+              'deployment: which town, and whether that case came earlier or later. Never that case, its number or its ' +
+              'content; the city reads both. Nothing is refused or linked for it. Absent when there is none',
+          }),
+        ),
+      ),
+    },
+  )
+  .check(z.meta({ id: 'Case' }));
 
-const cursor = z.string().min(1).max(2048);
-export const limitParam = z.coerce.number().int().min(1).max(100).default(20);
+const cursor = z.string().check(z.minLength(1), z.maxLength(2048));
+export const limitParam = z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 20);
 
 export const listCasesQuery = z.strictObject({
   /** A lookup of one case by its number (what a petitioner reads out on the phone), alone or with `limit`. */
-  number: z
-    .string()
-    .refine((n) => registrationDayOf(n) !== undefined, because('not-a-case-number'))
-    .meta({ description: 'Find the one case with this number (XF-YYYYMMDD-NNNN); alone or with `limit`' })
-    .optional(),
-  status: z.enum(STATUS_CODES).optional(),
-  gridId: z.string().min(1).max(64).optional(),
-  assignee: z.string().min(1).max(128).optional(),
-  track: z.enum(TRACK_CODES).optional(),
-  firstTime: z.enum(['true', 'false']).optional(),
-  dueBefore: datetimeWithOffset.optional(),
-  key: z
-    .enum(['true', 'false'])
-    .meta({ description: 'Key cases (重点信访矛盾) only, or none of them' })
-    .optional(),
-  backlog: z
-    .enum(['true', 'false'])
-    .meta({ description: 'Cases carried from before the system (积案) only, or none of them' })
-    .optional(),
+  number: z.optional(
+    z.string().check(
+      z.refine((n) => registrationDayOf(n) !== undefined, because('not-a-case-number')),
+      z.meta({ description: 'Find the one case with this number (XF-YYYYMMDD-NNNN); alone or with `limit`' }),
+    ),
+  ),
+  status: z.optional(z.enum(STATUS_CODES)),
+  gridId: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
+  assignee: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
+  track: z.optional(z.enum(TRACK_CODES)),
+  firstTime: z.optional(z.enum(['true', 'false'])),
+  dueBefore: z.optional(datetimeWithOffset),
+  key: z.optional(
+    z
+      .enum(['true', 'false'])
+      .check(z.meta({ description: 'Key cases (重点信访矛盾) only, or none of them' })),
+  ),
+  backlog: z.optional(
+    z
+      .enum(['true', 'false'])
+      .check(z.meta({ description: 'Cases carried from before the system (积案) only, or none of them' })),
+  ),
   limit: limitParam,
-  cursor: cursor.optional(),
+  cursor: z.optional(cursor),
 });

@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { type Language, MESSAGES, type Messages } from './messages/index.js';
 import { validationProblem } from './problem.js';
 import { PHONE } from './schemas.js';
@@ -65,7 +65,11 @@ function errorMap(m: Messages) {
 const ERROR_MAPS = { zh: errorMap(MESSAGES.zh), en: errorMap(MESSAGES.en) } as const;
 
 /** Parses input with a schema, or throws a 400 naming every bad field (`petitioners.0.idNumber`). */
-export function parseWith<S extends z.ZodType>(schema: S, input: unknown, language: Language): z.output<S> {
+export function parseWith<S extends z.ZodMiniType>(
+  schema: S,
+  input: unknown,
+  language: Language,
+): z.output<S> {
   const result = schema.safeParse(input, { error: ERROR_MAPS[language] });
   if (result.success) return result.data;
   throw validationProblem(

@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { canSeeAccuserIdentity } from '../domain/access.js';
 import type { CaseRecord } from '../domain/case.js';
 import { crossTownRepeatView } from '../domain/cross-town.js';

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { PAGE_HEADERS, pageContentSecurityPolicy } from '../../lib/constructs/web-headers.js';
 import { ROLES, type Role } from '../domain/roles.js';
 import type { Language } from '../http/messages/index.js';
@@ -28,17 +28,18 @@ const TOWN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 const TokenRequestBody = z.strictObject({
   role: z.enum(ROLES),
-  sub: z
-    .string()
-    .trim()
-    .min(1)
-    .max(128)
-    // empty is the length's to refuse
-    .regex(/^([A-Za-z0-9][A-Za-z0-9._@-]*)?$/)
-    .optional(),
-  town: z.string().regex(TOWN).optional(),
+  sub: z.optional(
+    z.string().check(
+      z.trim(),
+      z.minLength(1),
+      z.maxLength(128),
+      // empty is the length's to refuse
+      z.regex(/^([A-Za-z0-9][A-Za-z0-9._@-]*)?$/),
+    ),
+  ),
+  town: z.optional(z.string().check(z.regex(TOWN))),
   /** A city supervisor's towns (`custom:towns`); no other role has any. */
-  towns: z.array(z.string().regex(TOWN)).min(1).max(100).optional(),
+  towns: z.optional(z.array(z.string().check(z.regex(TOWN))).check(z.minLength(1), z.maxLength(100))),
 });
 
 /** The user a role signs in as when the request names none: the demo town's staff member holding it. */

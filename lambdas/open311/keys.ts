@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { Open311Key, Open311Repository } from '../adapters/open311-repository.js';
 import type { MacFunction } from '../domain/timeline.js';
 
@@ -8,7 +8,9 @@ import type { MacFunction } from '../domain/timeline.js';
  * hash, so a copy of the table gives no one a key; the key's id names the app on the timeline of what it filed.
  */
 
-export const open311KeyBody = z.strictObject({ name: z.string().trim().min(1).max(100) });
+export const open311KeyBody = z.strictObject({
+  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
+});
 export const issuedKeySchema = z.object({ apiKey: z.string(), keyId: z.string() });
 /** A key as the admin sees it afterwards: its id, the app's name and its history, never the key. */
 export const keyListingSchema = z.object({
@@ -16,10 +18,10 @@ export const keyListingSchema = z.object({
   name: z.string(),
   issuedBy: z.string(),
   issuedAt: z.string(),
-  revokedBy: z.string().optional(),
-  revokedAt: z.string().optional(),
+  revokedBy: z.optional(z.string()),
+  revokedAt: z.optional(z.string()),
 });
-export const keyIdParam = z.strictObject({ keyId: z.string().regex(/^[\w-]{12}$/) });
+export const keyIdParam = z.strictObject({ keyId: z.string().check(z.regex(/^[\w-]{12}$/)) });
 
 const API_KEY = /^[\w-]{43}$/;
 const macInput = (apiKey: string): string => `open311-key\n${apiKey}`;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { Open311Pair } from '../adapters/open311-repository.js';
 import type { CaseRecord } from '../domain/case.js';
 import { OPEN_STATUSES, OUTCOMES, STATUSES } from '../domain/catalog.js';
@@ -220,12 +220,14 @@ export function requestView({ entry, record }: Open311Pair, service: Open311Serv
 
 /** GET requests: the specification's arguments (anything else is ignored). */
 export const requestsQuery = z.object({
-  jurisdiction_id: z.string().optional(),
-  service_request_id: z.string().optional().describe('comma-delimited; overrides every other argument'),
-  service_code: z.string().optional().describe('comma-delimited'),
-  start_date: z.string().optional().describe('W3C date-time with a time zone'),
-  end_date: z.string().optional().describe('W3C date-time with a time zone'),
-  status: z.string().optional().describe('open, closed; comma-delimited'),
+  jurisdiction_id: z.optional(z.string()),
+  service_request_id: z
+    .optional(z.string())
+    .check(z.describe('comma-delimited; overrides every other argument')),
+  service_code: z.optional(z.string()).check(z.describe('comma-delimited')),
+  start_date: z.optional(z.string()).check(z.describe('W3C date-time with a time zone')),
+  end_date: z.optional(z.string()).check(z.describe('W3C date-time with a time zone')),
+  status: z.optional(z.string()).check(z.describe('open, closed; comma-delimited')),
 });
 
 const DAY_MS = 24 * 60 * 60 * 1000;

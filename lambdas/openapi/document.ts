@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { FUNCTION_FAMILIES } from '../adapters/function-families.js';
 import { ATTACHMENT_POLICY, maxMiB } from '../domain/attachment.js';
 import { calendarSchema } from '../domain/calendar.js';
@@ -116,8 +116,8 @@ import {
 } from '../open311/services.js';
 
 const timelineSchema = z.object({
-  valid: z.boolean().optional(),
-  brokenAt: z.number().int().optional(),
+  valid: z.optional(z.boolean()),
+  brokenAt: z.optional(z.number().check(z.int())),
   items: z.array(timelineEventSchema),
 });
 
@@ -131,7 +131,7 @@ type AnswerHeader = 'ETag' | 'Location' | 'Content-Location' | 'Cache-Control';
 
 interface Answer {
   status: number;
-  schema: z.ZodType;
+  schema: z.ZodMiniType;
   description: string;
   headers?: readonly AnswerHeader[];
 }
@@ -156,10 +156,10 @@ interface Operation {
   conflict?: string;
   /** Any signed-in caller may call it: no role is checked (no 403). */
   anyCaller?: true;
-  body?: z.ZodType;
+  body?: z.ZodMiniType;
   /** Open311's form-encoded body. */
-  form?: z.ZodObject;
-  query?: z.ZodObject;
+  form?: z.ZodMiniObject;
+  query?: z.ZodMiniObject;
   response?: Answer;
   /** Other answers with a JSON body, beside `response`. */
   also?: readonly Answer[];
@@ -170,19 +170,26 @@ interface Operation {
 }
 
 const catalogEntry = z.object({ code: z.string(), zh: z.string(), en: z.string() });
-const catalogSchema = z.record(z.string(), z.array(catalogEntry)).meta({ id: 'Catalog' });
+const catalogSchema = z.record(z.string(), z.array(catalogEntry)).check(z.meta({ id: 'Catalog' }));
 const townNameSchema = z
   .object({
-    id: z.string().meta({ description: 'The town’s id, as `toTown` and the tokens name it' }),
-    name: z.string().meta({
-      description:
-        'The name its admin gave it (townName); unset: 本镇 for the caller’s own town, else the id',
-    }),
-    nameEn: z.string().optional().meta({ description: 'Its English name (townNameEn), when there is one' }),
+    id: z.string().check(z.meta({ description: 'The town’s id, as `toTown` and the tokens name it' })),
+    name: z.string().check(
+      z.meta({
+        description:
+          'The name its admin gave it (townName); unset: 本镇 for the caller’s own town, else the id',
+      }),
+    ),
+    nameEn: z
+      .optional(z.string())
+      .check(z.meta({ description: 'Its English name (townNameEn), when there is one' })),
   })
-  .meta({ id: 'TownName' });
-const townsSchema = z.object({ town: townNameSchema, towns: z.array(townNameSchema) }).meta({ id: 'Towns' });
-const listOf = (item: z.ZodType) => z.object({ items: z.array(item), nextCursor: z.string().optional() });
+  .check(z.meta({ id: 'TownName' }));
+const townsSchema = z
+  .object({ town: townNameSchema, towns: z.array(townNameSchema) })
+  .check(z.meta({ id: 'Towns' }));
+const listOf = (item: z.ZodMiniType) =>
+  z.object({ items: z.array(item), nextCursor: z.optional(z.string()) });
 
 /**
  * The one route of the table the document expands: `POST /v1/cases/{id}/{command}` becomes one operation per
@@ -239,10 +246,11 @@ const ACTOR_LABELS: Record<string, string> = {
 
 /** Each command's body, named in `components.schemas` (`AcceptCommand`, `MarkKeyCommand`). */
 const commandBodies = commandBodySchemas(DEFAULT_POLICY, new Date(0));
-const COMMAND_BODIES = new Map<CommandName, z.ZodType>(
+const COMMAND_BODIES = new Map<CommandName, z.ZodMiniType>(
   COMMAND_NAMES.map((name) => {
     const title = name.replace(/(^|-)(\w)/g, (_, _dash: string, letter: string) => letter.toUpperCase());
-    return [name, commandBodies[name].meta({ id: `${title}Command` })];
+    const body: z.ZodMiniType = commandBodies[name];
+    return [name, body.check(z.meta({ id: `${title}Command` }))];
   }),
 );
 
@@ -280,9 +288,11 @@ function commandOperation(name: CommandName): Operation {
  * Open311's bodies, one schema for both formats: the JSON form, with `xml` names giving the XML elements the
  * specification's examples use (`<service_requests><request>`), as `lambdas/open311/format.ts` writes them.
  */
-const xmlList = <T extends z.ZodType>(list: string, item: string, schema: T) =>
-  z.array(schema.meta({ xml: { name: item } })).meta({ xml: { name: list, wrapped: true } });
-const xmlName = <T extends z.ZodType>(name: string, schema: T) => schema.meta({ xml: { name } });
+const xmlList = <T extends z.ZodMiniType>(list: string, item: string, schema: T) =>
+  z
+    .array(schema.check(z.meta({ xml: { name: item } })))
+    .check(z.meta({ xml: { name: list, wrapped: true } }));
+const xmlName = <T extends z.ZodMiniType>(name: string, schema: T) => schema.check(z.meta({ xml: { name } }));
 
 const open311ErrorsSchema = xmlList(
   'errors',
@@ -290,13 +300,15 @@ const open311ErrorsSchema = xmlList(
   z.object({
     code: z
       .number()
-      .int()
-      .describe(
-        'The HTTP status, or one more specific: 413 for a body too large, 415 for one not form-encoded',
+      .check(
+        z.int(),
+        z.describe(
+          'The HTTP status, or one more specific: 413 for a body too large, 415 for one not form-encoded',
+        ),
       ),
     description: z.string(),
   }),
-).meta({ id: 'Open311Errors' }) satisfies z.ZodType<readonly Open311ErrorItem[]>;
+).check(z.meta({ id: 'Open311Errors' })) satisfies z.ZodMiniType<readonly Open311ErrorItem[]>;
 
 const discoverySchema = xmlName(
   'discovery',
@@ -316,7 +328,7 @@ const discoverySchema = xmlName(
       }),
     ),
   }),
-).meta({ id: 'Open311Discovery' }) satisfies z.ZodType<ReturnType<typeof discovery>>;
+).check(z.meta({ id: 'Open311Discovery' })) satisfies z.ZodMiniType<ReturnType<typeof discovery>>;
 
 const servicesSchema = xmlList(
   'services',
@@ -330,7 +342,7 @@ const servicesSchema = xmlList(
     keywords: z.string(),
     group: z.string(),
   }),
-).meta({ id: 'Open311Services' }) satisfies z.ZodType<ReturnType<typeof serviceList>>;
+).check(z.meta({ id: 'Open311Services' })) satisfies z.ZodMiniType<ReturnType<typeof serviceList>>;
 
 const serviceDefinitionSchema = xmlName(
   'service_definition',
@@ -345,13 +357,15 @@ const serviceDefinitionSchema = xmlName(
         datatype: z.string(),
         required: z.boolean(),
         datatype_description: z.string(),
-        order: z.number().int(),
+        order: z.number().check(z.int()),
         description: z.string(),
         values: xmlList('values', 'value', z.object({ key: z.string(), name: z.string() })),
       }),
     ),
   }),
-).meta({ id: 'Open311ServiceDefinition' }) satisfies z.ZodType<ReturnType<typeof serviceDefinition>>;
+).check(z.meta({ id: 'Open311ServiceDefinition' })) satisfies z.ZodMiniType<
+  ReturnType<typeof serviceDefinition>
+>;
 
 const serviceRequestsSchema = xmlList(
   'service_requests',
@@ -361,73 +375,77 @@ const serviceRequestsSchema = xmlList(
     status: z.enum(['open', 'closed']),
     status_notes: z
       .string()
-      .describe('The town’s status, and the outcome of its latest answer, in Chinese and English'),
+      .check(z.describe('The town’s status, and the outcome of its latest answer, in Chinese and English')),
     service_name: z.string(),
     service_code: z.string(),
-    description: z.string().nullable().describe('Only when the petitioner agreed to publish it'),
+    description: z.nullable(z.string()).check(z.describe('Only when the petitioner agreed to publish it')),
     agency_responsible: z.null(),
     service_notice: z.null(),
     requested_datetime: z.string(),
     updated_datetime: z.string(),
     expected_datetime: z
-      .string()
-      .nullable()
-      .describe('The deadline the town must meet next, while it has one'),
+      .nullable(z.string())
+      .check(z.describe('The deadline the town must meet next, while it has one')),
     address: z.null(),
     address_id: z.null(),
     zipcode: z.null(),
-    lat: z.number().nullable().describe('Rounded to three decimals'),
-    long: z.number().nullable().describe('Rounded to three decimals'),
+    lat: z.nullable(z.number()).check(z.describe('Rounded to three decimals')),
+    long: z.nullable(z.number()).check(z.describe('Rounded to three decimals')),
     media_url: z.null(),
   }),
-).meta({ id: 'Open311ServiceRequests' }) satisfies z.ZodType<ReturnType<typeof requestView>[]>;
+).check(z.meta({ id: 'Open311ServiceRequests' })) satisfies z.ZodMiniType<ReturnType<typeof requestView>[]>;
 
 const createdSchema = xmlList(
   'service_requests',
   'request',
   z.object({ service_request_id: z.string(), service_notice: z.string(), account_id: z.null() }),
-).meta({ id: 'Open311CreatedRequest' });
+).check(z.meta({ id: 'Open311CreatedRequest' }));
 
 const tokenSchema = xmlList(
   'service_requests',
   'request',
   z.object({ service_request_id: z.string(), token: z.string() }),
-).meta({ id: 'Open311RequestOfToken' });
+).check(z.meta({ id: 'Open311RequestOfToken' }));
 
-const kept = (what: string) => z.string().optional().describe(`${what}; accepted and not kept`);
+const kept = (what: string) => z.optional(z.string()).check(z.describe(`${what}; accepted and not kept`));
 
 /** What a client posts, form-encoded; other fields are ignored. */
 const open311Form = z.object({
   api_key: z
     .string()
-    .describe(
-      'The app’s key, issued by the town’s admin (read from the query string when the form has none)',
+    .check(
+      z.describe(
+        'The app’s key, issued by the town’s admin (read from the query string when the form has none)',
+      ),
     ),
-  jurisdiction_id: z.string().optional().describe('The town; the key’s own town when absent'),
-  service_code: z.string().describe('One of the public services'),
-  lat: z.number().optional().describe('With `long`; or send `address_string`'),
-  long: z.number().optional().describe('With `lat`'),
-  address_string: z.string().optional(),
-  address_id: z.string().optional().describe('Not supported: send `lat` and `long`, or `address_string`'),
+  jurisdiction_id: z.optional(z.string()).check(z.describe('The town; the key’s own town when absent')),
+  service_code: z.string().check(z.describe('One of the public services')),
+  lat: z.optional(z.number()).check(z.describe('With `long`; or send `address_string`')),
+  long: z.optional(z.number()).check(z.describe('With `lat`')),
+  address_string: z.optional(z.string()),
+  address_id: z
+    .optional(z.string())
+    .check(z.describe('Not supported: send `lat` and `long`, or `address_string`')),
   email: kept('The petitioner’s email'),
   device_id: kept('The device'),
   account_id: kept('The app’s account'),
-  first_name: z.string().optional(),
-  last_name: z.string().optional().describe('Without first and last name the petitioner is 匿名 (anonymous)'),
-  phone: z.string().optional(),
-  description: z.string().optional().describe('Its first line, shortened, becomes the case title'),
+  first_name: z.optional(z.string()),
+  last_name: z
+    .optional(z.string())
+    .check(z.describe('Without first and last name the petitioner is 匿名 (anonymous)')),
+  phone: z.optional(z.string()),
+  description: z.optional(z.string()).check(z.describe('Its first line, shortened, becomes the case title')),
   media_url: kept('A photo'),
   [`attribute[${CONSENT_ATTRIBUTE}]`]: z
-    .enum(['true', 'false'])
-    .optional()
-    .describe('`true` publishes the description on the public request; private otherwise'),
+    .optional(z.enum(['true', 'false']))
+    .check(z.describe('`true` publishes the description on the public request; private otherwise')),
 });
 
 const JURISDICTION_REFUSALS = {
   400: 'No `jurisdiction_id` while several towns are served',
   404: 'The `jurisdiction_id` is not served here',
 } as const;
-const jurisdictionOnly = requestsQuery.pick({ jurisdiction_id: true });
+const jurisdictionOnly = z.pick(requestsQuery, { jurisdiction_id: true });
 
 const open311 = (summary: string, more: Partial<Operation> = {}): Operation => ({
   summary: `Open311 GeoReport v2: ${summary}`,
@@ -452,8 +470,8 @@ const open311Post = (format: string) =>
     roles: `client apps with an \`api_key\`, issued by the town’s admin; each key files at most ${FILINGS_PER_KEY_PER_MINUTE} a minute`,
     form: open311Form,
     // the handler reads both from the query string when the form has none
-    query: jurisdictionOnly.extend({
-      api_key: z.string().optional().describe('The app’s key, when the form has none'),
+    query: z.extend(jurisdictionOnly, {
+      api_key: z.optional(z.string()).check(z.describe('The app’s key, when the form has none')),
     }),
     response: {
       status: 201,
@@ -513,14 +531,16 @@ const OPERATIONS: Record<Exclude<RouteKey, typeof COMMAND_ROUTE>, Operation> = {
     body: registerCaseBody({ now: new Date(0), policy: DEFAULT_POLICY, categories: DEFAULT_CATEGORY_CODES }),
     response: {
       status: 201,
-      schema: caseViewSchema.extend({ queryCode: z.string() }),
+      schema: z.extend(z.object(caseViewSchema.shape), { queryCode: z.string() }),
       headers: ['Location', 'ETag'],
       description: 'The registered case, with its query code shown this once; `Location` and `ETag` set',
     },
     also: [
       {
         status: 200,
-        schema: caseViewSchema.extend({ linked: z.object({ seq: z.number().int(), at: z.string() }) }),
+        schema: z.extend(z.object(caseViewSchema.shape), {
+          linked: z.object({ seq: z.number().check(z.int()), at: z.string() }),
+        }),
         headers: ['Content-Location', 'ETag'],
         description:
           'The matter was linked to the open case it repeats: that case, and `linked`, the timeline event that ' +
@@ -699,7 +719,7 @@ const OPERATIONS: Record<Exclude<RouteKey, typeof COMMAND_ROUTE>, Operation> = {
     roles: 'staff',
     response: {
       status: 200,
-      schema: gridViewSchema.extend({ workers: z.array(z.string()) }),
+      schema: z.extend(z.object(gridViewSchema.shape), { workers: z.array(z.string()) }),
       description: 'The grid',
     },
   },
@@ -831,7 +851,7 @@ const OPERATIONS: Record<Exclude<RouteKey, typeof COMMAND_ROUTE>, Operation> = {
     }),
     response: {
       status: 201,
-      schema: citizenCaseSchema.extend({ queryCode: z.string() }),
+      schema: z.extend(z.object(citizenCaseSchema.shape), { queryCode: z.string() }),
       headers: ['Location', 'ETag'],
       description: 'The case',
     },
@@ -1247,9 +1267,12 @@ const OPERATIONS: Record<Exclude<RouteKey, typeof COMMAND_ROUTE>, Operation> = {
 class SchemaComponents {
   readonly schemas: Record<string, unknown> = {};
   /** A schema used by many operations (the case, by every command) is converted once. */
-  private readonly converted = { input: new Map<z.ZodType, object>(), output: new Map<z.ZodType, object>() };
+  private readonly converted = {
+    input: new Map<z.ZodMiniType, object>(),
+    output: new Map<z.ZodMiniType, object>(),
+  };
 
-  convert(schema: z.ZodType, io: 'input' | 'output'): object {
+  convert(schema: z.ZodMiniType, io: 'input' | 'output'): object {
     const done = this.converted[io].get(schema);
     if (done) return done;
     const result = this.convertOnce(schema, io);
@@ -1257,7 +1280,7 @@ class SchemaComponents {
     return result;
   }
 
-  private convertOnce(schema: z.ZodType, io: 'input' | 'output'): object {
+  private convertOnce(schema: z.ZodMiniType, io: 'input' | 'output'): object {
     const {
       $schema: _ignored,
       $defs,
@@ -1479,11 +1502,11 @@ function open311Responses(
 export function openApiDocument() {
   const paths: Record<string, Record<string, unknown>> = {};
   const components = new SchemaComponents();
-  const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') => components.convert(schema, io);
+  const jsonSchema = (schema: z.ZodMiniType, io: 'input' | 'output') => components.convert(schema, io);
   // Open311's errors are referred to by name from every one of its answers
   jsonSchema(open311ErrorsSchema, 'output');
   // a parameter the handler needs (no default, not optional) is required
-  const queryParameters = (query: z.ZodObject | undefined) => {
+  const queryParameters = (query: z.ZodMiniObject | undefined) => {
     if (!query) return [];
     const { required = [] } = z.toJSONSchema(query, { io: 'input', unrepresentable: 'any' }) as {
       required?: string[];
@@ -1492,7 +1515,7 @@ export function openApiDocument() {
       name,
       in: 'query',
       required: required.includes(name),
-      schema: jsonSchema(schema as z.ZodType, 'input'),
+      schema: jsonSchema(schema as z.ZodMiniType, 'input'),
     }));
   };
   for (const route of ROUTES)

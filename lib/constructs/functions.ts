@@ -10,7 +10,7 @@ import {
   type IDestination,
   Runtime,
 } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type Charset, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import {
@@ -20,7 +20,7 @@ import {
 } from '../../lambdas/adapters/function-access.js';
 import { FUNCTION_FAMILIES, type FunctionFamily } from '../../lambdas/adapters/function-families.js';
 import type { TableModel } from '../../lambdas/adapters/table-model.js';
-import { BUNDLE_AWS_SDK, ESM_REQUIRE_BANNER } from './bundling.js';
+import { BUNDLE_AWS_SDK, BUNDLE_CHARSET, ESM_REQUIRE_BANNER } from './bundling.js';
 import { type Data, tableEnvName } from './data.js';
 import type { Logs } from './logs.js';
 import { pascal } from './names.js';
@@ -138,6 +138,7 @@ export class HandlerFunction extends Construct {
         target: 'node20',
         bundleAwsSDK: BUNDLE_AWS_SDK,
         banner: ESM_REQUIRE_BANNER,
+        charset: BUNDLE_CHARSET as Charset,
         forceDockerBundling: false,
       },
     });

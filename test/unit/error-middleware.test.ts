@@ -7,7 +7,7 @@ import type {
   Context,
 } from 'aws-lambda';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { NotFoundError, WrongStatusError } from '../../lambdas/domain/errors.js';
 import { problemResponses } from '../../lambdas/http/error-middleware.js';
 import { translateIdempotencyError } from '../../lambdas/http/idempotency-errors.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { because, RULE_CODES } from '../../lambdas/domain/errors.js';
 import { MESSAGES, type Messages } from '../../lambdas/http/messages/index.js';
 import { PROBLEM_KINDS, problemResponse } from '../../lambdas/http/problem.js';
@@ -115,18 +115,17 @@ describe('the message catalogues', () => {
 
 describe('parseWith: zod issues in the catalogue’s plain words', () => {
   const schema = z.strictObject({
-    title: z.string().trim().min(1).max(200),
-    purpose: z.string().min(5).optional(),
-    petitioners: z.array(z.string()).min(1).max(3),
-    headcount: z.number().int().min(1).max(100).optional(),
-    channel: z.enum(['visit', 'letter']).optional(),
-    receivedAt: z.iso.datetime({ offset: true }).optional(),
-    day: z.iso.date().optional(),
-    done: z.boolean().optional(),
-    late: z
-      .string()
-      .refine(() => false, because('late-entry-reason-required', { days: 7 }))
-      .optional(),
+    title: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
+    purpose: z.optional(z.string().check(z.minLength(5))),
+    petitioners: z.array(z.string()).check(z.minLength(1), z.maxLength(3)),
+    headcount: z.optional(z.number().check(z.int(), z.gte(1), z.lte(100))),
+    channel: z.optional(z.enum(['visit', 'letter'])),
+    receivedAt: z.optional(z.iso.datetime({ offset: true })),
+    day: z.optional(z.iso.date()),
+    done: z.optional(z.boolean()),
+    late: z.optional(
+      z.string().check(z.refine(() => false, because('late-entry-reason-required', { days: 7 }))),
+    ),
   });
 
   const messages = (input: unknown, language: 'zh' | 'en') => {
