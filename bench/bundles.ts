@@ -16,24 +16,25 @@ import { BUNDLE_CHARSET, ESM_REQUIRE_BANNER } from '../lib/constructs/bundling.j
 export const BUDGET_KIB = 200;
 /**
  * The line CI holds until every function meets the budget: each bundle as measured, with a few KiB to spare, so that
- * none grows unnoticed. What keeps most of them over 200 KiB is zod's classic API (about 100 KiB of each; `zod/mini`
- * is about 27 KiB for the same schemas), then the message catalogues (about 35 KiB in every function).
+ * none grows unnoticed. What keeps them over 200 KiB, as measured: Powertools (its logger and metrics, about 35 KiB in
+ * every function; idempotency with the JMESPath it brings, about 41 KiB more in those that take an Idempotency-Key),
+ * zod/mini (35-38 KiB; 60 with the JSON Schema conversion the public family serves the document with), the message
+ * catalogues (about 28 KiB), and each family's own code (100-165 KiB).
  */
 const CEILING_KIB: Readonly<Record<string, number>> = {
-  admin: 300,
-  attachments: 290,
-  cases: 355,
-  city: 350,
-  grids: 324,
-  me: 315,
-  meetings: 290,
-  open311: 290,
-  privacy: 320,
-  public: 335,
-  reception: 324,
-  reports: 295,
-  sweep: 210,
-  'town-schedule': 275,
+  admin: 229,
+  attachments: 219,
+  cases: 281,
+  city: 275,
+  grids: 252,
+  me: 246,
+  meetings: 216,
+  open311: 217,
+  privacy: 248,
+  public: 279,
+  reception: 252,
+  reports: 222,
+  'town-schedule': 212,
   'post-confirmation': 10,
   'pre-token': 10,
 };
