@@ -1,4 +1,6 @@
 import * as z from 'zod/mini';
+// the one locale, not the barrel of them all
+import english from 'zod/v4/locales/en.js';
 import type { Open311Pair } from '../adapters/open311-repository.js';
 import type { CaseRecord } from '../domain/case.js';
 import { OPEN_STATUSES, OUTCOMES, STATUSES } from '../domain/catalog.js';
@@ -70,6 +72,9 @@ const ARGUMENT_OF: Record<string, string> = {
 };
 
 /** A decimal number as a form field writes it: `30.27`, `-120`, `.5`, `1e-3`. */
+/** GeoReport's clients read English: a field's problem in zod's own English words, as the bridge has always said it. */
+const ENGLISH_ISSUES = { error: english().localeError };
+
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
 interface ParsedRequest {
@@ -122,19 +127,22 @@ export function parseServiceRequest(
     ...(address !== undefined ? { address } : {}),
     ...(lat !== undefined && long !== undefined ? { lat, lng: long } : {}),
   };
-  const parsed = onlinePetitionBody({ ...rules, categories: SERVICE_CODES }).safeParse({
-    kind: 'petition',
-    category: service.code,
-    title: titleOf(description, service),
-    description: description ?? NO_DESCRIPTION,
-    petitioners: [
-      {
-        name: nameOf(formField(form, 'first_name'), formField(form, 'last_name')),
-        ...(phone ? { phone } : {}),
-      },
-    ],
-    ...(Object.keys(location).length ? { location } : {}),
-  });
+  const parsed = onlinePetitionBody({ ...rules, categories: SERVICE_CODES }).safeParse(
+    {
+      kind: 'petition',
+      category: service.code,
+      title: titleOf(description, service),
+      description: description ?? NO_DESCRIPTION,
+      petitioners: [
+        {
+          name: nameOf(formField(form, 'first_name'), formField(form, 'last_name')),
+          ...(phone ? { phone } : {}),
+        },
+      ],
+      ...(Object.keys(location).length ? { location } : {}),
+    },
+    ENGLISH_ISSUES,
+  );
   if (!parsed.success)
     for (const issue of parsed.error.issues) {
       const path = issue.path.join('.');

@@ -217,6 +217,9 @@ describe('the other fields', () => {
     expect(response.body).toHaveLength(4);
     for (const field of ['attribute[public_description]', 'description', 'phone', 'lat'])
       expect(text).toContain(field);
+    // each in words that say what is wrong, not a bare "Invalid input"
+    expect(text).toContain('description: Too big: expected string to have <=4000 characters');
+    expect(text).toMatch(/phone: Invalid string: must match pattern/);
   });
 
   it('may not repeat a field', async () => {
