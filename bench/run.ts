@@ -42,6 +42,7 @@ import { reportDeps, weeklyReport } from '../lambdas/usecases/reports.js';
 import { runSweep } from '../lambdas/usecases/sweep.js';
 import { sweepDeps } from '../lambdas/usecases/sweep-deps.js';
 import { BUDGET_KIB, INIT_RATIO_GOAL, measureBundles, overCeiling } from './bundles.js';
+import { profileWhile } from './profile.js';
 import { benchScale } from './scale.js';
 import { measureWebBundles, WEB_BUDGET_KIB } from './web-bundles.js';
 
@@ -51,6 +52,8 @@ const quick = process.argv.includes('--quick');
  * `--only scale` runs the burst too, whose figures it reports beside its own.
  */
 const only = process.argv[process.argv.indexOf('--only') + 1];
+/** `--profile`: where the read invoked as Lambda invokes it spends its CPU, by part (bench/profile.ts). */
+const profiling = process.argv.includes('--profile');
 const runs = (section: string) => !process.argv.includes('--only') || only === section;
 const SIZES = quick
   ? { sweep: 10_000, small: 1_000, large: 10_000 }
@@ -380,15 +383,26 @@ async function benchApi(bench: ReturnType<typeof countingDeps>, records: CaseRec
     );
   const latencies: number[] = [];
   const invoked: number[] = [];
+  const invokeRead = () =>
+    closedLoops(async () => {
+      const result = await direct(readEvent(), context);
+      if (result.statusCode !== 200) throw new Error(`read answered ${result.statusCode}`);
+    }, LOAD_SECONDS / 2);
   for (let turn = 0; turn < 4; turn++)
     if (turn % 2 === 0) latencies.push(...(await closedLoops(getItem, LOAD_SECONDS / 2)));
-    else
-      invoked.push(
-        ...(await closedLoops(async () => {
-          const result = await direct(readEvent(), context);
-          if (result.statusCode !== 200) throw new Error(`read answered ${result.statusCode}`);
-        }, LOAD_SECONDS / 2)),
-      );
+    else invoked.push(...(await invokeRead()));
+  if (profiling) {
+    // apart from the timed turns, which the profiler would slow
+    const parts = await profileWhile(invokeRead);
+    results.readProfile = parts;
+    row(
+      'where the invoked read spends its CPU (busy samples, --profile)',
+      parts
+        .slice(0, 8)
+        .map(({ part, share }) => `${part} ${fmt(share * 100, 0)}%`)
+        .join(', '),
+    );
+  }
   latencies.sort((a, b) => a - b);
   invoked.sort((a, b) => a - b);
   const getP99 = percentile(latencies, 99);
