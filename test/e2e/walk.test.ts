@@ -64,12 +64,27 @@ const TITLE = '来信反映加工厂拖欠工资';
 /** What the walk hands on from one person to the next. */
 const walked: { number?: string; queryCode?: string; caseUrl?: string } = {};
 
+/** Resolves once no select's dropdown is shown (Element Plus closes one with a transition, after the choice). */
+const noDropdownOpen = (page: Page, timeout: number) =>
+  page.locator('.el-select-dropdown:visible').first().waitFor({ state: 'hidden', timeout });
+
 /** Picks an option of an Element Plus select by the select's accessible name and the option's words. */
 async function choose(page: Page, select: string, option: string) {
+  // an open dropdown of another select would take the click meant for this one
+  await noDropdownOpen(page, 20_000);
   // the select's box, not its input, takes the click (the shown value lies over the input)
   const combobox = page.getByRole('combobox', { name: select, exact: true });
   await page.locator('.el-select').filter({ has: combobox }).click();
-  await page.getByRole('option', { name: option, exact: true }).locator('visible=true').click();
+  await page.locator('.el-select-dropdown:visible').first().waitFor({ state: 'visible', timeout: 20_000 });
+  const item = page.getByRole('option', { name: option, exact: true }).locator('visible=true');
+  await item.click();
+  // on a busy machine a click may land while the dropdown is still opening and be lost: then once more
+  const closed = await noDropdownOpen(page, 5_000).then(
+    () => true,
+    () => false,
+  );
+  if (!closed) await item.click();
+  await noDropdownOpen(page, 20_000);
 }
 
 /** The workbench's own sign-in screen of a local host: a role picked, its demo user, 登录. */
