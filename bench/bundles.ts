@@ -18,8 +18,8 @@ export const BUDGET_KIB = 200;
  * The line CI holds until every function meets the budget: each bundle as measured, with a few KiB to spare, so that
  * none grows unnoticed. What keeps them over 200 KiB, as measured: Powertools (its logger and metrics, about 35 KiB in
  * every function; idempotency with the JMESPath it brings, about 41 KiB more in those that take an Idempotency-Key),
- * zod/mini (35-38 KiB; 60 with the JSON Schema conversion the public family serves the document with), the message
- * catalogues (about 28 KiB), and each family's own code (100-165 KiB).
+ * zod/mini (35-38 KiB), the message catalogues (about 28 KiB), and each family's own code (100-165 KiB). The public
+ * function is under the budget since it reads the OpenAPI document the stack builds at synth instead of building it.
  */
 const CEILING_KIB: Readonly<Record<string, number>> = {
   admin: 229,
@@ -31,7 +31,7 @@ const CEILING_KIB: Readonly<Record<string, number>> = {
   meetings: 216,
   open311: 222,
   privacy: 248,
-  public: 282,
+  public: 161,
   reception: 252,
   reports: 222,
   'town-schedule': 212,

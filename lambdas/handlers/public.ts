@@ -3,6 +3,7 @@ import { type Deps, depsFromEnv } from '../adapters/deps.js';
 import { casesTableAnswers } from '../adapters/health.js';
 import { MinuteLimiter } from '../adapters/minute-limiter.js';
 import { logger } from '../adapters/observability.js';
+import { readPackagedDocument } from '../adapters/packaged-document.js';
 import { catalog } from '../domain/catalog.js';
 import { trackingView } from '../domain/citizen.js';
 import { NotFoundError } from '../domain/errors.js';
@@ -10,9 +11,13 @@ import { createApiHandler, lazyHandler } from '../http/api.js';
 import { HttpProblem, throttledProblem } from '../http/problem.js';
 import { lookUpQueryCode } from '../usecases/query-code.js';
 
-export function createPublicHandler(deps: Deps) {
-  // built on its first request, not at start, from schemas loaded then too: health, tracking and the catalogue do not
-  // wait for either on a cold start
+/**
+ * The public family's routes. `openApiDocument` gives the document `GET /v1/openapi.json` serves, called on its first
+ * request and kept (a call that throws is tried again on the next): the deployed function reads the file the stack
+ * built at synth (lambdas/adapters/packaged-document.ts), so its bundle holds neither the document's builder nor the
+ * schemas' JSON Schema conversion; the local host and the tests build it from lambdas/openapi/document.ts.
+ */
+export function createPublicHandler(deps: Deps, options: { openApiDocument: () => unknown }) {
   let document: unknown;
   const cases = new CaseRepository(deps.db, deps.tables.cases);
   const limiter = new MinuteLimiter(deps.db, deps.tables.cases);
@@ -38,7 +43,7 @@ export function createPublicHandler(deps: Deps) {
       'GET /v1/openapi.json': {
         authorized: false,
         handle: async () => {
-          document ??= (await import('../openapi/document.js')).openApiDocument();
+          document ??= options.openApiDocument();
           return { status: 200, body: document };
         },
       },
@@ -71,4 +76,6 @@ export function createPublicHandler(deps: Deps) {
   });
 }
 
-export const handler = lazyHandler(() => createPublicHandler(depsFromEnv()));
+export const handler = lazyHandler(() =>
+  createPublicHandler(depsFromEnv(), { openApiDocument: () => readPackagedDocument() }),
+);

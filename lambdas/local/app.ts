@@ -14,6 +14,7 @@ import { createPublicHandler } from '../handlers/public.js';
 import { createReceptionHandler } from '../handlers/reception.js';
 import { createReportsHandler } from '../handlers/reports.js';
 import type { ApiEvent, ApiResult } from '../http/api.js';
+import { openApiDocument } from '../openapi/document.js';
 import { townsFrom } from '../usecases/reports.js';
 import { DEFAULT_TOWN, NEIGHBOUR_TOWN } from './identity.js';
 
@@ -37,7 +38,8 @@ export function createFamilyHandlers(
   options: { towns?: readonly string[] } = {},
 ): Record<FunctionFamily, FamilyHandler> {
   return {
-    public: createPublicHandler(deps),
+    // the document the stack builds at synth and packages beside the public function's bundle, built here
+    public: createPublicHandler(deps, { openApiDocument }),
     cases: createCasesHandler(deps, options),
     grids: createGridsHandler(deps),
     me: createMeHandler(deps),

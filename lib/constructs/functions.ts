@@ -1,5 +1,8 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Aws, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { AssetStaging, Aws, Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { Key } from 'aws-cdk-lib/aws-kms';
@@ -10,7 +13,12 @@ import {
   type IDestination,
   Runtime,
 } from 'aws-cdk-lib/aws-lambda';
-import { type Charset, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import {
+  type Charset,
+  type ICommandHooks,
+  NodejsFunction,
+  OutputFormat,
+} from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import {
@@ -20,6 +28,7 @@ import {
 } from '../../lambdas/adapters/function-access.js';
 import { FUNCTION_FAMILIES, type FunctionFamily } from '../../lambdas/adapters/function-families.js';
 import type { TableModel } from '../../lambdas/adapters/table-model.js';
+import { openApiDocument } from '../../lambdas/openapi/document.js';
 import { BUNDLE_AWS_SDK, BUNDLE_CHARSET, ESM_REQUIRE_BANNER } from './bundling.js';
 import { type Data, tableEnvName } from './data.js';
 import type { Logs } from './logs.js';
@@ -78,6 +87,32 @@ const iamDescription = (text: string): string =>
     .replace(/[\u2013\u2014]/g, '-')
     .replace(/[^\t\n\r\u0020-\u007e\u00a1-\u00ff]/g, '')
     .slice(0, 1000);
+
+/**
+ * The public function's `GET /v1/openapi.json` reads `openapi.json` beside its bundle
+ * (lambdas/adapters/packaged-document.ts): the document is static, so it is built here, when the function is bundled,
+ * rather than by code in the bundle (the document's builder and zod's JSON Schema conversion, some 66 KiB). The asset's
+ * hash covers the file, so a changed document redeploys the function.
+ *
+ * CDK also calls the hooks when it renders the Docker bundling command, in every synth, bundled or not: that call builds
+ * nothing (a synth that skips bundling pays nothing), and its command fails, since Docker bundling (used only when the
+ * project's esbuild cannot run) would otherwise ship the function without the document.
+ */
+export const packagedDocumentHooks: ICommandHooks = {
+  beforeBundling: () => [],
+  beforeInstall: () => [],
+  afterBundling: (_inputDir, outputDir) => {
+    if (outputDir === AssetStaging.BUNDLING_OUTPUT_DIR)
+      return [
+        'echo "openapi.json is built by local bundling only: run npm ci for the project\'s esbuild" >&2',
+        'exit 1',
+      ];
+    const dir = mkdtempSync(join(tmpdir(), 'openapi-'));
+    const file = join(dir, 'openapi.json');
+    writeFileSync(file, JSON.stringify(openApiDocument()));
+    return [`cp "${file}" "${outputDir}/openapi.json"`, `rm -rf "${dir}"`];
+  },
+};
 
 /**
  * A bundled Node.js function with its own role (no managed policies), an encrypted log group and active X-Ray tracing.
@@ -140,6 +175,7 @@ export class HandlerFunction extends Construct {
         banner: ESM_REQUIRE_BANNER,
         charset: BUNDLE_CHARSET as Charset,
         forceDockerBundling: false,
+        ...(props.handler === 'public' ? { commandHooks: packagedDocumentHooks } : {}),
       },
     });
 

@@ -8,6 +8,7 @@ import { createPublicHandler } from '../../lambdas/handlers/public.js';
 import type { ApiEvent } from '../../lambdas/http/api.js';
 import { ROUTES } from '../../lambdas/http/routes.js';
 import { freePort, localClient } from '../../lambdas/local/dynamo-local.js';
+import { openApiDocument } from '../../lambdas/openapi/document.js';
 import { createHarness, type Harness } from '../support/harness.js';
 
 /** The routes anyone may call, the catalogue, and what the gateway answers for a path it does not know. */
@@ -48,7 +49,10 @@ describe('GET /v1/health', () => {
 
   /** The deployed function's health, over a table at `endpoint`. */
   const healthOver = async (endpoint: string) => {
-    const handler = createPublicHandler({ ...h.deps, db: documentClient(localClient(endpoint)) });
+    const handler = createPublicHandler(
+      { ...h.deps, db: documentClient(localClient(endpoint)) },
+      { openApiDocument },
+    );
     const event = {
       version: '2.0',
       routeKey: 'GET /v1/health',
