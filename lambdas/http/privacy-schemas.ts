@@ -1,11 +1,11 @@
 import * as z from 'zod/mini';
 import { because } from '../domain/errors.js';
 import { PERSONAL_FIELDS } from '../domain/personal.js';
+import { dateRangeCheck } from './date-range.js';
 import { limitParam } from './schemas.js';
 
 /** The longest period the reveal log is read over at once: a quarter. */
 export const MAX_AUDIT_DAYS = 92;
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 export const revealBody = z.strictObject({
   /** Why the clear values are needed; kept in the reveal log. */
@@ -51,15 +51,4 @@ export const auditRangeQuery = z
     limit: limitParam,
     cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
   })
-  .check(
-    z.superRefine((query, ctx) => {
-      const days = (Date.parse(query.to) - Date.parse(query.from)) / DAY_MS + 1;
-      if (days < 1) ctx.addIssue({ code: 'custom', path: ['to'], ...because('before-from') });
-      else if (days > MAX_AUDIT_DAYS)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['to'],
-          ...because('range-too-long', { days: MAX_AUDIT_DAYS }),
-        });
-    }),
-  );
+  .check(z.superRefine(dateRangeCheck(MAX_AUDIT_DAYS)));

@@ -4,6 +4,7 @@ import { MAX_INDEXED_PETITIONERS } from '../domain/case.js';
 import { TRACK_CODES } from '../domain/catalog.js';
 import { because } from '../domain/errors.js';
 import { clashingSlot, PERIODS, RECEPTION_KINDS, receptionRecordSchema } from '../domain/reception.js';
+import { dateRangeCheck } from './date-range.js';
 import { userId } from './grid-schemas.js';
 import { type IntakeRules, patrolFindingBody } from './schemas.js';
 
@@ -54,16 +55,7 @@ export const rosterDateProblem = (date: string, now: Date): 'not-a-date' | 'in-p
 };
 
 const rangeFields = { from: isoDate, to: isoDate };
-const checkRange = (query: { from: string; to: string }, ctx: z.core.$RefinementCtx) => {
-  const days = (Date.parse(query.to) - Date.parse(query.from)) / 86_400_000 + 1;
-  if (days < 1) ctx.addIssue({ code: 'custom', path: ['to'], ...because('before-from') });
-  else if (days > MAX_RECEPTION_DAYS)
-    ctx.addIssue({
-      code: 'custom',
-      path: ['to'],
-      ...because('range-too-long', { days: MAX_RECEPTION_DAYS }),
-    });
-};
+const checkRange = dateRangeCheck(MAX_RECEPTION_DAYS);
 
 export const rosterQuery = z.strictObject(rangeFields).check(z.superRefine(checkRange));
 /** The public roster: the town is named when the deployment serves several (as Open311's `jurisdiction_id`). */

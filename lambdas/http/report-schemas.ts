@@ -1,5 +1,4 @@
 import * as z from 'zod/mini';
-import { because } from '../domain/errors.js';
 import type { ReportKind } from '../domain/periods.js';
 import {
   dailyReportSchema,
@@ -7,21 +6,14 @@ import {
   monthlyReportSchema,
   weeklyReportSchema,
 } from '../domain/report.js';
+import { dateRangeCheck } from './date-range.js';
 
 /** The longest range the metrics are summed over at once: a year, leap day included. */
 export const MAX_METRICS_DAYS = 366;
-const DAY_MS = 24 * 60 * 60 * 1000;
 const isoDate = z.iso.date();
 
 /** A metrics range: `from` before or on `to`, at most `MAX_METRICS_DAYS` days, both included. */
-export function checkMetricsRange(query: { from: string; to: string }, ctx: z.core.$RefinementCtx): void {
-  // a date already refused needs no range check
-  if (!isoDate.safeParse(query.from).success || !isoDate.safeParse(query.to).success) return;
-  const days = (Date.parse(query.to) - Date.parse(query.from)) / DAY_MS + 1;
-  if (days < 1) ctx.addIssue({ code: 'custom', path: ['to'], ...because('before-from') });
-  else if (days > MAX_METRICS_DAYS)
-    ctx.addIssue({ code: 'custom', path: ['to'], ...because('range-too-long', { days: MAX_METRICS_DAYS }) });
-}
+export const checkMetricsRange = dateRangeCheck(MAX_METRICS_DAYS);
 
 /** `from` and `to`: Beijing dates, both included; `gridId` includes the grids below it. */
 export const metricsQuery = z
